@@ -1,1 +1,30 @@
-//! placeholder
+//! `sig-core`: the pure domain core of SIG Portal, an offline simulator of Azure Shared Image
+//! Gallery (Azure Compute Gallery).
+//!
+//! * Every rule lives here once ([`rules`]); the app and the CLI only call the core.
+//! * Every change goes through [`command::apply`]; queries are plain functions ([`world`], [`latest`]).
+//! * Files are checked with [`validate::parse_documents`] + [`validate::validate_input`].
+//! * Resources keep Azure's ARM JSON shapes ([`arm`]) and round-trip without loss.
+//! * Time is an input: nothing here reads a clock, uses randomness, or touches storage.
+
+pub mod api_version;
+pub mod arm;
+pub mod command;
+pub mod diagnostics;
+pub mod export;
+pub mod ids;
+pub mod kinds;
+pub mod latest;
+pub mod limits;
+pub mod names;
+pub mod regions;
+pub mod rules;
+pub mod sources;
+pub mod template;
+pub mod testing;
+pub mod validate;
+pub mod world;
+
+pub use command::{apply, Actor, Command, CommandError, Event, EventKind};
+pub use diagnostics::{catalogue, Code, CodeInfo, Diagnostic, Severity};
+pub use world::World;

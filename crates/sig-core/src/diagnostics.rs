@@ -1,0 +1,314 @@
+//! Diagnostics: the one shape every rule reports in, plus the published code catalogue.
+//!
+//! A code names a *rule*, so it is stable: the UI, the CLI's JSON output and the docs key on it.
+//! Where Azure has a real error code we use it (`InvalidParameter`, `CannotDeleteResource`, ...);
+//! otherwise the code is ours and says what rule was broken.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// How bad a finding is; `Error` blocks a command and makes `sig validate` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Severity {
+    /// The resource would be refused by Azure.
+    Error,
+    /// Allowed, but against documented best practice, or could not be verified.
+    Warning,
+    /// Something the user should know (e.g. a part of the input was skipped).
+    Info,
+}
+
+impl Severity {
+    /// Lower-case label used in text output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One entry of the published code catalogue (see [`catalogue`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CodeInfo {
+    /// The stable code string, e.g. `"InvalidParameter"`.
+    pub code: &'static str,
+    /// The severity every diagnostic with this code carries.
+    pub severity: Severity,
+    /// One sentence stating the rule.
+    pub summary: &'static str,
+    /// Where the rule comes from (`Azure` = Azure's own code; `seed` = the contract document; ...).
+    pub source: &'static str,
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $name:ident => $sev:ident, $summary:literal, $source:literal; )*) => {
+        /// Every diagnostic code the core can emit. `as_str()` is the stable wire form.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $( $(#[$doc])* $name, )* }
+
+        impl Code {
+            /// All codes, in catalogue order.
+            pub const ALL: &'static [Code] = &[$(Code::$name),*];
+
+            /// The stable string form (identical to the variant name).
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$name => stringify!($name),)* }
+            }
+
+            /// The severity every diagnostic with this code has.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$name => Severity::$sev,)* }
+            }
+
+            /// The catalogue entry for this code.
+            pub fn info(self) -> CodeInfo {
+                match self {
+                    $(Code::$name => CodeInfo {
+                        code: stringify!($name),
+                        severity: Severity::$sev,
+                        summary: $summary,
+                        source: $source,
+                    },)*
+                }
+            }
+        }
+
+        static CATALOGUE: &[CodeInfo] = &[
+            $(CodeInfo { code: stringify!($name), severity: Severity::$sev, summary: $summary, source: $source },)*
+        ];
+    };
+}
+
+codes! {
+    /// Azure's code for a bad parameter value (seen for duplicate target regions).
+    InvalidParameter => Error, "A parameter value is not accepted (e.g. duplicate target regions).", "Azure (400)";
+    /// Deleting a parent that still has children.
+    CannotDeleteResource => Error, "A gallery or image definition cannot be deleted while nested resources exist.", "Azure (409)";
+    /// The resource group named in the id does not exist.
+    ResourceGroupNotFound => Error, "The resource group must exist before resources are created in it.", "Azure (404)";
+    /// The subscription named in the id does not exist in the simulated world.
+    SubscriptionNotFound => Error, "The subscription must exist before resources are created in it.", "Azure (404)";
+    /// The tenant named by a subscription does not exist.
+    TenantNotFound => Error, "A subscription must belong to an existing tenant.", "simulator";
+    /// The parent gallery or image definition does not exist.
+    ParentResourceNotFound => Error, "A nested resource needs its parent (gallery, image definition) to exist.", "Azure (404)";
+    /// The resource addressed by an update/delete/query does not exist.
+    ResourceNotFound => Error, "The addressed resource does not exist.", "Azure (404)";
+    /// No image version can serve `latest` in the requested region.
+    GalleryImageNotFound => Error, "No image version is available (replicated and not excluded from latest) in the requested region.", "Azure (404)";
+    /// A quota/limit would be exceeded.
+    OperationNotAllowed => Error, "Per subscription per region: at most 100 galleries, 1,000 image definitions, 10,000 image versions.", "Azure + seed (Limits)";
+    /// A resource with that name already exists where names must be unique.
+    Conflict => Error, "Names are unique: gallery per subscription, definition per gallery, version per definition; create refuses an existing resource.", "Azure (409) + seed";
+    /// A property that cannot be updated was changed.
+    PropertyChangeNotAllowed => Error, "Only the properties the seed lists as updatable may change after creation.", "Azure + seed (Updating resources)";
+    /// A region that is unknown or not allowed for the resource.
+    LocationNotAvailableForResourceType => Error, "Galleries, definitions and versions can only be created in the seed's source regions; target regions must be known Azure regions.", "Azure + seed (Regional Support)";
+    /// Gallery name rule.
+    GalleryNameInvalid => Error, "Gallery name: 1-80 characters, English letters, digits, '.' and '_', starting and ending with a letter or digit; no dashes.", "Azure troubleshooting";
+    /// Image definition name rule.
+    ImageDefinitionNameInvalid => Error, "Image definition name: 1-80 characters, letters, digits, '.', '_' and '-', starting with a letter or digit, not ending with '.', '-' or '_'.", "Azure troubleshooting";
+    /// Image version name rule.
+    ImageVersionNameInvalid => Error, "Image version name: Major.Minor.Patch, each a 32-bit non-negative integer.", "Azure troubleshooting";
+    /// Publisher/offer/SKU rule.
+    IdentifierInvalid => Error, "Publisher (max 128), offer and SKU (max 64): not empty, letters, digits, '-', '.', '_', not ending with '.'.", "Azure troubleshooting";
+    /// Two definitions in a gallery share publisher, offer and SKU.
+    DuplicateIdentifier => Error, "Within a gallery every image definition has a unique (publisher, offer, SKU); compared case-insensitively.", "seed (Image definitions)";
+    /// A required property is missing.
+    RequiredPropertyMissing => Error, "A property Azure requires is missing (location, osType, osState, identifier, target region name, LUN...).", "Azure REST spec";
+    /// A resource id could not be parsed or is of the wrong type.
+    ResourceIdInvalid => Error, "Resource ids must be fully qualified ARM ids of the expected type.", "simulator";
+    /// The body's name disagrees with its id.
+    NameIdMismatch => Warning, "A resource's `name` should equal the last segment of its `id`.", "simulator";
+    /// `osType` rule.
+    OsTypeInvalid => Error, "osType is Windows or Linux.", "Azure REST spec";
+    /// `osState` rule.
+    OsStateInvalid => Error, "osState is Generalized or Specialized.", "Azure REST spec + seed";
+    /// `hyperVGeneration` rule.
+    HyperVGenerationInvalid => Error, "hyperVGeneration is V1 or V2.", "Azure REST spec";
+    /// Another enumerated property has an unknown value.
+    PropertyValueInvalid => Error, "Enumerated properties (architecture, replicationMode, hostCaching...) take one of their documented values.", "Azure REST spec";
+    /// Security types are Gen2-only.
+    SecurityTypeRequiresV2 => Error, "A SecurityType feature other than Standard requires hyperVGeneration V2.", "Azure docs (features)";
+    /// Recommended vCPU / memory range rule.
+    RecommendedRangeInvalid => Error, "Recommended vCPUs / memory: min and max are at least 1 and min is not greater than max.", "Azure troubleshooting";
+    /// Disallowed disk types must be real disk types.
+    DiskTypeInvalid => Error, "Disallowed disk types are real managed disk types.", "Azure REST spec";
+    /// URI rule.
+    UriInvalid => Error, "EULA, privacy statement and release notes URIs are absolute http(s) URIs.", "simulator (safety)";
+    /// Date parse rule.
+    DateInvalid => Error, "Dates are ISO 8601 (yyyy-MM-dd or a full date-time).", "Azure troubleshooting";
+    /// End-of-life date rule.
+    EndOfLifeDateInPast => Error, "An end-of-life date, when set, is in the future.", "Azure troubleshooting";
+    /// Exactly one OS source.
+    SourceCountInvalid => Error, "An image version has exactly one OS source, given either under storageProfile.source or on the disks, not both.", "Azure troubleshooting";
+    /// Source ids must be fully qualified.
+    SourceIdInvalid => Error, "Source ids are fully qualified resource ids.", "Azure troubleshooting";
+    /// Source ids must point at the right kind of resource.
+    SourceKindInvalid => Error, "storageProfile.source is a managed image, VM or image version; disk sources are managed disks or snapshots.", "Azure troubleshooting";
+    /// The source does not exist (only checked when applying a command).
+    SourceNotFound => Error, "The source of a new image version must exist.", "Azure troubleshooting";
+    /// The source is in another region than the version.
+    SourceRegionMismatch => Error, "The source must be in the image version's region (its location).", "seed FAQ";
+    /// OS type mismatch with the definition.
+    OsTypeMismatch => Error, "The source's OS type equals the image definition's.", "Azure troubleshooting";
+    /// OS state mismatch with the definition.
+    OsStateMismatch => Error, "The source's OS state equals the image definition's.", "Azure troubleshooting";
+    /// Hyper-V generation mismatch with the definition.
+    HyperVGenerationMismatch => Error, "The source's Hyper-V generation equals the image definition's.", "Azure troubleshooting";
+    /// LUNs must be unique.
+    DuplicateLun => Error, "Data disk LUNs are unique.", "Azure troubleshooting";
+    /// Disk source ids must be unique.
+    DuplicateSourceId => Error, "Each disk has its own source.", "Azure troubleshooting";
+    /// Disk size limit.
+    DiskTooLarge => Error, "Any disk attached to the image is at most 1 TB (1024 GB).", "seed (Limits)";
+    /// The source region must be targeted.
+    SourceRegionNotTargeted => Error, "The image version's location (source region) is one of its target regions.", "seed FAQ";
+    /// Replica count range.
+    ReplicaCountOutOfRange => Error, "Regional and common replica counts are between 1 and 10.", "seed (Limits)";
+    /// Storage account type value.
+    StorageAccountTypeInvalid => Error, "storageAccountType is Standard_LRS, Standard_ZRS or Premium_LRS.", "seed";
+    /// ZRS needs availability zones.
+    ZrsNotSupportedInRegion => Error, "Standard_ZRS is only available in regions with availability zones.", "seed + Azure troubleshooting";
+    /// Allow-listed regions.
+    RegionNotAllowListed => Error, "Replicating to Australia Central / Australia Central 2 needs an allow-listed subscription.", "seed (Regional Support)";
+    /// Allow-listing could not be verified.
+    RegionAllowListUnknown => Warning, "Target region needs an allow-listed subscription and the subscription is not in the input.", "seed (Regional Support)";
+    /// No cross-cloud replication.
+    CrossCloudReplication => Error, "Image versions cannot be replicated to another cloud (public, China, US Government, Germany).", "seed FAQ";
+    /// Best practice on locations.
+    LocationDiffers => Warning, "Best practice: keep resource group, gallery, definition and version in the same location.", "seed FAQ";
+    /// A property is newer than the resource's apiVersion.
+    FeatureRequiresNewerApiVersion => Error, "A property is only understood from a given api-version on (e.g. storageAccountType needs 2019-03-01).", "seed FAQ + domain.md 1.2";
+    /// An apiVersion older than the seed's advice.
+    ApiVersionBelowRecommended => Warning, "Use api-version 2018-06-01+ for gallery resources and 2018-04-01+ for VMs / scale sets using an image version.", "seed FAQ";
+    /// apiVersion is not a date.
+    ApiVersionInvalid => Error, "apiVersion is yyyy-MM-dd with an optional -preview suffix.", "ARM";
+    /// Template expression we cannot evaluate.
+    TemplateExpressionUnsupported => Warning, "A template expression could not be evaluated; rules depending on it were skipped.", "simulator";
+    /// Template value known only at deployment time.
+    TemplateValueUnknown => Info, "A template value is only known at deployment time (e.g. resourceGroup().location); rules depending on it were skipped.", "simulator";
+    /// Input that is not an ARM shape we know.
+    DocumentUnrecognized => Error, "The input is not an ARM resource, array, list response, REST example, deployment template or export file.", "simulator";
+    /// JSON whose structure does not match the resource schema.
+    ResourceShapeInvalid => Error, "A resource's JSON does not match its schema (wrong type for a field).", "Azure REST spec";
+    /// Part of the input was skipped.
+    NotAResource => Info, "A body that is not a gallery resource (e.g. a sharing update) was skipped.", "simulator";
+}
+
+/// The complete list of codes the core can emit, for the docs.
+pub fn catalogue() -> &'static [CodeInfo] {
+    CATALOGUE
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown diagnostic code '{s}'")))
+    }
+}
+
+/// One finding: which rule, how bad, what it says, where (JSON path) and on which resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Diagnostic {
+    /// Stable rule code.
+    pub code: Code,
+    /// Always `code.severity()`; serialized so consumers need no catalogue.
+    pub severity: Severity,
+    /// Human message stating the rule (Azure's own text where it has one).
+    pub message: String,
+    /// JSON path of the offending field, e.g. `properties.identifier.publisher`; empty = whole resource.
+    pub path: String,
+    /// The resource the finding is about (canonical ARM id, or a document position).
+    pub resource_id: String,
+}
+
+impl Diagnostic {
+    /// Builds a diagnostic; the severity comes from the code so it can never disagree with the catalogue.
+    pub fn new(
+        code: Code,
+        resource_id: impl Into<String>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            path: path.into(),
+            resource_id: resource_id.into(),
+        }
+    }
+
+    /// True for `Severity::Error`.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} [{}] {}: {}",
+            self.severity.as_str(),
+            self.code,
+            self.resource_id,
+            self.path,
+            self.message
+        )
+    }
+}
+
+/// True when any diagnostic is an error.
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(Diagnostic::is_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_lists_every_code_once_with_matching_severity() {
+        assert_eq!(catalogue().len(), Code::ALL.len());
+        for (info, code) in catalogue().iter().zip(Code::ALL) {
+            assert_eq!(info.code, code.as_str());
+            assert_eq!(info.severity, code.severity());
+            assert_eq!(code.info(), *info);
+        }
+        let mut names: Vec<_> = catalogue().iter().map(|c| c.code).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn code_serde_round_trip() {
+        for c in Code::ALL {
+            let s = serde_json::to_string(c).unwrap();
+            let back: Code = serde_json::from_str(&s).unwrap();
+            assert_eq!(*c, back);
+        }
+        assert!(serde_json::from_str::<Code>("\"Nope\"").is_err());
+    }
+}

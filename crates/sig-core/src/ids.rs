@@ -1,0 +1,421 @@
+//! ARM resource ids: tolerant, case-insensitive parsing; canonical printing; case-insensitive keys.
+//!
+//! Azure's own examples print sloppy ids (`/Images/`, `/Versions/`, `//providers`,
+//! `providers/Microsoft.Compute/locations/westus/Galleries/...`, ids starting at `/providers`), so
+//! the parser accepts all of them; everything the core prints is canonical.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An index key: ARM names are case-insensitive, so keys are the lower-cased canonical id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Key(String);
+
+impl Key {
+    /// Lower-cases the given canonical text.
+    pub fn new(s: &str) -> Key {
+        Key(s.to_ascii_lowercase())
+    }
+    /// The key text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A parsed generic ARM id: optional scope, provider namespace and `(type, name)` pairs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArmId {
+    /// Subscription id, when the id has a `/subscriptions/{id}` prefix.
+    pub subscription: Option<String>,
+    /// Resource group, when present.
+    pub resource_group: Option<String>,
+    /// Provider namespace, e.g. `Microsoft.Compute`.
+    pub namespace: String,
+    /// `(type, name)` pairs after the namespace, type segments in canonical casing when known.
+    pub segments: Vec<(String, String)>,
+}
+
+fn canonical_type(seg: &str) -> String {
+    const KNOWN: &[&str] = &[
+        "galleries",
+        "images",
+        "versions",
+        "virtualMachines",
+        "virtualMachineScaleSets",
+        "snapshots",
+        "disks",
+        "storageAccounts",
+        "diskEncryptionSets",
+        "locations",
+    ];
+    KNOWN
+        .iter()
+        .find(|k| k.eq_ignore_ascii_case(seg))
+        .map_or_else(|| seg.to_string(), |k| k.to_string())
+}
+
+fn canonical_namespace(ns: &str) -> String {
+    for known in ["Microsoft.Compute", "Microsoft.Storage"] {
+        if known.eq_ignore_ascii_case(ns) {
+            return known.to_string();
+        }
+    }
+    ns.to_string()
+}
+
+impl ArmId {
+    /// Parses an id; `None` when it is not a fully qualified ARM id (must start with `/`).
+    pub fn parse(s: &str) -> Option<ArmId> {
+        if !s.starts_with('/') {
+            return None;
+        }
+        let parts: Vec<&str> = s.split('/').filter(|p| !p.is_empty()).collect();
+        let mut i = 0;
+        let mut subscription = None;
+        let mut resource_group = None;
+        if parts.get(i)?.eq_ignore_ascii_case("subscriptions") {
+            subscription = Some(parts.get(i + 1)?.to_string());
+            i += 2;
+            if parts
+                .get(i)
+                .is_some_and(|p| p.eq_ignore_ascii_case("resourceGroups"))
+            {
+                resource_group = Some(parts.get(i + 1)?.to_string());
+                i += 2;
+            }
+        }
+        if !parts.get(i)?.eq_ignore_ascii_case("providers") {
+            return None;
+        }
+        let namespace = canonical_namespace(parts.get(i + 1)?);
+        i += 2;
+        let rest = &parts[i..];
+        if rest.is_empty() || rest.len() % 2 != 0 {
+            return None;
+        }
+        let mut segments: Vec<(String, String)> = rest
+            .chunks(2)
+            .map(|c| (canonical_type(c[0]), c[1].to_string()))
+            .collect();
+        // Azure examples put galleries under `locations/{loc}`; that segment is noise for identity.
+        if segments.len() > 1 && segments[0].0 == "locations" && segments[1].0 == "galleries" {
+            segments.remove(0);
+        }
+        Some(ArmId {
+            subscription,
+            resource_group,
+            namespace,
+            segments,
+        })
+    }
+
+    /// `Namespace/type1/type2`, e.g. `Microsoft.Compute/galleries/images`.
+    pub fn resource_type(&self) -> String {
+        let mut t = self.namespace.clone();
+        for (ty, _) in &self.segments {
+            t.push('/');
+            t.push_str(ty);
+        }
+        t
+    }
+
+    /// True when the type path equals `ty` ignoring case.
+    pub fn is_type(&self, ty: &str) -> bool {
+        self.resource_type().eq_ignore_ascii_case(ty)
+    }
+
+    /// The last name segment.
+    pub fn name(&self) -> &str {
+        self.segments.last().map_or("", |(_, n)| n.as_str())
+    }
+}
+
+impl fmt::Display for ArmId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(s) = &self.subscription {
+            write!(f, "/subscriptions/{s}")?;
+            if let Some(rg) = &self.resource_group {
+                write!(f, "/resourceGroups/{rg}")?;
+            }
+        }
+        write!(f, "/providers/{}", self.namespace)?;
+        for (t, n) in &self.segments {
+            write!(f, "/{t}/{n}")?;
+        }
+        Ok(())
+    }
+}
+
+/// ARM type of a gallery.
+pub const GALLERY_TYPE: &str = "Microsoft.Compute/galleries";
+/// ARM type of an image definition.
+pub const IMAGE_TYPE: &str = "Microsoft.Compute/galleries/images";
+/// ARM type of an image version.
+pub const VERSION_TYPE: &str = "Microsoft.Compute/galleries/images/versions";
+
+/// The scope part of a gallery id. Both parts are optional because Azure's examples sometimes omit them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Scope {
+    /// Subscription id.
+    pub subscription: Option<String>,
+    /// Resource group name.
+    pub resource_group: Option<String>,
+}
+
+impl Scope {
+    /// A full scope.
+    pub fn new(subscription: &str, resource_group: &str) -> Scope {
+        Scope {
+            subscription: Some(subscription.to_string()),
+            resource_group: Some(resource_group.to_string()),
+        }
+    }
+    /// Subscription as a case-insensitive key ("" when unknown).
+    pub fn subscription_key(&self) -> String {
+        self.subscription
+            .as_deref()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    }
+}
+
+/// Id of a gallery.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GalleryRef {
+    /// Subscription / resource group.
+    pub scope: Scope,
+    /// Gallery name (as given; not validated here).
+    pub gallery: String,
+}
+
+/// Id of an image definition.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ImageRef {
+    /// The parent gallery.
+    pub gallery: GalleryRef,
+    /// Definition name.
+    pub image: String,
+}
+
+/// Id of an image version.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct VersionRef {
+    /// The parent definition.
+    pub image: ImageRef,
+    /// Version name.
+    pub version: String,
+}
+
+/// Any of the three gallery resource ids.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GalleryResourceId {
+    /// `.../galleries/{g}`
+    Gallery(GalleryRef),
+    /// `.../galleries/{g}/images/{i}`
+    Image(ImageRef),
+    /// `.../galleries/{g}/images/{i}/versions/{v}`
+    Version(VersionRef),
+}
+
+impl GalleryResourceId {
+    /// Parses any gallery resource id, tolerating Azure's sloppy variants.
+    pub fn parse(s: &str) -> Option<GalleryResourceId> {
+        let id = ArmId::parse(s)?;
+        if id.namespace != "Microsoft.Compute" {
+            return None;
+        }
+        let scope = Scope {
+            subscription: id.subscription.clone(),
+            resource_group: id.resource_group.clone(),
+        };
+        let seg = &id.segments;
+        let ty = |i: usize, t: &str| seg.get(i).is_some_and(|(x, _)| x == t);
+        if !ty(0, "galleries") {
+            return None;
+        }
+        let gallery = GalleryRef {
+            scope,
+            gallery: seg[0].1.clone(),
+        };
+        match seg.len() {
+            1 => Some(GalleryResourceId::Gallery(gallery)),
+            2 if ty(1, "images") => Some(GalleryResourceId::Image(ImageRef {
+                gallery,
+                image: seg[1].1.clone(),
+            })),
+            3 if ty(1, "images") && ty(2, "versions") => {
+                Some(GalleryResourceId::Version(VersionRef {
+                    image: ImageRef {
+                        gallery,
+                        image: seg[1].1.clone(),
+                    },
+                    version: seg[2].1.clone(),
+                }))
+            }
+            _ => None,
+        }
+    }
+
+    /// The case-insensitive key.
+    pub fn key(&self) -> Key {
+        Key::new(&self.to_string())
+    }
+
+    /// The ARM type string.
+    pub fn resource_type(&self) -> &'static str {
+        match self {
+            GalleryResourceId::Gallery(_) => GALLERY_TYPE,
+            GalleryResourceId::Image(_) => IMAGE_TYPE,
+            GalleryResourceId::Version(_) => VERSION_TYPE,
+        }
+    }
+
+    /// The last name segment.
+    pub fn name(&self) -> &str {
+        match self {
+            GalleryResourceId::Gallery(g) => &g.gallery,
+            GalleryResourceId::Image(i) => &i.image,
+            GalleryResourceId::Version(v) => &v.version,
+        }
+    }
+
+    /// The scope (subscription / resource group).
+    pub fn scope(&self) -> &Scope {
+        match self {
+            GalleryResourceId::Gallery(g) => &g.scope,
+            GalleryResourceId::Image(i) => &i.gallery.scope,
+            GalleryResourceId::Version(v) => &v.image.gallery.scope,
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(s) = &self.subscription {
+            write!(f, "/subscriptions/{s}")?;
+            if let Some(rg) = &self.resource_group {
+                write!(f, "/resourceGroups/{rg}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for GalleryRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}/providers/Microsoft.Compute/galleries/{}",
+            self.scope, self.gallery
+        )
+    }
+}
+impl fmt::Display for ImageRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/images/{}", self.gallery, self.image)
+    }
+}
+impl fmt::Display for VersionRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/versions/{}", self.image, self.version)
+    }
+}
+impl fmt::Display for GalleryResourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GalleryResourceId::Gallery(g) => g.fmt(f),
+            GalleryResourceId::Image(i) => i.fmt(f),
+            GalleryResourceId::Version(v) => v.fmt(f),
+        }
+    }
+}
+
+impl GalleryRef {
+    /// Case-insensitive key.
+    pub fn key(&self) -> Key {
+        Key::new(&self.to_string())
+    }
+}
+impl ImageRef {
+    /// Case-insensitive key.
+    pub fn key(&self) -> Key {
+        Key::new(&self.to_string())
+    }
+}
+impl VersionRef {
+    /// Case-insensitive key.
+    pub fn key(&self) -> Key {
+        Key::new(&self.to_string())
+    }
+}
+
+/// The key of a resource group: `/subscriptions/{sub}/resourcegroups/{rg}` lower-cased.
+pub fn resource_group_key(subscription: &str, resource_group: &str) -> Key {
+    Key::new(&format!(
+        "/subscriptions/{subscription}/resourceGroups/{resource_group}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CANON: &str = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/i/versions/1.0.0";
+
+    #[test]
+    fn tolerant_parsing_and_canonical_printing() {
+        let variants = [
+            CANON,
+            "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/Images/i/Versions/1.0.0",
+            "/SUBSCRIPTIONS/s1/RESOURCEGROUPS/rg/PROVIDERS/microsoft.compute/Galleries/g/images/i/versions/1.0.0",
+            "/subscriptions/s1/resourceGroups/rg//providers/Microsoft.Compute/locations/westus/Galleries/g/Images/i/Versions/1.0.0",
+            "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/i/versions/1.0.0/",
+        ];
+        for v in variants {
+            let id = GalleryResourceId::parse(v).unwrap_or_else(|| panic!("{v}"));
+            assert_eq!(id.to_string(), CANON, "{v}");
+            assert!(matches!(id, GalleryResourceId::Version(_)));
+        }
+        let a = GalleryResourceId::parse(CANON).unwrap();
+        let b = GalleryResourceId::parse(&CANON.to_uppercase()).unwrap();
+        assert_eq!(a.key(), b.key());
+    }
+
+    #[test]
+    fn partial_scope_from_examples() {
+        let id = GalleryResourceId::parse(
+            "/providers/Microsoft.Compute/galleries/myGallery/Images/myGalleryImageName",
+        )
+        .unwrap();
+        assert_eq!(
+            id.to_string(),
+            "/providers/Microsoft.Compute/galleries/myGallery/images/myGalleryImageName"
+        );
+        assert_eq!(id.scope().subscription, None);
+    }
+
+    #[test]
+    fn rejects_non_gallery_and_malformed() {
+        for bad in [
+            "",
+            "subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/images/x",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/galleries/g",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/versions/1.0.0",
+            "/subscriptions",
+        ] {
+            assert!(GalleryResourceId::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn generic_ids() {
+        let id = ArmId::parse(
+            "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Compute/images/{imageName}",
+        )
+        .unwrap();
+        assert!(id.is_type("microsoft.compute/images"));
+        assert_eq!(id.name(), "{imageName}");
+    }
+}

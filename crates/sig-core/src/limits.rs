@@ -1,0 +1,15 @@
+//! The seed's numeric limits, each defined exactly once.
+
+/// "10 image version replicas, per subscription, per region" (seed, 2020): regional and common
+/// replica counts must lie in `MIN_REPLICAS..=MAX_REPLICAS_PER_REGION`.
+pub const MAX_REPLICAS_PER_REGION: i64 = 10;
+/// A replica count of 0 never appears in any source; 1 is the smallest meaningful count.
+pub const MIN_REPLICAS: i64 = 1;
+/// "Any disk attached to the image must be less than or equal to 1TB in size" — 1 TB read as 1024 GiB.
+pub const MAX_DISK_SIZE_GB: i64 = 1024;
+/// Galleries per subscription per region.
+pub const MAX_GALLERIES_PER_SUBSCRIPTION_REGION: usize = 100;
+/// Image definitions per subscription per region.
+pub const MAX_IMAGES_PER_SUBSCRIPTION_REGION: usize = 1_000;
+/// Image versions per subscription per region.
+pub const MAX_VERSIONS_PER_SUBSCRIPTION_REGION: usize = 10_000;

@@ -1,0 +1,270 @@
+//! Rules shared by several resource kinds: locations, URIs, dates, names vs ids.
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::regions::{self, RegionName};
+use crate::template::is_expression;
+use time::format_description::well_known::{Iso8601, Rfc3339};
+use time::{Date, OffsetDateTime, PrimitiveDateTime};
+
+/// Checks a resource `location`: required, a known region, and one of the seed's source regions.
+pub fn check_location(
+    location: Option<&str>,
+    resource_type: &str,
+    rid: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<RegionName> {
+    let Some(loc) = location else {
+        out.push(Diagnostic::new(
+            Code::RequiredPropertyMissing,
+            rid,
+            "location",
+            "Required property 'location' is missing. A gallery resource must name the region it is created in.",
+        ));
+        return None;
+    };
+    if is_expression(loc) {
+        return None;
+    }
+    match RegionName::new(loc) {
+        Some(r) if r.region().is_source_region() => Some(r),
+        _ => {
+            let list: Vec<&str> = regions::source_regions().map(|r| r.display_name).collect();
+            out.push(Diagnostic::new(
+                Code::LocationNotAvailableForResourceType,
+                rid,
+                "location",
+                format!(
+                    "The provided location '{loc}' is not available for resource type '{resource_type}'. List of available regions for the resource type is '{}'.",
+                    list.join(",")
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// Absolute `http`/`https` URI with a host, no whitespace (refuses `javascript:`, `data:`, relative).
+pub fn is_absolute_http_uri(s: &str) -> bool {
+    let rest = if s.len() >= 8 && s[..8].eq_ignore_ascii_case("https://") {
+        &s[8..]
+    } else if s.len() >= 7 && s[..7].eq_ignore_ascii_case("http://") {
+        &s[7..]
+    } else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Checks an optional URI property.
+pub fn check_uri(value: Option<&str>, path: &str, rid: &str, out: &mut Vec<Diagnostic>) {
+    if let Some(v) = value {
+        if !is_expression(v) && !is_absolute_http_uri(v) {
+            out.push(Diagnostic::new(
+                Code::UriInvalid,
+                rid,
+                path,
+                format!("'{v}' is not an absolute http or https URI. Links such as the EULA, privacy statement and release notes must be absolute http(s) URIs."),
+            ));
+        }
+    }
+}
+
+/// Parses ISO 8601: RFC 3339, date-time without offset (UTC assumed) or a date (00:00 UTC).
+pub fn parse_iso8601(s: &str) -> Option<OffsetDateTime> {
+    let s = s.trim();
+    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
+        return Some(t);
+    }
+    if let Ok(t) = OffsetDateTime::parse(s, &Iso8601::DEFAULT) {
+        return Some(t);
+    }
+    if let Ok(t) = PrimitiveDateTime::parse(s, &Iso8601::DEFAULT) {
+        return Some(t.assume_utc());
+    }
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(s, &fmt).ok().map(|d| d.midnight().assume_utc())
+}
+
+/// Checks an `endOfLifeDate`: parses, and is in the future relative to `now` when `must_be_future`.
+pub fn check_end_of_life(
+    value: Option<&str>,
+    path: &str,
+    rid: &str,
+    now: OffsetDateTime,
+    must_be_future: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(v) = value else { return };
+    if is_expression(v) {
+        return;
+    }
+    match parse_iso8601(v) {
+        None => out.push(Diagnostic::new(
+            Code::DateInvalid,
+            rid,
+            path,
+            format!("Could not convert string to DateTimeOffset: {v}. Path '{path}'. Use ISO 8601 (yyyy-MM-dd or yyyy-MM-ddTHH:mm:ssZ)."),
+        )),
+        Some(t) if must_be_future && t <= now => out.push(Diagnostic::new(
+            Code::EndOfLifeDateInPast,
+            rid,
+            path,
+            "EndOfLifeDate must be set to a future date.",
+        )),
+        Some(_) => {}
+    }
+}
+
+/// In files, `name` should agree with the id's last segment.
+pub fn check_name_id(
+    name: Option<&str>,
+    id_name: Option<&str>,
+    rid: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let (Some(n), Some(i)) = (name, id_name) {
+        if !n.eq_ignore_ascii_case(i) && !is_expression(n) {
+            out.push(Diagnostic::new(
+                Code::NameIdMismatch,
+                rid,
+                "name",
+                format!("The resource name '{n}' differs from the last segment of its id ('{i}')."),
+            ));
+        }
+    }
+}
+
+/// Reports an enumerated value outside its allowed set.
+pub fn check_enum<T>(
+    value: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    allowed: &str,
+    code: Code,
+    path: &str,
+    rid: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let v = value?;
+    if is_expression(v) {
+        return None;
+    }
+    let parsed = parse(v);
+    if parsed.is_none() {
+        out.push(Diagnostic::new(
+            code,
+            rid,
+            path,
+            format!("The value '{v}' of '{path}' is not valid. Allowed values are: {allowed}."),
+        ));
+    }
+    parsed
+}
+
+/// A location difference is a best-practice warning (seed FAQ).
+pub fn warn_location_differs(
+    mine: Option<RegionName>,
+    other: Option<RegionName>,
+    what: &str,
+    rid: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let (Some(a), Some(b)) = (mine, other) {
+        if a != b {
+            out.push(Diagnostic::new(
+                Code::LocationDiffers,
+                rid,
+                "location",
+                format!(
+                    "This resource is in '{}' but its {what} is in '{}'. That is allowed, but as a best practice keep the resource group, gallery, image definition and image version in the same location.",
+                    a.display_name(),
+                    b.display_name()
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn uris() {
+        for ok in ["https://contoso.com/eula", "http://x", "HTTPS://a.b/c?d#e"] {
+            assert!(is_absolute_http_uri(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "/relative",
+            "eula.html",
+            "https://",
+            "ftp://x",
+            "https://a b",
+            "",
+        ] {
+            assert!(!is_absolute_http_uri(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates() {
+        let now = datetime!(2024-06-01 12:00 UTC);
+        let check = |v: &str| {
+            let mut out = Vec::new();
+            check_end_of_life(
+                Some(v),
+                "properties.endOfLifeDate",
+                "r",
+                now,
+                true,
+                &mut out,
+            );
+            out.first().map(|d| d.code)
+        };
+        assert_eq!(check("2024-06-02"), None);
+        assert_eq!(check("2024-06-01"), Some(Code::EndOfLifeDateInPast));
+        assert_eq!(check("2024-06-01T12:00:01Z"), None);
+        assert_eq!(
+            check("2024-06-01T12:00:00Z"),
+            Some(Code::EndOfLifeDateInPast)
+        );
+        assert_eq!(
+            check("2024-06-01T13:00:00+02:00"),
+            Some(Code::EndOfLifeDateInPast)
+        );
+        assert_eq!(check("2030-01-01T00:00:00"), None);
+        assert_eq!(check("2030-01-01T00:00:00.1234567+00:00"), None);
+        assert_eq!(check("2023-12-31"), Some(Code::EndOfLifeDateInPast));
+        for bad in ["tomorrow", "2030-13-01", "01/01/2030", ""] {
+            assert_eq!(check(bad), Some(Code::DateInvalid), "{bad}");
+        }
+        let mut out = Vec::new();
+        check_end_of_life(Some("2000-01-01"), "p", "r", now, false, &mut out);
+        assert!(out.is_empty(), "not enforced when unchanged on update");
+    }
+
+    #[test]
+    fn locations() {
+        let mut out = Vec::new();
+        assert!(check_location(Some("West US"), "t", "r", &mut out).is_some());
+        assert!(
+            check_location(Some("westus3"), "t", "r", &mut out).is_none(),
+            "not a seed source region"
+        );
+        assert!(check_location(Some("atlantis"), "t", "r", &mut out).is_none());
+        assert!(check_location(None, "t", "r", &mut out).is_none());
+        assert!(check_location(Some("[resourceGroup().location]"), "t", "r", &mut out).is_none());
+        let codes: Vec<_> = out.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            [
+                Code::LocationNotAvailableForResourceType,
+                Code::LocationNotAvailableForResourceType,
+                Code::RequiredPropertyMissing
+            ]
+        );
+    }
+}

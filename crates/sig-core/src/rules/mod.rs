@@ -1,0 +1,134 @@
+//! Every rule of the service, as functions from raw ARM DTOs (+ what is known around them) to
+//! diagnostics. Both `apply` (commands) and `validate` (files) call these, so each rule lives once.
+
+pub mod common;
+pub mod gallery;
+pub mod image;
+pub mod update;
+pub mod version;
+
+use crate::ids::Key;
+use crate::kinds::{HyperVGeneration, OsState, OsType};
+use crate::regions::RegionName;
+use crate::sources::SourceKind;
+use time::OffsetDateTime;
+
+/// What the rules know about a parent image definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageFacts {
+    /// OS type, when valid.
+    pub os_type: Option<OsType>,
+    /// OS state, when valid.
+    pub os_state: Option<OsState>,
+    /// Hyper-V generation (V1 when absent).
+    pub hyper_v_generation: HyperVGeneration,
+    /// Location, when valid.
+    pub location: Option<RegionName>,
+}
+
+/// What the rules know about a source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFacts {
+    /// Kind.
+    pub kind: SourceKind,
+    /// Region.
+    pub location: Option<RegionName>,
+    /// OS type.
+    pub os_type: Option<OsType>,
+    /// OS state.
+    pub os_state: Option<OsState>,
+    /// Hyper-V generation.
+    pub hyper_v_generation: Option<HyperVGeneration>,
+    /// OS disk size in GiB.
+    pub os_disk_size_gb: Option<i64>,
+    /// `(lun, size GiB)` of data disks.
+    pub data_disks: Vec<(i64, i64)>,
+}
+
+/// Read access to the surroundings of a resource (the world, or the rest of a validated file).
+pub trait Lookup {
+    /// A source by key (see [`source_key`]).
+    fn source(&self, key: &Key) -> Option<SourceFacts>;
+    /// An image definition by key.
+    fn image(&self, key: &Key) -> Option<ImageFacts>;
+    /// A gallery's location by key.
+    fn gallery_location(&self, key: &Key) -> Option<RegionName>;
+    /// Whether a subscription is allow-listed for Australia Central (2); `None` = unknown subscription.
+    fn subscription_allow_listed(&self, subscription: &str) -> Option<bool>;
+    /// A resource group's location.
+    fn resource_group_location(
+        &self,
+        subscription: &str,
+        resource_group: &str,
+    ) -> Option<RegionName>;
+}
+
+/// A lookup that knows nothing (single resources validated on their own).
+pub struct NoLookup;
+
+impl Lookup for NoLookup {
+    fn source(&self, _: &Key) -> Option<SourceFacts> {
+        None
+    }
+    fn image(&self, _: &Key) -> Option<ImageFacts> {
+        None
+    }
+    fn gallery_location(&self, _: &Key) -> Option<RegionName> {
+        None
+    }
+    fn subscription_allow_listed(&self, _: &str) -> Option<bool> {
+        None
+    }
+    fn resource_group_location(&self, _: &str, _: &str) -> Option<RegionName> {
+        None
+    }
+}
+
+/// The key a source is stored under: canonical ARM id (or the URI) lower-cased.
+pub fn source_key(id: &str) -> Key {
+    match crate::ids::ArmId::parse(id) {
+        Some(a) => Key::new(&a.to_string()),
+        None => Key::new(id.trim()),
+    }
+}
+
+/// How the rules are being run.
+pub struct RuleCtx<'a> {
+    /// The simulation clock (end-of-life checks).
+    pub now: OffsetDateTime,
+    /// Surroundings.
+    pub lookup: &'a dyn Lookup,
+    /// Applying a command: a missing source is an error (validate mode: absent = not checked).
+    pub require_refs: bool,
+    /// Check sources at all (false on update: the source is immutable and was checked at create).
+    pub check_sources: bool,
+    /// Enforce "end of life in the future" (false on update when the date did not change).
+    pub eol_must_be_future: bool,
+    /// Report `name` vs `id` disagreements (validate mode; commands take the name from the id).
+    pub check_name_id: bool,
+}
+
+impl<'a> RuleCtx<'a> {
+    /// Context for checking files: absent references are not errors.
+    pub fn validate(now: OffsetDateTime, lookup: &'a dyn Lookup) -> Self {
+        RuleCtx {
+            now,
+            lookup,
+            require_refs: false,
+            check_sources: true,
+            eol_must_be_future: true,
+            check_name_id: true,
+        }
+    }
+    /// Context for a create command.
+    pub fn create(now: OffsetDateTime, lookup: &'a dyn Lookup) -> Self {
+        RuleCtx {
+            now,
+            lookup,
+            require_refs: true,
+            check_sources: true,
+            eol_must_be_future: true,
+            check_name_id: false,
+        }
+    }
+}

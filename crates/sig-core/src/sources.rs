@@ -1,0 +1,85 @@
+//! Image sources the simulated world holds, so the version rules (region, OS type/state, Hyper-V
+//! generation, disk sizes) can be checked against something concrete.
+
+use crate::kinds::{HyperVGeneration, OsState, OsType};
+use crate::regions::RegionName;
+use serde::{Deserialize, Serialize};
+
+/// What kind of resource a source is; decides where it may be referenced from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum SourceKind {
+    /// `Microsoft.Compute/images`.
+    ManagedImage,
+    /// `Microsoft.Compute/snapshots`.
+    Snapshot,
+    /// `Microsoft.Compute/disks`.
+    ManagedDisk,
+    /// `Microsoft.Compute/virtualMachines`.
+    VirtualMachine,
+    /// A VHD blob (`https://{account}.blob.core.windows.net/...`) in a storage account.
+    VhdBlob,
+    /// An image version in a gallery outside the simulated world (versions inside it are found directly).
+    GalleryImageVersion,
+}
+
+impl SourceKind {
+    /// The ARM type a source of this kind has (VHDs have none).
+    pub fn arm_type(self) -> Option<&'static str> {
+        match self {
+            SourceKind::ManagedImage => Some("Microsoft.Compute/images"),
+            SourceKind::Snapshot => Some("Microsoft.Compute/snapshots"),
+            SourceKind::ManagedDisk => Some("Microsoft.Compute/disks"),
+            SourceKind::VirtualMachine => Some("Microsoft.Compute/virtualMachines"),
+            SourceKind::GalleryImageVersion => Some(crate::ids::VERSION_TYPE),
+            SourceKind::VhdBlob => None,
+        }
+    }
+
+    /// May be referenced from `storageProfile.source` (whole image)?
+    pub fn is_image_level(self) -> bool {
+        matches!(
+            self,
+            SourceKind::ManagedImage | SourceKind::VirtualMachine | SourceKind::GalleryImageVersion
+        )
+    }
+}
+
+/// A data disk of a source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceDisk {
+    /// LUN.
+    pub lun: u32,
+    /// Size in GiB.
+    pub size_gb: u32,
+}
+
+/// One image source in the simulated world.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Source {
+    /// ARM id (canonical form is stored), or the blob URI for a VHD.
+    pub id: String,
+    /// Kind.
+    pub kind: SourceKind,
+    /// Region the source lives in.
+    pub location: RegionName,
+    /// OS type (absent for pure data disks/snapshots).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_type: Option<OsType>,
+    /// Generalized or specialized (VMs and images).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_state: Option<OsState>,
+    /// Hyper-V generation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hyper_v_generation: Option<HyperVGeneration>,
+    /// OS disk size (or the disk/snapshot/blob size).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_disk_size_gb: Option<u32>,
+    /// Data disks with LUNs (VMs and managed images).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_disks: Vec<SourceDisk>,
+    /// Storage account holding a VHD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_account_id: Option<String>,
+}

@@ -1,0 +1,488 @@
+//! A small evaluator for ARM template expressions, enough for gallery templates:
+//! `parameters()` (defaultValue), `variables()`, `concat`, `format`, `toLower`, `toUpper`, `string`,
+//! `resourceId`, property access and indexing. Values only known at deployment time
+//! (`resourceGroup()`, `subscription()`, parameters without a default) and unsupported functions
+//! leave the string as is and are reported; the rules skip strings that are still expressions.
+
+use crate::diagnostics::{Code, Diagnostic};
+use serde_json::{Map, Value};
+
+/// True for `[...]` strings (and not the `[[` escape).
+pub fn is_expression(s: &str) -> bool {
+    s.starts_with('[') && s.ends_with(']') && !s.starts_with("[[")
+}
+
+/// Why an expression could not be evaluated.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unknown {
+    /// Only known when deploying (resource group, subscription, parameter without default).
+    DeploymentTime(String),
+    /// We do not implement this.
+    Unsupported(String),
+}
+
+type Eval = Result<Value, Unknown>;
+
+/// Parameters and variables of a template.
+pub struct TemplateScope<'a> {
+    /// `parameters` section.
+    pub parameters: &'a Map<String, Value>,
+    /// `variables` section.
+    pub variables: &'a Map<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Ident(String),
+    Str(String),
+    Num(i64),
+    Open,
+    Close,
+    Comma,
+    Dot,
+    LBrack,
+    RBrack,
+}
+
+fn lex(s: &str) -> Result<Vec<Tok>, Unknown> {
+    let mut out = Vec::new();
+    let cs: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < cs.len() {
+        let c = cs[i];
+        match c {
+            ' ' | '\t' | '\n' | '\r' => i += 1,
+            '(' => {
+                out.push(Tok::Open);
+                i += 1;
+            }
+            ')' => {
+                out.push(Tok::Close);
+                i += 1;
+            }
+            ',' => {
+                out.push(Tok::Comma);
+                i += 1;
+            }
+            '.' => {
+                out.push(Tok::Dot);
+                i += 1;
+            }
+            '[' => {
+                out.push(Tok::LBrack);
+                i += 1;
+            }
+            ']' => {
+                out.push(Tok::RBrack);
+                i += 1;
+            }
+            '\'' => {
+                let mut lit = String::new();
+                i += 1;
+                loop {
+                    match cs.get(i) {
+                        None => {
+                            return Err(Unknown::Unsupported("unterminated string literal".into()))
+                        }
+                        Some('\'') if cs.get(i + 1) == Some(&'\'') => {
+                            lit.push('\'');
+                            i += 2;
+                        }
+                        Some('\'') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(ch) => {
+                            lit.push(*ch);
+                            i += 1;
+                        }
+                    }
+                }
+                out.push(Tok::Str(lit));
+            }
+            c if c.is_ascii_digit() || c == '-' => {
+                let start = i;
+                i += 1;
+                while cs.get(i).is_some_and(|d| d.is_ascii_digit()) {
+                    i += 1;
+                }
+                let text: String = cs[start..i].iter().collect();
+                out.push(Tok::Num(text.parse().map_err(|_| {
+                    Unknown::Unsupported(format!("bad number '{text}'"))
+                })?));
+            }
+            c if c.is_alphabetic() || c == '_' => {
+                let start = i;
+                while cs.get(i).is_some_and(|d| d.is_alphanumeric() || *d == '_') {
+                    i += 1;
+                }
+                out.push(Tok::Ident(cs[start..i].iter().collect()));
+            }
+            other => {
+                return Err(Unknown::Unsupported(format!(
+                    "unexpected character '{other}'"
+                )))
+            }
+        }
+    }
+    Ok(out)
+}
+
+struct Parser<'a, 's> {
+    toks: Vec<Tok>,
+    pos: usize,
+    scope: &'a TemplateScope<'s>,
+    depth: usize,
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+impl Parser<'_, '_> {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos)
+    }
+    fn next(&mut self) -> Option<Tok> {
+        let t = self.toks.get(self.pos).cloned();
+        self.pos += 1;
+        t
+    }
+    fn expect(&mut self, t: Tok) -> Result<(), Unknown> {
+        if self.next() == Some(t.clone()) {
+            Ok(())
+        } else {
+            Err(Unknown::Unsupported(format!("expected {t:?}")))
+        }
+    }
+
+    fn expr(&mut self) -> Eval {
+        self.depth += 1;
+        if self.depth > 64 {
+            return Err(Unknown::Unsupported("expression nested too deeply".into()));
+        }
+        let mut v = self.primary();
+        loop {
+            match self.peek() {
+                Some(Tok::Dot) => {
+                    self.pos += 1;
+                    let Some(Tok::Ident(p)) = self.next() else {
+                        return Err(Unknown::Unsupported("expected a property name".into()));
+                    };
+                    v = v.and_then(|val| {
+                        val.get(&p).cloned().ok_or_else(|| {
+                            Unknown::Unsupported(format!("property '{p}' not found"))
+                        })
+                    });
+                }
+                Some(Tok::LBrack) => {
+                    self.pos += 1;
+                    let idx = self.expr();
+                    self.expect(Tok::RBrack)?;
+                    v = match (v, idx) {
+                        (Ok(val), Ok(Value::Number(n))) => n
+                            .as_u64()
+                            .and_then(|i| val.get(i as usize).cloned())
+                            .ok_or_else(|| Unknown::Unsupported("index out of range".into())),
+                        (Ok(val), Ok(Value::String(k))) => val.get(&k).cloned().ok_or_else(|| {
+                            Unknown::Unsupported(format!("property '{k}' not found"))
+                        }),
+                        (Err(e), _) | (_, Err(e)) => Err(e),
+                        _ => Err(Unknown::Unsupported("bad index".into())),
+                    };
+                }
+                _ => break,
+            }
+        }
+        self.depth -= 1;
+        v
+    }
+
+    fn args(&mut self) -> Result<Vec<Eval>, Unknown> {
+        self.expect(Tok::Open)?;
+        let mut out = Vec::new();
+        if self.peek() == Some(&Tok::Close) {
+            self.pos += 1;
+            return Ok(out);
+        }
+        loop {
+            out.push(self.expr());
+            match self.next() {
+                Some(Tok::Comma) => continue,
+                Some(Tok::Close) => return Ok(out),
+                _ => return Err(Unknown::Unsupported("expected ',' or ')'".into())),
+            }
+        }
+    }
+
+    fn primary(&mut self) -> Eval {
+        match self.next() {
+            Some(Tok::Str(s)) => Ok(Value::String(s)),
+            Some(Tok::Num(n)) => Ok(Value::from(n)),
+            Some(Tok::Ident(f)) => {
+                let args = self.args()?;
+                self.call(&f, args)
+            }
+            other => Err(Unknown::Unsupported(format!("unexpected token {other:?}"))),
+        }
+    }
+
+    fn call(&mut self, f: &str, args: Vec<Eval>) -> Eval {
+        let lower = f.to_ascii_lowercase();
+        // Deployment-time functions win over argument errors: their value is simply unknown.
+        match lower.as_str() {
+            "resourcegroup" | "subscription" | "deployment" | "tenant" | "utcnow" | "newguid"
+            | "uniquestring" | "environment" | "reference" | "listkeys" => {
+                return Err(Unknown::DeploymentTime(format!(
+                    "{f}() is only known at deployment time"
+                )));
+            }
+            _ => {}
+        }
+        let args: Vec<Value> = args.into_iter().collect::<Result<_, _>>()?;
+        let arg = |i: usize| {
+            args.get(i)
+                .cloned()
+                .ok_or_else(|| Unknown::Unsupported(format!("{f}() is missing argument {}", i + 1)))
+        };
+        match lower.as_str() {
+            "parameters" => {
+                let name = text(&arg(0)?);
+                let p = self.scope.parameters.get(&name).ok_or_else(|| {
+                    Unknown::Unsupported(format!("parameter '{name}' is not declared"))
+                })?;
+                match p.get("defaultValue") {
+                    Some(v) => self.resolve(v.clone()),
+                    None => Err(Unknown::DeploymentTime(format!(
+                        "parameter '{name}' has no defaultValue"
+                    ))),
+                }
+            }
+            "variables" => {
+                let name = text(&arg(0)?);
+                let v = self.scope.variables.get(&name).cloned().ok_or_else(|| {
+                    Unknown::Unsupported(format!("variable '{name}' is not declared"))
+                })?;
+                self.resolve(v)
+            }
+            "concat" => {
+                if args.iter().all(Value::is_array) {
+                    Ok(Value::Array(
+                        args.iter()
+                            .flat_map(|a| a.as_array().cloned().unwrap_or_default())
+                            .collect(),
+                    ))
+                } else {
+                    Ok(Value::String(args.iter().map(text).collect()))
+                }
+            }
+            "format" => {
+                let fmt = text(&arg(0)?);
+                let mut s = fmt;
+                for (i, a) in args.iter().enumerate().skip(1) {
+                    s = s.replace(&format!("{{{}}}", i - 1), &text(a));
+                }
+                Ok(Value::String(s))
+            }
+            "tolower" => Ok(Value::String(text(&arg(0)?).to_lowercase())),
+            "toupper" => Ok(Value::String(text(&arg(0)?).to_uppercase())),
+            "string" => Ok(Value::String(text(&arg(0)?))),
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            "resourceid" => resource_id(&args),
+            _ => Err(Unknown::Unsupported(format!(
+                "function '{f}' is not supported by the simulator"
+            ))),
+        }
+    }
+
+    fn resolve(&mut self, v: Value) -> Eval {
+        match v {
+            Value::String(s) if is_expression(&s) => {
+                let inner = &s[1..s.len() - 1];
+                let mut p = Parser {
+                    toks: lex(inner)?,
+                    pos: 0,
+                    scope: self.scope,
+                    depth: self.depth + 1,
+                };
+                if p.depth > 64 {
+                    return Err(Unknown::Unsupported("expression nested too deeply".into()));
+                }
+                let v = p.expr()?;
+                if p.pos != p.toks.len() {
+                    return Err(Unknown::Unsupported("trailing tokens in expression".into()));
+                }
+                Ok(v)
+            }
+            other => Ok(other),
+        }
+    }
+}
+
+/// Placeholder scope used for ids built from templates (the real one is only known at deployment).
+pub const TEMPLATE_SUBSCRIPTION: &str = "{subscriptionId}";
+/// Placeholder resource group for ids built from templates.
+pub const TEMPLATE_RESOURCE_GROUP: &str = "{resourceGroupName}";
+
+fn resource_id(args: &[Value]) -> Eval {
+    let strs: Vec<String> = args.iter().map(text).collect();
+    let Some(ti) = strs.iter().position(|s| s.contains('/')) else {
+        return Err(Unknown::Unsupported(
+            "resourceId() needs a resource type".into(),
+        ));
+    };
+    let ty = &strs[ti];
+    let mut parts = ty.split('/');
+    let ns = parts.next().unwrap_or_default();
+    let types: Vec<&str> = parts.collect();
+    let names = &strs[ti + 1..];
+    if names.len() != types.len() {
+        return Err(Unknown::Unsupported(
+            "resourceId() argument count does not match the type".into(),
+        ));
+    }
+    let (sub, rg) = match ti {
+        0 => (
+            TEMPLATE_SUBSCRIPTION.to_string(),
+            TEMPLATE_RESOURCE_GROUP.to_string(),
+        ),
+        1 => (TEMPLATE_SUBSCRIPTION.to_string(), strs[0].clone()),
+        _ => (strs[0].clone(), strs[1].clone()),
+    };
+    let mut id = format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/{ns}");
+    for (t, n) in types.iter().zip(names) {
+        id.push_str(&format!("/{t}/{n}"));
+    }
+    Ok(Value::String(id))
+}
+
+/// Evaluates one expression string (with its brackets).
+pub fn evaluate(s: &str, scope: &TemplateScope) -> Result<Value, Unknown> {
+    let mut p = Parser {
+        toks: Vec::new(),
+        pos: 0,
+        scope,
+        depth: 0,
+    };
+    p.resolve(Value::String(s.to_string()))
+}
+
+/// Replaces every expression inside `v` that can be evaluated; reports the others (path-precise).
+pub fn substitute(
+    v: &mut Value,
+    scope: &TemplateScope,
+    path: &str,
+    rid: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    match v {
+        Value::String(s) if s.starts_with("[[") => {
+            s.remove(0);
+        }
+        Value::String(s) if is_expression(s) => match evaluate(s, scope) {
+            Ok(val) => *v = val,
+            Err(Unknown::DeploymentTime(why)) => out.push(Diagnostic::new(Code::TemplateValueUnknown, rid, path,
+                format!("'{s}' is only known at deployment time ({why}); rules that depend on it were skipped."))),
+            Err(Unknown::Unsupported(why)) => out.push(Diagnostic::new(Code::TemplateExpressionUnsupported, rid, path,
+                format!("The template expression '{s}' could not be evaluated ({why}); rules that depend on it were skipped."))),
+        },
+        Value::Array(a) => {
+            for (i, x) in a.iter_mut().enumerate() {
+                substitute(x, scope, &format!("{path}[{i}]"), rid, out);
+            }
+        }
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                substitute(x, scope, &p, rid, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn scope_eval(s: &str) -> Result<Value, Unknown> {
+        let params = json!({"galleryName": {"type": "string", "defaultValue": "myGallery"}, "noDefault": {"type": "string"},
+            "loc": {"type": "string", "defaultValue": "[resourceGroup().location]"}});
+        let vars =
+            json!({"img": "[concat(parameters('galleryName'), '/img')]", "obj": {"a": [1, 2]}});
+        let scope = TemplateScope {
+            parameters: params.as_object().unwrap(),
+            variables: vars.as_object().unwrap(),
+        };
+        evaluate(s, &scope)
+    }
+
+    #[test]
+    fn evaluates_common_shapes() {
+        assert_eq!(
+            scope_eval("[parameters('galleryName')]"),
+            Ok(json!("myGallery"))
+        );
+        assert_eq!(scope_eval("[variables('img')]"), Ok(json!("myGallery/img")));
+        assert_eq!(scope_eval("[concat('a', 'b', 'c')]"), Ok(json!("abc")));
+        assert_eq!(
+            scope_eval("[format('{0}/{1}', 'g', 'i')]"),
+            Ok(json!("g/i"))
+        );
+        assert_eq!(scope_eval("[toLower('AbC')]"), Ok(json!("abc")));
+        assert_eq!(scope_eval("[variables('obj').a[1]]"), Ok(json!(2)));
+        assert_eq!(scope_eval("['it''s']"), Ok(json!("it's")));
+        assert_eq!(
+            scope_eval("[resourceId('Microsoft.Compute/galleries/images', parameters('galleryName'), 'img')]"),
+            Ok(json!("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/galleries/myGallery/images/img"))
+        );
+    }
+
+    #[test]
+    fn unknowns_are_reported_not_panicked() {
+        assert!(matches!(
+            scope_eval("[resourceGroup().location]"),
+            Err(Unknown::DeploymentTime(_))
+        ));
+        assert!(matches!(
+            scope_eval("[parameters('loc')]"),
+            Err(Unknown::DeploymentTime(_))
+        ));
+        assert!(matches!(
+            scope_eval("[parameters('noDefault')]"),
+            Err(Unknown::DeploymentTime(_))
+        ));
+        for bad in [
+            "[copyIndex()]",
+            "[parameters('missing')]",
+            "[concat('a']",
+            "[)]",
+            "[]",
+            "['unterminated]",
+            "[variables('obj')[9]]",
+            "[a.b.c]",
+            "[#]",
+        ] {
+            assert!(
+                matches!(scope_eval(bad), Err(Unknown::Unsupported(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn self_referencing_variables_terminate() {
+        let vars = json!({"a": "[variables('a')]"});
+        let params = json!({});
+        let scope = TemplateScope {
+            parameters: params.as_object().unwrap(),
+            variables: vars.as_object().unwrap(),
+        };
+        assert!(evaluate("[variables('a')]", &scope).is_err());
+    }
+}

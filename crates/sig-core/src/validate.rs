@@ -1,0 +1,1050 @@
+//! File validation, shared by `sig validate` and the app's import.
+//!
+//! [`parse_documents`] recognises every JSON shape Azure prints (one resource, an array, a list
+//! response, a REST example file, an ARM deployment template, the World export); [`validate_input`]
+//! then runs every per-resource rule and every cross-resource rule over what is present. A parent or
+//! source that is not in the input is simply not checked (absent ≠ error). Never panics on input.
+
+use crate::api_version;
+use crate::arm;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::export::WorldExport;
+use crate::ids::{
+    resource_group_key, GalleryRef, GalleryResourceId, ImageRef, Key, Scope, VersionRef,
+    GALLERY_TYPE, IMAGE_TYPE, VERSION_TYPE,
+};
+use crate::kinds::{HyperVGeneration, OsState, OsType};
+use crate::limits::{
+    MAX_GALLERIES_PER_SUBSCRIPTION_REGION, MAX_IMAGES_PER_SUBSCRIPTION_REGION,
+    MAX_VERSIONS_PER_SUBSCRIPTION_REGION,
+};
+use crate::regions::RegionName;
+use crate::rules::{self, ImageFacts, Lookup, RuleCtx, SourceFacts};
+use crate::sources::{Source, SourceKind};
+use crate::template::{
+    self, is_expression, TemplateScope, TEMPLATE_RESOURCE_GROUP, TEMPLATE_SUBSCRIPTION,
+};
+use crate::world::{ResourceGroup, Subscription, World};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use time::OffsetDateTime;
+
+/// A gallery resource (or a VM that deploys from one) found in the input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyResource {
+    /// `Microsoft.Compute/galleries`.
+    Gallery(arm::Gallery),
+    /// `Microsoft.Compute/galleries/images`.
+    Image(arm::GalleryImage),
+    /// `Microsoft.Compute/galleries/images/versions`.
+    Version(arm::GalleryImageVersion),
+    /// A VM / scale set from a template, only checked for the seed's api-version advice.
+    VirtualMachine {
+        /// ARM type.
+        resource_type: String,
+        /// Whether its image reference points into a gallery.
+        uses_gallery_image: bool,
+    },
+}
+
+/// One resource with where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedResource {
+    /// Parsed id (from the body, the REST example parameters, or the template), when known.
+    pub id: Option<GalleryResourceId>,
+    /// Text used as `resourceId` in diagnostics (canonical id, or the origin when there is no id).
+    pub rid: String,
+    /// JSON pointer of the body inside the input document (e.g. `/responses/200/body`).
+    pub origin: String,
+    /// The api-version it came with (template `apiVersion` or REST example `api-version`).
+    pub api_version: Option<String>,
+    /// The resource.
+    pub resource: AnyResource,
+}
+
+/// Everything recognised in one input document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedInput {
+    /// Resources, in document order.
+    pub resources: Vec<ParsedResource>,
+    /// Problems found while reading (unrecognised shapes, template expressions...).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Sources (from an export file).
+    pub sources: Vec<Source>,
+    /// Subscriptions (from an export file).
+    pub subscriptions: Vec<Subscription>,
+    /// Resource groups (from an export file).
+    pub resource_groups: Vec<ResourceGroup>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Gallery,
+    Image,
+    Version,
+}
+
+fn kind_of_type(t: &str) -> Option<Kind> {
+    if t.eq_ignore_ascii_case(GALLERY_TYPE) {
+        Some(Kind::Gallery)
+    } else if t.eq_ignore_ascii_case(IMAGE_TYPE) {
+        Some(Kind::Image)
+    } else if t.eq_ignore_ascii_case(VERSION_TYPE) {
+        Some(Kind::Version)
+    } else {
+        None
+    }
+}
+
+fn kind_of_id(id: &GalleryResourceId) -> Kind {
+    match id {
+        GalleryResourceId::Gallery(_) => Kind::Gallery,
+        GalleryResourceId::Image(_) => Kind::Image,
+        GalleryResourceId::Version(_) => Kind::Version,
+    }
+}
+
+fn kind_of_shape(o: &Map<String, Value>) -> Option<Kind> {
+    let p = o.get("properties")?.as_object()?;
+    if p.contains_key("publishingProfile") || p.contains_key("storageProfile") {
+        Some(Kind::Version)
+    } else if p.contains_key("osType")
+        || p.contains_key("osState")
+        || p.get("identifier")
+            .is_some_and(|i| i.get("publisher").is_some())
+    {
+        Some(Kind::Image)
+    } else if p.contains_key("sharingProfile")
+        || p.contains_key("softDeletePolicy")
+        || p.contains_key("description")
+        || p.get("identifier")
+            .is_some_and(|i| i.get("uniqueName").is_some())
+    {
+        Some(Kind::Gallery)
+    } else {
+        None
+    }
+}
+
+fn escape_pointer(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+/// Names from REST example parameters.
+#[derive(Default, Clone)]
+struct RestParams {
+    subscription: Option<String>,
+    resource_group: Option<String>,
+    gallery: Option<String>,
+    image: Option<String>,
+    version: Option<String>,
+    api_version: Option<String>,
+}
+
+impl RestParams {
+    fn from(p: &Map<String, Value>) -> RestParams {
+        let s = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
+        RestParams {
+            subscription: s("subscriptionId"),
+            resource_group: s("resourceGroupName"),
+            gallery: s("galleryName"),
+            image: s("galleryImageName"),
+            version: s("galleryImageVersionName"),
+            api_version: s("api-version"),
+        }
+    }
+    fn scope(&self) -> Scope {
+        Scope {
+            subscription: self.subscription.clone(),
+            resource_group: self.resource_group.clone(),
+        }
+    }
+    /// The id the parameters address for a resource of `kind`.
+    fn id_for(&self, kind: Kind) -> Option<GalleryResourceId> {
+        let g = GalleryRef {
+            scope: self.scope(),
+            gallery: self.gallery.clone()?,
+        };
+        match kind {
+            Kind::Gallery => Some(GalleryResourceId::Gallery(g)),
+            Kind::Image => Some(GalleryResourceId::Image(ImageRef {
+                gallery: g,
+                image: self.image.clone()?,
+            })),
+            Kind::Version => Some(GalleryResourceId::Version(VersionRef {
+                image: ImageRef {
+                    gallery: g,
+                    image: self.image.clone()?,
+                },
+                version: self.version.clone()?,
+            })),
+        }
+    }
+    /// The deepest kind the parameters name.
+    fn deepest(&self) -> Option<Kind> {
+        if self.version.is_some() {
+            Some(Kind::Version)
+        } else if self.image.is_some() {
+            Some(Kind::Image)
+        } else if self.gallery.is_some() {
+            Some(Kind::Gallery)
+        } else {
+            None
+        }
+    }
+}
+
+struct Reader {
+    out: ParsedInput,
+}
+
+impl Reader {
+    fn diag(&mut self, code: Code, origin: &str, path: &str, msg: impl Into<String>) {
+        self.out
+            .diagnostics
+            .push(Diagnostic::new(code, format!("#{origin}"), path, msg));
+    }
+
+    fn document(&mut self, v: &Value, ptr: &str) {
+        match v {
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    self.document(x, &format!("{ptr}/{i}"));
+                }
+            }
+            Value::Object(o) => {
+                if o.contains_key("formatVersion") {
+                    self.export(v, ptr);
+                } else if o.get("resources").is_some_and(Value::is_array)
+                    && (o.contains_key("$schema") || o.contains_key("contentVersion"))
+                {
+                    self.template(o, ptr);
+                } else if o.get("parameters").is_some_and(Value::is_object)
+                    && o.get("responses").is_some_and(Value::is_object)
+                {
+                    self.rest_example(o, ptr);
+                } else if let Some(Value::Array(items)) = o.get("value") {
+                    for (i, x) in items.iter().enumerate() {
+                        self.resource(x, &format!("{ptr}/value/{i}"), None, None);
+                    }
+                } else {
+                    self.resource(v, ptr, None, None);
+                }
+            }
+            _ => self.diag(
+                Code::DocumentUnrecognized,
+                ptr,
+                "",
+                "Expected a JSON object or array of ARM resources.",
+            ),
+        }
+    }
+
+    fn export(&mut self, v: &Value, ptr: &str) {
+        let e: WorldExport = match serde_json::from_value(v.clone()) {
+            Ok(e) => e,
+            Err(err) => {
+                self.diag(
+                    Code::ResourceShapeInvalid,
+                    ptr,
+                    "",
+                    format!("The export file does not match its schema: {err}"),
+                );
+                return;
+            }
+        };
+        self.out.sources.extend(e.sources);
+        self.out.subscriptions.extend(e.subscriptions);
+        self.out.resource_groups.extend(e.resource_groups);
+        for (i, g) in e.galleries.into_iter().enumerate() {
+            self.push(
+                AnyResource::Gallery(g),
+                &format!("{ptr}/galleries/{i}"),
+                None,
+                None,
+            );
+        }
+        for (i, g) in e.images.into_iter().enumerate() {
+            self.push(
+                AnyResource::Image(g),
+                &format!("{ptr}/images/{i}"),
+                None,
+                None,
+            );
+        }
+        for (i, g) in e.versions.into_iter().enumerate() {
+            self.push(
+                AnyResource::Version(g),
+                &format!("{ptr}/versions/{i}"),
+                None,
+                None,
+            );
+        }
+    }
+
+    fn rest_example(&mut self, o: &Map<String, Value>, ptr: &str) {
+        let Some(params) = o.get("parameters").and_then(Value::as_object) else {
+            return;
+        };
+        let rp = RestParams::from(params);
+        let mut found = false;
+        for (key, kind) in [
+            ("gallery", Kind::Gallery),
+            ("galleryImage", Kind::Image),
+            ("galleryImageVersion", Kind::Version),
+        ] {
+            if let Some(body) = params.get(key) {
+                found = true;
+                self.resource(
+                    body,
+                    &format!("{ptr}/parameters/{key}"),
+                    Some(kind),
+                    Some(&rp),
+                );
+            }
+        }
+        if params.contains_key("sharingUpdate") {
+            found = true;
+            self.diag(
+                Code::NotAResource,
+                &format!("{ptr}/parameters/sharingUpdate"),
+                "",
+                "A gallery sharing update (POST /share) is not a resource; skipped.",
+            );
+        }
+        if let Some(responses) = o.get("responses").and_then(Value::as_object) {
+            for (status, resp) in responses {
+                let Some(body) = resp.get("body") else {
+                    continue;
+                };
+                found = true;
+                let bptr = format!("{ptr}/responses/{}/body", escape_pointer(status));
+                if let Some(Value::Array(items)) = body.get("value") {
+                    for (i, x) in items.iter().enumerate() {
+                        self.resource(x, &format!("{bptr}/value/{i}"), None, Some(&rp));
+                    }
+                } else if body.get("operationType").is_some() {
+                    self.diag(
+                        Code::NotAResource,
+                        &bptr,
+                        "",
+                        "A gallery sharing update (POST /share) is not a resource; skipped.",
+                    );
+                } else {
+                    self.resource(body, &bptr, rp.deepest(), Some(&rp));
+                }
+            }
+        }
+        if !found {
+            self.diag(Code::NotAResource, ptr, "", "This REST example has no request or response body (e.g. a DELETE); nothing to validate.");
+        }
+    }
+
+    /// One ARM resource object; `hint` = kind implied by where it was found.
+    fn resource(&mut self, v: &Value, ptr: &str, hint: Option<Kind>, rp: Option<&RestParams>) {
+        let Some(o) = v.as_object() else {
+            self.diag(
+                Code::DocumentUnrecognized,
+                ptr,
+                "",
+                "Expected an ARM resource object.",
+            );
+            return;
+        };
+        let type_field = o.get("type").and_then(Value::as_str);
+        let id_field = o.get("id").and_then(Value::as_str);
+        let parsed_id = id_field.and_then(GalleryResourceId::parse);
+        let kind = match type_field {
+            Some(t) => match kind_of_type(t) {
+                Some(k) => Some(k),
+                None => {
+                    self.diag(
+                        Code::NotAResource,
+                        ptr,
+                        "type",
+                        format!("Resource type '{t}' is not a gallery resource; skipped."),
+                    );
+                    return;
+                }
+            },
+            None => parsed_id
+                .as_ref()
+                .map(kind_of_id)
+                .or(hint)
+                .or_else(|| kind_of_shape(o)),
+        };
+        let Some(kind) = kind else {
+            if o.contains_key("operationType") {
+                self.diag(
+                    Code::NotAResource,
+                    ptr,
+                    "",
+                    "A gallery sharing update is not a resource; skipped.",
+                );
+            } else {
+                self.diag(Code::DocumentUnrecognized, ptr, "", "Could not tell which gallery resource this is (no type, id or recognisable properties).");
+            }
+            return;
+        };
+        let id = parsed_id
+            .filter(|i| kind_of_id(i) == kind)
+            .or_else(|| rp.and_then(|r| r.id_for(kind)));
+        let api = o
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| rp.and_then(|r| r.api_version.clone()));
+        let res = match kind {
+            Kind::Gallery => serde_json::from_value(v.clone()).map(AnyResource::Gallery),
+            Kind::Image => serde_json::from_value(v.clone()).map(AnyResource::Image),
+            Kind::Version => serde_json::from_value(v.clone()).map(AnyResource::Version),
+        };
+        match res {
+            Ok(r) => self.push(r, ptr, id, api),
+            Err(e) => self.diag(
+                Code::ResourceShapeInvalid,
+                ptr,
+                "",
+                format!("The resource does not match its schema: {e}"),
+            ),
+        }
+    }
+
+    fn push(
+        &mut self,
+        resource: AnyResource,
+        origin: &str,
+        id: Option<GalleryResourceId>,
+        api: Option<String>,
+    ) {
+        let id = id.or_else(|| {
+            let raw = match &resource {
+                AnyResource::Gallery(g) => g.id.as_deref(),
+                AnyResource::Image(i) => i.id.as_deref(),
+                AnyResource::Version(v) => v.id.as_deref(),
+                AnyResource::VirtualMachine { .. } => None,
+            };
+            raw.and_then(GalleryResourceId::parse)
+        });
+        let api = api.or_else(|| match &resource {
+            AnyResource::Gallery(g) => g.api_version.clone(),
+            AnyResource::Image(i) => i.api_version.clone(),
+            AnyResource::Version(v) => v.api_version.clone(),
+            AnyResource::VirtualMachine { .. } => None,
+        });
+        let rid = id
+            .as_ref()
+            .map_or_else(|| format!("#{origin}"), |i| i.to_string());
+        self.out.resources.push(ParsedResource {
+            id,
+            rid,
+            origin: origin.to_string(),
+            api_version: api,
+            resource,
+        });
+    }
+
+    fn template(&mut self, o: &Map<String, Value>, ptr: &str) {
+        let empty = Map::new();
+        let parameters = o
+            .get("parameters")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let variables = o
+            .get("variables")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let scope = TemplateScope {
+            parameters,
+            variables,
+        };
+        if let Some(Value::Array(rs)) = o.get("resources") {
+            for (i, r) in rs.iter().enumerate() {
+                self.template_resource(r, &format!("{ptr}/resources/{i}"), None, &scope, 0);
+            }
+        }
+    }
+
+    fn template_resource(
+        &mut self,
+        r: &Value,
+        ptr: &str,
+        parent: Option<(&str, &str)>,
+        scope: &TemplateScope,
+        depth: usize,
+    ) {
+        let Some(obj) = r.as_object() else {
+            self.diag(
+                Code::DocumentUnrecognized,
+                ptr,
+                "",
+                "A template resource must be an object.",
+            );
+            return;
+        };
+        if depth > 8 {
+            self.diag(
+                Code::TemplateExpressionUnsupported,
+                ptr,
+                "resources",
+                "Nested resources deeper than 8 levels are not expanded.",
+            );
+            return;
+        }
+        let mut body = obj.clone();
+        let nested = body.remove("resources");
+        let mut diags = Vec::new();
+        let origin = format!("#{ptr}");
+        let mut ty_v = body.get("type").cloned().unwrap_or(Value::Null);
+        let mut name_v = body.get("name").cloned().unwrap_or(Value::Null);
+        template::substitute(&mut ty_v, scope, "type", &origin, &mut diags);
+        template::substitute(&mut name_v, scope, "name", &origin, &mut diags);
+        let (Some(ty), Some(name)) = (ty_v.as_str(), name_v.as_str()) else {
+            self.out.diagnostics.extend(diags);
+            self.diag(
+                Code::DocumentUnrecognized,
+                ptr,
+                "",
+                "A template resource needs a string type and name.",
+            );
+            return;
+        };
+        let (full_type, full_name) = match parent {
+            Some((pt, pn)) if !ty.contains('/') => (format!("{pt}/{ty}"), format!("{pn}/{name}")),
+            Some((_, pn)) if !name.contains('/') => (ty.to_string(), format!("{pn}/{name}")),
+            _ => (ty.to_string(), name.to_string()),
+        };
+        if body.contains_key("copy") {
+            diags.push(Diagnostic::new(
+                Code::TemplateExpressionUnsupported,
+                &origin,
+                "copy",
+                "copy loops are not expanded by the simulator; the resource is checked once.",
+            ));
+        }
+        // Build the id from type segments and name segments; the deployment scope is unknown.
+        let mut tparts = full_type.split('/');
+        let ns = tparts.next().unwrap_or_default().to_string();
+        let types: Vec<&str> = tparts.collect();
+        let names: Vec<&str> = full_name.split('/').collect();
+        let id_text = (types.len() == names.len() && !is_expression(&full_name)).then(|| {
+            let mut s = format!("/subscriptions/{TEMPLATE_SUBSCRIPTION}/resourceGroups/{TEMPLATE_RESOURCE_GROUP}/providers/{ns}");
+            for (t, n) in types.iter().zip(&names) {
+                s.push_str(&format!("/{t}/{n}"));
+            }
+            s
+        });
+        let id = id_text.as_deref().and_then(GalleryResourceId::parse);
+        let rid = id.as_ref().map_or(origin.clone(), |i| i.to_string());
+        let mut value = Value::Object(body);
+        template::substitute(&mut value, scope, "", &rid, &mut diags);
+        // Skip the re-reported type/name expressions: they were reported above.
+        diags.retain(|d| {
+            !(d.resource_id == rid && (d.path == "type" || d.path == "name") && rid != origin)
+        });
+        if let Some(o) = value.as_object_mut() {
+            o.insert(
+                "name".into(),
+                Value::String(names.last().copied().unwrap_or_default().to_string()),
+            );
+            o.insert("type".into(), Value::String(full_type.clone()));
+        }
+        self.out.diagnostics.extend(diags);
+        let api = value
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let lower = full_type.to_ascii_lowercase();
+        if lower == "microsoft.compute/virtualmachines"
+            || lower == "microsoft.compute/virtualmachinescalesets"
+        {
+            let refs = [
+                value.pointer("/properties/storageProfile/imageReference/id"),
+                value.pointer("/properties/virtualMachineProfile/storageProfile/imageReference/id"),
+            ];
+            let uses = refs
+                .iter()
+                .flatten()
+                .filter_map(|v| v.as_str())
+                .any(|s| s.to_ascii_lowercase().contains("/galleries/"));
+            self.out.resources.push(ParsedResource {
+                id: None,
+                rid: id_text.clone().unwrap_or(origin.clone()),
+                origin: ptr.to_string(),
+                api_version: api,
+                resource: AnyResource::VirtualMachine {
+                    resource_type: full_type.clone(),
+                    uses_gallery_image: uses,
+                },
+            });
+        } else if kind_of_type(&full_type).is_some() {
+            self.resource(&value, ptr, None, None);
+            if let (Some(last), Some(id)) = (self.out.resources.last_mut(), id) {
+                if last.origin == ptr {
+                    last.rid = id.to_string();
+                    last.id = Some(id);
+                }
+            }
+        }
+        if let Some(Value::Array(children)) = nested {
+            for (i, c) in children.iter().enumerate() {
+                self.template_resource(
+                    c,
+                    &format!("{ptr}/resources/{i}"),
+                    Some((&full_type, &full_name)),
+                    scope,
+                    depth + 1,
+                );
+            }
+        }
+    }
+}
+
+/// Recognises the shapes in one JSON document and extracts the resources.
+pub fn parse_documents(json: &Value) -> ParsedInput {
+    let mut r = Reader {
+        out: ParsedInput::default(),
+    };
+    r.document(json, "");
+    if r.out.resources.is_empty() && r.out.diagnostics.is_empty() {
+        r.out.diagnostics.push(Diagnostic::new(
+            Code::NotAResource,
+            "#",
+            "",
+            "The document contains no gallery resources.",
+        ));
+    }
+    r.out
+}
+
+/// What the input knows about itself, for the per-resource rules.
+#[derive(Default)]
+struct InputLookup {
+    galleries: BTreeMap<Key, Option<RegionName>>,
+    images: BTreeMap<Key, ImageFacts>,
+    sources: BTreeMap<Key, SourceFacts>,
+    subscriptions: BTreeMap<Key, bool>,
+    resource_groups: BTreeMap<Key, RegionName>,
+}
+
+impl Lookup for InputLookup {
+    fn source(&self, key: &Key) -> Option<SourceFacts> {
+        self.sources.get(key).cloned()
+    }
+    fn image(&self, key: &Key) -> Option<ImageFacts> {
+        self.images.get(key).cloned()
+    }
+    fn gallery_location(&self, key: &Key) -> Option<RegionName> {
+        self.galleries.get(key).copied().flatten()
+    }
+    fn subscription_allow_listed(&self, subscription: &str) -> Option<bool> {
+        self.subscriptions.get(&Key::new(subscription)).copied()
+    }
+    fn resource_group_location(
+        &self,
+        subscription: &str,
+        resource_group: &str,
+    ) -> Option<RegionName> {
+        self.resource_groups
+            .get(&resource_group_key(subscription, resource_group))
+            .copied()
+    }
+}
+
+fn loc(s: Option<&str>) -> Option<RegionName> {
+    s.and_then(RegionName::new)
+}
+
+fn build_lookup(input: &ParsedInput, resources: &[ParsedResource]) -> InputLookup {
+    let mut l = InputLookup::default();
+    for s in &input.sources {
+        l.sources
+            .entry(rules::source_key(&s.id))
+            .or_insert_with(|| crate::world::source_facts(s));
+    }
+    for s in &input.subscriptions {
+        l.subscriptions
+            .insert(Key::new(&s.id), s.allow_listed_regions);
+    }
+    for r in &input.resource_groups {
+        l.resource_groups
+            .insert(resource_group_key(&r.subscription_id, &r.name), r.location);
+    }
+    for r in resources {
+        match (&r.id, &r.resource) {
+            (Some(id), AnyResource::Gallery(g)) => {
+                l.galleries
+                    .entry(id.key())
+                    .or_insert(loc(g.location.as_deref()));
+            }
+            (Some(id), AnyResource::Image(i)) => {
+                let p = i.properties.as_ref();
+                l.images.entry(id.key()).or_insert_with(|| ImageFacts {
+                    os_type: p.and_then(|p| p.os_type.as_deref()).and_then(OsType::parse),
+                    os_state: p
+                        .and_then(|p| p.os_state.as_deref())
+                        .and_then(OsState::parse),
+                    hyper_v_generation: p
+                        .and_then(|p| p.hyper_v_generation.as_deref())
+                        .and_then(HyperVGeneration::parse)
+                        .unwrap_or(HyperVGeneration::V1),
+                    location: loc(i.location.as_deref()),
+                });
+            }
+            _ => {}
+        }
+    }
+    // Versions present in the input can be sources of other versions.
+    for r in resources {
+        if let (Some(GalleryResourceId::Version(vid)), AnyResource::Version(v)) =
+            (&r.id, &r.resource)
+        {
+            let parent = l.images.get(&vid.image.key()).cloned();
+            let sp = v
+                .properties
+                .as_ref()
+                .and_then(|p| p.storage_profile.as_ref());
+            let facts = SourceFacts {
+                kind: SourceKind::GalleryImageVersion,
+                location: loc(v.location.as_deref()),
+                os_type: parent.as_ref().and_then(|p| p.os_type),
+                os_state: parent.as_ref().and_then(|p| p.os_state),
+                hyper_v_generation: parent.as_ref().map(|p| p.hyper_v_generation),
+                os_disk_size_gb: sp
+                    .and_then(|s| s.os_disk_image.as_ref())
+                    .and_then(|d| d.size_in_gb),
+                data_disks: sp
+                    .and_then(|s| s.data_disk_images.as_ref())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|d| Some((d.lun?, d.size_in_gb?)))
+                    .collect(),
+            };
+            l.sources.entry(vid.key()).or_insert(facts);
+        }
+    }
+    l
+}
+
+/// Validates resources on their own (no sources / subscriptions known).
+pub fn validate(resources: &[ParsedResource], now: OffsetDateTime) -> Vec<Diagnostic> {
+    let input = ParsedInput::default();
+    run(&input, resources, now)
+}
+
+/// Validates a parsed document: reading diagnostics + every rule over what is present.
+pub fn validate_input(input: &ParsedInput, now: OffsetDateTime) -> Vec<Diagnostic> {
+    let mut out = input.diagnostics.clone();
+    out.extend(run(input, &input.resources, now));
+    out
+}
+
+/// Validates a whole world (as the app would before exporting, or the full-limits benchmark).
+pub fn validate_world(world: &World, now: OffsetDateTime) -> Vec<Diagnostic> {
+    validate_input(&world_input(world), now)
+}
+
+/// The world as a parsed input (resources in id order, with its sources and subscriptions).
+pub fn world_input(world: &World) -> ParsedInput {
+    let mut input = ParsedInput {
+        sources: world.sources().cloned().collect(),
+        subscriptions: world.subscriptions().cloned().collect(),
+        resource_groups: world.resource_groups().cloned().collect(),
+        ..Default::default()
+    };
+    let mk = |id: GalleryResourceId, api: Option<String>, resource: AnyResource, origin: String| {
+        ParsedResource {
+            rid: id.to_string(),
+            id: Some(id),
+            origin,
+            api_version: api,
+            resource,
+        }
+    };
+    for (i, g) in world.galleries().enumerate() {
+        input.resources.push(mk(
+            GalleryResourceId::Gallery(g.id.clone()),
+            g.resource.api_version.clone(),
+            AnyResource::Gallery(g.resource.clone()),
+            format!("/galleries/{i}"),
+        ));
+    }
+    for (i, g) in world.images().enumerate() {
+        input.resources.push(mk(
+            GalleryResourceId::Image(g.id.clone()),
+            g.resource.api_version.clone(),
+            AnyResource::Image(g.resource.clone()),
+            format!("/images/{i}"),
+        ));
+    }
+    for (i, g) in world.versions().enumerate() {
+        input.resources.push(mk(
+            GalleryResourceId::Version(g.id.clone()),
+            g.resource.api_version.clone(),
+            AnyResource::Version(g.resource.clone()),
+            format!("/versions/{i}"),
+        ));
+    }
+    input
+}
+
+fn run(input: &ParsedInput, resources: &[ParsedResource], now: OffsetDateTime) -> Vec<Diagnostic> {
+    let lookup = build_lookup(input, resources);
+    let ctx = RuleCtx::validate(now, &lookup);
+    let mut out = Vec::new();
+    for r in resources {
+        let api = r.api_version.as_deref();
+        match (&r.resource, &r.id) {
+            (AnyResource::Gallery(g), id) => {
+                let gid = match id {
+                    Some(GalleryResourceId::Gallery(g)) => Some(g),
+                    _ => None,
+                };
+                out.extend(rules::gallery::check_gallery(g, gid, &r.rid, &ctx));
+                out.extend(api_version::check_gallery(g, api, &r.rid));
+            }
+            (AnyResource::Image(i), id) => {
+                let iid = match id {
+                    Some(GalleryResourceId::Image(i)) => Some(i),
+                    _ => None,
+                };
+                out.extend(rules::image::check_image(i, iid, &r.rid, &ctx));
+                out.extend(api_version::check_image(i, api, &r.rid));
+            }
+            (AnyResource::Version(v), id) => {
+                let vid = match id {
+                    Some(GalleryResourceId::Version(v)) => Some(v),
+                    _ => None,
+                };
+                out.extend(rules::version::check_version(v, vid, &r.rid, &ctx));
+                out.extend(api_version::check_version(v, api, &r.rid));
+            }
+            (
+                AnyResource::VirtualMachine {
+                    uses_gallery_image, ..
+                },
+                _,
+            ) => {
+                if *uses_gallery_image {
+                    out.extend(api_version::check_vm_from_gallery(api, &r.rid));
+                }
+            }
+        }
+    }
+    out.extend(cross_checks(resources));
+    out
+}
+
+/// Uniqueness and limits over the distinct resources present (the same id seen twice — e.g. the
+/// 200 and 201 responses of one PUT — is one resource).
+fn cross_checks(resources: &[ParsedResource]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut seen: BTreeSet<Key> = BTreeSet::new();
+    let mut gallery_names: BTreeMap<(String, String), (Key, String)> = BTreeMap::new();
+    let mut identifiers: BTreeMap<(Key, String, String, String), String> = BTreeMap::new();
+    let mut counts: BTreeMap<(String, &'static str, u8), usize> = BTreeMap::new();
+    for r in resources {
+        let Some(id) = &r.id else { continue };
+        let key = id.key();
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        let sub = id.scope().subscription_key();
+        let (location, kind) = match &r.resource {
+            AnyResource::Gallery(g) => (loc(g.location.as_deref()), 0u8),
+            AnyResource::Image(i) => (loc(i.location.as_deref()), 1),
+            AnyResource::Version(v) => (loc(v.location.as_deref()), 2),
+            AnyResource::VirtualMachine { .. } => (None, 3),
+        };
+        if let Some(l) = location {
+            let c = counts.entry((sub.clone(), l.as_str(), kind)).or_default();
+            *c += 1;
+            let (max, what) = match kind {
+                0 => (MAX_GALLERIES_PER_SUBSCRIPTION_REGION, "galleries"),
+                1 => (MAX_IMAGES_PER_SUBSCRIPTION_REGION, "image definitions"),
+                _ => (MAX_VERSIONS_PER_SUBSCRIPTION_REGION, "image versions"),
+            };
+            if kind < 3 && *c == max + 1 {
+                out.push(Diagnostic::new(Code::OperationNotAllowed, &r.rid, "location",
+                    format!("Operation could not be completed as it results in exceeding the limit of {max} {what} per subscription per region (region '{}').", l.display_name())));
+            }
+        }
+        match (&r.resource, id) {
+            (AnyResource::Gallery(_), GalleryResourceId::Gallery(g)) => {
+                let name = g.gallery.to_ascii_lowercase();
+                match gallery_names.get(&(sub.clone(), name.clone())) {
+                    Some((_, other)) => out.push(Diagnostic::new(Code::Conflict, &r.rid, "name",
+                        format!("A gallery named '{}' already exists in the same subscription ({other}). Gallery names must be unique within your subscription.", g.gallery))),
+                    None => {
+                        gallery_names.insert((sub, name), (key, r.rid.clone()));
+                    }
+                }
+            }
+            (AnyResource::Image(img), GalleryResourceId::Image(i)) => {
+                let Some(ident) = img.properties.as_ref().and_then(|p| p.identifier.as_ref())
+                else {
+                    continue;
+                };
+                let (Some(p), Some(o), Some(s)) = (
+                    ident.publisher.as_deref(),
+                    ident.offer.as_deref(),
+                    ident.sku.as_deref(),
+                ) else {
+                    continue;
+                };
+                if [p, o, s].iter().any(|x| is_expression(x)) {
+                    continue;
+                }
+                let k = (
+                    i.gallery.key(),
+                    p.to_ascii_lowercase(),
+                    o.to_ascii_lowercase(),
+                    s.to_ascii_lowercase(),
+                );
+                match identifiers.get(&k) {
+                    Some(other) => out.push(Diagnostic::new(Code::DuplicateIdentifier, &r.rid, "properties.identifier",
+                        format!("Gallery image: {other} identified by (publisher:{p}, offer:{o}, sku:{s}) already exists. Choose a different publisher, offer, sku combination."))),
+                    None => {
+                        identifiers.insert(k, i.image.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2024-06-01 0:00 UTC);
+
+    fn codes(v: Value) -> Vec<Code> {
+        let input = parse_documents(&v);
+        validate_input(&input, NOW)
+            .into_iter()
+            .map(|d| d.code)
+            .collect()
+    }
+
+    #[test]
+    fn shapes() {
+        let g = json!({"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Compute/galleries/g1", "name": "g1", "location": "westus"});
+        assert_eq!(parse_documents(&g).resources.len(), 1);
+        assert_eq!(parse_documents(&json!([g, g])).resources.len(), 2);
+        assert_eq!(parse_documents(&json!({"value": [g]})).resources.len(), 1);
+        assert_eq!(
+            codes(json!([g, g])),
+            Vec::<Code>::new(),
+            "same id twice is one resource"
+        );
+        assert_eq!(codes(json!(42)), vec![Code::DocumentUnrecognized]);
+        assert_eq!(codes(json!({"foo": 1})), vec![Code::DocumentUnrecognized]);
+        assert_eq!(
+            codes(json!({"type": "Microsoft.Network/virtualNetworks", "name": "v"})),
+            vec![Code::NotAResource]
+        );
+        assert_eq!(
+            codes(
+                json!({"type": "Microsoft.Compute/galleries", "name": "g", "location": "westus", "properties": 5})
+            ),
+            vec![Code::ResourceShapeInvalid]
+        );
+    }
+
+    #[test]
+    fn cross_resource_rules() {
+        let gal = |rg: &str, name: &str| json!({"id": format!("/subscriptions/s/resourceGroups/{rg}/providers/Microsoft.Compute/galleries/{name}"), "location": "westus"});
+        assert_eq!(
+            codes(json!([gal("a", "g1"), gal("b", "G1")])),
+            vec![Code::Conflict]
+        );
+        let img = |name: &str, sku: &str| {
+            json!({"id": format!("/subscriptions/s/resourceGroups/a/providers/Microsoft.Compute/galleries/g1/images/{name}"), "location": "westus",
+            "properties": {"osType": "Linux", "osState": "Generalized", "identifier": {"publisher": "P", "offer": "O", "sku": sku}}})
+        };
+        assert_eq!(
+            codes(json!([img("i1", "s"), img("i2", "S")])),
+            vec![Code::DuplicateIdentifier]
+        );
+        assert_eq!(
+            codes(json!([img("i1", "s"), img("i2", "t")])),
+            Vec::<Code>::new()
+        );
+        // Version against a parent present in the input.
+        let ver = json!({"id": "/subscriptions/s/resourceGroups/a/providers/Microsoft.Compute/galleries/g1/images/i1/versions/1.0.0", "location": "westus",
+            "properties": {"storageProfile": {"source": {"id": "/subscriptions/s/resourceGroups/a/providers/Microsoft.Compute/galleries/g1/images/i2/versions/1.0.0"}}}});
+        let ver2 = json!({"id": "/subscriptions/s/resourceGroups/a/providers/Microsoft.Compute/galleries/g1/images/i2/versions/1.0.0", "location": "eastus",
+            "properties": {"storageProfile": {"source": {"id": "/subscriptions/s/resourceGroups/a/providers/Microsoft.Compute/images/x"}}}});
+        let mut i2 = img("i2", "t");
+        i2["properties"]["osType"] = json!("Windows");
+        assert_eq!(
+            codes(json!([img("i1", "s"), i2, ver, ver2])),
+            vec![
+                Code::SourceRegionMismatch,
+                Code::OsTypeMismatch,
+                Code::LocationDiffers
+            ]
+        );
+    }
+
+    #[test]
+    fn template_with_parameters_and_children() {
+        let t = json!({
+            "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+            "contentVersion": "1.0.0.0",
+            "parameters": {"galleryName": {"type": "string", "defaultValue": "myGallery"}, "loc": {"type": "string", "defaultValue": "[resourceGroup().location]"}},
+            "variables": {"imageName": "img1"},
+            "resources": [
+                {"type": "Microsoft.Compute/galleries", "apiVersion": "2019-12-01", "name": "[parameters('galleryName')]", "location": "westus",
+                 "resources": [
+                    {"type": "images", "apiVersion": "2019-12-01", "name": "[variables('imageName')]", "location": "[parameters('loc')]",
+                     "dependsOn": ["[resourceId('Microsoft.Compute/galleries', parameters('galleryName'))]"],
+                     "properties": {"osType": "Linux", "osState": "Generalized", "identifier": {"publisher": "p", "offer": "o", "sku": "s"}}}
+                 ]},
+                {"type": "Microsoft.Compute/galleries/images/versions", "apiVersion": "2018-06-01", "name": "[concat(parameters('galleryName'), '/img1/1.0.0')]", "location": "eastus",
+                 "properties": {"publishingProfile": {"targetRegions": [{"name": "eastus", "storageAccountType": "Standard_ZRS"}]},
+                    "storageProfile": {"source": {"id": "[resourceId('Microsoft.Compute/images', 'src')]"}}}},
+                {"type": "Microsoft.Compute/galleries", "apiVersion": "2019-12-01", "name": "[copyIndex()]", "location": "westus"},
+                {"type": "Microsoft.Compute/virtualMachines", "apiVersion": "2017-12-01", "name": "vm", "properties": {"storageProfile": {"imageReference": {"id": "[resourceId('Microsoft.Compute/galleries/images', parameters('galleryName'), 'img1')]"}}}}
+            ]
+        });
+        let input = parse_documents(&t);
+        let ids: Vec<String> = input.resources.iter().map(|r| r.rid.clone()).collect();
+        assert_eq!(ids[0], "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/galleries/myGallery");
+        assert_eq!(ids[1], "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/galleries/myGallery/images/img1");
+        assert!(ids[2].ends_with("/galleries/myGallery/images/img1/versions/1.0.0"));
+        let diags = validate_input(&input, NOW);
+        let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&Code::TemplateValueUnknown), "{diags:#?}");
+        assert!(codes.contains(&Code::TemplateExpressionUnsupported));
+        assert!(
+            codes.contains(&Code::FeatureRequiresNewerApiVersion),
+            "ZRS + storageProfile with 2018-06-01"
+        );
+        assert!(
+            codes.contains(&Code::ApiVersionBelowRecommended),
+            "VM from gallery with 2017-12-01"
+        );
+        assert!(!codes.contains(&Code::GalleryNameInvalid), "{diags:#?}");
+    }
+
+    #[test]
+    fn rest_example_builds_ids_from_parameters() {
+        let ex = json!({"parameters": {"subscriptionId": "sub", "resourceGroupName": "rg", "api-version": "2018-06-01", "galleryName": "g", "galleryImageName": "i",
+            "galleryImage": {"location": "West US", "properties": {"osType": "Windows", "osState": "Generalized", "identifier": {"publisher": "p", "offer": "o", "sku": "s"}}}},
+            "responses": {"200": {"body": {"location": "West US", "name": "i", "properties": {"osType": "Windows", "osState": "Generalized", "identifier": {"publisher": "p", "offer": "o", "sku": "s"}}}}}});
+        let input = parse_documents(&ex);
+        assert_eq!(input.resources.len(), 2);
+        assert!(input.resources.iter().all(|r| r.rid == "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/i"));
+        assert_eq!(
+            input.resources[0].api_version.as_deref(),
+            Some("2018-06-01")
+        );
+        assert_eq!(validate_input(&input, NOW), vec![]);
+    }
+}

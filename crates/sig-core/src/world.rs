@@ -1,0 +1,702 @@
+//! The simulated world: tenants, subscriptions, resource groups, image sources and the gallery
+//! resources, plus the indexes that keep every command O(log n) regardless of size.
+//!
+//! Fields are private to the crate: the only way to change a `World` is [`crate::command::apply`]
+//! (or importing an export), so the indexes can never disagree with the data.
+
+use crate::arm;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::ids::{
+    resource_group_key, GalleryRef, ImageRef, Key, VersionRef, GALLERY_TYPE, IMAGE_TYPE,
+    VERSION_TYPE,
+};
+use crate::kinds::{HyperVGeneration, OsState, OsType, StorageAccountType};
+use crate::limits::{
+    MAX_GALLERIES_PER_SUBSCRIPTION_REGION, MAX_IMAGES_PER_SUBSCRIPTION_REGION,
+    MAX_VERSIONS_PER_SUBSCRIPTION_REGION,
+};
+use crate::names::{GalleryName, ImageDefinitionName, ImageVersionName, Offer, Publisher, Sku};
+use crate::regions::RegionName;
+use crate::rules::{ImageFacts, Lookup, SourceFacts};
+use crate::sources::{Source, SourceKind};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use time::OffsetDateTime;
+
+/// An Azure AD tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tenant {
+    /// Tenant id.
+    pub id: String,
+    /// Display name.
+    pub display_name: String,
+}
+
+/// A subscription (galleries cannot move between them; limits are counted per subscription).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subscription {
+    /// Subscription id.
+    pub id: String,
+    /// Owning tenant.
+    pub tenant_id: String,
+    /// Display name.
+    pub display_name: String,
+    /// Allow-listed for Australia Central / Australia Central 2 (seed "Regional Support").
+    #[serde(default)]
+    pub allow_listed_regions: bool,
+}
+
+/// A resource group (its location is only used for the best-practice warning).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceGroup {
+    /// Subscription id.
+    pub subscription_id: String,
+    /// Name.
+    pub name: String,
+    /// Location.
+    pub location: RegionName,
+}
+
+/// Validated publisher / offer / SKU.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identifier {
+    /// Publisher.
+    pub publisher: Publisher,
+    /// Offer.
+    pub offer: Offer,
+    /// SKU.
+    pub sku: Sku,
+}
+
+/// A gallery in the world: validated key facts + the full ARM resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GalleryEntry {
+    /// Canonical id.
+    pub id: GalleryRef,
+    /// Validated name.
+    pub name: GalleryName,
+    /// Validated location.
+    pub location: RegionName,
+    /// The ARM resource (canonical id/name/type).
+    pub resource: arm::Gallery,
+}
+
+/// An image definition in the world.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageEntry {
+    /// Canonical id.
+    pub id: ImageRef,
+    /// Validated name.
+    pub name: ImageDefinitionName,
+    /// Validated location.
+    pub location: RegionName,
+    /// OS type.
+    pub os_type: OsType,
+    /// OS state.
+    pub os_state: OsState,
+    /// Hyper-V generation (V1 when the resource omits it).
+    pub hyper_v_generation: HyperVGeneration,
+    /// Publisher / offer / SKU.
+    pub identifier: Identifier,
+    /// The ARM resource.
+    pub resource: arm::GalleryImage,
+}
+
+/// Effective replication settings for one target region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetState {
+    /// Region.
+    pub region: RegionName,
+    /// Effective storage type (region's, else the version's, else Standard_LRS).
+    pub storage_account_type: StorageAccountType,
+    /// Effective replica count (region's, else replicaCount, else 1).
+    pub replicas: u32,
+    /// Region-level `latest` flag, overriding the version's own when set.
+    pub exclude_from_latest: Option<bool>,
+}
+
+/// An image version in the world.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionEntry {
+    /// Canonical id.
+    pub id: VersionRef,
+    /// Validated `Major.Minor.Patch`.
+    pub name: ImageVersionName,
+    /// Source region.
+    pub location: RegionName,
+    /// Version-level `excludeFromLatest`.
+    pub exclude_from_latest: bool,
+    /// Effective target regions.
+    pub targets: Vec<TargetState>,
+    /// The ARM resource.
+    pub resource: arm::GalleryImageVersion,
+}
+
+/// Resource counts for one (subscription, region).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Galleries.
+    pub galleries: usize,
+    /// Image definitions.
+    pub images: usize,
+    /// Image versions.
+    pub versions: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Indexes {
+    /// gallery → its images; image → its versions.
+    pub children: BTreeMap<Key, BTreeSet<Key>>,
+    /// (subscription, lower-case gallery name) → gallery.
+    pub gallery_names: BTreeMap<(String, String), Key>,
+    /// (gallery, publisher, offer, sku) lower-case → image.
+    pub identifiers: BTreeMap<(Key, String, String, String), Key>,
+    /// (subscription, region) → counts.
+    pub counts: BTreeMap<(String, &'static str), Counts>,
+}
+
+/// The whole simulated state.
+#[derive(Debug, Clone, Default)]
+pub struct World {
+    pub(crate) clock: Option<OffsetDateTime>,
+    pub(crate) tenants: BTreeMap<Key, Tenant>,
+    pub(crate) subscriptions: BTreeMap<Key, Subscription>,
+    pub(crate) resource_groups: BTreeMap<Key, ResourceGroup>,
+    pub(crate) sources: BTreeMap<Key, Source>,
+    pub(crate) galleries: BTreeMap<Key, GalleryEntry>,
+    pub(crate) images: BTreeMap<Key, ImageEntry>,
+    pub(crate) versions: BTreeMap<Key, VersionEntry>,
+    pub(crate) index: Indexes,
+}
+
+fn ident_key(gallery: &Key, i: &Identifier) -> (Key, String, String, String) {
+    (
+        gallery.clone(),
+        i.publisher.as_str().to_ascii_lowercase(),
+        i.offer.as_str().to_ascii_lowercase(),
+        i.sku.as_str().to_ascii_lowercase(),
+    )
+}
+
+impl Indexes {
+    fn count(&mut self, sub: &str, region: RegionName) -> &mut Counts {
+        self.counts
+            .entry((sub.to_ascii_lowercase(), region.as_str()))
+            .or_default()
+    }
+
+    fn add_gallery(&mut self, key: &Key, g: &GalleryEntry) {
+        self.gallery_names.insert(
+            (
+                g.id.scope.subscription_key(),
+                g.name.as_str().to_ascii_lowercase(),
+            ),
+            key.clone(),
+        );
+        self.count(&g.id.scope.subscription_key(), g.location)
+            .galleries += 1;
+    }
+    fn remove_gallery(&mut self, key: &Key, g: &GalleryEntry) {
+        self.gallery_names.remove(&(
+            g.id.scope.subscription_key(),
+            g.name.as_str().to_ascii_lowercase(),
+        ));
+        self.count(&g.id.scope.subscription_key(), g.location)
+            .galleries -= 1;
+        self.children.remove(key);
+    }
+    fn add_image(&mut self, key: &Key, i: &ImageEntry) {
+        let gk = i.id.gallery.key();
+        self.identifiers
+            .insert(ident_key(&gk, &i.identifier), key.clone());
+        self.children.entry(gk).or_default().insert(key.clone());
+        self.count(&i.id.gallery.scope.subscription_key(), i.location)
+            .images += 1;
+    }
+    fn remove_image(&mut self, key: &Key, i: &ImageEntry) {
+        let gk = i.id.gallery.key();
+        self.identifiers.remove(&ident_key(&gk, &i.identifier));
+        if let Some(set) = self.children.get_mut(&gk) {
+            set.remove(key);
+            if set.is_empty() {
+                self.children.remove(&gk);
+            }
+        }
+        self.children.remove(key);
+        self.count(&i.id.gallery.scope.subscription_key(), i.location)
+            .images -= 1;
+    }
+    fn add_version(&mut self, key: &Key, v: &VersionEntry) {
+        self.children
+            .entry(v.id.image.key())
+            .or_default()
+            .insert(key.clone());
+        self.count(&v.id.image.gallery.scope.subscription_key(), v.location)
+            .versions += 1;
+    }
+    fn remove_version(&mut self, key: &Key, v: &VersionEntry) {
+        let ik = v.id.image.key();
+        if let Some(set) = self.children.get_mut(&ik) {
+            set.remove(key);
+            if set.is_empty() {
+                self.children.remove(&ik);
+            }
+        }
+        self.count(&v.id.image.gallery.scope.subscription_key(), v.location)
+            .versions -= 1;
+    }
+    fn prune(&mut self) {
+        self.counts.retain(|_, c| *c != Counts::default());
+    }
+}
+
+impl World {
+    /// An empty world.
+    pub fn new() -> World {
+        World::default()
+    }
+
+    // ---- queries -------------------------------------------------------------------------------
+
+    /// The clock of the last applied command (the export records it).
+    pub fn clock(&self) -> Option<OffsetDateTime> {
+        self.clock
+    }
+    /// All tenants, sorted by id.
+    pub fn tenants(&self) -> impl Iterator<Item = &Tenant> {
+        self.tenants.values()
+    }
+    /// All subscriptions, sorted by id.
+    pub fn subscriptions(&self) -> impl Iterator<Item = &Subscription> {
+        self.subscriptions.values()
+    }
+    /// A subscription by id (case-insensitive).
+    pub fn subscription(&self, id: &str) -> Option<&Subscription> {
+        self.subscriptions.get(&Key::new(id))
+    }
+    /// All resource groups.
+    pub fn resource_groups(&self) -> impl Iterator<Item = &ResourceGroup> {
+        self.resource_groups.values()
+    }
+    /// A resource group.
+    pub fn resource_group(&self, subscription: &str, name: &str) -> Option<&ResourceGroup> {
+        self.resource_groups
+            .get(&resource_group_key(subscription, name))
+    }
+    /// All image sources.
+    pub fn sources(&self) -> impl Iterator<Item = &Source> {
+        self.sources.values()
+    }
+    /// A source by id (any casing / sloppy variant).
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.get(&crate::rules::source_key(id))
+    }
+    /// All galleries, sorted by id (case-insensitive).
+    pub fn galleries(&self) -> impl Iterator<Item = &GalleryEntry> {
+        self.galleries.values()
+    }
+    /// All image definitions.
+    pub fn images(&self) -> impl Iterator<Item = &ImageEntry> {
+        self.images.values()
+    }
+    /// All image versions.
+    pub fn versions(&self) -> impl Iterator<Item = &VersionEntry> {
+        self.versions.values()
+    }
+    /// A gallery by id (any accepted spelling).
+    pub fn gallery(&self, id: &str) -> Option<&GalleryEntry> {
+        crate::ids::GalleryResourceId::parse(id).and_then(|i| self.galleries.get(&i.key()))
+    }
+    /// An image definition by id.
+    pub fn image(&self, id: &str) -> Option<&ImageEntry> {
+        crate::ids::GalleryResourceId::parse(id).and_then(|i| self.images.get(&i.key()))
+    }
+    /// An image version by id.
+    pub fn version(&self, id: &str) -> Option<&VersionEntry> {
+        crate::ids::GalleryResourceId::parse(id).and_then(|i| self.versions.get(&i.key()))
+    }
+    /// The definitions of a gallery.
+    pub fn images_of<'a>(
+        &'a self,
+        gallery: &GalleryRef,
+    ) -> impl Iterator<Item = &'a ImageEntry> + 'a {
+        self.index
+            .children
+            .get(&gallery.key())
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.images.get(k))
+    }
+    /// The versions of a definition.
+    pub fn versions_of<'a>(
+        &'a self,
+        image: &ImageRef,
+    ) -> impl Iterator<Item = &'a VersionEntry> + 'a {
+        self.index
+            .children
+            .get(&image.key())
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.versions.get(k))
+    }
+    /// Resource counts for a subscription in a region (O(log n)).
+    pub fn counts(&self, subscription: &str, region: RegionName) -> Counts {
+        self.index
+            .counts
+            .get(&(subscription.to_ascii_lowercase(), region.as_str()))
+            .copied()
+            .unwrap_or_default()
+    }
+    /// Number of nested resources (definitions of a gallery / versions of a definition).
+    pub(crate) fn child_keys(&self, parent: &Key) -> Option<&BTreeSet<Key>> {
+        self.index.children.get(parent)
+    }
+
+    // ---- mutation (crate-internal: only `apply` and import call these) -------------------------
+
+    pub(crate) fn insert_gallery(&mut self, e: GalleryEntry) {
+        let key = e.id.key();
+        self.index.add_gallery(&key, &e);
+        self.galleries.insert(key, e);
+    }
+    pub(crate) fn remove_gallery(&mut self, key: &Key) -> Option<GalleryEntry> {
+        let e = self.galleries.remove(key)?;
+        self.index.remove_gallery(key, &e);
+        self.index.prune();
+        Some(e)
+    }
+    pub(crate) fn insert_image(&mut self, e: ImageEntry) {
+        let key = e.id.key();
+        self.index.add_image(&key, &e);
+        self.images.insert(key, e);
+    }
+    pub(crate) fn remove_image(&mut self, key: &Key) -> Option<ImageEntry> {
+        let e = self.images.remove(key)?;
+        self.index.remove_image(key, &e);
+        self.index.prune();
+        Some(e)
+    }
+    pub(crate) fn insert_version(&mut self, e: VersionEntry) {
+        let key = e.id.key();
+        self.index.add_version(&key, &e);
+        self.versions.insert(key, e);
+    }
+    pub(crate) fn remove_version(&mut self, key: &Key) -> Option<VersionEntry> {
+        let e = self.versions.remove(key)?;
+        self.index.remove_version(key, &e);
+        self.index.prune();
+        Some(e)
+    }
+
+    /// Gallery with that name in the subscription (names are unique per subscription).
+    pub(crate) fn gallery_named(&self, subscription: &str, name: &str) -> Option<&Key> {
+        self.index
+            .gallery_names
+            .get(&(subscription.to_ascii_lowercase(), name.to_ascii_lowercase()))
+    }
+    /// Definition with that publisher/offer/SKU in the gallery.
+    pub(crate) fn image_identified(&self, gallery: &Key, ident: &Identifier) -> Option<&Key> {
+        self.index.identifiers.get(&ident_key(gallery, ident))
+    }
+
+    /// Recomputes every index from scratch and checks it against the maintained one, plus the
+    /// structural invariants (every child has its parent, counts within limits). For tests and
+    /// debugging; O(n).
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let mut fresh = Indexes::default();
+        for (k, g) in &self.galleries {
+            fresh.add_gallery(k, g);
+            if !self.resource_groups.contains_key(&resource_group_key(
+                g.id.scope.subscription.as_deref().unwrap_or(""),
+                g.id.scope.resource_group.as_deref().unwrap_or(""),
+            )) {
+                return Err(format!("gallery {k:?} has no resource group"));
+            }
+        }
+        for (k, i) in &self.images {
+            if !self.galleries.contains_key(&i.id.gallery.key()) {
+                return Err(format!("image {k:?} has no gallery"));
+            }
+            fresh.add_image(k, i);
+        }
+        for (k, v) in &self.versions {
+            if !self.images.contains_key(&v.id.image.key()) {
+                return Err(format!("version {k:?} has no image"));
+            }
+            fresh.add_version(k, v);
+        }
+        fresh.prune();
+        if fresh != self.index {
+            return Err(format!(
+                "indexes disagree with a recomputation:\nmaintained: {:?}\nfresh: {:?}",
+                self.index, fresh
+            ));
+        }
+        for ((s, r), c) in &self.index.counts {
+            if c.galleries > MAX_GALLERIES_PER_SUBSCRIPTION_REGION
+                || c.images > MAX_IMAGES_PER_SUBSCRIPTION_REGION
+                || c.versions > MAX_VERSIONS_PER_SUBSCRIPTION_REGION
+            {
+                return Err(format!("limits exceeded for ({s}, {r}): {c:?}"));
+            }
+        }
+        for (k, g) in &self.galleries {
+            if g.resource.id.as_deref() != Some(g.id.to_string().as_str())
+                || Key::new(&g.id.to_string()) != *k
+            {
+                return Err(format!("gallery {k:?} id not canonical"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn version_facts(world: &World, v: &VersionEntry) -> SourceFacts {
+    let parent = world.images.get(&v.id.image.key());
+    let sp = v
+        .resource
+        .properties
+        .as_ref()
+        .and_then(|p| p.storage_profile.as_ref());
+    SourceFacts {
+        kind: SourceKind::GalleryImageVersion,
+        location: Some(v.location),
+        os_type: parent.map(|p| p.os_type),
+        os_state: parent.map(|p| p.os_state),
+        hyper_v_generation: parent.map(|p| p.hyper_v_generation),
+        os_disk_size_gb: sp
+            .and_then(|s| s.os_disk_image.as_ref())
+            .and_then(|d| d.size_in_gb),
+        data_disks: sp
+            .and_then(|s| s.data_disk_images.as_ref())
+            .into_iter()
+            .flatten()
+            .filter_map(|d| Some((d.lun?, d.size_in_gb?)))
+            .collect(),
+    }
+}
+
+/// Facts about a registered source.
+pub(crate) fn source_facts(s: &Source) -> SourceFacts {
+    SourceFacts {
+        kind: s.kind,
+        location: Some(s.location),
+        os_type: s.os_type,
+        os_state: s.os_state,
+        hyper_v_generation: s.hyper_v_generation,
+        os_disk_size_gb: s.os_disk_size_gb.map(i64::from),
+        data_disks: s
+            .data_disks
+            .iter()
+            .map(|d| (i64::from(d.lun), i64::from(d.size_gb)))
+            .collect(),
+    }
+}
+
+impl Lookup for World {
+    fn source(&self, key: &Key) -> Option<SourceFacts> {
+        if let Some(s) = self.sources.get(key) {
+            return Some(source_facts(s));
+        }
+        self.versions.get(key).map(|v| version_facts(self, v))
+    }
+    fn image(&self, key: &Key) -> Option<ImageFacts> {
+        self.images.get(key).map(|i| ImageFacts {
+            os_type: Some(i.os_type),
+            os_state: Some(i.os_state),
+            hyper_v_generation: i.hyper_v_generation,
+            location: Some(i.location),
+        })
+    }
+    fn gallery_location(&self, key: &Key) -> Option<RegionName> {
+        self.galleries.get(key).map(|g| g.location)
+    }
+    fn subscription_allow_listed(&self, subscription: &str) -> Option<bool> {
+        self.subscriptions
+            .get(&Key::new(subscription))
+            .map(|s| s.allow_listed_regions)
+    }
+    fn resource_group_location(
+        &self,
+        subscription: &str,
+        resource_group: &str,
+    ) -> Option<RegionName> {
+        self.resource_groups
+            .get(&resource_group_key(subscription, resource_group))
+            .map(|r| r.location)
+    }
+}
+
+// ---- raw → validated conversions (run after the rules passed; still never panic) -------------
+
+fn bad(rid: &str, path: &str, msg: impl Into<String>, code: Code) -> Vec<Diagnostic> {
+    vec![Diagnostic::new(code, rid, path, msg)]
+}
+
+fn location_of(loc: Option<&str>, rid: &str) -> Result<RegionName, Vec<Diagnostic>> {
+    loc.and_then(RegionName::new).ok_or_else(|| {
+        bad(
+            rid,
+            "location",
+            format!("'{}' is not a known Azure region.", loc.unwrap_or("")),
+            Code::LocationNotAvailableForResourceType,
+        )
+    })
+}
+
+/// Builds a gallery entry, stamping the canonical id/name/type into the resource.
+pub(crate) fn gallery_entry(
+    id: GalleryRef,
+    mut res: arm::Gallery,
+) -> Result<GalleryEntry, Vec<Diagnostic>> {
+    let rid = id.to_string();
+    let name = GalleryName::new(&id.gallery).map_err(|e| bad(&rid, "name", e.message, e.code))?;
+    let location = location_of(res.location.as_deref(), &rid)?;
+    res.id = Some(rid);
+    res.name = Some(id.gallery.clone());
+    res.resource_type = Some(GALLERY_TYPE.to_string());
+    Ok(GalleryEntry {
+        id,
+        name,
+        location,
+        resource: res,
+    })
+}
+
+/// Builds an image definition entry.
+pub(crate) fn image_entry(
+    id: ImageRef,
+    mut res: arm::GalleryImage,
+) -> Result<ImageEntry, Vec<Diagnostic>> {
+    let rid = id.to_string();
+    let name =
+        ImageDefinitionName::new(&id.image).map_err(|e| bad(&rid, "name", e.message, e.code))?;
+    let location = location_of(res.location.as_deref(), &rid)?;
+    let p = res.properties.as_ref();
+    let os_type = p
+        .and_then(|p| p.os_type.as_deref())
+        .and_then(OsType::parse)
+        .ok_or_else(|| {
+            bad(
+                &rid,
+                "properties.osType",
+                "osType must be Windows or Linux.",
+                Code::OsTypeInvalid,
+            )
+        })?;
+    let os_state = p
+        .and_then(|p| p.os_state.as_deref())
+        .and_then(OsState::parse)
+        .ok_or_else(|| {
+            bad(
+                &rid,
+                "properties.osState",
+                "osState must be Generalized or Specialized.",
+                Code::OsStateInvalid,
+            )
+        })?;
+    let hyper_v_generation = match p.and_then(|p| p.hyper_v_generation.as_deref()) {
+        None => HyperVGeneration::V1,
+        Some(s) => HyperVGeneration::parse(s).ok_or_else(|| {
+            bad(
+                &rid,
+                "properties.hyperVGeneration",
+                "hyperVGeneration must be V1 or V2.",
+                Code::HyperVGenerationInvalid,
+            )
+        })?,
+    };
+    let ident = p.and_then(|p| p.identifier.as_ref());
+    fn part(v: Option<&String>) -> &str {
+        v.map_or("", String::as_str)
+    }
+    let identifier = Identifier {
+        publisher: Publisher::new(part(ident.and_then(|i| i.publisher.as_ref())))
+            .map_err(|e| bad(&rid, "properties.identifier.publisher", e.message, e.code))?,
+        offer: Offer::new(part(ident.and_then(|i| i.offer.as_ref())))
+            .map_err(|e| bad(&rid, "properties.identifier.offer", e.message, e.code))?,
+        sku: Sku::new(part(ident.and_then(|i| i.sku.as_ref())))
+            .map_err(|e| bad(&rid, "properties.identifier.sku", e.message, e.code))?,
+    };
+    res.id = Some(rid);
+    res.name = Some(id.image.clone());
+    res.resource_type = Some(IMAGE_TYPE.to_string());
+    Ok(ImageEntry {
+        id,
+        name,
+        location,
+        os_type,
+        os_state,
+        hyper_v_generation,
+        identifier,
+        resource: res,
+    })
+}
+
+/// Builds an image version entry (effective targets computed once here).
+pub(crate) fn version_entry(
+    id: VersionRef,
+    mut res: arm::GalleryImageVersion,
+) -> Result<VersionEntry, Vec<Diagnostic>> {
+    let rid = id.to_string();
+    let name =
+        ImageVersionName::new(&id.version).map_err(|e| bad(&rid, "name", e.message, e.code))?;
+    let location = location_of(res.location.as_deref(), &rid)?;
+    let pp = res
+        .properties
+        .as_ref()
+        .and_then(|p| p.publishing_profile.as_ref());
+    let global = pp
+        .and_then(|p| p.storage_account_type.as_deref())
+        .and_then(StorageAccountType::parse)
+        .unwrap_or(StorageAccountType::StandardLrs);
+    let common = pp.and_then(|p| p.replica_count).unwrap_or(1);
+    let replicas = |n: Option<i64>| u32::try_from(n.unwrap_or(common)).unwrap_or(1);
+    let targets = match pp.and_then(|p| p.target_regions.as_ref()) {
+        None => vec![TargetState {
+            region: location,
+            storage_account_type: global,
+            replicas: replicas(None),
+            exclude_from_latest: None,
+        }],
+        Some(ts) => {
+            let mut out = Vec::with_capacity(ts.len());
+            for (n, t) in ts.iter().enumerate() {
+                let region = t.name.as_deref().and_then(RegionName::new).ok_or_else(|| {
+                    bad(
+                        &rid,
+                        &format!("properties.publishingProfile.targetRegions[{n}].name"),
+                        "Target regions must be Azure regions.",
+                        Code::LocationNotAvailableForResourceType,
+                    )
+                })?;
+                out.push(TargetState {
+                    region,
+                    storage_account_type: t
+                        .storage_account_type
+                        .as_deref()
+                        .and_then(StorageAccountType::parse)
+                        .unwrap_or(global),
+                    replicas: replicas(t.regional_replica_count),
+                    exclude_from_latest: t.exclude_from_latest,
+                });
+            }
+            out
+        }
+    };
+    let exclude_from_latest = pp.and_then(|p| p.exclude_from_latest).unwrap_or(false);
+    res.id = Some(rid);
+    res.name = Some(id.version.clone());
+    res.resource_type = Some(VERSION_TYPE.to_string());
+    Ok(VersionEntry {
+        id,
+        name,
+        location,
+        exclude_from_latest,
+        targets,
+        resource: res,
+    })
+}
