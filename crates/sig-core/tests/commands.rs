@@ -1,0 +1,719 @@
+//! Whole flows through the one entry point `apply`.
+
+use serde_json::json;
+use sig_core::arm;
+use sig_core::command::{gallery_id, image_id, version_id};
+use sig_core::latest::resolve_latest;
+use sig_core::limits::MAX_GALLERIES_PER_SUBSCRIPTION_REGION;
+use sig_core::regions::RegionName;
+use sig_core::sources::{Source, SourceDisk, SourceKind};
+use sig_core::testing::{self, FIXTURE_NOW, RESOURCE_GROUP as RG, SUBSCRIPTION as SUB};
+use sig_core::{apply, Actor, Code, Command, EventKind, World};
+
+fn run(w: &mut World, c: Command) -> Result<Vec<sig_core::Event>, sig_core::CommandError> {
+    apply(w, &Actor::new("alice"), c, FIXTURE_NOW)
+}
+
+fn code(r: Result<Vec<sig_core::Event>, sig_core::CommandError>) -> Code {
+    r.expect_err("command should be refused").code()
+}
+
+fn gallery(w: &mut World, name: &str) {
+    run(
+        w,
+        Command::CreateGallery {
+            id: gallery_id(SUB, RG, name),
+            resource: testing::gallery_body(),
+        },
+    )
+    .expect("gallery");
+}
+
+fn image(
+    w: &mut World,
+    g: &str,
+    i: &str,
+    sku: &str,
+) -> Result<Vec<sig_core::Event>, sig_core::CommandError> {
+    let mut body = testing::image_body(0, 0);
+    if let Some(id) = body.properties.as_mut().and_then(|p| p.identifier.as_mut()) {
+        id.sku = Some(sku.to_string());
+    }
+    run(
+        w,
+        Command::CreateImage {
+            id: image_id(SUB, RG, g, i),
+            resource: body,
+        },
+    )
+}
+
+fn version(
+    w: &mut World,
+    g: &str,
+    i: &str,
+    v: &str,
+    body: arm::GalleryImageVersion,
+) -> Result<Vec<sig_core::Event>, sig_core::CommandError> {
+    run(
+        w,
+        Command::CreateVersion {
+            id: version_id(SUB, RG, g, i, v),
+            resource: body,
+        },
+    )
+}
+
+fn snapshot(w: &World) -> serde_json::Value {
+    serde_json::to_value(w).expect("serialize")
+}
+
+#[test]
+fn create_update_delete_flow() {
+    let mut w = testing::base_world();
+    gallery(&mut w, "gal");
+    image(&mut w, "gal", "img", "s1").expect("image");
+    let ev = version(&mut w, "gal", "img", "1.0.0", testing::version_body()).expect("version");
+    assert_eq!(ev[0].kind, EventKind::Created);
+    assert_eq!(ev[0].actor, "alice");
+    assert!(
+        w.version(&version_id(SUB, RG, "GAL", "IMG", "1.0.0"))
+            .is_some(),
+        "ids are case-insensitive"
+    );
+
+    // Deletes are refused while children exist (409 CannotDeleteResource, children listed).
+    let before = snapshot(&w);
+    let err = run(
+        &mut w,
+        Command::DeleteGallery {
+            id: gallery_id(SUB, RG, "gal"),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), Code::CannotDeleteResource);
+    assert_eq!(err.http_status(), 409);
+    assert!(
+        err.diagnostics[0]
+            .message
+            .contains("'Microsoft.Compute/galleries/gal/images/img'"),
+        "{}",
+        err.diagnostics[0].message
+    );
+    assert_eq!(
+        code(run(
+            &mut w,
+            Command::DeleteImage {
+                id: image_id(SUB, RG, "gal", "img")
+            }
+        )),
+        Code::CannotDeleteResource
+    );
+    assert_eq!(
+        snapshot(&w),
+        before,
+        "failed commands leave the world unchanged"
+    );
+
+    run(
+        &mut w,
+        Command::DeleteVersion {
+            id: version_id(SUB, RG, "gal", "img", "1.0.0"),
+        },
+    )
+    .expect("delete version");
+    run(
+        &mut w,
+        Command::DeleteImage {
+            id: image_id(SUB, RG, "gal", "img"),
+        },
+    )
+    .expect("delete image");
+    run(
+        &mut w,
+        Command::DeleteGallery {
+            id: gallery_id(SUB, RG, "gal"),
+        },
+    )
+    .expect("delete gallery");
+    assert_eq!(
+        code(run(
+            &mut w,
+            Command::DeleteGallery {
+                id: gallery_id(SUB, RG, "gal")
+            }
+        )),
+        Code::ResourceNotFound
+    );
+    w.check_invariants().expect("invariants");
+}
+
+#[test]
+fn scope_and_parent_must_exist() {
+    let mut w = testing::base_world();
+    assert_eq!(
+        code(run(
+            &mut w,
+            Command::CreateGallery {
+                id: gallery_id("nosub", RG, "g"),
+                resource: testing::gallery_body()
+            }
+        )),
+        Code::SubscriptionNotFound
+    );
+    assert_eq!(
+        code(run(
+            &mut w,
+            Command::CreateGallery {
+                id: gallery_id(SUB, "norg", "g"),
+                resource: testing::gallery_body()
+            }
+        )),
+        Code::ResourceGroupNotFound
+    );
+    assert_eq!(
+        code(image(&mut w, "nog", "i", "s")),
+        Code::ParentResourceNotFound
+    );
+    gallery(&mut w, "g");
+    assert_eq!(
+        code(version(
+            &mut w,
+            "g",
+            "noi",
+            "1.0.0",
+            testing::version_body()
+        )),
+        Code::ParentResourceNotFound
+    );
+    assert_eq!(
+        code(run(
+            &mut w,
+            Command::CreateGallery {
+                id: "not an id".into(),
+                resource: testing::gallery_body()
+            }
+        )),
+        Code::ResourceIdInvalid
+    );
+    assert_eq!(
+        code(run(
+            &mut w,
+            Command::CreateGallery {
+                id: image_id(SUB, RG, "g", "i"),
+                resource: testing::gallery_body()
+            }
+        )),
+        Code::ResourceIdInvalid
+    );
+}
+
+#[test]
+fn uniqueness() {
+    let mut w = testing::base_world();
+    gallery(&mut w, "g");
+    // Same gallery name in another resource group of the same subscription.
+    run(
+        &mut w,
+        Command::CreateResourceGroup {
+            subscription_id: SUB.into(),
+            name: "rg2".into(),
+            location: "westus".into(),
+        },
+    )
+    .unwrap();
+    let e = run(
+        &mut w,
+        Command::CreateGallery {
+            id: gallery_id(SUB, "rg2", "G"),
+            resource: testing::gallery_body(),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), Code::Conflict);
+    assert!(e.diagnostics[0]
+        .message
+        .contains("unique within your subscription"));
+    assert_eq!(
+        code(run(
+            &mut w,
+            Command::CreateGallery {
+                id: gallery_id(SUB, RG, "g"),
+                resource: testing::gallery_body()
+            }
+        )),
+        Code::Conflict
+    );
+    image(&mut w, "g", "a", "s1").unwrap();
+    assert_eq!(code(image(&mut w, "g", "A", "s2")), Code::Conflict);
+    let e = image(&mut w, "g", "b", "S1").unwrap_err();
+    assert_eq!(
+        e.code(),
+        Code::DuplicateIdentifier,
+        "P/O/S compared case-insensitively"
+    );
+    assert_eq!(e.diagnostics[0].message, "Gallery image: a identified by (publisher:contoso, offer:offer0, sku:S1) already exists. Choose a different publisher, offer, sku combination.");
+    image(&mut w, "g", "b", "s2").expect("two of three shared is fine");
+    version(&mut w, "g", "a", "1.0.0", testing::version_body()).unwrap();
+    assert_eq!(
+        code(version(&mut w, "g", "a", "1.0.0", testing::version_body())),
+        Code::Conflict
+    );
+}
+
+#[test]
+fn version_sources_in_apply_mode() {
+    let mut w = testing::base_world();
+    gallery(&mut w, "g");
+    image(&mut w, "g", "i", "s").unwrap();
+    // Absent source: an error when applying.
+    let mut body = testing::version_body();
+    body.properties
+        .as_mut()
+        .unwrap()
+        .storage_profile
+        .as_mut()
+        .unwrap()
+        .source
+        .as_mut()
+        .unwrap()
+        .id = Some(format!(
+        "/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.Compute/images/missing"
+    ));
+    let e = version(&mut w, "g", "i", "1.0.0", body).unwrap_err();
+    assert_eq!(e.code(), Code::SourceNotFound);
+    assert!(e.diagnostics[0]
+        .message
+        .starts_with("Source /subscriptions/"));
+    // A specialized Windows V2 VM in East US with a 2 TB data disk breaks four rules at once.
+    let vm = format!(
+        "/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.Compute/virtualMachines/vm1"
+    );
+    run(
+        &mut w,
+        Command::CreateSource(Source {
+            id: vm.clone(),
+            kind: SourceKind::VirtualMachine,
+            location: RegionName::new("eastus").unwrap(),
+            os_type: Some(sig_core::kinds::OsType::Windows),
+            os_state: Some(sig_core::kinds::OsState::Specialized),
+            hyper_v_generation: Some(sig_core::kinds::HyperVGeneration::V2),
+            os_disk_size_gb: Some(127),
+            data_disks: vec![SourceDisk {
+                lun: 0,
+                size_gb: 2048,
+            }],
+            storage_account_id: None,
+        }),
+    )
+    .unwrap();
+    let body: arm::GalleryImageVersion =
+        serde_json::from_value(json!({"location": "westus", "properties": {
+        "publishingProfile": {"targetRegions": [{"name": "westus"}]},
+        "storageProfile": {"source": {"virtualMachineId": vm}}}}))
+        .unwrap();
+    let e = version(&mut w, "g", "i", "1.0.0", body).unwrap_err();
+    let codes: Vec<Code> = e.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        [
+            Code::SourceRegionMismatch,
+            Code::OsTypeMismatch,
+            Code::OsStateMismatch,
+            Code::HyperVGenerationMismatch,
+            Code::DiskTooLarge
+        ]
+    );
+    // Another image version in the world is a valid source.
+    version(&mut w, "g", "i", "1.0.0", testing::version_body()).unwrap();
+    let body: arm::GalleryImageVersion =
+        serde_json::from_value(json!({"location": "westus", "properties": {
+        "storageProfile": {"source": {"id": version_id(SUB, RG, "g", "i", "1.0.0")}}}}))
+        .unwrap();
+    version(&mut w, "g", "i", "1.0.1", body).expect("version from version");
+    // Deleting a source later is allowed (as in Azure).
+    run(
+        &mut w,
+        Command::DeleteSource {
+            id: testing::source_image_id().to_uppercase(),
+        },
+    )
+    .expect("delete source, any casing");
+    w.check_invariants().unwrap();
+}
+
+#[test]
+fn allow_listed_regions_depend_on_subscription() {
+    let mut w = testing::base_world();
+    gallery(&mut w, "g");
+    image(&mut w, "g", "i", "s").unwrap();
+    let mut body = testing::version_body();
+    body.properties
+        .as_mut()
+        .unwrap()
+        .publishing_profile
+        .as_mut()
+        .unwrap()
+        .target_regions
+        .as_mut()
+        .unwrap()
+        .push(arm::TargetRegion {
+            name: Some("Australia Central".into()),
+            ..Default::default()
+        });
+    let e = version(&mut w, "g", "i", "1.0.0", body.clone()).unwrap_err();
+    assert_eq!(e.code(), Code::RegionNotAllowListed);
+    assert_eq!(
+        e.diagnostics[0].path,
+        "properties.publishingProfile.targetRegions[1].name"
+    );
+    run(
+        &mut w,
+        Command::CreateSubscription {
+            id: "allowed".into(),
+            tenant_id: testing::TENANT.into(),
+            display_name: "AU".into(),
+            allow_listed_regions: true,
+        },
+    )
+    .unwrap();
+    run(
+        &mut w,
+        Command::CreateResourceGroup {
+            subscription_id: "allowed".into(),
+            name: RG.into(),
+            location: "westus".into(),
+        },
+    )
+    .unwrap();
+    let src = Source {
+        id: format!(
+            "/subscriptions/allowed/resourceGroups/{RG}/providers/Microsoft.Compute/images/base"
+        ),
+        ..w.source(&testing::source_image_id()).unwrap().clone()
+    };
+    run(&mut w, Command::CreateSource(src)).unwrap();
+    run(
+        &mut w,
+        Command::CreateGallery {
+            id: gallery_id("allowed", RG, "g"),
+            resource: testing::gallery_body(),
+        },
+    )
+    .unwrap();
+    run(
+        &mut w,
+        Command::CreateImage {
+            id: image_id("allowed", RG, "g", "i"),
+            resource: testing::image_body(0, 0),
+        },
+    )
+    .unwrap();
+    body.properties
+        .as_mut()
+        .unwrap()
+        .storage_profile
+        .as_mut()
+        .unwrap()
+        .source
+        .as_mut()
+        .unwrap()
+        .id = Some(format!(
+        "/subscriptions/allowed/resourceGroups/{RG}/providers/Microsoft.Compute/images/base"
+    ));
+    run(
+        &mut w,
+        Command::CreateVersion {
+            id: version_id("allowed", RG, "g", "i", "1.0.0"),
+            resource: body,
+        },
+    )
+    .expect("allow-listed");
+}
+
+#[test]
+fn updates_only_change_mutable_properties() {
+    let mut w = testing::base_world();
+    gallery(&mut w, "g");
+    image(&mut w, "g", "i", "s").unwrap();
+    version(&mut w, "g", "i", "1.0.0", testing::version_body()).unwrap();
+
+    // Gallery: description yes, location no.
+    let upd: arm::Gallery =
+        serde_json::from_value(json!({"properties": {"description": "new"}})).unwrap();
+    assert_eq!(
+        run(
+            &mut w,
+            Command::UpdateGallery {
+                id: gallery_id(SUB, RG, "g"),
+                resource: upd
+            }
+        )
+        .unwrap()[0]
+            .kind,
+        EventKind::Updated
+    );
+    assert_eq!(
+        w.gallery(&gallery_id(SUB, RG, "g"))
+            .unwrap()
+            .resource
+            .properties
+            .as_ref()
+            .unwrap()
+            .description
+            .as_deref(),
+        Some("new")
+    );
+    let upd: arm::Gallery = serde_json::from_value(json!({"location": "eastus"})).unwrap();
+    assert_eq!(
+        code(run(
+            &mut w,
+            Command::UpdateGallery {
+                id: gallery_id(SUB, RG, "g"),
+                resource: upd
+            }
+        )),
+        Code::PropertyChangeNotAllowed
+    );
+
+    // Definition: publisher no (Azure's text), recommended yes, EOL must be future when changed.
+    let upd: arm::GalleryImage =
+        serde_json::from_value(json!({"properties": {"identifier": {"publisher": "other"}}}))
+            .unwrap();
+    let e = run(
+        &mut w,
+        Command::UpdateImage {
+            id: image_id(SUB, RG, "g", "i"),
+            resource: upd,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.diagnostics[0].message,
+        "Changing property 'galleryImage.properties.identifier.publisher' is not allowed."
+    );
+    assert_eq!(e.diagnostics[0].path, "properties.identifier.publisher");
+    let upd: arm::GalleryImage = serde_json::from_value(json!({"properties": {"recommended": {"vCPUs": {"min": 2, "max": 8}}, "endOfLifeDate": "2030-01-01"}})).unwrap();
+    run(
+        &mut w,
+        Command::UpdateImage {
+            id: image_id(SUB, RG, "g", "i"),
+            resource: upd,
+        },
+    )
+    .expect("mutable");
+    let upd: arm::GalleryImage =
+        serde_json::from_value(json!({"properties": {"endOfLifeDate": "2019-01-01"}})).unwrap();
+    assert_eq!(
+        code(run(
+            &mut w,
+            Command::UpdateImage {
+                id: image_id(SUB, RG, "g", "i"),
+                resource: upd
+            }
+        )),
+        Code::EndOfLifeDateInPast
+    );
+
+    // Version: add a region, change replicas, exclude from latest; keep the source region; no storage type change.
+    let vid = version_id(SUB, RG, "g", "i", "1.0.0");
+    let upd: arm::GalleryImageVersion = serde_json::from_value(json!({"properties": {"publishingProfile": {
+        "targetRegions": [{"name": "westus", "regionalReplicaCount": 3}, {"name": "eastus", "storageAccountType": "Standard_ZRS"}], "excludeFromLatest": true}}})).unwrap();
+    run(
+        &mut w,
+        Command::UpdateVersion {
+            id: vid.clone(),
+            resource: upd,
+        },
+    )
+    .expect("mutable version fields");
+    let v = w.version(&vid).unwrap();
+    assert_eq!(v.targets.len(), 2);
+    assert_eq!(v.targets[0].replicas, 3);
+    assert!(v.exclude_from_latest);
+    let upd: arm::GalleryImageVersion = serde_json::from_value(
+        json!({"properties": {"publishingProfile": {"targetRegions": [{"name": "eastus"}]}}}),
+    )
+    .unwrap();
+    assert_eq!(
+        code(run(
+            &mut w,
+            Command::UpdateVersion {
+                id: vid.clone(),
+                resource: upd
+            }
+        )),
+        Code::SourceRegionNotTargeted
+    );
+    let upd: arm::GalleryImageVersion = serde_json::from_value(json!({"properties": {"publishingProfile": {"targetRegions": [{"name": "westus"}, {"name": "eastus", "storageAccountType": "Premium_LRS"}]}}})).unwrap();
+    let e = run(
+        &mut w,
+        Command::UpdateVersion {
+            id: vid.clone(),
+            resource: upd,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), Code::PropertyChangeNotAllowed);
+    assert_eq!(
+        e.diagnostics[0].path,
+        "properties.publishingProfile.targetRegions[1].storageAccountType"
+    );
+    let upd: arm::GalleryImageVersion = serde_json::from_value(
+        json!({"properties": {"publishingProfile": {"replicationMode": "Shallow"}}}),
+    )
+    .unwrap();
+    let e = run(
+        &mut w,
+        Command::UpdateVersion {
+            id: vid.clone(),
+            resource: upd,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.diagnostics[0].message, "Changing property 'galleryImageVersion.properties.publishingProfile.replicationMode' is not allowed.");
+    let upd: arm::GalleryImageVersion =
+        serde_json::from_value(json!({"properties": {"publishingProfile": {"replicaCount": 11}}}))
+            .unwrap();
+    assert_eq!(
+        code(run(
+            &mut w,
+            Command::UpdateVersion {
+                id: vid,
+                resource: upd
+            }
+        )),
+        Code::ReplicaCountOutOfRange
+    );
+    w.check_invariants().unwrap();
+}
+
+#[test]
+fn location_warning_is_not_an_error() {
+    let mut w = testing::base_world();
+    gallery(&mut w, "g");
+    let mut body = testing::image_body(0, 0);
+    body.location = Some("East US".into());
+    let ev = run(
+        &mut w,
+        Command::CreateImage {
+            id: image_id(SUB, RG, "g", "i"),
+            resource: body,
+        },
+    )
+    .expect("allowed");
+    assert_eq!(
+        ev[0].warnings.iter().map(|d| d.code).collect::<Vec<_>>(),
+        [Code::LocationDiffers]
+    );
+}
+
+#[test]
+fn gallery_limit_per_subscription_region() {
+    let mut w = testing::world_with(MAX_GALLERIES_PER_SUBSCRIPTION_REGION, 0, 0);
+    let e = run(
+        &mut w,
+        Command::CreateGallery {
+            id: gallery_id(SUB, RG, "onemore"),
+            resource: testing::gallery_body(),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), Code::OperationNotAllowed);
+    // Another region is a separate budget.
+    let mut body = testing::gallery_body();
+    body.location = Some("eastus".into());
+    run(
+        &mut w,
+        Command::CreateGallery {
+            id: gallery_id(SUB, RG, "onemore"),
+            resource: body,
+        },
+    )
+    .expect("other region");
+    w.check_invariants().unwrap();
+}
+
+#[test]
+fn latest_is_numeric_and_honours_exclusions() {
+    let mut w = testing::base_world();
+    gallery(&mut w, "g");
+    image(&mut w, "g", "i", "s").unwrap();
+    for v in ["1.0.9", "1.0.12", "1.0.2"] {
+        version(&mut w, "g", "i", v, testing::version_body()).unwrap();
+    }
+    let img = image_id(SUB, RG, "g", "i");
+    assert!(resolve_latest(&w, &img, None)
+        .unwrap()
+        .chosen
+        .ends_with("/1.0.12"));
+    // Exclude 1.0.12 globally, but re-include it in westus via the regional flag.
+    let upd: arm::GalleryImageVersion = serde_json::from_value(
+        json!({"properties": {"publishingProfile": {"excludeFromLatest": true,
+        "targetRegions": [{"name": "westus", "excludeFromLatest": false}]}}}),
+    )
+    .unwrap();
+    run(
+        &mut w,
+        Command::UpdateVersion {
+            id: version_id(SUB, RG, "g", "i", "1.0.12"),
+            resource: upd,
+        },
+    )
+    .unwrap();
+    assert!(resolve_latest(&w, &img, None)
+        .unwrap()
+        .chosen
+        .ends_with("/1.0.9"));
+    let r = resolve_latest(&w, &img, Some("West US")).unwrap();
+    assert!(r.chosen.ends_with("/1.0.12"), "regional flag wins");
+    assert_eq!(r.candidates.len(), 3);
+    let e = resolve_latest(&w, &img, Some("eastus")).unwrap_err();
+    assert_eq!(e.code, Code::GalleryImageNotFound);
+    assert!(e.message.contains("is not available in eastus region"));
+}
+
+#[test]
+fn export_round_trips_and_rebuilds_indexes() {
+    let w = testing::world_with(2, 3, 4);
+    let json = serde_json::to_string(&w).unwrap();
+    let back: World = serde_json::from_str(&json).unwrap();
+    back.check_invariants().unwrap();
+    assert_eq!(serde_json::to_string(&back).unwrap(), json);
+    assert_eq!(back.versions().count(), 24);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["formatVersion"], 1);
+    assert_eq!(
+        v["versions"][0]["type"],
+        "Microsoft.Compute/galleries/images/versions"
+    );
+    // The export is itself a valid `sig validate` input with no errors.
+    let input = sig_core::validate::parse_documents(&v);
+    assert_eq!(input.resources.len(), 2 + 6 + 24);
+    let diags = sig_core::validate::validate_input(&input, FIXTURE_NOW);
+    assert!(diags.is_empty(), "{diags:#?}");
+    // Structural problems are refused.
+    let mut bad = v.clone();
+    bad["images"][0]["id"] = json!(
+        "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/galleries/nope/images/i"
+    );
+    assert!(serde_json::from_value::<World>(bad).is_err());
+    let mut bad = v;
+    bad["galleries"][0]["name"] = json!("ignored");
+    bad["galleries"][0]["id"] = json!(format!(
+        "/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.Compute/galleries/bad-name"
+    ));
+    assert!(serde_json::from_value::<World>(bad).is_err());
+}
+
+#[test]
+fn commands_are_serializable() {
+    let c = Command::CreateGallery {
+        id: gallery_id(SUB, RG, "g"),
+        resource: testing::gallery_body(),
+    };
+    let s = serde_json::to_value(&c).unwrap();
+    assert_eq!(s["command"], "CreateGallery");
+    let back: Command = serde_json::from_value(s).unwrap();
+    assert_eq!(back, c);
+}
