@@ -1,0 +1,238 @@
+//! The portal frame: top bar, left navigation, breadcrumb and the blade area.
+//!
+//! The shell owns only presentation state (which blades are open); every
+//! domain decision is the core's.
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use crate::blades::BladeContent;
+use crate::route::{Blade, BladeStack};
+
+/// The whole portal, mounted once at start-up (and per test).
+#[component]
+pub fn App() -> impl IntoView {
+    let stack = RwSignal::new(BladeStack::from_hash(&current_hash()));
+
+    // The URL fragment mirrors the stack so reloads and links reopen blades.
+    Effect::new(move |_| {
+        let hash = stack.with(BladeStack::to_hash);
+        if current_hash() != hash {
+            set_hash(&hash);
+        }
+    });
+    // Back/forward and hand-edited URLs change the fragment under us.
+    let hash_listener = window_event_listener(ev::hashchange, move |_| {
+        let from_url = BladeStack::from_hash(&current_hash());
+        if stack.with_untracked(|s| *s != from_url) {
+            stack.set(from_url);
+        }
+    });
+    // Escape closes the active blade, as in the Azure portal.
+    let key_listener = window_event_listener(ev::keydown, move |event| {
+        if event.key() == "Escape" && !event.default_prevented() {
+            stack.update(BladeStack::close_active);
+        }
+    });
+    on_cleanup(move || {
+        hash_listener.remove();
+        key_listener.remove();
+    });
+
+    mark_first_blade_painted();
+
+    view! {
+        <div class="portal">
+            <TopBar/>
+            <LeftNav stack=stack/>
+            <main class="workspace">
+                <Breadcrumb stack=stack/>
+                <BladeArea stack=stack/>
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn TopBar() -> impl IntoView {
+    view! {
+        <header class="topbar">
+            <a class="brand" href="#/home">
+                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                <span>"SIG Portal"</span>
+            </a>
+            <span class="topbar-note">"Azure compute galleries, offline"</span>
+            <div class="identity" aria-label="Signed-in identity" role="group">
+                <span class="identity-name">"Signed in (simulated)"</span>
+                <span class="identity-directory">"Default Directory"</span>
+            </div>
+        </header>
+    }
+}
+
+/// The services a person can open from anywhere, as in the portal's menu.
+const NAV_ITEMS: [Blade; 3] = [Blade::Home, Blade::AllResources, Blade::Galleries];
+
+#[component]
+fn LeftNav(stack: RwSignal<BladeStack>) -> impl IntoView {
+    let items = NAV_ITEMS
+        .iter()
+        .map(|blade| {
+            let target = blade.clone();
+            let href = BladeStack::from_hash(&format!("#/{}", blade.segment())).to_hash();
+            let is_current = {
+                let blade = blade.clone();
+                move || stack.with(|s| s.blades().first() == Some(&blade))
+            };
+            view! {
+                <li>
+                    <a
+                        href=href
+                        class:current=is_current.clone()
+                        aria-current=move || is_current().then_some("page")
+                        on:click=move |event: ev::MouseEvent| {
+                            event.prevent_default();
+                            stack.update(|s| s.navigate(target.clone()));
+                        }
+                    >
+                        {blade.title()}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="leftnav" aria-label="Portal menu">
+            <ul>{items}</ul>
+        </nav>
+    }
+}
+
+#[component]
+fn Breadcrumb(stack: RwSignal<BladeStack>) -> impl IntoView {
+    let crumbs = move || {
+        let blades = stack.with(|s| s.blades().to_vec());
+        let last = blades.len().saturating_sub(1);
+        blades
+            .into_iter()
+            .enumerate()
+            .map(|(index, blade)| {
+                let title = blade.title();
+                if index == last {
+                    view! { <li><span aria-current="page">{title}</span></li> }.into_any()
+                } else {
+                    view! {
+                        <li>
+                            <button
+                                type="button"
+                                class="link"
+                                on:click=move |_| stack.update(|s| s.close(index + 1))
+                            >
+                                {title}
+                            </button>
+                        </li>
+                    }
+                    .into_any()
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <nav class="breadcrumb" aria-label="Breadcrumb">
+            <ol>{crumbs}</ol>
+        </nav>
+    }
+}
+
+#[component]
+fn BladeArea(stack: RwSignal<BladeStack>) -> impl IntoView {
+    let blades = move || {
+        stack
+            .with(|s| s.blades().to_vec())
+            .into_iter()
+            .enumerate()
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <div class="blade-area">
+            <Show
+                when=move || stack.with(|s| !s.blades().is_empty())
+                fallback=|| {
+                    view! {
+                        <p class="blade-area-empty">
+                            "No blade is open. Choose a service in the portal menu."
+                        </p>
+                    }
+                }
+            >
+                <For
+                    each=blades
+                    key=|(index, blade)| (*index, blade.clone())
+                    children=move |(index, blade)| view! { <BladeFrame index blade stack/> }
+                />
+            </Show>
+        </div>
+    }
+}
+
+/// One blade: a landmark named by its title, with a close button.
+#[component]
+fn BladeFrame(index: usize, blade: Blade, stack: RwSignal<BladeStack>) -> impl IntoView {
+    let title = blade.title();
+    let heading_id = format!("blade-title-{index}");
+    let labelled_by = heading_id.clone();
+    let close_label = format!("Close {title}");
+    let open = move |next: Blade| stack.update(|s| s.open_from(index, next));
+    // A newly opened blade slides into view, as in the portal.
+    let section = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |_| {
+        let is_active = stack.with(|s| s.blades().len() == index + 1);
+        if let (true, Some(element)) = (is_active, section.get()) {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            options.set_inline(web_sys::ScrollLogicalPosition::End);
+            element.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    });
+    view! {
+        <section class="blade" aria-labelledby=labelled_by node_ref=section>
+            <header class="blade-header">
+                <h2 id=heading_id>{title}</h2>
+                <button
+                    type="button"
+                    class="blade-close"
+                    aria-label=close_label.clone()
+                    title=close_label
+                    on:click=move |_| stack.update(|s| s.close(index))
+                >
+                    "✕"
+                </button>
+            </header>
+            <div class="blade-body">
+                <BladeContent blade open=Callback::new(open)/>
+            </div>
+        </section>
+    }
+}
+
+fn current_hash() -> String {
+    window().location().hash().unwrap_or_default()
+}
+
+fn set_hash(hash: &str) {
+    // replaceState for the very first sync would lose nothing either; we keep
+    // history entries so Back walks the journey as in the portal.
+    let _ = window().location().set_hash(hash);
+}
+
+/// Leaves a `performance` mark when the first blade has been painted, so the
+/// end-to-end test can report time-to-first-blade from the browser itself.
+fn mark_first_blade_painted() {
+    request_animation_frame(|| {
+        request_animation_frame(|| {
+            if let Some(performance) = window().performance() {
+                let _ = performance.mark("sig:first-blade");
+            }
+        })
+    });
+}

@@ -1,0 +1,164 @@
+//! The portal shell and browser storage, in headless Chromium.
+//!
+//! Each test mounts a fresh portal in its own container and finds things the
+//! way a person with a screen reader would: landmarks and controls by role
+//! and accessible name.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use sig_portal::{storage, App};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Mounts the portal at `hash` in a fresh container; keep the handle alive.
+fn mount_at(hash: &str) -> (Element, leptos::mount::UnmountHandle<impl Mountable>) {
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash(hash)
+        .unwrap();
+    let container = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&container).unwrap();
+    let handle = leptos::mount::mount_to(container.clone().unchecked_into(), App);
+    (container, handle)
+}
+
+/// Landmark regions (`<section>` named by `aria-labelledby`), by name.
+fn region_names(root: &Element) -> Vec<String> {
+    let sections = root.query_selector_all("section[aria-labelledby]").unwrap();
+    (0..sections.length())
+        .filter_map(|i| sections.item(i))
+        .filter_map(|node| node.dyn_into::<Element>().ok())
+        .filter_map(|section| {
+            let id = section.get_attribute("aria-labelledby")?;
+            let heading = section.query_selector(&format!("#{id}")).ok()??;
+            heading.text_content()
+        })
+        .collect()
+}
+
+/// A link or button inside `scope` whose accessible name is `name`.
+fn control(scope: &Element, name: &str) -> HtmlElement {
+    let candidates = scope.query_selector_all("a, button").unwrap();
+    (0..candidates.length())
+        .filter_map(|i| candidates.item(i))
+        .filter_map(|node| node.dyn_into::<HtmlElement>().ok())
+        .find(|el| {
+            el.get_attribute("aria-label").as_deref() == Some(name)
+                || el.text_content().as_deref().map(str::trim) == Some(name)
+        })
+        .unwrap_or_else(|| panic!("no control named {name:?}"))
+}
+
+/// The blade (a named region) called `name`.
+fn region(root: &Element, name: &str) -> Element {
+    let sections = root.query_selector_all("section[aria-labelledby]").unwrap();
+    (0..sections.length())
+        .filter_map(|i| sections.item(i))
+        .filter_map(|node| node.dyn_into::<Element>().ok())
+        .find(|section| {
+            let id = section.get_attribute("aria-labelledby").unwrap_or_default();
+            section
+                .query_selector(&format!("#{id}"))
+                .ok()
+                .flatten()
+                .and_then(|h| h.text_content())
+                .as_deref()
+                == Some(name)
+        })
+        .unwrap_or_else(|| panic!("no blade named {name:?}"))
+}
+
+fn landmark(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no landmark {selector}"))
+}
+
+#[wasm_bindgen_test]
+async fn navigation_opens_and_closes_blades() {
+    let (root, _handle) = mount_at("#/home");
+    leptos::task::tick().await;
+    assert_eq!(region_names(&root), ["Home"]);
+
+    let menu = landmark(&root, "nav[aria-label='Portal menu']");
+    control(&menu, "Azure compute galleries").click();
+    leptos::task::tick().await;
+    assert_eq!(region_names(&root), ["Azure compute galleries"]);
+    assert_eq!(
+        web_sys::window().unwrap().location().hash().unwrap(),
+        "#/galleries"
+    );
+
+    control(&menu, "Home").click();
+    leptos::task::tick().await;
+    control(&region(&root, "Home"), "All resources").click();
+    leptos::task::tick().await;
+    assert_eq!(region_names(&root), ["Home", "All resources"]);
+
+    control(&root, "Close All resources").click();
+    leptos::task::tick().await;
+    assert_eq!(region_names(&root), ["Home"]);
+}
+
+#[wasm_bindgen_test]
+async fn escape_closes_the_active_blade() {
+    let (root, _handle) = mount_at("#/home/galleries");
+    leptos::task::tick().await;
+    assert_eq!(region_names(&root), ["Home", "Azure compute galleries"]);
+
+    let init = KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    let escape = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    document().dispatch_event(&escape).unwrap();
+    leptos::task::tick().await;
+    assert_eq!(region_names(&root), ["Home"]);
+}
+
+#[wasm_bindgen_test]
+async fn breadcrumb_goes_back_to_an_earlier_blade() {
+    let (root, _handle) = mount_at("#/home/resources");
+    leptos::task::tick().await;
+    let crumbs = landmark(&root, "nav[aria-label='Breadcrumb']");
+    control(&crumbs, "Home").click();
+    leptos::task::tick().await;
+    assert_eq!(region_names(&root), ["Home"]);
+}
+
+#[wasm_bindgen_test]
+fn local_storage_round_trips_a_value() {
+    let key = "sig-portal-test:round-trip";
+    let value = serde_json::json!({"galleries": ["myGallery"], "revision": 3});
+    storage::save(key, &value).unwrap();
+    assert_eq!(storage::load::<serde_json::Value>(key), Ok(value));
+    storage::remove(key);
+    assert_eq!(
+        storage::load::<serde_json::Value>(key),
+        Err(storage::StorageProblem::Missing)
+    );
+}
+
+#[wasm_bindgen_test]
+fn unreadable_storage_is_reported_not_swallowed() {
+    let key = "sig-portal-test:corrupt";
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .set_item(key, "{not json")
+        .unwrap();
+    assert!(matches!(
+        storage::load::<serde_json::Value>(key),
+        Err(storage::StorageProblem::Unreadable(_))
+    ));
+    storage::remove(key);
+}

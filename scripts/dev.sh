@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# SIG Portal's one build script: installs what is missing, then serves or tests.
+#
+#   scripts/dev.sh serve      build the app in release mode, serve it on http://127.0.0.1:8080/
+#   scripts/dev.sh test       every check CI runs (fmt, clippy, native, wasm, end-to-end)
+#   scripts/dev.sh watch      live-reloading development server (trunk serve, debug build)
+#   scripts/dev.sh setup      only install the tools
+#
+# Every install step checks first and skips what is already there, so the
+# second run is quick. Only crates.io, npm and Debian's packages are used.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+TRUNK_VERSION="0.21.14"
+PORT="${PORT:-8080}"
+export PATH="$HOME/.cargo/bin:$ROOT/tests/node_modules/.bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+fail() {
+  printf '\033[31merror:\033[0m %s\n' "$1" >&2
+  [ -n "${2:-}" ] && printf '       to install it by hand: %s\n' "$2" >&2
+  exit 1
+}
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# The wasm-bindgen version that Cargo.lock pins: the CLI must match it exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+ensure_rust() {
+  command -v cargo >/dev/null || fail "cargo is not installed" "https://rustup.rs (rustup) or your distribution's rust packages"
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown || fail "the wasm32-unknown-unknown target could not be added" "rustup target add wasm32-unknown-unknown"
+  fi
+}
+
+ensure_trunk() {
+  if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+    say "installing trunk $TRUNK_VERSION (about 7 minutes on 2 cores)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked ||
+      fail "trunk $TRUNK_VERSION could not be installed" "cargo install trunk --version $TRUNK_VERSION --locked"
+  fi
+}
+
+ensure_wasm_bindgen() {
+  local want
+  want="$(wasm_bindgen_version)"
+  [ -n "$want" ] || fail "Cargo.lock names no wasm-bindgen version" "cargo generate-lockfile"
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $want" ] ||
+    ! command -v wasm-bindgen-test-runner >/dev/null; then
+    say "installing wasm-bindgen-cli $want (matches Cargo.lock)"
+    # Not --locked: its lockfile names a crate version the registry mirror lacks.
+    cargo install wasm-bindgen-cli --version "$want" --force ||
+      fail "wasm-bindgen-cli $want could not be installed" "cargo install wasm-bindgen-cli --version $want"
+  fi
+}
+
+ensure_chromium() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Debian's chromium and chromium-driver"
+    { as_root apt-get update -qq && as_root apt-get install -y -qq chromium chromium-driver >/dev/null; } ||
+      fail "chromium and chromium-driver could not be installed" "apt-get install chromium chromium-driver"
+  fi
+}
+
+# npm packages (playwright-core, binaryen for wasm-opt) from the committed lockfile.
+ensure_npm() {
+  command -v npm >/dev/null || fail "npm is not installed" "apt-get install nodejs npm"
+  if [ ! -f tests/node_modules/.package-lock.json ] ||
+    ! cmp -s tests/package-lock.json tests/node_modules/.lock-copy; then
+    say "installing npm packages from tests/package-lock.json"
+    (cd tests && npm ci --no-audit --no-fund --loglevel=error) ||
+      fail "npm packages could not be installed" "cd tests && npm ci"
+    cp tests/package-lock.json tests/node_modules/.lock-copy
+  fi
+  # Trunk runs whatever `wasm-opt` is first on PATH: make sure it is npm's.
+  # (Debian's binaryen package silently breaks the module.)
+  command -v wasm-opt | grep -q "$ROOT/tests/node_modules" ||
+    fail "a wasm-opt other than npm's binaryen is first on PATH: $(command -v wasm-opt)" "remove it (apt-get remove binaryen)"
+}
+
+setup() {
+  ensure_rust
+  ensure_npm
+  ensure_trunk
+  ensure_wasm_bindgen
+  ensure_chromium
+  say "fetching crates"
+  cargo fetch --locked >/dev/null
+}
+
+# A port in use gets a clear message rather than a bind error deep in a tool.
+check_port_free() {
+  if python3 - "$1" <<'EOF'; then
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(0)
+sys.exit(1)
+EOF
+    fail "port $1 on 127.0.0.1 is already in use" "stop what listens there, or run with PORT=<other port>"
+  fi
+}
+
+build_release() {
+  say "building the app (release)"
+  trunk build --release
+}
+
+serve() {
+  setup
+  check_port_free "$PORT"
+  build_release
+  say "SIG Portal at http://127.0.0.1:$PORT/ (Ctrl+C stops it)"
+  exec python3 -m http.server "$PORT" --bind 127.0.0.1 --directory dist
+}
+
+watch() {
+  setup
+  check_port_free "$PORT"
+  exec trunk serve --address 127.0.0.1 --port "$PORT"
+}
+
+run_tests() {
+  setup
+  local tmp
+  tmp="$(mktemp -d)"
+  # Each Chromium run leaves a profile in TMPDIR: keep them in one place we remove.
+  trap 'rm -rf "$tmp"' EXIT
+
+  say "cargo fmt --check"
+  cargo fmt --all --check
+  say "clippy (native)"
+  cargo clippy --workspace --all-targets --locked -- -D warnings
+  say "clippy (wasm32)"
+  cargo clippy -p sig-core -p sig-portal --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+  say "native tests"
+  cargo test --workspace --locked
+  say "sig-core tests on wasm32 (node)"
+  cargo test -p sig-core --target wasm32-unknown-unknown --locked
+  say "app tests on wasm32 (headless Chromium)"
+  (cd app && TMPDIR="$tmp" CHROMEDRIVER="$(command -v chromedriver)" \
+    cargo test -p sig-portal --target wasm32-unknown-unknown --locked)
+  build_release
+  say "end-to-end tests (Playwright, release build on a static server)"
+  TMPDIR="$tmp" node --test --test-concurrency=1 tests/e2e/
+}
+
+case "${1:-}" in
+  serve) serve ;;
+  test) run_tests ;;
+  watch) watch ;;
+  setup) setup ;;
+  *)
+    echo "usage: scripts/dev.sh serve|test|watch|setup" >&2
+    exit 2
+    ;;
+esac

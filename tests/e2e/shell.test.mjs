@@ -1,0 +1,107 @@
+// The portal shell as a person uses it: open blades from the menu, follow
+// links, reload deep links (also from a sub-path), close with Escape.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DIST, ROOT, launchBrowser, newPage, startStaticServer } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startStaticServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const blade = (page, name) => page.getByRole('region', { name, exact: true });
+const menu = (page) => page.getByRole('navigation', { name: 'Portal menu' });
+
+test('first visit opens Home, and the first blade paints quickly', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(server.url);
+  await blade(page, 'Home').waitFor();
+  await page.waitForFunction(() => performance.getEntriesByName('sig:first-blade').length > 0);
+  const firstBlade = await page.evaluate(() => performance.getEntriesByName('sig:first-blade')[0].startTime);
+  const timeline = await page.evaluate(() =>
+    performance.getEntriesByType('resource').map((r) => `${r.name.split('/').pop()} ${Math.round(r.startTime)}-${Math.round(r.responseEnd)}`),
+  );
+  console.log(`resources: ${timeline.join(', ')}`);
+
+  const wasm = readdirSync(DIST).find((f) => f.endsWith('.wasm'));
+  const bytes = readFileSync(join(DIST, wasm));
+  const figures = {
+    firstBladeMs: Math.round(firstBlade),
+    wasmBytes: statSync(join(DIST, wasm)).size,
+    wasmGzip9Bytes: gzipSync(bytes, { level: 9 }).length,
+  };
+  mkdirSync(join(ROOT, 'tests', 'test-results'), { recursive: true });
+  writeFileSync(join(ROOT, 'tests', 'test-results', 'shell-figures.json'), JSON.stringify(figures, null, 2));
+  console.log(`figures: first blade ${figures.firstBladeMs} ms; wasm ${figures.wasmBytes} B raw, ${figures.wasmGzip9Bytes} B gzip -9`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the menu opens a blade and links open blades to the right', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(server.url);
+  await menu(page).getByRole('link', { name: 'Azure compute galleries' }).click();
+  await blade(page, 'Azure compute galleries').waitFor();
+  assert.equal(await blade(page, 'Home').count(), 0, 'the menu starts a fresh journey');
+  assert.match(page.url(), /#\/galleries$/);
+
+  await menu(page).getByRole('link', { name: 'Home' }).click();
+  await blade(page, 'Home').getByRole('button', { name: /All resources/ }).click();
+  await blade(page, 'All resources').waitFor();
+  assert.equal(await blade(page, 'Home').count(), 1, 'Home stays open to the left');
+  assert.match(page.url(), /#\/home\/resources$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+for (const base of ['', 'sig/']) {
+  test(`reloading a deep link reopens the same blades (served at /${base})`, async () => {
+    const errors = [];
+    const page = await newPage(browser, errors);
+    await page.goto(`${server.url}${base}#/home/galleries`);
+    await blade(page, 'Azure compute galleries').waitFor();
+    await page.reload();
+    await blade(page, 'Home').waitFor();
+    await blade(page, 'Azure compute galleries').waitFor();
+    const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+    assert.equal(await crumbs.getByRole('listitem').count(), 2);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('Escape closes the active blade, and the close button closes its blade', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(`${server.url}#/home/resources`);
+  await blade(page, 'All resources').waitFor();
+  await page.keyboard.press('Escape');
+  await blade(page, 'All resources').waitFor({ state: 'detached' });
+  assert.match(page.url(), /#\/home$/);
+  await blade(page, 'Home').getByRole('button', { name: 'Close Home' }).click();
+  await blade(page, 'Home').waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the README screenshot shows the running portal', async () => {
+  const page = await newPage(browser, []);
+  await page.goto(`${server.url}#/home/galleries`);
+  await blade(page, 'Azure compute galleries').waitFor();
+  mkdirSync(join(ROOT, 'docs'), { recursive: true });
+  await page.screenshot({ path: join(ROOT, 'docs', 'portal.png') });
+  await page.close();
+});
