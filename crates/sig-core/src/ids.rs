@@ -90,7 +90,7 @@ impl ArmId {
         let namespace = canonical_namespace(parts.get(i + 1)?);
         i += 2;
         let rest = &parts[i..];
-        if rest.is_empty() || rest.len() % 2 != 0 {
+        if rest.is_empty() || !rest.len().is_multiple_of(2) {
             return None;
         }
         let mut segments: Vec<(String, String)> = rest

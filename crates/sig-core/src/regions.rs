@@ -124,7 +124,7 @@ regions! {
     ("jioindiawest", "Jio India West", Public, "India", 22.47, 70.06, 0),
     ("koreacentral", "Korea Central", Public, "Asia Pacific", 37.57, 126.98, S | Z),
     ("koreasouth", "Korea South", Public, "Asia Pacific", 35.18, 129.08, S),
-    ("malaysiawest", "Malaysia West", Public, "Asia Pacific", 3.14, 101.69, 0),
+    ("malaysiawest", "Malaysia West", Public, "Asia Pacific", 3.139, 101.69, 0),
     ("mexicocentral", "Mexico Central", Public, "Mexico", 20.59, -100.39, 0),
     ("newzealandnorth", "New Zealand North", Public, "Asia Pacific", -36.85, 174.76, 0),
     ("northcentralus", "North Central US", Public, "United States", 41.88, -87.63, S),
