@@ -1,0 +1,83 @@
+//! `sig validate`: every rule over every resource in the given files.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use sig_core::diagnostics::has_errors;
+use sig_core::validate::{parse_documents, validate_input, ParsedInput};
+use sig_core::Diagnostic;
+use time::OffsetDateTime;
+
+use crate::input::{read_json, InputProblem};
+use crate::output::{finding, summary, text_line, Finding};
+use crate::Format;
+
+/// Reads every file first (any unreadable file is exit 2 before any output),
+/// then checks all resources together so cross-file rules apply.
+pub fn run(
+    files: &[PathBuf],
+    format: Format,
+    now: OffsetDateTime,
+) -> Result<ExitCode, InputProblem> {
+    let mut merged = ParsedInput::default();
+    // Which file each diagnostic's resource came from.
+    let mut file_of: HashMap<String, usize> = HashMap::new();
+    let mut reading: Vec<(usize, Diagnostic)> = Vec::new();
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+
+    for (index, path) in files.iter().enumerate() {
+        let json = read_json(path)?;
+        let mut parsed = parse_documents(&json);
+        for resource in &mut parsed.resources {
+            if resource.id.is_none() {
+                // Positions like `/responses/200/body` repeat across files.
+                resource.rid = format!("{}#{}", names[index], resource.rid);
+            }
+            file_of.entry(resource.rid.clone()).or_insert(index);
+        }
+        reading.extend(parsed.diagnostics.drain(..).map(|d| (index, d)));
+        merged.resources.append(&mut parsed.resources);
+        merged.sources.append(&mut parsed.sources);
+        merged.subscriptions.append(&mut parsed.subscriptions);
+        merged.resource_groups.append(&mut parsed.resource_groups);
+    }
+
+    let checked = validate_input(&merged, now);
+    let mut all: Vec<(usize, Diagnostic)> = reading;
+    all.extend(checked.into_iter().map(|d| {
+        let index = file_of.get(&d.resource_id).copied().unwrap_or(0);
+        (index, d)
+    }));
+
+    let findings: Vec<Finding<'_>> = all
+        .iter()
+        .map(|(index, d)| finding(&names[*index], d))
+        .collect();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match format {
+        Format::Json => serde_json::to_writer_pretty(&mut out, &findings)
+            .map_err(std::io::Error::from)
+            .and_then(|_| writeln!(out)),
+        Format::Text => findings
+            .iter()
+            .try_for_each(|f| writeln!(out, "{}", text_line(f)))
+            .and_then(|_| {
+                writeln!(
+                    out,
+                    "{}",
+                    summary(&findings, files.len(), merged.resources.len())
+                )
+            }),
+    };
+    written.map_err(|e| InputProblem(format!("cannot write the results: {e}")))?;
+
+    let diagnostics: Vec<Diagnostic> = all.into_iter().map(|(_, d)| d).collect();
+    Ok(if has_errors(&diagnostics) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
