@@ -64,7 +64,9 @@ fn create_version_full_limits(b: divan::Bencher) {
     let w = full_minus_one();
     b.with_inputs(|| (w.clone(), create_in(w)))
         .bench_local_values(|(mut w, c)| {
-            apply(&mut w, &Actor::system(), c, FIXTURE_NOW).map(|e| e.len())
+            // Return the world so divan drops it after timing: dropping it is not the command's cost.
+            let r = apply(&mut w, &Actor::system(), c, FIXTURE_NOW).map(|e| e.len());
+            (w, r)
         });
 }
 
@@ -80,7 +82,10 @@ fn create_version_refused_at_limit(b: divan::Bencher) {
             },
         )
     })
-    .bench_local_values(|(mut w, c)| apply(&mut w, &Actor::system(), c, FIXTURE_NOW).is_err());
+    .bench_local_values(|(mut w, c)| {
+        let r = apply(&mut w, &Actor::system(), c, FIXTURE_NOW).is_err();
+        (w, r)
+    });
 }
 
 #[divan::bench(sample_count = 200, sample_size = 10)]
@@ -99,7 +104,9 @@ fn create_version_100(b: divan::Bencher) {
         (w, create_cmd("g000"))
     })
     .bench_local_values(|(mut w, c)| {
-        apply(&mut w, &Actor::system(), c, FIXTURE_NOW).map(|e| e.len())
+        // Return the world so divan drops it after timing: dropping it is not the command's cost.
+        let r = apply(&mut w, &Actor::system(), c, FIXTURE_NOW).map(|e| e.len());
+        (w, r)
     });
 }
 
@@ -108,7 +115,9 @@ fn update_version_full_limits(b: divan::Bencher) {
     let w = full();
     b.with_inputs(|| (w.clone(), update_cmd("g050", 3)))
         .bench_local_values(|(mut w, c)| {
-            apply(&mut w, &Actor::system(), c, FIXTURE_NOW).map(|e| e.len())
+            // Return the world so divan drops it after timing: dropping it is not the command's cost.
+            let r = apply(&mut w, &Actor::system(), c, FIXTURE_NOW).map(|e| e.len());
+            (w, r)
         });
 }
 
@@ -117,7 +126,9 @@ fn update_version_100(b: divan::Bencher) {
     let w = small();
     b.with_inputs(|| (w.clone(), update_cmd("g000", 3)))
         .bench_local_values(|(mut w, c)| {
-            apply(&mut w, &Actor::system(), c, FIXTURE_NOW).map(|e| e.len())
+            // Return the world so divan drops it after timing: dropping it is not the command's cost.
+            let r = apply(&mut w, &Actor::system(), c, FIXTURE_NOW).map(|e| e.len());
+            (w, r)
         });
 }
 

@@ -119,9 +119,23 @@ impl ArmId {
         t
     }
 
-    /// True when the type path equals `ty` ignoring case.
+    /// True when the type path equals `ty` ignoring case (allocation-free: it runs per source check).
     pub fn is_type(&self, ty: &str) -> bool {
-        self.resource_type().eq_ignore_ascii_case(ty)
+        let mut parts = ty.split('/');
+        if !parts
+            .next()
+            .is_some_and(|ns| ns.eq_ignore_ascii_case(&self.namespace))
+        {
+            return false;
+        }
+        let mut segs = self.segments.iter();
+        loop {
+            match (parts.next(), segs.next()) {
+                (None, None) => return true,
+                (Some(p), Some((t, _))) if p.eq_ignore_ascii_case(t) => {}
+                _ => return false,
+            }
+        }
     }
 
     /// The last name segment.
