@@ -17,7 +17,7 @@ TRUNK_VERSION="0.21.14"
 PORT="${PORT:-8080}"
 export PATH="$HOME/.cargo/bin:$ROOT/tests/node_modules/.bin:$PATH"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+say() { printf '==> %s\n' "$*" >&2; }
 fail() {
   printf '\033[31merror:\033[0m %s\n' "$1" >&2
   [ -n "${2:-}" ] && printf '       to install it by hand: %s\n' "$2" >&2
@@ -129,27 +129,26 @@ watch() {
 
 run_tests() {
   setup
-  local tmp
-  tmp="$(mktemp -d)"
   # Each Chromium run leaves a profile in TMPDIR: keep them in one place we remove.
-  trap 'rm -rf "$tmp"' EXIT
+  TEST_TMP="$(mktemp -d)"
+  trap 'rm -rf "$TEST_TMP"' EXIT
 
   say "cargo fmt --check"
   cargo fmt --all --check
   say "clippy (native)"
   cargo clippy --workspace --all-targets --locked -- -D warnings
   say "clippy (wasm32)"
-  cargo clippy -p sig-core -p sig-portal --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+  cargo clippy -p sig-core -p sig-portal --target wasm32-unknown-unknown --lib --bins --tests --locked -- -D warnings
   say "native tests"
   cargo test --workspace --locked
   say "sig-core tests on wasm32 (node)"
   cargo test -p sig-core --target wasm32-unknown-unknown --locked
   say "app tests on wasm32 (headless Chromium)"
-  (cd app && TMPDIR="$tmp" CHROMEDRIVER="$(command -v chromedriver)" \
+  (cd app && TMPDIR="$TEST_TMP" CHROMEDRIVER="$(command -v chromedriver)" \
     cargo test -p sig-portal --target wasm32-unknown-unknown --locked)
   build_release
   say "end-to-end tests (Playwright, release build on a static server)"
-  TMPDIR="$tmp" node --test --test-concurrency=1 tests/e2e/
+  TMPDIR="$TEST_TMP" node --test --test-concurrency=1 tests/e2e/
 }
 
 case "${1:-}" in
