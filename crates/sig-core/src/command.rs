@@ -242,18 +242,122 @@ pub fn apply(state: &mut World, actor: &Actor, command: Command, now: OffsetDate
         } => create_resource_group(state, &cx, subscription_id, name, location),
         Command::CreateSource(s) => create_source(state, &cx, s),
         Command::DeleteSource { id } => delete_source(state, &cx, &id),
-        Command::CreateGallery { id, resource } => create_gallery(state, &cx, &id, resource),
-        Command::UpdateGallery { id, resource } => update_gallery(state, &cx, &id, resource),
-        Command::DeleteGallery { id } => delete_gallery(state, &cx, &id),
-        Command::CreateImage { id, resource } => create_image(state, &cx, &id, resource),
-        Command::UpdateImage { id, resource } => update_image(state, &cx, &id, resource),
-        Command::DeleteImage { id } => delete_image(state, &cx, &id),
-        Command::CreateVersion { id, resource } => create_version(state, &cx, &id, resource),
-        Command::UpdateVersion { id, resource } => update_version(state, &cx, &id, resource),
-        Command::DeleteVersion { id } => delete_version(state, &cx, &id),
+        Command::CreateGallery { id, resource } => {
+            plan_create_gallery(state, &cx, &id, resource).map(|p| commit(state, p))
+        }
+        Command::UpdateGallery { id, resource } => {
+            plan_update_gallery(state, &cx, &id, resource).map(|p| commit(state, p))
+        }
+        Command::DeleteGallery { id } => {
+            plan_delete_gallery(state, &cx, &id).map(|p| commit(state, p))
+        }
+        Command::CreateImage { id, resource } => {
+            plan_create_image(state, &cx, &id, resource).map(|p| commit(state, p))
+        }
+        Command::UpdateImage { id, resource } => {
+            plan_update_image(state, &cx, &id, resource).map(|p| commit(state, p))
+        }
+        Command::DeleteImage { id } => plan_delete_image(state, &cx, &id).map(|p| commit(state, p)),
+        Command::CreateVersion { id, resource } => {
+            plan_create_version(state, &cx, &id, resource).map(|p| commit(state, p))
+        }
+        Command::UpdateVersion { id, resource } => {
+            plan_update_version(state, &cx, &id, resource).map(|p| commit(state, p))
+        }
+        Command::DeleteVersion { id } => {
+            plan_delete_version(state, &cx, &id).map(|p| commit(state, p))
+        }
     }?;
     state.clock = Some(now);
     Ok(events)
+}
+
+/// Checks a gallery, image definition or image version command exactly as [`apply`] would,
+/// without changing the world, so the portal can show the core's verdict while the user types.
+/// Returns the warnings the command would raise, or the errors that would refuse it.
+/// Setup commands (tenants, subscriptions, resource groups, sources) are not previewed: they
+/// return `None`.
+pub fn check(
+    state: &World,
+    actor: &Actor,
+    command: &Command,
+    now: OffsetDateTime,
+) -> Option<Result<Vec<Diagnostic>, CommandError>> {
+    let cx = Cx { actor, now };
+    let planned = match command {
+        Command::CreateGallery { id, resource } => {
+            plan_create_gallery(state, &cx, id, resource.clone())
+        }
+        Command::UpdateGallery { id, resource } => {
+            plan_update_gallery(state, &cx, id, resource.clone())
+        }
+        Command::DeleteGallery { id } => plan_delete_gallery(state, &cx, id),
+        Command::CreateImage { id, resource } => {
+            plan_create_image(state, &cx, id, resource.clone())
+        }
+        Command::UpdateImage { id, resource } => {
+            plan_update_image(state, &cx, id, resource.clone())
+        }
+        Command::DeleteImage { id } => plan_delete_image(state, &cx, id),
+        Command::CreateVersion { id, resource } => {
+            plan_create_version(state, &cx, id, resource.clone())
+        }
+        Command::UpdateVersion { id, resource } => {
+            plan_update_version(state, &cx, id, resource.clone())
+        }
+        Command::DeleteVersion { id } => plan_delete_version(state, &cx, id),
+        _ => return None,
+    };
+    Some(planned.map(|(_, events)| events.into_iter().flat_map(|e| e.warnings).collect()))
+}
+
+/// The one mutation a planned gallery-resource command makes; planning only reads the world,
+/// so [`check`] and [`apply`] share every check and differ only in whether this is committed.
+enum Change {
+    InsertGallery(crate::world::GalleryEntry),
+    ReplaceGallery(Key, crate::world::GalleryEntry),
+    RemoveGallery(Key),
+    InsertImage(crate::world::ImageEntry),
+    ReplaceImage(Key, crate::world::ImageEntry),
+    RemoveImage(Key),
+    InsertVersion(crate::world::VersionEntry),
+    ReplaceVersion(Key, crate::world::VersionEntry),
+    RemoveVersion(Key),
+}
+
+type Planned = Result<(Change, Vec<Event>), CommandError>;
+
+fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
+    match change {
+        Change::InsertGallery(e) => w.insert_gallery(e),
+        Change::ReplaceGallery(k, e) => {
+            if let Some(slot) = w.galleries.get_mut(&k) {
+                *slot = e;
+            }
+        }
+        Change::RemoveGallery(k) => {
+            w.remove_gallery(&k);
+        }
+        Change::InsertImage(e) => w.insert_image(e),
+        Change::ReplaceImage(k, e) => {
+            if let Some(slot) = w.images.get_mut(&k) {
+                *slot = e;
+            }
+        }
+        Change::RemoveImage(k) => {
+            w.remove_image(&k);
+        }
+        Change::InsertVersion(e) => w.insert_version(e),
+        Change::ReplaceVersion(k, e) => {
+            if let Some(slot) = w.versions.get_mut(&k) {
+                *slot = e;
+            }
+        }
+        Change::RemoveVersion(k) => {
+            w.remove_version(&k);
+        }
+    }
+    events
 }
 
 struct Cx<'a> {
@@ -598,7 +702,7 @@ fn reparse<T: serde::de::DeserializeOwned>(
 
 // ---- galleries --------------------------------------------------------------------------------
 
-fn create_gallery(w: &mut World, cx: &Cx, id: &str, mut body: arm::Gallery) -> Res {
+fn plan_create_gallery(w: &World, cx: &Cx, id: &str, mut body: arm::Gallery) -> Planned {
     let GalleryResourceId::Gallery(gref) = parse_id(id, GALLERY_TYPE)? else {
         return unreachable_id(id);
     };
@@ -646,8 +750,8 @@ fn create_gallery(w: &mut World, cx: &Cx, id: &str, mut body: arm::Gallery) -> R
         ));
     }
     let _ = rg;
-    w.insert_gallery(entry);
-    Ok(cx.event(EventKind::Created, GALLERY_TYPE, rid, diags))
+    let events = cx.event(EventKind::Created, GALLERY_TYPE, rid, diags);
+    Ok((Change::InsertGallery(entry), events))
 }
 
 fn unreachable_id<T>(id: &str) -> Result<T, CommandError> {
@@ -659,7 +763,7 @@ fn unreachable_id<T>(id: &str) -> Result<T, CommandError> {
     ))
 }
 
-fn update_gallery(w: &mut World, cx: &Cx, id: &str, desired: arm::Gallery) -> Res {
+fn plan_update_gallery(w: &World, cx: &Cx, id: &str, desired: arm::Gallery) -> Planned {
     let GalleryResourceId::Gallery(gref) = parse_id(id, GALLERY_TYPE)? else {
         return unreachable_id(id);
     };
@@ -693,13 +797,11 @@ fn update_gallery(w: &mut World, cx: &Cx, id: &str, desired: arm::Gallery) -> Re
     let entry =
         gallery_entry(cur.id.clone(), merged).map_err(|d| CommandError { diagnostics: d })?;
     // Name and location are immutable, so no index moves.
-    if let Some(slot) = w.galleries.get_mut(&key) {
-        *slot = entry;
-    }
-    Ok(cx.event(EventKind::Updated, GALLERY_TYPE, rid, diags))
+    let events = cx.event(EventKind::Updated, GALLERY_TYPE, rid, diags);
+    Ok((Change::ReplaceGallery(key, entry), events))
 }
 
-fn delete_gallery(w: &mut World, cx: &Cx, id: &str) -> Res {
+fn plan_delete_gallery(w: &World, cx: &Cx, id: &str) -> Planned {
     let GalleryResourceId::Gallery(gref) = parse_id(id, GALLERY_TYPE)? else {
         return unreachable_id(id);
     };
@@ -716,18 +818,14 @@ fn delete_gallery(w: &mut World, cx: &Cx, id: &str) -> Res {
     if let Some(children) = w.child_keys(&key).filter(|c| !c.is_empty()) {
         return Err(cannot_delete(children, w, &rid));
     }
-    let e = w.remove_gallery(&key);
-    Ok(cx.event(
-        EventKind::Deleted,
-        GALLERY_TYPE,
-        e.map_or(rid, |e| e.id.to_string()),
-        Vec::new(),
-    ))
+    let id = w.galleries.get(&key).map_or(rid, |e| e.id.to_string());
+    let events = cx.event(EventKind::Deleted, GALLERY_TYPE, id, Vec::new());
+    Ok((Change::RemoveGallery(key), events))
 }
 
 // ---- image definitions ------------------------------------------------------------------------
 
-fn create_image(w: &mut World, cx: &Cx, id: &str, body: arm::GalleryImage) -> Res {
+fn plan_create_image(w: &World, cx: &Cx, id: &str, body: arm::GalleryImage) -> Planned {
     let GalleryResourceId::Image(iref) = parse_id(id, IMAGE_TYPE)? else {
         return unreachable_id(id);
     };
@@ -778,11 +876,11 @@ fn create_image(w: &mut World, cx: &Cx, id: &str, body: arm::GalleryImage) -> Re
             &rid,
         ));
     }
-    w.insert_image(entry);
-    Ok(cx.event(EventKind::Created, IMAGE_TYPE, rid, diags))
+    let events = cx.event(EventKind::Created, IMAGE_TYPE, rid, diags);
+    Ok((Change::InsertImage(entry), events))
 }
 
-fn update_image(w: &mut World, cx: &Cx, id: &str, desired: arm::GalleryImage) -> Res {
+fn plan_update_image(w: &World, cx: &Cx, id: &str, desired: arm::GalleryImage) -> Planned {
     let GalleryResourceId::Image(iref) = parse_id(id, IMAGE_TYPE)? else {
         return unreachable_id(id);
     };
@@ -820,13 +918,11 @@ fn update_image(w: &mut World, cx: &Cx, id: &str, desired: arm::GalleryImage) ->
         &ctx,
     ))?;
     let entry = image_entry(cur.id.clone(), merged).map_err(|d| CommandError { diagnostics: d })?;
-    if let Some(slot) = w.images.get_mut(&key) {
-        *slot = entry;
-    }
-    Ok(cx.event(EventKind::Updated, IMAGE_TYPE, rid, diags))
+    let events = cx.event(EventKind::Updated, IMAGE_TYPE, rid, diags);
+    Ok((Change::ReplaceImage(key, entry), events))
 }
 
-fn delete_image(w: &mut World, cx: &Cx, id: &str) -> Res {
+fn plan_delete_image(w: &World, cx: &Cx, id: &str) -> Planned {
     let GalleryResourceId::Image(iref) = parse_id(id, IMAGE_TYPE)? else {
         return unreachable_id(id);
     };
@@ -843,18 +939,14 @@ fn delete_image(w: &mut World, cx: &Cx, id: &str) -> Res {
     if let Some(children) = w.child_keys(&key).filter(|c| !c.is_empty()) {
         return Err(cannot_delete(children, w, &rid));
     }
-    let e = w.remove_image(&key);
-    Ok(cx.event(
-        EventKind::Deleted,
-        IMAGE_TYPE,
-        e.map_or(rid, |e| e.id.to_string()),
-        Vec::new(),
-    ))
+    let id = w.images.get(&key).map_or(rid, |e| e.id.to_string());
+    let events = cx.event(EventKind::Deleted, IMAGE_TYPE, id, Vec::new());
+    Ok((Change::RemoveImage(key), events))
 }
 
 // ---- image versions ---------------------------------------------------------------------------
 
-fn create_version(w: &mut World, cx: &Cx, id: &str, body: arm::GalleryImageVersion) -> Res {
+fn plan_create_version(w: &World, cx: &Cx, id: &str, body: arm::GalleryImageVersion) -> Planned {
     let GalleryResourceId::Version(vref) = parse_id(id, VERSION_TYPE)? else {
         return unreachable_id(id);
     };
@@ -899,11 +991,11 @@ fn create_version(w: &mut World, cx: &Cx, id: &str, body: arm::GalleryImageVersi
             &rid,
         ));
     }
-    w.insert_version(entry);
-    Ok(cx.event(EventKind::Created, VERSION_TYPE, rid, diags))
+    let events = cx.event(EventKind::Created, VERSION_TYPE, rid, diags);
+    Ok((Change::InsertVersion(entry), events))
 }
 
-fn update_version(w: &mut World, cx: &Cx, id: &str, desired: arm::GalleryImageVersion) -> Res {
+fn plan_update_version(w: &World, cx: &Cx, id: &str, desired: arm::GalleryImageVersion) -> Planned {
     let GalleryResourceId::Version(vref) = parse_id(id, VERSION_TYPE)? else {
         return unreachable_id(id);
     };
@@ -952,24 +1044,26 @@ fn update_version(w: &mut World, cx: &Cx, id: &str, desired: arm::GalleryImageVe
         }
     }
     let diags = gate(diags)?;
-    if let Some(slot) = w.versions.get_mut(&key) {
-        *slot = entry;
-    }
-    Ok(cx.event(EventKind::Updated, VERSION_TYPE, rid, diags))
+    let events = cx.event(EventKind::Updated, VERSION_TYPE, rid, diags);
+    Ok((Change::ReplaceVersion(key, entry), events))
 }
 
-fn delete_version(w: &mut World, cx: &Cx, id: &str) -> Res {
+fn plan_delete_version(w: &World, cx: &Cx, id: &str) -> Planned {
     let GalleryResourceId::Version(vref) = parse_id(id, VERSION_TYPE)? else {
         return unreachable_id(id);
     };
     let rid = vref.to_string();
-    match w.remove_version(&vref.key()) {
-        Some(e) => Ok(cx.event(
-            EventKind::Deleted,
-            VERSION_TYPE,
-            e.id.to_string(),
-            Vec::new(),
-        )),
+    let key = vref.key();
+    match w.versions.get(&key) {
+        Some(e) => {
+            let events = cx.event(
+                EventKind::Deleted,
+                VERSION_TYPE,
+                e.id.to_string(),
+                Vec::new(),
+            );
+            Ok((Change::RemoveVersion(key), events))
+        }
         None => Err(not_found(
             VERSION_TYPE,
             &format!(

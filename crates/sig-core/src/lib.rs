@@ -25,6 +25,6 @@ pub mod testing;
 pub mod validate;
 pub mod world;
 
-pub use command::{apply, Actor, Command, CommandError, Event, EventKind};
+pub use command::{apply, check, Actor, Command, CommandError, Event, EventKind};
 pub use diagnostics::{catalogue, Code, CodeInfo, Diagnostic, Severity};
 pub use world::World;
