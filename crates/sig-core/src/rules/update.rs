@@ -19,6 +19,15 @@ pub struct UpdatePolicy {
     pub read_only: &'static [&'static str],
 }
 
+impl UpdatePolicy {
+    /// May `path` (e.g. `properties.endOfLifeDate`, `properties.publishingProfile.targetRegions[0].regionalReplicaCount`)
+    /// change after creation? The portal asks this to decide which fields its Edit form offers,
+    /// so the answer comes from the same lists the update rules enforce.
+    pub fn is_mutable(&self, path: &str) -> bool {
+        listed(self.mutable, &normalize(path))
+    }
+}
+
 /// Seed: gallery — description (+ tags).
 pub const GALLERY_POLICY: UpdatePolicy = UpdatePolicy {
     prefix: "gallery",
@@ -218,6 +227,19 @@ pub fn merge(policy: &UpdatePolicy, current: &Value, desired: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mutability_follows_the_seed_lists() {
+        assert!(GALLERY_POLICY.is_mutable("properties.description"));
+        assert!(!GALLERY_POLICY.is_mutable("location"));
+        assert!(IMAGE_POLICY.is_mutable("properties.recommended.vCPUs.min"));
+        assert!(!IMAGE_POLICY.is_mutable("properties.identifier.publisher"));
+        assert!(!IMAGE_POLICY.is_mutable("properties.osType"));
+        assert!(VERSION_POLICY.is_mutable(
+            "properties.publishingProfile.targetRegions[3].regionalReplicaCount"
+        ));
+        assert!(!VERSION_POLICY.is_mutable("properties.storageProfile.source.id"));
+    }
     use serde_json::json;
 
     fn paths(policy: &UpdatePolicy, c: Value, d: Value) -> Vec<String> {
