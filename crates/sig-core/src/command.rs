@@ -17,7 +17,7 @@ use crate::sources::{Source, SourceKind};
 use crate::world::{
     gallery_entry, image_entry, version_entry, ResourceGroup, Subscription, Tenant, World,
 };
-use crate::{api_version, template};
+use crate::{api_version, replication, template};
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -137,6 +137,20 @@ pub enum Command {
     DeleteVersion {
         /// Version id.
         id: String,
+    },
+    /// Simulates a replication failure in one target region at `now` (see [`crate::replication`]).
+    InjectReplicationFault {
+        /// Version id.
+        version_id: String,
+        /// Target region (any accepted spelling).
+        region: String,
+    },
+    /// Resumes a failed region's replication at `now`, from the progress it had reached.
+    RetryReplication {
+        /// Version id.
+        version_id: String,
+        /// Target region (any accepted spelling).
+        region: String,
     },
 }
 
@@ -267,6 +281,12 @@ pub fn apply(state: &mut World, actor: &Actor, command: Command, now: OffsetDate
         Command::DeleteVersion { id } => {
             plan_delete_version(state, &cx, &id).map(|p| commit(state, p))
         }
+        Command::InjectReplicationFault { version_id, region } => {
+            replication::inject_fault(state, &actor.principal, &version_id, &region, now)
+        }
+        Command::RetryReplication { version_id, region } => {
+            replication::retry(state, &actor.principal, &version_id, &region, now)
+        }
     }?;
     state.clock = Some(now);
     Ok(events)
@@ -347,10 +367,22 @@ fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
         Change::RemoveImage(k) => {
             w.remove_image(&k);
         }
-        Change::InsertVersion(e) => w.insert_version(e),
+        // Replication follows the targets: new regions start at the command's time.
+        Change::InsertVersion(e) => {
+            let (k, now) = (e.id.key(), events.first().map(|ev| ev.at));
+            w.insert_version(e);
+            if let Some(now) = now {
+                replication::sync_targets(w, &k, &[], now);
+            }
+        }
         Change::ReplaceVersion(k, e) => {
+            let mut before = Vec::new();
             if let Some(slot) = w.versions.get_mut(&k) {
+                before = slot.targets.iter().map(|t| t.region).collect();
                 *slot = e;
+            }
+            if let Some(now) = events.first().map(|ev| ev.at) {
+                replication::sync_targets(w, &k, &before, now);
             }
         }
         Change::RemoveVersion(k) => {

@@ -196,6 +196,32 @@ codes! {
     ResourceShapeInvalid => Error, "A resource's JSON does not match its schema (wrong type for a field).", "Azure REST spec";
     /// Part of the input was skipped.
     NotAResource => Info, "A body that is not a gallery resource (e.g. a sharing update) was skipped.", "simulator";
+    /// A replication fault/retry that does not fit the region's state.
+    ReplicationStateInvalid => Error, "A fault can be injected only while a region replicates; only a failed region can be retried.", "simulator";
+    /// A `--target-regions` entry the az CLI refuses.
+    TargetRegionArgumentInvalid => Error, "az --target-regions entries are <region>[=<replica count>][=<storage account type>].", "az CLI (usage error)";
+    /// Where the image version's replication stands in the deployment region.
+    ReplicationStateInRegion => Info, "A VM or scale set can be deployed from an image version only once its replication to that region is Completed.", "seed (Replication)";
+    /// Which version `latest` resolved to, and why.
+    LatestResolved => Info, "`latest` is the highest Major.Minor.Patch replicated (Completed) to the region and not excluded from latest there.", "domain.md 2.12";
+    /// Specialized images take no osProfile.
+    OsProfileNotAllowed => Error, "VMs from specialized images have no osProfile.", "Azure troubleshooting + seed";
+    /// Generalized images need an osProfile.
+    OsProfileRequired => Error, "VMs from generalized images need an osProfile (computer name, admin account).", "Azure troubleshooting";
+    /// Specialized images keep the source VM's computer name.
+    SpecializedComputerName => Warning, "VMs from a specialized image have the computer name of the VM the image was taken from; change it to avoid collisions.", "seed (Generalized and specialized images)";
+    /// Scale-set size limits.
+    ScaleSetTooLarge => Error, "A scale set holds at most 1,000 instances from a gallery image (600 from a managed image).", "seed (Scaling)";
+    /// Too few replicas for the concurrent deployment.
+    ReplicaThrottlingRisk => Warning, "Keep one replica per 20 concurrent VMs and one per concurrent scale set of up to 600 instances, or deployments may be throttled.", "seed (Scaling)";
+    /// A scale set can switch from a managed image to a gallery image only when they match.
+    ScaleSetImageSwapMismatch => Error, "A scale set can switch from a managed image to a gallery image only when OS type, Hyper-V generation and data disk layout match.", "seed FAQ";
+    /// The recommended replicas exceed the limit.
+    ReplicaDemandExceedsLimit => Warning, "The recommended replica count exceeds the 10 replicas per region limit; it was capped.", "seed (Scaling, Limits)";
+    /// The seed's advice to over-provision.
+    OverProvisionReplicas => Info, "Over-provision replicas because of image size, content and OS type.", "seed (Scaling)";
+    /// Prices used by a cost estimate are assumptions.
+    CostAssumption => Info, "Cost estimates use an editable price table; its defaults are assumptions, not Azure's price list.", "simulator";
 }
 
 /// The complete list of codes the core can emit, for the docs.

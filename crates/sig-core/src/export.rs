@@ -53,6 +53,9 @@ pub struct WorldExport {
     /// Image versions (ARM JSON).
     #[serde(default)]
     pub versions: Vec<arm::GalleryImageVersion>,
+    /// Replication records (optional; absent = every version already replicated).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replication: Vec<crate::replication::ReplicationRecordExport>,
 }
 
 #[derive(Serialize)]
@@ -68,6 +71,8 @@ struct WorldExportRef<'a> {
     galleries: Vec<&'a arm::Gallery>,
     images: Vec<&'a arm::GalleryImage>,
     versions: Vec<&'a arm::GalleryImageVersion>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    replication: Vec<crate::replication::ReplicationRecordExport>,
 }
 
 impl Serialize for World {
@@ -82,6 +87,7 @@ impl Serialize for World {
             galleries: self.galleries.values().map(|g| &g.resource).collect(),
             images: self.images.values().map(|i| &i.resource).collect(),
             versions: self.versions.values().map(|v| &v.resource).collect(),
+            replication: crate::replication::export_records(self),
         }
         .serialize(s)
     }
@@ -280,6 +286,7 @@ impl World {
             }
             w.insert_version(entry);
         }
+        crate::replication::import_records(&mut w, e.replication)?;
         Ok(w)
     }
 }

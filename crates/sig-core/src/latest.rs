@@ -1,11 +1,19 @@
 //! `latest` resolution (domain.md §2.12): the highest `Major.Minor.Patch`, compared numerically,
 //! among versions not excluded from latest; in a region, only versions targeting it count and the
 //! region's own `excludeFromLatest` takes precedence over the version's.
+//!
+//! At a deployment time ([`resolve_latest_at`] with a time), a version also has to be *Completed*
+//! in the region ([`crate::replication`]): the seed says a version can be deployed in a region only
+//! once replication there is complete, so a newer version still replicating (or failed) there
+//! does not serve `latest` yet — the previous one does. (Whether Azure skips such versions is
+//! unconfirmed, domain.md §9.3; this is the simulator's documented choice.)
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::names::ImageVersionName;
 use crate::regions::RegionName;
+use crate::replication::{self, RegionState};
 use crate::world::World;
+use time::OffsetDateTime;
 
 /// One version considered, and why it was or was not eligible.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,11 +37,24 @@ pub struct LatestResolution {
     pub candidates: Vec<LatestCandidate>,
 }
 
-/// Resolves `latest` for an image definition id, optionally for a deployment region.
+/// Resolves `latest` for an image definition id, optionally for a deployment region, from the
+/// versions' configuration alone (replication progress is not considered).
 pub fn resolve_latest(
     world: &World,
     image_id: &str,
     region: Option<&str>,
+) -> Result<LatestResolution, Diagnostic> {
+    resolve_latest_at(world, image_id, region, None)
+}
+
+/// Resolves `latest` as a deployment in `region` at time `at` gets it: like [`resolve_latest`],
+/// and with `at` and a region given, only versions whose replication to the region is Completed
+/// at `at` count.
+pub fn resolve_latest_at(
+    world: &World,
+    image_id: &str,
+    region: Option<&str>,
+    at: Option<OffsetDateTime>,
 ) -> Result<LatestResolution, Diagnostic> {
     let Some(image) = world.image(image_id) else {
         return Err(Diagnostic::new(
@@ -70,6 +91,15 @@ pub fn resolve_latest(
                         None => (true, format!("eligible: replicated to {} and not excluded", r.display_name())),
                     },
                 },
+            };
+            let (eligible, reason) = match (eligible, region, at) {
+                (true, Some(r), Some(t)) => match replication::region_status(world, v, r, t) {
+                    Some(s) if s.state != RegionState::Completed => (false, format!(
+                        "not yet available: replication to {} is {} ({}%)",
+                        r.display_name(), s.state.as_str(), s.progress)),
+                    _ => (true, format!("{reason}; replication to {} is Completed", r.display_name())),
+                },
+                other => (other.0, reason),
             };
             LatestCandidate { id: v.id.to_string(), version: v.name.clone(), eligible, reason }
         })

@@ -170,6 +170,8 @@ pub struct World {
     pub(crate) images: BTreeMap<Key, ImageEntry>,
     pub(crate) versions: BTreeMap<Key, VersionEntry>,
     pub(crate) index: Indexes,
+    /// Per (version, target region) replication records (see [`crate::replication`]).
+    pub(crate) replication: crate::replication::ReplicationState,
 }
 
 fn ident_key(gallery: &Key, i: &Identifier) -> (Key, String, String, String) {
@@ -387,6 +389,7 @@ impl World {
     pub(crate) fn remove_version(&mut self, key: &Key) -> Option<VersionEntry> {
         let e = self.versions.remove(key)?;
         self.index.remove_version(key, &e);
+        self.replication.remove_version(key);
         self.index.prune();
         Some(e)
     }

@@ -1,0 +1,238 @@
+//! Cost estimate of image versions (seed "Billing", domain.md §7).
+//!
+//! Why: "no extra charge for the service" hides two real costs — storage of every replica in
+//! every region, and network egress for the first replication to each target region. The seed's
+//! example: 2 images replicated to 3 regions are billed as 6 managed disks.
+//!
+//! Model (2020 seed wording): per version and target region,
+//! * storage per month = replicas × Σ over the image's disks of the price of the managed-disk tier
+//!   the disk rounds up to (32, 64, 128, 256, 512, 1,024, 2,048, 4,095, 8,192, 16,384, 32,767 GiB;
+//!   Standard_LRS and Standard_ZRS at Standard HDD "S" tiers, Premium_LRS at Premium SSD "P" tiers);
+//! * egress, once = the image's provisioned size × the egress price, for each target region other
+//!   than the source region ("subsequent replicas are handled within the region").
+//!
+//! Prices come from [`PriceTable`], which the user can edit (it is a serde struct; every field has
+//! a default). **The defaults are assumptions**, approximate 2020 pay-as-you-go USD list prices,
+//! not Azure's price list; every estimate says so ([`Code::CostAssumption`]).
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::image_size::version_layout;
+use crate::kinds::StorageAccountType;
+use crate::world::World;
+use serde::{Deserialize, Serialize};
+
+/// Managed-disk tier sizes in GiB (domain.md §7), suffixes 4, 6, 10, 15, 20, 30, 40, 50, 60, 70, 80.
+pub const TIER_SIZES_GB: [u32; 11] = [32, 64, 128, 256, 512, 1024, 2048, 4095, 8192, 16384, 32767];
+/// Tier suffixes matching [`TIER_SIZES_GB`].
+pub const TIER_SUFFIXES: [u32; 11] = [4, 6, 10, 15, 20, 30, 40, 50, 60, 70, 80];
+
+/// The prices an estimate uses. Every field defaults to an **assumed** price; override any of them
+/// from a JSON file (`{"egressPerGb": 0.05}` keeps the other defaults).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PriceTable {
+    /// Currency label for output.
+    pub currency: String,
+    /// Monthly price per Standard_LRS disk, per tier (S4 … S80). Assumed default.
+    pub standard_lrs_monthly: Vec<f64>,
+    /// Monthly price per Standard_ZRS disk, per tier. Assumed default: Standard_LRS × 1.25.
+    pub standard_zrs_monthly: Vec<f64>,
+    /// Monthly price per Premium_LRS disk, per tier (P4 … P80). Assumed default.
+    pub premium_lrs_monthly: Vec<f64>,
+    /// Inter-region egress price per GiB. Assumed default.
+    pub egress_per_gb: f64,
+}
+
+impl Default for PriceTable {
+    fn default() -> Self {
+        let s = vec![
+            1.54, 3.01, 5.89, 11.33, 21.76, 40.96, 77.83, 143.36, 262.14, 524.29, 1048.58,
+        ];
+        PriceTable {
+            currency: "USD".into(),
+            standard_zrs_monthly: s
+                .iter()
+                .map(|p| (p * 1.25 * 100.0_f64).round() / 100.0)
+                .collect(),
+            standard_lrs_monthly: s,
+            premium_lrs_monthly: vec![
+                5.28, 10.21, 19.71, 38.01, 73.22, 135.17, 259.05, 495.57, 946.08, 1802.24, 3604.48,
+            ],
+            egress_per_gb: 0.02,
+        }
+    }
+}
+
+impl PriceTable {
+    /// Checks a user-edited table: one non-negative price per tier and a non-negative egress price.
+    pub fn check(&self) -> Result<(), String> {
+        for (name, list) in [
+            ("standardLrsMonthly", &self.standard_lrs_monthly),
+            ("standardZrsMonthly", &self.standard_zrs_monthly),
+            ("premiumLrsMonthly", &self.premium_lrs_monthly),
+        ] {
+            if list.len() != TIER_SIZES_GB.len() {
+                return Err(format!(
+                    "{name} needs {} prices (one per tier {:?} GiB), got {}",
+                    TIER_SIZES_GB.len(),
+                    TIER_SIZES_GB,
+                    list.len()
+                ));
+            }
+            if list.iter().any(|p| !p.is_finite() || *p < 0.0) {
+                return Err(format!("{name} prices must be non-negative numbers"));
+            }
+        }
+        if !self.egress_per_gb.is_finite() || self.egress_per_gb < 0.0 {
+            return Err("egressPerGb must be a non-negative number".into());
+        }
+        Ok(())
+    }
+    fn monthly(&self, t: StorageAccountType, tier: usize) -> f64 {
+        let list = match t {
+            StorageAccountType::StandardLrs => &self.standard_lrs_monthly,
+            StorageAccountType::StandardZrs => &self.standard_zrs_monthly,
+            StorageAccountType::PremiumLrs => &self.premium_lrs_monthly,
+        };
+        list.get(tier).copied().unwrap_or(0.0)
+    }
+}
+
+/// The tier index a disk of `size_gb` is billed at: the smallest tier at least that large
+/// (`None` above the largest tier).
+pub fn tier_index(size_gb: u32) -> Option<usize> {
+    TIER_SIZES_GB.iter().position(|&t| size_gb <= t)
+}
+
+/// The tier name for a storage type, e.g. `S10` or `P30`.
+pub fn tier_name(t: StorageAccountType, tier: usize) -> String {
+    let prefix = if t == StorageAccountType::PremiumLrs {
+        "P"
+    } else {
+        "S"
+    };
+    format!("{prefix}{}", TIER_SUFFIXES.get(tier).copied().unwrap_or(0))
+}
+
+/// One version in one target region.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CostLine {
+    /// Version id.
+    pub version_id: String,
+    /// Region (programmatic name).
+    pub region: String,
+    /// Whether this is the source region (no egress).
+    pub source_region: bool,
+    /// Replicas.
+    pub replicas: u32,
+    /// Storage type.
+    pub storage_account_type: StorageAccountType,
+    /// Tier per disk (OS first), e.g. `["S4", "S10"]`.
+    pub disk_tiers: Vec<String>,
+    /// Billed GiB per replica (sum of tier sizes).
+    pub billed_gb_per_replica: u64,
+    /// Managed disks billed here: replicas × disks.
+    pub managed_disks: u32,
+    /// Storage per month.
+    pub storage_monthly: f64,
+    /// One-time egress for the first replication into this region.
+    pub egress_one_time: f64,
+}
+
+/// A whole estimate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CostEstimate {
+    /// Currency.
+    pub currency: String,
+    /// One line per version and target region.
+    pub lines: Vec<CostLine>,
+    /// Σ managed disks.
+    pub managed_disks: u32,
+    /// Σ storage per month.
+    pub storage_monthly: f64,
+    /// Σ one-time egress.
+    pub egress_one_time: f64,
+    /// Assumptions the figures rest on (prices, assumed disk sizes).
+    pub assumptions: Vec<Diagnostic>,
+}
+
+fn cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Estimates every version in the world with `prices`.
+pub fn estimate(world: &World, prices: &PriceTable) -> CostEstimate {
+    let mut lines = Vec::new();
+    let mut assumptions = Vec::new();
+    if *prices == PriceTable::default() {
+        assumptions.push(Diagnostic::new(Code::CostAssumption, "", "prices",
+            "Prices are the built-in defaults: assumed 2020 pay-as-you-go USD list prices, not Azure's price list. Supply your own price table for real figures."));
+    } else {
+        assumptions.push(Diagnostic::new(
+            Code::CostAssumption,
+            "",
+            "prices",
+            "Prices come from the supplied price table.",
+        ));
+    }
+    for v in world.versions() {
+        let rid = v.id.to_string();
+        let layout = version_layout(world, v);
+        if layout.assumed {
+            assumptions.push(Diagnostic::new(
+                Code::CostAssumption,
+                &rid,
+                "properties.storageProfile.osDiskImage.sizeInGB",
+                format!(
+                    "The OS disk size is unknown; assumed {} GiB.",
+                    layout.os_disk_gb
+                ),
+            ));
+        }
+        let disks: Vec<u32> = std::iter::once(layout.os_disk_gb)
+            .chain(layout.data_disks.iter().map(|d| d.1))
+            .collect();
+        let tiers: Vec<usize> = disks
+            .iter()
+            .map(|&gb| tier_index(gb).unwrap_or(TIER_SIZES_GB.len() - 1))
+            .collect();
+        let billed: u64 = tiers.iter().map(|&t| u64::from(TIER_SIZES_GB[t])).sum();
+        for t in &v.targets {
+            let per_replica: f64 = tiers
+                .iter()
+                .map(|&i| prices.monthly(t.storage_account_type, i))
+                .sum();
+            let source = t.region == v.location;
+            let egress = if source {
+                0.0
+            } else {
+                layout.total_gb() as f64 * prices.egress_per_gb
+            };
+            lines.push(CostLine {
+                version_id: rid.clone(),
+                region: t.region.as_str().to_string(),
+                source_region: source,
+                replicas: t.replicas,
+                storage_account_type: t.storage_account_type,
+                disk_tiers: tiers
+                    .iter()
+                    .map(|&i| tier_name(t.storage_account_type, i))
+                    .collect(),
+                billed_gb_per_replica: billed,
+                managed_disks: t.replicas.saturating_mul(disks.len() as u32),
+                storage_monthly: cents(per_replica * f64::from(t.replicas)),
+                egress_one_time: cents(egress),
+            });
+        }
+    }
+    CostEstimate {
+        currency: prices.currency.clone(),
+        managed_disks: lines.iter().map(|l| l.managed_disks).sum(),
+        storage_monthly: cents(lines.iter().map(|l| l.storage_monthly).sum()),
+        egress_one_time: cents(lines.iter().map(|l| l.egress_one_time).sum()),
+        lines,
+        assumptions,
+    }
+}

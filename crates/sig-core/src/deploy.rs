@@ -1,0 +1,384 @@
+//! Deployment check: could a VM or a scale set be created (or a scale set switched) from this
+//! image, in this region, at this time — and what should the user know?
+//!
+//! Why: the question users actually have ("will my deployment work, and which version will
+//! `latest` give me?") combines several rules that live elsewhere; this module only *asks* them:
+//! replication ([`crate::replication`]), `latest` ([`crate::latest`]), the replica guideline and
+//! scale-set limits ([`crate::replicas`]) and the image's disks ([`crate::image_size`]).
+//!
+//! Outcomes, each a [`Diagnostic`] with a stable code and the JSON path in the VM / scale-set body:
+//! * the version is not Completed in the region → `GalleryImageNotFound` with Azure's text;
+//! * `latest` → which version and why (`LatestResolved`), or `GalleryImageNotFound`;
+//! * specialized → `osProfile` not allowed, plus the seed's computer-name warning;
+//!   generalized → `osProfile` required;
+//! * a scale set holds ≤ 1,000 instances from a gallery image, ≤ 600 from a managed image;
+//! * fewer replicas in the region than the guideline asks for → a throttling warning with the count;
+//! * switching a scale set from a managed image to a gallery image needs the same OS type,
+//!   Hyper-V generation and data-disk layout (LUNs); the OS state must match too (Azure's text).
+
+use crate::diagnostics::{has_errors, Code, Diagnostic};
+use crate::ids::GalleryResourceId;
+use crate::image_size::{layout_from_facts, version_layout};
+use crate::kinds::{HyperVGeneration, OsState, OsType};
+use crate::latest::{resolve_latest_at, LatestResolution};
+use crate::regions::RegionName;
+use crate::replicas::{check_scale_set_size, recommend, RegionDemand};
+use crate::replication::{region_status, RegionState};
+use crate::rules::{source_key, Lookup};
+use crate::sources::SourceKind;
+use crate::world::World;
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// What is being deployed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeploymentRequest {
+    /// Deployment region (any accepted spelling).
+    pub region: String,
+    /// Image version id, image definition id (= `latest`), or a managed image id.
+    pub image: String,
+    /// VMs created concurrently, or the scale set's capacity.
+    pub instances: u32,
+    /// A virtual machine scale set rather than individual VMs.
+    pub scale_set: bool,
+    /// Whether the body has an `osProfile`.
+    pub os_profile: bool,
+    /// For a scale-set update: the managed image id the scale set currently uses.
+    pub current_managed_image: Option<String>,
+}
+
+/// The verdict, with everything the user should know.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentCheck {
+    /// No error diagnostic.
+    pub allowed: bool,
+    /// The image version deployed (resolved for `latest`), when one was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_version: Option<String>,
+    /// Replicas the deployment region has of that version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region_replicas: Option<u32>,
+    /// Replicas the seed's guideline recommends for this deployment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recommended_replicas: Option<u32>,
+    /// Findings: errors refuse the deployment; warnings and info explain.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+struct Paths {
+    image: &'static str,
+    os_profile: &'static str,
+    count: &'static str,
+}
+
+const VM_PATHS: Paths = Paths {
+    image: "properties.storageProfile.imageReference.id",
+    os_profile: "properties.osProfile",
+    count: "instances",
+};
+const VMSS_PATHS: Paths = Paths {
+    image: "properties.virtualMachineProfile.storageProfile.imageReference.id",
+    os_profile: "properties.virtualMachineProfile.osProfile",
+    count: "sku.capacity",
+};
+
+/// The facts of the image deployed, whatever kind it is.
+struct Facts {
+    os_type: Option<OsType>,
+    os_state: Option<OsState>,
+    hyper_v_generation: HyperVGeneration,
+    luns: Vec<u32>,
+}
+
+fn not_available(rid: &str, region: RegionName, path: &str) -> Diagnostic {
+    Diagnostic::new(Code::GalleryImageNotFound, rid, path, format!(
+        "The gallery image {rid} is not available in {} region. Please contact image owner to replicate to this region, or change your requested region.",
+        region.as_str()))
+}
+
+/// Checks a deployment at time `at`.
+pub fn check_deployment(
+    world: &World,
+    req: &DeploymentRequest,
+    at: OffsetDateTime,
+) -> DeploymentCheck {
+    let p = if req.scale_set {
+        &VMSS_PATHS
+    } else {
+        &VM_PATHS
+    };
+    let mut out = DeploymentCheck {
+        allowed: false,
+        image_version: None,
+        region_replicas: None,
+        recommended_replicas: None,
+        diagnostics: Vec::new(),
+    };
+    let d = &mut out.diagnostics;
+    let Some(region) = RegionName::new(&req.region) else {
+        d.push(Diagnostic::new(
+            Code::LocationNotAvailableForResourceType,
+            &req.image,
+            "location",
+            format!("'{}' is not a known Azure region.", req.region),
+        ));
+        return out;
+    };
+    let facts = match GalleryResourceId::parse(&req.image) {
+        Some(GalleryResourceId::Version(_)) => match world.version(&req.image) {
+            None => {
+                d.push(Diagnostic::new(
+                    Code::ResourceNotFound,
+                    &req.image,
+                    p.image,
+                    format!("The image version '{}' was not found.", req.image),
+                ));
+                None
+            }
+            Some(v) => Some(v),
+        },
+        Some(GalleryResourceId::Image(_)) => {
+            match resolve_latest_at(world, &req.image, Some(region.as_str()), Some(at)) {
+                Ok(res) => {
+                    d.push(latest_info(&res, region, p.image));
+                    world.version(&res.chosen)
+                }
+                Err(e) => {
+                    d.push(Diagnostic {
+                        path: p.image.to_string(),
+                        ..e
+                    });
+                    None
+                }
+            }
+        }
+        _ => {
+            return managed_image(world, req, region, p, out);
+        }
+    }
+    .map(|v| {
+        let rid = v.id.to_string();
+        out.image_version = Some(rid.clone());
+        let target = v.targets.iter().find(|t| t.region == region);
+        out.region_replicas = target.map(|t| t.replicas);
+        match region_status(world, v, region, at) {
+            None => {
+                d.push(not_available(&rid, region, p.image));
+                d.push(Diagnostic::new(
+                    Code::ReplicationStateInRegion,
+                    &rid,
+                    "properties.publishingProfile.targetRegions",
+                    format!(
+                        "{} is not one of the version's target regions.",
+                        region.display_name()
+                    ),
+                ));
+            }
+            Some(s) if s.state != RegionState::Completed => {
+                d.push(not_available(&rid, region, p.image));
+                let eta = s
+                    .completes_at
+                    .and_then(|t| t.format(&Rfc3339).ok())
+                    .map_or(String::new(), |t| format!("; expected to complete at {t}"));
+                d.push(Diagnostic::new(
+                    Code::ReplicationStateInRegion,
+                    &rid,
+                    "properties.replicationStatus.summary",
+                    format!(
+                        "Replication to {} is {} ({}%){eta}.",
+                        region.display_name(),
+                        s.state.as_str(),
+                        s.progress
+                    ),
+                ));
+            }
+            Some(_) => d.push(Diagnostic::new(
+                Code::ReplicationStateInRegion,
+                &rid,
+                "properties.replicationStatus.summary",
+                format!("Replication to {} is Completed.", region.display_name()),
+            )),
+        }
+        let image = world.images().find(|i| i.id.key() == v.id.image.key());
+        Facts {
+            os_type: image.map(|i| i.os_type),
+            os_state: image.map(|i| i.os_state),
+            hyper_v_generation: image.map_or(HyperVGeneration::V1, |i| i.hyper_v_generation),
+            luns: version_layout(world, v).luns(),
+        }
+    });
+    if let Some(f) = facts {
+        let rid = out.image_version.clone().unwrap_or_default();
+        os_profile_rules(f.os_state, req, &rid, p, &mut out.diagnostics);
+        if req.scale_set {
+            out.diagnostics
+                .extend(check_scale_set_size(req.instances, true, &rid, p.count));
+        }
+        throttling(req, &rid, p, &mut out);
+        if let (true, Some(cur)) = (req.scale_set, req.current_managed_image.as_deref()) {
+            swap_rules(world, cur, &f, &rid, p, &mut out.diagnostics);
+        }
+    }
+    out.allowed = !has_errors(&out.diagnostics);
+    out
+}
+
+fn latest_info(res: &LatestResolution, region: RegionName, path: &str) -> Diagnostic {
+    let mut why: Vec<String> = Vec::new();
+    for c in &res.candidates {
+        let mark = if c.id == res.chosen {
+            "chosen"
+        } else if c.eligible {
+            "lower"
+        } else {
+            "skipped"
+        };
+        why.push(format!("{} {mark}: {}", c.version.as_str(), c.reason));
+    }
+    let chosen = res
+        .candidates
+        .iter()
+        .find(|c| c.id == res.chosen)
+        .map_or("", |c| c.version.as_str());
+    Diagnostic::new(Code::LatestResolved, &res.chosen, path, format!(
+        "'latest' in {} resolves to version {chosen}, the highest Major.Minor.Patch replicated there and not excluded from latest ({}).",
+        region.display_name(), why.join("; ")))
+}
+
+fn os_profile_rules(
+    state: Option<OsState>,
+    req: &DeploymentRequest,
+    rid: &str,
+    p: &Paths,
+    d: &mut Vec<Diagnostic>,
+) {
+    match state {
+        Some(OsState::Specialized) => {
+            if req.os_profile {
+                d.push(Diagnostic::new(
+                    Code::OsProfileNotAllowed,
+                    rid,
+                    p.os_profile,
+                    "Parameter 'osProfile' is not allowed.",
+                ));
+            }
+            d.push(Diagnostic::new(Code::SpecializedComputerName, rid, p.os_profile,
+                "VMs will have the Computer name of the VM the image was taken from. You should change the computer name to avoid collisions."));
+        }
+        Some(OsState::Generalized) if !req.os_profile => {
+            d.push(Diagnostic::new(
+                Code::OsProfileRequired,
+                rid,
+                p.os_profile,
+                "Required parameter 'osProfile' is missing (null).",
+            ));
+        }
+        _ => {}
+    }
+}
+
+fn throttling(req: &DeploymentRequest, rid: &str, p: &Paths, out: &mut DeploymentCheck) {
+    let demand = RegionDemand {
+        region: None,
+        concurrent_vms: if req.scale_set { 0 } else { req.instances },
+        scale_sets: if req.scale_set {
+            vec![req.instances]
+        } else {
+            Vec::new()
+        },
+    };
+    let rec = recommend(&demand);
+    out.recommended_replicas = Some(rec.recommended_replicas);
+    if let Some(have) = out.region_replicas {
+        if have < rec.recommended_replicas {
+            out.diagnostics.push(Diagnostic::new(Code::ReplicaThrottlingRisk, rid, p.count, format!(
+                "{} concurrent {} from {have} replica(s) risk throttling: the guideline ({}) recommends at least {} replica(s) in this region.",
+                req.instances, if req.scale_set { "scale set instances" } else { "VMs" },
+                rec.reasons.join("; "), rec.recommended_replicas)));
+        }
+    }
+}
+
+fn swap_rules(
+    world: &World,
+    current: &str,
+    to: &Facts,
+    rid: &str,
+    p: &Paths,
+    d: &mut Vec<Diagnostic>,
+) {
+    let Some(src) =
+        Lookup::source(world, &source_key(current)).filter(|s| s.kind == SourceKind::ManagedImage)
+    else {
+        d.push(Diagnostic::new(
+            Code::ResourceNotFound,
+            current,
+            "currentImage",
+            format!("The managed image '{current}' the scale set uses was not found."),
+        ));
+        return;
+    };
+    let from_luns = layout_from_facts(&src, src.os_type).luns();
+    let mut diffs = Vec::new();
+    if src.os_type != to.os_type {
+        diffs.push(format!(
+            "OS type {} vs {}",
+            show(src.os_type),
+            show(to.os_type)
+        ));
+    }
+    let gen = src.hyper_v_generation.unwrap_or(HyperVGeneration::V1);
+    if gen != to.hyper_v_generation {
+        diffs.push(format!(
+            "Hyper-V generation {gen} vs {}",
+            to.hyper_v_generation
+        ));
+    }
+    if from_luns != to.luns {
+        diffs.push(format!("data disk LUNs {from_luns:?} vs {:?}", to.luns));
+    }
+    if !diffs.is_empty() {
+        d.push(Diagnostic::new(Code::ScaleSetImageSwapMismatch, rid, p.image, format!(
+            "The scale set can switch from managed image {current} to this gallery image only when the OS type, Hyper-V generation and data disk layout match; they differ: {}.",
+            diffs.join(", "))));
+    }
+    if let (Some(a), Some(b)) = (src.os_state, to.os_state) {
+        if a != b {
+            d.push(Diagnostic::new(Code::ScaleSetImageSwapMismatch, rid, p.image, format!(
+                "Cannot update Virtual Machine Scale Set as the current OS state of the VM Scale Set is {a} which is different from the updated gallery image OS state which is {b}.")));
+        }
+    }
+}
+
+fn show<T: std::fmt::Display>(x: Option<T>) -> String {
+    x.map_or("unknown".into(), |v| v.to_string())
+}
+
+fn managed_image(
+    world: &World,
+    req: &DeploymentRequest,
+    region: RegionName,
+    p: &Paths,
+    mut out: DeploymentCheck,
+) -> DeploymentCheck {
+    let d = &mut out.diagnostics;
+    match world.source(&req.image).filter(|s| s.kind == SourceKind::ManagedImage) {
+        None => d.push(Diagnostic::new(Code::ResourceIdInvalid, &req.image, p.image, format!(
+            "'{}' is neither an image version id, an image definition id (for latest) nor a known managed image.", req.image))),
+        Some(s) => {
+            if s.location != region {
+                d.push(Diagnostic::new(Code::LocationNotAvailableForResourceType, &req.image, "location", format!(
+                    "The managed image is in {}; a managed image can only be deployed in its own region ({} requested). Use a gallery image version replicated there.",
+                    s.location.display_name(), region.display_name())));
+            }
+            os_profile_rules(s.os_state, req, &req.image, p, d);
+            if req.scale_set {
+                d.extend(check_scale_set_size(req.instances, false, &req.image, p.count));
+            }
+        }
+    }
+    out.allowed = !has_errors(&out.diagnostics);
+    out
+}

@@ -1,0 +1,132 @@
+//! The disk layout and total size of an image version, from the version's own `storageProfile`
+//! or, when Azure has not filled the read-only sizes in, from the source disks it was made from.
+//!
+//! Replication timing ([`crate::replication`]), billing ([`crate::cost`]) and the scale-set image
+//! swap check ([`crate::deploy`]) all need these numbers; they are derived here once.
+
+use crate::kinds::OsType;
+use crate::rules::{source_key, Lookup, SourceFacts};
+use crate::world::{VersionEntry, World};
+
+/// Assumed OS disk size (GiB) of a Linux image whose size is known nowhere (Azure's usual Linux
+/// marketplace OS disk). An assumption, reported as such.
+pub const ASSUMED_LINUX_OS_DISK_GB: u32 = 30;
+/// Assumed OS disk size (GiB) of a Windows image whose size is known nowhere (Azure's default
+/// Windows OS disk). An assumption, reported as such.
+pub const ASSUMED_WINDOWS_OS_DISK_GB: u32 = 127;
+
+/// The disks of an image version, as far as they are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiskLayout {
+    /// OS disk size in GiB.
+    pub os_disk_gb: u32,
+    /// `(lun, size GiB)` of each data disk, sorted by LUN.
+    pub data_disks: Vec<(u32, u32)>,
+    /// True when the OS disk size is an assumption (no size in the version nor its source).
+    pub assumed: bool,
+}
+
+impl DiskLayout {
+    /// Total provisioned size in GiB (OS + data disks).
+    pub fn total_gb(&self) -> u64 {
+        u64::from(self.os_disk_gb) + self.data_disks.iter().map(|d| u64::from(d.1)).sum::<u64>()
+    }
+    /// The LUNs of the data disks, sorted: what "data disk layout" means for a scale-set swap.
+    pub fn luns(&self) -> Vec<u32> {
+        self.data_disks.iter().map(|d| d.0).collect()
+    }
+}
+
+fn gb(v: i64) -> u32 {
+    u32::try_from(v.max(0)).unwrap_or(u32::MAX)
+}
+
+/// Builds a layout from source facts, falling back to `os_type`'s assumed OS disk size.
+pub fn layout_from_facts(f: &SourceFacts, os_type: Option<OsType>) -> DiskLayout {
+    let assumed_os = match os_type.or(f.os_type) {
+        Some(OsType::Windows) => ASSUMED_WINDOWS_OS_DISK_GB,
+        _ => ASSUMED_LINUX_OS_DISK_GB,
+    };
+    let mut data: Vec<(u32, u32)> = f.data_disks.iter().map(|(l, s)| (gb(*l), gb(*s))).collect();
+    data.sort_unstable();
+    DiskLayout {
+        os_disk_gb: f.os_disk_size_gb.map_or(assumed_os, gb),
+        data_disks: data,
+        assumed: f.os_disk_size_gb.is_none(),
+    }
+}
+
+/// The version's disks: sizes from its `storageProfile` where present, else from its source in
+/// the world (managed image, VM, snapshot/disk, another version), else the assumed OS disk size.
+pub fn version_layout(world: &World, v: &VersionEntry) -> DiskLayout {
+    let os_type = world.images.get(&v.id.image.key()).map(|i| i.os_type);
+    let props = v.resource.properties.as_ref();
+    let sp = props.and_then(|p| p.storage_profile.as_ref());
+    let legacy = props
+        .and_then(|p| p.publishing_profile.as_ref())
+        .and_then(|p| p.source.as_ref())
+        .and_then(|s| s.managed_image.as_ref())
+        .and_then(|m| m.id.as_deref());
+    let src_id = sp
+        .and_then(|s| s.source.as_ref())
+        .and_then(|s| s.id.as_deref().or(s.virtual_machine_id.as_deref()))
+        .or(legacy)
+        .or_else(|| {
+            sp.and_then(|s| s.os_disk_image.as_ref())
+                .and_then(|d| d.source.as_ref())
+                .and_then(|s| s.id.as_deref())
+        });
+    // A version made from this very version would recurse; sources never point at themselves
+    // after the rules passed, but guard anyway.
+    let from_source = src_id
+        .filter(|id| source_key(id) != v.id.key())
+        .and_then(|id| Lookup::source(world, &source_key(id)));
+    let mut layout = match &from_source {
+        Some(f) => layout_from_facts(f, os_type),
+        None => layout_from_facts(
+            &SourceFacts {
+                kind: crate::sources::SourceKind::GalleryImageVersion,
+                location: None,
+                os_type,
+                os_state: None,
+                hyper_v_generation: None,
+                os_disk_size_gb: None,
+                data_disks: Vec::new(),
+            },
+            os_type,
+        ),
+    };
+    if let Some(s) = sp
+        .and_then(|s| s.os_disk_image.as_ref())
+        .and_then(|d| d.size_in_gb)
+    {
+        layout.os_disk_gb = gb(s);
+        layout.assumed = false;
+    }
+    let own: Vec<(u32, u32)> = sp
+        .and_then(|s| s.data_disk_images.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|d| Some((gb(d.lun?), gb(d.size_in_gb.unwrap_or(0)))))
+        .collect();
+    if !own.is_empty() {
+        // The version's own data disks define the layout; a size it omits comes from the source.
+        let mut merged: Vec<(u32, u32)> = own
+            .iter()
+            .map(|&(lun, size)| {
+                let from_src = layout.data_disks.iter().find(|d| d.0 == lun).map(|d| d.1);
+                (
+                    lun,
+                    if size > 0 {
+                        size
+                    } else {
+                        from_src.unwrap_or(0)
+                    },
+                )
+            })
+            .collect();
+        merged.sort_unstable();
+        layout.data_disks = merged;
+    }
+    layout
+}
