@@ -4,8 +4,13 @@
 //! Exit codes are part of the interface: 0 fine, 1 the rules said no,
 //! 2 the input could not be read.
 
+mod cost;
+mod deploy;
 mod input;
 mod output;
+mod regions;
+mod replicas;
+mod report;
 mod validate;
 
 use std::process::ExitCode;
@@ -46,6 +51,95 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<std::path::PathBuf>,
     },
+    /// Recommend image replicas per region for concurrent deployments (the
+    /// seed's guideline: 1 per 20 VMs, 1 per scale set of up to 600).
+    Replicas {
+        /// VMs created concurrently (outside scale sets).
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        concurrent_vms: u32,
+        /// Scale sets deployed concurrently.
+        #[arg(long, default_value_t = 0, value_name = "K")]
+        scale_sets: u32,
+        /// Instances in each of those scale sets.
+        #[arg(long, value_name = "M")]
+        instances_per_set: Option<u32>,
+        /// Region the deployments go to (echoed).
+        #[arg(long)]
+        region: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Target regions in the az `--target-regions` syntax.
+    Regions {
+        #[command(subcommand)]
+        command: RegionsCommand,
+    },
+    /// Estimate storage and egress cost of the image versions in a state file.
+    Cost {
+        /// SIG Portal state (World export JSON).
+        #[arg(long, value_name = "FILE")]
+        state: std::path::PathBuf,
+        /// Price table JSON overriding the assumed defaults.
+        #[arg(long, value_name = "FILE")]
+        prices: Option<std::path::PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// VM and scale-set deployments from gallery images.
+    Deploy {
+        #[command(subcommand)]
+        command: DeployCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RegionsCommand {
+    /// Parse `<region>[=<replica count>][=<storage account type>]` entries
+    /// into ARM `targetRegions` JSON (exit 1 on the first bad entry).
+    Parse {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// Entries, e.g. "South Central US=2" eastus=2=standard_zrs.
+        #[arg(required = true, value_name = "ENTRY")]
+        entries: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeployCommand {
+    /// Check whether a deployment would be allowed (exit 0) or refused (exit 1).
+    Check {
+        /// SIG Portal state (World export JSON).
+        #[arg(long, value_name = "FILE")]
+        state: std::path::PathBuf,
+        /// Image version id, image definition id (= latest) or managed image id.
+        #[arg(long)]
+        image: String,
+        /// Deployment region.
+        #[arg(long)]
+        region: String,
+        /// VMs created concurrently, or the scale set's capacity.
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        instances: u32,
+        /// Deploy a virtual machine scale set.
+        #[arg(long)]
+        scale_set: bool,
+        /// The deployment body has an osProfile.
+        #[arg(long)]
+        os_profile: bool,
+        /// For a scale-set image swap: the managed image it uses now.
+        #[arg(long, value_name = "ID", requires = "scale_set")]
+        current_image: Option<String>,
+        /// Time of the deployment (RFC 3339); the current time when omitted.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 fn main() -> ExitCode {
@@ -54,6 +148,51 @@ fn main() -> ExitCode {
         Command::Validate { format, at, files } => {
             input::parse_time(at.as_deref()).and_then(|now| validate::run(&files, format, now))
         }
+        Command::Replicas {
+            concurrent_vms,
+            scale_sets,
+            instances_per_set,
+            region,
+            format,
+        } => replicas::run(
+            concurrent_vms,
+            scale_sets,
+            instances_per_set,
+            region,
+            format,
+        ),
+        Command::Regions {
+            command: RegionsCommand::Parse { format, entries },
+        } => regions::parse(&entries, format),
+        Command::Cost {
+            state,
+            prices,
+            format,
+        } => cost::run(&state, prices.as_deref(), format),
+        Command::Deploy {
+            command:
+                DeployCommand::Check {
+                    state,
+                    image,
+                    region,
+                    instances,
+                    scale_set,
+                    os_profile,
+                    current_image,
+                    at,
+                    format,
+                },
+        } => input::parse_time(at.as_deref()).and_then(|now| {
+            let request = sig_core::deploy::DeploymentRequest {
+                region,
+                image,
+                instances,
+                scale_set,
+                os_profile,
+                current_managed_image: current_image,
+            };
+            deploy::check(&state, &request, now, format)
+        }),
     };
     match result {
         Ok(code) => code,
