@@ -22,7 +22,8 @@ use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-/// Who issues a command (recorded on events; RBAC will use it later).
+/// Who issues a command: recorded on events and authorized by [`crate::access::authorize`]
+/// (the principal is resolved by object id, user principal name, appId or display name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
     /// Principal name or object id.
@@ -36,9 +37,13 @@ impl Actor {
             principal: principal.into(),
         }
     }
-    /// The simulator itself (setup, imports, fixtures).
+    /// The simulator itself (setup, imports, fixtures): never subject to authorization.
     pub fn system() -> Actor {
         Actor::new("system")
+    }
+    /// True for [`Actor::system`], which bypasses authorization.
+    pub fn is_system(&self) -> bool {
+        self.principal == "system"
     }
 }
 
@@ -152,6 +157,29 @@ pub enum Command {
         /// Target region (any accepted spelling).
         region: String,
     },
+    /// A member user in a tenant's directory.
+    CreateUser(crate::access::commands::NewUser),
+    /// A B2B guest: a user of one tenant invited into another.
+    InviteGuest(crate::access::commands::GuestInvitation),
+    /// A security group.
+    CreateGroup(crate::access::commands::NewGroup),
+    /// Adds a user, service principal or group to a group.
+    AddGroupMember(crate::access::commands::GroupMembership),
+    /// Removes a direct member from a group.
+    RemoveGroupMember(crate::access::commands::GroupMembership),
+    /// An app registration plus its service principal in its home tenant.
+    RegisterApplication(crate::access::commands::NewApplication),
+    /// A tenant's consent to a multi-tenant app: its service principal there.
+    CreateServicePrincipal(crate::access::commands::NewServicePrincipal),
+    /// A custom role definition (ARM shape).
+    CreateRoleDefinition(crate::access::roles::RoleDefinition),
+    /// A role assignment (PUT `Microsoft.Authorization/roleAssignments`).
+    CreateRoleAssignment(crate::access::commands::NewRoleAssignment),
+    /// DELETE of a role assignment.
+    DeleteRoleAssignment {
+        /// Assignment id.
+        id: String,
+    },
 }
 
 /// What happened.
@@ -220,8 +248,10 @@ impl CommandError {
             | Code::ParentResourceNotFound
             | Code::SubscriptionNotFound
             | Code::GalleryImageNotFound
-            | Code::TenantNotFound => 404,
-            Code::Conflict | Code::CannotDeleteResource => 409,
+            | Code::TenantNotFound
+            | Code::RoleDefinitionDoesNotExist => 404,
+            Code::Conflict | Code::CannotDeleteResource | Code::RoleAssignmentExists => 409,
+            Code::AuthorizationFailed => 403,
             _ => 400,
         }
     }
@@ -232,6 +262,8 @@ type Res = Result<Vec<Event>, CommandError>;
 /// Applies one command. On `Err` the world is unchanged; on `Ok` the events say what changed.
 pub fn apply(state: &mut World, actor: &Actor, command: Command, now: OffsetDateTime) -> Res {
     let cx = Cx { actor, now };
+    crate::access::authorize(state, actor, &command)?;
+    let follow_up = crate::access::commands::creator_follow_up(state, actor, &command, now);
     let events = match command {
         Command::CreateTenant { id, display_name } => create_tenant(state, &cx, id, display_name),
         Command::CreateSubscription {
@@ -287,7 +319,22 @@ pub fn apply(state: &mut World, actor: &Actor, command: Command, now: OffsetDate
         Command::RetryReplication { version_id, region } => {
             replication::retry(state, &actor.principal, &version_id, &region, now)
         }
+        Command::CreateUser(_)
+        | Command::InviteGuest(_)
+        | Command::CreateGroup(_)
+        | Command::AddGroupMember(_)
+        | Command::RemoveGroupMember(_)
+        | Command::RegisterApplication(_)
+        | Command::CreateServicePrincipal(_)
+        | Command::CreateRoleDefinition(_)
+        | Command::CreateRoleAssignment(_)
+        | Command::DeleteRoleAssignment { .. } => {
+            crate::access::commands::apply_command(state, actor, &command, now)
+        }
     }?;
+    if let Some(change) = follow_up {
+        crate::access::commands::commit_follow_up(state, change);
+    }
     state.clock = Some(now);
     Ok(events)
 }
@@ -295,8 +342,9 @@ pub fn apply(state: &mut World, actor: &Actor, command: Command, now: OffsetDate
 /// Checks a gallery, image definition or image version command exactly as [`apply`] would,
 /// without changing the world, so the portal can show the core's verdict while the user types.
 /// Returns the warnings the command would raise, or the errors that would refuse it.
-/// Setup commands (tenants, subscriptions, resource groups, sources) are not previewed: they
-/// return `None`.
+/// Access commands (directory, roles, assignments) are previewed too, and every preview is
+/// authorized like [`apply`]. Setup commands (tenants, subscriptions, resource groups, sources)
+/// are not previewed: they return `None`.
 pub fn check(
     state: &World,
     actor: &Actor,
@@ -304,6 +352,12 @@ pub fn check(
     now: OffsetDateTime,
 ) -> Option<Result<Vec<Diagnostic>, CommandError>> {
     let cx = Cx { actor, now };
+    if let Some(planned) = crate::access::commands::plan(state, actor, command, now) {
+        let verdict = crate::access::authorize(state, actor, command).and(planned);
+        return Some(
+            verdict.map(|(_, events)| events.into_iter().flat_map(|e| e.warnings).collect()),
+        );
+    }
     let planned = match command {
         Command::CreateGallery { id, resource } => {
             plan_create_gallery(state, &cx, id, resource.clone())
@@ -328,6 +382,9 @@ pub fn check(
         Command::DeleteVersion { id } => plan_delete_version(state, &cx, id),
         _ => return None,
     };
+    if let Err(refused) = crate::access::authorize(state, actor, command) {
+        return Some(Err(refused));
+    }
     Some(planned.map(|(_, events)| events.into_iter().flat_map(|e| e.warnings).collect()))
 }
 

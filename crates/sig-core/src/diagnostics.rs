@@ -222,6 +222,18 @@ codes! {
     OverProvisionReplicas => Info, "Over-provision replicas because of image size, content and OS type.", "seed (Scaling)";
     /// Prices used by a cost estimate are assumptions.
     CostAssumption => Info, "Cost estimates use an editable price table; its defaults are assumptions, not Azure's price list.", "simulator";
+    /// The actor lacks the RBAC action at the scope (or a directory privilege).
+    AuthorizationFailed => Error, "A principal may perform an action at a scope only when a role assigned to it (or to a group it is in) at that scope or above allows the action; nothing crosses a tenant without an explicit assignment.", "Azure (403)";
+    /// The principal is not in the scope's directory.
+    PrincipalNotFound => Error, "A role assignment or group membership names a principal of the scope's (group's) own tenant.", "Azure (400)";
+    /// The role definition does not exist.
+    RoleDefinitionDoesNotExist => Error, "A role assignment names an existing built-in or custom role definition.", "Azure (404)";
+    /// The same principal already has that role at that scope.
+    RoleAssignmentExists => Error, "A principal holds a given role at a given scope at most once.", "Azure (409)";
+    /// A group would contain itself.
+    GroupMembershipCycle => Error, "Group nesting cannot make a group a member of itself.", "simulator";
+    /// Sharing an individual image version.
+    ShareAtGalleryLevel => Warning, "We recommend sharing at the Gallery level for the best experience. We do not recommend sharing individual image versions.", "seed (Access)";
 }
 
 /// The complete list of codes the core can emit, for the docs.

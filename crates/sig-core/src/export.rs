@@ -56,6 +56,9 @@ pub struct WorldExport {
     /// Replication records (optional; absent = every version already replicated).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replication: Vec<crate::replication::ReplicationRecordExport>,
+    /// Directory, custom roles, role assignments (optional; see [`crate::access::export`]).
+    #[serde(flatten)]
+    pub access: crate::access::export::AccessExport,
 }
 
 #[derive(Serialize)]
@@ -73,6 +76,8 @@ struct WorldExportRef<'a> {
     versions: Vec<&'a arm::GalleryImageVersion>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     replication: Vec<crate::replication::ReplicationRecordExport>,
+    #[serde(flatten)]
+    access: crate::access::export::AccessExport,
 }
 
 impl Serialize for World {
@@ -88,6 +93,7 @@ impl Serialize for World {
             images: self.images.values().map(|i| &i.resource).collect(),
             versions: self.versions.values().map(|v| &v.resource).collect(),
             replication: crate::replication::export_records(self),
+            access: crate::access::export::export(self),
         }
         .serialize(s)
     }
@@ -287,6 +293,7 @@ impl World {
             w.insert_version(entry);
         }
         crate::replication::import_records(&mut w, e.replication)?;
+        crate::access::export::import(&mut w, e.access)?;
         Ok(w)
     }
 }

@@ -7,6 +7,7 @@
 //! * Resources keep Azure's ARM JSON shapes ([`arm`]) and round-trip without loss.
 //! * Time is an input: nothing here reads a clock, uses randomness, or touches storage.
 
+pub mod access;
 pub mod api_version;
 pub mod arm;
 pub mod command;

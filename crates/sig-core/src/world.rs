@@ -172,6 +172,8 @@ pub struct World {
     pub(crate) index: Indexes,
     /// Per (version, target region) replication records (see [`crate::replication`]).
     pub(crate) replication: crate::replication::ReplicationState,
+    /// Directory, custom roles and role assignments (see [`crate::access`]).
+    pub(crate) access: crate::access::AccessState,
 }
 
 fn ident_key(gallery: &Key, i: &Identifier) -> (Key, String, String, String) {

@@ -9,7 +9,8 @@ use time::macros::datetime;
 #[test]
 fn check_matches_apply_and_changes_nothing() {
     let now = datetime!(2026-11-26 12:00 UTC);
-    let actor = Actor::new("alice");
+    // The simulator itself: this test is about rules, not authorization (see tests/access.rs).
+    let actor = Actor::system();
     let mut world = testing::base_world();
     let before = serde_json::to_value(&world).unwrap();
 

@@ -11,7 +11,8 @@ use sig_core::testing::{self, FIXTURE_NOW, RESOURCE_GROUP as RG, SUBSCRIPTION as
 use sig_core::{apply, Actor, Code, Command, EventKind, World};
 
 fn run(w: &mut World, c: Command) -> Result<Vec<sig_core::Event>, sig_core::CommandError> {
-    apply(w, &Actor::new("alice"), c, FIXTURE_NOW)
+    // The simulator itself: these tests are about rules, not authorization (see tests/access.rs).
+    apply(w, &Actor::system(), c, FIXTURE_NOW)
 }
 
 fn code(r: Result<Vec<sig_core::Event>, sig_core::CommandError>) -> Code {
@@ -75,7 +76,7 @@ fn create_update_delete_flow() {
     image(&mut w, "gal", "img", "s1").expect("image");
     let ev = version(&mut w, "gal", "img", "1.0.0", testing::version_body()).expect("version");
     assert_eq!(ev[0].kind, EventKind::Created);
-    assert_eq!(ev[0].actor, "alice");
+    assert_eq!(ev[0].actor, "system");
     assert!(
         w.version(&version_id(SUB, RG, "GAL", "IMG", "1.0.0"))
             .is_some(),

@@ -1,0 +1,646 @@
+//! Access: the directory (tenants' users, groups, service principals), role definitions, role
+//! assignments, and the one evaluation that decides whether a principal may perform an action
+//! at a scope — used by [`crate::apply`] to authorize every command and by the "check access"
+//! queries that explain why.
+//!
+//! Rules (seed "Access", domain.md §5):
+//! * Access flows down the scope tree (subscription → resource group → gallery → image
+//!   definition → image version), so a gallery share covers its definitions and versions and a
+//!   definition share covers its versions but not the gallery (the seed's matrix).
+//! * Group membership is transitive (cycles are refused on change and ignored on evaluation).
+//! * Nothing crosses a tenant by default: a principal acts in a resource's tenant only through
+//!   its object *in that tenant* (its home user, its guest user, or its multi-tenant app's
+//!   service principal there), and assignments may only name principals of the scope's tenant.
+//! * [`crate::Actor::system`] (setup, imports, fixtures) is not subject to authorization.
+
+pub mod assignments;
+pub mod commands;
+pub mod directory;
+pub mod export;
+pub mod roles;
+
+use crate::ids::Key;
+use crate::world::World;
+use assignments::{RoleAssignment, ScopePath};
+use directory::{DirectoryObject, Entry};
+use roles::RoleDefinition;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use commands::{authorize, required_permissions};
+
+/// Everything access-related in a world, with its indexes (kept private so they cannot drift).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccessState {
+    pub(crate) objects: BTreeMap<Key, Entry>,
+    pub(crate) custom_roles: BTreeMap<Key, RoleDefinition>,
+    pub(crate) assignments: BTreeMap<Key, RoleAssignment>,
+    pub(crate) index: AccessIndex,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct AccessIndex {
+    /// Lower-case UPN → user object.
+    upn: BTreeMap<Key, Key>,
+    /// (home user, tenant) → that person's user object in the tenant (guest or external member).
+    guests: BTreeMap<(Key, Key), Key>,
+    /// (appId, tenant) → service principal.
+    sps: BTreeMap<(Key, Key), Key>,
+    /// appId → application registration.
+    apps: BTreeMap<Key, Key>,
+    /// member → groups it is a direct member of.
+    member_of: BTreeMap<Key, BTreeSet<Key>>,
+    /// member → every group it is in, directly or through nesting (rebuilt on membership change).
+    closure: BTreeMap<Key, Vec<Key>>,
+    /// (scope, principal) → assignments.
+    by_scope_principal: BTreeMap<(Key, Key), Vec<Key>>,
+    /// scope → assignments.
+    pub(crate) by_scope: BTreeMap<Key, BTreeSet<Key>>,
+}
+
+impl AccessState {
+    pub(crate) fn insert_object(&mut self, tenant_id: &str, object: DirectoryObject) {
+        let key = Key::new(object.id());
+        let tk = Key::new(tenant_id);
+        match &object {
+            DirectoryObject::User(u) => {
+                self.index
+                    .upn
+                    .insert(Key::new(&u.user_principal_name), key.clone());
+                if let Some(home) = &u.home_user_id {
+                    self.index.guests.insert((Key::new(home), tk), key.clone());
+                }
+            }
+            DirectoryObject::ServicePrincipal(s) => {
+                self.index
+                    .sps
+                    .insert((Key::new(&s.app_id), tk), key.clone());
+            }
+            DirectoryObject::Application(a) => {
+                self.index.apps.insert(Key::new(&a.app_id), key.clone());
+            }
+            DirectoryObject::Group(g) => {
+                for m in &g.members {
+                    self.index
+                        .member_of
+                        .entry(Key::new(&m.id))
+                        .or_default()
+                        .insert(key.clone());
+                }
+            }
+        }
+        self.objects.insert(
+            key,
+            Entry {
+                tenant_id: tenant_id.to_string(),
+                object,
+            },
+        );
+    }
+
+    pub(crate) fn add_member(&mut self, group: &Key, member: directory::MemberRef) {
+        let mk = Key::new(&member.id);
+        if let Some(Entry {
+            object: DirectoryObject::Group(g),
+            ..
+        }) = self.objects.get_mut(group)
+        {
+            g.members.push(member);
+            self.index
+                .member_of
+                .entry(mk)
+                .or_default()
+                .insert(group.clone());
+        }
+        self.rebuild_closure();
+    }
+
+    pub(crate) fn remove_member(&mut self, group: &Key, member: &Key) {
+        if let Some(Entry {
+            object: DirectoryObject::Group(g),
+            ..
+        }) = self.objects.get_mut(group)
+        {
+            g.members.retain(|m| Key::new(&m.id) != *member);
+        }
+        if let Some(set) = self.index.member_of.get_mut(member) {
+            set.remove(group);
+            if set.is_empty() {
+                self.index.member_of.remove(member);
+            }
+        }
+        self.rebuild_closure();
+    }
+
+    /// Recomputes transitive membership for every member (directories are small; assignments,
+    /// which can be many, are not touched).
+    pub(crate) fn rebuild_closure(&mut self) {
+        let mut closure = BTreeMap::new();
+        for member in self.index.member_of.keys() {
+            closure.insert(member.clone(), self.groups_of_uncached(member));
+        }
+        self.index.closure = closure;
+    }
+
+    fn groups_of_uncached(&self, member: &Key) -> Vec<Key> {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<Key> = self
+            .index
+            .member_of
+            .get(member)
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        while let Some(g) = stack.pop() {
+            if seen.insert(g.clone()) {
+                stack.extend(self.index.member_of.get(&g).into_iter().flatten().cloned());
+            }
+        }
+        seen.remove(member);
+        seen.into_iter().collect()
+    }
+
+    /// Every group `member` belongs to, directly or transitively.
+    pub fn groups_of(&self, member: &Key) -> &[Key] {
+        self.index.closure.get(member).map_or(&[], Vec::as_slice)
+    }
+
+    /// True when `group` contains `member` directly or through nested groups.
+    pub fn is_in_group(&self, member: &Key, group: &Key) -> bool {
+        self.groups_of(member).contains(group)
+    }
+
+    pub(crate) fn insert_assignment(&mut self, a: RoleAssignment) {
+        let key = Key::new(&a.id);
+        let scope = ScopePath::parse(&a.properties.scope)
+            .map_or_else(|| Key::new(&a.properties.scope), |p| Key::new(p.id()));
+        self.index
+            .by_scope_principal
+            .entry((scope.clone(), Key::new(&a.properties.principal_id)))
+            .or_default()
+            .push(key.clone());
+        self.index
+            .by_scope
+            .entry(scope)
+            .or_default()
+            .insert(key.clone());
+        self.assignments.insert(key, a);
+    }
+
+    pub(crate) fn remove_assignment(&mut self, key: &Key) -> Option<RoleAssignment> {
+        let a = self.assignments.remove(key)?;
+        let scope = ScopePath::parse(&a.properties.scope)
+            .map_or_else(|| Key::new(&a.properties.scope), |p| Key::new(p.id()));
+        let sp = (scope.clone(), Key::new(&a.properties.principal_id));
+        if let Some(v) = self.index.by_scope_principal.get_mut(&sp) {
+            v.retain(|k| k != key);
+            if v.is_empty() {
+                self.index.by_scope_principal.remove(&sp);
+            }
+        }
+        if let Some(s) = self.index.by_scope.get_mut(&scope) {
+            s.remove(key);
+            if s.is_empty() {
+                self.index.by_scope.remove(&scope);
+            }
+        }
+        Some(a)
+    }
+
+    /// A directory object by object id.
+    pub fn object(&self, id: &str) -> Option<&Entry> {
+        self.objects.get(&Key::new(id))
+    }
+    /// Every directory object, by object id.
+    pub fn objects(&self) -> impl Iterator<Item = &Entry> {
+        self.objects.values()
+    }
+    /// Every role assignment.
+    pub fn assignments(&self) -> impl Iterator<Item = &RoleAssignment> {
+        self.assignments.values()
+    }
+    /// A role assignment by id.
+    pub fn assignment(&self, id: &str) -> Option<&RoleAssignment> {
+        self.assignments.get(&Key::new(id))
+    }
+    /// The custom role definitions.
+    pub fn custom_roles(&self) -> impl Iterator<Item = &RoleDefinition> {
+        self.custom_roles.values()
+    }
+    /// A role (built-in or custom) by GUID, id or name.
+    pub fn role(&self, id_or_name: &str) -> Option<&RoleDefinition> {
+        roles::built_in_role(id_or_name).or_else(|| {
+            self.custom_roles
+                .get(&Key::new(roles::role_guid(id_or_name)))
+                .or_else(|| {
+                    self.custom_roles
+                        .values()
+                        .find(|r| r.properties.role_name.eq_ignore_ascii_case(id_or_name))
+                })
+        })
+    }
+    /// A user object by UPN.
+    pub fn user_by_upn(&self, upn: &str) -> Option<&Entry> {
+        self.index
+            .upn
+            .get(&Key::new(upn))
+            .and_then(|k| self.objects.get(k))
+    }
+    /// The application registration with that appId.
+    pub fn application(&self, app_id: &str) -> Option<&Entry> {
+        self.index
+            .apps
+            .get(&Key::new(app_id))
+            .and_then(|k| self.objects.get(k))
+    }
+    /// The service principal of `app_id` in `tenant`.
+    pub fn service_principal_in(&self, app_id: &str, tenant: &str) -> Option<&Entry> {
+        self.index
+            .sps
+            .get(&(Key::new(app_id), Key::new(tenant)))
+            .and_then(|k| self.objects.get(k))
+    }
+    /// The user object representing home user `home_user_id` in `tenant` (guest or external member).
+    pub fn guest_in(&self, home_user_id: &str, tenant: &str) -> Option<&Entry> {
+        self.index
+            .guests
+            .get(&(Key::new(home_user_id), Key::new(tenant)))
+            .and_then(|k| self.objects.get(k))
+    }
+    /// The directory of each tenant, Graph-shaped (for the export and the app).
+    pub fn directories(&self) -> Vec<directory::TenantDirectory> {
+        let mut by: BTreeMap<Key, directory::TenantDirectory> = BTreeMap::new();
+        for e in self.objects.values() {
+            let d =
+                by.entry(Key::new(&e.tenant_id))
+                    .or_insert_with(|| directory::TenantDirectory {
+                        tenant_id: e.tenant_id.clone(),
+                        ..Default::default()
+                    });
+            match &e.object {
+                DirectoryObject::User(u) => d.users.push(u.clone()),
+                DirectoryObject::Group(g) => d.groups.push(g.clone()),
+                DirectoryObject::Application(a) => d.applications.push(a.clone()),
+                DirectoryObject::ServicePrincipal(s) => d.service_principals.push(s.clone()),
+            }
+        }
+        by.into_values().collect()
+    }
+}
+
+/// Who a principal is, independent of tenant: a person (by home user), an application (by
+/// appId), or one specific group. Resolves to at most one object per tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// A person, by the object id of their home user.
+    Person(Key),
+    /// An application, by appId (its service principal in each consenting tenant).
+    App(Key),
+    /// A group (lives in one tenant).
+    Group(Key),
+}
+
+impl Subject {
+    /// The subject's object in `tenant`, if it has one there.
+    pub fn object_in<'a>(&self, access: &'a AccessState, tenant: &str) -> Option<&'a Entry> {
+        match self {
+            Subject::Person(home) => access
+                .objects
+                .get(home)
+                .filter(|e| e.tenant_id.eq_ignore_ascii_case(tenant))
+                .or_else(|| access.guest_in(home.as_str(), tenant)),
+            Subject::App(app) => access.service_principal_in(app.as_str(), tenant),
+            Subject::Group(g) => access
+                .objects
+                .get(g)
+                .filter(|e| e.tenant_id.eq_ignore_ascii_case(tenant)),
+        }
+    }
+}
+
+/// Resolves text (object id, UPN, appId, or a unique display name) to a subject.
+pub fn resolve_principal(world: &World, text: &str) -> Result<Subject, String> {
+    let a = &world.access;
+    let entry = a.object(text).or_else(|| a.user_by_upn(text));
+    let entry = match entry {
+        Some(e) => Some(e),
+        None => {
+            if a.index.apps.contains_key(&Key::new(text)) {
+                return Ok(Subject::App(Key::new(text)));
+            }
+            let named: Vec<&Entry> = a
+                .objects
+                .values()
+                .filter(|e| {
+                    e.object.display_name().eq_ignore_ascii_case(text)
+                        && e.object.principal_type().is_some()
+                })
+                .collect();
+            match named.as_slice() {
+                [] => None,
+                [one] => Some(*one),
+                many => {
+                    return Err(format!(
+                        "'{text}' names {} directory objects ({}); use an object id or user principal name",
+                        many.len(),
+                        many.iter().map(|e| e.object.id()).collect::<Vec<_>>().join(", ")
+                    ))
+                }
+            }
+        }
+    };
+    let Some(entry) = entry else {
+        return Err(format!("no user, group or service principal '{text}' in the directory (try an object id, user principal name or display name)"));
+    };
+    Ok(match &entry.object {
+        DirectoryObject::User(u) => {
+            Subject::Person(Key::new(u.home_user_id.as_deref().unwrap_or(&u.id)))
+        }
+        DirectoryObject::ServicePrincipal(s) => Subject::App(Key::new(&s.app_id)),
+        DirectoryObject::Application(app) => Subject::App(Key::new(&app.app_id)),
+        DirectoryObject::Group(g) => Subject::Group(Key::new(&g.id)),
+    })
+}
+
+/// One reason an action is allowed: an assignment, its role, where it was made, and how the
+/// principal got it (directly or through a group).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Grant {
+    /// The assignment's id.
+    pub assignment_id: String,
+    /// The role's GUID.
+    pub role_definition_id: String,
+    /// The role's name.
+    pub role_name: String,
+    /// The scope the assignment was made at.
+    pub assignment_scope: String,
+    /// True when the assignment is at an ancestor of the checked scope.
+    pub inherited: bool,
+    /// The object the assignment names.
+    pub principal_id: String,
+    /// When the assignment names a group the subject is in: that group's display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via_group: Option<String>,
+}
+
+/// The verdict for one action at one scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionDecision {
+    /// The action.
+    pub action: String,
+    /// Allowed?
+    pub allowed: bool,
+    /// Every assignment that allows it (empty when denied).
+    pub grants: Vec<Grant>,
+}
+
+/// Where and as whom a check runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckContext<'a> {
+    /// The scope.
+    pub scope: ScopePath,
+    /// The scope's tenant.
+    pub tenant_id: &'a str,
+    /// The subject's object in that tenant (`None`: it has none, so nothing is allowed).
+    pub principal: Option<&'a Entry>,
+}
+
+/// Prepares a check: parses the scope and finds the subject's object in the scope's tenant.
+/// Errors name what is wrong (unparsable scope, unknown subscription).
+pub fn context<'a>(
+    world: &'a World,
+    subject: &Subject,
+    scope: &str,
+) -> Result<CheckContext<'a>, String> {
+    let path = ScopePath::parse(scope).ok_or_else(|| {
+        format!("'{scope}' is not a scope: use /subscriptions/{{id}}, a resource group id or a resource id")
+    })?;
+    let sub = world.subscription(&path.subscription).ok_or_else(|| {
+        format!(
+            "subscription '{}' of scope '{scope}' is not in the world",
+            path.subscription
+        )
+    })?;
+    Ok(CheckContext {
+        tenant_id: sub.tenant_id.as_str(),
+        principal: subject.object_in(&world.access, &sub.tenant_id),
+        scope: path,
+    })
+}
+
+/// Decides one action: the assignments at the scope and its ancestors naming the principal or
+/// a group it is (transitively) in, whose role allows the action. O(levels × groups) lookups.
+pub fn decide(world: &World, cx: &CheckContext<'_>, action: &str) -> ActionDecision {
+    let mut grants = Vec::new();
+    if let Some(p) = cx.principal {
+        let a = &world.access;
+        let pk = Key::new(p.object.id());
+        let own = std::iter::once(&pk).chain(a.groups_of(&pk).iter());
+        let ids: Vec<&Key> = own.collect();
+        let depth = cx.scope.levels.len();
+        for (level, scope_id) in cx.scope.levels.iter().enumerate() {
+            let sk = Key::new(scope_id);
+            for who in &ids {
+                let Some(list) = a
+                    .index
+                    .by_scope_principal
+                    .get(&(sk.clone(), (*who).clone()))
+                else {
+                    continue;
+                };
+                for ak in list {
+                    let Some(ra) = a.assignments.get(ak) else {
+                        continue;
+                    };
+                    let Some(role) = a.role(&ra.properties.role_definition_id) else {
+                        continue;
+                    };
+                    if role.allows(action) {
+                        grants.push(Grant {
+                            assignment_id: ra.id.clone(),
+                            role_definition_id: role.name.clone(),
+                            role_name: role.properties.role_name.clone(),
+                            assignment_scope: ra.properties.scope.clone(),
+                            inherited: level + 1 < depth,
+                            principal_id: ra.properties.principal_id.clone(),
+                            via_group: (*who != &pk).then(|| {
+                                a.objects.get(*who).map_or_else(
+                                    || who.as_str().to_string(),
+                                    |e| e.object.display_name().to_string(),
+                                )
+                            }),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    ActionDecision {
+        action: action.to_string(),
+        allowed: !grants.is_empty(),
+        grants,
+    }
+}
+
+/// The effective permissions of a subject at a scope: every action of
+/// [`roles::KNOWN_ACTIONS`] with its verdict and grants.
+pub fn effective_permissions(
+    world: &World,
+    subject: &Subject,
+    scope: &str,
+) -> Result<Vec<ActionDecision>, String> {
+    let cx = context(world, subject, scope)?;
+    Ok(roles::KNOWN_ACTIONS
+        .iter()
+        .map(|a| decide(world, &cx, a))
+        .collect())
+}
+
+/// True when `scope` names something that exists in the world (subscription, resource group,
+/// gallery resource, source).
+pub fn scope_exists(world: &World, scope: &str) -> bool {
+    let Some(p) = ScopePath::parse(scope) else {
+        return false;
+    };
+    match (p.levels.len(), &p.resource_group) {
+        (1, _) => world.subscription(&p.subscription).is_some(),
+        (2, Some(rg)) => world.resource_group(&p.subscription, rg).is_some(),
+        _ => {
+            let id = p.id();
+            world.gallery(id).is_some()
+                || world.image(id).is_some()
+                || world.version(id).is_some()
+                || world.source(id).is_some()
+        }
+    }
+}
+
+/// One resource a principal can see, with the role(s) that let it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VisibleResource {
+    /// The resource id.
+    pub id: String,
+    /// ARM type.
+    pub resource_type: String,
+    /// The resource's subscription.
+    pub subscription_id: String,
+    /// The names of the roles that grant read there.
+    pub roles: Vec<String>,
+}
+
+/// Every gallery, image definition and image version, across all subscriptions, that the
+/// subject may read (the seed FAQ's "list all gallery resources across subscriptions").
+pub fn visible_resources(world: &World, subject: &Subject) -> Vec<VisibleResource> {
+    let mut out = Vec::new();
+    let ids = world
+        .galleries()
+        .map(|g| (g.id.to_string(), crate::ids::GALLERY_TYPE))
+        .chain(
+            world
+                .images()
+                .map(|i| (i.id.to_string(), crate::ids::IMAGE_TYPE)),
+        )
+        .chain(
+            world
+                .versions()
+                .map(|v| (v.id.to_string(), crate::ids::VERSION_TYPE)),
+        );
+    for (id, ty) in ids {
+        let Ok(cx) = context(world, subject, &id) else {
+            continue;
+        };
+        let d = decide(world, &cx, &format!("{ty}/read"));
+        if d.allowed {
+            let mut roles: Vec<String> = d.grants.iter().map(|g| g.role_name.clone()).collect();
+            roles.sort();
+            roles.dedup();
+            out.push(VisibleResource {
+                id,
+                resource_type: ty.to_string(),
+                subscription_id: cx.scope.subscription.clone(),
+                roles,
+            });
+        }
+    }
+    out
+}
+
+/// One principal with access to a resource and the assignment that gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessHolder {
+    /// Object id of the principal (a group's members are listed too, with `viaGroup`).
+    pub principal_id: String,
+    /// Display name.
+    pub display_name: String,
+    /// `User`, `Group` or `ServicePrincipal`.
+    pub principal_type: String,
+    /// The role.
+    pub role_name: String,
+    /// The assignment.
+    pub assignment_id: String,
+    /// Where it was made.
+    pub assignment_scope: String,
+    /// True when made at an ancestor.
+    pub inherited: bool,
+    /// Set when the principal holds it as a (transitive) member of this group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via_group: Option<String>,
+}
+
+/// Who has access to `scope`: every assignment at it or above, and for group assignments every
+/// transitive member.
+pub fn who_has_access(world: &World, scope: &str) -> Result<Vec<AccessHolder>, String> {
+    let path = ScopePath::parse(scope).ok_or_else(|| format!("'{scope}' is not a scope"))?;
+    let a = &world.access;
+    let depth = path.levels.len();
+    let mut out = Vec::new();
+    for (level, s) in path.levels.iter().enumerate() {
+        for ak in a.index.by_scope.get(&Key::new(s)).into_iter().flatten() {
+            let Some(ra) = a.assignments.get(ak) else {
+                continue;
+            };
+            let role = a
+                .role(&ra.properties.role_definition_id)
+                .map_or_else(String::new, |r| r.role_name().to_string());
+            let pk = Key::new(&ra.properties.principal_id);
+            let mut push = |e: &Entry, via: Option<String>| {
+                out.push(AccessHolder {
+                    principal_id: e.object.id().to_string(),
+                    display_name: e.object.display_name().to_string(),
+                    principal_type: e.object.principal_type().unwrap_or("Unknown").to_string(),
+                    role_name: role.clone(),
+                    assignment_id: ra.id.clone(),
+                    assignment_scope: ra.properties.scope.clone(),
+                    inherited: level + 1 < depth,
+                    via_group: via,
+                });
+            };
+            let Some(e) = a.objects.get(&pk) else {
+                continue;
+            };
+            push(e, None);
+            if let DirectoryObject::Group(g) = &e.object {
+                for (mk, groups) in &a.index.closure {
+                    if groups.contains(&pk) {
+                        if let Some(m) = a.objects.get(mk) {
+                            push(m, Some(g.display_name.clone()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl World {
+    /// The directory, custom roles and role assignments (read-only; change them with commands).
+    pub fn access(&self) -> &AccessState {
+        &self.access
+    }
+}
