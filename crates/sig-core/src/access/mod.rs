@@ -16,6 +16,7 @@
 pub mod assignments;
 pub mod commands;
 pub mod directory;
+pub mod example;
 pub mod export;
 pub mod roles;
 
