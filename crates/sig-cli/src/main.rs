@@ -4,6 +4,7 @@
 //! Exit codes are part of the interface: 0 fine, 1 the rules said no,
 //! 2 the input could not be read.
 
+mod access;
 mod cost;
 mod deploy;
 mod input;
@@ -92,6 +93,11 @@ enum Command {
         #[command(subcommand)]
         command: DeployCommand,
     },
+    /// Who may do what (RBAC) in a state file: effective permissions, visible resources.
+    Access {
+        #[command(subcommand)]
+        command: access::AccessCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -145,6 +151,7 @@ enum DeployCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Access { command } => access::run(command),
         Command::Validate { format, at, files } => {
             input::parse_time(at.as_deref()).and_then(|now| validate::run(&files, format, now))
         }

@@ -1,0 +1,188 @@
+//! `sig access` against the shipped example state: exit codes 0 (allowed), 1 (denied),
+//! 2 (bad input), text and JSON output.
+
+use std::process::Command;
+
+const STATE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/state/contoso-fabrikam.json"
+);
+const GALLERY: &str = "/subscriptions/2b7e1c4d-9a3f-4b8e-8c2d-5f6a7b8c9d0e/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/ContosoImages";
+
+fn sig(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sig"))
+        .args(args)
+        .output()
+        .expect("sig runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn one_action_allowed_through_a_nested_group_names_the_assignment() {
+    let version = format!("{GALLERY}/images/ubuntu-22/versions/1.0.0");
+    let (code, out, _) = sig(&[
+        "access",
+        "check",
+        "--state",
+        STATE,
+        "--principal",
+        "Bob Builder",
+        "--scope",
+        &version,
+        "--action",
+        "Microsoft.Compute/galleries/images/versions/read",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("allowed Microsoft.Compute/galleries/images/versions/read"),
+        "{out}"
+    );
+    assert!(
+        out.contains("'Compute Gallery Image Reader' via group 'Image Consumers' (inherited from"),
+        "{out}"
+    );
+}
+
+#[test]
+fn definition_share_does_not_reach_the_gallery_and_exits_1() {
+    let (code, out, _) = sig(&[
+        "access",
+        "check",
+        "--state",
+        STATE,
+        "--principal",
+        "carol@fabrikam.com",
+        "--scope",
+        GALLERY,
+        "--action",
+        "Microsoft.Compute/galleries/read",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["allowed"], false);
+    assert_eq!(v["actions"][0]["grants"].as_array().unwrap().len(), 0);
+    let (code, out, _) = sig(&[
+        "access",
+        "check",
+        "--state",
+        STATE,
+        "--principal",
+        "carol@fabrikam.com",
+        "--scope",
+        &format!("{GALLERY}/images/ubuntu-22"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let read = v["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["action"] == "Microsoft.Compute/galleries/images/read")
+        .unwrap();
+    assert_eq!(read["grants"][0]["roleName"], "Reader");
+    assert_eq!(read["grants"][0]["inherited"], false);
+}
+
+#[test]
+fn a_principal_of_another_tenant_sees_nothing_there() {
+    let (code, out, _) = sig(&[
+        "access",
+        "check",
+        "--state",
+        STATE,
+        "--principal",
+        "dave@fabrikam.com",
+        "--scope",
+        GALLERY,
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("has no object in tenant"), "{out}");
+}
+
+#[test]
+fn list_shows_resources_across_subscriptions() {
+    let (code, out, _) = sig(&[
+        "access",
+        "list",
+        "--state",
+        STATE,
+        "--principal",
+        "carol@fabrikam.com",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let subs: std::collections::BTreeSet<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["subscriptionId"].as_str().unwrap())
+        .collect();
+    assert_eq!(subs.len(), 2, "{out}");
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["id"].as_str().unwrap() != GALLERY),
+        "the definition share does not show the gallery"
+    );
+}
+
+#[test]
+fn unknown_principal_or_scope_is_bad_input() {
+    let (code, _, err) = sig(&[
+        "access",
+        "check",
+        "--state",
+        STATE,
+        "--principal",
+        "nobody@nowhere",
+        "--scope",
+        GALLERY,
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown principal") && err.contains("nobody@nowhere"),
+        "{err}"
+    );
+    let missing = format!("{GALLERY}x");
+    let (code, _, err) = sig(&[
+        "access",
+        "check",
+        "--state",
+        STATE,
+        "--principal",
+        "Bob Builder",
+        "--scope",
+        &missing,
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown scope") && err.contains(&missing),
+        "{err}"
+    );
+    let (code, _, _) = sig(&[
+        "access",
+        "list",
+        "--state",
+        "/nonexistent.json",
+        "--principal",
+        "x",
+    ]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn validate_accepts_the_example_state() {
+    let (code, out, err) = sig(&["validate", STATE]);
+    assert_eq!(code, 0, "{out}{err}");
+}
