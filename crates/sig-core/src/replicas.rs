@@ -184,7 +184,8 @@ mod tests {
     #[test]
     fn arithmetic_table() {
         // (vms, scale sets, from_vms, from_sets, recommended, capped)
-        let cases: &[(u32, &[u32], u32, u32, u32, bool)] = &[
+        type Case = (u32, &'static [u32], u32, u32, u32, bool);
+        let cases: &[Case] = &[
             (120, &[], 6, 0, 6, false),                      // seed
             (0, &[600, 600, 600, 600, 600], 0, 5, 5, false), // seed
             (0, &[], 0, 0, 1, false),
