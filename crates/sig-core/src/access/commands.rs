@@ -1061,12 +1061,17 @@ pub(crate) fn plan_assignment(
         ));
     };
     let pid = principal.object.id().to_string();
-    let duplicate = w.access.assignments().any(|x| {
-        Key::new(&x.properties.principal_id) == Key::new(&pid)
-            && roles::role_guid(&x.properties.role_definition_id).eq_ignore_ascii_case(&role.name)
-            && ScopePath::parse(&x.properties.scope)
-                .is_some_and(|p| Key::new(p.id()) == Key::new(&scope))
-    });
+    let duplicate = w
+        .access
+        .index
+        .by_scope_principal
+        .get(&(Key::new(&scope), Key::new(&pid)))
+        .into_iter()
+        .flatten()
+        .filter_map(|k| w.access.assignments.get(k))
+        .any(|x| {
+            roles::role_guid(&x.properties.role_definition_id).eq_ignore_ascii_case(&role.name)
+        });
     if duplicate {
         return Err(fail(
             Code::RoleAssignmentExists,

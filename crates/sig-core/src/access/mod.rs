@@ -54,7 +54,7 @@ pub(crate) struct AccessIndex {
     /// member → every group it is in, directly or through nesting (rebuilt on membership change).
     closure: BTreeMap<Key, Vec<Key>>,
     /// (scope, principal) → assignments.
-    by_scope_principal: BTreeMap<(Key, Key), Vec<Key>>,
+    pub(crate) by_scope_principal: BTreeMap<(Key, Key), Vec<Key>>,
     /// scope → assignments.
     pub(crate) by_scope: BTreeMap<Key, BTreeSet<Key>>,
 }
