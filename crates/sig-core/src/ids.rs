@@ -16,6 +16,11 @@ impl Key {
     pub fn new(s: &str) -> Key {
         Key(s.to_ascii_lowercase())
     }
+    /// Lower-cases the given canonical text in place (one allocation fewer than [`Key::new`]).
+    pub fn from_string(mut s: String) -> Key {
+        s.make_ascii_lowercase();
+        Key(s)
+    }
     /// The key text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -69,7 +74,23 @@ impl ArmId {
         if !s.starts_with('/') {
             return None;
         }
-        let parts: Vec<&str> = s.split('/').filter(|p| !p.is_empty()).collect();
+        // Ids have a handful of segments: split onto the stack (this runs for every source
+        // reference checked); longer inputs fall back to a vector.
+        let mut stack: [&str; 24] = [""; 24];
+        let mut heap: Vec<&str> = Vec::new();
+        let mut n = 0;
+        for p in s.split('/').filter(|p| !p.is_empty()) {
+            if n < stack.len() {
+                stack[n] = p;
+            } else {
+                if heap.is_empty() {
+                    heap.extend_from_slice(&stack);
+                }
+                heap.push(p);
+            }
+            n += 1;
+        }
+        let parts: &[&str] = if heap.is_empty() { &stack[..n] } else { &heap };
         let mut i = 0;
         let mut subscription = None;
         let mut resource_group = None;
@@ -272,7 +293,7 @@ impl GalleryResourceId {
 
     /// The case-insensitive key.
     pub fn key(&self) -> Key {
-        Key::new(&self.to_string())
+        Key::from_string(self.to_string())
     }
 
     /// The ARM type string.
@@ -347,19 +368,19 @@ impl fmt::Display for GalleryResourceId {
 impl GalleryRef {
     /// Case-insensitive key.
     pub fn key(&self) -> Key {
-        Key::new(&self.to_string())
+        Key::from_string(self.to_string())
     }
 }
 impl ImageRef {
     /// Case-insensitive key.
     pub fn key(&self) -> Key {
-        Key::new(&self.to_string())
+        Key::from_string(self.to_string())
     }
 }
 impl VersionRef {
     /// Case-insensitive key.
     pub fn key(&self) -> Key {
-        Key::new(&self.to_string())
+        Key::from_string(self.to_string())
     }
 }
 
@@ -421,6 +442,18 @@ mod tests {
         ] {
             assert!(GalleryResourceId::parse(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn long_ids_parse_past_the_stack_buffer() {
+        let mut id = String::from("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute");
+        for n in 0..20 {
+            id.push_str(&format!("/t{n}/n{n}"));
+        }
+        let parsed = ArmId::parse(&id).expect("long id");
+        assert_eq!(parsed.segments.len(), 20);
+        assert_eq!(parsed.to_string(), id);
+        assert_eq!(parsed.name(), "n19");
     }
 
     #[test]

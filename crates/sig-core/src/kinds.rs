@@ -3,6 +3,22 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// The allowed values of a closed enumeration, printed `A, B, C` (no allocation until printed).
+#[derive(Debug, Clone, Copy)]
+pub struct OneOf<T: 'static>(pub &'static [T]);
+
+impl<T: std::fmt::Display> std::fmt::Display for OneOf<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, v) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            v.fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
 macro_rules! closed_enum {
     ($(#[$doc:meta])* $name:ident { $( $(#[$vdoc:meta])* $v:ident => $s:literal ),* $(,)? }) => {
         $(#[$doc])*
@@ -23,7 +39,11 @@ macro_rules! closed_enum {
             }
             /// `"A, B, C"` for messages.
             pub fn allowed() -> String {
-                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+                Self::one_of().to_string()
+            }
+            /// `"A, B, C"` as a `Display` value, formatted only when a message is built.
+            pub fn one_of() -> OneOf<$name> {
+                OneOf(Self::ALL)
             }
         }
         impl std::fmt::Display for $name {

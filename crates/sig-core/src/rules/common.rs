@@ -135,13 +135,14 @@ pub fn check_name_id(
     }
 }
 
-/// Reports an enumerated value outside its allowed set.
+/// Reports an enumerated value outside its allowed set. `allowed` and `path` are only formatted
+/// when a diagnostic is emitted (pass `&str`, or a lazy `Display` such as `format_args!`).
 pub fn check_enum<T>(
     value: Option<&str>,
     parse: fn(&str) -> Option<T>,
-    allowed: &str,
+    allowed: impl std::fmt::Display,
     code: Code,
-    path: &str,
+    path: impl std::fmt::Display,
     rid: &str,
     out: &mut Vec<Diagnostic>,
 ) -> Option<T> {
@@ -154,7 +155,7 @@ pub fn check_enum<T>(
         out.push(Diagnostic::new(
             code,
             rid,
-            path,
+            path.to_string(),
             format!("The value '{v}' of '{path}' is not valid. Allowed values are: {allowed}."),
         ));
     }

@@ -116,7 +116,7 @@ pub fn check_image(
     check_enum(
         p.os_type.as_deref(),
         OsType::parse,
-        &OsType::allowed(),
+        OsType::one_of(),
         Code::OsTypeInvalid,
         "properties.osType",
         rid,
@@ -125,7 +125,7 @@ pub fn check_image(
     check_enum(
         p.os_state.as_deref(),
         OsState::parse,
-        &OsState::allowed(),
+        OsState::one_of(),
         Code::OsStateInvalid,
         "properties.osState",
         rid,
@@ -134,7 +134,7 @@ pub fn check_image(
     let gen = check_enum(
         p.hyper_v_generation.as_deref(),
         HyperVGeneration::parse,
-        &HyperVGeneration::allowed(),
+        HyperVGeneration::one_of(),
         Code::HyperVGenerationInvalid,
         "properties.hyperVGeneration",
         rid,
@@ -143,7 +143,7 @@ pub fn check_image(
     check_enum(
         p.architecture.as_deref(),
         Architecture::parse,
-        &Architecture::allowed(),
+        Architecture::one_of(),
         Code::PropertyValueInvalid,
         "properties.architecture",
         rid,
@@ -196,7 +196,7 @@ pub fn check_image(
         let value = check_enum(
             f.value.as_deref(),
             SecurityType::parse,
-            &SecurityType::allowed(),
+            SecurityType::one_of(),
             Code::PropertyValueInvalid,
             &path,
             rid,
@@ -230,9 +230,9 @@ pub fn check_image(
         check_enum(
             Some(t),
             DiskType::parse,
-            &DiskType::allowed(),
+            DiskType::one_of(),
             Code::DiskTypeInvalid,
-            &format!("properties.disallowed.diskTypes[{n}]"),
+            format_args!("properties.disallowed.diskTypes[{n}]"),
             rid,
             &mut out,
         );

@@ -87,7 +87,7 @@ impl Lookup for NoLookup {
 /// The key a source is stored under: canonical ARM id (or the URI) lower-cased.
 pub fn source_key(id: &str) -> Key {
     match crate::ids::ArmId::parse(id) {
-        Some(a) => Key::new(&a.to_string()),
+        Some(a) => Key::from_string(a.to_string()),
         None => Key::new(id.trim()),
     }
 }

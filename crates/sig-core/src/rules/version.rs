@@ -6,13 +6,15 @@ use super::common::{
 use super::{source_key, ImageFacts, RuleCtx, SourceFacts};
 use crate::arm;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ids::{ArmId, VersionRef, VERSION_TYPE};
+use crate::ids::{ArmId, Key, VersionRef, VERSION_TYPE};
 use crate::kinds::{HostCaching, HyperVGeneration, ReplicationMode, StorageAccountType};
 use crate::limits::{MAX_DISK_SIZE_GB, MAX_REPLICAS_PER_REGION, MIN_REPLICAS};
 use crate::names::ImageVersionName;
 use crate::regions::RegionName;
 use crate::template::is_expression;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
 
 const ONE_SOURCE: &str = "The gallery artifact version source can only be specified either directly under storageProfile or within individual OS or data disks. One and only one source type (user image, snapshot, disk, virtual machine) can be provided.";
 
@@ -32,30 +34,63 @@ enum Level {
 
 struct SourceUse<'a> {
     id: &'a str,
-    path: String,
+    /// Fixed paths are borrowed; indexed ones (data disks) are built per disk.
+    path: Cow<'static, str>,
     level: Level,
 }
 
-fn replica_range(v: Option<i64>, param: &str, path: String, rid: &str, out: &mut Vec<Diagnostic>) {
+/// `properties.publishingProfile.targetRegions[n]`, formatted only when a diagnostic needs it.
+#[derive(Clone, Copy)]
+struct TargetPath(usize);
+
+impl fmt::Display for TargetPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "properties.publishingProfile.targetRegions[{}]", self.0)
+    }
+}
+
+/// `properties.storageProfile.dataDiskImages[n]`, formatted only when a diagnostic needs it.
+#[derive(Clone, Copy)]
+struct DataDiskPath(usize);
+
+impl fmt::Display for DataDiskPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "properties.storageProfile.dataDiskImages[{}]", self.0)
+    }
+}
+
+fn replica_range(
+    v: Option<i64>,
+    param: impl fmt::Display,
+    path: impl fmt::Display,
+    rid: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     if let Some(v) = v {
         if !(MIN_REPLICAS..=MAX_REPLICAS_PER_REGION).contains(&v) {
             out.push(Diagnostic::new(
                 Code::ReplicaCountOutOfRange,
                 rid,
-                path,
+                path.to_string(),
                 format!("The value {v} of parameter {param} is out of range. The value must be between {MIN_REPLICAS} and {MAX_REPLICAS_PER_REGION}, inclusive."),
             ));
         }
     }
 }
 
-fn disk_size(size: Option<i64>, what: &str, path: &str, rid: &str, out: &mut Vec<Diagnostic>) {
+fn disk_size(
+    size: Option<i64>,
+    what: impl fmt::Display,
+    path: impl fmt::Display,
+    rid: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     if let Some(s) = size {
         if s > MAX_DISK_SIZE_GB {
             out.push(Diagnostic::new(
                 Code::DiskTooLarge,
                 rid,
-                path,
+                path.to_string(),
                 format!("Any disk attached to the image must be less than or equal to 1TB in size ({MAX_DISK_SIZE_GB} GB); {what} is {s} GB."),
             ));
         }
@@ -195,7 +230,7 @@ fn check_sources(
         top += 1;
         uses.push(SourceUse {
             id,
-            path: "properties.storageProfile.source.id".into(),
+            path: Cow::Borrowed("properties.storageProfile.source.id"),
             level: Level::Image,
         });
     }
@@ -203,7 +238,7 @@ fn check_sources(
         top += 1;
         uses.push(SourceUse {
             id,
-            path: "properties.storageProfile.source.virtualMachineId".into(),
+            path: Cow::Borrowed("properties.storageProfile.source.virtualMachineId"),
             level: Level::Vm,
         });
     }
@@ -218,13 +253,13 @@ fn check_sources(
         top += 1;
         uses.push(SourceUse {
             id,
-            path: "properties.publishingProfile.source.managedImage.id".into(),
+            path: Cow::Borrowed("properties.publishingProfile.source.managedImage.id"),
             level: Level::ManagedImage,
         });
     }
     let mut disk_level = false;
     let mut os_disk_source = false;
-    let mut vhd_uris: Vec<(&str, String)> = Vec::new();
+    let mut vhd_uris: Vec<(&str, Cow<'static, str>)> = Vec::new();
     if let Some(s) = sp
         .and_then(|s| s.os_disk_image.as_ref())
         .and_then(|d| d.source.as_ref())
@@ -232,12 +267,15 @@ fn check_sources(
         if let Some(id) = s.id.as_deref() {
             uses.push(SourceUse {
                 id,
-                path: "properties.storageProfile.osDiskImage.source.id".into(),
+                path: Cow::Borrowed("properties.storageProfile.osDiskImage.source.id"),
                 level: Level::OsDisk,
             });
         }
         if let Some(u) = s.uri.as_deref() {
-            vhd_uris.push((u, "properties.storageProfile.osDiskImage.source.uri".into()));
+            vhd_uris.push((
+                u,
+                Cow::Borrowed("properties.storageProfile.osDiskImage.source.uri"),
+            ));
         }
         os_disk_source = s.id.is_some() || s.uri.is_some();
         disk_level |= os_disk_source;
@@ -252,15 +290,12 @@ fn check_sources(
             if let Some(id) = s.id.as_deref() {
                 uses.push(SourceUse {
                     id,
-                    path: format!("properties.storageProfile.dataDiskImages[{n}].source.id"),
+                    path: Cow::Owned(format!("{}.source.id", DataDiskPath(n))),
                     level: Level::DataDisk,
                 });
             }
             if let Some(u) = s.uri.as_deref() {
-                vhd_uris.push((
-                    u,
-                    format!("properties.storageProfile.dataDiskImages[{n}].source.uri"),
-                ));
+                vhd_uris.push((u, Cow::Owned(format!("{}.source.uri", DataDiskPath(n)))));
             }
             disk_level |= s.id.is_some() || s.uri.is_some();
         }
@@ -300,7 +335,7 @@ fn check_sources(
             continue;
         }
         let Some(arm_id) = ArmId::parse(u.id) else {
-            out.push(Diagnostic::new(Code::SourceIdInvalid, rid, &u.path,
+            out.push(Diagnostic::new(Code::SourceIdInvalid, rid, &*u.path,
                 format!("Property id {} at path '{}' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{{subscriptionId}}' or '/providers/{{resourceProviderNamespace}}/'.", u.id, u.path)));
             continue;
         };
@@ -308,7 +343,7 @@ fn check_sources(
             out.push(Diagnostic::new(
                 Code::SourceKindInvalid,
                 rid,
-                &u.path,
+                &*u.path,
                 kind_message(u.id, u.level),
             ));
             continue;
@@ -316,16 +351,17 @@ fn check_sources(
         if !ctx.check_sources {
             continue;
         }
-        let Some(facts) = ctx.lookup.source(&source_key(u.id)) else {
+        // Same key as `source_key(u.id)`, from the id already parsed above.
+        let Some(facts) = ctx.lookup.source(&Key::from_string(arm_id.to_string())) else {
             if ctx.require_refs {
-                out.push(Diagnostic::new(Code::SourceNotFound, rid, &u.path,
+                out.push(Diagnostic::new(Code::SourceNotFound, rid, &*u.path,
                     format!("Source {} is not found. Please check source exists, and is in the same region as gallery image version being created.", u.id)));
             }
             continue;
         };
         if let (Some(sl), Some(vl)) = (facts.location, loc) {
             if sl != vl {
-                out.push(Diagnostic::new(Code::SourceRegionMismatch, rid, &u.path,
+                out.push(Diagnostic::new(Code::SourceRegionMismatch, rid, &*u.path,
                     format!("Source {} is not found. Please check source exists, and is in the same region as gallery image version being created. (The source is in '{}', the image version in '{}'.)", u.id, sl.display_name(), vl.display_name())));
             }
         }
@@ -341,7 +377,7 @@ fn check_sources(
         };
         disk_size(
             facts.os_disk_size_gb,
-            &format!("{what} of source {}", u.id),
+            format_args!("{what} of source {}", u.id),
             &u.path,
             rid,
             out,
@@ -349,7 +385,7 @@ fn check_sources(
         for (lun, size) in &facts.data_disks {
             disk_size(
                 Some(*size),
-                &format!("data disk LUN {lun} of source {}", u.id),
+                format_args!("data disk LUN {lun} of source {}", u.id),
                 &u.path,
                 rid,
                 out,
@@ -371,7 +407,7 @@ fn check_disks(sp: Option<&arm::StorageProfile>, rid: &str, out: &mut Vec<Diagno
         check_enum(
             os.host_caching.as_deref(),
             HostCaching::parse,
-            &HostCaching::allowed(),
+            HostCaching::one_of(),
             Code::PropertyValueInvalid,
             "properties.storageProfile.osDiskImage.hostCaching",
             rid,
@@ -380,7 +416,7 @@ fn check_disks(sp: Option<&arm::StorageProfile>, rid: &str, out: &mut Vec<Diagno
     }
     let mut luns = std::collections::BTreeSet::new();
     for (n, d) in sp.data_disk_images.iter().flatten().enumerate() {
-        let base = format!("properties.storageProfile.dataDiskImages[{n}]");
+        let base = DataDiskPath(n);
         match d.lun {
             None => out.push(Diagnostic::new(Code::RequiredPropertyMissing, rid, format!("{base}.lun"), "Required property 'lun' is missing on a data disk image.")),
             Some(l) if !luns.insert(l) => out.push(Diagnostic::new(Code::DuplicateLun, rid, format!("{base}.lun"),
@@ -389,17 +425,17 @@ fn check_disks(sp: Option<&arm::StorageProfile>, rid: &str, out: &mut Vec<Diagno
         }
         disk_size(
             d.size_in_gb,
-            &format!("data disk {base}"),
-            &format!("{base}.sizeInGB"),
+            format_args!("data disk {base}"),
+            format_args!("{base}.sizeInGB"),
             rid,
             out,
         );
         check_enum(
             d.host_caching.as_deref(),
             HostCaching::parse,
-            &HostCaching::allowed(),
+            HostCaching::one_of(),
             Code::PropertyValueInvalid,
-            &format!("{base}.hostCaching"),
+            format_args!("{base}.hostCaching"),
             rid,
             out,
         );
@@ -418,14 +454,14 @@ fn check_targets(
     replica_range(
         pp.replica_count,
         "replicaCount",
-        "properties.publishingProfile.replicaCount".into(),
+        "properties.publishingProfile.replicaCount",
         rid,
         out,
     );
     let global = check_enum(
         pp.storage_account_type.as_deref(),
         StorageAccountType::parse,
-        &StorageAccountType::allowed(),
+        StorageAccountType::one_of(),
         Code::StorageAccountTypeInvalid,
         "properties.publishingProfile.storageAccountType",
         rid,
@@ -434,7 +470,7 @@ fn check_targets(
     check_enum(
         pp.replication_mode.as_deref(),
         ReplicationMode::parse,
-        &ReplicationMode::allowed(),
+        ReplicationMode::one_of(),
         Code::PropertyValueInvalid,
         "properties.publishingProfile.replicationMode",
         rid,
@@ -459,20 +495,20 @@ fn check_targets(
     let mut seen: Vec<RegionName> = Vec::with_capacity(targets.len());
     let mut unresolved = false;
     for (n, t) in targets.iter().enumerate() {
-        let base = format!("properties.publishingProfile.targetRegions[{n}]");
+        let base = TargetPath(n);
         replica_range(
             t.regional_replica_count,
-            &format!("targetRegions[{n}].regionalReplicaCount"),
-            format!("{base}.regionalReplicaCount"),
+            format_args!("targetRegions[{n}].regionalReplicaCount"),
+            format_args!("{base}.regionalReplicaCount"),
             rid,
             out,
         );
         let own = check_enum(
             t.storage_account_type.as_deref(),
             StorageAccountType::parse,
-            &StorageAccountType::allowed(),
+            StorageAccountType::one_of(),
             Code::StorageAccountTypeInvalid,
-            &format!("{base}.storageAccountType"),
+            format_args!("{base}.storageAccountType"),
             rid,
             out,
         );
