@@ -1,14 +1,16 @@
 //! Benchmarks (divan): one command against a full-limits world vs a 100-version world, validating
 //! the whole full-limits world, and the serialized size of that world.
 //!
-//! Run with `cargo bench -p sig-core`. The full-limits world has exactly 10,000 versions, so the
-//! "create" benchmark runs against a copy with one version removed (9,999 → 10,000); a create that
-//! is refused at the limit is measured separately.
+//! Run with `cargo bench -p sig-core --bench core`. The full-limits world has exactly 10,000
+//! versions, so the "create" benchmarks run against a copy with one version removed (9,999 →
+//! 10,000 → 9,999); a create that is refused at the limit is measured separately. Commands are
+//! applied in place to one world per benchmark (no clone inside the measured loop).
 
 use sig_core::command::version_id;
 use sig_core::testing::{self, FIXTURE_NOW, RESOURCE_GROUP as RG, SUBSCRIPTION as SUB};
 use sig_core::{apply, arm, Actor, Command, World};
 use std::sync::OnceLock;
+use std::time::Instant;
 
 fn full() -> &'static World {
     static W: OnceLock<World> = OnceLock::new();
@@ -37,16 +39,28 @@ fn small() -> &'static World {
     W.get_or_init(testing::hundred_version_world)
 }
 
+fn small_minus_one() -> &'static World {
+    static W: OnceLock<World> = OnceLock::new();
+    W.get_or_init(|| {
+        let mut w = small().clone();
+        apply(
+            &mut w,
+            &Actor::system(),
+            Command::DeleteVersion {
+                id: version_id(SUB, RG, "g000", "i09", "1.0.9"),
+            },
+            FIXTURE_NOW,
+        )
+        .expect("delete");
+        w
+    })
+}
+
 fn create_cmd(gallery: &str) -> Command {
     Command::CreateVersion {
         id: version_id(SUB, RG, gallery, "i09", "1.0.9"),
         resource: testing::version_body(),
     }
-}
-
-fn create_in(w: &World) -> Command {
-    let _ = w;
-    create_cmd("g099")
 }
 
 fn update_cmd(gallery: &str, replicas: i64) -> Command {
@@ -59,77 +73,71 @@ fn update_cmd(gallery: &str, replicas: i64) -> Command {
     }
 }
 
-#[divan::bench(sample_count = 30, sample_size = 3)]
-fn create_version_full_limits(b: divan::Bencher) {
-    let w = full_minus_one();
-    b.with_inputs(|| (w.clone(), create_in(w)))
-        .bench_local_values(|(mut w, c)| {
-            // Return the world so divan drops it after timing: dropping it is not the command's cost.
-            let r = apply(&mut w, &Actor::system(), c, FIXTURE_NOW).map(|e| e.len());
-            (w, r)
-        });
-}
+// ---- one command, measured in place ----------------------------------------------------------
+//
+// Each benchmark owns one world (cloned once, before timing) and applies commands to it in a
+// loop; the world is left as it was found after each iteration. An earlier version cloned the
+// whole world for every iteration (`with_inputs`): the 10,000-version clone (tens of MB) evicted
+// the caches right before each timed command, so the full-limits figure measured cold memory, not
+// the command. See BENCHMARKS.md ("Core").
 
-#[divan::bench(sample_count = 30, sample_size = 3)]
-fn create_version_refused_at_limit(b: divan::Bencher) {
-    let w = full();
+/// Create one version, then delete it again: the world is back to its start state each time.
+fn create_then_delete(b: divan::Bencher, world: &World, gallery: &'static str) {
+    let mut w = world.clone();
     b.with_inputs(|| {
         (
-            w.clone(),
-            Command::CreateVersion {
-                id: version_id(SUB, RG, "g099", "i09", "2.0.0"),
-                resource: testing::version_body(),
+            create_cmd(gallery),
+            Command::DeleteVersion {
+                id: version_id(SUB, RG, gallery, "i09", "1.0.9"),
             },
         )
     })
-    .bench_local_values(|(mut w, c)| {
-        let r = apply(&mut w, &Actor::system(), c, FIXTURE_NOW).is_err();
-        (w, r)
+    .bench_local_values(|(create, delete)| {
+        let a = apply(&mut w, &Actor::system(), create, FIXTURE_NOW).map(|e| e.len());
+        let d = apply(&mut w, &Actor::system(), delete, FIXTURE_NOW).map(|e| e.len());
+        (a, d)
     });
 }
 
 #[divan::bench(sample_count = 200, sample_size = 10)]
-fn create_version_100(b: divan::Bencher) {
-    let w = small();
-    b.with_inputs(|| {
-        let mut w = w.clone();
-        let _ = apply(
-            &mut w,
-            &Actor::system(),
-            Command::DeleteVersion {
-                id: version_id(SUB, RG, "g000", "i09", "1.0.9"),
-            },
-            FIXTURE_NOW,
-        );
-        (w, create_cmd("g000"))
-    })
-    .bench_local_values(|(mut w, c)| {
-        // Return the world so divan drops it after timing: dropping it is not the command's cost.
-        let r = apply(&mut w, &Actor::system(), c, FIXTURE_NOW).map(|e| e.len());
-        (w, r)
-    });
+fn create_delete_version_full_limits(b: divan::Bencher) {
+    create_then_delete(b, full_minus_one(), "g099");
 }
 
-#[divan::bench(sample_count = 30, sample_size = 3)]
+#[divan::bench(sample_count = 200, sample_size = 10)]
+fn create_delete_version_100(b: divan::Bencher) {
+    create_then_delete(b, small_minus_one(), "g000");
+}
+
+#[divan::bench(sample_count = 200, sample_size = 10)]
+fn create_version_refused_at_limit(b: divan::Bencher) {
+    let mut w = full().clone();
+    b.with_inputs(|| Command::CreateVersion {
+        id: version_id(SUB, RG, "g099", "i09", "2.0.0"),
+        resource: testing::version_body(),
+    })
+    .bench_local_values(|c| apply(&mut w, &Actor::system(), c, FIXTURE_NOW).is_err());
+}
+
+/// Updates one version in place, alternating its replica count so every update changes it.
+fn update_in_place(b: divan::Bencher, world: &World, gallery: &'static str) {
+    let mut w = world.clone();
+    let mut n = 0i64;
+    b.with_inputs(|| {
+        n += 1;
+        update_cmd(gallery, 2 + n % 2)
+    })
+    .bench_local_values(|c| apply(&mut w, &Actor::system(), c, FIXTURE_NOW).map(|e| e.len()));
+}
+
+#[divan::bench(sample_count = 200, sample_size = 10)]
 fn update_version_full_limits(b: divan::Bencher) {
-    let w = full();
-    b.with_inputs(|| (w.clone(), update_cmd("g050", 3)))
-        .bench_local_values(|(mut w, c)| {
-            // Return the world so divan drops it after timing: dropping it is not the command's cost.
-            let r = apply(&mut w, &Actor::system(), c, FIXTURE_NOW).map(|e| e.len());
-            (w, r)
-        });
+    update_in_place(b, full(), "g050");
 }
 
 #[divan::bench(sample_count = 200, sample_size = 10)]
 fn update_version_100(b: divan::Bencher) {
-    let w = small();
-    b.with_inputs(|| (w.clone(), update_cmd("g000", 3)))
-        .bench_local_values(|(mut w, c)| {
-            // Return the world so divan drops it after timing: dropping it is not the command's cost.
-            let r = apply(&mut w, &Actor::system(), c, FIXTURE_NOW).map(|e| e.len());
-            (w, r)
-        });
+    update_in_place(b, small(), "g000");
 }
 
 #[divan::bench(sample_count = 10)]
@@ -144,8 +152,34 @@ fn serialize_full_limits_world() -> usize {
         .unwrap_or(0)
 }
 
+/// Times `apply(create)` alone on one warm world: the delete that restores the world after each
+/// create is not timed. Median of `n` runs, in µs. (divan cannot leave half an iteration untimed.)
+fn create_only_median_us(world: &World, gallery: &'static str, n: usize) -> f64 {
+    let mut w = world.clone();
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let create = create_cmd(gallery);
+        let delete = Command::DeleteVersion {
+            id: version_id(SUB, RG, gallery, "i09", "1.0.9"),
+        };
+        let start = Instant::now();
+        let r = apply(&mut w, &Actor::system(), create, FIXTURE_NOW);
+        times.push(start.elapsed());
+        divan::black_box(r).expect("create");
+        apply(&mut w, &Actor::system(), delete, FIXTURE_NOW).expect("delete");
+    }
+    times.sort();
+    times[n / 2].as_secs_f64() * 1e6
+}
+
 fn main() {
     let bytes = serde_json::to_vec(full()).map(|v| v.len()).unwrap_or(0);
     println!("serialized full-limits world: {bytes} bytes ({:.2} MB) for 100 galleries / 1,000 definitions / 10,000 versions", bytes as f64 / 1_000_000.0);
+    let small_us = create_only_median_us(small_minus_one(), "g000", 5_000);
+    let full_us = create_only_median_us(full_minus_one(), "g099", 5_000);
+    println!(
+        "create version alone (median of 5,000, in place): 100 versions {small_us:.2} µs, full limits {full_us:.2} µs, ratio {:.2}",
+        full_us / small_us
+    );
     divan::main();
 }
