@@ -1,8 +1,12 @@
 //! SIG Portal: Azure-portal-like blades over `sig-core`, entirely in the browser.
 
 pub mod blades;
+pub mod clock;
+pub mod forms;
+pub mod persist;
 pub mod route;
 pub mod shell;
 pub mod storage;
+pub mod store;
 
 pub use shell::App;

@@ -15,6 +15,20 @@ pub enum Blade {
     AllResources,
     /// The browse list of galleries ("Azure compute galleries").
     Galleries,
+    /// The "Create Azure compute gallery" wizard.
+    CreateGallery,
+    /// The "Create VM image definition" wizard, in the gallery with this id.
+    CreateImage(String),
+    /// The "Create VM image version" wizard, under the definition with this id.
+    CreateVersion(String),
+    /// The overview of one gallery, image definition or image version, by id.
+    Resource(String),
+    /// The simulated image sources (managed images, snapshots, VMs, VHDs).
+    Sources,
+    /// Tenants, subscriptions and resource groups.
+    Subscriptions,
+    /// Export the whole state to a file, or import one.
+    ExportImport,
 }
 
 impl Blade {
@@ -24,15 +38,36 @@ impl Blade {
             Blade::Home => "home".into(),
             Blade::AllResources => "resources".into(),
             Blade::Galleries => "galleries".into(),
+            Blade::CreateGallery => "create-gallery".into(),
+            Blade::CreateImage(gallery) => format!("create-image:{gallery}"),
+            Blade::CreateVersion(image) => format!("create-version:{image}"),
+            Blade::Resource(id) => format!("resource:{id}"),
+            Blade::Sources => "sources".into(),
+            Blade::Subscriptions => "subscriptions".into(),
+            Blade::ExportImport => "export-import".into(),
         }
     }
 
     /// Reads one URL segment back; `None` for a segment no blade owns.
     pub fn from_segment(segment: &str) -> Option<Blade> {
-        match segment {
-            "home" => Some(Blade::Home),
-            "resources" => Some(Blade::AllResources),
-            "galleries" => Some(Blade::Galleries),
+        let (head, arg) = match segment.split_once(':') {
+            Some((head, arg)) => (head, Some(arg)),
+            None => (segment, None),
+        };
+        let with_arg = |make: fn(String) -> Blade| {
+            arg.filter(|a| !a.is_empty()).map(|a| make(a.to_string()))
+        };
+        match (head, arg) {
+            ("home", None) => Some(Blade::Home),
+            ("resources", None) => Some(Blade::AllResources),
+            ("galleries", None) => Some(Blade::Galleries),
+            ("create-gallery", None) => Some(Blade::CreateGallery),
+            ("sources", None) => Some(Blade::Sources),
+            ("subscriptions", None) => Some(Blade::Subscriptions),
+            ("export-import", None) => Some(Blade::ExportImport),
+            ("create-image", _) => with_arg(Blade::CreateImage),
+            ("create-version", _) => with_arg(Blade::CreateVersion),
+            ("resource", _) => with_arg(Blade::Resource),
             _ => None,
         }
     }
@@ -43,6 +78,13 @@ impl Blade {
             Blade::Home => "Home".into(),
             Blade::AllResources => "All resources".into(),
             Blade::Galleries => "Azure compute galleries".into(),
+            Blade::CreateGallery => "Create Azure compute gallery".into(),
+            Blade::CreateImage(_) => "Create a VM image definition".into(),
+            Blade::CreateVersion(_) => "Create a VM image version".into(),
+            Blade::Resource(id) => id.rsplit('/').next().unwrap_or(id).to_string(),
+            Blade::Sources => "Image sources (simulated)".into(),
+            Blade::Subscriptions => "Subscriptions and resource groups".into(),
+            Blade::ExportImport => "Export and import".into(),
         }
     }
 }
@@ -106,6 +148,13 @@ impl BladeStack {
     /// that was further right, as a link inside a blade does.
     pub fn open_from(&mut self, from: usize, blade: Blade) {
         self.blades.truncate(from.saturating_add(1));
+        self.blades.push(blade);
+    }
+
+    /// Puts `blade` where the blade at `index` was, closing those to its
+    /// right; what a wizard does once it has created its resource.
+    pub fn replace(&mut self, index: usize, blade: Blade) {
+        self.blades.truncate(index);
         self.blades.push(blade);
     }
 
@@ -195,6 +244,19 @@ mod tests {
         assert!(stack.blades().is_empty());
         assert_eq!(stack.to_hash(), "#/");
         assert_eq!(BladeStack::from_hash(&stack.to_hash()), stack);
+    }
+
+    #[test]
+    fn blades_with_resource_ids_round_trip_through_the_url() {
+        let id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/web";
+        let mut stack = BladeStack::home();
+        stack.open_from(0, Blade::Resource(id.into()));
+        stack.open_from(1, Blade::CreateVersion(id.into()));
+        let hash = stack.to_hash();
+        assert!(!hash[2..].contains("/subscriptions"), "ids are encoded: {hash}");
+        assert_eq!(BladeStack::from_hash(&hash), stack);
+        assert_eq!(Blade::from_segment("resource:"), None);
+        assert_eq!(Blade::from_segment("home:extra"), None);
     }
 
     #[test]

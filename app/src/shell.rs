@@ -6,12 +6,17 @@
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::blades::export_import::export_world;
 use crate::blades::BladeContent;
+use crate::persist::STATE_KEY;
 use crate::route::{Blade, BladeStack};
+use crate::store::{StorageNotice, Store, Tone};
 
 /// The whole portal, mounted once at start-up (and per test).
 #[component]
 pub fn App() -> impl IntoView {
+    let store = Store::load();
+    provide_context(store);
     let stack = RwSignal::new(BladeStack::from_hash(&current_hash()));
 
     // The URL fragment mirrors the stack so reloads and links reopen blades.
@@ -34,9 +39,16 @@ pub fn App() -> impl IntoView {
             stack.update(BladeStack::close_active);
         }
     });
+    // Another tab saved: take its newer state, so tabs never drift apart.
+    let storage_listener = window_event_listener(ev::storage, move |event| {
+        if event.key().as_deref() == Some(STATE_KEY) {
+            store.reload_from_storage();
+        }
+    });
     on_cleanup(move || {
         hash_listener.remove();
         key_listener.remove();
+        storage_listener.remove();
     });
 
     mark_first_blade_painted();
@@ -46,6 +58,7 @@ pub fn App() -> impl IntoView {
             <TopBar/>
             <LeftNav stack=stack/>
             <main class="workspace">
+                <StorageBanner/>
                 <Breadcrumb stack=stack/>
                 <BladeArea stack=stack/>
             </main>
@@ -55,6 +68,7 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn TopBar() -> impl IntoView {
+    let store = expect_context::<Store>();
     view! {
         <header class="topbar">
             <a class="brand" href="#/home">
@@ -62,16 +76,135 @@ fn TopBar() -> impl IntoView {
                 <span>"SIG Portal"</span>
             </a>
             <span class="topbar-note">"Azure compute galleries, offline"</span>
+            <Notifications/>
             <div class="identity" aria-label="Signed-in identity" role="group">
-                <span class="identity-name">"Signed in (simulated)"</span>
-                <span class="identity-directory">"Default Directory"</span>
+                <span class="identity-name">{move || store.actor.get().principal}</span>
+                <span class="identity-directory">{move || directory_name(&store)}</span>
             </div>
         </header>
     }
 }
 
+fn directory_name(store: &Store) -> String {
+    store
+        .world
+        .with(|w| w.tenants().next().map(|t| t.display_name.clone()))
+        .unwrap_or_else(|| "No directory".into())
+}
+
+/// The bell: a count, a list of every notification, and a toast for the newest.
+#[component]
+fn Notifications() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let open = RwSignal::new(false);
+    let seen = RwSignal::new(0usize);
+    let count = move || store.notifications.with(Vec::len);
+    let unseen = move || count().saturating_sub(seen.get());
+    let toast = RwSignal::new(None::<u64>);
+    Effect::new(move |_| {
+        if let Some(newest) = store.notifications.with(|n| n.first().map(|n| n.id)) {
+            toast.set(Some(newest));
+            set_timeout(
+                move || {
+                    if toast.get_untracked() == Some(newest) {
+                        toast.set(None);
+                    }
+                },
+                std::time::Duration::from_secs(5),
+            );
+        }
+    });
+    let tone_class = |tone: Tone| match tone {
+        Tone::Success => "note success",
+        Tone::Error => "note error",
+        Tone::Info => "note info",
+    };
+    view! {
+        <div class="notifications">
+            <button
+                type="button"
+                class="bell"
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                aria-label=move || format!("Notifications ({} new)", unseen())
+                on:click=move |_| {
+                    open.update(|o| *o = !*o);
+                    seen.set(count());
+                }
+            >
+                "🔔"
+                {move || (unseen() > 0).then(|| view! { <span class="badge" aria-hidden="true">{unseen()}</span> })}
+            </button>
+            <Show when=move || open.get()>
+                <section class="notification-panel" aria-label="Notifications">
+                    <h2>"Notifications"</h2>
+                    <button type="button" class="link" on:click=move |_| store.notifications.set(Vec::new())>"Dismiss all"</button>
+                    <ul>
+                        {move || store.notifications.get().into_iter().map(|n| view! {
+                            <li class=tone_class(n.tone)>
+                                <p class="note-title">{n.title}</p>
+                                <p>{n.detail}</p>
+                                <p class="note-time">{n.at}</p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </Show>
+            <div class="toasts" role="status" aria-live="polite">
+                {move || toast.get().and_then(|id| {
+                    store.notifications.with(|all| all.iter().find(|n| n.id == id).cloned())
+                }).map(|n| view! {
+                    <div class=tone_class(n.tone)>
+                        <p class="note-title">{n.title}</p>
+                        <p>{n.detail}</p>
+                    </div>
+                })}
+            </div>
+        </div>
+    }
+}
+
+/// Tells the user when browser storage did not keep their work, and what to do.
+#[component]
+fn StorageBanner() -> impl IntoView {
+    let store = expect_context::<Store>();
+    move || {
+        store.storage_notice.get().map(|notice| {
+            let (text, offer_export) = match notice {
+                StorageNotice::Unreadable(why) => (
+                    format!("The saved data could not be read ({why}). It was kept aside: download it from Export and import. You are starting from an empty state."),
+                    false,
+                ),
+                StorageNotice::NotSaved(why) => (
+                    format!("Your latest changes are not saved in this browser: {why}. They are still here; export them to a file to keep them."),
+                    true,
+                ),
+                StorageNotice::ReloadedFromOtherTab => (
+                    "Another tab saved newer data, so this tab now shows it; your last change in this tab was not saved over it. Redo it if you still need it.".to_string(),
+                    false,
+                ),
+            };
+            view! {
+                <div class="banner warning storage-banner" role="alert">
+                    <p>{text}</p>
+                    {offer_export.then(|| view! {
+                        <button type="button" class="button" on:click=move |_| export_world(&store)>"Export to file"</button>
+                    })}
+                    <button type="button" class="button" on:click=move |_| store.storage_notice.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
+    }
+}
+
 /// The services a person can open from anywhere, as in the portal's menu.
-const NAV_ITEMS: [Blade; 3] = [Blade::Home, Blade::AllResources, Blade::Galleries];
+const NAV_ITEMS: [Blade; 6] = [
+    Blade::Home,
+    Blade::AllResources,
+    Blade::Galleries,
+    Blade::Sources,
+    Blade::Subscriptions,
+    Blade::ExportImport,
+];
 
 #[component]
 fn LeftNav(stack: RwSignal<BladeStack>) -> impl IntoView {
@@ -209,7 +342,12 @@ fn BladeFrame(index: usize, blade: Blade, stack: RwSignal<BladeStack>) -> impl I
                 </button>
             </header>
             <div class="blade-body">
-                <BladeContent blade open=Callback::new(open)/>
+                <BladeContent
+                    blade
+                    open=Callback::new(open)
+                    replace=Callback::new(move |next| stack.update(|s| s.replace(index, next)))
+                    close=Callback::new(move |()| stack.update(|s| s.close(index)))
+                />
             </div>
         </section>
     }

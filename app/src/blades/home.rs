@@ -27,6 +27,18 @@ pub fn Home(open: Callback<Blade>) -> impl IntoView {
                 </button>
                 <p id="home-resources-text">"Every gallery resource across your subscriptions."</p>
             </li>
+            <li class="tile">
+                <button type="button" aria-describedby="home-create-text" on:click=move |_| open.run(Blade::CreateGallery)>
+                    "Create Azure compute gallery"
+                </button>
+                <p id="home-create-text">"Start a gallery in the default subscription and resource group."</p>
+            </li>
+            <li class="tile">
+                <button type="button" aria-describedby="home-sources-text" on:click=move |_| open.run(Blade::Sources)>
+                    "Image sources (simulated)"
+                </button>
+                <p id="home-sources-text">"Managed images, snapshots, VMs and VHDs to make image versions from."</p>
+            </li>
         </ul>
     }
 }

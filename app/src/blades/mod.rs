@@ -1,18 +1,46 @@
 //! What each blade shows. One file per blade; the shell frames them.
 
 mod browse;
+mod create_gallery;
+mod create_image;
+mod create_version;
+pub mod export_import;
 mod home;
+mod options;
+mod resource;
+mod review;
+mod sources;
+mod subscriptions;
 
 use leptos::prelude::*;
 
 use crate::route::Blade;
 
-/// Renders the body of `blade`; `open` opens another blade to its right.
+pub use browse::{rows, visible, Column, Filters, Row};
+
+/// Renders the body of `blade`. `open` opens another blade to its right,
+/// `replace` swaps this blade for another (after a create), `close` closes it.
 #[component]
-pub fn BladeContent(blade: Blade, open: Callback<Blade>) -> impl IntoView {
+pub fn BladeContent(
+    blade: Blade,
+    open: Callback<Blade>,
+    replace: Callback<Blade>,
+    close: Callback<()>,
+) -> impl IntoView {
     match blade {
         Blade::Home => view! { <home::Home open/> }.into_any(),
-        Blade::AllResources => view! { <browse::AllResources/> }.into_any(),
-        Blade::Galleries => view! { <browse::Galleries/> }.into_any(),
+        Blade::AllResources => view! { <browse::AllResources open/> }.into_any(),
+        Blade::Galleries => view! { <browse::Galleries open/> }.into_any(),
+        Blade::CreateGallery => view! { <create_gallery::CreateGallery replace/> }.into_any(),
+        Blade::CreateImage(gallery) => {
+            view! { <create_image::CreateImage gallery replace/> }.into_any()
+        }
+        Blade::CreateVersion(image) => {
+            view! { <create_version::CreateVersion image replace/> }.into_any()
+        }
+        Blade::Resource(id) => view! { <resource::ResourceOverview id open close/> }.into_any(),
+        Blade::Sources => view! { <sources::Sources/> }.into_any(),
+        Blade::Subscriptions => view! { <subscriptions::Subscriptions/> }.into_any(),
+        Blade::ExportImport => view! { <export_import::ExportImport/> }.into_any(),
     }
 }

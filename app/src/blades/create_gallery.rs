@@ -1,0 +1,214 @@
+//! "Create Azure compute gallery": Basics → Sharing method → Tags → Review + create.
+
+use leptos::prelude::*;
+use serde_json::json;
+use sig_core::command::gallery_id;
+use sig_core::{arm, Code, Command, Diagnostic};
+
+use super::options;
+use super::review::Review;
+use crate::forms::{
+    errors_at, tags_json, unplaced_errors, SelectField, TagsEditor, TextArea, TextField, Wizard,
+    WizardTab,
+};
+use crate::route::Blade;
+use crate::store::{defaults, Store};
+
+const NAME_PATHS: &[&str] = &["name", "id"];
+const BASICS_PATHS: &[&str] = &["name", "id", "location", "properties.description"];
+
+/// The gallery create wizard.
+#[component]
+pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let subscription = RwSignal::new(
+        store
+            .world
+            .with_untracked(|w| w.subscriptions().next().map(|s| s.id.clone()))
+            .unwrap_or_default(),
+    );
+    let resource_group = RwSignal::new(
+        store
+            .world
+            .with_untracked(|w| {
+                options::resource_groups(w, &subscription.get_untracked())
+                    .first()
+                    .map(|g| g.0.clone())
+            })
+            .unwrap_or_default(),
+    );
+    let new_group = RwSignal::new(false);
+    let new_group_name = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let region = RwSignal::new(defaults::REGION.to_string());
+    let description = RwSignal::new(String::new());
+    let tags = RwSignal::new(Vec::<(String, String)>::new());
+    let active = RwSignal::new(0usize);
+    let reveal = Signal::derive(move || active.get() == 3);
+
+    let group = move || {
+        if new_group.get() {
+            new_group_name.get()
+        } else {
+            resource_group.get()
+        }
+    };
+    let id = Memo::new(move |_| gallery_id(&subscription.get(), &group(), name.get().trim()));
+    let body = Memo::new(move |_| {
+        let mut properties = serde_json::Map::new();
+        if !description.get().trim().is_empty() {
+            properties.insert("description".into(), json!(description.get()));
+        }
+        json!({
+            "location": region.get(),
+            "tags": tags_json(&tags.get()),
+            "properties": properties,
+        })
+    });
+    let command = move || {
+        serde_json::from_value::<arm::Gallery>(body.get()).map(|resource| Command::CreateGallery {
+            id: id.get(),
+            resource,
+        })
+    };
+    let diagnostics = Memo::new(move |_| {
+        let Ok(command) = command() else {
+            return Vec::new();
+        };
+        let found = match store.preview(&command) {
+            Ok(warnings) => warnings,
+            Err(error) => error.diagnostics,
+        };
+        // A new resource group is created first, so its absence now is expected.
+        found
+            .into_iter()
+            .filter(|d| !(new_group.get() && d.code == Code::ResourceGroupNotFound))
+            .collect::<Vec<Diagnostic>>()
+    });
+    let new_group_missing = move || new_group.get() && new_group_name.get().trim().is_empty();
+    let valid = Signal::derive(move || {
+        !new_group_missing() && !diagnostics.get().iter().any(Diagnostic::is_error)
+    });
+    let field = move |paths: &'static [&'static str]| {
+        Signal::derive(move || errors_at(&diagnostics.get(), paths))
+    };
+    let basics_errors = Signal::derive(move || {
+        new_group_missing() || !errors_at(&diagnostics.get(), BASICS_PATHS).is_empty()
+    });
+    let other_errors = Signal::derive(move || unplaced_errors(&diagnostics.get(), BASICS_PATHS));
+
+    let create = Callback::new(move |()| {
+        if new_group.get_untracked() {
+            let made = store.dispatch(Command::CreateResourceGroup {
+                subscription_id: subscription.get_untracked(),
+                name: new_group_name.get_untracked().trim().to_string(),
+                location: region.get_untracked(),
+            });
+            if made.is_err() {
+                return;
+            }
+        }
+        if let Ok(command) = command() {
+            let id = id.get_untracked();
+            if store.dispatch(command).is_ok() {
+                replace.run(Blade::Resource(id));
+            }
+        }
+    });
+
+    let subscriptions = Signal::derive(move || store.world.with(options::subscriptions));
+    let groups =
+        Signal::derive(move || store.world.with(|w| options::resource_groups(w, &subscription.get())));
+    let regions = Signal::derive(options::source_regions);
+
+    let basics = view! {
+        <h3>"Project details"</h3>
+        <SelectField label="Subscription" value=subscription options=subscriptions required=true/>
+        {move || {
+            if new_group.get() {
+                view! {
+                    <TextField
+                        label="Resource group (new)"
+                        value=new_group_name
+                        required=true
+                        reveal=reveal
+                        errors=Signal::derive(move || {
+                            if new_group_missing() { vec!["Enter a name for the new resource group.".to_string()] } else { Vec::new() }
+                        })
+                    />
+                    <button type="button" class="link" on:click=move |_| new_group.set(false)>"Use existing"</button>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <SelectField label="Resource group" value=resource_group options=groups required=true/>
+                    <button type="button" class="link" on:click=move |_| new_group.set(true)>"Create new"</button>
+                }
+                .into_any()
+            }
+        }}
+        <h3>"Instance details"</h3>
+        <TextField label="Name" value=name required=true errors=field(NAME_PATHS) reveal=reveal
+            help="Letters, numbers, underscores and periods; must start and end with a letter or number; no dashes."/>
+        <SelectField label="Region" value=region options=regions required=true errors=field(&["location"]) reveal=reveal/>
+        <TextArea label="Description" value=description errors=field(&["properties.description"])/>
+    }
+    .into_any();
+    let sharing = view! {
+        <fieldset class="field">
+            <legend>"Sharing method"</legend>
+            <div class="field-check">
+                <input type="radio" id="sharing-rbac" name="sharing" checked=true/>
+                <label for="sharing-rbac">"Role based access control (RBAC)"</label>
+            </div>
+            <p class="field-help">
+                "Share the gallery, or individual image definitions, with users, groups and service principals "
+                "of any tenant through Azure role assignments. We recommend sharing at the gallery level."
+            </p>
+        </fieldset>
+    }
+    .into_any();
+    let summary = Signal::derive(move || {
+        let sub_name = store.world.with(|w| {
+            w.subscription(&subscription.get())
+                .map_or_else(|| subscription.get(), |s| s.display_name.clone())
+        });
+        vec![
+            ("Subscription", sub_name),
+            ("Resource group", group()),
+            ("Name", name.get()),
+            ("Region", options::region_display(&region.get())),
+            ("Description", description.get()),
+            ("Sharing method", "Role based access control (RBAC)".to_string()),
+        ]
+    });
+    let json = Signal::derive(move || {
+        let mut value = body.get();
+        if let Some(object) = value.as_object_mut() {
+            object.insert("id".into(), json!(id.get()));
+            object.insert("name".into(), json!(name.get().trim()));
+            object.insert("type".into(), json!("Microsoft.Compute/galleries"));
+        }
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    });
+    let review = view! {
+        <Review summary json diagnostics=Signal::derive(move || diagnostics.get())/>
+    }
+    .into_any();
+
+    let tabs = vec![
+        WizardTab { title: "Basics", has_errors: basics_errors, content: basics },
+        WizardTab { title: "Sharing method", has_errors: Signal::derive(|| false), content: sharing },
+        WizardTab {
+            title: "Tags",
+            has_errors: Signal::derive(|| false),
+            content: view! { <TagsEditor tags/> }.into_any(),
+        },
+        WizardTab {
+            title: "Review + create",
+            has_errors: Signal::derive(move || !other_errors.get().is_empty()),
+            content: review,
+        },
+    ];
+    view! { <Wizard tabs active valid on_create=create/> }
+}

@@ -1,0 +1,364 @@
+//! "Create a VM image version": Basics → Replication → Tags → Review + create.
+
+use leptos::prelude::*;
+use serde_json::{json, Map, Value};
+use sig_core::command::version_id;
+use sig_core::ids::GalleryResourceId;
+use sig_core::sources::SourceKind;
+use sig_core::{arm, Command, Diagnostic};
+
+use super::options;
+use super::review::Review;
+use crate::forms::{
+    errors_at, tags_json, unplaced_errors, CheckField, SelectField, TagsEditor, TextField, Wizard,
+    WizardTab,
+};
+use crate::route::Blade;
+use crate::store::Store;
+
+const BASICS: &[&str] = &[
+    "name",
+    "id",
+    "location",
+    "properties.storageProfile",
+    "properties.publishingProfile.source",
+    "properties.publishingProfile.excludeFromLatest",
+    "properties.publishingProfile.endOfLifeDate",
+];
+const REPLICATION: &[&str] = &[
+    "properties.publishingProfile.replicaCount",
+    "properties.publishingProfile.targetRegions",
+    "properties.publishingProfile.storageAccountType",
+];
+
+/// Storage account types a region can hold replicas in.
+pub const STORAGE_TYPES: &[(&str, &str)] = &[
+    ("Standard_LRS", "Standard_LRS"),
+    ("Standard_ZRS", "Standard_ZRS"),
+    ("Premium_LRS", "Premium_LRS"),
+];
+
+/// One row of the target-regions table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetRow {
+    /// Region name.
+    pub region: String,
+    /// Replica count as typed.
+    pub replicas: String,
+    /// Storage account type.
+    pub storage: String,
+}
+
+/// A replica count as typed: a number when it parses, else the text (the core reports it).
+pub fn count_value(text: &str) -> Value {
+    text.trim()
+        .parse::<i64>()
+        .map_or_else(|_| json!(text.trim()), |n| json!(n))
+}
+
+/// The `targetRegions` array for the rows.
+pub fn target_regions_json(rows: &[TargetRow]) -> Value {
+    Value::Array(
+        rows.iter()
+            .map(|r| {
+                json!({
+                    "name": r.region,
+                    "regionalReplicaCount": count_value(&r.replicas),
+                    "storageAccountType": r.storage,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The image sources a version can be made from, as `(id, label)`.
+fn source_choices(store: &Store) -> Vec<(String, String)> {
+    store.world.with(|w| {
+        let mut choices = vec![(String::new(), "Select a source".to_string())];
+        choices.extend(w.sources().map(|s| {
+            let name = s.id.rsplit('/').next().unwrap_or(&s.id).to_string();
+            let kind = match s.kind {
+                SourceKind::ManagedImage => "Managed image",
+                SourceKind::Snapshot => "Snapshot",
+                SourceKind::ManagedDisk => "Managed disk",
+                SourceKind::VirtualMachine => "Virtual machine",
+                SourceKind::VhdBlob => "VHD",
+                SourceKind::GalleryImageVersion => "Image version",
+            };
+            (
+                s.id.clone(),
+                format!("{kind}: {name} ({})", s.location.display_name()),
+            )
+        }));
+        choices.extend(w.versions().map(|v| {
+            let id = v.id.to_string();
+            (
+                id.clone(),
+                format!(
+                    "Image version: {}/{}/{} ({})",
+                    v.id.image.gallery.gallery,
+                    v.id.image.image,
+                    v.id.version,
+                    v.location.display_name()
+                ),
+            )
+        }));
+        choices
+    })
+}
+
+/// The `storageProfile` for a source id: whole-image sources go under
+/// `source.id`, disks and snapshots under `osDiskImage.source.id`, VHDs by URI.
+fn storage_profile(store: &Store, source: &str) -> Value {
+    let kind = store
+        .world
+        .with(|w| w.source(source).map(|s| (s.kind, s.storage_account_id.clone())));
+    match kind {
+        Some((SourceKind::Snapshot | SourceKind::ManagedDisk, _)) => {
+            json!({"osDiskImage": {"source": {"id": source}}})
+        }
+        Some((SourceKind::VhdBlob, account)) => {
+            json!({"osDiskImage": {"source": {"uri": source, "storageAccountId": account}}})
+        }
+        _ => json!({"source": {"id": source}}),
+    }
+}
+
+/// The version create wizard, under the definition `image`.
+#[component]
+pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let Some(GalleryResourceId::Image(parent)) = GalleryResourceId::parse(&image) else {
+        return view! { <p class="banner error" role="alert">"This link does not name an image definition: "{image}</p> }.into_any();
+    };
+    let subscription = parent.gallery.scope.subscription.clone().unwrap_or_default();
+    let resource_group = parent.gallery.scope.resource_group.clone().unwrap_or_default();
+    let (gallery_name, image_name) = (parent.gallery.gallery.clone(), parent.image.clone());
+    let region_default = store
+        .world
+        .with_untracked(|w| w.image(&image).map(|i| i.location.as_str().to_string()))
+        .unwrap_or_else(|| "eastus".into());
+
+    let region = RwSignal::new(region_default);
+    let name = RwSignal::new(String::new());
+    let source = RwSignal::new(String::new());
+    let exclude = RwSignal::new(false);
+    let end_of_life = RwSignal::new(String::new());
+    let replica_count = RwSignal::new("1".to_string());
+    let source_storage = RwSignal::new("Standard_LRS".to_string());
+    let extra = RwSignal::new(Vec::<TargetRow>::new());
+    let tags = RwSignal::new(Vec::<(String, String)>::new());
+    let active = RwSignal::new(0usize);
+    let reveal = Signal::derive(move || active.get() == 3);
+
+    let rows = Memo::new(move |_| {
+        let mut all = vec![TargetRow {
+            region: region.get(),
+            replicas: replica_count.get(),
+            storage: source_storage.get(),
+        }];
+        all.extend(extra.get());
+        all
+    });
+    let (sub, rg, gal, img) = (
+        subscription.clone(),
+        resource_group.clone(),
+        gallery_name.clone(),
+        image_name.clone(),
+    );
+    let id = Memo::new(move |_| version_id(&sub, &rg, &gal, &img, name.get().trim()));
+    let body = Memo::new(move |_| {
+        let mut publishing = Map::new();
+        publishing.insert("targetRegions".into(), target_regions_json(&rows.get()));
+        publishing.insert("replicaCount".into(), count_value(&replica_count.get()));
+        publishing.insert("excludeFromLatest".into(), json!(exclude.get()));
+        if !end_of_life.get().trim().is_empty() {
+            publishing.insert("endOfLifeDate".into(), json!(end_of_life.get().trim()));
+        }
+        let mut properties = Map::new();
+        properties.insert("publishingProfile".into(), Value::Object(publishing));
+        if !source.get().is_empty() {
+            properties.insert("storageProfile".into(), storage_profile(&store, &source.get()));
+        }
+        json!({"location": region.get(), "tags": tags_json(&tags.get()), "properties": properties})
+    });
+    let command = move || {
+        serde_json::from_value::<arm::GalleryImageVersion>(body.get()).map(|resource| {
+            Command::CreateVersion {
+                id: id.get(),
+                resource,
+            }
+        })
+    };
+    let diagnostics = Memo::new(move |_| match command() {
+        Ok(command) => match store.preview(&command) {
+            Ok(warnings) => warnings,
+            Err(error) => error.diagnostics,
+        },
+        Err(_) => Vec::new(),
+    });
+    let valid = Signal::derive(move || !diagnostics.get().iter().any(Diagnostic::is_error));
+    let field =
+        move |paths: &'static [&'static str]| Signal::derive(move || errors_at(&diagnostics.get(), paths));
+    let tab_errors = move |paths: &'static [&'static str]| {
+        Signal::derive(move || !errors_at(&diagnostics.get(), paths).is_empty())
+    };
+    let claimed: Vec<&str> = BASICS.iter().chain(REPLICATION).copied().collect();
+    let other_errors = Signal::derive(move || !unplaced_errors(&diagnostics.get(), &claimed).is_empty());
+
+    let create = Callback::new(move |()| {
+        if let Ok(command) = command() {
+            let id = id.get_untracked();
+            if store.dispatch(command).is_ok() {
+                replace.run(Blade::Resource(id));
+            }
+        }
+    });
+
+    let regions = Signal::derive(options::source_regions);
+    let all_regions = Signal::derive(options::all_regions);
+    let sources = Signal::derive(move || source_choices(&store));
+    let basics = view! {
+        <p class="field-help">"Image definition: " {gallery_name.clone()} "/" {image_name.clone()}</p>
+        <SelectField label="Region" value=region options=regions required=true errors=field(&["location"]) reveal=reveal/>
+        <TextField label="Version number" value=name required=true errors=field(&["name", "id"]) reveal=reveal
+            help="MajorVersion.MinorVersion.Patch, for example 1.0.0"/>
+        <SelectField label="Source" value=source options=sources required=true reveal=reveal
+            errors=field(&["properties.storageProfile", "properties.publishingProfile.source"])/>
+        <CheckField label="Exclude from latest" checked=exclude/>
+        <TextField label="End of life date" value=end_of_life input_type="date"
+            errors=field(&["properties.publishingProfile.endOfLifeDate"])/>
+    }
+    .into_any();
+    let row_view = move |index: usize| {
+        let get = move |f: fn(&TargetRow) -> String| {
+            move || extra.with(|rows| rows.get(index).map(f).unwrap_or_default())
+        };
+        let set = move |f: fn(&mut TargetRow, String)| {
+            move |ev: leptos::ev::Event| {
+                let value = event_target_value(&ev);
+                extra.update(|rows| {
+                    if let Some(row) = rows.get_mut(index) {
+                        f(row, value);
+                    }
+                })
+            }
+        };
+        let n = index + 2;
+        view! {
+            <tr>
+                <td>
+                    <select aria-label=format!("Target region {n}") prop:value=get(|r| r.region.clone())
+                        on:change=set(|r, v| r.region = v)>
+                        {move || {
+                            let current = extra.with(|rows| rows.get(index).map(|r| r.region.clone()).unwrap_or_default());
+                            all_regions.get().into_iter().map(|(v, t)| {
+                                let selected = v == current;
+                                view! { <option value=v selected=selected>{t}</option> }
+                            }).collect_view()
+                        }}
+                    </select>
+                </td>
+                <td>
+                    <input aria-label=format!("Replica count {n}") type="number" prop:value=get(|r| r.replicas.clone())
+                        on:input=set(|r, v| r.replicas = v)/>
+                </td>
+                <td>
+                    <select aria-label=format!("Storage account type {n}") prop:value=get(|r| r.storage.clone())
+                        on:change=set(|r, v| r.storage = v)>
+                        {STORAGE_TYPES.iter().map(|(v, t)| view! { <option value=*v>{*t}</option> }).collect_view()}
+                    </select>
+                </td>
+                <td>
+                    <button type="button" class="link" aria-label=format!("Remove target region {n}")
+                        on:click=move |_| extra.update(|rows| { if index < rows.len() { rows.remove(index); } })>
+                        "Remove"
+                    </button>
+                </td>
+            </tr>
+        }
+    };
+    let replication = view! {
+        <TextField label="Default replica count" value=replica_count input_type="number" required=true
+            errors=field(&["properties.publishingProfile.replicaCount"])
+            help="Used for every target region that has no replica count of its own."/>
+        <h3>"Target regions"</h3>
+        <div class="field-errors" aria-live="polite">
+            {move || errors_at(&diagnostics.get(), &["properties.publishingProfile.targetRegions"]).into_iter()
+                .map(|e| view! { <p class="field-error">{e}</p> }).collect_view()}
+        </div>
+        <table class="grid">
+            <thead>
+                <tr>
+                    <th scope="col">"Region"</th>
+                    <th scope="col">"Replicas"</th>
+                    <th scope="col">"Storage account type"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                <tr>
+                    <td>{move || options::region_display(&region.get())}" (source region)"</td>
+                    <td>{move || replica_count.get()}" (default)"</td>
+                    <td>
+                        <select aria-label="Storage account type 1" prop:value=move || source_storage.get()
+                            on:change=move |ev| source_storage.set(event_target_value(&ev))>
+                            {STORAGE_TYPES.iter().map(|(v, t)| view! { <option value=*v>{*t}</option> }).collect_view()}
+                        </select>
+                    </td>
+                    <td></td>
+                </tr>
+                {move || (0..extra.with(Vec::len)).map(row_view).collect_view()}
+            </tbody>
+        </table>
+        <button type="button" class="button"
+            on:click=move |_| extra.update(|rows| rows.push(TargetRow {
+                region: "westus2".into(), replicas: "1".into(), storage: "Standard_LRS".into(),
+            }))>
+            "+ Add target region"
+        </button>
+    }
+    .into_any();
+    let summary = Signal::derive(move || {
+        let targets = rows
+            .get()
+            .iter()
+            .map(|r| format!("{} ({} × {})", options::region_display(&r.region), r.replicas, r.storage))
+            .collect::<Vec<_>>()
+            .join(", ");
+        vec![
+            ("Image definition", format!("{gallery_name}/{image_name}")),
+            ("Version number", name.get()),
+            ("Region", options::region_display(&region.get())),
+            ("Source", source.get()),
+            ("Exclude from latest", if exclude.get() { "Yes" } else { "No" }.to_string()),
+            ("End of life date", end_of_life.get()),
+            ("Default replica count", replica_count.get()),
+            ("Target regions", targets),
+        ]
+    });
+    let json = Signal::derive(move || {
+        let mut value = body.get();
+        if let Some(object) = value.as_object_mut() {
+            object.insert("id".into(), json!(id.get()));
+            object.insert("name".into(), json!(name.get().trim()));
+            object.insert("type".into(), json!("Microsoft.Compute/galleries/images/versions"));
+        }
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    });
+    let tabs = vec![
+        WizardTab { title: "Basics", has_errors: tab_errors(BASICS), content: basics },
+        WizardTab { title: "Replication", has_errors: tab_errors(REPLICATION), content: replication },
+        WizardTab {
+            title: "Tags",
+            has_errors: Signal::derive(|| false),
+            content: view! { <TagsEditor tags/> }.into_any(),
+        },
+        WizardTab {
+            title: "Review + create",
+            has_errors: other_errors,
+            content: view! { <Review summary json diagnostics=Signal::derive(move || diagnostics.get())/> }.into_any(),
+        },
+    ];
+    view! { <Wizard tabs active valid on_create=create/> }.into_any()
+}

@@ -1,0 +1,200 @@
+//! Keeping the world in `localStorage`, safely.
+//!
+//! What users expect of real software, and what this module guarantees:
+//! - a corrupt or unreadable stored state is never destroyed: it is moved
+//!   aside (downloadable) and the user is told;
+//! - when the browser refuses to store (quota), the in-memory state is kept
+//!   and the user is told to export;
+//! - a stale tab never overwrites newer data: every save checks the stored
+//!   revision first.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sig_core::World;
+
+/// Where the state lives.
+pub const STATE_KEY: &str = "sig-portal/state";
+/// The revision of what is stored, kept apart so checking it costs nothing.
+pub const REVISION_KEY: &str = "sig-portal/revision";
+/// Where an unreadable state is moved so that nothing is lost.
+pub const ASIDE_KEY: &str = "sig-portal/state-unreadable";
+/// The envelope format this build writes.
+pub const ENVELOPE_VERSION: u32 = 1;
+
+/// What is written under [`STATE_KEY`]: the world's export document plus
+/// the bookkeeping the app needs.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EnvelopeRef<'a> {
+    app: &'static str,
+    envelope_version: u32,
+    revision: u64,
+    world: &'a World,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Envelope {
+    envelope_version: u32,
+    #[serde(default)]
+    revision: u64,
+    world: Value,
+}
+
+/// A state read back from storage.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The world.
+    pub world: World,
+    /// Its revision.
+    pub revision: u64,
+}
+
+/// Why a stored state could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadProblem {
+    /// Nothing stored: a first run.
+    Empty,
+    /// Stored, but not readable by this build; the text says why.
+    Unreadable(String),
+}
+
+/// Parses stored text, migrating older formats.
+///
+/// Version 0 is a bare world export (what early builds and the `sig` export
+/// file contain); version 1 wraps it with a revision.
+pub fn parse(text: &str) -> Result<Loaded, LoadProblem> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| LoadProblem::Unreadable(format!("the saved data is not valid JSON ({e})")))?;
+    let (world, revision) = if value.get("envelopeVersion").is_some() {
+        let envelope: Envelope = serde_json::from_value(value)
+            .map_err(|e| LoadProblem::Unreadable(format!("the saved data is damaged ({e})")))?;
+        if envelope.envelope_version > ENVELOPE_VERSION {
+            return Err(LoadProblem::Unreadable(format!(
+                "the saved data was written by a newer SIG Portal (format {}, this one reads up to {ENVELOPE_VERSION})",
+                envelope.envelope_version
+            )));
+        }
+        (envelope.world, envelope.revision)
+    } else if value.get("formatVersion").is_some() {
+        (value, 0)
+    } else {
+        return Err(LoadProblem::Unreadable(
+            "the saved data is not a SIG Portal state".into(),
+        ));
+    };
+    let world: World = serde_json::from_value(world)
+        .map_err(|e| LoadProblem::Unreadable(format!("the saved world is invalid ({e})")))?;
+    Ok(Loaded { world, revision })
+}
+
+/// Serializes a world with its revision, ready to store.
+pub fn serialize(world: &World, revision: u64) -> Result<String, String> {
+    serde_json::to_string(&EnvelopeRef {
+        app: "sig-portal",
+        envelope_version: ENVELOPE_VERSION,
+        revision,
+        world,
+    })
+    .map_err(|e| e.to_string())
+}
+
+/// Why a save did not happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveProblem {
+    /// Another tab saved a newer revision since we loaded ours.
+    Stale {
+        /// What is stored now.
+        stored: u64,
+    },
+    /// The browser refused (quota exceeded, storage disabled).
+    Refused(String),
+}
+
+/// Browser storage access. Only this type touches `localStorage`.
+pub struct BrowserStorage {
+    storage: Option<web_sys::Storage>,
+}
+
+impl BrowserStorage {
+    /// The page's `localStorage`, if the browser gives us one.
+    pub fn open() -> Self {
+        let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+        BrowserStorage { storage }
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        self.storage.as_ref()?.get_item(key).ok().flatten()
+    }
+
+    /// Reads the stored state.
+    pub fn load(&self) -> Result<Loaded, LoadProblem> {
+        match self.get(STATE_KEY) {
+            None => Err(LoadProblem::Empty),
+            Some(text) => parse(&text),
+        }
+    }
+
+    /// Moves an unreadable state aside so a new one can be saved without losing it.
+    pub fn set_aside(&self) -> Result<(), SaveProblem> {
+        let Some(text) = self.get(STATE_KEY) else {
+            return Ok(());
+        };
+        self.set(ASIDE_KEY, &text)?;
+        if let Some(s) = &self.storage {
+            let _ = s.remove_item(STATE_KEY);
+            let _ = s.remove_item(REVISION_KEY);
+        }
+        Ok(())
+    }
+
+    /// The unreadable state kept aside, for download.
+    pub fn aside(&self) -> Option<String> {
+        self.get(ASIDE_KEY)
+    }
+
+    /// Forgets the set-aside copy once the user has dealt with it.
+    pub fn discard_aside(&self) {
+        if let Some(s) = &self.storage {
+            let _ = s.remove_item(ASIDE_KEY);
+        }
+    }
+
+    /// The revision currently stored (0 when none).
+    pub fn stored_revision(&self) -> u64 {
+        self.get(REVISION_KEY)
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Saves `world` as `revision`, unless storage holds something newer
+    /// than `base` (the revision this tab last loaded or saved).
+    pub fn save(&self, world: &World, base: u64, revision: u64) -> Result<(), SaveProblem> {
+        let stored = self.stored_revision();
+        if stored > base {
+            return Err(SaveProblem::Stale { stored });
+        }
+        let text = serialize(world, revision).map_err(SaveProblem::Refused)?;
+        self.set(STATE_KEY, &text)?;
+        self.set(REVISION_KEY, &revision.to_string())
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), SaveProblem> {
+        let Some(storage) = &self.storage else {
+            return Err(SaveProblem::Refused(
+                "this browser gives the page no local storage".into(),
+            ));
+        };
+        storage.set_item(key, value).map_err(|e| {
+            let name = js_sys::Reflect::get(&e, &"name".into())
+                .ok()
+                .and_then(|n| n.as_string())
+                .unwrap_or_default();
+            if name == "QuotaExceededError" {
+                SaveProblem::Refused("the browser's storage for this page is full".into())
+            } else {
+                SaveProblem::Refused(format!("the browser refused to store the data ({name})"))
+            }
+        })
+    }
+}

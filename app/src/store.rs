@@ -1,0 +1,361 @@
+//! The app's state over the core: the world, who is signed in, notifications,
+//! and persistence. Every change goes through [`Store::dispatch`], which calls
+//! `sig_core::apply` — the same entry point the CLI and the tests use.
+
+use leptos::prelude::*;
+use sig_core::access::commands::{NewRoleAssignment, NewUser};
+use sig_core::{apply, check, Actor, Command, CommandError, Diagnostic, Event, EventKind, World};
+use time::OffsetDateTime;
+
+use crate::clock;
+use crate::persist::{BrowserStorage, LoadProblem, SaveProblem};
+
+/// The directory, subscription and resource group a first run starts with,
+/// so a new user can create a gallery at once.
+pub mod defaults {
+    /// Default tenant id.
+    pub const TENANT: &str = "8f3b6a52-7c1d-4e0a-9b6f-2d5c1e4a7b90";
+    /// Default tenant name.
+    pub const TENANT_NAME: &str = "Contoso";
+    /// Default subscription id.
+    pub const SUBSCRIPTION: &str = "2b7e1c4d-9a3f-4b8e-8c2d-5f6a7b8c9d0e";
+    /// Default subscription name.
+    pub const SUBSCRIPTION_NAME: &str = "Contoso Images";
+    /// Default resource group.
+    pub const RESOURCE_GROUP: &str = "rg-images";
+    /// Default region.
+    pub const REGION: &str = "eastus";
+    /// The simulated signed-in user.
+    pub const USER: &str = "admin@contoso.onmicrosoft.com";
+}
+
+/// A world with the default tenant, its signed-in user, a subscription and a
+/// resource group. The user creates the subscription, so the core makes them
+/// its Owner: everything after that is authorized like any other principal.
+pub fn first_run_world(now: OffsetDateTime) -> World {
+    let mut world = World::new();
+    let system = Actor::system();
+    let user = Actor::new(defaults::USER);
+    let setup = [
+        (
+            &system,
+            Command::CreateTenant {
+                id: defaults::TENANT.into(),
+                display_name: defaults::TENANT_NAME.into(),
+            },
+        ),
+        (
+            &system,
+            Command::CreateUser(NewUser {
+                tenant_id: defaults::TENANT.into(),
+                user_principal_name: defaults::USER.into(),
+                display_name: "Contoso Admin".into(),
+                id: None,
+            }),
+        ),
+        (
+            &user,
+            Command::CreateSubscription {
+                id: defaults::SUBSCRIPTION.into(),
+                tenant_id: defaults::TENANT.into(),
+                display_name: defaults::SUBSCRIPTION_NAME.into(),
+                allow_listed_regions: false,
+            },
+        ),
+        (
+            &user,
+            Command::CreateResourceGroup {
+                subscription_id: defaults::SUBSCRIPTION.into(),
+                name: defaults::RESOURCE_GROUP.into(),
+                location: defaults::REGION.into(),
+            },
+        ),
+    ];
+    for (actor, command) in setup {
+        // The defaults are constants the core accepts; a refusal would be a bug we want to see.
+        if let Err(e) = apply(&mut world, actor, command, now) {
+            leptos::logging::error!("default world refused: {e}");
+        }
+    }
+    world
+}
+
+/// Makes sure the simulated signed-in user exists in `world` (a world saved by
+/// an older build, or imported, may not have them): they are added to the
+/// first tenant and made Owner of its subscriptions, and the caller says so.
+pub fn ensure_signed_in_user(world: &mut World, now: OffsetDateTime) -> Option<String> {
+    if sig_core::access::resolve_principal(world, defaults::USER).is_ok() {
+        return None;
+    }
+    let tenant = world.tenants().next()?.id.clone();
+    let system = Actor::system();
+    apply(
+        world,
+        &system,
+        Command::CreateUser(NewUser {
+            tenant_id: tenant.clone(),
+            user_principal_name: defaults::USER.into(),
+            display_name: "Contoso Admin".into(),
+            id: None,
+        }),
+        now,
+    )
+    .ok()?;
+    let subscriptions: Vec<String> = world
+        .subscriptions()
+        .filter(|s| s.tenant_id.eq_ignore_ascii_case(&tenant))
+        .map(|s| s.id.clone())
+        .collect();
+    for subscription in &subscriptions {
+        let _ = apply(
+            world,
+            &system,
+            Command::CreateRoleAssignment(NewRoleAssignment {
+                scope: format!("/subscriptions/{subscription}"),
+                role_definition_id: "Owner".into(),
+                principal_id: defaults::USER.into(),
+                name: None,
+            }),
+            now,
+        );
+    }
+    Some(format!(
+        "{} was added to the directory and made Owner of {} subscription(s) so you can work in this state.",
+        defaults::USER,
+        subscriptions.len()
+    ))
+}
+
+/// How a notification looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Something was done.
+    Success,
+    /// Something was refused or failed.
+    Error,
+    /// Something to know.
+    Info,
+}
+
+/// One entry of the notifications list (and a toast while fresh).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    /// Unique within the session.
+    pub id: u64,
+    /// Short title, as the portal's "Deployment succeeded".
+    pub title: String,
+    /// What happened, in a sentence.
+    pub detail: String,
+    /// Success, error or info.
+    pub tone: Tone,
+    /// When.
+    pub at: String,
+}
+
+/// A problem with browser storage the user must know about; shown as a banner
+/// until dismissed or resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageNotice {
+    /// The saved state could not be read; it was kept aside.
+    Unreadable(String),
+    /// The browser would not store the latest change.
+    NotSaved(String),
+    /// Another tab saved newer data; this tab reloaded it.
+    ReloadedFromOtherTab,
+}
+
+/// Shared, copyable handle to the app state; provided as context.
+#[derive(Clone, Copy)]
+pub struct Store {
+    /// The simulated world.
+    pub world: RwSignal<World>,
+    /// The revision of `world` as last saved or loaded.
+    pub revision: RwSignal<u64>,
+    /// Who is signed in.
+    pub actor: RwSignal<Actor>,
+    /// Newest first.
+    pub notifications: RwSignal<Vec<Notification>>,
+    /// Current storage banner.
+    pub storage_notice: RwSignal<Option<StorageNotice>>,
+    next_id: StoredValue<u64>,
+}
+
+impl Store {
+    /// Loads the saved state (or starts a first run) and wires persistence.
+    pub fn load() -> Store {
+        let storage = BrowserStorage::open();
+        let now = clock::now();
+        let (mut world, revision, notice) = match storage.load() {
+            Ok(loaded) => (loaded.world, loaded.revision, None),
+            Err(LoadProblem::Empty) => (first_run_world(now), 0, None),
+            Err(LoadProblem::Unreadable(why)) => {
+                let kept = storage.set_aside();
+                let notice = match kept {
+                    Ok(()) => StorageNotice::Unreadable(why),
+                    Err(_) => StorageNotice::Unreadable(format!(
+                        "{why}; it could not be moved aside, so it was left where it was and nothing will be saved over it until you export"
+                    )),
+                };
+                (first_run_world(now), 0, Some(notice))
+            }
+        };
+        let added = ensure_signed_in_user(&mut world, now);
+        let store = Store {
+            world: RwSignal::new(world),
+            revision: RwSignal::new(revision),
+            actor: RwSignal::new(Actor::new(defaults::USER)),
+            notifications: RwSignal::new(Vec::new()),
+            storage_notice: RwSignal::new(notice),
+            next_id: StoredValue::new(1),
+        };
+        if let Some(message) = added {
+            store.notify(Tone::Info, "Signed-in user added".into(), message);
+        }
+        store
+    }
+
+    /// Applies `command` as the signed-in user, saves, and notifies.
+    pub fn dispatch(&self, command: Command) -> Result<Vec<Event>, CommandError> {
+        let actor = self.actor.get_untracked();
+        let now = clock::now();
+        let mut outcome = None;
+        self.world.maybe_update(|world| {
+            let result = apply(world, &actor, command, now);
+            let changed = result.is_ok();
+            outcome = Some(result);
+            changed
+        });
+        let Some(result) = outcome else {
+            unreachable!("maybe_update always runs its closure")
+        };
+        match &result {
+            Ok(events) => {
+                self.save();
+                for event in events {
+                    self.notify(Tone::Success, event_title(event), event_detail(event));
+                }
+            }
+            Err(error) => {
+                let detail = error
+                    .first_error()
+                    .map_or_else(|| error.to_string(), |d| d.message.clone());
+                self.notify(Tone::Error, "Request refused".into(), detail);
+            }
+        }
+        result
+    }
+
+    /// The core's verdict on `command` without applying it (as-you-type checks).
+    pub fn preview(&self, command: &Command) -> Result<Vec<Diagnostic>, CommandError> {
+        let actor = self.actor.get_untracked();
+        self.world
+            .with(|world| check(world, &actor, command, clock::now()))
+            .unwrap_or(Ok(Vec::new()))
+    }
+
+    /// Replaces the whole world (import), saving it.
+    pub fn replace_world(&self, mut world: World) {
+        if let Some(message) = ensure_signed_in_user(&mut world, clock::now()) {
+            self.notify(Tone::Info, "Signed-in user added".into(), message);
+        }
+        self.world.set(world);
+        self.save();
+    }
+
+    /// Saves the current world; on failure keeps it in memory and says why.
+    pub fn save(&self) {
+        let storage = BrowserStorage::open();
+        let base = self.revision.get_untracked();
+        let next = storage.stored_revision().max(base) + 1;
+        let result = self
+            .world
+            .with_untracked(|world| storage.save(world, base, next));
+        match result {
+            Ok(()) => {
+                self.revision.set(next);
+                if matches!(
+                    self.storage_notice.get_untracked(),
+                    Some(StorageNotice::NotSaved(_))
+                ) {
+                    self.storage_notice.set(None);
+                }
+            }
+            Err(SaveProblem::Stale { .. }) => {
+                // Someone else's newer data wins; ours was one change on top of older data.
+                self.reload_from_storage();
+                self.storage_notice
+                    .set(Some(StorageNotice::ReloadedFromOtherTab));
+            }
+            Err(SaveProblem::Refused(why)) => {
+                self.storage_notice.set(Some(StorageNotice::NotSaved(why)));
+            }
+        }
+    }
+
+    /// Takes what another tab saved, if it is newer than ours.
+    pub fn reload_from_storage(&self) {
+        let storage = BrowserStorage::open();
+        if let Ok(loaded) = storage.load() {
+            if loaded.revision > self.revision.get_untracked() {
+                self.world.set(loaded.world);
+                self.revision.set(loaded.revision);
+            }
+        }
+    }
+
+    /// Adds a notification (newest first).
+    pub fn notify(&self, tone: Tone, title: String, detail: String) {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        self.notifications.update(|list| {
+            list.insert(
+                0,
+                Notification {
+                    id,
+                    title,
+                    detail,
+                    tone,
+                    at: clock::stamp(clock::now()),
+                },
+            );
+            list.truncate(100);
+        });
+    }
+}
+
+fn event_title(event: &Event) -> String {
+    let what = short_type(&event.resource_type);
+    match event.kind {
+        EventKind::Created => format!("Created {what}"),
+        EventKind::Updated => format!("Updated {what}"),
+        EventKind::Deleted => format!("Deleted {what}"),
+    }
+}
+
+fn event_detail(event: &Event) -> String {
+    let name = event.id.rsplit('/').next().unwrap_or(&event.id);
+    let mut detail = format!("'{name}' by {}.", event.actor);
+    for warning in &event.warnings {
+        detail.push(' ');
+        detail.push_str(&warning.message);
+    }
+    detail
+}
+
+/// The portal's name for a resource type.
+pub fn short_type(resource_type: &str) -> &str {
+    match resource_type {
+        "Microsoft.Compute/galleries" => "Azure compute gallery",
+        "Microsoft.Compute/galleries/images" => "VM image definition",
+        "Microsoft.Compute/galleries/images/versions" => "VM image version",
+        "Microsoft.Compute/images" => "managed image",
+        "Microsoft.Compute/snapshots" => "snapshot",
+        "Microsoft.Compute/disks" => "managed disk",
+        "Microsoft.Compute/virtualMachines" => "virtual machine",
+        "Source" => "image source",
+        "ResourceGroup" => "resource group",
+        "Subscription" => "subscription",
+        "Tenant" => "tenant",
+        other => other,
+    }
+}

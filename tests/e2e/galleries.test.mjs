@@ -1,0 +1,201 @@
+// The seed's main journey through the portal's wizards, as a person does it:
+// galleries, image definitions, sources and image versions; the core's rules
+// shown where the user types; edit, delete, reload, export and import.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { launchBrowser, newPage, startStaticServer } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startStaticServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const blade = (page, name) => page.getByRole('region', { name, exact: true });
+
+async function createGallery(page, name, description = '') {
+  await page.goto(`${server.url}#/galleries`);
+  await blade(page, 'Azure compute galleries').getByRole('button', { name: '+ Create' }).click();
+  const wizard = blade(page, 'Create Azure compute gallery');
+  await wizard.getByLabel('Name', { exact: true }).fill(name);
+  if (description) await wizard.getByLabel('Description').fill(description);
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByText('Validation passed').waitFor();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, name).waitFor();
+}
+
+async function createDefinition(page, gallery, name, [publisher, offer, sku]) {
+  await blade(page, gallery).getByRole('button', { name: '+ Add new image definition' }).click();
+  const wizard = blade(page, 'Create a VM image definition');
+  await wizard.getByLabel('VM image definition name').fill(name);
+  await wizard.getByLabel('Publisher').fill(publisher);
+  await wizard.getByLabel('Offer').fill(offer);
+  await wizard.getByLabel('SKU').fill(sku);
+  return wizard;
+}
+
+test('create a gallery, an image definition, a source and an image version; reload and find them', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await createGallery(page, 'contosoImages', 'Golden images');
+  let wizard = await createDefinition(page, 'contosoImages', 'ubuntu-web', ['Contoso', 'Web', 'Ubuntu22']);
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, 'ubuntu-web').waitFor();
+
+  // A managed image to make the version from (part of the simulation).
+  await page.goto(`${server.url}#/sources`);
+  const sources = blade(page, 'Image sources (simulated)');
+  await sources.getByLabel('Source name').fill('ubuntu-base');
+  await sources.getByLabel('Region').selectOption('eastus');
+  await sources.getByRole('button', { name: 'Add source' }).click();
+  await sources.getByRole('cell', { name: 'ubuntu-base' }).waitFor();
+
+  await page.goto(`${server.url}#/galleries`);
+  await blade(page, 'Azure compute galleries').getByRole('button', { name: 'contosoImages' }).click();
+  await blade(page, 'contosoImages').getByRole('button', { name: 'ubuntu-web' }).click();
+  await blade(page, 'ubuntu-web').getByRole('button', { name: '+ Add version' }).click();
+  wizard = blade(page, 'Create a VM image version');
+  await wizard.getByLabel('Version number').fill('1.0.0');
+  await wizard.getByLabel('Source').selectOption({ label: /ubuntu-base/ });
+  await wizard.getByRole('tab', { name: /Replication/ }).click();
+  await wizard.getByRole('button', { name: '+ Add target region' }).click();
+  await wizard.getByLabel('Target region 2').selectOption('westeurope');
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByText('Validation passed').waitFor();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, '1.0.0').waitFor();
+
+  await page.reload();
+  await blade(page, '1.0.0').waitFor();
+  await page.goto(`${server.url}#/resources`);
+  const all = blade(page, 'All resources');
+  for (const name of ['contosoImages', 'contosoImages/ubuntu-web', 'contosoImages/ubuntu-web/1.0.0']) {
+    await all.getByRole('button', { name, exact: true }).waitFor();
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the core’s rules appear under the field as you type, and block Review + create', async () => {
+  const page = await newPage(browser, []);
+  await page.goto(`${server.url}#/create-gallery`);
+  const wizard = blade(page, 'Create Azure compute gallery');
+  await wizard.getByLabel('Name', { exact: true }).fill('my-gallery');
+  await wizard.getByText(/dashes/).first().waitFor();
+  assert.equal(await wizard.getByRole('button', { name: 'Review + create' }).isDisabled(), true);
+  await wizard.getByLabel('Name', { exact: true }).fill('myGallery');
+  await wizard.getByText(/dashes/).first().waitFor({ state: 'detached' });
+  assert.equal(await wizard.getByRole('button', { name: 'Review + create' }).isDisabled(), false);
+  await page.close();
+});
+
+test('a second definition with the same Publisher/Offer/SKU is refused with Azure’s message', async () => {
+  const page = await newPage(browser, []);
+  await createGallery(page, 'dupGallery');
+  let wizard = await createDefinition(page, 'dupGallery', 'first', ['Contoso', 'Finance', 'Backend']);
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, 'first').waitFor();
+  await blade(page, 'first').getByRole('button', { name: 'Close first' }).click();
+  wizard = await createDefinition(page, 'dupGallery', 'second', ['contoso', 'finance', 'backend']);
+  await wizard.getByText(/identified by \(publisher:.*already exists/).first().waitFor();
+  assert.equal(await wizard.getByRole('button', { name: 'Review + create' }).isDisabled(), true);
+  // Sharing two of the three values is fine.
+  await wizard.getByLabel('SKU').fill('Frontend');
+  await wizard.getByText(/already exists/).first().waitFor({ state: 'detached' });
+  await page.close();
+});
+
+test('edit changes a mutable field; immutable ones are read-only; a non-empty gallery cannot be deleted', async () => {
+  const page = await newPage(browser, []);
+  await createGallery(page, 'editGallery', 'before');
+  const wizard = await createDefinition(page, 'editGallery', 'win-app', ['Contoso', 'App', 'Win2022']);
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  const definition = blade(page, 'win-app');
+  await definition.getByRole('button', { name: 'Edit' }).click();
+  assert.equal(await definition.getByLabel('Publisher').getAttribute('readonly'), '');
+  assert.equal(await definition.getByLabel('Operating system', { exact: true }).getAttribute('readonly'), '');
+  await definition.getByLabel('Description').fill('Line-of-business app host');
+  await definition.getByRole('button', { name: 'Save' }).click();
+  await definition.getByText('Line-of-business app host').first().waitFor();
+
+  const gallery = blade(page, 'editGallery');
+  await gallery.getByRole('button', { name: 'Delete' }).click();
+  const refusal = gallery.getByRole('alertdialog', { name: 'Delete blocked' });
+  await refusal.waitFor();
+  assert.match(await refusal.textContent(), /nested resources exist.*win-app/s);
+  await page.close();
+});
+
+test('export, clear the browser, import: everything is back', async () => {
+  const page = await newPage(browser, []);
+  await createGallery(page, 'roundTrip', 'exported');
+  await page.goto(`${server.url}#/export-import`);
+  const io = blade(page, 'Export and import');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    io.getByRole('button', { name: 'Export to file' }).click(),
+  ]);
+  const path = await download.path();
+  const exported = JSON.parse(readFileSync(path, 'utf8'));
+  assert.ok(JSON.stringify(exported).includes('roundTrip'));
+
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(`${server.url}#/galleries`);
+  await page.reload();
+  await blade(page, 'Azure compute galleries').getByText('No galleries to display').waitFor();
+
+  await page.goto(`${server.url}#/export-import`);
+  await blade(page, 'Export and import').getByLabel('State file').setInputFiles(path);
+  await blade(page, 'Export and import').getByText(/Imported: 1 galleries/).waitFor();
+  await page.goto(`${server.url}#/galleries`);
+  await blade(page, 'Azure compute galleries').getByRole('button', { name: 'roundTrip' }).waitFor();
+  await page.close();
+});
+
+test('the gallery wizard can be completed with the keyboard only', async () => {
+  const page = await newPage(browser, []);
+  await page.goto(`${server.url}#/create-gallery`);
+  const wizard = blade(page, 'Create Azure compute gallery');
+  await wizard.getByLabel('Name', { exact: true }).focus();
+  await page.keyboard.type('keyboardGallery');
+  // Tab to "Review + create" and press Enter, then to "Create".
+  for (let i = 0; i < 40; i += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
+    if (focused === 'Review + create' && (await page.evaluate(() => document.activeElement?.tagName)) === 'BUTTON' &&
+        (await page.evaluate(() => document.activeElement?.getAttribute('role'))) !== 'tab') break;
+  }
+  await page.keyboard.press('Enter');
+  await wizard.getByText('Validation passed').waitFor();
+  for (let i = 0; i < 40; i += 1) {
+    const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
+    if (focused === 'Create') break;
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.press('Enter');
+  await blade(page, 'keyboardGallery').waitFor();
+  await page.close();
+});
+
+test('a corrupt saved state is kept aside, the user is told, and work goes on', async () => {
+  const page = await newPage(browser, []);
+  await page.goto(server.url);
+  await page.evaluate(() => localStorage.setItem('sig-portal/state', '{"envelopeVersion": 1, "world": {broken'));
+  await page.reload();
+  await page.getByRole('alert').filter({ hasText: 'could not be read' }).waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem('sig-portal/state-unreadable')), '{"envelopeVersion": 1, "world": {broken');
+  await createGallery(page, 'afterCorruption');
+  await page.close();
+});
