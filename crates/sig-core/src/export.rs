@@ -1,5 +1,11 @@
 //! The World as one JSON document (the app's export file): `formatVersion`, the setup (tenants,
-//! subscriptions, resource groups, sources), the gallery resources as ARM JSON arrays, and the clock.
+//! subscriptions, resource groups, sources), the gallery resources as ARM JSON, and the clock.
+//!
+//! Format 2 (written) nests the ARM resources: each gallery (with its full `id`) carries its
+//! definitions in `images`, each definition its versions in `versions`. A nested resource has its
+//! `name` but no `id` or `type` (both follow from the nesting), and no `location` when it equals
+//! its parent's. Format 1 (still read) lists `galleries`, `images` and `versions` flat, each with
+//! `id`, `name` and `type`; it is migrated to format 2 on load ([`migrate_v1`]).
 //!
 //! Import rebuilds the indexes and re-runs the structural rules (valid names, known regions, parents
 //! present, unique names and identifiers, limits) — not the create-time rules such as "end of life in
@@ -20,8 +26,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-/// Current export format version.
-pub const FORMAT_VERSION: u32 = 1;
+/// Current export format version (2: nested resources; 1 is still read and migrated).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The export document (owned form, used for reading).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -44,14 +50,14 @@ pub struct WorldExport {
     /// Image sources.
     #[serde(default)]
     pub sources: Vec<Source>,
-    /// Galleries (ARM JSON).
+    /// Galleries (ARM JSON); in format 2 each carries its definitions.
     #[serde(default)]
-    pub galleries: Vec<arm::Gallery>,
-    /// Image definitions (ARM JSON).
-    #[serde(default)]
+    pub galleries: Vec<GalleryNode>,
+    /// Format 1 only: image definitions (ARM JSON with ids), flat.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<arm::GalleryImage>,
-    /// Image versions (ARM JSON).
-    #[serde(default)]
+    /// Format 1 only: image versions (ARM JSON with ids), flat.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<arm::GalleryImageVersion>,
     /// Replication records (optional; absent = every version already replicated).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -59,6 +65,209 @@ pub struct WorldExport {
     /// Directory, custom roles, role assignments (optional; see [`crate::access::export`]).
     #[serde(flatten)]
     pub access: crate::access::export::AccessExport,
+}
+
+/// A gallery with its image definitions (format 2).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GalleryNode {
+    /// The gallery (ARM JSON, with its `id`).
+    #[serde(flatten)]
+    pub resource: arm::Gallery,
+    /// Its definitions, each with its `name` only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<ImageNode>,
+}
+
+/// An image definition with its versions (format 2).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImageNode {
+    /// The definition (ARM JSON; `id` and `type` follow from the gallery).
+    #[serde(flatten)]
+    pub resource: arm::GalleryImage,
+    /// Its versions (ARM JSON; `id` and `type` follow from the definition).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<arm::GalleryImageVersion>,
+}
+
+/// The id of a nested resource: the parent's id plus `/{segment}/{name}` (`None` without a name).
+fn child_id(parent: Option<&str>, segment: &str, name: Option<&str>) -> Option<String> {
+    let (parent, name) = (parent?, name?);
+    Some(format!("{}/{segment}/{name}", parent.trim_end_matches('/')))
+}
+
+/// Fills in what format 2 leaves out of a nested definition: its `id` (from the gallery's id and
+/// its name) and its `location` (the gallery's, when absent). An `id` already present is kept.
+pub fn complete_image(gallery: &arm::Gallery, image: &mut arm::GalleryImage) {
+    if image.id.is_none() {
+        image.id = child_id(gallery.id.as_deref(), "images", image.name.as_deref());
+    }
+    if image.location.is_none() {
+        image.location.clone_from(&gallery.location);
+    }
+}
+
+/// Same as [`complete_image`] for a version nested in a definition.
+pub fn complete_version(image: &arm::GalleryImage, version: &mut arm::GalleryImageVersion) {
+    if version.id.is_none() {
+        version.id = child_id(image.id.as_deref(), "versions", version.name.as_deref());
+    }
+    if version.location.is_none() {
+        version.location.clone_from(&image.location);
+    }
+}
+
+/// Migrates a format 1 document (flat `images` and `versions` with ids) to format 2 (nested):
+/// each definition goes under the gallery its id names, each version under its definition.
+/// Refuses ids that are not of the right kind or name an absent parent.
+pub fn migrate_v1(mut e: WorldExport) -> Result<WorldExport, Vec<Diagnostic>> {
+    let mut galleries: std::collections::BTreeMap<Key, usize> = Default::default();
+    for (n, g) in e.galleries.iter().enumerate() {
+        if let Some(GalleryResourceId::Gallery(r)) =
+            g.resource.id.as_deref().and_then(GalleryResourceId::parse)
+        {
+            galleries.entry(r.key()).or_insert(n);
+        }
+    }
+    let mut images: std::collections::BTreeMap<Key, (usize, usize)> = Default::default();
+    for i in std::mem::take(&mut e.images) {
+        let raw = i.id.clone().unwrap_or_default();
+        let Some(GalleryResourceId::Image(r)) = GalleryResourceId::parse(&raw) else {
+            return Err(err(
+                Code::ResourceIdInvalid,
+                &raw,
+                "not an image definition id",
+            ));
+        };
+        let Some(&g) = galleries.get(&r.gallery.key()) else {
+            return Err(err(
+                Code::ParentResourceNotFound,
+                &raw,
+                "parent gallery missing",
+            ));
+        };
+        let list = &mut e.galleries[g].images;
+        images.entry(r.key()).or_insert((g, list.len()));
+        list.push(ImageNode {
+            resource: i,
+            versions: Vec::new(),
+        });
+    }
+    for v in std::mem::take(&mut e.versions) {
+        let raw = v.id.clone().unwrap_or_default();
+        let Some(GalleryResourceId::Version(r)) = GalleryResourceId::parse(&raw) else {
+            return Err(err(
+                Code::ResourceIdInvalid,
+                &raw,
+                "not an image version id",
+            ));
+        };
+        let Some(&(g, i)) = images.get(&r.image.key()) else {
+            return Err(err(
+                Code::ParentResourceNotFound,
+                &raw,
+                "parent image definition missing",
+            ));
+        };
+        e.galleries[g].images[i].versions.push(v);
+    }
+    e.format_version = FORMAT_VERSION;
+    Ok(e)
+}
+
+/// How a resource is written in format 2: its ARM fields, borrowed, minus what the nesting implies.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Node<'a, P> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<&'a arm::Tags>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_version: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identity: Option<&'a serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<&'a P>,
+    #[serde(flatten)]
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    images: Vec<Node<'a, arm::GalleryImageProperties>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    versions: Vec<Node<'a, arm::GalleryImageVersionProperties>>,
+}
+
+/// `Some(mine)` unless it equals the parent's (then the reader takes the parent's).
+fn own_location<'a>(mine: &'a Option<String>, parent: &Option<String>) -> Option<&'a str> {
+    if mine == parent {
+        None
+    } else {
+        mine.as_deref()
+    }
+}
+
+fn gallery_nodes(w: &World) -> Vec<Node<'_, arm::GalleryProperties>> {
+    w.galleries
+        .iter()
+        .map(|(gk, g)| {
+            let r = &g.resource;
+            Node {
+                id: r.id.as_deref(),
+                name: None,
+                location: r.location.as_deref(),
+                tags: r.tags.as_ref(),
+                api_version: r.api_version.as_deref(),
+                identity: r.identity.as_ref(),
+                properties: r.properties.as_ref(),
+                extra: &r.extra,
+                images: w
+                    .child_keys(gk)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|ik| w.images.get(ik).map(|i| (ik, i)))
+                    .map(|(ik, i)| {
+                        let ir = &i.resource;
+                        Node {
+                            id: None,
+                            name: ir.name.as_deref(),
+                            location: own_location(&ir.location, &r.location),
+                            tags: ir.tags.as_ref(),
+                            api_version: ir.api_version.as_deref(),
+                            identity: None,
+                            properties: ir.properties.as_ref(),
+                            extra: &ir.extra,
+                            images: Vec::new(),
+                            versions: w
+                                .child_keys(ik)
+                                .into_iter()
+                                .flatten()
+                                .filter_map(|vk| w.versions.get(vk))
+                                .map(|v| {
+                                    let vr = &v.resource;
+                                    Node {
+                                        id: None,
+                                        name: vr.name.as_deref(),
+                                        location: own_location(&vr.location, &ir.location),
+                                        tags: vr.tags.as_ref(),
+                                        api_version: vr.api_version.as_deref(),
+                                        identity: None,
+                                        properties: vr.properties.as_ref(),
+                                        extra: &vr.extra,
+                                        images: Vec::new(),
+                                        versions: Vec::new(),
+                                    }
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect(),
+                versions: Vec::new(),
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -71,9 +280,7 @@ struct WorldExportRef<'a> {
     subscriptions: Vec<&'a Subscription>,
     resource_groups: Vec<&'a ResourceGroup>,
     sources: Vec<&'a Source>,
-    galleries: Vec<&'a arm::Gallery>,
-    images: Vec<&'a arm::GalleryImage>,
-    versions: Vec<&'a arm::GalleryImageVersion>,
+    galleries: Vec<Node<'a, arm::GalleryProperties>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     replication: Vec<crate::replication::ReplicationRecordExport>,
     #[serde(flatten)]
@@ -89,9 +296,7 @@ impl Serialize for World {
             subscriptions: self.subscriptions.values().collect(),
             resource_groups: self.resource_groups.values().collect(),
             sources: self.sources.values().collect(),
-            galleries: self.galleries.values().map(|g| &g.resource).collect(),
-            images: self.images.values().map(|i| &i.resource).collect(),
-            versions: self.versions.values().map(|v| &v.resource).collect(),
+            galleries: gallery_nodes(self),
             replication: crate::replication::export_records(self),
             access: crate::access::export::export(self),
         }
@@ -121,6 +326,10 @@ impl World {
 
     /// Rebuilds a world (and its indexes) from an export, refusing structurally invalid content.
     pub fn from_export(e: WorldExport) -> Result<World, Vec<Diagnostic>> {
+        let e = match e.format_version {
+            1 => migrate_v1(e)?,
+            _ => e,
+        };
         if e.format_version != FORMAT_VERSION {
             return Err(err(
                 Code::DocumentUnrecognized,
@@ -185,7 +394,32 @@ impl World {
                 return Err(err(Code::Conflict, &s.id, "duplicate source"));
             }
         }
-        for g in e.galleries {
+        if let Some(i) = e.images.first() {
+            let raw = i.id.clone().unwrap_or_default();
+            return Err(err(
+                Code::DocumentUnrecognized,
+                &raw,
+                "format 2 nests image definitions in their gallery",
+            ));
+        }
+        if let Some(v) = e.versions.first() {
+            let raw = v.id.clone().unwrap_or_default();
+            return Err(err(
+                Code::DocumentUnrecognized,
+                &raw,
+                "format 2 nests image versions in their definition",
+            ));
+        }
+        let mut images = Vec::new();
+        for GalleryNode {
+            resource: g,
+            images: children,
+        } in e.galleries
+        {
+            for mut i in children {
+                complete_image(&g, &mut i.resource);
+                images.push(i);
+            }
             let raw = g.id.clone().unwrap_or_default();
             let Some(GalleryResourceId::Gallery(r)) = GalleryResourceId::parse(&raw) else {
                 return Err(err(Code::ResourceIdInvalid, &raw, "not a gallery id"));
@@ -218,7 +452,16 @@ impl World {
             }
             w.insert_gallery(entry);
         }
-        for i in e.images {
+        let mut versions = Vec::new();
+        for ImageNode {
+            resource: i,
+            versions: children,
+        } in images
+        {
+            for mut v in children {
+                complete_version(&i, &mut v);
+                versions.push(v);
+            }
             let raw = i.id.clone().unwrap_or_default();
             let Some(GalleryResourceId::Image(r)) = GalleryResourceId::parse(&raw) else {
                 return Err(err(
@@ -256,7 +499,7 @@ impl World {
             }
             w.insert_image(entry);
         }
-        for v in e.versions {
+        for v in versions {
             let raw = v.id.clone().unwrap_or_default();
             let Some(GalleryResourceId::Version(r)) = GalleryResourceId::parse(&raw) else {
                 return Err(err(

@@ -257,13 +257,27 @@ impl Reader {
         self.out.sources.extend(e.sources);
         self.out.subscriptions.extend(e.subscriptions);
         self.out.resource_groups.extend(e.resource_groups);
-        for (i, g) in e.galleries.into_iter().enumerate() {
-            self.push(
-                AnyResource::Gallery(g),
-                &format!("{ptr}/galleries/{i}"),
-                None,
-                None,
-            );
+        // Format 2 nests definitions and versions; their ids and locations follow from the parent.
+        let mut nested_images = Vec::new();
+        let mut nested_versions = Vec::new();
+        for (n, node) in e.galleries.into_iter().enumerate() {
+            let gptr = format!("{ptr}/galleries/{n}");
+            for (m, mut image) in node.images.into_iter().enumerate() {
+                crate::export::complete_image(&node.resource, &mut image.resource);
+                let iptr = format!("{gptr}/images/{m}");
+                for (k, mut version) in image.versions.into_iter().enumerate() {
+                    crate::export::complete_version(&image.resource, &mut version);
+                    nested_versions.push((version, format!("{iptr}/versions/{k}")));
+                }
+                nested_images.push((image.resource, iptr));
+            }
+            self.push(AnyResource::Gallery(node.resource), &gptr, None, None);
+        }
+        for (image, origin) in nested_images {
+            self.push(AnyResource::Image(image), &origin, None, None);
+        }
+        for (version, origin) in nested_versions {
+            self.push(AnyResource::Version(version), &origin, None, None);
         }
         for (i, g) in e.images.into_iter().enumerate() {
             self.push(

@@ -683,21 +683,34 @@ fn export_round_trips_and_rebuilds_indexes() {
     assert_eq!(serde_json::to_string(&back).unwrap(), json);
     assert_eq!(back.versions().count(), 24);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["formatVersion"], 1);
-    assert_eq!(
-        v["versions"][0]["type"],
-        "Microsoft.Compute/galleries/images/versions"
-    );
+    assert_eq!(v["formatVersion"], 2);
+    // Format 2 nests: the gallery keeps its id; nested resources keep only their name (id, type
+    // and an inherited location follow from the nesting).
+    let g = &v["galleries"][0];
+    assert!(g["id"].as_str().unwrap().ends_with("/galleries/g000"));
+    let version = &g["images"][0]["versions"][0];
+    assert_eq!(version["name"], "1.0.0");
+    for derivable in ["id", "type", "location"] {
+        assert!(version.get(derivable).is_none(), "{derivable}: {version}");
+    }
+    assert!(v.get("images").is_none() && v.get("versions").is_none());
     // The export is itself a valid `sig validate` input with no errors.
     let input = sig_core::validate::parse_documents(&v);
     assert_eq!(input.resources.len(), 2 + 6 + 24);
+    assert!(input
+        .resources
+        .iter()
+        .any(|r| r.rid == version_id(SUB, RG, "g000", "i00", "1.0.0")
+            && r.origin == "/galleries/0/images/0/versions/0"));
     let diags = sig_core::validate::validate_input(&input, FIXTURE_NOW);
     assert!(diags.is_empty(), "{diags:#?}");
     // Structural problems are refused.
     let mut bad = v.clone();
-    bad["images"][0]["id"] = json!(
-        "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/galleries/nope/images/i"
-    );
+    bad["galleries"][0]["images"][0]["name"] = json!("bad name!");
+    assert!(serde_json::from_value::<World>(bad).is_err());
+    let mut bad = v.clone();
+    bad["galleries"][1]["images"][0]["properties"]["identifier"] =
+        bad["galleries"][1]["images"][1]["properties"]["identifier"].clone();
     assert!(serde_json::from_value::<World>(bad).is_err());
     let mut bad = v;
     bad["galleries"][0]["name"] = json!("ignored");
@@ -705,6 +718,50 @@ fn export_round_trips_and_rebuilds_indexes() {
         "/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.Compute/galleries/bad-name"
     ));
     assert!(serde_json::from_value::<World>(bad).is_err());
+}
+
+/// A file written by format 1 (flat `galleries`/`images`/`versions` with ids and types).
+const FORMAT_1: &str = r#"{"formatVersion":1,"clock":"2020-06-01T12:00:00Z",
+ "tenants":[{"id":"00000000-0000-0000-0000-0000000000aa","displayName":"Contoso"}],
+ "subscriptions":[{"id":"00000000-0000-0000-0000-000000000001","tenantId":"00000000-0000-0000-0000-0000000000aa","displayName":"Production","allowListedRegions":false}],
+ "resourceGroups":[{"subscriptionId":"00000000-0000-0000-0000-000000000001","name":"rg","location":"westus"}],
+ "sources":[{"id":"/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/images/base","kind":"ManagedImage","location":"westus","osType":"Linux","osState":"Generalized","hyperVGeneration":"V1","osDiskSizeGb":30}],
+ "galleries":[{"id":"/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/galleries/g000","name":"g000","type":"Microsoft.Compute/galleries","location":"westus",
+   "properties":{"identifier":{"uniqueName":"00000000-0000-0000-0000-000000000001-G000"},"provisioningState":"Succeeded"}}],
+ "images":[{"id":"/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/galleries/g000/images/i00","name":"i00","type":"Microsoft.Compute/galleries/images","location":"westus",
+   "properties":{"osType":"Linux","osState":"Generalized","identifier":{"publisher":"contoso","offer":"offer0","sku":"sku0"},"provisioningState":"Succeeded"}}],
+ "versions":[{"id":"/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/galleries/g000/images/i00/versions/1.0.0","name":"1.0.0","type":"Microsoft.Compute/galleries/images/versions","location":"westus",
+   "properties":{"publishingProfile":{"targetRegions":[{"name":"westus","regionalReplicaCount":1}],"publishedDate":"2020-06-01T12:00:00Z"},
+     "storageProfile":{"source":{"id":"/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/images/base"}},"provisioningState":"Succeeded"}}],
+ "replication":[{"durationSeconds":210,"region":"westus","started":"2020-06-01T12:00:00Z","versionId":"/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/galleries/g000/images/i00/versions/1.0.0"}]}"#;
+
+#[test]
+fn export_format_1_is_migrated_on_load() {
+    let old: World = serde_json::from_str(FORMAT_1).expect("format 1 still loads");
+    old.check_invariants().unwrap();
+    // Same world as building it by commands today; it is written back as format 2.
+    let now = testing::world_with(1, 1, 1);
+    assert_eq!(
+        serde_json::to_value(&old).unwrap(),
+        serde_json::to_value(&now).unwrap()
+    );
+    assert_eq!(serde_json::to_value(&old).unwrap()["formatVersion"], 2);
+    // The migration itself nests the flat lists under their parents.
+    let doc: sig_core::export::WorldExport = serde_json::from_str(FORMAT_1).unwrap();
+    let migrated = sig_core::export::migrate_v1(doc).unwrap();
+    assert_eq!(migrated.format_version, 2);
+    assert!(migrated.images.is_empty() && migrated.versions.is_empty());
+    assert_eq!(migrated.galleries[0].images[0].versions.len(), 1);
+    // A format 1 definition whose gallery is absent is refused, naming it.
+    let mut orphan: serde_json::Value = serde_json::from_str(FORMAT_1).unwrap();
+    orphan["galleries"] = json!([]);
+    let e = serde_json::from_value::<World>(orphan).unwrap_err();
+    assert!(e.to_string().contains("parent gallery missing"), "{e}");
+    // `sig validate` still reads format 1 files, resource by resource.
+    let v: serde_json::Value = serde_json::from_str(FORMAT_1).unwrap();
+    let input = sig_core::validate::parse_documents(&v);
+    assert_eq!(input.resources.len(), 3);
+    assert!(sig_core::validate::validate_input(&input, FIXTURE_NOW).is_empty());
 }
 
 #[test]
