@@ -172,9 +172,32 @@ fn create_only_median_us(world: &World, gallery: &'static str, n: usize) -> f64 
     times[n / 2].as_secs_f64() * 1e6
 }
 
+/// Prints the export size of the full-limits world: whole, gzip-compressed, and by part.
+fn export_sizes() {
+    use std::io::Write;
+    let json = serde_json::to_vec(full()).unwrap_or_default();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let gzip = gz
+        .write_all(&json)
+        .and_then(|_| gz.finish())
+        .map_or(0, |v| v.len());
+    let mb = |n: usize| n as f64 / 1_000_000.0;
+    println!(
+        "serialized full-limits world (100 galleries / 1,000 definitions / 10,000 versions): {} bytes ({:.2} MB), gzip {} bytes ({:.2} MB)",
+        json.len(),
+        mb(json.len()),
+        gzip,
+        mb(gzip)
+    );
+    let value: serde_json::Value = serde_json::from_slice(&json).unwrap_or_default();
+    for part in ["galleries", "replication"] {
+        let n = value.get(part).map_or(0, |v| v.to_string().len());
+        println!("  of which `{part}`: {n} bytes ({:.2} MB)", mb(n));
+    }
+}
+
 fn main() {
-    let bytes = serde_json::to_vec(full()).map(|v| v.len()).unwrap_or(0);
-    println!("serialized full-limits world: {bytes} bytes ({:.2} MB) for 100 galleries / 1,000 definitions / 10,000 versions", bytes as f64 / 1_000_000.0);
+    export_sizes();
     let small_us = create_only_median_us(small_minus_one(), "g000", 5_000);
     let full_us = create_only_median_us(full_minus_one(), "g099", 5_000);
     println!(
