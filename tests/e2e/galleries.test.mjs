@@ -66,10 +66,10 @@ test('create a gallery, an image definition, a source and an image version; relo
   await blade(page, 'ubuntu-web').getByRole('button', { name: '+ Add version' }).click();
   wizard = blade(page, 'Create a VM image version');
   await wizard.getByLabel('Version number').fill('1.0.0');
-  await wizard.getByLabel('Source').selectOption({ label: /ubuntu-base/ });
+  await wizard.getByLabel('Source').selectOption({ label: 'Managed image: ubuntu-base (East US)' });
   await wizard.getByRole('tab', { name: /Replication/ }).click();
   await wizard.getByRole('button', { name: '+ Add target region' }).click();
-  await wizard.getByLabel('Target region 2').selectOption('westeurope');
+  await wizard.getByLabel('Target region 2', { exact: true }).selectOption('westeurope');
   await wizard.getByRole('button', { name: 'Review + create' }).click();
   await wizard.getByText('Validation passed').waitFor();
   await wizard.getByRole('button', { name: 'Create', exact: true }).click();
@@ -91,10 +91,10 @@ test('the core’s rules appear under the field as you type, and block Review + 
   await page.goto(`${server.url}#/create-gallery`);
   const wizard = blade(page, 'Create Azure compute gallery');
   await wizard.getByLabel('Name', { exact: true }).fill('my-gallery');
-  await wizard.getByText(/dashes/).first().waitFor();
+  await wizard.getByText(/Gallery name is invalid/).first().waitFor();
   assert.equal(await wizard.getByRole('button', { name: 'Review + create' }).isDisabled(), true);
   await wizard.getByLabel('Name', { exact: true }).fill('myGallery');
-  await wizard.getByText(/dashes/).first().waitFor({ state: 'detached' });
+  await wizard.getByText(/Gallery name is invalid/).first().waitFor({ state: 'detached' });
   assert.equal(await wizard.getByRole('button', { name: 'Review + create' }).isDisabled(), false);
   await page.close();
 });
