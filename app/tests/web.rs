@@ -162,3 +162,129 @@ fn unreadable_storage_is_reported_not_swallowed() {
     ));
     storage::remove(key);
 }
+
+mod persistence {
+    //! Storage edge cases: nothing a user made is ever lost silently.
+    use super::*;
+    use sig_portal::persist::{
+        self, BrowserStorage, LoadProblem, SaveProblem, ASIDE_KEY, REVISION_KEY, STATE_KEY,
+    };
+    use sig_portal::store::first_run_world;
+
+    fn raw() -> web_sys::Storage {
+        web_sys::window().unwrap().local_storage().unwrap().unwrap()
+    }
+
+    fn reset() {
+        let s = raw();
+        for key in [STATE_KEY, REVISION_KEY, ASIDE_KEY] {
+            s.remove_item(key).unwrap();
+        }
+    }
+
+    fn world() -> sig_core::World {
+        first_run_world(time::OffsetDateTime::UNIX_EPOCH)
+    }
+
+    #[wasm_bindgen_test]
+    fn a_saved_world_loads_back_with_its_revision() {
+        reset();
+        let storage = BrowserStorage::open();
+        storage.save(&world(), 0, 1).unwrap();
+        let loaded = storage.load().unwrap();
+        assert_eq!(loaded.revision, 1);
+        assert_eq!(
+            serde_json::to_value(&loaded.world).unwrap(),
+            serde_json::to_value(world()).unwrap()
+        );
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    fn corrupt_json_is_unreadable_and_can_be_set_aside_intact() {
+        reset();
+        raw()
+            .set_item(STATE_KEY, "{\"envelopeVersion\":1,")
+            .unwrap();
+        let storage = BrowserStorage::open();
+        assert!(matches!(storage.load(), Err(LoadProblem::Unreadable(_))));
+        storage.set_aside().unwrap();
+        assert_eq!(storage.aside().as_deref(), Some("{\"envelopeVersion\":1,"));
+        assert!(matches!(storage.load(), Err(LoadProblem::Empty)));
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    fn an_old_bare_export_is_migrated_and_a_newer_format_is_refused() {
+        let bare = serde_json::to_string(&world()).unwrap();
+        let migrated = persist::parse(&bare).expect("format 0 (a bare export) still loads");
+        assert_eq!(migrated.revision, 0);
+        assert_eq!(migrated.world.subscriptions().count(), 1);
+
+        let newer = format!("{{\"envelopeVersion\":99,\"revision\":5,\"world\":{bare}}}");
+        match persist::parse(&newer) {
+            Err(LoadProblem::Unreadable(why)) => assert!(why.contains("newer"), "{why}"),
+            other => panic!("a newer format must be refused, got {other:?}"),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_stale_tab_cannot_overwrite_newer_data() {
+        reset();
+        let storage = BrowserStorage::open();
+        storage.save(&world(), 0, 3).unwrap();
+        // This tab last saw revision 1: saving would overwrite revision 3.
+        assert_eq!(
+            storage.save(&world(), 1, 2),
+            Err(SaveProblem::Stale { stored: 3 })
+        );
+        assert_eq!(storage.stored_revision(), 3);
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    fn a_full_storage_refuses_the_save_and_says_so() {
+        reset();
+        let s = raw();
+        // Fill localStorage until the browser refuses even a few bytes more.
+        let mut filled = Vec::new();
+        let mut size = 1024 * 1024;
+        while size >= 8 {
+            let key = format!("sig-portal-test:filler-{}", filled.len());
+            if s.set_item(&key, &"x".repeat(size)).is_ok() {
+                filled.push(key);
+            } else {
+                size /= 2;
+            }
+        }
+        let big = world();
+        let result = BrowserStorage::open().save(&big, 0, 1);
+        for key in &filled {
+            s.remove_item(key).unwrap();
+        }
+        match result {
+            Err(SaveProblem::Refused(why)) => assert!(why.contains("full"), "{why}"),
+            other => panic!("expected a refusal when storage is full, got {other:?}"),
+        }
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_portal_tells_the_user_about_unreadable_saved_data() {
+        reset();
+        raw().set_item(STATE_KEY, "not json at all").unwrap();
+        let (root, _handle) = mount_at("#/home");
+        leptos::task::tick().await;
+        let alert = root
+            .query_selector(".storage-banner[role=alert]")
+            .unwrap()
+            .expect("a banner tells the user");
+        assert!(alert.text_content().unwrap().contains("could not be read"));
+        assert_eq!(
+            raw().get_item(ASIDE_KEY).unwrap().as_deref(),
+            Some("not json at all"),
+            "the unreadable data is kept"
+        );
+        reset();
+    }
+}
