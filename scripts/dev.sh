@@ -147,6 +147,9 @@ run_tests() {
   (cd app && TMPDIR="$TEST_TMP" CHROMEDRIVER="$(command -v chromedriver)" \
     cargo test -p sig-portal --target wasm32-unknown-unknown --locked)
   build_release
+  say "generating the full-limits state for the scale journey"
+  mkdir -p tests/test-results
+  cargo run -q --locked -p sig-core --example full_limits_state > tests/test-results/full-limits.json
   say "end-to-end tests (Playwright, release build on a static server)"
   TMPDIR="$TEST_TMP" node --test --test-concurrency=1 tests/e2e/
 }

@@ -456,9 +456,18 @@ mod tests {
     #[test]
     fn paths_match_fields_and_their_insides_only() {
         assert!(path_within("name", "name"));
-        assert!(path_within("properties.identifier.publisher", "properties.identifier"));
-        assert!(path_within("properties.targetRegions[2].name", "properties.targetRegions"));
-        assert!(!path_within("properties.identifierX", "properties.identifier"));
+        assert!(path_within(
+            "properties.identifier.publisher",
+            "properties.identifier"
+        ));
+        assert!(path_within(
+            "properties.targetRegions[2].name",
+            "properties.targetRegions"
+        ));
+        assert!(!path_within(
+            "properties.identifierX",
+            "properties.identifier"
+        ));
         assert!(!path_within("names", "name"));
     }
 }

@@ -54,9 +54,8 @@ impl Blade {
             Some((head, arg)) => (head, Some(arg)),
             None => (segment, None),
         };
-        let with_arg = |make: fn(String) -> Blade| {
-            arg.filter(|a| !a.is_empty()).map(|a| make(a.to_string()))
-        };
+        let with_arg =
+            |make: fn(String) -> Blade| arg.filter(|a| !a.is_empty()).map(|a| make(a.to_string()));
         match (head, arg) {
             ("home", None) => Some(Blade::Home),
             ("resources", None) => Some(Blade::AllResources),
@@ -248,12 +247,16 @@ mod tests {
 
     #[test]
     fn blades_with_resource_ids_round_trip_through_the_url() {
-        let id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/web";
+        let id =
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/web";
         let mut stack = BladeStack::home();
         stack.open_from(0, Blade::Resource(id.into()));
         stack.open_from(1, Blade::CreateVersion(id.into()));
         let hash = stack.to_hash();
-        assert!(!hash[2..].contains("/subscriptions"), "ids are encoded: {hash}");
+        assert!(
+            !hash[2..].contains("/subscriptions"),
+            "ids are encoded: {hash}"
+        );
         assert_eq!(BladeStack::from_hash(&hash), stack);
         assert_eq!(Blade::from_segment("resource:"), None);
         assert_eq!(Blade::from_segment("home:extra"), None);

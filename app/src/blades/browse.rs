@@ -43,7 +43,12 @@ pub fn rows(world: &World, galleries_only: bool) -> Vec<Row> {
             .map_or(id, |s| s.display_name.clone())
     };
     let mut out = Vec::new();
-    let mk = |id: String, name: String, kind: &'static str, group: Option<String>, location: &str, sub: String| Row {
+    let mk = |id: String,
+              name: String,
+              kind: &'static str,
+              group: Option<String>,
+              location: &str,
+              sub: String| Row {
         search: name.to_lowercase(),
         id,
         name,
@@ -78,7 +83,10 @@ pub fn rows(world: &World, galleries_only: bool) -> Vec<Row> {
     for v in world.versions() {
         out.push(mk(
             v.id.to_string(),
-            format!("{}/{}/{}", v.id.image.gallery.gallery, v.id.image.image, v.name),
+            format!(
+                "{}/{}/{}",
+                v.id.image.gallery.gallery, v.id.image.image, v.name
+            ),
             short_type("Microsoft.Compute/galleries/images/versions"),
             v.id.image.gallery.scope.resource_group.clone(),
             v.location.display_name(),
@@ -139,22 +147,10 @@ pub struct Filters {
     pub kind: String,
 }
 
-/// Indexes of `rows` that pass `filters`, sorted by `column`.
-pub fn visible(rows: &[Row], filters: &Filters, column: Column, ascending: bool) -> Vec<usize> {
-    let needle = filters.text.trim().to_lowercase();
-    let keep = |value: &str, wanted: &str| wanted.is_empty() || value == wanted;
-    let mut out: Vec<usize> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            (needle.is_empty() || r.search.contains(&needle))
-                && keep(&r.subscription, &filters.subscription)
-                && keep(&r.group, &filters.group)
-                && keep(&r.location, &filters.location)
-                && keep(r.kind, &filters.kind)
-        })
-        .map(|(i, _)| i)
-        .collect();
+/// Indexes of `rows` in `column` order. Sorting is the costly part of a
+/// browse list, so it is done once per data or sort change, not per keystroke.
+pub fn sorted(rows: &[Row], column: Column, ascending: bool) -> Vec<usize> {
+    let mut out: Vec<usize> = (0..rows.len()).collect();
     out.sort_by(|&a, &b| {
         let order = column.key(&rows[a]).cmp(column.key(&rows[b]));
         if ascending {
@@ -164,6 +160,29 @@ pub fn visible(rows: &[Row], filters: &Filters, column: Column, ascending: bool)
         }
     });
     out
+}
+
+/// The entries of `order` whose rows pass `filters`, keeping the order.
+pub fn filtered(rows: &[Row], order: &[usize], filters: &Filters) -> Vec<usize> {
+    let needle = filters.text.trim().to_lowercase();
+    let keep = |value: &str, wanted: &str| wanted.is_empty() || value == wanted;
+    order
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let r = &rows[i];
+            (needle.is_empty() || r.search.contains(&needle))
+                && keep(&r.subscription, &filters.subscription)
+                && keep(&r.group, &filters.group)
+                && keep(&r.location, &filters.location)
+                && keep(r.kind, &filters.kind)
+        })
+        .collect()
+}
+
+/// Indexes of `rows` that pass `filters`, sorted by `column`.
+pub fn visible(rows: &[Row], filters: &Filters, column: Column, ascending: bool) -> Vec<usize> {
+    filtered(rows, &sorted(rows, column, ascending), filters)
 }
 
 fn distinct(rows: &[Row], f: impl Fn(&Row) -> &str) -> Vec<(String, String)> {
@@ -221,6 +240,10 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
     let kind = RwSignal::new(String::new());
     let sort = RwSignal::new((Column::Name, true));
     let scroll = RwSignal::new(0.0f64);
+    let order = Memo::new(move |_| {
+        let (column, ascending) = sort.get();
+        all.with(|rows| sorted(rows, column, ascending))
+    });
     let shown = Memo::new(move |_| {
         let filters = Filters {
             text: text.get(),
@@ -229,8 +252,7 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
             location: location.get(),
             kind: kind.get(),
         };
-        let (column, ascending) = sort.get();
-        all.with(|rows| visible(rows, &filters, column, ascending))
+        all.with(|rows| order.with(|order| filtered(rows, order, &filters)))
     });
     let total = move || all.with(Vec::len);
     let count = move || shown.with(Vec::len);
@@ -239,11 +261,26 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
         let last = (first + (VIEWPORT / ROW_HEIGHT) as usize + 2 * OVERSCAN).min(count());
         (first.min(last), last)
     };
-    let noun = if galleries_only { "galleries" } else { "resources" };
-    let columns: &'static [Column] = if galleries_only {
-        &[Column::Name, Column::Group, Column::Location, Column::Subscription]
+    let noun = if galleries_only {
+        "galleries"
     } else {
-        &[Column::Name, Column::Type, Column::Group, Column::Location, Column::Subscription]
+        "resources"
+    };
+    let columns: &'static [Column] = if galleries_only {
+        &[
+            Column::Name,
+            Column::Group,
+            Column::Location,
+            Column::Subscription,
+        ]
+    } else {
+        &[
+            Column::Name,
+            Column::Type,
+            Column::Group,
+            Column::Location,
+            Column::Subscription,
+        ]
     };
     let header = columns
         .iter()
@@ -374,9 +411,15 @@ mod tests {
         let all = Filters::default();
         assert_eq!(visible(&rows, &all, Column::Name, true), vec![1, 0, 2]);
         assert_eq!(visible(&rows, &all, Column::Name, false), vec![2, 0, 1]);
-        let text = Filters { text: "ALP".into(), ..Default::default() };
+        let text = Filters {
+            text: "ALP".into(),
+            ..Default::default()
+        };
         assert_eq!(visible(&rows, &text, Column::Name, true), vec![1]);
-        let group = Filters { group: "rg1".into(), ..Default::default() };
+        let group = Filters {
+            group: "rg1".into(),
+            ..Default::default()
+        };
         assert_eq!(visible(&rows, &group, Column::Name, true), vec![1, 2]);
     }
 }

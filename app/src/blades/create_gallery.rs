@@ -117,8 +117,11 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
     });
 
     let subscriptions = Signal::derive(move || store.world.with(options::subscriptions));
-    let groups =
-        Signal::derive(move || store.world.with(|w| options::resource_groups(w, &subscription.get())));
+    let groups = Signal::derive(move || {
+        store
+            .world
+            .with(|w| options::resource_groups(w, &subscription.get()))
+    });
     let regions = Signal::derive(options::source_regions);
 
     let basics = view! {
@@ -179,7 +182,10 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
             ("Name", name.get()),
             ("Region", options::region_display(&region.get())),
             ("Description", description.get()),
-            ("Sharing method", "Role based access control (RBAC)".to_string()),
+            (
+                "Sharing method",
+                "Role based access control (RBAC)".to_string(),
+            ),
         ]
     });
     let json = Signal::derive(move || {
@@ -197,8 +203,16 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
     .into_any();
 
     let tabs = vec![
-        WizardTab { title: "Basics", has_errors: basics_errors, content: basics },
-        WizardTab { title: "Sharing method", has_errors: Signal::derive(|| false), content: sharing },
+        WizardTab {
+            title: "Basics",
+            has_errors: basics_errors,
+            content: basics,
+        },
+        WizardTab {
+            title: "Sharing method",
+            has_errors: Signal::derive(|| false),
+            content: sharing,
+        },
         WizardTab {
             title: "Tags",
             has_errors: Signal::derive(|| false),

@@ -59,7 +59,10 @@ fn number_or_text(text: &str) -> Option<Value> {
     if text.is_empty() {
         None
     } else {
-        Some(text.parse::<i64>().map_or_else(|_| json!(text), |n| json!(n)))
+        Some(
+            text.parse::<i64>()
+                .map_or_else(|_| json!(text), |n| json!(n)),
+        )
     }
 }
 
@@ -110,13 +113,19 @@ pub fn CreateImage(gallery: String, replace: Callback<Blade>) -> impl IntoView {
     let cpu_max = RwSignal::new(String::new());
     let mem_min = RwSignal::new(String::new());
     let mem_max = RwSignal::new(String::new());
-    let disallowed: Vec<(&'static str, RwSignal<bool>)> =
-        DISK_TYPES.iter().map(|t| (*t, RwSignal::new(false))).collect();
+    let disallowed: Vec<(&'static str, RwSignal<bool>)> = DISK_TYPES
+        .iter()
+        .map(|t| (*t, RwSignal::new(false)))
+        .collect();
     let tags = RwSignal::new(Vec::<(String, String)>::new());
     let active = RwSignal::new(0usize);
     let reveal = Signal::derive(move || active.get() == 3);
 
-    let (sub, rg, gal) = (subscription.clone(), resource_group.clone(), gallery_name.clone());
+    let (sub, rg, gal) = (
+        subscription.clone(),
+        resource_group.clone(),
+        gallery_name.clone(),
+    );
     let id = Memo::new(move |_| image_id(&sub, &rg, &gal, name.get().trim()));
     let disallowed_for_body = disallowed.clone();
     let body = Memo::new(move |_| {
@@ -176,13 +185,15 @@ pub fn CreateImage(gallery: String, replace: Callback<Blade>) -> impl IntoView {
         Err(_) => Vec::new(),
     });
     let valid = Signal::derive(move || !diagnostics.get().iter().any(Diagnostic::is_error));
-    let field =
-        move |paths: &'static [&'static str]| Signal::derive(move || errors_at(&diagnostics.get(), paths));
+    let field = move |paths: &'static [&'static str]| {
+        Signal::derive(move || errors_at(&diagnostics.get(), paths))
+    };
     let tab_errors = move |paths: &'static [&'static str]| {
         Signal::derive(move || !errors_at(&diagnostics.get(), paths).is_empty())
     };
     let claimed: Vec<&str> = BASICS.iter().chain(PUBLISHING).copied().collect();
-    let other_errors = Signal::derive(move || !unplaced_errors(&diagnostics.get(), &claimed).is_empty());
+    let other_errors =
+        Signal::derive(move || !unplaced_errors(&diagnostics.get(), &claimed).is_empty());
 
     let create = Callback::new(move |()| {
         if let Ok(command) = command() {

@@ -110,9 +110,10 @@ fn source_choices(store: &Store) -> Vec<(String, String)> {
 /// The `storageProfile` for a source id: whole-image sources go under
 /// `source.id`, disks and snapshots under `osDiskImage.source.id`, VHDs by URI.
 fn storage_profile(store: &Store, source: &str) -> Value {
-    let kind = store
-        .world
-        .with(|w| w.source(source).map(|s| (s.kind, s.storage_account_id.clone())));
+    let kind = store.world.with(|w| {
+        w.source(source)
+            .map(|s| (s.kind, s.storage_account_id.clone()))
+    });
     match kind {
         Some((SourceKind::Snapshot | SourceKind::ManagedDisk, _)) => {
             json!({"osDiskImage": {"source": {"id": source}}})
@@ -131,8 +132,18 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
     let Some(GalleryResourceId::Image(parent)) = GalleryResourceId::parse(&image) else {
         return view! { <p class="banner error" role="alert">"This link does not name an image definition: "{image}</p> }.into_any();
     };
-    let subscription = parent.gallery.scope.subscription.clone().unwrap_or_default();
-    let resource_group = parent.gallery.scope.resource_group.clone().unwrap_or_default();
+    let subscription = parent
+        .gallery
+        .scope
+        .subscription
+        .clone()
+        .unwrap_or_default();
+    let resource_group = parent
+        .gallery
+        .scope
+        .resource_group
+        .clone()
+        .unwrap_or_default();
     let (gallery_name, image_name) = (parent.gallery.gallery.clone(), parent.image.clone());
     let region_default = store
         .world
@@ -178,7 +189,10 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
         let mut properties = Map::new();
         properties.insert("publishingProfile".into(), Value::Object(publishing));
         if !source.get().is_empty() {
-            properties.insert("storageProfile".into(), storage_profile(&store, &source.get()));
+            properties.insert(
+                "storageProfile".into(),
+                storage_profile(&store, &source.get()),
+            );
         }
         json!({"location": region.get(), "tags": tags_json(&tags.get()), "properties": properties})
     });
@@ -198,13 +212,15 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
         Err(_) => Vec::new(),
     });
     let valid = Signal::derive(move || !diagnostics.get().iter().any(Diagnostic::is_error));
-    let field =
-        move |paths: &'static [&'static str]| Signal::derive(move || errors_at(&diagnostics.get(), paths));
+    let field = move |paths: &'static [&'static str]| {
+        Signal::derive(move || errors_at(&diagnostics.get(), paths))
+    };
     let tab_errors = move |paths: &'static [&'static str]| {
         Signal::derive(move || !errors_at(&diagnostics.get(), paths).is_empty())
     };
     let claimed: Vec<&str> = BASICS.iter().chain(REPLICATION).copied().collect();
-    let other_errors = Signal::derive(move || !unplaced_errors(&diagnostics.get(), &claimed).is_empty());
+    let other_errors =
+        Signal::derive(move || !unplaced_errors(&diagnostics.get(), &claimed).is_empty());
 
     let create = Callback::new(move |()| {
         if let Ok(command) = command() {
@@ -323,7 +339,14 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
         let targets = rows
             .get()
             .iter()
-            .map(|r| format!("{} ({} × {})", options::region_display(&r.region), r.replicas, r.storage))
+            .map(|r| {
+                format!(
+                    "{} ({} × {})",
+                    options::region_display(&r.region),
+                    r.replicas,
+                    r.storage
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ");
         vec![
@@ -331,7 +354,10 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
             ("Version number", name.get()),
             ("Region", options::region_display(&region.get())),
             ("Source", source.get()),
-            ("Exclude from latest", if exclude.get() { "Yes" } else { "No" }.to_string()),
+            (
+                "Exclude from latest",
+                if exclude.get() { "Yes" } else { "No" }.to_string(),
+            ),
             ("End of life date", end_of_life.get()),
             ("Default replica count", replica_count.get()),
             ("Target regions", targets),
@@ -342,7 +368,10 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
         if let Some(object) = value.as_object_mut() {
             object.insert("id".into(), json!(id.get()));
             object.insert("name".into(), json!(name.get().trim()));
-            object.insert("type".into(), json!("Microsoft.Compute/galleries/images/versions"));
+            object.insert(
+                "type".into(),
+                json!("Microsoft.Compute/galleries/images/versions"),
+            );
         }
         serde_json::to_string_pretty(&value).unwrap_or_default()
     });

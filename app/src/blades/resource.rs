@@ -62,11 +62,7 @@ fn text_at(value: &Value, pointer: &str) -> String {
 
 /// Overview blade for the resource `id`.
 #[component]
-pub fn ResourceOverview(
-    id: String,
-    open: Callback<Blade>,
-    close: Callback<()>,
-) -> impl IntoView {
+pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) -> impl IntoView {
     let store = expect_context::<Store>();
     let rid = id.clone();
     let current = Memo::new(move |_| lookup(&store, &rid));
@@ -86,7 +82,10 @@ pub fn ResourceOverview(
         };
         let parsed = GalleryResourceId::parse(&id.get_value());
         let add_child = match (kind, parsed.clone()) {
-            (Kind::Gallery, _) => Some(("+ Add new image definition", Blade::CreateImage(id.get_value()))),
+            (Kind::Gallery, _) => Some((
+                "+ Add new image definition",
+                Blade::CreateImage(id.get_value()),
+            )),
             (Kind::Image, _) => Some(("+ Add version", Blade::CreateVersion(id.get_value()))),
             _ => None,
         };
@@ -122,7 +121,9 @@ fn Essentials(kind: Kind, resource: Value) -> impl IntoView {
     let id = text_at(&resource, "/id");
     let (subscription, group) = match GalleryResourceId::parse(&id) {
         Some(GalleryResourceId::Gallery(g)) => (g.scope.subscription, g.scope.resource_group),
-        Some(GalleryResourceId::Image(i)) => (i.gallery.scope.subscription, i.gallery.scope.resource_group),
+        Some(GalleryResourceId::Image(i)) => {
+            (i.gallery.scope.subscription, i.gallery.scope.resource_group)
+        }
         Some(GalleryResourceId::Version(v)) => (
             v.image.gallery.scope.subscription,
             v.image.gallery.scope.resource_group,
@@ -137,7 +138,10 @@ fn Essentials(kind: Kind, resource: Value) -> impl IntoView {
     let mut rows: Vec<(&str, String)> = vec![
         ("Type", kind.label().to_string()),
         ("Resource group", group.unwrap_or_default()),
-        ("Location", options::region_display(&text_at(&resource, "/location"))),
+        (
+            "Location",
+            options::region_display(&text_at(&resource, "/location")),
+        ),
         ("Subscription", subscription_name),
         ("Subscription ID", subscription),
     ];
@@ -181,11 +185,23 @@ fn Essentials(kind: Kind, resource: Value) -> impl IntoView {
                 })
                 .unwrap_or_default();
             rows.push(("Source", source));
-            rows.push(("Default replica count", p("/properties/publishingProfile/replicaCount")));
+            rows.push((
+                "Default replica count",
+                p("/properties/publishingProfile/replicaCount"),
+            ));
             rows.push(("Target regions", targets));
-            rows.push(("Exclude from latest", p("/properties/publishingProfile/excludeFromLatest")));
-            rows.push(("Published date", p("/properties/publishingProfile/publishedDate")));
-            rows.push(("End of life date", p("/properties/publishingProfile/endOfLifeDate")));
+            rows.push((
+                "Exclude from latest",
+                p("/properties/publishingProfile/excludeFromLatest"),
+            ));
+            rows.push((
+                "Published date",
+                p("/properties/publishingProfile/publishedDate"),
+            ));
+            rows.push((
+                "End of life date",
+                p("/properties/publishingProfile/endOfLifeDate"),
+            ));
         }
     }
     view! {
@@ -208,14 +224,26 @@ fn Children(kind: Kind, id: String, open: Callback<Blade>) -> impl IntoView {
         store.world.with(|w| match GalleryResourceId::parse(&id) {
             Some(GalleryResourceId::Gallery(g)) if kind == Kind::Gallery => w
                 .images_of(&g)
-                .map(|i| (i.id.to_string(), i.name.to_string(), format!("{} · {}", i.os_type.as_str(), i.os_state.as_str())))
+                .map(|i| {
+                    (
+                        i.id.to_string(),
+                        i.name.to_string(),
+                        format!("{} · {}", i.os_type.as_str(), i.os_state.as_str()),
+                    )
+                })
                 .collect::<Vec<_>>(),
             Some(GalleryResourceId::Image(i)) if kind == Kind::Image => {
                 let mut versions: Vec<_> = w.versions_of(&i).collect();
                 versions.sort_by(|a, b| b.name.cmp(&a.name));
                 versions
                     .into_iter()
-                    .map(|v| (v.id.to_string(), v.name.to_string(), v.location.display_name().to_string()))
+                    .map(|v| {
+                        (
+                            v.id.to_string(),
+                            v.name.to_string(),
+                            v.location.display_name().to_string(),
+                        )
+                    })
                     .collect()
             }
             _ => Vec::new(),
@@ -253,7 +281,12 @@ fn Children(kind: Kind, id: String, open: Callback<Blade>) -> impl IntoView {
 }
 
 #[component]
-fn DeletePanel(kind: Kind, id: String, deleting: RwSignal<bool>, close: Callback<()>) -> impl IntoView {
+fn DeletePanel(
+    kind: Kind,
+    id: String,
+    deleting: RwSignal<bool>,
+    close: Callback<()>,
+) -> impl IntoView {
     let store = expect_context::<Store>();
     let command = match kind {
         Kind::Gallery => Command::DeleteGallery { id: id.clone() },
@@ -300,27 +333,112 @@ struct EditableField {
 }
 
 const GALLERY_FIELDS: &[EditableField] = &[
-    EditableField { label: "Description", pointer: "/properties/description", path: "properties.description", input: "textarea" },
-    EditableField { label: "Region", pointer: "/location", path: "location", input: "text" },
+    EditableField {
+        label: "Description",
+        pointer: "/properties/description",
+        path: "properties.description",
+        input: "textarea",
+    },
+    EditableField {
+        label: "Region",
+        pointer: "/location",
+        path: "location",
+        input: "text",
+    },
 ];
 const IMAGE_FIELDS: &[EditableField] = &[
-    EditableField { label: "Description", pointer: "/properties/description", path: "properties.description", input: "textarea" },
-    EditableField { label: "End of life date", pointer: "/properties/endOfLifeDate", path: "properties.endOfLifeDate", input: "text" },
-    EditableField { label: "vCPUs (minimum)", pointer: "/properties/recommended/vCPUs/min", path: "properties.recommended.vCPUs.min", input: "number" },
-    EditableField { label: "vCPUs (maximum)", pointer: "/properties/recommended/vCPUs/max", path: "properties.recommended.vCPUs.max", input: "number" },
-    EditableField { label: "Memory in MB (minimum)", pointer: "/properties/recommended/memory/min", path: "properties.recommended.memory.min", input: "number" },
-    EditableField { label: "Memory in MB (maximum)", pointer: "/properties/recommended/memory/max", path: "properties.recommended.memory.max", input: "number" },
-    EditableField { label: "Publisher", pointer: "/properties/identifier/publisher", path: "properties.identifier.publisher", input: "text" },
-    EditableField { label: "Offer", pointer: "/properties/identifier/offer", path: "properties.identifier.offer", input: "text" },
-    EditableField { label: "SKU", pointer: "/properties/identifier/sku", path: "properties.identifier.sku", input: "text" },
-    EditableField { label: "Operating system", pointer: "/properties/osType", path: "properties.osType", input: "text" },
-    EditableField { label: "Operating system state", pointer: "/properties/osState", path: "properties.osState", input: "text" },
+    EditableField {
+        label: "Description",
+        pointer: "/properties/description",
+        path: "properties.description",
+        input: "textarea",
+    },
+    EditableField {
+        label: "End of life date",
+        pointer: "/properties/endOfLifeDate",
+        path: "properties.endOfLifeDate",
+        input: "text",
+    },
+    EditableField {
+        label: "vCPUs (minimum)",
+        pointer: "/properties/recommended/vCPUs/min",
+        path: "properties.recommended.vCPUs.min",
+        input: "number",
+    },
+    EditableField {
+        label: "vCPUs (maximum)",
+        pointer: "/properties/recommended/vCPUs/max",
+        path: "properties.recommended.vCPUs.max",
+        input: "number",
+    },
+    EditableField {
+        label: "Memory in MB (minimum)",
+        pointer: "/properties/recommended/memory/min",
+        path: "properties.recommended.memory.min",
+        input: "number",
+    },
+    EditableField {
+        label: "Memory in MB (maximum)",
+        pointer: "/properties/recommended/memory/max",
+        path: "properties.recommended.memory.max",
+        input: "number",
+    },
+    EditableField {
+        label: "Publisher",
+        pointer: "/properties/identifier/publisher",
+        path: "properties.identifier.publisher",
+        input: "text",
+    },
+    EditableField {
+        label: "Offer",
+        pointer: "/properties/identifier/offer",
+        path: "properties.identifier.offer",
+        input: "text",
+    },
+    EditableField {
+        label: "SKU",
+        pointer: "/properties/identifier/sku",
+        path: "properties.identifier.sku",
+        input: "text",
+    },
+    EditableField {
+        label: "Operating system",
+        pointer: "/properties/osType",
+        path: "properties.osType",
+        input: "text",
+    },
+    EditableField {
+        label: "Operating system state",
+        pointer: "/properties/osState",
+        path: "properties.osState",
+        input: "text",
+    },
 ];
 const VERSION_FIELDS: &[EditableField] = &[
-    EditableField { label: "End of life date", pointer: "/properties/publishingProfile/endOfLifeDate", path: "properties.publishingProfile.endOfLifeDate", input: "text" },
-    EditableField { label: "Default replica count", pointer: "/properties/publishingProfile/replicaCount", path: "properties.publishingProfile.replicaCount", input: "number" },
-    EditableField { label: "Exclude from latest", pointer: "/properties/publishingProfile/excludeFromLatest", path: "properties.publishingProfile.excludeFromLatest", input: "checkbox" },
-    EditableField { label: "Region", pointer: "/location", path: "location", input: "text" },
+    EditableField {
+        label: "End of life date",
+        pointer: "/properties/publishingProfile/endOfLifeDate",
+        path: "properties.publishingProfile.endOfLifeDate",
+        input: "text",
+    },
+    EditableField {
+        label: "Default replica count",
+        pointer: "/properties/publishingProfile/replicaCount",
+        path: "properties.publishingProfile.replicaCount",
+        input: "number",
+    },
+    EditableField {
+        label: "Exclude from latest",
+        pointer: "/properties/publishingProfile/excludeFromLatest",
+        path: "properties.publishingProfile.excludeFromLatest",
+        input: "checkbox",
+    },
+    EditableField {
+        label: "Region",
+        pointer: "/location",
+        path: "location",
+        input: "text",
+    },
 ];
 
 /// Writes `text` at `pointer` in `resource`, creating objects on the way;
@@ -351,7 +469,9 @@ fn set_at(resource: &mut Value, pointer: &str, text: &str, input: &str) {
         return;
     }
     let value = match input {
-        "number" => text.parse::<i64>().map_or_else(|_| json!(text), |n| json!(n)),
+        "number" => text
+            .parse::<i64>()
+            .map_or_else(|_| json!(text), |n| json!(n)),
         "checkbox" => json!(text == "true"),
         _ => json!(text),
     };
@@ -377,13 +497,19 @@ fn EditPanel(kind: Kind, id: String, resource: Value, editing: RwSignal<bool>) -
         .map(|regions| {
             regions
                 .iter()
-                .map(|r| (text_at(r, "/name"), RwSignal::new(text_at(r, "/regionalReplicaCount"))))
+                .map(|r| {
+                    (
+                        text_at(r, "/name"),
+                        RwSignal::new(text_at(r, "/regionalReplicaCount")),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
     let description = values.first().copied();
     let problems = RwSignal::new(Vec::<Diagnostic>::new());
-    let field_errors = move |path: &'static str| Signal::derive(move || errors_at(&problems.get(), &[path]));
+    let field_errors =
+        move |path: &'static str| Signal::derive(move || errors_at(&problems.get(), &[path]));
 
     let inputs = fields
         .iter()
@@ -440,9 +566,22 @@ fn EditPanel(kind: Kind, id: String, resource: Value, editing: RwSignal<bool>) -
             );
         }
         let command = match kind {
-            Kind::Gallery => serde_json::from_value(desired).map(|resource| Command::UpdateGallery { id: id.clone(), resource }),
-            Kind::Image => serde_json::from_value(desired).map(|resource| Command::UpdateImage { id: id.clone(), resource }),
-            Kind::Version => serde_json::from_value(desired).map(|resource| Command::UpdateVersion { id: id.clone(), resource }),
+            Kind::Gallery => {
+                serde_json::from_value(desired).map(|resource| Command::UpdateGallery {
+                    id: id.clone(),
+                    resource,
+                })
+            }
+            Kind::Image => serde_json::from_value(desired).map(|resource| Command::UpdateImage {
+                id: id.clone(),
+                resource,
+            }),
+            Kind::Version => {
+                serde_json::from_value(desired).map(|resource| Command::UpdateVersion {
+                    id: id.clone(),
+                    resource,
+                })
+            }
         };
         match command {
             Ok(command) => match store.dispatch(command) {
@@ -452,7 +591,11 @@ fn EditPanel(kind: Kind, id: String, resource: Value, editing: RwSignal<bool>) -
                 }
                 Err(error) => problems.set(error.diagnostics),
             },
-            Err(e) => store.notify(crate::store::Tone::Error, "Request refused".into(), e.to_string()),
+            Err(e) => store.notify(
+                crate::store::Tone::Error,
+                "Request refused".into(),
+                e.to_string(),
+            ),
         }
     };
     let _ = description;

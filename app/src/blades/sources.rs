@@ -40,8 +40,14 @@ fn data_disks(text: &str) -> Result<Vec<SourceDisk>, String> {
                 .split_once(':')
                 .ok_or_else(|| format!("'{entry}' is not LUN:size (for example 0:128)"))?;
             Ok(SourceDisk {
-                lun: lun.trim().parse().map_err(|_| format!("'{lun}' is not a LUN number"))?,
-                size_gb: size.trim().parse().map_err(|_| format!("'{size}' is not a size in GiB"))?,
+                lun: lun
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("'{lun}' is not a LUN number"))?,
+                size_gb: size
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("'{size}' is not a size in GiB"))?,
             })
         })
         .collect()
@@ -79,11 +85,16 @@ pub fn Sources() -> impl IntoView {
         let sub = subscription.get_untracked();
         let rg = group.get_untracked();
         let id = match k {
-            SourceKind::VhdBlob => format!("https://{}.blob.core.windows.net/vhds/{n}.vhd", rg.replace(['-', '_'], "")),
+            SourceKind::VhdBlob => format!(
+                "https://{}.blob.core.windows.net/vhds/{n}.vhd",
+                rg.replace(['-', '_'], "")
+            ),
             other => {
                 let ty = other.arm_type().unwrap_or("Microsoft.Compute/images");
                 let ty = ty.trim_start_matches("Microsoft.Compute/");
-                format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/{ty}/{n}")
+                format!(
+                    "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/{ty}/{n}"
+                )
             }
         };
         let Some(location) = RegionName::new(&region.get_untracked()) else {
@@ -98,7 +109,9 @@ pub fn Sources() -> impl IntoView {
             }
         };
         let Ok(size) = os_size.get_untracked().trim().parse::<u32>() else {
-            problem.set(vec!["The OS disk size must be a whole number of GiB.".into()]);
+            problem.set(vec![
+                "The OS disk size must be a whole number of GiB.".into()
+            ]);
             return;
         };
         let source = Source {

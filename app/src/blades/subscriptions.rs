@@ -95,7 +95,11 @@ pub fn Subscriptions() -> impl IntoView {
     let rg_region = RwSignal::new("eastus".to_string());
     let rg_problems = RwSignal::new(Vec::new());
     let tenant_options = Signal::derive(move || {
-        store.world.with(|w| w.tenants().map(|t| (t.id.clone(), t.display_name.clone())).collect())
+        store.world.with(|w| {
+            w.tenants()
+                .map(|t| (t.id.clone(), t.display_name.clone()))
+                .collect()
+        })
     });
 
     view! {
