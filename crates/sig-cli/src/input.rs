@@ -19,9 +19,22 @@ impl fmt::Display for InputProblem {
 
 /// Reads `path` as one JSON document.
 pub fn read_json(path: &Path) -> Result<serde_json::Value, InputProblem> {
+    read_with(path, |bytes| serde_json::from_slice(bytes))
+}
+
+/// Reads `path` and recognises the gallery resources in it (`sig validate`): the same as
+/// `parse_documents(&read_json(path)?)`, but large lists are streamed, never held as one tree.
+pub fn read_resources(path: &Path) -> Result<sig_core::validate::ParsedInput, InputProblem> {
+    read_with(path, sig_core::validate::parse_slice)
+}
+
+fn read_with<T>(
+    path: &Path,
+    parse: impl FnOnce(&[u8]) -> Result<T, serde_json::Error>,
+) -> Result<T, InputProblem> {
     let text = std::fs::read(path)
         .map_err(|e| InputProblem(format!("cannot read {}: {e}", path.display())))?;
-    serde_json::from_slice(&text).map_err(|e| {
+    parse(&text).map_err(|e| {
         InputProblem(format!(
             "{} is not valid JSON: {} (line {}, column {})",
             path.display(),

@@ -25,6 +25,7 @@ use crate::template::{
     self, is_expression, TemplateScope, TEMPLATE_RESOURCE_GROUP, TEMPLATE_SUBSCRIPTION,
 };
 use crate::world::{ResourceGroup, Subscription, World};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -242,7 +243,8 @@ impl Reader {
     }
 
     fn export(&mut self, v: &Value, ptr: &str) {
-        let e: WorldExport = match serde_json::from_value(v.clone()) {
+        // Deserialize from the borrowed value: no copy of the (possibly large) document.
+        let e = match WorldExport::deserialize(v) {
             Ok(e) => e,
             Err(err) => {
                 self.diag(
@@ -410,9 +412,9 @@ impl Reader {
             .map(str::to_string)
             .or_else(|| rp.and_then(|r| r.api_version.clone()));
         let res = match kind {
-            Kind::Gallery => serde_json::from_value(v.clone()).map(AnyResource::Gallery),
-            Kind::Image => serde_json::from_value(v.clone()).map(AnyResource::Image),
-            Kind::Version => serde_json::from_value(v.clone()).map(AnyResource::Version),
+            Kind::Gallery => arm::Gallery::deserialize(v).map(AnyResource::Gallery),
+            Kind::Image => arm::GalleryImage::deserialize(v).map(AnyResource::Image),
+            Kind::Version => arm::GalleryImageVersion::deserialize(v).map(AnyResource::Version),
         };
         match res {
             Ok(r) => self.push(r, ptr, id, api),
@@ -621,30 +623,220 @@ pub fn parse_documents(json: &Value) -> ParsedInput {
         out: ParsedInput::default(),
     };
     r.document(json, "");
-    if r.out.resources.is_empty() && r.out.diagnostics.is_empty() {
-        r.out.diagnostics.push(Diagnostic::new(
-            Code::NotAResource,
-            "#",
-            "",
-            "The document contains no gallery resources.",
-        ));
-    }
-    r.out
+    r.finish()
 }
 
-/// What the input knows about itself, for the per-resource rules.
+impl Reader {
+    fn finish(mut self) -> ParsedInput {
+        if self.out.resources.is_empty() && self.out.diagnostics.is_empty() {
+            self.out.diagnostics.push(Diagnostic::new(
+                Code::NotAResource,
+                "#",
+                "",
+                "The document contains no gallery resources.",
+            ));
+        }
+        self.out
+    }
+}
+
+/// Reads JSON text straight into [`ParsedInput`]: the same result as
+/// `parse_documents(&serde_json::from_slice(bytes)?)`, with the same JSON errors.
+///
+/// The shapes that carry thousands of resources — a top-level array, or a list response
+/// `{"value": [...]}` — are streamed: each element becomes a JSON tree only while it is read, so
+/// a large file never exists as one tree. Any other document is read whole, as before.
+pub fn parse_slice(bytes: &[u8]) -> Result<ParsedInput, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let streamed = serde::de::DeserializeSeed::deserialize(Streamed, &mut de)?;
+    de.end()?;
+    match streamed {
+        Some(input) => Ok(input),
+        None => Ok(parse_documents(&serde_json::from_slice(bytes)?)),
+    }
+}
+
+/// Keys that make an object something other than a list response (see `Reader::document`).
+const NOT_A_LIST: &[&str] = &[
+    "formatVersion",
+    "resources",
+    "$schema",
+    "contentVersion",
+    "parameters",
+    "responses",
+];
+
+/// Streams a top-level array or list response; `None` = not one of those (read it whole).
+struct Streamed;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Streamed {
+    type Value = Option<ParsedInput>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Streamed {
+    type Value = Option<ParsedInput>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON document")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut r = Reader {
+            out: ParsedInput::default(),
+        };
+        let mut i = 0usize;
+        while let Some(item) = seq.next_element::<Value>()? {
+            r.document(&item, &format!("/{i}"));
+            i += 1;
+        }
+        Ok(Some(r.finish()))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut r = Reader {
+            out: ParsedInput::default(),
+        };
+        let mut list = false;
+        let mut other = false;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "value" && !list && !other {
+                list = map.next_value_seed(ListItems { reader: &mut r })?;
+                other |= !list;
+            } else {
+                other |= key == "value" || NOT_A_LIST.contains(&&*key);
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok((list && !other).then(|| r.finish()))
+    }
+
+    // Scalars are not documents; the whole-document path reports them.
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// The elements of `"value"`, each read as a resource; `false` when `"value"` is not an array.
+struct ListItems<'r> {
+    reader: &'r mut Reader,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for ListItems<'_> {
+    type Value = bool;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ListItems<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        let mut i = 0usize;
+        while let Some(item) = seq.next_element::<Value>()? {
+            self.reader
+                .resource(&item, &format!("/value/{i}"), None, None);
+            i += 1;
+        }
+        Ok(true)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(false)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+}
+
+/// What the input knows about itself, for the per-resource rules. Keys are borrowed from the
+/// items; a version's facts as a source are only worked out when a rule asks for them.
 #[derive(Default)]
-struct InputLookup {
-    galleries: BTreeMap<Key, Option<RegionName>>,
-    images: BTreeMap<Key, ImageFacts>,
+struct InputLookup<'a> {
+    galleries: BTreeMap<&'a Key, Option<RegionName>>,
+    images: BTreeMap<&'a Key, ImageFacts>,
     sources: BTreeMap<Key, SourceFacts>,
+    /// Versions present in the input can be sources of other versions.
+    versions: BTreeMap<&'a Key, (&'a VersionRef, &'a arm::GalleryImageVersion)>,
     subscriptions: BTreeMap<Key, bool>,
     resource_groups: BTreeMap<Key, RegionName>,
 }
 
-impl Lookup for InputLookup {
+impl InputLookup<'_> {
+    fn version_facts(&self, vid: &VersionRef, v: &arm::GalleryImageVersion) -> SourceFacts {
+        let parent = self.images.get(&vid.image.key());
+        let sp = v
+            .properties
+            .as_ref()
+            .and_then(|p| p.storage_profile.as_ref());
+        SourceFacts {
+            kind: SourceKind::GalleryImageVersion,
+            location: loc(v.location.as_deref()),
+            os_type: parent.and_then(|p| p.os_type),
+            os_state: parent.and_then(|p| p.os_state),
+            hyper_v_generation: parent.map(|p| p.hyper_v_generation),
+            os_disk_size_gb: sp
+                .and_then(|s| s.os_disk_image.as_ref())
+                .and_then(|d| d.size_in_gb),
+            data_disks: sp
+                .and_then(|s| s.data_disk_images.as_ref())
+                .into_iter()
+                .flatten()
+                .filter_map(|d| Some((d.lun?, d.size_in_gb?)))
+                .collect(),
+        }
+    }
+}
+
+impl Lookup for InputLookup<'_> {
     fn source(&self, key: &Key) -> Option<SourceFacts> {
-        self.sources.get(key).cloned()
+        if let Some(s) = self.sources.get(key) {
+            return Some(s.clone());
+        }
+        self.versions
+            .get(key)
+            .map(|(vid, v)| self.version_facts(vid, v))
     }
     fn image(&self, key: &Key) -> Option<ImageFacts> {
         self.images.get(key).cloned()
@@ -670,7 +862,7 @@ fn loc(s: Option<&str>) -> Option<RegionName> {
     s.and_then(RegionName::new)
 }
 
-fn build_lookup(input: &ParsedInput, items: &[Item]) -> InputLookup {
+fn build_lookup<'a>(input: &ParsedInput, items: &[Item<'a>]) -> InputLookup<'a> {
     let mut l = InputLookup::default();
     for s in &input.sources {
         l.sources
@@ -687,15 +879,13 @@ fn build_lookup(input: &ParsedInput, items: &[Item]) -> InputLookup {
     }
     for r in items {
         let Some(key) = r.key else { continue };
-        match r.res {
-            ResRef::Gallery(g) => {
-                l.galleries
-                    .entry(key.clone())
-                    .or_insert(loc(g.location.as_deref()));
+        match (r.res, r.id) {
+            (ResRef::Gallery(g), _) => {
+                l.galleries.entry(key).or_insert(loc(g.location.as_deref()));
             }
-            ResRef::Image(i) => {
+            (ResRef::Image(i), _) => {
                 let p = i.properties.as_ref();
-                l.images.entry(key.clone()).or_insert_with(|| ImageFacts {
+                l.images.entry(key).or_insert_with(|| ImageFacts {
                     os_type: p.and_then(|p| p.os_type.as_deref()).and_then(OsType::parse),
                     os_state: p
                         .and_then(|p| p.os_state.as_deref())
@@ -707,37 +897,11 @@ fn build_lookup(input: &ParsedInput, items: &[Item]) -> InputLookup {
                     location: loc(i.location.as_deref()),
                 });
             }
-            _ => {}
-        }
-    }
-    // Versions present in the input can be sources of other versions.
-    for r in items {
-        if let (Some(IdRef::Version(vid)), Some(key), ResRef::Version(v)) = (r.id, r.key, r.res) {
-            if l.sources.contains_key(key) {
-                continue;
+            // A registered source with the same key wins (it is looked up first).
+            (ResRef::Version(v), Some(IdRef::Version(vid))) => {
+                l.versions.entry(key).or_insert((vid, v));
             }
-            let parent = l.images.get(&vid.image.key());
-            let sp = v
-                .properties
-                .as_ref()
-                .and_then(|p| p.storage_profile.as_ref());
-            let facts = SourceFacts {
-                kind: SourceKind::GalleryImageVersion,
-                location: loc(v.location.as_deref()),
-                os_type: parent.and_then(|p| p.os_type),
-                os_state: parent.and_then(|p| p.os_state),
-                hyper_v_generation: parent.map(|p| p.hyper_v_generation),
-                os_disk_size_gb: sp
-                    .and_then(|s| s.os_disk_image.as_ref())
-                    .and_then(|d| d.size_in_gb),
-                data_disks: sp
-                    .and_then(|s| s.data_disk_images.as_ref())
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|d| Some((d.lun?, d.size_in_gb?)))
-                    .collect(),
-            };
-            l.sources.insert(key.clone(), facts);
+            _ => {}
         }
     }
     l

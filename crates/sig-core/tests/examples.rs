@@ -178,3 +178,49 @@ fn no_example_is_unreadable_and_errors_are_explained() {
         }
     }
 }
+
+/// `parse_slice` (what `sig validate` uses, streaming list responses and arrays) reads every
+/// example exactly as `parse_documents` over the whole tree does.
+#[test]
+fn streaming_reader_equals_whole_document_reader() {
+    let mut docs: Vec<(String, String)> = fixtures()
+        .iter()
+        .map(|p| (name(p), std::fs::read_to_string(p).expect("read")))
+        .collect();
+    let g = r#"{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Compute/galleries/g1", "location": "westus"}"#;
+    for (n, text) in [
+        ("array", format!("[{g}, {g}, 42]")),
+        (
+            "list",
+            format!(r#"{{"value": [{g}, 7], "nextLink": null}}"#),
+        ),
+        ("empty list", r#"{"value": []}"#.to_string()),
+        ("empty array", "[]".to_string()),
+        (
+            "value not an array",
+            r#"{"value": 3, "name": "x"}"#.to_string(),
+        ),
+        (
+            "list key before export key",
+            format!(r#"{{"value": [{g}], "formatVersion": 1}}"#),
+        ),
+        ("scalar", "42".to_string()),
+        (
+            "export",
+            serde_json::to_string(&sig_core::testing::world_with(2, 2, 2)).unwrap(),
+        ),
+    ] {
+        docs.push((n.to_string(), text));
+    }
+    for (n, text) in docs {
+        let whole = parse_documents(&serde_json::from_str(&text).expect("JSON"));
+        let streamed = sig_core::validate::parse_slice(text.as_bytes()).expect("JSON");
+        assert_eq!(streamed, whole, "{n}");
+    }
+    // JSON errors are the parser's, with the same position.
+    for bad in ["[1, 2", r#"{"value": [1,]}"#, "[] x"] {
+        let a = serde_json::from_str::<Value>(bad).unwrap_err();
+        let b = sig_core::validate::parse_slice(bad.as_bytes()).unwrap_err();
+        assert_eq!((a.line(), a.column()), (b.line(), b.column()), "{bad}");
+    }
+}
