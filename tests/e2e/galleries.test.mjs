@@ -199,3 +199,42 @@ test('a corrupt saved state is kept aside, the user is told, and work goes on', 
   await createGallery(page, 'afterCorruption');
   await page.close();
 });
+
+test('a change in one tab appears in the other', async () => {
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  const second = await context.newPage();
+  await first.goto(`${server.url}#/galleries`);
+  await second.goto(`${server.url}#/galleries`);
+  await blade(second, 'Azure compute galleries').waitFor();
+
+  await first.goto(`${server.url}#/create-gallery`);
+  const wizard = blade(first, 'Create Azure compute gallery');
+  await wizard.getByLabel('Name', { exact: true }).fill('sharedAcrossTabs');
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(first, 'sharedAcrossTabs').waitFor();
+
+  // No reload: the storage event brings the other tab up to date.
+  await blade(second, 'Azure compute galleries').getByRole('button', { name: 'sharedAcrossTabs' }).waitFor();
+  await context.close();
+});
+
+test('select resources in the list and delete them, children first', async () => {
+  const page = await newPage(browser, []);
+  await createGallery(page, 'doomedGallery');
+  const wizard = await createDefinition(page, 'doomedGallery', 'doomed-def', ['Doom', 'Offer', 'Sku']);
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, 'doomed-def').waitFor();
+
+  await page.goto(`${server.url}#/resources`);
+  const list = blade(page, 'All resources');
+  await list.getByLabel('Select doomedGallery', { exact: true }).check();
+  await list.getByLabel('Select doomedGallery/doomed-def', { exact: true }).check();
+  await list.getByRole('button', { name: 'Delete (2)' }).click();
+  await list.getByRole('alertdialog', { name: 'Confirm delete' }).getByRole('button', { name: 'Yes, delete' }).click();
+  await list.getByRole('button', { name: 'doomedGallery', exact: true }).waitFor({ state: 'detached' });
+  assert.equal(await list.getByRole('button', { name: 'doomedGallery/doomed-def', exact: true }).count(), 0);
+  await page.close();
+});

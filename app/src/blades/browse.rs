@@ -2,8 +2,11 @@
 //! subscriptions, with the portal's toolbar, filters, sortable columns and a
 //! virtualized list so 11,000 rows stay instant.
 
+use std::collections::BTreeSet;
+
 use leptos::prelude::*;
-use sig_core::World;
+use sig_core::ids::GalleryResourceId;
+use sig_core::{Command, World};
 
 use crate::route::Blade;
 use crate::store::{short_type, Store};
@@ -240,6 +243,43 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
     let kind = RwSignal::new(String::new());
     let sort = RwSignal::new((Column::Name, true));
     let scroll = RwSignal::new(0.0f64);
+    let selected = RwSignal::new(BTreeSet::<String>::new());
+    let confirming = RwSignal::new(false);
+    // Deleted or filtered-away rows leave the selection, so Delete acts on what is seen.
+    Effect::new(move |_| {
+        let present: BTreeSet<String> =
+            all.with(|rows| rows.iter().map(|r| r.id.clone()).collect());
+        selected.maybe_update(|s| {
+            let before = s.len();
+            s.retain(|id| present.contains(id));
+            before != s.len()
+        });
+    });
+    let delete_selected = move || {
+        // Children before parents, so selecting a gallery with everything in it works.
+        let mut commands: Vec<(u8, String, Command)> = selected
+            .get_untracked()
+            .into_iter()
+            .filter_map(|id| match GalleryResourceId::parse(&id)? {
+                GalleryResourceId::Version(_) => {
+                    Some((0, id.clone(), Command::DeleteVersion { id }))
+                }
+                GalleryResourceId::Image(_) => Some((1, id.clone(), Command::DeleteImage { id })),
+                GalleryResourceId::Gallery(_) => {
+                    Some((2, id.clone(), Command::DeleteGallery { id }))
+                }
+            })
+            .collect();
+        commands.sort_by_key(|(depth, _, _)| *depth);
+        for (_, id, command) in commands {
+            if store.dispatch(command).is_ok() {
+                selected.update(|s| {
+                    s.remove(&id);
+                });
+            }
+        }
+        confirming.set(false);
+    };
     let order = Memo::new(move |_| {
         let (column, ascending) = sort.get();
         all.with(|rows| sorted(rows, column, ascending))
@@ -307,7 +347,21 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
         <div class="toolbar" role="toolbar" aria-label="Browse actions">
             <button type="button" class="button" on:click=move |_| open.run(Blade::CreateGallery)>"+ Create"</button>
             <button type="button" class="button" on:click=move |_| store.reload_from_storage()>"Refresh"</button>
+            <button type="button" class="button" disabled=move || selected.with(BTreeSet::is_empty)
+                on:click=move |_| confirming.set(true)>
+                {move || format!("Delete ({})", selected.with(BTreeSet::len))}
+            </button>
         </div>
+        <Show when=move || confirming.get()>
+            <div role="alertdialog" aria-label="Confirm delete" class="banner warning">
+                <p>{move || format!(
+                    "Delete {} selected resource(s)? Versions are deleted before their definitions and definitions before their galleries; anything still holding children is refused and stays selected.",
+                    selected.with(BTreeSet::len)
+                )}</p>
+                <button type="button" class="button danger" on:click=move |_| delete_selected()>"Yes, delete"</button>
+                <button type="button" class="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+            </div>
+        </Show>
         <div class="filters">
             <div class="filter">
                 <label for=search_id.clone()>"Filter by name"</label>
@@ -342,7 +396,10 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
         >
             <div role="table" class="browse" aria-label=format!("List of {noun}") aria-rowcount=move || count() + 1>
                 <div role="rowgroup">
-                    <div role="row" class="browse-row browse-head" aria-rowindex="1">{header.clone()}</div>
+                    <div role="row" class="browse-row browse-head" aria-rowindex="1">
+                        <div role="columnheader" class="browse-select"><span class="visually-hidden">"Select"</span></div>
+                        {header.clone()}
+                    </div>
                 </div>
                 <div
                     role="rowgroup"
@@ -373,9 +430,25 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
                                         }.into_any(),
                                         other => view! { <div role="cell" class="browse-cell">{other.key(&row).to_string()}</div> }.into_any(),
                                     }).collect_view();
+                                    let select_id = id.clone();
+                                    let is_selected = {
+                                        let id = id.clone();
+                                        move || selected.with(|s| s.contains(&id))
+                                    };
                                     view! {
                                         <div role="row" class="browse-row" aria-rowindex=position + 2
+                                            aria-selected=move || if is_selected() { "true" } else { "false" }
                                             style=format!("transform:translateY({top}px)")>
+                                            <div role="cell" class="browse-select">
+                                                <input type="checkbox" aria-label=format!("Select {}", row.name)
+                                                    prop:checked=is_selected.clone()
+                                                    on:change=move |ev| {
+                                                        let on = event_target_checked(&ev);
+                                                        selected.update(|s| {
+                                                            if on { s.insert(select_id.clone()); } else { s.remove(&select_id); }
+                                                        });
+                                                    }/>
+                                            </div>
                                             {cells}
                                         </div>
                                     }
