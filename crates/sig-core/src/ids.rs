@@ -259,36 +259,42 @@ impl GalleryResourceId {
         if id.namespace != "Microsoft.Compute" {
             return None;
         }
-        let scope = Scope {
-            subscription: id.subscription.clone(),
-            resource_group: id.resource_group.clone(),
+        let ty = |i: usize, t: &str| id.segments.get(i).is_some_and(|(x, _)| x == t);
+        let shape = match id.segments.len() {
+            1 if ty(0, "galleries") => 1,
+            2 if ty(0, "galleries") && ty(1, "images") => 2,
+            3 if ty(0, "galleries") && ty(1, "images") && ty(2, "versions") => 3,
+            _ => return None,
         };
-        let seg = &id.segments;
-        let ty = |i: usize, t: &str| seg.get(i).is_some_and(|(x, _)| x == t);
-        if !ty(0, "galleries") {
-            return None;
-        }
+        // Move the parsed parts into the typed id (ids are parsed for every resource read).
+        let ArmId {
+            subscription,
+            resource_group,
+            segments,
+            ..
+        } = id;
+        let mut names = segments.into_iter().map(|(_, n)| n);
         let gallery = GalleryRef {
-            scope,
-            gallery: seg[0].1.clone(),
+            scope: Scope {
+                subscription,
+                resource_group,
+            },
+            gallery: names.next()?,
         };
-        match seg.len() {
-            1 => Some(GalleryResourceId::Gallery(gallery)),
-            2 if ty(1, "images") => Some(GalleryResourceId::Image(ImageRef {
-                gallery,
-                image: seg[1].1.clone(),
-            })),
-            3 if ty(1, "images") && ty(2, "versions") => {
-                Some(GalleryResourceId::Version(VersionRef {
-                    image: ImageRef {
-                        gallery,
-                        image: seg[1].1.clone(),
-                    },
-                    version: seg[2].1.clone(),
-                }))
-            }
-            _ => None,
+        if shape == 1 {
+            return Some(GalleryResourceId::Gallery(gallery));
         }
+        let image = ImageRef {
+            gallery,
+            image: names.next()?,
+        };
+        if shape == 2 {
+            return Some(GalleryResourceId::Image(image));
+        }
+        Some(GalleryResourceId::Version(VersionRef {
+            image,
+            version: names.next()?,
+        }))
     }
 
     /// The case-insensitive key.
