@@ -140,12 +140,13 @@ fn update_version_100(b: divan::Bencher) {
     update_in_place(b, small(), "g000");
 }
 
-#[divan::bench(sample_count = 10)]
+// 50 samples: with 10, the first (cold) samples moved the median by several ms.
+#[divan::bench(sample_count = 50)]
 fn validate_full_limits_world() -> usize {
     sig_core::validate::validate_world(divan::black_box(full()), FIXTURE_NOW).len()
 }
 
-#[divan::bench(sample_count = 10)]
+#[divan::bench(sample_count = 30)]
 fn serialize_full_limits_world() -> usize {
     serde_json::to_vec(divan::black_box(full()))
         .map(|v| v.len())

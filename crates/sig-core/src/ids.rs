@@ -299,7 +299,11 @@ impl GalleryResourceId {
 
     /// The case-insensitive key.
     pub fn key(&self) -> Key {
-        Key::from_string(self.to_string())
+        match self {
+            GalleryResourceId::Gallery(g) => g.key(),
+            GalleryResourceId::Image(i) => i.key(),
+            GalleryResourceId::Version(v) => v.key(),
+        }
     }
 
     /// The ARM type string.
@@ -371,22 +375,54 @@ impl fmt::Display for GalleryResourceId {
     }
 }
 
+// Keys are built by appending the parts (the same text as `Display`, lower-cased): lookups
+// build one per rule that consults a parent, so this runs thousands of times per validation.
+impl Scope {
+    fn push_canonical(&self, out: &mut String) {
+        if let Some(s) = &self.subscription {
+            out.push_str("/subscriptions/");
+            out.push_str(s);
+            if let Some(rg) = &self.resource_group {
+                out.push_str("/resourceGroups/");
+                out.push_str(rg);
+            }
+        }
+    }
+}
 impl GalleryRef {
+    fn push_canonical(&self, out: &mut String) {
+        self.scope.push_canonical(out);
+        out.push_str("/providers/Microsoft.Compute/galleries/");
+        out.push_str(&self.gallery);
+    }
     /// Case-insensitive key.
     pub fn key(&self) -> Key {
-        Key::from_string(self.to_string())
+        let mut s = String::with_capacity(128);
+        self.push_canonical(&mut s);
+        Key::from_string(s)
     }
 }
 impl ImageRef {
+    fn push_canonical(&self, out: &mut String) {
+        self.gallery.push_canonical(out);
+        out.push_str("/images/");
+        out.push_str(&self.image);
+    }
     /// Case-insensitive key.
     pub fn key(&self) -> Key {
-        Key::from_string(self.to_string())
+        let mut s = String::with_capacity(144);
+        self.push_canonical(&mut s);
+        Key::from_string(s)
     }
 }
 impl VersionRef {
     /// Case-insensitive key.
     pub fn key(&self) -> Key {
-        Key::from_string(self.to_string())
+        let mut s = String::with_capacity(160);
+        self.image.push_canonical(&mut s);
+        s.push_str("/versions/");
+        s.push_str(&self.version);
+        Key::from_string(s)
     }
 }
 
@@ -447,6 +483,24 @@ mod tests {
             "/subscriptions",
         ] {
             assert!(GalleryResourceId::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn keys_are_the_lower_cased_canonical_text() {
+        for id in [
+            CANON,
+            "/providers/Microsoft.Compute/galleries/myGallery/Images/My",
+            "/subscriptions/S1/providers/Microsoft.Compute/galleries/G",
+        ] {
+            let parsed = GalleryResourceId::parse(id).unwrap();
+            assert_eq!(parsed.key(), Key::new(&parsed.to_string()), "{id}");
+            let direct = match &parsed {
+                GalleryResourceId::Gallery(g) => g.key(),
+                GalleryResourceId::Image(i) => i.key(),
+                GalleryResourceId::Version(v) => v.key(),
+            };
+            assert_eq!(direct, Key::new(&parsed.to_string()), "{id}");
         }
     }
 
