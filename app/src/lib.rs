@@ -3,9 +3,11 @@
 pub mod blades;
 pub mod clock;
 pub mod forms;
+pub mod identity;
 pub mod persist;
 pub mod route;
 pub mod shell;
+pub mod sim_clock;
 pub mod storage;
 pub mod store;
 

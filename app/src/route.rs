@@ -29,6 +29,20 @@ pub enum Blade {
     Subscriptions,
     /// Export the whole state to a file, or import one.
     ExportImport,
+    /// "Access control (IAM)" of a scope (subscription, resource group, gallery resource).
+    AccessControl(String),
+    /// The "Add role assignment" wizard at a scope.
+    AddRoleAssignment(String),
+    /// The simulated directory: tenants, users, guests, groups, applications.
+    Directory,
+    /// Replication of one image version, by id.
+    Replication(String),
+    /// The deploy planner, optionally for an image version or definition id (empty: none chosen).
+    DeployPlanner(String),
+    /// Storage cost per version and region, with the editable price table.
+    Cost,
+    /// Every command run this session, with actor, time and result.
+    ActivityLog,
 }
 
 impl Blade {
@@ -45,6 +59,14 @@ impl Blade {
             Blade::Sources => "sources".into(),
             Blade::Subscriptions => "subscriptions".into(),
             Blade::ExportImport => "export-import".into(),
+            Blade::AccessControl(scope) => format!("iam:{scope}"),
+            Blade::AddRoleAssignment(scope) => format!("add-role-assignment:{scope}"),
+            Blade::Directory => "directory".into(),
+            Blade::Replication(id) => format!("replication:{id}"),
+            Blade::DeployPlanner(id) if id.is_empty() => "deploy".into(),
+            Blade::DeployPlanner(id) => format!("deploy:{id}"),
+            Blade::Cost => "cost".into(),
+            Blade::ActivityLog => "activity".into(),
         }
     }
 
@@ -64,6 +86,14 @@ impl Blade {
             ("sources", None) => Some(Blade::Sources),
             ("subscriptions", None) => Some(Blade::Subscriptions),
             ("export-import", None) => Some(Blade::ExportImport),
+            ("directory", None) => Some(Blade::Directory),
+            ("cost", None) => Some(Blade::Cost),
+            ("activity", None) => Some(Blade::ActivityLog),
+            ("deploy", None) => Some(Blade::DeployPlanner(String::new())),
+            ("deploy", _) => with_arg(Blade::DeployPlanner),
+            ("iam", _) => with_arg(Blade::AccessControl),
+            ("add-role-assignment", _) => with_arg(Blade::AddRoleAssignment),
+            ("replication", _) => with_arg(Blade::Replication),
             ("create-image", _) => with_arg(Blade::CreateImage),
             ("create-version", _) => with_arg(Blade::CreateVersion),
             ("resource", _) => with_arg(Blade::Resource),
@@ -84,6 +114,13 @@ impl Blade {
             Blade::Sources => "Image sources (simulated)".into(),
             Blade::Subscriptions => "Subscriptions and resource groups".into(),
             Blade::ExportImport => "Export and import".into(),
+            Blade::AccessControl(_) => "Access control (IAM)".into(),
+            Blade::AddRoleAssignment(_) => "Add role assignment".into(),
+            Blade::Directory => "Directory (simulated)".into(),
+            Blade::Replication(_) => "Replication".into(),
+            Blade::DeployPlanner(_) => "Deploy planner".into(),
+            Blade::Cost => "Cost".into(),
+            Blade::ActivityLog => "Activity log".into(),
         }
     }
 }
@@ -260,6 +297,29 @@ mod tests {
         assert_eq!(BladeStack::from_hash(&hash), stack);
         assert_eq!(Blade::from_segment("resource:"), None);
         assert_eq!(Blade::from_segment("home:extra"), None);
+    }
+
+    #[test]
+    fn insight_blades_round_trip_through_the_url() {
+        let scope = "/subscriptions/s/resourceGroups/rg";
+        let blades = [
+            Blade::AccessControl(scope.into()),
+            Blade::AddRoleAssignment(scope.into()),
+            Blade::Directory,
+            Blade::Replication(format!(
+                "{scope}/providers/Microsoft.Compute/galleries/g/images/i/versions/1.0.0"
+            )),
+            Blade::DeployPlanner(String::new()),
+            Blade::DeployPlanner(scope.into()),
+            Blade::Cost,
+            Blade::ActivityLog,
+        ];
+        let mut stack = BladeStack::home();
+        for (i, blade) in blades.iter().enumerate() {
+            stack.open_from(i, blade.clone());
+        }
+        assert_eq!(BladeStack::from_hash(&stack.to_hash()), stack);
+        assert_eq!(Blade::from_segment("iam:"), None);
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::store::{StorageNotice, Store, Tone};
 pub fn App() -> impl IntoView {
     let store = Store::load();
     provide_context(store);
+    store.sim.run();
     let stack = RwSignal::new(BladeStack::from_hash(&current_hash()));
 
     // The URL fragment mirrors the stack so reloads and links reopen blades.
@@ -68,7 +69,6 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn TopBar() -> impl IntoView {
-    let store = expect_context::<Store>();
     view! {
         <header class="topbar">
             <a class="brand" href="#/home">
@@ -76,20 +76,11 @@ fn TopBar() -> impl IntoView {
                 <span>"SIG Portal"</span>
             </a>
             <span class="topbar-note">"Azure compute galleries, offline"</span>
+            <crate::sim_clock::ClockControl/>
             <Notifications/>
-            <div class="identity" aria-label="Signed-in identity" role="group">
-                <span class="identity-name">{move || store.actor.get().principal}</span>
-                <span class="identity-directory">{move || directory_name(&store)}</span>
-            </div>
+            <crate::identity::IdentitySwitcher/>
         </header>
     }
-}
-
-fn directory_name(store: &Store) -> String {
-    store
-        .world
-        .with(|w| w.tenants().next().map(|t| t.display_name.clone()))
-        .unwrap_or_else(|| "No directory".into())
 }
 
 /// The bell: a count, a list of every notification, and a toast for the newest.
@@ -197,13 +188,17 @@ fn StorageBanner() -> impl IntoView {
 }
 
 /// The services a person can open from anywhere, as in the portal's menu.
-const NAV_ITEMS: [Blade; 6] = [
+const NAV_ITEMS: [Blade; 10] = [
     Blade::Home,
     Blade::AllResources,
     Blade::Galleries,
     Blade::Sources,
     Blade::Subscriptions,
     Blade::ExportImport,
+    Blade::Directory,
+    Blade::DeployPlanner(String::new()),
+    Blade::Cost,
+    Blade::ActivityLog,
 ];
 
 #[component]

@@ -177,7 +177,60 @@ pub struct Store {
     pub notifications: RwSignal<Vec<Notification>>,
     /// Current storage banner.
     pub storage_notice: RwSignal<Option<StorageNotice>>,
+    /// The simulation clock: commands are applied at its time.
+    pub sim: crate::sim_clock::SimClock,
+    /// Every command dispatched this session, newest first (the Activity log).
+    pub activity: RwSignal<Vec<ActivityEntry>>,
+    /// What the signed-in principal may read (lower-case ids); `None` = everything
+    /// (the simulator itself). Computed by the core's `access::visible_resources`.
+    pub visible: Memo<Option<std::collections::BTreeSet<String>>>,
     next_id: StoredValue<u64>,
+}
+
+/// One line of the Activity log: a command, who ran it, when, and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityEntry {
+    /// Unique within the session.
+    pub id: u64,
+    /// The operation (the command's name, e.g. `CreateRoleAssignment`).
+    pub operation: String,
+    /// The resource or scope it targeted.
+    pub target: String,
+    /// Who ran it.
+    pub actor: String,
+    /// When, on the simulation clock.
+    pub at: String,
+    /// `Succeeded` or `Failed`.
+    pub succeeded: bool,
+    /// The core's message (the refusal, or what changed).
+    pub detail: String,
+}
+
+/// The operation name and target of a command, read from its serialized form
+/// (the command's tag and its id, version id or scope).
+fn describe(command: &Command) -> (String, String) {
+    let value = serde_json::to_value(command).unwrap_or_default();
+    let text =
+        |v: &serde_json::Value, key: &str| v.get(key).and_then(|x| x.as_str()).map(str::to_string);
+    let operation = text(&value, "command").unwrap_or_default();
+    let target = [
+        "id",
+        "version_id",
+        "scope",
+        "group_id",
+        "tenant_id",
+        "user_principal_name",
+    ]
+    .iter()
+    .find_map(|key| text(&value, key))
+    .or_else(|| {
+        value.as_object().and_then(|o| {
+            o.values()
+                .find_map(|v| v.as_str().map(str::to_string).filter(|s| s != &operation))
+        })
+    })
+    .unwrap_or_default();
+    (operation, target)
 }
 
 impl Store {
@@ -200,12 +253,33 @@ impl Store {
             }
         };
         let added = ensure_signed_in_user(&mut world, now);
+        let sim = crate::sim_clock::SimClock::new(world.clock());
+        let world = RwSignal::new(world);
+        let actor = RwSignal::new(Actor::new(defaults::USER));
+        let visible = Memo::new(move |_| {
+            let actor = actor.get();
+            if actor.is_system() {
+                return None;
+            }
+            Some(world.with(|w| {
+                match sig_core::access::resolve_principal(w, &actor.principal) {
+                    Ok(subject) => sig_core::access::visible_resources(w, &subject)
+                        .into_iter()
+                        .map(|r| r.id.to_ascii_lowercase())
+                        .collect(),
+                    Err(_) => std::collections::BTreeSet::new(),
+                }
+            }))
+        });
         let store = Store {
-            world: RwSignal::new(world),
+            world,
             revision: RwSignal::new(revision),
-            actor: RwSignal::new(Actor::new(defaults::USER)),
+            actor,
             notifications: RwSignal::new(Vec::new()),
             storage_notice: RwSignal::new(notice),
+            sim,
+            activity: RwSignal::new(Vec::new()),
+            visible,
             next_id: StoredValue::new(1),
         };
         if let Some(message) = added {
@@ -217,7 +291,8 @@ impl Store {
     /// Applies `command` as the signed-in user, saves, and notifies.
     pub fn dispatch(&self, command: Command) -> Result<Vec<Event>, CommandError> {
         let actor = self.actor.get_untracked();
-        let now = clock::now();
+        let now = self.sim.now_untracked();
+        let (operation, target) = describe(&command);
         let mut outcome = None;
         self.world.maybe_update(|world| {
             let result = apply(world, &actor, command, now);
@@ -228,6 +303,7 @@ impl Store {
         let Some(result) = outcome else {
             unreachable!("maybe_update always runs its closure")
         };
+        self.record_activity(operation, target, &actor, now, &result);
         match &result {
             Ok(events) => {
                 self.save();
@@ -245,17 +321,95 @@ impl Store {
         result
     }
 
+    /// Logs a dispatched command in the Activity log (refusals included).
+    fn record_activity(
+        &self,
+        operation: String,
+        target: String,
+        actor: &Actor,
+        at: OffsetDateTime,
+        result: &Result<Vec<Event>, CommandError>,
+    ) {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        let (succeeded, detail) = match result {
+            Ok(events) => (
+                true,
+                events
+                    .iter()
+                    .map(|e| format!("{} {}", event_title(e), e.id))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            Err(error) => (
+                false,
+                error
+                    .first_error()
+                    .map_or_else(|| error.to_string(), |d| d.message.clone()),
+            ),
+        };
+        let target = if target.is_empty() {
+            result
+                .as_ref()
+                .ok()
+                .and_then(|e| e.first().map(|e| e.id.clone()))
+                .unwrap_or_default()
+        } else {
+            target
+        };
+        self.activity.update(|log| {
+            log.insert(
+                0,
+                ActivityEntry {
+                    id,
+                    operation,
+                    target,
+                    actor: actor.principal.clone(),
+                    at: clock::stamp(at),
+                    succeeded,
+                    detail,
+                },
+            );
+            log.truncate(2000);
+        });
+    }
+
+    /// Why the signed-in principal may not run `command` (the core's
+    /// `AuthorizationFailed` message), or `None` when it may. Tracks the world
+    /// and the signed-in principal, so buttons follow a switch of identity.
+    pub fn denied(&self, command: &Command) -> Option<String> {
+        let actor = self.actor.get();
+        self.world.with(|w| {
+            sig_core::access::authorize(w, &actor, command)
+                .err()
+                .map(|e| {
+                    e.first_error()
+                        .map_or_else(|| e.to_string(), |d| d.message.clone())
+                })
+        })
+    }
+
+    /// True when the signed-in principal may read `id` (tracked).
+    pub fn can_see(&self, id: &str) -> bool {
+        self.visible.with(|v| {
+            v.as_ref()
+                .is_none_or(|set| set.contains(&id.to_ascii_lowercase()))
+        })
+    }
+
     /// The core's verdict on `command` without applying it (as-you-type checks).
     pub fn preview(&self, command: &Command) -> Result<Vec<Diagnostic>, CommandError> {
         let actor = self.actor.get_untracked();
+        let now = self.sim.now_untracked();
         self.world
-            .with(|world| check(world, &actor, command, clock::now()))
+            .with(|world| check(world, &actor, command, now))
             .unwrap_or(Ok(Vec::new()))
     }
 
     /// Replaces the whole world (import), saving it.
     pub fn replace_world(&self, mut world: World) {
-        if let Some(message) = ensure_signed_in_user(&mut world, clock::now()) {
+        self.sim.catch_up(world.clock());
+        if let Some(message) = ensure_signed_in_user(&mut world, self.sim.now_untracked()) {
             self.notify(Tone::Info, "Signed-in user added".into(), message);
         }
         self.world.set(world);

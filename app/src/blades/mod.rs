@@ -1,12 +1,18 @@
 //! What each blade shows. One file per blade; the shell frames them.
 
+pub mod activity;
 mod browse;
+pub mod cost;
 mod create_gallery;
 mod create_image;
 mod create_version;
+pub mod directory;
 pub mod export_import;
 mod home;
+pub mod iam;
 mod options;
+pub mod planner;
+pub mod replication;
 mod resource;
 mod review;
 mod sources;
@@ -42,5 +48,14 @@ pub fn BladeContent(
         Blade::Sources => view! { <sources::Sources/> }.into_any(),
         Blade::Subscriptions => view! { <subscriptions::Subscriptions/> }.into_any(),
         Blade::ExportImport => view! { <export_import::ExportImport/> }.into_any(),
+        Blade::AccessControl(scope) => view! { <iam::AccessControl scope open/> }.into_any(),
+        Blade::AddRoleAssignment(scope) => {
+            view! { <iam::AddRoleAssignment scope close/> }.into_any()
+        }
+        Blade::Directory => view! { <directory::Directory open/> }.into_any(),
+        Blade::Replication(id) => view! { <replication::Replication id/> }.into_any(),
+        Blade::DeployPlanner(image) => view! { <planner::DeployPlanner image/> }.into_any(),
+        Blade::Cost => view! { <cost::Cost/> }.into_any(),
+        Blade::ActivityLog => view! { <activity::ActivityLog/> }.into_any(),
     }
 }

@@ -60,6 +60,47 @@ fn text_at(value: &Value, pointer: &str) -> String {
     }
 }
 
+/// Why the signed-in principal may not edit or delete the resource, from the
+/// core's authorization of the update and delete commands.
+fn denials(
+    store: &Store,
+    kind: Kind,
+    id: &str,
+    resource: &Value,
+) -> (Option<String>, Option<String>) {
+    let id = id.to_string();
+    let (update, delete) = match kind {
+        Kind::Gallery => (
+            serde_json::from_value(resource.clone())
+                .ok()
+                .map(|resource| Command::UpdateGallery {
+                    id: id.clone(),
+                    resource,
+                }),
+            Command::DeleteGallery { id },
+        ),
+        Kind::Image => (
+            serde_json::from_value(resource.clone())
+                .ok()
+                .map(|resource| Command::UpdateImage {
+                    id: id.clone(),
+                    resource,
+                }),
+            Command::DeleteImage { id },
+        ),
+        Kind::Version => (
+            serde_json::from_value(resource.clone())
+                .ok()
+                .map(|resource| Command::UpdateVersion {
+                    id: id.clone(),
+                    resource,
+                }),
+            Command::DeleteVersion { id },
+        ),
+    };
+    (update.and_then(|c| store.denied(&c)), store.denied(&delete))
+}
+
 /// Overview blade for the resource `id`.
 #[component]
 pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) -> impl IntoView {
@@ -89,14 +130,61 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
             (Kind::Image, _) => Some(("+ Add version", Blade::CreateVersion(id.get_value()))),
             _ => None,
         };
+        if !store.can_see(&id.get_value()) {
+            return view! {
+                <div class="empty-state" role="status">
+                    <p class="empty-title">"You don't have access"</p>
+                    <p>{format!("{} may not read this resource.", store.actor.get().principal)}</p>
+                </div>
+            }
+            .into_any();
+        }
+        // Each action is enabled by the core's authorization of the command it runs.
+        let (write_denied, delete_denied) = denials(&store, kind, &id.get_value(), &resource);
+        let add_denied = match kind {
+            Kind::Gallery => store.denied(&Command::CreateImage {
+                id: format!("{}/images/new", id.get_value()),
+                resource: Default::default(),
+            }),
+            Kind::Image => store.denied(&Command::CreateVersion {
+                id: format!("{}/versions/0.0.1", id.get_value()),
+                resource: Default::default(),
+            }),
+            Kind::Version => None,
+        };
+        let insights = match kind {
+            Kind::Version => vec![
+                ("Replication", Blade::Replication(id.get_value())),
+                ("Deploy planner", Blade::DeployPlanner(id.get_value())),
+            ],
+            Kind::Image => vec![("Deploy planner", Blade::DeployPlanner(id.get_value()))],
+            Kind::Gallery => Vec::new(),
+        };
+        let action = move |label: &'static str, denied: Option<String>, run: Callback<()>| {
+            view! {
+                <button
+                    type="button"
+                    class="button"
+                    disabled=denied.is_some()
+                    title=denied.clone().unwrap_or_default()
+                    aria-description=denied
+                    on:click=move |_| run.run(())
+                >
+                    {label}
+                </button>
+            }
+        };
         view! {
             <div class="toolbar" role="toolbar" aria-label="Resource actions">
-                {add_child.map(|(label, blade)| view! {
+                {add_child.map(|(label, blade)| action(label, add_denied.clone(), Callback::new(move |()| open.run(blade.clone()))))}
+                {action("Edit", write_denied.clone(), Callback::new(move |()| { deleting.set(false); editing.set(true) }))}
+                {action("Delete", delete_denied.clone(), Callback::new(move |()| { editing.set(false); deleting.set(true) }))}
+                <button type="button" class="button" on:click=move |_| open.run(Blade::AccessControl(id.get_value()))>"Access control (IAM)"</button>
+                {insights.into_iter().map(|(label, blade)| view! {
                     <button type="button" class="button" on:click=move |_| open.run(blade.clone())>{label}</button>
-                })}
-                <button type="button" class="button" on:click=move |_| { deleting.set(false); editing.set(true) }>"Edit"</button>
-                <button type="button" class="button" on:click=move |_| { editing.set(false); deleting.set(true) }>"Delete"</button>
+                }).collect_view()}
             </div>
+            {write_denied.or(delete_denied).map(|why| view! { <p class="field-help denied-reason">{why}</p> })}
             <Show when=move || deleting.get()>
                 <DeletePanel kind id=id.get_value() deleting close/>
             </Show>

@@ -24,6 +24,7 @@ pub mod names;
 pub mod regions;
 pub mod replicas;
 pub mod replication;
+pub mod replication_timeline;
 pub mod rules;
 pub mod sources;
 pub mod target_regions;

@@ -1,0 +1,170 @@
+//! The Activity log: every command this session with who ran it, when (on
+//! the simulation clock) and how it ended — refusals included, with the
+//! core's reason — filterable by text, operation, principal and result.
+
+use leptos::prelude::*;
+
+use crate::forms::{SelectField, TextField};
+use crate::store::{ActivityEntry, Store};
+
+/// The Activity log's filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActivityFilter {
+    /// Text contained in the operation, target, principal or detail.
+    pub text: String,
+    /// Exact principal, or empty for all.
+    pub actor: String,
+    /// `Succeeded`, `Failed`, or empty for all.
+    pub status: String,
+}
+
+/// The entries that pass `filter`, in log order.
+pub fn filter_entries<'a>(
+    entries: &'a [ActivityEntry],
+    filter: &ActivityFilter,
+) -> Vec<&'a ActivityEntry> {
+    let needle = filter.text.trim().to_lowercase();
+    entries
+        .iter()
+        .filter(|e| {
+            let status_ok = match filter.status.as_str() {
+                "Succeeded" => e.succeeded,
+                "Failed" => !e.succeeded,
+                _ => true,
+            };
+            let actor_ok = filter.actor.is_empty() || e.actor.eq_ignore_ascii_case(&filter.actor);
+            let text_ok = needle.is_empty()
+                || [&e.operation, &e.target, &e.actor, &e.detail]
+                    .iter()
+                    .any(|f| f.to_lowercase().contains(&needle));
+            status_ok && actor_ok && text_ok
+        })
+        .collect()
+}
+
+/// The blade.
+#[component]
+pub fn ActivityLog() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let text = RwSignal::new(String::new());
+    let actor = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let actors = Signal::derive(move || {
+        let mut list: Vec<String> = store
+            .activity
+            .with(|log| log.iter().map(|e| e.actor.clone()).collect());
+        list.sort();
+        list.dedup();
+        std::iter::once((String::new(), "All principals".to_string()))
+            .chain(list.into_iter().map(|a| (a.clone(), a)))
+            .collect::<Vec<_>>()
+    });
+    let statuses = Signal::derive(|| {
+        vec![
+            (String::new(), "All".to_string()),
+            ("Succeeded".to_string(), "Succeeded".to_string()),
+            ("Failed".to_string(), "Failed".to_string()),
+        ]
+    });
+    view! {
+        <p class="field-help">"Every operation of this session, newest first, on the simulation clock."</p>
+        <div class="field-row">
+            <TextField label="Search operations" value=text input_type="search"/>
+            <SelectField label="Event initiated by" value=actor options=actors/>
+            <SelectField label="Status" value=status options=statuses/>
+        </div>
+        {move || {
+            let filter = ActivityFilter { text: text.get(), actor: actor.get(), status: status.get() };
+            store.activity.with(|log| {
+                let shown = filter_entries(log, &filter);
+                let count = shown.len();
+                let rows = shown.into_iter().take(500).map(|e| view! {
+                    <tr class:failed=!e.succeeded>
+                        <td>{e.operation.clone()}</td>
+                        <td>{if e.succeeded { "Succeeded" } else { "Failed" }}</td>
+                        <td>{e.at.clone()}</td>
+                        <td>{e.actor.clone()}</td>
+                        <td><code>{e.target.clone()}</code></td>
+                        <td>{e.detail.clone()}</td>
+                    </tr>
+                }).collect_view();
+                view! {
+                    <p class="field-help" role="status">{format!("{count} operation(s)")}</p>
+                    <table class="grid" aria-label="Activity">
+                        <thead><tr>
+                            <th scope="col">"Operation name"</th><th scope="col">"Status"</th><th scope="col">"Time"</th>
+                            <th scope="col">"Event initiated by"</th><th scope="col">"Resource"</th><th scope="col">"Details"</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                }
+            })
+        }}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: u64, operation: &str, actor: &str, succeeded: bool) -> ActivityEntry {
+        ActivityEntry {
+            id,
+            operation: operation.into(),
+            target: format!("/subscriptions/s/{operation}"),
+            actor: actor.into(),
+            at: "2026-01-01 00:00:00 UTC".into(),
+            succeeded,
+            detail: if succeeded {
+                "ok".into()
+            } else {
+                "does not have authorization".into()
+            },
+        }
+    }
+
+    #[test]
+    fn filters_by_text_principal_and_result() {
+        let log = vec![
+            entry(1, "CreateGallery", "admin@contoso.com", true),
+            entry(2, "DeleteGallery", "carol@fabrikam.com", false),
+            entry(3, "CreateRoleAssignment", "admin@contoso.com", true),
+        ];
+        let ids = |f: &ActivityFilter| {
+            filter_entries(&log, f)
+                .iter()
+                .map(|e| e.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&ActivityFilter::default()), vec![1, 2, 3]);
+        assert_eq!(
+            ids(&ActivityFilter {
+                status: "Failed".into(),
+                ..Default::default()
+            }),
+            vec![2]
+        );
+        assert_eq!(
+            ids(&ActivityFilter {
+                actor: "ADMIN@contoso.com".into(),
+                ..Default::default()
+            }),
+            vec![1, 3]
+        );
+        assert_eq!(
+            ids(&ActivityFilter {
+                text: "authorization".into(),
+                ..Default::default()
+            }),
+            vec![2]
+        );
+        assert_eq!(
+            ids(&ActivityFilter {
+                text: "gallery".into(),
+                status: "Succeeded".into(),
+                ..Default::default()
+            }),
+            vec![1]
+        );
+    }
+}

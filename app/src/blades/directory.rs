@@ -1,0 +1,398 @@
+//! The simulated directory (Microsoft Entra ID): per tenant, its users
+//! (members and guests), groups with their members, application
+//! registrations and service principals — and the forms that add them, so
+//! sharing across tenants can be rehearsed. Each form runs one core command;
+//! its button is disabled with the core's reason when the signed-in principal
+//! may not run it.
+
+use leptos::prelude::*;
+use sig_core::access::commands::{
+    GroupMembership, GuestInvitation, NewApplication, NewGroup, NewServicePrincipal, NewUser,
+};
+use sig_core::access::directory::DirectoryObject;
+use sig_core::{Command, World};
+
+use crate::forms::{CheckField, SelectField, TextField};
+use crate::route::Blade;
+use crate::store::Store;
+
+/// One directory object as the directory table shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryRow {
+    /// Tenant display name.
+    pub tenant: String,
+    /// Object kind: User, Guest, Group, Application, Service principal.
+    pub kind: &'static str,
+    /// Display name.
+    pub name: String,
+    /// UPN, appId, or the members of a group.
+    pub detail: String,
+    /// Object id.
+    pub id: String,
+}
+
+/// Every directory object, by tenant, kind and name.
+pub fn directory_rows(world: &World) -> Vec<DirectoryRow> {
+    let access = world.access();
+    let tenant = |id: &str| {
+        world
+            .tenants()
+            .find(|t| t.id.eq_ignore_ascii_case(id))
+            .map_or_else(|| id.to_string(), |t| t.display_name.clone())
+    };
+    let name_of = |id: &str| {
+        access
+            .object(id)
+            .map_or_else(|| id.to_string(), |e| e.object.display_name().to_string())
+    };
+    let mut rows: Vec<DirectoryRow> = access
+        .objects()
+        .map(|e| {
+            let (kind, detail) = match &e.object {
+                DirectoryObject::User(u) if u.is_guest() => {
+                    ("Guest", u.user_principal_name.clone())
+                }
+                DirectoryObject::User(u) => ("User", u.user_principal_name.clone()),
+                DirectoryObject::Group(g) => (
+                    "Group",
+                    if g.members.is_empty() {
+                        "No members".to_string()
+                    } else {
+                        format!(
+                            "Members: {}",
+                            g.members
+                                .iter()
+                                .map(|m| name_of(&m.id))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    },
+                ),
+                DirectoryObject::Application(a) => (
+                    "Application",
+                    format!(
+                        "appId {} · {}",
+                        a.app_id,
+                        if a.is_multi_tenant() {
+                            "multi-tenant"
+                        } else {
+                            "single tenant"
+                        }
+                    ),
+                ),
+                DirectoryObject::ServicePrincipal(s) => {
+                    ("Service principal", format!("appId {}", s.app_id))
+                }
+            };
+            DirectoryRow {
+                tenant: tenant(&e.tenant_id),
+                kind,
+                name: e.object.display_name().to_string(),
+                detail,
+                id: e.object.id().to_string(),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.tenant, a.kind, &a.name).cmp(&(&b.tenant, b.kind, &b.name)));
+    rows
+}
+
+fn run(store: Store, problems: RwSignal<Vec<String>>, command: Command) -> bool {
+    match store.dispatch(command) {
+        Ok(_) => {
+            problems.set(Vec::new());
+            true
+        }
+        Err(e) => {
+            problems.set(e.diagnostics.into_iter().map(|d| d.message).collect());
+            false
+        }
+    }
+}
+
+fn problems_view(problems: RwSignal<Vec<String>>) -> impl IntoView {
+    move || {
+        let p = problems.get();
+        (!p.is_empty()).then(|| {
+            view! { <div class="banner error" role="alert">{p.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}</div> }
+        })
+    }
+}
+
+/// A submit button disabled, with the core's reason, when the signed-in
+/// principal may not run the command the form would send.
+fn submit(label: &'static str, denied: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="button"
+            disabled=move || denied.get().is_some()
+            title=move || denied.get().unwrap_or_default()
+            aria-description=move || denied.get()
+        >
+            {label}
+        </button>
+        {move || denied.get().map(|why| view! { <p class="field-help denied-reason">{why}</p> })}
+    }
+}
+
+/// The Directory blade.
+#[component]
+pub fn Directory(open: Callback<Blade>) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let first_tenant = store
+        .world
+        .with_untracked(|w| w.tenants().next().map(|t| t.id.clone()))
+        .unwrap_or_default();
+    let tenants = Signal::derive(move || {
+        store.world.with(|w| {
+            w.tenants()
+                .map(|t| (t.id.clone(), t.display_name.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let rows = Memo::new(move |_| store.world.with(directory_rows));
+    let groups = Signal::derive(move || {
+        rows.with(|r| {
+            r.iter()
+                .filter(|r| r.kind == "Group")
+                .map(|r| (r.id.clone(), format!("{} ({})", r.name, r.tenant)))
+                .collect::<Vec<_>>()
+        })
+    });
+    let members = Signal::derive(move || {
+        rows.with(|r| {
+            r.iter()
+                .filter(|r| r.kind != "Application")
+                .map(|r| {
+                    (
+                        r.id.clone(),
+                        format!("{} · {} ({})", r.name, r.kind, r.tenant),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let apps = Signal::derive(move || {
+        store.world.with(|w| {
+            w.access()
+                .objects()
+                .filter_map(|e| match &e.object {
+                    DirectoryObject::Application(a) => {
+                        Some((a.app_id.clone(), a.display_name.clone()))
+                    }
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+
+    // Add user.
+    let user_tenant = RwSignal::new(first_tenant.clone());
+    let user_upn = RwSignal::new(String::new());
+    let user_name = RwSignal::new(String::new());
+    let user_problems = RwSignal::new(Vec::new());
+    let user_cmd = move || {
+        Command::CreateUser(NewUser {
+            tenant_id: user_tenant.get(),
+            user_principal_name: user_upn.get().trim().to_string(),
+            display_name: user_name.get().trim().to_string(),
+            id: None,
+        })
+    };
+    let user_denied = Signal::derive(move || store.denied(&user_cmd()));
+
+    // Invite guest.
+    let guest_tenant = RwSignal::new(first_tenant.clone());
+    let guest_user = RwSignal::new(String::new());
+    let guest_problems = RwSignal::new(Vec::new());
+    let guest_cmd = move || {
+        Command::InviteGuest(GuestInvitation {
+            tenant_id: guest_tenant.get(),
+            user: guest_user.get().trim().to_string(),
+            id: None,
+        })
+    };
+    let guest_denied = Signal::derive(move || store.denied(&guest_cmd()));
+
+    // Group.
+    let group_tenant = RwSignal::new(first_tenant.clone());
+    let group_name = RwSignal::new(String::new());
+    let group_problems = RwSignal::new(Vec::new());
+    let group_cmd = move || {
+        Command::CreateGroup(NewGroup {
+            tenant_id: group_tenant.get(),
+            display_name: group_name.get().trim().to_string(),
+            id: None,
+        })
+    };
+    let group_denied = Signal::derive(move || store.denied(&group_cmd()));
+
+    // Group member.
+    let member_group = RwSignal::new(String::new());
+    let member_id = RwSignal::new(String::new());
+    let member_problems = RwSignal::new(Vec::new());
+    let member_cmd = move || {
+        Command::AddGroupMember(GroupMembership {
+            group_id: member_group.get(),
+            member_id: member_id.get(),
+        })
+    };
+    let member_denied = Signal::derive(move || store.denied(&member_cmd()));
+
+    // Application.
+    let app_tenant = RwSignal::new(first_tenant.clone());
+    let app_name = RwSignal::new(String::new());
+    let app_multi = RwSignal::new(true);
+    let app_problems = RwSignal::new(Vec::new());
+    let app_cmd = move || {
+        Command::RegisterApplication(NewApplication {
+            tenant_id: app_tenant.get(),
+            display_name: app_name.get().trim().to_string(),
+            app_id: None,
+            multi_tenant: app_multi.get(),
+        })
+    };
+    let app_denied = Signal::derive(move || store.denied(&app_cmd()));
+
+    // Service principal (consent).
+    let sp_tenant = RwSignal::new(first_tenant);
+    let sp_app = RwSignal::new(String::new());
+    let sp_problems = RwSignal::new(Vec::new());
+    let sp_cmd = move || {
+        Command::CreateServicePrincipal(NewServicePrincipal {
+            tenant_id: sp_tenant.get(),
+            app_id: sp_app.get(),
+        })
+    };
+    let sp_denied = Signal::derive(move || store.denied(&sp_cmd()));
+
+    let with_blank = |list: Signal<Vec<(String, String)>>, blank: &'static str| {
+        Signal::derive(move || {
+            std::iter::once((String::new(), blank.to_string()))
+                .chain(list.get())
+                .collect::<Vec<_>>()
+        })
+    };
+
+    view! {
+        <p class="field-help">"Users, guests, groups, applications and service principals of every simulated tenant. Tenants and subscriptions are added in Subscriptions and resource groups."</p>
+        <div class="toolbar" role="toolbar" aria-label="Directory actions">
+            <button type="button" class="button" on:click=move |_| open.run(Blade::Subscriptions)>"Subscriptions and resource groups"</button>
+        </div>
+        <table class="grid" aria-label="Directory objects">
+            <thead><tr><th scope="col">"Tenant"</th><th scope="col">"Type"</th><th scope="col">"Name"</th><th scope="col">"Details"</th><th scope="col">"Object ID"</th></tr></thead>
+            <tbody>
+                {move || rows.get().into_iter().map(|r| view! {
+                    <tr><td>{r.tenant}</td><td>{r.kind}</td><td>{r.name}</td><td>{r.detail}</td><td><code>{r.id}</code></td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+
+        <form aria-label="Add a user" on:submit=move |ev| {
+            ev.prevent_default();
+            if run(store, user_problems, user_cmd()) {
+                user_upn.set(String::new());
+                user_name.set(String::new());
+            }
+        }>
+            <h3>"New user"</h3>
+            {problems_view(user_problems)}
+            <div class="field-row">
+                <SelectField label="User's tenant" value=user_tenant options=tenants/>
+                <TextField label="User principal name" value=user_upn/>
+                <TextField label="Display name" value=user_name/>
+            </div>
+            {submit("Create user", user_denied)}
+        </form>
+
+        <form aria-label="Invite a guest" on:submit=move |ev| {
+            ev.prevent_default();
+            if run(store, guest_problems, guest_cmd()) {
+                guest_user.set(String::new());
+            }
+        }>
+            <h3>"Invite external user"</h3>
+            {problems_view(guest_problems)}
+            <div class="field-row">
+                <SelectField label="Inviting tenant" value=guest_tenant options=tenants/>
+                <TextField label="Guest's user principal name" value=guest_user help="The user's sign-in name in their own tenant."/>
+            </div>
+            {submit("Invite", guest_denied)}
+        </form>
+
+        <form aria-label="Add a group" on:submit=move |ev| {
+            ev.prevent_default();
+            if run(store, group_problems, group_cmd()) {
+                group_name.set(String::new());
+            }
+        }>
+            <h3>"New group"</h3>
+            {problems_view(group_problems)}
+            <div class="field-row">
+                <SelectField label="Group's tenant" value=group_tenant options=tenants/>
+                <TextField label="Group name" value=group_name/>
+            </div>
+            {submit("Create group", group_denied)}
+        </form>
+
+        <form aria-label="Add a group member" on:submit=move |ev| {
+            ev.prevent_default();
+            run(store, member_problems, member_cmd());
+        }>
+            <h3>"Add group member"</h3>
+            {problems_view(member_problems)}
+            <div class="field-row">
+                <SelectField label="Group" value=member_group options=with_blank(groups, "Choose a group")/>
+                <SelectField label="New member" value=member_id options=with_blank(members, "Choose a user, group or service principal")/>
+            </div>
+            {submit("Add member", member_denied)}
+        </form>
+
+        <form aria-label="Register an application" on:submit=move |ev| {
+            ev.prevent_default();
+            if run(store, app_problems, app_cmd()) {
+                app_name.set(String::new());
+            }
+        }>
+            <h3>"App registration"</h3>
+            {problems_view(app_problems)}
+            <div class="field-row">
+                <SelectField label="Home tenant" value=app_tenant options=tenants/>
+                <TextField label="Application name" value=app_name/>
+            </div>
+            <CheckField label="Accounts in any organizational directory (multi-tenant)" checked=app_multi/>
+            {submit("Register", app_denied)}
+        </form>
+
+        <form aria-label="Add a service principal" on:submit=move |ev| {
+            ev.prevent_default();
+            run(store, sp_problems, sp_cmd());
+        }>
+            <h3>"Consent to an application (service principal)"</h3>
+            {problems_view(sp_problems)}
+            <div class="field-row">
+                <SelectField label="Consenting tenant" value=sp_tenant options=tenants/>
+                <SelectField label="Application" value=sp_app options=with_blank(apps, "Choose an application")/>
+            </div>
+            {submit("Create service principal", sp_denied)}
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sig_core::access::example::contoso_fabrikam;
+
+    #[test]
+    fn rows_cover_every_kind_of_the_example() {
+        let rows = directory_rows(&contoso_fabrikam());
+        for kind in ["User", "Guest", "Group", "Application", "Service principal"] {
+            assert!(rows.iter().any(|r| r.kind == kind), "no {kind}");
+        }
+        assert!(rows
+            .iter()
+            .any(|r| r.kind == "Group" && r.detail.starts_with("Members: ")));
+    }
+}

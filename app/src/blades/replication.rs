@@ -1,0 +1,404 @@
+//! The Replication blade of an image version: per target region its replica
+//! count, storage type, state, progress, start and finish on the simulation
+//! clock, a timeline chart, and the editor for target regions and replica
+//! counts in the az CLI's `--target-regions` syntax (shown and accepted).
+//!
+//! States and progress are the core's pure function of (world, time); the
+//! syntax is the core's parser; the change is one `UpdateVersion` command.
+
+use leptos::prelude::*;
+use sig_core::replication::aggregate;
+use sig_core::replication_timeline::{version_timeline, RegionTimeline};
+use sig_core::target_regions::{format_targets, parse_entries};
+use sig_core::{arm, Command, World};
+use time::OffsetDateTime;
+
+use super::options;
+use crate::clock;
+use crate::forms::{unique_id, SelectField, TextField};
+use crate::store::Store;
+
+/// Splits a `--target-regions` value into entries the way a shell splits
+/// arguments: on whitespace, keeping quoted text (`"East US 2=2"`) together.
+pub fn split_arguments(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    let mut started = false;
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => current.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                started = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if started {
+                    out.push(std::mem::take(&mut current));
+                    started = false;
+                }
+            }
+            (None, c) => {
+                current.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        out.push(current);
+    }
+    out
+}
+
+/// Quotes an entry for the command line when it contains a space.
+fn quoted(entry: &str) -> String {
+    if entry.contains(char::is_whitespace) {
+        format!("\"{entry}\"")
+    } else {
+        entry.to_string()
+    }
+}
+
+/// The version's current targets as a `--target-regions` value.
+pub fn targets_argument(world: &World, id: &str) -> String {
+    world
+        .version(id)
+        .map(|v| {
+            format_targets(v)
+                .iter()
+                .map(|e| quoted(e))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
+}
+
+/// The `UpdateVersion` that sets the version's target regions to `argument`
+/// (parsed by the core's `--target-regions` parser). Regions kept keep their
+/// other settings (encryption, exclude from latest).
+pub fn update_targets(world: &World, id: &str, argument: &str) -> Result<Command, String> {
+    let entries = split_arguments(argument);
+    let specs = parse_entries(&entries).map_err(|d| d.message)?;
+    let v = world
+        .version(id)
+        .ok_or_else(|| format!("The image version '{id}' was not found."))?;
+    let mut resource = v.resource.clone();
+    let previous = resource
+        .properties
+        .as_ref()
+        .and_then(|p| p.publishing_profile.as_ref())
+        .and_then(|p| p.target_regions.clone())
+        .unwrap_or_default();
+    let targets: Vec<arm::TargetRegion> = specs
+        .iter()
+        .map(|spec| {
+            let wanted = spec.to_arm();
+            let same = |t: &&arm::TargetRegion| {
+                let a = t
+                    .name
+                    .as_deref()
+                    .and_then(sig_core::regions::RegionName::new);
+                let b = sig_core::regions::RegionName::new(&spec.name);
+                a.is_some() && a == b
+            };
+            match previous.iter().find(same) {
+                Some(old) => arm::TargetRegion {
+                    name: wanted.name,
+                    regional_replica_count: wanted.regional_replica_count,
+                    storage_account_type: wanted.storage_account_type,
+                    ..old.clone()
+                },
+                None => wanted,
+            }
+        })
+        .collect();
+    resource
+        .properties
+        .get_or_insert_with(Default::default)
+        .publishing_profile
+        .get_or_insert_with(Default::default)
+        .target_regions = Some(targets);
+    Ok(Command::UpdateVersion {
+        id: id.to_string(),
+        resource,
+    })
+}
+
+fn stamp(t: Option<OffsetDateTime>) -> String {
+    t.map_or_else(|| "--".to_string(), clock::stamp)
+}
+
+/// The timeline chart: one bar per region from start to finish, the part
+/// done filled, and a line at the simulation time.
+fn timeline_chart(lines: &[RegionTimeline], now: OffsetDateTime) -> impl IntoView {
+    let starts: Vec<i64> = lines
+        .iter()
+        .filter_map(|l| l.started)
+        .map(|t| t.unix_timestamp())
+        .collect();
+    let ends: Vec<i64> = lines
+        .iter()
+        .filter_map(|l| l.finishes)
+        .map(|t| t.unix_timestamp())
+        .collect();
+    let (Some(&from), Some(&to)) = (starts.iter().min(), ends.iter().max()) else {
+        return view! { <p class="field-help">"This version predates the simulation: replicated everywhere."</p> }.into_any();
+    };
+    let to = to.max(from + 1);
+    let width = 600.0;
+    let row = 26.0;
+    let label_w = 140.0;
+    let x = |t: i64| label_w + (t - from) as f64 / (to - from) as f64 * (width - label_w - 10.0);
+    let height = row * lines.len() as f64 + 24.0;
+    let now_x = x(now.unix_timestamp().clamp(from, to));
+    let bars = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let y = 4.0 + row * i as f64;
+            let name = l.status.region.display_name().to_string();
+            let (s, e) = (
+                l.started.map_or(from, |t| t.unix_timestamp()),
+                l.finishes.map_or(to, |t| t.unix_timestamp()),
+            );
+            let total = (x(e) - x(s)).max(1.0);
+            let done = total * f64::from(l.status.progress) / 100.0;
+            let class = format!("bar-{}", l.status.state.as_str().to_lowercase());
+            view! {
+                <g>
+                    <text x="0" y=y + 15.0 class="chart-label">{name}</text>
+                    <rect x=x(s) y=y width=total height="16" class="bar-track"/>
+                    <rect x=x(s) y=y width=done height="16" class=class/>
+                </g>
+            }
+        })
+        .collect_view();
+    let summary = format!(
+        "Timeline from {} to {}",
+        clock::stamp(OffsetDateTime::from_unix_timestamp(from).unwrap_or(now)),
+        clock::stamp(OffsetDateTime::from_unix_timestamp(to).unwrap_or(now))
+    );
+    view! {
+        <figure class="chart">
+            <svg viewBox=format!("0 0 {width} {height}") role="img" aria-label=summary.clone() width="100%">
+                {bars}
+                <line x1=now_x x2=now_x y1="0" y2=height - 20.0 class="now-line"/>
+                <text x=now_x y=height - 6.0 class="chart-label" text-anchor="middle">"now"</text>
+            </svg>
+            <figcaption class="field-help">{summary}</figcaption>
+        </figure>
+    }
+    .into_any()
+}
+
+/// The blade.
+#[component]
+pub fn Replication(id: String) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let id = StoredValue::new(id);
+    let exists = Memo::new(move |_| store.world.with(|w| w.version(&id.get_value()).is_some()));
+    let argument = RwSignal::new(
+        store
+            .world
+            .with_untracked(|w| targets_argument(w, &id.get_value())),
+    );
+    // Keep the editor in step with the world after a change (here or elsewhere).
+    let current = Memo::new(move |_| store.world.with(|w| targets_argument(w, &id.get_value())));
+    Effect::new(move |_| argument.set(current.get()));
+    let problems = RwSignal::new(Vec::<String>::new());
+    let write_denied = Signal::derive(move || {
+        store
+            .world
+            .with(|w| update_targets(w, &id.get_value(), &current.get()))
+            .ok()
+            .and_then(|c| store.denied(&c))
+    });
+    let apply = move || {
+        let command = store
+            .world
+            .with_untracked(|w| update_targets(w, &id.get_value(), &argument.get_untracked()));
+        match command {
+            Err(why) => problems.set(vec![why]),
+            Ok(command) => match store.dispatch(command) {
+                Ok(_) => problems.set(Vec::new()),
+                Err(e) => problems.set(
+                    e.diagnostics
+                        .into_iter()
+                        .filter(|d| d.is_error())
+                        .map(|d| d.message)
+                        .collect(),
+                ),
+            },
+        }
+    };
+    let new_region = RwSignal::new("eastus2".to_string());
+    let new_count = RwSignal::new("1".to_string());
+    let new_type = RwSignal::new("standard_lrs".to_string());
+    let types = Signal::derive(|| {
+        options::fixed(&[
+            ("standard_lrs", "Standard_LRS"),
+            ("standard_zrs", "Standard_ZRS"),
+            ("premium_lrs", "Premium_LRS"),
+        ])
+    });
+    let regions = Signal::derive(options::all_regions);
+    let argument_id = unique_id("target-regions");
+
+    let status = move || {
+        let now = store.sim.now();
+        store.world.with(|w| {
+            w.version(&id.get_value())
+                .map(|v| (version_timeline(w, v, now), v.targets.clone(), now))
+        })
+    };
+
+    move || {
+        let argument_id = argument_id.clone();
+        if !exists.get() {
+            return view! { <div class="empty-state" role="status"><p class="empty-title">"Resource not found"</p></div> }.into_any();
+        }
+        if !store.can_see(&id.get_value()) {
+            return view! { <div class="empty-state" role="status"><p class="empty-title">"You don't have access"</p><p>"The signed-in principal may not read this image version."</p></div> }.into_any();
+        }
+        view! {
+            {move || status().map(|(lines, targets, now)| {
+                let state = aggregate(lines.iter().map(|l| l.status.state));
+                let chart = timeline_chart(&lines, now);
+                let rows = lines.iter().zip(targets.iter()).map(|(l, t)| {
+                    let region = l.status.region.display_name().to_string();
+                    let name = l.status.region.as_str().to_string();
+                    let remove_label = format!("Remove {region}");
+                    let progress_label = format!("Replication progress in {region}");
+                    let progress = l.status.progress;
+                    let failed = l.status.state == sig_core::replication::RegionState::Failed;
+                    let fault = Command::InjectReplicationFault { version_id: id.get_value(), region: name.clone() };
+                    let retry = Command::RetryReplication { version_id: id.get_value(), region: name.clone() };
+                    let remove = move |_| {
+                        let without: Vec<String> = store.world.with_untracked(|w| {
+                            w.version(&id.get_value()).map(format_targets).unwrap_or_default()
+                        })
+                        .into_iter()
+                        .filter(|e| !e.split('=').next().unwrap_or_default().eq_ignore_ascii_case(&name))
+                        .map(|e| quoted(&e))
+                        .collect();
+                        argument.set(without.join(" "));
+                        apply();
+                    };
+                    view! {
+                        <tr>
+                            <th scope="row">{region.clone()}</th>
+                            <td>{t.replicas}</td>
+                            <td>{t.storage_account_type.as_str()}</td>
+                            <td>{l.status.state.as_str()}</td>
+                            <td>
+                                <progress max="100" value=progress aria-label=progress_label>{format!("{progress}%")}</progress>
+                                " "{format!("{progress}%")}
+                            </td>
+                            <td>{stamp(l.started)}</td>
+                            <td>{stamp(if failed { l.failed_at } else { l.finishes })}</td>
+                            <td>
+                                {if failed {
+                                    view! { <button type="button" class="button" on:click=move |_| { let _ = store.dispatch(retry.clone()); }>"Retry"</button> }.into_any()
+                                } else {
+                                    view! { <button type="button" class="button" on:click=move |_| { let _ = store.dispatch(fault.clone()); }>"Simulate failure"</button> }.into_any()
+                                }}
+                                <button type="button" class="button" aria-label=remove_label disabled=move || write_denied.get().is_some() on:click=remove>"Remove"</button>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view();
+                view! {
+                    <p role="status" class="replication-state">{format!("Replication state: {}", state.as_str())}</p>
+                    <table class="grid" aria-label="Target regions">
+                        <thead><tr>
+                            <th scope="col">"Region"</th><th scope="col">"Replicas"</th><th scope="col">"Storage type"</th>
+                            <th scope="col">"State"</th><th scope="col">"Progress"</th><th scope="col">"Started"</th>
+                            <th scope="col">"Finished"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                    {chart}
+                }
+            })}
+            <form class="target-editor" aria-label="Edit target regions" on:submit=move |ev| { ev.prevent_default(); apply(); }>
+                <h3>"Target regions"</h3>
+                <div class="field">
+                    <label for=argument_id.clone()>"az --target-regions"</label>
+                    <p class="field-help">"Entries as region=replicas=storage type, separated by spaces (the az CLI's syntax)."</p>
+                    <input id=argument_id class="mono" type="text" prop:value=move || argument.get() on:input=move |ev| argument.set(event_target_value(&ev))/>
+                </div>
+                <p class="field-help"><code>{move || format!("az sig image-version update --ids {} --target-regions {}", id.get_value(), argument.get())}</code></p>
+                {move || {
+                    let p = problems.get();
+                    (!p.is_empty()).then(|| view! { <div class="banner error" role="alert">{p.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}</div> })
+                }}
+                <div class="field-row">
+                    <SelectField label="Region to add" value=new_region options=regions/>
+                    <TextField label="Replica count" value=new_count input_type="number"/>
+                    <SelectField label="Storage type" value=new_type options=types/>
+                </div>
+                <button type="button" class="button" on:click=move |_| {
+                    let entry = format!("{}={}={}", new_region.get_untracked(), new_count.get_untracked().trim(), new_type.get_untracked());
+                    argument.update(|a| { if !a.trim().is_empty() { a.push(' '); } a.push_str(&entry); });
+                }>"+ Add region"</button>
+                <button
+                    type="submit"
+                    class="button primary"
+                    disabled=move || write_denied.get().is_some()
+                    title=move || write_denied.get().unwrap_or_default()
+                    aria-description=move || write_denied.get()
+                >"Save target regions"</button>
+                {move || write_denied.get().map(|why| view! { <p class="field-help denied-reason">{why}</p> })}
+            </form>
+        }.into_any()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sig_core::testing::world_with;
+
+    #[test]
+    fn arguments_split_like_a_shell() {
+        assert_eq!(
+            split_arguments("eastus=2  westus"),
+            vec!["eastus=2", "westus"]
+        );
+        assert_eq!(
+            split_arguments("\"East US 2=3=standard_zrs\" 'West US'"),
+            vec!["East US 2=3=standard_zrs", "West US"]
+        );
+        assert!(split_arguments("   ").is_empty());
+    }
+
+    #[test]
+    fn the_update_sets_the_parsed_targets_and_refuses_bad_syntax() {
+        let w = world_with(1, 1, 1);
+        let id = w.versions().next().expect("a version").id.to_string();
+        let now = targets_argument(&w, &id);
+        assert_eq!(now, "westus=1=standard_lrs");
+        let Ok(Command::UpdateVersion { resource, .. }) =
+            update_targets(&w, &id, "westus=1 eastus2=2=standard_zrs")
+        else {
+            panic!("the update is built");
+        };
+        let targets = resource
+            .properties
+            .and_then(|p| p.publishing_profile)
+            .and_then(|p| p.target_regions)
+            .expect("targets");
+        assert_eq!(targets.len(), 2);
+        assert_eq!(targets[1].regional_replica_count, Some(2));
+        assert_eq!(
+            targets[1].storage_account_type.as_deref(),
+            Some("Standard_ZRS")
+        );
+        let refused = update_targets(&w, &id, "eastus=two").expect_err("bad syntax");
+        assert!(
+            refused.contains("invalid target region argument"),
+            "{refused}"
+        );
+    }
+}

@@ -1,0 +1,188 @@
+//! The top bar's "Directory" and "Signed in as" switchers over the simulated
+//! directory, so a person can see the portal as any user, guest or service
+//! principal sees it. Switching only sets `Store::actor`; what that principal
+//! may see and do is decided by the core.
+
+use leptos::prelude::*;
+use sig_core::access::directory::DirectoryObject;
+use sig_core::{Actor, World};
+
+use crate::forms::unique_id;
+use crate::store::Store;
+
+/// One principal a person can sign in as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// What `Actor::principal` is set to: a user's UPN, a service principal's object id.
+    pub sign_in: String,
+    /// What the switcher shows.
+    pub label: String,
+    /// The tenant whose directory holds the object.
+    pub tenant_id: String,
+    /// `User`, `Guest` or `ServicePrincipal`.
+    pub kind: &'static str,
+}
+
+/// Every user (members and guests) and service principal of the world, by
+/// tenant, then kind, then name.
+pub fn principals(world: &World) -> Vec<Principal> {
+    let mut out: Vec<Principal> = world
+        .access()
+        .objects()
+        .filter_map(|entry| match &entry.object {
+            DirectoryObject::User(u) => Some(Principal {
+                sign_in: u.user_principal_name.clone(),
+                label: format!(
+                    "{} ({}){}",
+                    u.display_name,
+                    u.user_principal_name,
+                    if u.is_guest() { ", guest" } else { "" }
+                ),
+                tenant_id: entry.tenant_id.clone(),
+                kind: if u.is_guest() { "Guest" } else { "User" },
+            }),
+            DirectoryObject::ServicePrincipal(s) => Some(Principal {
+                sign_in: s.id.clone(),
+                label: format!("{} (service principal, app {})", s.display_name, s.app_id),
+                tenant_id: entry.tenant_id.clone(),
+                kind: "ServicePrincipal",
+            }),
+            _ => None,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (
+            a.tenant_id.to_ascii_lowercase(),
+            a.kind,
+            a.label.to_ascii_lowercase(),
+        )
+            .cmp(&(
+                b.tenant_id.to_ascii_lowercase(),
+                b.kind,
+                b.label.to_ascii_lowercase(),
+            ))
+    });
+    out
+}
+
+/// The tenant the signed-in principal is shown in: the tenant of its object
+/// named by the sign-in text (a guest UPN lives in the inviting tenant).
+pub fn tenant_of(world: &World, principal: &str) -> Option<String> {
+    let access = world.access();
+    access
+        .user_by_upn(principal)
+        .or_else(|| access.object(principal))
+        .map(|e| e.tenant_id.clone())
+}
+
+fn tenant_name(world: &World, tenant: &str) -> String {
+    world
+        .tenants()
+        .find(|t| t.id.eq_ignore_ascii_case(tenant))
+        .map_or_else(|| tenant.to_string(), |t| t.display_name.clone())
+}
+
+/// The switchers: the directory (tenant) and the principal signed in.
+#[component]
+pub fn IdentitySwitcher() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let directory_id = unique_id("directory");
+    let principal_id = unique_id("signed-in-as");
+    let current_tenant = move || {
+        let actor = store.actor.get();
+        store
+            .world
+            .with(|w| tenant_of(w, &actor.principal))
+            .unwrap_or_default()
+    };
+    let tenants = move || {
+        store.world.with(|w| {
+            w.tenants()
+                .map(|t| (t.id.clone(), t.display_name.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let in_tenant = move |tenant: &str| {
+        store.world.with(|w| {
+            principals(w)
+                .into_iter()
+                .filter(|p| p.tenant_id.eq_ignore_ascii_case(tenant))
+                .collect::<Vec<_>>()
+        })
+    };
+    let switch_directory = move |tenant: String| {
+        // A member user of that directory first, as signing in to it would.
+        let list = in_tenant(&tenant);
+        let first = list
+            .iter()
+            .find(|p| p.kind == "User")
+            .or_else(|| list.first());
+        if let Some(p) = first {
+            store.actor.set(Actor::new(p.sign_in.clone()));
+        }
+    };
+    view! {
+        <div class="identity" role="group" aria-label="Signed-in identity">
+            <div class="identity-field">
+                <label for=directory_id.clone()>"Directory"</label>
+                <select
+                    id=directory_id
+                    prop:value=current_tenant
+                    on:change=move |ev| switch_directory(event_target_value(&ev))
+                >
+                    {move || {
+                        let current = current_tenant();
+                        tenants()
+                            .into_iter()
+                            .map(|(id, name)| {
+                                let selected = id.eq_ignore_ascii_case(&current);
+                                view! { <option value=id selected=selected>{name}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </div>
+            <div class="identity-field">
+                <label for=principal_id.clone()>"Signed in as"</label>
+                <select
+                    id=principal_id
+                    prop:value=move || store.actor.get().principal
+                    on:change=move |ev| store.actor.set(Actor::new(event_target_value(&ev)))
+                >
+                    {move || {
+                        let actor = store.actor.get().principal;
+                        let list = in_tenant(&current_tenant());
+                        let known = list.iter().any(|p| p.sign_in.eq_ignore_ascii_case(&actor));
+                        let unknown = (!known).then(|| {
+                            let text = actor.clone();
+                            view! { <option value=actor.clone() selected=true>{text}</option> }
+                        });
+                        view! {
+                            {unknown}
+                            {list
+                                .into_iter()
+                                .map(|p| {
+                                    let selected = p.sign_in.eq_ignore_ascii_case(&actor);
+                                    view! { <option value=p.sign_in selected=selected>{p.label}</option> }
+                                })
+                                .collect_view()}
+                        }
+                    }}
+                </select>
+            </div>
+            <span class="identity-name">{move || store.actor.get().principal}</span>
+            <span class="identity-directory">
+                {move || {
+                    let tenant = current_tenant();
+                    store.world.with(|w| {
+                        if tenant.is_empty() {
+                            "No directory".to_string()
+                        } else {
+                            tenant_name(w, &tenant)
+                        }
+                    })
+                }}
+            </span>
+        </div>
+    }
+}

@@ -1,0 +1,159 @@
+//! The simulation clock: the one time the app gives the core.
+//!
+//! Replication, `latest` and deployment checks are pure functions of (world,
+//! time) in the core; the app owns the time. It starts at the browser's clock
+//! (or at the world's last command, if that is later, so time never runs
+//! backwards for a saved world), runs at a chosen speed while playing, stands
+//! still while paused, and can be stepped. Commands are applied at this time
+//! too, so what the user sees and what the core records agree.
+
+use leptos::prelude::*;
+use time::OffsetDateTime;
+
+use crate::clock;
+
+/// How far one press of "Step" moves the clock, in seconds.
+pub const STEP_SECS: i64 = 300;
+/// How often the clock advances while playing, in milliseconds.
+const TICK_MS: u64 = 250;
+/// The speeds offered, as multiples of real time.
+pub const SPEEDS: [u32; 5] = [1, 10, 60, 600, 3600];
+
+/// The simulation clock's state; `Copy` so every blade can hold it.
+#[derive(Clone, Copy)]
+pub struct SimClock {
+    /// Simulation time in Unix milliseconds.
+    pub millis: RwSignal<i64>,
+    /// Advancing on its own?
+    pub playing: RwSignal<bool>,
+    /// Multiple of real time while playing.
+    pub speed: RwSignal<u32>,
+}
+
+fn to_millis(t: OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(0)
+}
+
+fn from_millis(ms: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+impl SimClock {
+    /// A clock at the later of the browser's time and `not_before`, playing at 1×.
+    pub fn new(not_before: Option<OffsetDateTime>) -> SimClock {
+        let start = to_millis(clock::now()).max(not_before.map_or(0, to_millis));
+        SimClock {
+            millis: RwSignal::new(start),
+            playing: RwSignal::new(true),
+            speed: RwSignal::new(1),
+        }
+    }
+
+    /// The simulation time, tracked (views that show it re-render as it moves).
+    pub fn now(&self) -> OffsetDateTime {
+        from_millis(self.millis.get())
+    }
+
+    /// The simulation time, untracked (for commands and one-off checks).
+    pub fn now_untracked(&self) -> OffsetDateTime {
+        from_millis(self.millis.get_untracked())
+    }
+
+    /// Moves the clock forward by `secs` (never backwards).
+    pub fn advance(&self, secs: i64) {
+        let delta = secs.max(0).saturating_mul(1000);
+        self.millis.update(|m| *m = m.saturating_add(delta));
+    }
+
+    /// Makes sure the clock is not before `t` (after an import of a later world).
+    pub fn catch_up(&self, t: Option<OffsetDateTime>) {
+        if let Some(t) = t {
+            let target = to_millis(t);
+            self.millis.maybe_update(|m| {
+                let behind = *m < target;
+                if behind {
+                    *m = target;
+                }
+                behind
+            });
+        }
+    }
+
+    /// Starts the timer that advances the clock while playing; stopped when
+    /// the owner (the app) is cleaned up.
+    pub fn run(&self) {
+        let clock = *self;
+        let last_real = StoredValue::new(js_sys::Date::now());
+        let handle = set_interval_with_handle(
+            move || {
+                let real = js_sys::Date::now();
+                let elapsed = (real - last_real.get_value()).max(0.0);
+                last_real.set_value(real);
+                if clock.playing.get_untracked() {
+                    let speed = f64::from(clock.speed.get_untracked());
+                    let delta = (elapsed * speed).round() as i64;
+                    clock.millis.update(|m| *m = m.saturating_add(delta));
+                }
+            },
+            std::time::Duration::from_millis(TICK_MS),
+        );
+        if let Ok(handle) = handle {
+            on_cleanup(move || handle.clear());
+        }
+    }
+}
+
+/// The top bar's clock control: time, Play, Pause, Speed and Step.
+#[component]
+pub fn ClockControl() -> impl IntoView {
+    let store = expect_context::<crate::store::Store>();
+    let sim = store.sim;
+    let speed_id = crate::forms::unique_id("speed");
+    let speed_text = RwSignal::new(sim.speed.get_untracked().to_string());
+    Effect::new(move |_| {
+        if let Ok(speed) = speed_text.get().parse::<u32>() {
+            sim.speed.set(speed);
+        }
+    });
+    view! {
+        <div class="clock-control" role="group" aria-label="Simulation clock">
+            <time class="clock-time" aria-label="Simulation time">{move || clock::stamp(sim.now())}</time>
+            <button
+                type="button"
+                class="button"
+                aria-pressed=move || if sim.playing.get() { "true" } else { "false" }
+                on:click=move |_| sim.playing.set(true)
+            >
+                "Play"
+            </button>
+            <button
+                type="button"
+                class="button"
+                aria-pressed=move || if sim.playing.get() { "false" } else { "true" }
+                on:click=move |_| sim.playing.set(false)
+            >
+                "Pause"
+            </button>
+            <label for=speed_id.clone()>"Speed"</label>
+            <select
+                id=speed_id
+                prop:value=move || speed_text.get()
+                on:change=move |ev| speed_text.set(event_target_value(&ev))
+            >
+                {SPEEDS
+                    .iter()
+                    .map(|s| view! { <option value=s.to_string()>{format!("{s}×")}</option> })
+                    .collect_view()}
+            </select>
+            <button
+                type="button"
+                class="button"
+                title="Move the simulation clock forward by 5 minutes"
+                on:click=move |_| sim.advance(STEP_SECS)
+            >
+                "Step 5 min"
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,191 @@
+// Access control, replication on the simulation clock, the deploy planner,
+// cost, templates and the activity log, as a person uses them: every
+// control found by its role and label; every verdict the core's.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, launchBrowser, newPage, startStaticServer } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startStaticServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const blade = (page, name) => page.getByRole('region', { name, exact: true });
+const topbar = (page) => page.getByRole('group', { name: 'Signed-in identity' });
+const clock = (page) => page.getByRole('group', { name: 'Simulation clock' });
+
+async function createGallery(page, name) {
+  await page.goto(`${server.url}#/galleries`);
+  await blade(page, 'Azure compute galleries').getByRole('button', { name: '+ Create' }).click();
+  const wizard = blade(page, 'Create Azure compute gallery');
+  await wizard.getByLabel('Name', { exact: true }).fill(name);
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByText('Validation passed').waitFor();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, name).waitFor();
+}
+
+async function createDefinition(page, gallery, name, [publisher, offer, sku]) {
+  await blade(page, gallery).getByRole('button', { name: '+ Add new image definition' }).click();
+  const wizard = blade(page, 'Create a VM image definition');
+  await wizard.getByLabel('VM image definition name').fill(name);
+  await wizard.getByLabel('Publisher').fill(publisher);
+  await wizard.getByLabel('Offer').fill(offer);
+  await wizard.getByLabel('SKU').fill(sku);
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, name).waitFor();
+}
+
+async function createSource(page, name) {
+  await page.goto(`${server.url}#/sources`);
+  const sources = blade(page, 'Image sources (simulated)');
+  await sources.getByLabel('Source name').fill(name);
+  await sources.getByLabel('Region').selectOption('eastus');
+  await sources.getByRole('button', { name: 'Add source' }).click();
+  await sources.getByRole('cell', { name }).waitFor();
+}
+
+async function createVersion(page, definition, version, source) {
+  await blade(page, definition).getByRole('button', { name: '+ Add version' }).click();
+  const wizard = blade(page, 'Create a VM image version');
+  await wizard.getByLabel('Version number').fill(version);
+  await wizard.getByLabel('Source').selectOption({ label: `Managed image: ${source} (East US)` });
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByText('Validation passed').waitFor();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, version).waitFor();
+}
+
+const SUB = '2b7e1c4d-9a3f-4b8e-8c2d-5f6a7b8c9d0e';
+const galleryId = (g) => `/subscriptions/${SUB}/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/${g}`;
+const resourceUrl = (id) => `${server.url}#/${encodeURIComponent(`resource:${id}`).replace(/%3A/g, ':')}`;
+
+/** Two galleries, each with a definition and a version, from the first-run state. */
+async function publishImages(page) {
+  await createSource(page, 'base-image');
+  await createGallery(page, 'sharedGallery');
+  await createDefinition(page, 'sharedGallery', 'web', ['Contoso', 'Web', 'Ubuntu']);
+  await createVersion(page, 'web', '1.0.0', 'base-image');
+  await createGallery(page, 'privateGallery');
+  await createDefinition(page, 'privateGallery', 'db', ['Contoso', 'Db', 'Ubuntu']);
+  await createVersion(page, 'db', '1.0.0', 'base-image');
+}
+
+async function addRoleAssignment(page, scopeBlade, role, member) {
+  const iamOpen = blade(page, 'Access control (IAM)');
+  await scopeBlade.getByRole('button', { name: 'Access control (IAM)' }).click();
+  await iamOpen.getByRole('button', { name: '+ Add role assignment' }).click();
+  const wizard = blade(page, 'Add role assignment');
+  await wizard.getByRole('radio', { name: role, exact: true }).check();
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByLabel('Search members').fill(member);
+  // The guest object in the scope's tenant, not the home user in theirs.
+  const option = wizard.getByLabel('Member', { exact: true }).locator('option', { hasText: member }).filter({ hasText: '· Guest ·' });
+  await wizard.getByLabel('Member', { exact: true }).selectOption(await option.getAttribute('value'));
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByText('Validation passed').waitFor();
+  await wizard.getByRole('button', { name: 'Review + assign' }).click();
+  await iamOpen.getByRole('cell', { name: role, exact: true }).first().waitFor();
+}
+
+test('share a gallery and a definition with a guest from another tenant; signed in as the guest, see exactly what the matrix allows', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(`${server.url}#/subscriptions`);
+  const subs = blade(page, 'Subscriptions and resource groups');
+  await subs.getByLabel('Tenant name').fill('Fabrikam');
+  await subs.getByLabel('Tenant ID').fill('4b0a4b57-33a1-4c1d-9d43-6c1f3b2a0f10');
+  await subs.getByRole('button', { name: 'Add tenant' }).click();
+  await subs.getByRole('cell', { name: 'Fabrikam' }).waitFor();
+
+  // Carol lives in Fabrikam; Contoso invites her as a guest.
+  await page.goto(`${server.url}#/directory`);
+  const dir = blade(page, 'Directory (simulated)');
+  const newUser = dir.getByRole('form', { name: 'Add a user' });
+  await newUser.getByLabel("User's tenant").selectOption({ label: 'Fabrikam' });
+  await newUser.getByLabel('User principal name').fill('carol@fabrikam.com');
+  await newUser.getByLabel('Display name').fill('Carol Consumer');
+  await newUser.getByRole('button', { name: 'Create user' }).click();
+  await dir.getByRole('cell', { name: 'carol@fabrikam.com', exact: true }).waitFor();
+  const invite = dir.getByRole('form', { name: 'Invite a guest' });
+  await invite.getByLabel('Inviting tenant').selectOption({ label: 'Contoso' });
+  await invite.getByLabel("Guest's user principal name").fill('carol@fabrikam.com');
+  await invite.getByRole('button', { name: 'Invite' }).click();
+  await dir.getByRole('cell', { name: 'Guest', exact: true }).waitFor();
+
+  await publishImages(page);
+
+  // Share the whole shared gallery, and only the db definition of the private one.
+  await page.goto(resourceUrl(galleryId('sharedGallery')));
+  await addRoleAssignment(page, blade(page, 'sharedGallery'), 'Reader', 'Carol Consumer');
+  const iam = blade(page, 'Access control (IAM)');
+  await iam.getByRole('region', { name: 'Sharing matrix' }).getByText(/Share at the gallery level/).waitFor();
+  await page.goto(resourceUrl(`${galleryId('privateGallery')}/images/db`));
+  await addRoleAssignment(page, blade(page, 'db'), 'Compute Gallery Image Reader', 'Carol Consumer');
+
+  // Check access explains Carol's access to the private definition's version.
+  await page.goto(resourceUrl(`${galleryId('privateGallery')}/images/db/versions/1.0.0`));
+  await blade(page, '1.0.0').getByRole('button', { name: 'Access control (IAM)' }).click();
+  await iam.getByRole('tab', { name: 'Check access' }).click();
+  const carolOption = iam.getByLabel('Principal').locator('option', { hasText: 'Carol Consumer' }).filter({ hasText: '· Guest ·' });
+  await iam.getByLabel('Principal').selectOption(await carolOption.getAttribute('value'));
+  const permissions = iam.getByRole('table', { name: 'Effective permissions' });
+  const row = (action) => permissions.getByRole('row').filter({ has: page.getByRole('cell', { name: action, exact: true }) });
+  const versionRead = row('Microsoft.Compute/galleries/images/versions/read');
+  assert.match(await versionRead.textContent(), /Allowed.*Compute Gallery Image Reader \(inherited from db/);
+  const galleryRead = row('Microsoft.Compute/galleries/read');
+  assert.match(await galleryRead.textContent(), /Denied/);
+
+  // Sign in as Carol (her home directory is Fabrikam; her guest object is in Contoso).
+  await topbar(page).getByLabel('Directory').selectOption({ label: 'Fabrikam' });
+  await topbar(page).getByLabel('Signed in as').selectOption('carol@fabrikam.com');
+  assert.match(await topbar(page).textContent(), /Fabrikam/);
+
+  // The planner lists exactly what she may read: the shared gallery's definition
+  // and version, the private gallery's db definition and version.
+  await page.goto(`${server.url}#/deploy`);
+  const planner = blade(page, 'Deploy planner');
+  const images = await planner.getByLabel('Image').locator('option').allTextContents();
+  assert.deepEqual(images.sort(), [
+    'privateGallery/db (latest)', 'privateGallery/db/1.0.0',
+    'sharedGallery/web (latest)', 'sharedGallery/web/1.0.0',
+  ]);
+  // Matrix: shared at a definition = the definition and its versions, not the gallery.
+  await page.goto(resourceUrl(galleryId('privateGallery')));
+  await blade(page, 'privateGallery').getByText("You don't have access").waitFor();
+  await page.goto(resourceUrl(`${galleryId('privateGallery')}/images/db`));
+  await blade(page, 'db').getByRole('heading', { name: 'Essentials' }).waitFor();
+  // Shared at the gallery = the gallery too.
+  await page.goto(resourceUrl(galleryId('sharedGallery')));
+  const shared = blade(page, 'sharedGallery');
+  await shared.getByRole('heading', { name: 'Essentials' }).waitFor();
+  // A reader may not change it: the actions are disabled with the core's reason.
+  const edit = shared.getByRole('button', { name: 'Edit' });
+  assert.equal(await edit.isDisabled(), true);
+  assert.match(await edit.getAttribute('title'), /does not have authorization to perform action 'Microsoft\.Compute\/galleries\/write'/);
+  await shared.getByRole('button', { name: 'Access control (IAM)' }).click();
+  const add = iam.getByRole('button', { name: '+ Add role assignment' });
+  assert.equal(await add.isDisabled(), true);
+  assert.match(await add.getAttribute('title'), /roleAssignments\/write/);
+
+  // The activity log has every command, with who ran it.
+  await page.goto(`${server.url}#/activity`);
+  const log = blade(page, 'Activity log');
+  await log.getByLabel('Search operations').fill('CreateRoleAssignment');
+  const rows = log.getByRole('table', { name: 'Activity' }).getByRole('row');
+  assert.equal(await rows.count(), 3, 'a header and the two assignments');
+  assert.match(await rows.nth(1).textContent(), /Succeeded.*admin@contoso\.onmicrosoft\.com/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
