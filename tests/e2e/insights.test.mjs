@@ -189,3 +189,74 @@ test('share a gallery and a definition with a guest from another tenant; signed 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('replicate to a zone region with Standard_ZRS on the clock; the deploy planner refuses the region until it completes', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(`${server.url}#/home`);
+  await createSource(page, 'zrs-base');
+  await createGallery(page, 'zoneGallery');
+  await createDefinition(page, 'zoneGallery', 'app', ['Contoso', 'App', 'Ubuntu']);
+  await createVersion(page, 'app', '2.0.0', 'zrs-base');
+  const versionId = `${galleryId('zoneGallery')}/images/app/versions/2.0.0`;
+  // Stop the clock: from here on only "Step" moves it.
+  await clock(page).getByRole('button', { name: 'Pause' }).click();
+  const time = clock(page).getByLabel('Simulation time');
+  const minutes = (text) => { const [, h, m] = /(\d\d):(\d\d):\d\d UTC/.exec(text); return Number(h) * 60 + Number(m); };
+  const before = minutes(await time.textContent());
+  await page.waitForTimeout(1200);
+  assert.equal(minutes(await time.textContent()), before, 'paused: the clock stands still');
+  await clock(page).getByRole('button', { name: 'Step 5 min' }).click();
+  assert.equal((minutes(await time.textContent()) - before + 1440) % 1440, 5);
+
+  // Not replicated to East US 2: the planner refuses, with Azure's reason.
+  await page.goto(`${server.url}#/${encodeURIComponent(`deploy:${versionId}`).replace(/%3A/g, ':')}`);
+  const planner = blade(page, 'Deploy planner');
+  await planner.getByLabel('Deployment region').selectOption('eastus2');
+  await planner.getByLabel('Instance count').fill('45');
+  const verdict = planner.getByRole('status', { name: 'Deployment verdict' });
+  await verdict.getByText('Refused', { exact: true }).waitFor();
+  assert.match(await planner.getByRole('list', { name: 'Reasons' }).textContent(), /not available in eastus2 region/);
+  // 45 concurrent VMs: ⌈45 / 20⌉ = 3 replicas.
+  await planner.getByText('Recommended replicas: 3').waitFor();
+
+  // Add East US 2 with zone-redundant storage, in the az CLI's syntax.
+  await page.goto(resourceUrl(versionId));
+  await blade(page, '2.0.0').getByRole('button', { name: 'Replication' }).click();
+  const replication = blade(page, 'Replication');
+  const argument = replication.getByLabel('az --target-regions');
+  assert.equal(await argument.inputValue(), 'eastus=1=standard_lrs');
+  await replication.getByLabel('Region to add').selectOption('eastus2');
+  await replication.getByLabel('Storage type').selectOption('standard_zrs');
+  await replication.getByRole('button', { name: '+ Add region' }).click();
+  assert.equal(await argument.inputValue(), 'eastus=1=standard_lrs eastus2=1=standard_zrs');
+  await replication.getByRole('button', { name: 'Save target regions' }).click();
+  const row = replication.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'East US 2' }) });
+  await row.getByRole('cell', { name: 'Standard_ZRS' }).waitFor();
+  const progress = replication.getByRole('progressbar', { name: 'Replication progress in East US 2' });
+  const seen = [Number(await progress.getAttribute('value'))];
+  assert.match(await row.textContent(), /Replicating|Unknown/);
+  // Play at 60×: a 30 GiB image reaches a region ~400 km away in a few simulated minutes.
+  await clock(page).getByLabel('Speed').selectOption('60');
+  await clock(page).getByRole('button', { name: 'Play' }).click();
+  for (let i = 0; i < 300 && !/Completed/.test(await row.textContent()); i += 1) {
+    await page.waitForTimeout(100);
+    seen.push(Number(await progress.getAttribute('value')));
+  }
+  await clock(page).getByRole('button', { name: 'Pause' }).click();
+  assert.match(await row.textContent(), /Completed/);
+  assert.equal(seen.at(-1), 100);
+  assert.ok(seen.some((p) => p > 0 && p < 100), `progress was seen between start and end: ${seen}`);
+  assert.deepEqual([...seen].sort((a, b) => a - b), seen, 'progress never goes backwards');
+  await replication.getByRole('status').filter({ hasText: 'Replication state: Completed' }).waitFor();
+
+  // Completed: the same deployment is now allowed, and the planner's advice applies.
+  await page.goto(`${server.url}#/${encodeURIComponent(`deploy:${versionId}`).replace(/%3A/g, ':')}`);
+  await planner.getByLabel('Deployment region').selectOption('eastus2');
+  await planner.getByLabel('Instance count').fill('45');
+  await verdict.getByText('Allowed', { exact: true }).waitFor();
+  await planner.getByRole('button', { name: 'Apply recommendation' }).click();
+  await verdict.getByText('Replicas of that version in the region: 3').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
