@@ -3,11 +3,12 @@
 # versions (plus their 1,000 definitions and 100 galleries) vs `jq empty` reading the same file.
 # Goal (issue 3): ratio sig/jq <= 1.0 — checking every rule costs no more than parsing the JSON.
 #
-#   scripts/bench-validate.sh            # 5 warmup runs, 30 timed runs each
+#   scripts/bench-validate.sh              # 5 warmup rounds, 30 timed rounds, interleaved
 #   RUNS=50 scripts/bench-validate.sh
+#   HYPERFINE=1 scripts/bench-validate.sh  # hyperfine instead (one command after the other)
 #
-# Needs jq (and uses hyperfine when present; Debian packages `jq`, `hyperfine`, installed here
-# with apt-get when missing and running as root). Without hyperfine it falls back to a loop.
+# Needs jq (Debian package `jq`, installed with apt-get when missing and running as root);
+# hyperfine (Debian package `hyperfine`) only with HYPERFINE=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +31,7 @@ need() {
 
 need jq || { echo "jq is required (apt-get install -y jq)" >&2; exit 1; }
 HAVE_HYPERFINE=0
-need hyperfine && HAVE_HYPERFINE=1
+if [ "${HYPERFINE:-0}" = 1 ]; then need hyperfine && HAVE_HYPERFINE=1; fi
 
 echo "building sig (release) and the fixture generator ..." >&2
 cargo build --release -q -p sig-cli
@@ -42,7 +43,9 @@ echo "input: $FILE — $(wc -c <"$FILE") bytes, $resources ARM resources" >&2
 # The file must be read and pass (exit 0: the fixture obeys every rule).
 "$SIG" validate --at "$AT" "$FILE" | tail -n 1 >&2
 
-if [ "$HAVE_HYPERFINE" = 1 ]; then
+if [ "${HYPERFINE:-0}" = 1 ] && [ "$HAVE_HYPERFINE" = 1 ]; then
+    # hyperfine runs all of one command, then all of the other: on a shared machine a load change
+    # between the two phases biases the ratio, hence the interleaved loop below by default.
     hyperfine -N --warmup "$WARMUP" --runs "$RUNS" \
         --export-json "$WORK/times.json" \
         "$SIG validate --at $AT $FILE" \
@@ -52,18 +55,24 @@ if [ "$HAVE_HYPERFINE" = 1 ]; then
     sig_med=$(jq '.results[0].median * 1000' "$WORK/times.json")
     jq_med=$(jq '.results[1].median * 1000' "$WORK/times.json")
 else
-    # Fallback: alternate the two commands, N runs each, timing each whole process.
-    now_ms() { date +%s%N | awk '{ printf "%.3f", $1 / 1000000 }'; }
-    run() { "$@" >/dev/null; }
-    for _ in $(seq "$WARMUP"); do run "$SIG" validate --at "$AT" "$FILE"; run jq empty "$FILE"; done
-    : >"$WORK/sig.txt"; : >"$WORK/jq.txt"
-    for _ in $(seq "$RUNS"); do
-        t0=$(now_ms); run "$SIG" validate --at "$AT" "$FILE"; t1=$(now_ms)
-        run jq empty "$FILE"; t2=$(now_ms)
-        echo "$t1 - $t0" | bc >>"$WORK/sig.txt"
-        echo "$t2 - $t1" | bc >>"$WORK/jq.txt"
+    # Interleaved: each round times one whole `sig validate` process, then one whole `jq empty`
+    # process (wall clock, bash's EPOCHREALTIME: no extra process per sample).
+    for _ in $(seq "$WARMUP"); do
+        "$SIG" validate --at "$AT" "$FILE" >/dev/null
+        jq empty "$FILE"
     done
-    stats() { sort -n "$1" | awk '{ a[NR] = $1; s += $1 } END { printf "%.3f %.3f", s / NR, (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+    : >"$WORK/sig.txt"
+    : >"$WORK/jq.txt"
+    for _ in $(seq "$RUNS"); do
+        t0=$EPOCHREALTIME
+        "$SIG" validate --at "$AT" "$FILE" >/dev/null
+        t1=$EPOCHREALTIME
+        jq empty "$FILE"
+        t2=$EPOCHREALTIME
+        awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) * 1000 }' >>"$WORK/sig.txt"
+        awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.3f\n", (b - a) * 1000 }' >>"$WORK/jq.txt"
+    done
+    stats() { sort -n "$1" | awk '{ a[NR] = $1; s += $1 } END { printf "%.3f %.3f\n", s / NR, (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
     read -r sig_ms sig_med < <(stats "$WORK/sig.txt")
     read -r jq_ms jq_med < <(stats "$WORK/jq.txt")
 fi
