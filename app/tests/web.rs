@@ -288,3 +288,114 @@ mod persistence {
         reset();
     }
 }
+
+mod iam {
+    //! The IAM blade's actions follow the signed-in principal: what the core
+    //! would refuse is disabled, with the core's reason.
+    use super::*;
+    use sig_core::access::commands::{NewRoleAssignment, NewUser};
+    use sig_core::{apply, Actor, Command};
+    use sig_portal::persist::{BrowserStorage, ASIDE_KEY, REVISION_KEY, STATE_KEY};
+    use sig_portal::route::{Blade, BladeStack};
+    use sig_portal::store::{defaults, first_run_world};
+
+    const READER: &str = "reader@contoso.onmicrosoft.com";
+
+    fn reset() {
+        let s = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+        for key in [STATE_KEY, REVISION_KEY, ASIDE_KEY] {
+            s.remove_item(key).unwrap();
+        }
+    }
+
+    /// The first-run world plus a user who is only a Reader of the subscription.
+    fn world_with_reader() -> sig_core::World {
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        let mut w = first_run_world(now);
+        let system = Actor::system();
+        apply(
+            &mut w,
+            &system,
+            Command::CreateUser(NewUser {
+                tenant_id: defaults::TENANT.into(),
+                user_principal_name: READER.into(),
+                display_name: "Read Only".into(),
+                id: None,
+            }),
+            now,
+        )
+        .unwrap();
+        apply(
+            &mut w,
+            &system,
+            Command::CreateRoleAssignment(NewRoleAssignment {
+                scope: format!("/subscriptions/{}", defaults::SUBSCRIPTION),
+                role_definition_id: "Reader".into(),
+                principal_id: READER.into(),
+                name: None,
+            }),
+            now,
+        )
+        .unwrap();
+        w
+    }
+
+    fn labelled_select(root: &Element, label: &str) -> web_sys::HtmlSelectElement {
+        let labels = root.query_selector_all("label").unwrap();
+        let id = (0..labels.length())
+            .filter_map(|i| labels.item(i))
+            .filter_map(|n| n.dyn_into::<Element>().ok())
+            .find(|l| l.text_content().as_deref() == Some(label))
+            .and_then(|l| l.get_attribute("for"))
+            .unwrap_or_else(|| panic!("no label {label:?}"));
+        document()
+            .get_element_by_id(&id)
+            .unwrap()
+            .dyn_into()
+            .unwrap()
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_reader_sees_add_and_remove_disabled_with_the_cores_reason() {
+        reset();
+        BrowserStorage::open()
+            .save(&world_with_reader(), 0, 1)
+            .unwrap();
+        let mut stack = BladeStack::default();
+        stack.navigate(Blade::AccessControl(format!(
+            "/subscriptions/{}",
+            defaults::SUBSCRIPTION
+        )));
+        let (root, _handle) = mount_at(&stack.to_hash());
+        leptos::task::tick().await;
+        let blade = region(&root, "Access control (IAM)");
+
+        // The subscription's Owner may add and remove assignments.
+        let add = control(&blade, "+ Add role assignment");
+        assert!(!add.has_attribute("disabled"));
+        let remove = control(&blade, "Remove Reader for Read Only");
+        assert!(!remove.has_attribute("disabled"));
+
+        // Signed in as the Reader, both are disabled, and say why.
+        let who = labelled_select(&root, "Signed in as");
+        who.set_value(READER);
+        who.dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+        leptos::task::tick().await;
+        let add = control(&blade, "+ Add role assignment");
+        assert!(add.has_attribute("disabled"));
+        let reason = add.get_attribute("title").unwrap_or_default();
+        assert!(
+            reason.contains(READER)
+                && reason.contains("does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/write'"),
+            "{reason}"
+        );
+        let remove = control(&blade, "Remove Reader for Read Only");
+        assert!(remove.has_attribute("disabled"));
+        assert!(remove
+            .get_attribute("title")
+            .unwrap_or_default()
+            .contains("Microsoft.Authorization/roleAssignments/delete"));
+        reset();
+    }
+}
