@@ -15,6 +15,7 @@ pub mod cost;
 pub mod deploy;
 pub mod diagnostics;
 pub mod export;
+pub mod export_template;
 pub mod ids;
 pub mod image_size;
 pub mod kinds;
