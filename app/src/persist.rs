@@ -20,6 +20,39 @@ pub const REVISION_KEY: &str = "sig-portal/revision";
 pub const ASIDE_KEY: &str = "sig-portal/state-unreadable";
 /// The envelope format this build writes.
 pub const ENVELOPE_VERSION: u32 = 1;
+/// Marks a stored state that is deflate-compressed (one byte per UTF-16 unit).
+///
+/// localStorage holds about 5 million UTF-16 units per origin in Chromium; a
+/// state at the documented limits is ~6 MB of JSON but ~70 KB deflated, so
+/// large states are stored compressed and small ones stay readable as JSON.
+pub const COMPRESSED_PREFIX: &str = "sigz1:";
+/// States larger than this are stored compressed.
+pub const COMPRESS_ABOVE: usize = 256 * 1024;
+
+/// The text to store for `json`: itself when small, else compressed.
+pub fn pack(json: String) -> String {
+    if json.len() <= COMPRESS_ABOVE {
+        return json;
+    }
+    let bytes = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 1);
+    let mut out = String::with_capacity(COMPRESSED_PREFIX.len() + bytes.len() * 2);
+    out.push_str(COMPRESSED_PREFIX);
+    out.extend(bytes.into_iter().map(char::from));
+    out
+}
+
+/// The JSON text of a stored state, undoing [`pack`].
+pub fn unpack(stored: &str) -> Result<String, LoadProblem> {
+    let Some(body) = stored.strip_prefix(COMPRESSED_PREFIX) else {
+        return Ok(stored.to_string());
+    };
+    let bytes: Option<Vec<u8>> = body.chars().map(|c| u8::try_from(c).ok()).collect();
+    let damaged =
+        || LoadProblem::Unreadable("the saved data is damaged (compressed data is invalid)".into());
+    let bytes = bytes.ok_or_else(damaged)?;
+    let json = miniz_oxide::inflate::decompress_to_vec(&bytes).map_err(|_| damaged())?;
+    String::from_utf8(json).map_err(|_| damaged())
+}
 
 /// What is written under [`STATE_KEY`]: the world's export document plus
 /// the bookkeeping the app needs.
@@ -59,12 +92,13 @@ pub enum LoadProblem {
     Unreadable(String),
 }
 
-/// Parses stored text, migrating older formats.
+/// Parses stored text (compressed or not), migrating older formats.
 ///
 /// Version 0 is a bare world export (what early builds and the `sig` export
 /// file contain); version 1 wraps it with a revision.
-pub fn parse(text: &str) -> Result<Loaded, LoadProblem> {
-    let value: Value = serde_json::from_str(text)
+pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
+    let text = unpack(stored)?;
+    let value: Value = serde_json::from_str(&text)
         .map_err(|e| LoadProblem::Unreadable(format!("the saved data is not valid JSON ({e})")))?;
     let (world, revision) = if value.get("envelopeVersion").is_some() {
         let envelope: Envelope = serde_json::from_value(value)
@@ -174,7 +208,7 @@ impl BrowserStorage {
         if stored > base {
             return Err(SaveProblem::Stale { stored });
         }
-        let text = serialize(world, revision).map_err(SaveProblem::Refused)?;
+        let text = pack(serialize(world, revision).map_err(SaveProblem::Refused)?);
         self.set(STATE_KEY, &text)?;
         self.set(REVISION_KEY, &revision.to_string())
     }
@@ -196,5 +230,29 @@ impl BrowserStorage {
                 SaveProblem::Refused(format!("the browser refused to store the data ({name})"))
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_states_stay_plain_json_and_large_ones_round_trip_compressed() {
+        let small = r#"{"formatVersion":2}"#.to_string();
+        assert_eq!(pack(small.clone()), small);
+        let large = format!("{{\"pad\":\"{}\"}}", "é-x".repeat(COMPRESS_ABOVE));
+        let packed = pack(large.clone());
+        assert!(packed.starts_with(COMPRESSED_PREFIX));
+        assert!(packed.chars().count() < large.len() / 10);
+        assert_eq!(unpack(&packed).unwrap(), large);
+    }
+
+    #[test]
+    fn damaged_compressed_data_is_unreadable_not_a_panic() {
+        let damaged = format!("{COMPRESSED_PREFIX}not deflate at all");
+        assert!(matches!(unpack(&damaged), Err(LoadProblem::Unreadable(_))));
+        let wide = format!("{COMPRESSED_PREFIX}€");
+        assert!(matches!(unpack(&wide), Err(LoadProblem::Unreadable(_))));
     }
 }
