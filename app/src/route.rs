@@ -41,6 +41,8 @@ pub enum Blade {
     DeployPlanner(String),
     /// Storage cost per version and region, with the editable price table.
     Cost,
+    /// ARM template and `az` script export, and ARM JSON import.
+    Templates,
     /// Every command run this session, with actor, time and result.
     ActivityLog,
 }
@@ -66,6 +68,7 @@ impl Blade {
             Blade::DeployPlanner(id) if id.is_empty() => "deploy".into(),
             Blade::DeployPlanner(id) => format!("deploy:{id}"),
             Blade::Cost => "cost".into(),
+            Blade::Templates => "templates".into(),
             Blade::ActivityLog => "activity".into(),
         }
     }
@@ -88,6 +91,7 @@ impl Blade {
             ("export-import", None) => Some(Blade::ExportImport),
             ("directory", None) => Some(Blade::Directory),
             ("cost", None) => Some(Blade::Cost),
+            ("templates", None) => Some(Blade::Templates),
             ("activity", None) => Some(Blade::ActivityLog),
             ("deploy", None) => Some(Blade::DeployPlanner(String::new())),
             ("deploy", _) => with_arg(Blade::DeployPlanner),
@@ -120,6 +124,7 @@ impl Blade {
             Blade::Replication(_) => "Replication".into(),
             Blade::DeployPlanner(_) => "Deploy planner".into(),
             Blade::Cost => "Cost".into(),
+            Blade::Templates => "Export template".into(),
             Blade::ActivityLog => "Activity log".into(),
         }
     }
@@ -312,6 +317,7 @@ mod tests {
             Blade::DeployPlanner(String::new()),
             Blade::DeployPlanner(scope.into()),
             Blade::Cost,
+            Blade::Templates,
             Blade::ActivityLog,
         ];
         let mut stack = BladeStack::home();

@@ -188,7 +188,7 @@ fn StorageBanner() -> impl IntoView {
 }
 
 /// The services a person can open from anywhere, as in the portal's menu.
-const NAV_ITEMS: [Blade; 10] = [
+const NAV_ITEMS: [Blade; 11] = [
     Blade::Home,
     Blade::AllResources,
     Blade::Galleries,
@@ -198,6 +198,7 @@ const NAV_ITEMS: [Blade; 10] = [
     Blade::Directory,
     Blade::DeployPlanner(String::new()),
     Blade::Cost,
+    Blade::Templates,
     Blade::ActivityLog,
 ];
 

@@ -260,3 +260,54 @@ test('replicate to a zone region with Standard_ZRS on the clock; the deploy plan
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('export a gallery as an ARM template, re-import it into an empty state: the same template comes out', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(`${server.url}#/home`);
+  await createSource(page, 'tpl-base');
+  await createGallery(page, 'tplGallery');
+  await createDefinition(page, 'tplGallery', 'svc', ['Contoso', 'Svc', 'Debian']);
+  await createVersion(page, 'svc', '1.0.0', 'tpl-base');
+
+  const exportTemplate = async () => {
+    await page.goto(`${server.url}#/templates`);
+    const templates = blade(page, 'Export template');
+    await templates.getByLabel('Find resources').fill('tplGallery');
+    await templates.getByLabel('tplGallery', { exact: true }).check();
+    await templates.getByText('3 resource(s) exported.').waitFor();
+    return {
+      template: await templates.getByLabel('ARM template').textContent(),
+      script: await templates.getByLabel('Azure CLI script').textContent(),
+    };
+  };
+  const first = await exportTemplate();
+  assert.match(first.script, /az sig create --resource-group "\$RG" --gallery-name tplGallery/);
+  assert.match(first.script, /az sig image-version create .*--managed-image \/subscriptions\/.*\/images\/tpl-base/);
+  const template = JSON.parse(first.template);
+  assert.deepEqual(template.resources.map((r) => r.type), [
+    'Microsoft.Compute/galleries', 'Microsoft.Compute/galleries/images', 'Microsoft.Compute/galleries/images/versions',
+  ]);
+
+  // An empty state: the first-run directory, subscription and resource group, and the source image.
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(`${server.url}#/galleries`);
+  await page.reload();
+  await blade(page, 'Azure compute galleries').getByText('No galleries to display').waitFor();
+  await createSource(page, 'tpl-base');
+
+  await page.goto(`${server.url}#/templates`);
+  const templates = blade(page, 'Export template');
+  await templates.getByLabel('ARM JSON', { exact: true }).fill(first.template);
+  await templates.getByRole('button', { name: 'Validate' }).click();
+  const check = templates.getByRole('table', { name: 'Import check' });
+  assert.equal(await check.getByRole('cell', { name: 'Valid', exact: true }).count(), 3);
+  await templates.getByRole('button', { name: 'Import 3 valid resource(s)' }).click();
+  await check.getByRole('cell', { name: 'Imported', exact: true }).nth(2).waitFor();
+
+  const again = await exportTemplate();
+  assert.equal(again.template, first.template);
+  assert.equal(again.script, first.script);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

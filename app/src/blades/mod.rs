@@ -17,6 +17,7 @@ mod resource;
 mod review;
 mod sources;
 mod subscriptions;
+pub mod templates;
 
 use leptos::prelude::*;
 
@@ -56,6 +57,7 @@ pub fn BladeContent(
         Blade::Replication(id) => view! { <replication::Replication id/> }.into_any(),
         Blade::DeployPlanner(image) => view! { <planner::DeployPlanner image/> }.into_any(),
         Blade::Cost => view! { <cost::Cost/> }.into_any(),
+        Blade::Templates => view! { <templates::Templates/> }.into_any(),
         Blade::ActivityLog => view! { <activity::ActivityLog/> }.into_any(),
     }
 }
