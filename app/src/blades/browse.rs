@@ -322,7 +322,8 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
             Column::Subscription,
         ]
     };
-    let header = columns
+    let header = move || {
+        columns
         .iter()
         .map(|&column| {
             let aria_sort = move || match sort.get() {
@@ -341,7 +342,8 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
                 </div>
             }
         })
-        .collect_view();
+        .collect_view()
+    };
     let search_id = crate::forms::unique_id("search");
     view! {
         <div class="toolbar" role="toolbar" aria-label="Browse actions">
@@ -398,7 +400,7 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
                 <div role="rowgroup">
                     <div role="row" class="browse-row browse-head" aria-rowindex="1">
                         <div role="columnheader" class="browse-select"><span class="visually-hidden">"Select"</span></div>
-                        {header.clone()}
+                        {header}
                     </div>
                 </div>
                 <div
