@@ -8,7 +8,9 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use leptos::prelude::*;
-use sig_core::Diagnostic;
+use sig_core::{Command, Diagnostic};
+
+use crate::store::Store;
 
 static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
 
@@ -41,6 +43,51 @@ pub fn unplaced_errors(diagnostics: &[Diagnostic], claimed: &[&str]) -> Vec<Stri
         .filter(|d| d.is_error() && !claimed.iter().any(|f| path_within(&d.path, f)))
         .map(|d| d.message.clone())
         .collect()
+}
+
+/// The core's findings on the command a form would send, recomputed as its
+/// fields change; every wizard asks it where to show what.
+#[derive(Clone, Copy)]
+pub struct Verdict {
+    /// Errors and warnings of `Store::preview` on the current command.
+    pub diagnostics: Memo<Vec<Diagnostic>>,
+}
+
+impl Verdict {
+    /// Previews `command()` (the form's current command) through the core.
+    pub fn new(
+        store: Store,
+        command: impl Fn() -> Option<Command> + Send + Sync + 'static,
+    ) -> Self {
+        let diagnostics = Memo::new(move |_| match command() {
+            Some(command) => match store.preview(&command) {
+                Ok(warnings) => warnings,
+                Err(error) => error.diagnostics,
+            },
+            None => Vec::new(),
+        });
+        Verdict { diagnostics }
+    }
+
+    /// No errors: the core would accept the command.
+    pub fn valid(self) -> Signal<bool> {
+        Signal::derive(move || !self.diagnostics.get().iter().any(Diagnostic::is_error))
+    }
+
+    /// Error messages for a field owning `paths`.
+    pub fn errors_at(self, paths: &'static [&'static str]) -> Signal<Vec<String>> {
+        Signal::derive(move || errors_at(&self.diagnostics.get(), paths))
+    }
+
+    /// Whether any field owning `paths` (a tab) has an error.
+    pub fn any_at(self, paths: &'static [&'static str]) -> Signal<bool> {
+        Signal::derive(move || !errors_at(&self.diagnostics.get(), paths).is_empty())
+    }
+
+    /// Whether there are errors no field claims (shown on the review tab).
+    pub fn unplaced(self, claimed: Vec<&'static str>) -> Signal<bool> {
+        Signal::derive(move || !unplaced_errors(&self.diagnostics.get(), &claimed).is_empty())
+    }
 }
 
 fn error_list(id: String, errors: Signal<Vec<String>>, show: Signal<bool>) -> impl IntoView {

@@ -4,13 +4,12 @@ use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 use sig_core::command::image_id;
 use sig_core::ids::GalleryResourceId;
-use sig_core::{arm, Command, Diagnostic};
+use sig_core::{arm, Command};
 
 use super::options;
 use super::review::Review;
 use crate::forms::{
-    errors_at, tags_json, unplaced_errors, CheckField, SelectField, TagsEditor, TextArea,
-    TextField, Wizard, WizardTab,
+    tags_json, CheckField, SelectField, TagsEditor, TextArea, TextField, Verdict, Wizard, WizardTab,
 };
 use crate::route::Blade;
 use crate::store::Store;
@@ -176,24 +175,12 @@ pub fn CreateImage(gallery: String, replace: Callback<Blade>) -> impl IntoView {
             }
         })
     };
-    let diagnostics = Memo::new(move |_| match command() {
-        Ok(command) => match store.preview(&command) {
-            Ok(warnings) => warnings,
-            Err(error) => error.diagnostics,
-        },
-        // The body is built from typed fields: it always parses; nothing to show otherwise.
-        Err(_) => Vec::new(),
-    });
-    let valid = Signal::derive(move || !diagnostics.get().iter().any(Diagnostic::is_error));
-    let field = move |paths: &'static [&'static str]| {
-        Signal::derive(move || errors_at(&diagnostics.get(), paths))
-    };
-    let tab_errors = move |paths: &'static [&'static str]| {
-        Signal::derive(move || !errors_at(&diagnostics.get(), paths).is_empty())
-    };
-    let claimed: Vec<&str> = BASICS.iter().chain(PUBLISHING).copied().collect();
-    let other_errors =
-        Signal::derive(move || !unplaced_errors(&diagnostics.get(), &claimed).is_empty());
+    let verdict = Verdict::new(store, move || command().ok());
+    let diagnostics = verdict.diagnostics;
+    let valid = verdict.valid();
+    let field = move |paths| verdict.errors_at(paths);
+    let tab_errors = move |paths| verdict.any_at(paths);
+    let other_errors = verdict.unplaced(BASICS.iter().chain(PUBLISHING).copied().collect());
 
     let create = Callback::new(move |()| {
         if let Ok(command) = command() {
