@@ -45,3 +45,49 @@ fn rest_example_validates() {
     assert_eq!(input.resources.len(), 4);
     assert!(validate_input(&input, FIXTURE_NOW).is_empty());
 }
+
+#[wasm_bindgen_test]
+fn check_previews_without_changing_the_world() {
+    let w = testing::world_with(1, 1, 1);
+    let before = serde_json::to_string(&w).unwrap();
+    let bad = Command::CreateGallery {
+        id: gallery_id(SUB, RG, "bad-name"),
+        resource: testing::gallery_body(),
+    };
+    let verdict = sig_core::check(&w, &Actor::system(), &bad, FIXTURE_NOW).unwrap();
+    assert_eq!(verdict.unwrap_err().code(), Code::GalleryNameInvalid);
+    assert_eq!(serde_json::to_string(&w).unwrap(), before);
+}
+
+#[wasm_bindgen_test]
+fn replica_advice_and_target_region_syntax() {
+    let advice = sig_core::replicas::recommend(&sig_core::replicas::RegionDemand {
+        region: None,
+        concurrent_vms: 120,
+        scale_sets: Vec::new(),
+    });
+    assert_eq!(
+        advice.recommended_replicas, 6,
+        "seed: 120 concurrent VMs -> 6 replicas"
+    );
+    let spec = sig_core::target_regions::parse_entry("eastus=2=standard_zrs").unwrap();
+    assert_eq!(spec.regional_replica_count, Some(2));
+    assert!(sig_core::target_regions::parse_entry("eastus=two").is_err());
+}
+
+#[wasm_bindgen_test]
+fn access_is_denied_without_an_assignment() {
+    let mut w = sig_core::access::example::contoso_fabrikam();
+    let stranger = Actor::new("nobody@nowhere.example");
+    let refused = apply(
+        &mut w,
+        &stranger,
+        Command::CreateGallery {
+            id: gallery_id(SUB, RG, "sneaky"),
+            resource: testing::gallery_body(),
+        },
+        FIXTURE_NOW,
+    )
+    .unwrap_err();
+    assert_eq!(refused.code(), Code::AuthorizationFailed);
+}
