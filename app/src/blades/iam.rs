@@ -19,7 +19,9 @@ use crate::route::Blade;
 use crate::store::Store;
 
 /// Rows of the assignments table rendered at once; "Show more" adds as many.
-pub const PAGE: usize = 100;
+pub const PAGE: usize = 50;
+/// Principals a picker lists at once; a search narrows a large directory.
+pub const PICKER_LIMIT: usize = 50;
 
 /// One role assignment as the IAM list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,9 +181,13 @@ pub fn AccessControl(scope: String, open: Callback<Blade>) -> impl IntoView {
             {tab_button(0, "Role assignments")}
             {tab_button(1, "Check access")}
         </div>
-        <Show when=move || tab.get() == 0 fallback=move || view! { <CheckAccess scope=scope.get_value()/> }>
+        // Both tabs stay mounted, so switching between them costs no rebuild.
+        <div role="tabpanel" hidden=move || tab.get() != 0>
             <Assignments scope=scope.get_value()/>
-        </Show>
+        </div>
+        <div role="tabpanel" hidden=move || tab.get() != 1>
+            <CheckAccess scope=scope.get_value()/>
+        </div>
         {is_gallery_resource.then(SharingMatrix)}
     }
 }
@@ -213,78 +219,92 @@ fn Assignments(scope: String) -> impl IntoView {
     let rows = Memo::new(move |_| store.world.with(|w| assignment_rows(w, &scope.get_value())));
     let filter = RwSignal::new(String::new());
     let shown = RwSignal::new(PAGE);
+    // The page of rows to show and the number matching; rows are keyed by id, so
+    // typing in the filter only adds and removes the rows that change.
+    let page = Memo::new(move |_| {
+        let f = filter.get();
+        let limit = shown.get();
+        rows.with(|all| {
+            let matching = filter_rows(all, &f);
+            let total = matching.len();
+            (
+                matching
+                    .into_iter()
+                    .take(limit)
+                    .cloned()
+                    .collect::<Vec<_>>(),
+                total,
+            )
+        })
+    });
     let filter_id = unique_id("iam-filter");
-    let here = move || scope.get_value().to_ascii_lowercase();
+    let here = scope.get_value().to_ascii_lowercase();
+    let row_view = move |r: AssignmentRow| {
+        let remove = Command::DeleteRoleAssignment { id: r.id.clone() };
+        let check = remove.clone();
+        let denied = Memo::new(move |_| store.denied(&check));
+        let at = if r.scope.to_ascii_lowercase() == here {
+            "This resource".to_string()
+        } else {
+            scope_label(&r.scope)
+        };
+        let inherited = r
+            .inherited_from
+            .as_deref()
+            .map_or_else(|| "--".to_string(), scope_label);
+        let label = format!("Remove {} for {}", r.role, r.principal);
+        view! {
+            <tr>
+                <td>{r.role.clone()}</td>
+                <td>{r.principal.clone()}</td>
+                <td>{r.principal_type.clone()}</td>
+                <td>{at}</td>
+                <td>{inherited}</td>
+                <td>
+                    <button
+                        type="button"
+                        class="button"
+                        aria-label=label
+                        disabled=move || denied.get().is_some()
+                        title=move || denied.get().unwrap_or_default()
+                        aria-description=move || denied.get()
+                        on:click=move |_| {
+                            let _ = store.dispatch(remove.clone());
+                        }
+                    >
+                        "Remove"
+                    </button>
+                </td>
+            </tr>
+        }
+    };
     view! {
         <div class="field">
             <label for=filter_id.clone()>"Search by name, role or type"</label>
             <input id=filter_id type="search" prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev))/>
         </div>
+        <p class="field-help" role="status">{move || format!("{} role assignment(s)", page.with(|p| p.1))}</p>
+        <table class="grid" aria-label="Role assignments">
+            <thead>
+                <tr>
+                    <th scope="col">"Role"</th>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Type"</th>
+                    <th scope="col">"Scope"</th>
+                    <th scope="col">"Inherited from"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                <For each=move || page.with(|p| p.0.clone()) key=|r| r.id.clone() children=row_view/>
+            </tbody>
+        </table>
         {move || {
-            rows.with(|all| {
-                let f = filter.get();
-                let matching = filter_rows(all, &f);
-                let total = matching.len();
-                let limit = shown.get();
-                let body = matching
-                    .into_iter()
-                    .take(limit)
-                    .map(|r| {
-                        let id = r.id.clone();
-                        let remove = Command::DeleteRoleAssignment { id: id.clone() };
-                        let denied = store.denied(&remove);
-                        let at = if r.scope.to_ascii_lowercase() == here() {
-                            "This resource".to_string()
-                        } else {
-                            scope_label(&r.scope)
-                        };
-                        let inherited = r.inherited_from.as_deref().map_or_else(|| "--".to_string(), scope_label);
-                        let label = format!("Remove {} for {}", r.role, r.principal);
-                        view! {
-                            <tr>
-                                <td>{r.role.clone()}</td>
-                                <td>{r.principal.clone()}</td>
-                                <td>{r.principal_type.clone()}</td>
-                                <td>{at}</td>
-                                <td>{inherited}</td>
-                                <td>
-                                    <button
-                                        type="button"
-                                        class="button"
-                                        aria-label=label
-                                        disabled=denied.is_some()
-                                        title=denied.clone().unwrap_or_default()
-                                        aria-description=denied.clone()
-                                        on:click=move |_| { let _ = store.dispatch(remove.clone()); }
-                                    >
-                                        "Remove"
-                                    </button>
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    <p class="field-help" role="status">{format!("{total} role assignment(s)")}</p>
-                    <table class="grid" aria-label="Role assignments">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Role"</th>
-                                <th scope="col">"Name"</th>
-                                <th scope="col">"Type"</th>
-                                <th scope="col">"Scope"</th>
-                                <th scope="col">"Inherited from"</th>
-                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                            </tr>
-                        </thead>
-                        <tbody>{body}</tbody>
-                    </table>
-                    {(total > limit).then(|| view! {
-                        <button type="button" class="button" on:click=move |_| shown.update(|s| *s += PAGE)>
-                            {format!("Show more ({} of {total} shown)", limit)}
-                        </button>
-                    })}
-                }
+            let (count, total) = page.with(|p| (p.0.len(), p.1));
+            (total > count).then(|| view! {
+                <button type="button" class="button" on:click=move |_| shown.update(|s| *s += PAGE)>
+                    {format!("Show more ({count} of {total} shown)")}
+                </button>
             })
         }}
     }
@@ -323,6 +343,8 @@ fn CheckAccess(scope: String) -> impl IntoView {
             .unwrap_or_default(),
     );
     let select_id = unique_id("check-access");
+    let search_id = unique_id("check-access-search");
+    let search = RwSignal::new(String::new());
     let result = move || {
         let who = principal.get();
         if who.is_empty() {
@@ -335,15 +357,27 @@ fn CheckAccess(scope: String) -> impl IntoView {
     };
     view! {
         <div class="field">
+            <label for=search_id.clone()>"Search principals"</label>
+            <input id=search_id type="search" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+        </div>
+        <div class="field">
             <label for=select_id.clone()>"Principal"</label>
             <select id=select_id prop:value=move || principal.get() on:change=move |ev| principal.set(event_target_value(&ev))>
                 <option value="">"Choose a user, group or service principal"</option>
                 {move || {
                     let current = principal.get();
-                    choices.get().into_iter().map(|(id, text)| {
-                        let selected = id == current;
-                        view! { <option value=id selected=selected>{text}</option> }
-                    }).collect_view()
+                    let needle = search.get().to_lowercase();
+                    // At most PICKER_LIMIT matches (and the chosen one): a directory can be large.
+                    choices.with(|all| {
+                        all.iter()
+                            .filter(|(id, text)| *id == current || needle.is_empty() || text.to_lowercase().contains(&needle))
+                            .take(PICKER_LIMIT)
+                            .map(|(id, text)| {
+                                let selected = *id == current;
+                                view! { <option value=id.clone() selected=selected>{text.clone()}</option> }
+                            })
+                            .collect_view()
+                    })
                 }}
             </select>
         </div>
@@ -483,13 +517,14 @@ pub fn AddRoleAssignment(scope: String, close: Callback<()>) -> impl IntoView {
                     {move || {
                         let needle = filter.get().to_lowercase();
                         let current = member.get();
-                        choices.get().into_iter()
+                        choices.with(|all| all.iter()
                             .filter(|(id, text)| needle.is_empty() || text.to_lowercase().contains(&needle) || *id == current)
+                            .take(PICKER_LIMIT)
                             .map(|(id, text)| {
-                                let selected = id == current;
-                                view! { <option value=id selected=selected>{text}</option> }
+                                let selected = *id == current;
+                                view! { <option value=id.clone() selected=selected>{text.clone()}</option> }
                             })
-                            .collect_view()
+                            .collect_view())
                     }}
                 </select>
             </div>
