@@ -125,6 +125,7 @@ pub fn DeployPlanner(image: String) -> impl IntoView {
         scale_set: kind.get() == "vmss",
         os_profile: os_profile.get(),
         current_managed_image: None,
+        principal: Some(store.actor.get().principal),
     };
     let check = Memo::new(move |_| {
         let now = store.sim.now();

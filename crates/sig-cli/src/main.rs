@@ -139,6 +139,10 @@ enum DeployCommand {
         /// For a scale-set image swap: the managed image it uses now.
         #[arg(long, value_name = "ID", requires = "scale_set")]
         current_image: Option<String>,
+        /// Who deploys (object id, UPN, appId or display name): they need
+        /// `Microsoft.Compute/galleries/images/versions/read` on the version.
+        #[arg(long, value_name = "PRINCIPAL")]
+        principal: Option<String>,
         /// Time of the deployment (RFC 3339); the current time when omitted.
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
@@ -186,6 +190,7 @@ fn main() -> ExitCode {
                     scale_set,
                     os_profile,
                     current_image,
+                    principal,
                     at,
                     format,
                 },
@@ -197,6 +202,7 @@ fn main() -> ExitCode {
                 scale_set,
                 os_profile,
                 current_managed_image: current_image,
+                principal,
             };
             deploy::check(&state, &request, now, format)
         }),

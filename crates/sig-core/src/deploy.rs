@@ -16,6 +16,7 @@
 //! * switching a scale set from a managed image to a gallery image needs the same OS type,
 //!   Hyper-V generation and data-disk layout (LUNs); the OS state must match too (Azure's text).
 
+use crate::access::commands::authorize_action;
 use crate::diagnostics::{has_errors, Code, Diagnostic};
 use crate::ids::GalleryResourceId;
 use crate::image_size::{layout_from_facts, version_layout};
@@ -46,7 +47,14 @@ pub struct DeploymentRequest {
     pub os_profile: bool,
     /// For a scale-set update: the managed image id the scale set currently uses.
     pub current_managed_image: Option<String>,
+    /// Who deploys: they need `Microsoft.Compute/galleries/images/versions/read` on the version
+    /// (seed, Access: "Once a user has access to the Shared Image version, they can deploy a VM").
+    /// `None` checks the image only, as the simulator itself.
+    pub principal: Option<String>,
 }
+
+/// The RBAC action deploying a VM or scale set from an image version requires.
+pub const DEPLOY_ACTION: &str = "Microsoft.Compute/galleries/images/versions/read";
 
 /// The verdict, with everything the user should know.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -161,6 +169,15 @@ pub fn check_deployment(
     .map(|v| {
         let rid = v.id.to_string();
         out.image_version = Some(rid.clone());
+        if let Some(principal) = &req.principal {
+            let actor = crate::Actor::new(principal.clone());
+            if let Err(denied) = authorize_action(world, &actor, DEPLOY_ACTION, &rid) {
+                d.push(Diagnostic {
+                    path: p.image.to_string(),
+                    ..denied
+                });
+            }
+        }
         let target = v.targets.iter().find(|t| t.region == region);
         out.region_replicas = target.map(|t| t.replicas);
         match region_status(world, v, region, at) {

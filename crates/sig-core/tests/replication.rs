@@ -418,6 +418,7 @@ fn req(
         scale_set,
         os_profile,
         current_managed_image: None,
+        principal: None,
     }
 }
 

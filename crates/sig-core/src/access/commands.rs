@@ -283,6 +283,43 @@ fn denied(principal: &str, object_id: &str, action: &str, scope: &str) -> Diagno
     )
 }
 
+/// Authorizes one RBAC `action` over `scope` for `actor` — the decision [`authorize`] makes for a
+/// command's requirement, for checks that are not commands (deploying a VM from an image version
+/// needs `Microsoft.Compute/galleries/images/versions/read`). `Ok` always for [`Actor::system`].
+pub fn authorize_action(
+    w: &World,
+    actor: &Actor,
+    action: &str,
+    scope: &str,
+) -> Result<(), Diagnostic> {
+    if actor.is_system() {
+        return Ok(());
+    }
+    let subject = resolve_principal(w, &actor.principal)
+        .ok()
+        .filter(|s| !matches!(s, Subject::Group(_)));
+    let decision = subject
+        .as_ref()
+        .and_then(|s| context(w, s, scope).ok())
+        .map(|cx| {
+            let id = cx.principal.map(|p| p.object.id().to_string());
+            (decide(w, &cx, action).allowed, id)
+        });
+    match decision {
+        Some((true, _)) => Ok(()),
+        Some((false, Some(id))) => Err(denied(&actor.principal, &id, action, scope)),
+        _ => {
+            let id = match &subject {
+                Some(Subject::Person(k)) | Some(Subject::App(k)) | Some(Subject::Group(k)) => {
+                    k.as_str().to_string()
+                }
+                None => actor.principal.clone(),
+            };
+            Err(denied(&actor.principal, &id, action, scope))
+        }
+    }
+}
+
 /// Authorizes `command` for `actor`: `Ok` when every requirement holds (always for
 /// [`Actor::system`]), else an `AuthorizationFailed` error naming principal, action and scope.
 pub fn authorize(w: &World, actor: &Actor, command: &Command) -> Result<(), CommandError> {

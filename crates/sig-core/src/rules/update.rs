@@ -235,9 +235,8 @@ mod tests {
         assert!(IMAGE_POLICY.is_mutable("properties.recommended.vCPUs.min"));
         assert!(!IMAGE_POLICY.is_mutable("properties.identifier.publisher"));
         assert!(!IMAGE_POLICY.is_mutable("properties.osType"));
-        assert!(VERSION_POLICY.is_mutable(
-            "properties.publishingProfile.targetRegions[3].regionalReplicaCount"
-        ));
+        assert!(VERSION_POLICY
+            .is_mutable("properties.publishingProfile.targetRegions[3].regionalReplicaCount"));
         assert!(!VERSION_POLICY.is_mutable("properties.storageProfile.source.id"));
     }
     use serde_json::json;
