@@ -108,6 +108,11 @@ test('share a gallery and a definition with a guest from another tenant; signed 
   await subs.getByLabel('Tenant ID').fill('4b0a4b57-33a1-4c1d-9d43-6c1f3b2a0f10');
   await subs.getByRole('button', { name: 'Add tenant' }).click();
   await subs.getByRole('cell', { name: 'Fabrikam' }).waitFor();
+  // The subscription's IAM: its creator is its Owner.
+  await subs.getByRole('button', { name: 'Access control (IAM) of Contoso Images' }).click();
+  const subIam = blade(page, 'Access control (IAM)');
+  const owner = subIam.getByRole('table', { name: 'Role assignments' }).getByRole('row').filter({ hasText: 'Owner' });
+  assert.match(await owner.textContent(), /Contoso Admin.*User.*This resource/);
 
   // Carol lives in Fabrikam; Contoso invites her as a guest.
   await page.goto(`${server.url}#/directory`);
@@ -409,6 +414,36 @@ test('figures: IAM and Replication blades with the full-limits state and 10,000 
   console.log(`figures: ${JSON.stringify(figures)}`);
   mkdirSync(join(ROOT, 'tests', 'test-results'), { recursive: true });
   writeFileSync(join(ROOT, 'tests', 'test-results', 'insights-figures.json'), JSON.stringify(figures, null, 2));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('cost per version and region follows an edited price table, which is kept across reloads', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(`${server.url}#/home`);
+  await createSource(page, 'cost-base');
+  await createGallery(page, 'costGallery');
+  await createDefinition(page, 'costGallery', 'img', ['Contoso', 'Cost', 'Ubuntu']);
+  await createVersion(page, 'img', '1.0.0', 'cost-base');
+  await page.goto(`${server.url}#/cost`);
+  const cost = blade(page, 'Cost');
+  const total = cost.getByRole('status').filter({ hasText: 'per month' });
+  await total.waitFor();
+  const before = await total.textContent();
+  assert.match(before, /^Storage [\d.]+ USD per month/);
+  await cost.getByRole('img', { name: /Monthly storage cost by region/ }).waitFor();
+  await cost.getByRole('table', { name: 'Cost per version and region' }).getByRole('cell', { name: 'East US' }).first().waitFor();
+  // A 30 GiB OS disk bills as the S4 tier (up to 32 GiB): price it at 100.
+  await cost.getByLabel('Standard_LRS S4', { exact: true }).fill('100');
+  await cost.getByRole('button', { name: 'Save prices' }).click();
+  await total.filter({ hasNotText: before }).waitFor();
+  assert.match(await total.textContent(), /^Storage 100\.00 USD per month/);
+  await page.reload();
+  await blade(page, 'Cost').getByRole('status').filter({ hasText: 'Storage 100.00 USD per month' }).waitFor();
+  assert.equal(await blade(page, 'Cost').getByLabel('Standard_LRS S4', { exact: true }).inputValue(), '100');
+  await blade(page, 'Cost').getByRole('button', { name: 'Reset to defaults' }).click();
+  await blade(page, 'Cost').getByRole('status').filter({ hasText: before }).waitFor();
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -209,7 +209,7 @@ pub fn Cost() -> impl IntoView {
                 </ul>
             }
         })}
-        <form class="price-table" aria-label="Price table" on:submit=move |ev| { ev.prevent_default(); save(()); }>
+        <form class="price-table" aria-label="Price table" novalidate=true on:submit=move |ev| { ev.prevent_default(); save(()); }>
             <h3>"Price table (monthly price per disk)"</h3>
             {move || {
                 let p = problems.get();

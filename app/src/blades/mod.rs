@@ -47,7 +47,7 @@ pub fn BladeContent(
         }
         Blade::Resource(id) => view! { <resource::ResourceOverview id open close/> }.into_any(),
         Blade::Sources => view! { <sources::Sources/> }.into_any(),
-        Blade::Subscriptions => view! { <subscriptions::Subscriptions/> }.into_any(),
+        Blade::Subscriptions => view! { <subscriptions::Subscriptions open/> }.into_any(),
         Blade::ExportImport => view! { <export_import::ExportImport/> }.into_any(),
         Blade::AccessControl(scope) => view! { <iam::AccessControl scope open/> }.into_any(),
         Blade::AddRoleAssignment(scope) => {

@@ -5,6 +5,7 @@ use sig_core::Command;
 
 use super::options;
 use crate::forms::{CheckField, SelectField, TextField};
+use crate::route::Blade;
 use crate::store::Store;
 
 /// Shows problems from a refused command.
@@ -30,9 +31,23 @@ fn run(store: Store, problems: RwSignal<Vec<String>>, command: Command) -> bool 
     }
 }
 
+/// A row's "Access control (IAM)" button, opening the IAM blade of `scope`.
+fn iam_button(open: Callback<Blade>, scope: String, name: String) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="button"
+            aria-label=format!("Access control (IAM) of {name}")
+            on:click=move |_| open.run(Blade::AccessControl(scope.clone()))
+        >
+            "Access control (IAM)"
+        </button>
+    }
+}
+
 /// The blade.
 #[component]
-pub fn Subscriptions() -> impl IntoView {
+pub fn Subscriptions(open: Callback<Blade>) -> impl IntoView {
     let store = expect_context::<Store>();
     let tenants = move || {
         store.world.with(|w| {
@@ -53,6 +68,7 @@ pub fn Subscriptions() -> impl IntoView {
                         <tr>
                             <td>{s.display_name.clone()}</td><td><code>{s.id.clone()}</code></td><td>{tenant}</td>
                             <td>{if s.allow_listed_regions { "Yes" } else { "No" }}</td>
+                            <td>{iam_button(open, format!("/subscriptions/{}", s.id), s.display_name.clone())}</td>
                         </tr>
                     }
                 })
@@ -66,7 +82,8 @@ pub fn Subscriptions() -> impl IntoView {
                     let sub = w
                         .subscription(&g.subscription_id)
                         .map_or_else(|| g.subscription_id.clone(), |s| s.display_name.clone());
-                    view! { <tr><td>{g.name.clone()}</td><td>{sub}</td><td>{g.location.display_name()}</td></tr> }
+                    let scope = format!("/subscriptions/{}/resourceGroups/{}", g.subscription_id, g.name);
+                    view! { <tr><td>{g.name.clone()}</td><td>{sub}</td><td>{g.location.display_name()}</td><td>{iam_button(open, scope, g.name.clone())}</td></tr> }
                 })
                 .collect_view()
         })
@@ -121,7 +138,7 @@ pub fn Subscriptions() -> impl IntoView {
         </form>
 
         <h3>"Subscriptions"</h3>
-        <table class="grid"><thead><tr><th scope="col">"Name"</th><th scope="col">"Subscription ID"</th><th scope="col">"Tenant"</th><th scope="col">"Allow-listed for Australia Central"</th></tr></thead><tbody>{subscriptions}</tbody></table>
+        <table class="grid"><thead><tr><th scope="col">"Name"</th><th scope="col">"Subscription ID"</th><th scope="col">"Tenant"</th><th scope="col">"Allow-listed for Australia Central"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead><tbody>{subscriptions}</tbody></table>
         <form aria-label="Add a subscription" on:submit=move |ev| {
             ev.prevent_default();
             if run(store, sub_problems, Command::CreateSubscription {
@@ -145,7 +162,7 @@ pub fn Subscriptions() -> impl IntoView {
         </form>
 
         <h3>"Resource groups"</h3>
-        <table class="grid"><thead><tr><th scope="col">"Name"</th><th scope="col">"Subscription"</th><th scope="col">"Location"</th></tr></thead><tbody>{groups}</tbody></table>
+        <table class="grid"><thead><tr><th scope="col">"Name"</th><th scope="col">"Subscription"</th><th scope="col">"Location"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead><tbody>{groups}</tbody></table>
         <form aria-label="Add a resource group" on:submit=move |ev| {
             ev.prevent_default();
             if run(store, rg_problems, Command::CreateResourceGroup {
