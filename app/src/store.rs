@@ -389,8 +389,20 @@ impl Store {
         })
     }
 
-    /// True when the signed-in principal may read `id` (tracked).
+    /// True when the signed-in principal may read `id` (tracked). One resource
+    /// at a time (the core's `visibility::can_read`), so a blade showing one
+    /// resource does not recompute the whole world's visibility after a change.
     pub fn can_see(&self, id: &str) -> bool {
+        let actor = self.actor.get();
+        actor.is_system()
+            || self
+                .world
+                .with(|w| sig_core::visibility::principal_can_read(w, &actor.principal, id))
+    }
+
+    /// True when `id` is in [`Store::visible`] (tracked): for lists, which
+    /// check many resources against one computed set.
+    pub fn in_visible(&self, id: &str) -> bool {
         self.visible.with(|v| {
             v.as_ref()
                 .is_none_or(|set| set.contains(&id.to_ascii_lowercase()))

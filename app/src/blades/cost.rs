@@ -177,7 +177,7 @@ pub fn Cost() -> impl IntoView {
     let (egress, currency) = inputs.with_value(|i| (i.egress, i.currency));
     view! {
         {move || result.with(|r| {
-            let visible: Vec<&CostLine> = r.lines.iter().filter(|l| store.can_see(&l.version_id)).collect();
+            let visible: Vec<&CostLine> = r.lines.iter().filter(|l| store.in_visible(&l.version_id)).collect();
             let storage_total: f64 = visible.iter().map(|l| l.storage_monthly).sum();
             let egress_total: f64 = visible.iter().map(|l| l.egress_one_time).sum();
             let currency = r.currency.clone();

@@ -82,7 +82,7 @@ pub fn Templates() -> impl IntoView {
         store.visible.track();
         store
             .world
-            .with(|w| selectable(w, &f, LIST_LIMIT, |id| store.can_see(id)))
+            .with(|w| selectable(w, &f, LIST_LIMIT, |id| store.in_visible(id)))
     };
     let exported = Memo::new(move |_| {
         let ids: Vec<String> = selected.get().into_iter().collect();

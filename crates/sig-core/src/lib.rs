@@ -32,6 +32,7 @@ pub mod target_regions;
 pub mod template;
 pub mod testing;
 pub mod validate;
+pub mod visibility;
 pub mod world;
 
 pub use command::{apply, check, Actor, Command, CommandError, Event, EventKind};
