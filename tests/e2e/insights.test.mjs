@@ -255,6 +255,16 @@ test('replicate to a zone region with Standard_ZRS on the clock; the deploy plan
   assert.deepEqual([...seen].sort((a, b) => a - b), seen, 'progress never goes backwards');
   await replication.getByRole('status').filter({ hasText: 'Replication state: Completed' }).waitFor();
 
+  // A region the core does not know: the az syntax parses, the service refuses, and the log says so.
+  await argument.fill('eastus=1=standard_lrs eastus2=1=standard_zrs atlantis=2');
+  await replication.getByRole('button', { name: 'Save target regions' }).click();
+  await replication.getByRole('alert').filter({ hasText: 'Target regions must be Azure regions.' }).waitFor();
+  await page.goto(`${server.url}#/activity`);
+  const log = blade(page, 'Activity log');
+  await log.getByLabel('Status').selectOption('Failed');
+  const failed = log.getByRole('table', { name: 'Activity' }).getByRole('row').nth(1);
+  assert.match(await failed.textContent(), /UpdateVersion.*Failed.*admin@contoso\.onmicrosoft\.com.*versions\/2\.0\.0.*Target regions must be Azure regions/);
+
   // Completed: the same deployment is now allowed, and the planner's advice applies.
   await page.goto(`${server.url}#/${encodeURIComponent(`deploy:${versionId}`).replace(/%3A/g, ':')}`);
   await planner.getByLabel('Deployment region').selectOption('eastus2');

@@ -187,6 +187,16 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
         })
     });
 
+    // Add tenant (anyone may; the creator becomes a member user of it).
+    let tenant_id = RwSignal::new(String::new());
+    let tenant_name = RwSignal::new(String::new());
+    let tenant_problems = RwSignal::new(Vec::new());
+    let tenant_cmd = move || Command::CreateTenant {
+        id: tenant_id.get().trim().to_string(),
+        display_name: tenant_name.get().trim().to_string(),
+    };
+    let tenant_denied = Signal::derive(move || store.denied(&tenant_cmd()));
+
     // Add user.
     let user_tenant = RwSignal::new(first_tenant.clone());
     let user_upn = RwSignal::new(String::new());
@@ -276,7 +286,7 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
     };
 
     view! {
-        <p class="field-help">"Users, guests, groups, applications and service principals of every simulated tenant. Tenants and subscriptions are added in Subscriptions and resource groups."</p>
+        <p class="field-help">"Tenants and their users, guests, groups, applications and service principals. Subscriptions are added in Subscriptions and resource groups."</p>
         <div class="toolbar" role="toolbar" aria-label="Directory actions">
             <button type="button" class="button" on:click=move |_| open.run(Blade::Subscriptions)>"Subscriptions and resource groups"</button>
         </div>
@@ -288,6 +298,22 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+
+        <form aria-label="Add a tenant" on:submit=move |ev| {
+            ev.prevent_default();
+            if run(store, tenant_problems, tenant_cmd()) {
+                tenant_id.set(String::new());
+                tenant_name.set(String::new());
+            }
+        }>
+            <h3>"New tenant"</h3>
+            {problems_view(tenant_problems)}
+            <div class="field-row">
+                <TextField label="Tenant name" value=tenant_name/>
+                <TextField label="Tenant ID" value=tenant_id/>
+            </div>
+            {submit("Create tenant", tenant_denied)}
+        </form>
 
         <form aria-label="Add a user" on:submit=move |ev| {
             ev.prevent_default();

@@ -299,9 +299,11 @@ pub fn Replication(id: String) -> impl IntoView {
                             <td>{stamp(if failed { l.failed_at } else { l.finishes })}</td>
                             <td>
                                 {if failed {
-                                    view! { <button type="button" class="button" on:click=move |_| { let _ = store.dispatch(retry.clone()); }>"Retry"</button> }.into_any()
+                                    let denied = store.denied(&retry);
+                                    view! { <button type="button" class="button" disabled=denied.is_some() title=denied.clone().unwrap_or_default() on:click=move |_| { let _ = store.dispatch(retry.clone()); }>"Retry"</button> }.into_any()
                                 } else {
-                                    view! { <button type="button" class="button" on:click=move |_| { let _ = store.dispatch(fault.clone()); }>"Simulate failure"</button> }.into_any()
+                                    let denied = store.denied(&fault);
+                                    view! { <button type="button" class="button" disabled=denied.is_some() title=denied.clone().unwrap_or_default() on:click=move |_| { let _ = store.dispatch(fault.clone()); }>"Simulate failure"</button> }.into_any()
                                 }}
                                 <button type="button" class="button" aria-label=remove_label disabled=move || write_denied.get().is_some() on:click=remove>"Remove"</button>
                             </td>
