@@ -463,6 +463,8 @@ impl Store {
         let storage = BrowserStorage::open();
         if let Ok(loaded) = storage.load() {
             if loaded.revision > self.revision.get_untracked() {
+                // The other tab's clock may be ahead: time never runs backwards here.
+                self.sim.catch_up(loaded.world.clock());
                 self.world.set(loaded.world);
                 self.revision.set(loaded.revision);
             }
