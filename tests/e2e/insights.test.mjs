@@ -166,6 +166,16 @@ test('share a gallery and a definition with a guest from another tenant; signed 
     'privateGallery/db (latest)', 'privateGallery/db/1.0.0',
     'sharedGallery/web (latest)', 'sharedGallery/web/1.0.0',
   ]);
+  // "All resources" lists exactly the same, across subscriptions.
+  await page.goto(`${server.url}#/resources`);
+  const all = blade(page, 'All resources');
+  await all.getByText('Showing 5 of 5 resources').waitFor();
+  const listed = await all.getByRole('table', { name: 'List of resources' }).getByRole('row').allTextContents();
+  for (const name of ['sharedGallery', 'sharedGallery/web', 'sharedGallery/web/1.0.0', 'privateGallery/db', 'privateGallery/db/1.0.0']) {
+    assert.ok(listed.some((row) => row.includes(name)), `${name} is listed`);
+  }
+  assert.ok(!listed.some((row) => /privateGallery\s*Azure compute gallery/.test(row)), 'the private gallery itself is not listed');
+
   // Matrix: shared at a definition = the definition and its versions, not the gallery.
   await page.goto(resourceUrl(galleryId('privateGallery')));
   await blade(page, 'privateGallery').getByText("You don't have access").waitFor();

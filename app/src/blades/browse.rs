@@ -235,7 +235,16 @@ fn FilterSelect(
 #[component]
 fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
     let store = expect_context::<Store>();
-    let all = Memo::new(move |_| store.world.with(|w| rows(w, galleries_only)));
+    // Only what the signed-in principal may read (the core's visibility), as in the portal.
+    let all = Memo::new(move |_| {
+        let mut list = store.world.with(|w| rows(w, galleries_only));
+        store.visible.with(|visible| {
+            if let Some(ids) = visible {
+                list.retain(|r| ids.contains(&r.id.to_ascii_lowercase()));
+            }
+        });
+        list
+    });
     let text = RwSignal::new(String::new());
     let subscription = RwSignal::new(String::new());
     let group = RwSignal::new(String::new());
