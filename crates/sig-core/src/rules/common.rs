@@ -135,6 +135,37 @@ pub fn check_name_id(
     }
 }
 
+/// The name rule every gallery resource shares: the name (from the id, else the body) must pass
+/// its validated newtype's `validate`, must exist, and — when checking files — the body's `name`
+/// must agree with the id. `what` names the resource in the message ("gallery", "image version").
+pub fn check_resource_name(
+    body_name: Option<&str>,
+    id_name: Option<&str>,
+    validate: fn(&str) -> Result<(), crate::names::NameError>,
+    what: &str,
+    rid: &str,
+    ctx: &super::RuleCtx,
+    out: &mut Vec<Diagnostic>,
+) {
+    match id_name.or(body_name) {
+        Some(n) if !is_expression(n) => {
+            if let Err(e) = validate(n) {
+                out.push(Diagnostic::new(e.code, rid, "name", e.message));
+            }
+        }
+        Some(_) => {}
+        None => out.push(Diagnostic::new(
+            Code::RequiredPropertyMissing,
+            rid,
+            "name",
+            format!("The {what} has no name (neither an id nor a name)."),
+        )),
+    }
+    if ctx.check_name_id {
+        check_name_id(body_name, id_name, rid, out);
+    }
+}
+
 /// Reports an enumerated value outside its allowed set. `allowed` and `path` are only formatted
 /// when a diagnostic is emitted (pass `&str`, or a lazy `Display` such as `format_args!`).
 pub fn check_enum<T>(

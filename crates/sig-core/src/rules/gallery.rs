@@ -1,12 +1,11 @@
 //! Rules for one gallery on its own (names, location, sharing values).
 
-use super::common::{check_enum, check_location, check_name_id, warn_location_differs};
+use super::common::{check_enum, check_location, check_resource_name, warn_location_differs};
 use super::RuleCtx;
 use crate::arm;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ids::{GalleryRef, GALLERY_TYPE};
 use crate::names::GalleryName;
-use crate::template::is_expression;
 
 fn permission(s: &str) -> Option<()> {
     ["Private", "Groups", "Community"]
@@ -23,29 +22,15 @@ pub fn check_gallery(
     ctx: &RuleCtx,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let name = id.map(|i| i.gallery.as_str()).or(g.name.as_deref());
-    match name {
-        Some(n) if !is_expression(n) => {
-            if let Err(e) = GalleryName::new(n) {
-                out.push(Diagnostic::new(e.code, rid, "name", e.message));
-            }
-        }
-        Some(_) => {}
-        None => out.push(Diagnostic::new(
-            Code::RequiredPropertyMissing,
-            rid,
-            "name",
-            "The gallery has no name (neither an id nor a name).",
-        )),
-    }
-    if ctx.check_name_id {
-        check_name_id(
-            g.name.as_deref(),
-            id.map(|i| i.gallery.as_str()),
-            rid,
-            &mut out,
-        );
-    }
+    check_resource_name(
+        g.name.as_deref(),
+        id.map(|i| i.gallery.as_str()),
+        |n| GalleryName::new(n).map(drop),
+        "gallery",
+        rid,
+        ctx,
+        &mut out,
+    );
     let loc = check_location(g.location.as_deref(), GALLERY_TYPE, rid, &mut out);
     if let Some(i) = id {
         if let (Some(s), Some(r)) = (&i.scope.subscription, &i.scope.resource_group) {

@@ -1,7 +1,8 @@
 //! Rules for one image definition on its own (domain.md §1.4, §2.2, §2.4, §2.9, §2.13).
 
 use super::common::{
-    check_end_of_life, check_enum, check_location, check_name_id, check_uri, warn_location_differs,
+    check_end_of_life, check_enum, check_location, check_resource_name, check_uri,
+    warn_location_differs,
 };
 use super::RuleCtx;
 use crate::arm;
@@ -65,28 +66,15 @@ pub fn check_image(
     ctx: &RuleCtx,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    match id.map(|i| i.image.as_str()).or(img.name.as_deref()) {
-        Some(n) if !is_expression(n) => {
-            if let Err(e) = ImageDefinitionName::new(n) {
-                out.push(Diagnostic::new(e.code, rid, "name", e.message));
-            }
-        }
-        Some(_) => {}
-        None => out.push(Diagnostic::new(
-            Code::RequiredPropertyMissing,
-            rid,
-            "name",
-            "The image definition has no name (neither an id nor a name).",
-        )),
-    }
-    if ctx.check_name_id {
-        check_name_id(
-            img.name.as_deref(),
-            id.map(|i| i.image.as_str()),
-            rid,
-            &mut out,
-        );
-    }
+    check_resource_name(
+        img.name.as_deref(),
+        id.map(|i| i.image.as_str()),
+        |n| ImageDefinitionName::new(n).map(drop),
+        "image definition",
+        rid,
+        ctx,
+        &mut out,
+    );
     let loc = check_location(img.location.as_deref(), IMAGE_TYPE, rid, &mut out);
     if let Some(i) = id {
         warn_location_differs(

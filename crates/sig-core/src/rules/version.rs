@@ -1,7 +1,8 @@
 //! Rules for one image version (domain.md §1.5, §2.5–2.9, §2.13 and the seed's limits/FAQ).
 
 use super::common::{
-    check_end_of_life, check_enum, check_location, check_name_id, check_uri, warn_location_differs,
+    check_end_of_life, check_enum, check_location, check_resource_name, check_uri,
+    warn_location_differs,
 };
 use super::{source_key, ImageFacts, RuleCtx, SourceFacts};
 use crate::arm;
@@ -158,28 +159,15 @@ pub fn check_version(
     ctx: &RuleCtx,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    match id.map(|i| i.version.as_str()).or(v.name.as_deref()) {
-        Some(n) if !is_expression(n) => {
-            if let Err(e) = ImageVersionName::new(n) {
-                out.push(Diagnostic::new(e.code, rid, "name", e.message));
-            }
-        }
-        Some(_) => {}
-        None => out.push(Diagnostic::new(
-            Code::RequiredPropertyMissing,
-            rid,
-            "name",
-            "The image version has no name (neither an id nor a name).",
-        )),
-    }
-    if ctx.check_name_id {
-        check_name_id(
-            v.name.as_deref(),
-            id.map(|i| i.version.as_str()),
-            rid,
-            &mut out,
-        );
-    }
+    check_resource_name(
+        v.name.as_deref(),
+        id.map(|i| i.version.as_str()),
+        |n| ImageVersionName::new(n).map(drop),
+        "image version",
+        rid,
+        ctx,
+        &mut out,
+    );
     let loc = check_location(v.location.as_deref(), VERSION_TYPE, rid, &mut out);
     let parent = id.and_then(|i| ctx.lookup.image(&i.image.key()));
     if let Some(p) = &parent {
