@@ -41,15 +41,28 @@ pub fn App() -> impl IntoView {
         }
     });
     // Another tab saved: take its newer state, so tabs never drift apart.
+    // Our own pending change is saved first, so a newer one from the other tab
+    // is detected (revision check) rather than silently overwriting ours.
     let storage_listener = window_event_listener(ev::storage, move |event| {
         if event.key().as_deref() == Some(STATE_KEY) {
+            store.flush_save();
             store.reload_from_storage();
+        }
+    });
+    // Leaving or hiding the page saves what is pending (saves run just after a change).
+    let hide_listener = window_event_listener(ev::pagehide, move |_| store.flush_save());
+    let visibility_listener = window_event_listener(ev::visibilitychange, move |_| {
+        let hidden = document().visibility_state() == web_sys::VisibilityState::Hidden;
+        if hidden {
+            store.flush_save();
         }
     });
     on_cleanup(move || {
         hash_listener.remove();
         key_listener.remove();
         storage_listener.remove();
+        hide_listener.remove();
+        visibility_listener.remove();
     });
 
     mark_first_blade_painted();

@@ -185,6 +185,8 @@ pub struct Store {
     /// (the simulator itself). Computed by the core's `access::visible_resources`.
     pub visible: Memo<Option<std::collections::BTreeSet<String>>>,
     next_id: StoredValue<u64>,
+    /// A change is waiting to be saved (see [`Store::schedule_save`]).
+    pending_save: StoredValue<bool>,
 }
 
 /// One line of the Activity log: a command, who ran it, when, and how it ended.
@@ -281,6 +283,7 @@ impl Store {
             activity: RwSignal::new(Vec::new()),
             visible,
             next_id: StoredValue::new(1),
+            pending_save: StoredValue::new(false),
         };
         if let Some(message) = added {
             store.notify(Tone::Info, "Signed-in user added".into(), message);
@@ -306,7 +309,7 @@ impl Store {
         self.record_activity(operation, target, &actor, now, &result);
         match &result {
             Ok(events) => {
-                self.save();
+                self.schedule_save();
                 for event in events {
                     self.notify(Tone::Success, event_title(event), event_detail(event));
                 }
@@ -426,6 +429,28 @@ impl Store {
         }
         self.world.set(world);
         self.save();
+    }
+
+    /// Saves soon, after the change has been shown: serializing and storing a
+    /// large state takes longer than a frame, so it must not sit between a
+    /// click and its result. Commands in quick succession share one save, and
+    /// [`Store::flush_save`] runs it at once when the page is hidden or
+    /// unloaded, or another tab saves, so nothing is lost.
+    pub fn schedule_save(&self) {
+        if self.pending_save.get_value() {
+            return;
+        }
+        self.pending_save.set_value(true);
+        let store = *self;
+        set_timeout(move || store.flush_save(), std::time::Duration::from_millis(30));
+    }
+
+    /// Runs a scheduled save now, if one is pending.
+    pub fn flush_save(&self) {
+        if self.pending_save.get_value() {
+            self.pending_save.set_value(false);
+            self.save();
+        }
     }
 
     /// Saves the current world; on failure keeps it in memory and says why.
