@@ -442,7 +442,10 @@ impl Store {
         }
         self.pending_save.set_value(true);
         let store = *self;
-        set_timeout(move || store.flush_save(), std::time::Duration::from_millis(30));
+        set_timeout(
+            move || store.flush_save(),
+            std::time::Duration::from_millis(30),
+        );
     }
 
     /// Runs a scheduled save now, if one is pending.
