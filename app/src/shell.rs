@@ -135,7 +135,13 @@ fn Notifications() -> impl IntoView {
                     seen.set(count());
                 }
             >
-                "🔔"
+                // An inline icon: emoji fonts are not on every machine (headless ones show a box).
+                <svg class="bell-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+                    <path
+                        fill="currentColor"
+                        d="M8 1.5a4 4 0 0 0-4 4v2.8L2.6 10.9a.5.5 0 0 0 .4.8h10a.5.5 0 0 0 .4-.8L12 8.3V5.5a4 4 0 0 0-4-4zM6.3 12.7a1.8 1.8 0 0 0 3.4 0z"
+                    />
+                </svg>
                 {move || (unseen() > 0).then(|| view! { <span class="badge" aria-hidden="true">{unseen()}</span> })}
             </button>
             <Show when=move || open.get()>
