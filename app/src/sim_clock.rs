@@ -11,6 +11,39 @@ use leptos::prelude::*;
 use time::OffsetDateTime;
 
 use crate::clock;
+use crate::storage;
+
+/// Where the clock's state is kept between visits.
+pub const CLOCK_KEY: &str = "sig-portal/sim-clock";
+
+/// The clock as saved: its time, whether it was playing and how fast, and the
+/// browser time it was saved at (so a playing clock resumes where it would be).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedClock {
+    /// Simulation time, Unix milliseconds.
+    pub millis: i64,
+    /// Playing when saved.
+    pub playing: bool,
+    /// Speed when saved.
+    pub speed: u32,
+    /// Browser time when saved, Unix milliseconds.
+    pub saved_at: i64,
+}
+
+impl SavedClock {
+    /// Where the clock stands at browser time `real_now`: a paused clock where
+    /// it was left, a playing one moved on by the elapsed time at its speed.
+    pub fn resumed_at(&self, real_now: i64) -> i64 {
+        if self.playing {
+            let elapsed = real_now.saturating_sub(self.saved_at).max(0);
+            self.millis
+                .saturating_add(elapsed.saturating_mul(i64::from(self.speed)))
+        } else {
+            self.millis
+        }
+    }
+}
 
 /// How far one press of "Step" moves the clock, in seconds.
 pub const STEP_SECS: i64 = 300;
@@ -40,14 +73,35 @@ fn from_millis(ms: i64) -> OffsetDateTime {
 }
 
 impl SimClock {
-    /// A clock at the later of the browser's time and `not_before`, playing at 1×.
+    /// The clock as the user left it (saved in the browser), else at the
+    /// browser's time playing at 1×; never before `not_before` (the world's
+    /// last command), so time does not run backwards for a saved world.
     pub fn new(not_before: Option<OffsetDateTime>) -> SimClock {
-        let start = to_millis(clock::now()).max(not_before.map_or(0, to_millis));
+        let real_now = to_millis(clock::now());
+        let saved = storage::load::<SavedClock>(CLOCK_KEY).ok();
+        let (start, playing, speed) = match saved {
+            Some(s) => (s.resumed_at(real_now), s.playing, s.speed.max(1)),
+            None => (real_now, true, 1),
+        };
         SimClock {
-            millis: RwSignal::new(start),
-            playing: RwSignal::new(true),
-            speed: RwSignal::new(1),
+            millis: RwSignal::new(start.max(not_before.map_or(0, to_millis))),
+            playing: RwSignal::new(playing),
+            speed: RwSignal::new(speed),
         }
+    }
+
+    /// Keeps the clock's state in the browser (best effort: a refusal only
+    /// means the next visit starts from the browser's time).
+    pub fn save(&self) {
+        let _ = storage::save(
+            CLOCK_KEY,
+            &SavedClock {
+                millis: self.millis.get_untracked(),
+                playing: self.playing.get_untracked(),
+                speed: self.speed.get_untracked(),
+                saved_at: to_millis(clock::now()),
+            },
+        );
     }
 
     /// The simulation time, tracked (views that show it re-render as it moves).
@@ -101,6 +155,18 @@ impl SimClock {
         if let Ok(handle) = handle {
             on_cleanup(move || handle.clear());
         }
+        // Pausing, playing, changing speed and stepping are kept at once;
+        // a playing clock's position is derived from its save time.
+        Effect::new(move |_| {
+            clock.playing.track();
+            clock.speed.track();
+            if !clock.playing.get() {
+                clock.millis.track();
+            }
+            clock.save();
+        });
+        let hide = window_event_listener(leptos::ev::pagehide, move |_| clock.save());
+        on_cleanup(move || hide.remove());
     }
 }
 
@@ -155,5 +221,31 @@ pub fn ClockControl() -> impl IntoView {
                 "Step 5 min"
             </button>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paused_clock_resumes_where_it_was_and_a_playing_one_moves_on() {
+        let paused = SavedClock {
+            millis: 1_000,
+            playing: false,
+            speed: 60,
+            saved_at: 5_000,
+        };
+        assert_eq!(paused.resumed_at(65_000), 1_000);
+        let playing = SavedClock {
+            playing: true,
+            ..paused
+        };
+        assert_eq!(playing.resumed_at(65_000), 1_000 + 60_000 * 60);
+        assert_eq!(
+            playing.resumed_at(4_000),
+            1_000,
+            "a clock set back never runs backwards"
+        );
     }
 }

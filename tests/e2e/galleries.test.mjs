@@ -238,3 +238,18 @@ test('select resources in the list and delete them, children first', async () =>
   assert.equal(await list.getByRole('button', { name: 'doomedGallery/doomed-def', exact: true }).count(), 0);
   await page.close();
 });
+
+test('the simulation clock is where the user left it after a reload', async () => {
+  const page = await newPage(browser, []);
+  await page.goto(`${server.url}#/home`);
+  const clock = page.getByRole('group', { name: 'Simulation clock' });
+  await clock.getByRole('button', { name: 'Pause' }).click();
+  await clock.getByRole('button', { name: 'Step 5 min' }).click();
+  await clock.getByRole('button', { name: 'Step 5 min' }).click();
+  const before = await clock.getByLabel('Simulation time').textContent();
+  await page.reload();
+  await blade(page, 'Home').waitFor();
+  assert.equal(await clock.getByLabel('Simulation time').textContent(), before);
+  assert.equal(await clock.getByRole('button', { name: 'Pause' }).getAttribute('aria-pressed'), 'true');
+  await page.close();
+});
