@@ -166,6 +166,12 @@ test('share a gallery and a definition with a guest from another tenant; signed 
     'privateGallery/db (latest)', 'privateGallery/db/1.0.0',
     'sharedGallery/web (latest)', 'sharedGallery/web/1.0.0',
   ]);
+  // The managed images the versions were made from sit in Contoso's resource
+  // group, where Carol has no role: she does not see them.
+  await page.goto(`${server.url}#/sources`);
+  const sourceRows = blade(page, 'Image sources (simulated)').getByRole('table').first().getByRole('row');
+  assert.equal(await sourceRows.count(), 1, 'only the header row');
+
   // "All resources" lists exactly the same, across subscriptions.
   await page.goto(`${server.url}#/resources`);
   const all = blade(page, 'All resources');

@@ -75,21 +75,29 @@ pub fn target_regions_json(rows: &[TargetRow]) -> Value {
 fn source_choices(store: &Store) -> Vec<(String, String)> {
     store.world.with(|w| {
         let mut choices = vec![(String::new(), "Select a source".to_string())];
-        choices.extend(w.sources().map(|s| {
-            let name = s.id.rsplit('/').next().unwrap_or(&s.id).to_string();
-            let kind = match s.kind {
-                SourceKind::ManagedImage => "Managed image",
-                SourceKind::Snapshot => "Snapshot",
-                SourceKind::ManagedDisk => "Managed disk",
-                SourceKind::VirtualMachine => "Virtual machine",
-                SourceKind::VhdBlob => "VHD",
-                SourceKind::GalleryImageVersion => "Image version",
-            };
-            (
-                s.id.clone(),
-                format!("{kind}: {name} ({})", s.location.display_name()),
-            )
-        }));
+        let actor = store.actor.get();
+        choices.extend(
+            w.sources()
+                .filter(|s| {
+                    let (action, scope) = s.read_permission();
+                    sig_core::access::commands::authorize_action(w, &actor, &action, &scope).is_ok()
+                })
+                .map(|s| {
+                    let name = s.id.rsplit('/').next().unwrap_or(&s.id).to_string();
+                    let kind = match s.kind {
+                        SourceKind::ManagedImage => "Managed image",
+                        SourceKind::Snapshot => "Snapshot",
+                        SourceKind::ManagedDisk => "Managed disk",
+                        SourceKind::VirtualMachine => "Virtual machine",
+                        SourceKind::VhdBlob => "VHD",
+                        SourceKind::GalleryImageVersion => "Image version",
+                    };
+                    (
+                        s.id.clone(),
+                        format!("{kind}: {name} ({})", s.location.display_name()),
+                    )
+                }),
+        );
         choices.extend(w.versions().map(|v| {
             let id = v.id.to_string();
             (

@@ -3,6 +3,7 @@
 //! simulation, labelled as such.
 
 use leptos::prelude::*;
+use sig_core::access::commands::authorize_action;
 use sig_core::kinds::{HyperVGeneration, OsState, OsType};
 use sig_core::regions::RegionName;
 use sig_core::sources::{Source, SourceDisk, SourceKind};
@@ -136,9 +137,15 @@ pub fn Sources() -> impl IntoView {
         }
     };
 
+    // Only the sources the signed-in principal may read (the core's RBAC decision).
     let list = move || {
+        let actor = store.actor.get();
         store.world.with(|w| {
             w.sources()
+                .filter(|s| {
+                    let (action, scope) = s.read_permission();
+                    authorize_action(w, &actor, &action, &scope).is_ok()
+                })
                 .map(|s| {
                     let name = s.id.rsplit('/').next().unwrap_or(&s.id).to_string();
                     let kind = KINDS

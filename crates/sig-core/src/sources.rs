@@ -83,3 +83,17 @@ pub struct Source {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_account_id: Option<String>,
 }
+
+impl Source {
+    /// The RBAC action and scope that reading this source needs: `<type>/read` on the resource,
+    /// or, for a VHD blob, read on its storage account (blobs have no ARM id of their own).
+    pub fn read_permission(&self) -> (String, String) {
+        match self.kind.arm_type() {
+            Some(ty) => (format!("{ty}/read"), self.id.clone()),
+            None => (
+                "Microsoft.Storage/storageAccounts/read".into(),
+                self.storage_account_id.clone().unwrap_or_default(),
+            ),
+        }
+    }
+}
