@@ -6,7 +6,7 @@ use sig_core::command::gallery_id;
 use sig_core::{arm, Code, Command, Diagnostic};
 
 use super::options;
-use super::review::Review;
+use super::review::{arm_json, create_and_open, Review};
 use crate::forms::{
     errors_at, tags_json, unplaced_errors, SelectField, TagsEditor, TextArea, TextField, Wizard,
     WizardTab,
@@ -108,12 +108,7 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
                 return;
             }
         }
-        if let Ok(command) = command() {
-            let id = id.get_untracked();
-            if store.dispatch(command).is_ok() {
-                replace.run(Blade::Resource(id));
-            }
-        }
+        create_and_open(store, command().ok(), id.get_untracked(), replace);
     });
 
     let subscriptions = Signal::derive(move || store.world.with(options::subscriptions));
@@ -189,13 +184,12 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
         ]
     });
     let json = Signal::derive(move || {
-        let mut value = body.get();
-        if let Some(object) = value.as_object_mut() {
-            object.insert("id".into(), json!(id.get()));
-            object.insert("name".into(), json!(name.get().trim()));
-            object.insert("type".into(), json!("Microsoft.Compute/galleries"));
-        }
-        serde_json::to_string_pretty(&value).unwrap_or_default()
+        arm_json(
+            body.get(),
+            id.get(),
+            &name.get(),
+            "Microsoft.Compute/galleries",
+        )
     });
     let review = view! {
         <Review summary json diagnostics=Signal::derive(move || diagnostics.get())/>

@@ -7,7 +7,7 @@ use sig_core::ids::GalleryResourceId;
 use sig_core::{arm, Command};
 
 use super::options;
-use super::review::Review;
+use super::review::{arm_json, create_and_open, Review};
 use crate::forms::{
     tags_json, CheckField, SelectField, TagsEditor, TextArea, TextField, Verdict, Wizard, WizardTab,
 };
@@ -183,12 +183,7 @@ pub fn CreateImage(gallery: String, replace: Callback<Blade>) -> impl IntoView {
     let other_errors = verdict.unplaced(BASICS.iter().chain(PUBLISHING).copied().collect());
 
     let create = Callback::new(move |()| {
-        if let Ok(command) = command() {
-            let id = id.get_untracked();
-            if store.dispatch(command).is_ok() {
-                replace.run(Blade::Resource(id));
-            }
-        }
+        create_and_open(store, command().ok(), id.get_untracked(), replace)
     });
 
     let regions = Signal::derive(options::source_regions);
@@ -263,13 +258,12 @@ pub fn CreateImage(gallery: String, replace: Callback<Blade>) -> impl IntoView {
         ]
     });
     let json = Signal::derive(move || {
-        let mut value = body.get();
-        if let Some(object) = value.as_object_mut() {
-            object.insert("id".into(), json!(id.get()));
-            object.insert("name".into(), json!(name.get().trim()));
-            object.insert("type".into(), json!("Microsoft.Compute/galleries/images"));
-        }
-        serde_json::to_string_pretty(&value).unwrap_or_default()
+        arm_json(
+            body.get(),
+            id.get(),
+            &name.get(),
+            "Microsoft.Compute/galleries/images",
+        )
     });
     let tabs = vec![
         WizardTab { title: "Basics", has_errors: tab_errors(BASICS), content: basics },

@@ -2,11 +2,51 @@
 
 use leptos::prelude::*;
 
+use crate::forms::unique_id;
 use crate::route::Blade;
+
+/// The quick ways in: the blade, its title and what it is for.
+const QUICK_LINKS: [(Blade, &str, &str); 4] = [
+    (
+        Blade::Galleries,
+        "Azure compute galleries",
+        "Browse and manage galleries, image definitions and versions.",
+    ),
+    (
+        Blade::AllResources,
+        "All resources",
+        "Every gallery resource across your subscriptions.",
+    ),
+    (
+        Blade::CreateGallery,
+        "Create Azure compute gallery",
+        "Start a gallery in the default subscription and resource group.",
+    ),
+    (
+        Blade::Sources,
+        "Image sources (simulated)",
+        "Managed images, snapshots, VMs and VHDs to make image versions from.",
+    ),
+];
 
 /// Landing blade with a short introduction and quick links.
 #[component]
 pub fn Home(open: Callback<Blade>) -> impl IntoView {
+    let tiles = QUICK_LINKS
+        .iter()
+        .map(|(blade, title, text)| {
+            let text_id = unique_id("home-tile");
+            let blade = blade.clone();
+            view! {
+                <li class="tile">
+                    <button type="button" aria-describedby=text_id.clone() on:click=move |_| open.run(blade.clone())>
+                        {*title}
+                    </button>
+                    <p id=text_id>{*text}</p>
+                </li>
+            }
+        })
+        .collect_view();
     view! {
         <p class="intro">
             "Design, review and rehearse how you publish VM images with Azure compute galleries "
@@ -14,31 +54,6 @@ pub fn Home(open: Callback<Blade>) -> impl IntoView {
             "replication, sharing and cost. Everything runs in this browser; nothing is sent anywhere."
         </p>
         <h3>"Azure services"</h3>
-        <ul class="quick-links">
-            <li class="tile">
-                <button type="button" aria-describedby="home-galleries-text" on:click=move |_| open.run(Blade::Galleries)>
-                    "Azure compute galleries"
-                </button>
-                <p id="home-galleries-text">"Browse and manage galleries, image definitions and versions."</p>
-            </li>
-            <li class="tile">
-                <button type="button" aria-describedby="home-resources-text" on:click=move |_| open.run(Blade::AllResources)>
-                    "All resources"
-                </button>
-                <p id="home-resources-text">"Every gallery resource across your subscriptions."</p>
-            </li>
-            <li class="tile">
-                <button type="button" aria-describedby="home-create-text" on:click=move |_| open.run(Blade::CreateGallery)>
-                    "Create Azure compute gallery"
-                </button>
-                <p id="home-create-text">"Start a gallery in the default subscription and resource group."</p>
-            </li>
-            <li class="tile">
-                <button type="button" aria-describedby="home-sources-text" on:click=move |_| open.run(Blade::Sources)>
-                    "Image sources (simulated)"
-                </button>
-                <p id="home-sources-text">"Managed images, snapshots, VMs and VHDs to make image versions from."</p>
-            </li>
-        </ul>
+        <ul class="quick-links">{tiles}</ul>
     }
 }
