@@ -1,11 +1,14 @@
 //! The World as one JSON document (the app's export file): `formatVersion`, the setup (tenants,
 //! subscriptions, resource groups, sources), the gallery resources as ARM JSON, and the clock.
 //!
-//! Format 2 (written) nests the ARM resources: each gallery (with its full `id`) carries its
+//! Format 3 (written) nests the ARM resources: each gallery (with its full `id`) carries its
 //! definitions in `images`, each definition its versions in `versions`. A nested resource has its
 //! `name` but no `id` or `type` (both follow from the nesting), and no `location` when it equals
-//! its parent's. Format 1 (still read) lists `galleries`, `images` and `versions` flat, each with
-//! `id`, `name` and `type`; it is migrated to format 2 on load ([`migrate_v1`]).
+//! its parent's. Its `replication` array lists only the records that are not nominal (see
+//! [`crate::replication::export_records`]); import rebuilds the others. Format 2 is the same but
+//! a missing record means "completed before the simulation". Format 1 (still read) lists
+//! `galleries`, `images` and `versions` flat, each with `id`, `name` and `type`; it is migrated to
+//! format 2 on load ([`migrate_v1`]).
 //!
 //! Import rebuilds the indexes and re-runs the structural rules (valid names, known regions, parents
 //! present, unique names and identifiers, limits) — not the create-time rules such as "end of life in
@@ -26,8 +29,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-/// Current export format version (2: nested resources; 1 is still read and migrated).
-pub const FORMAT_VERSION: u32 = 2;
+/// Current export format version (3: nested resources, nominal replication records left out;
+/// 2 and 1 are still read and migrated).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The export document (owned form, used for reading).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -170,7 +174,7 @@ pub fn migrate_v1(mut e: WorldExport) -> Result<WorldExport, Vec<Diagnostic>> {
         };
         e.galleries[g].images[i].versions.push(v);
     }
-    e.format_version = FORMAT_VERSION;
+    e.format_version = 2;
     Ok(e)
 }
 
@@ -326,10 +330,16 @@ impl World {
 
     /// Rebuilds a world (and its indexes) from an export, refusing structurally invalid content.
     pub fn from_export(e: WorldExport) -> Result<World, Vec<Diagnostic>> {
-        let e = match e.format_version {
+        // Format 3 leaves nominal replication records out; in 1 and 2 a missing record means
+        // "completed before the simulation", so only format 3 rebuilds them.
+        let rebuild_nominal = e.format_version == FORMAT_VERSION;
+        let mut e = match e.format_version {
             1 => migrate_v1(e)?,
             _ => e,
         };
+        if e.format_version == 2 {
+            e.format_version = FORMAT_VERSION;
+        }
         if e.format_version != FORMAT_VERSION {
             return Err(err(
                 Code::DocumentUnrecognized,
@@ -536,6 +546,9 @@ impl World {
             w.insert_version(entry);
         }
         crate::replication::import_records(&mut w, e.replication)?;
+        if rebuild_nominal {
+            crate::replication::rebuild_nominal_records(&mut w);
+        }
         crate::access::export::import(&mut w, e.access)?;
         Ok(w)
     }

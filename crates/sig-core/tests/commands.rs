@@ -683,7 +683,7 @@ fn export_round_trips_and_rebuilds_indexes() {
     assert_eq!(serde_json::to_string(&back).unwrap(), json);
     assert_eq!(back.versions().count(), 24);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["formatVersion"], 2);
+    assert_eq!(v["formatVersion"], 3);
     // Format 2 nests: the gallery keeps its id; nested resources keep only their name (id, type
     // and an inherited location follow from the nesting).
     let g = &v["galleries"][0];
@@ -745,7 +745,7 @@ fn export_format_1_is_migrated_on_load() {
         serde_json::to_value(&old).unwrap(),
         serde_json::to_value(&now).unwrap()
     );
-    assert_eq!(serde_json::to_value(&old).unwrap()["formatVersion"], 2);
+    assert_eq!(serde_json::to_value(&old).unwrap()["formatVersion"], 3);
     // The migration itself nests the flat lists under their parents.
     let doc: sig_core::export::WorldExport = serde_json::from_str(FORMAT_1).unwrap();
     let migrated = sig_core::export::migrate_v1(doc).unwrap();

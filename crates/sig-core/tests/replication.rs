@@ -276,10 +276,18 @@ fn target_region_updates_add_remove_and_keep_immutables() {
             "japaneast=1=standard_lrs"
         ]
     );
-    // The export keeps the records, the import rebuilds them.
+    // The export writes only what is not nominal (eastus's replicas changed after it started,
+    // japaneast started later); the import rebuilds westus's and gets the same states.
     let back: World = serde_json::from_value(w.to_export_value()).unwrap();
     assert_eq!(states(&back, &id, done), s);
-    assert!(w.to_export_value()["replication"].as_array().unwrap().len() == 3);
+    let written: Vec<String> = w.to_export_value()["replication"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["versionId"] == id.as_str())
+        .map(|r| r["region"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(written, ["eastus", "japaneast"]);
     // Never the source region.
     let e = update(
         &mut w,
@@ -679,4 +687,56 @@ fn disk_tiers_round_up() {
         assert_eq!(tier_index(gb), Some(tier), "{gb} GiB");
     }
     assert_eq!(tier_index(32768), None);
+}
+
+/// Format 3 exports leave out the records import can rebuild (started at `publishedDate`, untouched
+/// since), keep the others, and still read format 2's "no record = completed before the simulation".
+#[test]
+fn exports_leave_out_nominal_records_and_rebuild_them_exactly() {
+    let mut w = world(false);
+    let id = create(&mut w, "1.0.0", THREE(), T0);
+    let faulted = create(&mut w, "1.0.1", THREE(), T0);
+    run(
+        &mut w,
+        Command::InjectReplicationFault {
+            version_id: faulted.clone(),
+            region: "eastus".into(),
+        },
+        at(100),
+    )
+    .unwrap();
+    let doc = w.to_export_value();
+    let written: Vec<(String, String)> = doc["replication"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let v = r["versionId"].as_str().unwrap().to_string();
+            (v, r["region"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(written, [(faulted.clone(), "eastus".to_string())]);
+    // Mid-replication, after the fault and after completion: the same states as before export.
+    let back: World = serde_json::from_value(doc.clone()).unwrap();
+    for t in [at(60), at(150), at(100_000)] {
+        assert_eq!(states(&back, &id, t), states(&w, &id, t));
+        assert_eq!(states(&back, &faulted, t), states(&w, &faulted, t));
+    }
+    assert_eq!(back.to_export_value(), doc);
+
+    // The same document as format 2 without records: everything predates the simulation.
+    let mut v2 = doc;
+    v2["formatVersion"] = json!(2);
+    v2.as_object_mut().unwrap().remove("replication");
+    let old: World = serde_json::from_value(v2).unwrap();
+    assert!(states(&old, &id, at(60))
+        .iter()
+        .all(|s| s.1 == RegionState::Completed));
+    // Written as format 3, those regions become explicit completed records, so they stay so.
+    let again = old.to_export_value();
+    assert_eq!(again["formatVersion"], 3);
+    assert_eq!(again["replication"].as_array().unwrap().len(), 6);
+    assert_eq!(again["replication"][0]["durationSeconds"], 0);
+    let reread: World = serde_json::from_value(again).unwrap();
+    assert_eq!(states(&reread, &id, at(60)), states(&old, &id, at(60)));
 }
