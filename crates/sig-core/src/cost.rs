@@ -16,7 +16,7 @@
 //! not Azure's price list; every estimate says so ([`Code::CostAssumption`]).
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::image_size::version_layout;
+use crate::image_size::{version_layout_cached, LayoutCache};
 use crate::kinds::StorageAccountType;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
@@ -177,9 +177,10 @@ pub fn estimate(world: &World, prices: &PriceTable) -> CostEstimate {
             "Prices come from the supplied price table.",
         ));
     }
+    let mut sizes = LayoutCache::default();
     for v in world.versions() {
         let rid = v.id.to_string();
-        let layout = version_layout(world, v);
+        let layout = version_layout_cached(world, v, &mut sizes);
         if layout.assumed {
             assumptions.push(Diagnostic::new(
                 Code::CostAssumption,

@@ -56,10 +56,8 @@ pub fn layout_from_facts(f: &SourceFacts, os_type: Option<OsType>) -> DiskLayout
     }
 }
 
-/// The version's disks: sizes from its `storageProfile` where present, else from its source in
-/// the world (managed image, VM, snapshot/disk, another version), else the assumed OS disk size.
-pub fn version_layout(world: &World, v: &VersionEntry) -> DiskLayout {
-    let os_type = world.images.get(&v.id.image.key()).map(|i| i.os_type);
+/// The id of the source a version was made from, in any of the shapes Azure accepts.
+fn source_id(v: &VersionEntry) -> Option<&str> {
     let props = v.resource.properties.as_ref();
     let sp = props.and_then(|p| p.storage_profile.as_ref());
     let legacy = props
@@ -67,35 +65,77 @@ pub fn version_layout(world: &World, v: &VersionEntry) -> DiskLayout {
         .and_then(|p| p.source.as_ref())
         .and_then(|s| s.managed_image.as_ref())
         .and_then(|m| m.id.as_deref());
-    let src_id = sp
-        .and_then(|s| s.source.as_ref())
+    sp.and_then(|s| s.source.as_ref())
         .and_then(|s| s.id.as_deref().or(s.virtual_machine_id.as_deref()))
         .or(legacy)
         .or_else(|| {
             sp.and_then(|s| s.os_disk_image.as_ref())
                 .and_then(|d| d.source.as_ref())
                 .and_then(|s| s.id.as_deref())
-        });
-    // A version made from this very version would recurse; sources never point at themselves
-    // after the rules passed, but guard anyway.
-    let from_source = src_id
-        .filter(|id| source_key(id) != v.id.key())
-        .and_then(|id| Lookup::source(world, &source_key(id)));
-    let mut layout = match &from_source {
-        Some(f) => layout_from_facts(f, os_type),
-        None => layout_from_facts(
-            &SourceFacts {
-                kind: crate::sources::SourceKind::GalleryImageVersion,
-                location: None,
-                os_type,
-                os_state: None,
-                hyper_v_generation: None,
-                os_disk_size_gb: None,
-                data_disks: Vec::new(),
-            },
-            os_type,
-        ),
+        })
+}
+
+/// Source layouts already looked up, keyed by the source id as written and the definition's OS
+/// type. Why: a pass over every version (the export at the limits: 10,000 versions, often made
+/// from a handful of sources) would otherwise parse and look up the same source each time.
+#[derive(Debug, Default)]
+pub struct LayoutCache<'w> {
+    by_source: std::collections::HashMap<(Option<&'w str>, Option<OsType>), DiskLayout>,
+}
+
+/// The version's disks: sizes from its `storageProfile` where present, else from its source in
+/// the world (managed image, VM, snapshot/disk, another version), else the assumed OS disk size.
+pub fn version_layout(world: &World, v: &VersionEntry) -> DiskLayout {
+    version_layout_cached(world, v, &mut LayoutCache::default())
+}
+
+/// [`version_layout`], reusing (and filling) `cache` for the source part.
+pub fn version_layout_cached<'w>(
+    world: &'w World,
+    v: &'w VersionEntry,
+    cache: &mut LayoutCache<'w>,
+) -> DiskLayout {
+    let os_type = world.images.get(&v.id.image.key()).map(|i| i.os_type);
+    let src_id = source_id(v);
+    let from_source = match cache.by_source.get(&(src_id, os_type)) {
+        Some(layout) => layout.clone(),
+        None => {
+            // A version made from this very version would recurse; sources never point at
+            // themselves after the rules passed, but guard anyway (and keep that out of the cache).
+            let key = src_id.map(source_key);
+            let own = key.as_ref().is_some_and(|k| *k == v.id.key());
+            let facts = key.filter(|_| !own).and_then(|k| Lookup::source(world, &k));
+            let layout = match &facts {
+                Some(f) => layout_from_facts(f, os_type),
+                None => layout_from_facts(
+                    &SourceFacts {
+                        kind: crate::sources::SourceKind::GalleryImageVersion,
+                        location: None,
+                        os_type,
+                        os_state: None,
+                        hyper_v_generation: None,
+                        os_disk_size_gb: None,
+                        data_disks: Vec::new(),
+                    },
+                    os_type,
+                ),
+            };
+            if !own {
+                cache.by_source.insert((src_id, os_type), layout.clone());
+            }
+            layout
+        }
     };
+    with_own_disks(from_source, v)
+}
+
+/// Applies the sizes the version's own `storageProfile` states over its source's layout.
+fn with_own_disks(mut layout: DiskLayout, v: &VersionEntry) -> DiskLayout {
+    let sp = v
+        .resource
+        .properties
+        .as_ref()
+        .and_then(|p| p.storage_profile.as_ref());
     if let Some(s) = sp
         .and_then(|s| s.os_disk_image.as_ref())
         .and_then(|d| d.size_in_gb)

@@ -616,11 +616,15 @@ fn published_unix(v: &VersionEntry) -> Option<i64> {
 /// targets. Why: at the limits these are nearly all the records, and an export that writes only
 /// the ones that differ is 2.3 MB smaller; import rebuilds the rest with this same function, so
 /// the round trip is exact. Empty when the version has no `publishedDate`.
-fn nominal_records(w: &World, v: &VersionEntry) -> Vec<RegionReplication> {
+fn nominal_records<'w>(
+    w: &'w World,
+    v: &'w VersionEntry,
+    sizes: &mut crate::image_size::LayoutCache<'w>,
+) -> Vec<RegionReplication> {
     let Some(published) = published_unix(v) else {
         return Vec::new();
     };
-    let size = crate::image_size::version_layout(w, v).total_gb();
+    let size = crate::image_size::version_layout_cached(w, v, sizes).total_gb();
     v.targets
         .iter()
         .map(|t| record_for(v, size, t.region, t.replicas, from_unix(published)))
@@ -633,9 +637,10 @@ fn nominal_records(w: &World, v: &VersionEntry) -> Vec<RegionReplication> {
 pub fn export_records(w: &World) -> Vec<ReplicationRecordExport> {
     let fmt = |t: i64| from_unix(t).format(&Rfc3339).unwrap_or_default();
     let mut out = Vec::new();
+    let mut sizes = crate::image_size::LayoutCache::default();
     for (k, v) in w.versions.iter() {
         let recs = w.replication.regions(k);
-        let nominal = nominal_records(w, v);
+        let nominal = nominal_records(w, v, &mut sizes);
         let id = v.id.to_string();
         for (n, t) in v.targets.iter().enumerate() {
             let written = match recs.iter().find(|r| r.region == t.region) {
@@ -661,12 +666,13 @@ pub fn export_records(w: &World) -> Vec<ReplicationRecordExport> {
 /// what an export of format 3 left out because it was nominal.
 pub(crate) fn rebuild_nominal_records(w: &mut World) {
     let mut rebuilt = Vec::new();
+    let mut sizes = crate::image_size::LayoutCache::default();
     for (k, v) in w.versions.iter() {
         let recs = w.replication.regions(k);
         if recs.len() == v.targets.len() {
             continue;
         }
-        let nominal = nominal_records(w, v);
+        let nominal = nominal_records(w, v, &mut sizes);
         if nominal.is_empty() {
             continue;
         }
