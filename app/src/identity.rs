@@ -50,17 +50,12 @@ pub fn principals(world: &World) -> Vec<Principal> {
             _ => None,
         })
         .collect();
-    out.sort_by(|a, b| {
+    out.sort_by_cached_key(|p| {
         (
-            a.tenant_id.to_ascii_lowercase(),
-            a.kind,
-            a.label.to_ascii_lowercase(),
+            p.tenant_id.to_ascii_lowercase(),
+            p.kind,
+            p.label.to_ascii_lowercase(),
         )
-            .cmp(&(
-                b.tenant_id.to_ascii_lowercase(),
-                b.kind,
-                b.label.to_ascii_lowercase(),
-            ))
     });
     out
 }
@@ -110,6 +105,11 @@ pub fn IdentitySwitcher() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // Memos: recomputed after any change to the world, but the <option>s (a
+    // thousand at the limits) are rebuilt only when the lists really differ.
+    let current_tenant = Memo::new(move |_| current_tenant());
+    let tenants = Memo::new(move |_| tenants());
+    let people = Memo::new(move |_| in_tenant(&current_tenant.get()));
     let switch_directory = move |tenant: String| {
         // A member user of that directory first, as signing in to it would.
         let list = in_tenant(&tenant);
@@ -131,8 +131,9 @@ pub fn IdentitySwitcher() -> impl IntoView {
                     on:change=move |ev| switch_directory(event_target_value(&ev))
                 >
                     {move || {
-                        let current = current_tenant();
-                        tenants()
+                        let current = current_tenant.get();
+                        tenants
+                            .get()
                             .into_iter()
                             .map(|(id, name)| {
                                 let selected = id.eq_ignore_ascii_case(&current);
@@ -151,7 +152,7 @@ pub fn IdentitySwitcher() -> impl IntoView {
                 >
                     {move || {
                         let actor = store.actor.get().principal;
-                        let list = in_tenant(&current_tenant());
+                        let list = people.get();
                         let known = list.iter().any(|p| p.sign_in.eq_ignore_ascii_case(&actor));
                         let unknown = (!known).then(|| {
                             let text = actor.clone();
@@ -173,7 +174,7 @@ pub fn IdentitySwitcher() -> impl IntoView {
             <span class="identity-name">{move || store.actor.get().principal}</span>
             <span class="identity-directory">
                 {move || {
-                    let tenant = current_tenant();
+                    let tenant = current_tenant.get();
                     store.world.with(|w| {
                         if tenant.is_empty() {
                             "No directory".to_string()

@@ -122,7 +122,7 @@ pub fn principal_choices(world: &World) -> Vec<(String, String)> {
             ))
         })
         .collect();
-    out.sort_by_key(|a| a.1.to_lowercase());
+    out.sort_by_cached_key(|a| a.1.to_lowercase());
     out
 }
 

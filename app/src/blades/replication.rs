@@ -253,12 +253,16 @@ pub fn Replication(id: String) -> impl IntoView {
         })
     };
 
+    // A memo, so the blade's body (the editor with its region lists) is rebuilt
+    // only when the answer changes, not after every change to the world.
+    let visible = Memo::new(move |_| store.can_see(&id.get_value()));
+
     move || {
         let argument_id = argument_id.clone();
         if !exists.get() {
             return view! { <div class="empty-state" role="status"><p class="empty-title">"Resource not found"</p></div> }.into_any();
         }
-        if !store.can_see(&id.get_value()) {
+        if !visible.get() {
             return view! { <div class="empty-state" role="status"><p class="empty-title">"You don't have access"</p><p>"The signed-in principal may not read this image version."</p></div> }.into_any();
         }
         view! {
