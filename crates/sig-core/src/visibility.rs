@@ -1,25 +1,42 @@
-//! Whether a principal may see one gallery resource: the one-resource form of
-//! [`crate::access::visible_resources`].
+//! What a principal may see: one gallery resource ([`can_read`], the one-resource form of
+//! [`crate::access::visible_resources`]), the tenants, subscriptions and resource groups the
+//! portal lists to it, and the Activity log entries it may read.
 //!
 //! Why: the portal asks "may the signed-in principal read this?" for the blade it is showing after
 //! every change; answering it for the whole world (11,100 resources at the limits) each time costs
 //! tens of milliseconds, one resource costs microseconds. Same rule: `{type}/read` at the resource,
 //! decided by [`crate::access::decide`] through the subject's object in the resource's tenant.
+//!
+//! Listing rules (Azure's):
+//! * A tenant is listed to a principal that has an object in it (its home user, a guest or
+//!   external member user, or its app's service principal): the portal's directory switcher.
+//!   The tenant of every listed subscription is one of them, since role assignments may only
+//!   name principals of their scope's tenant.
+//! * A subscription is listed to a principal holding any role assignment (directly or through
+//!   a group) at the subscription or at any scope within it: ARM's `GET /subscriptions` returns
+//!   the subscriptions a caller has access to anywhere inside, so a guest shared one image
+//!   definition sees its subscription in the list, though not the subscription's other contents.
+//! * A resource group is listed to a principal allowed
+//!   `Microsoft.Resources/subscriptions/resourceGroups/read` at the group or above (ARM filters
+//!   `GET .../resourceGroups` by read on each group; access to a resource inside does not
+//!   grant it, and assignments do not flow up).
+//! * An Activity log entry is shown to the principal that initiated it (so a refusal stays
+//!   visible to the one refused) and to principals that may read its target: `{type}/read` at
+//!   the resource or scope (an entry about a role assignment: read at the assignment's scope;
+//!   about a directory: being in that tenant). Azure's activity log is scoped the same way;
+//!   the `Microsoft.Insights/eventtypes` permission Azure also asks for is not simulated.
 
-use crate::access::{context, decide, resolve_principal, Subject};
-use crate::ids::GalleryResourceId;
+use crate::access::assignments::split_assignment_id;
+use crate::access::{context, decide, resolve_principal, CheckContext, Subject};
+use crate::command::{Actor, Command};
+use crate::ids::{GalleryResourceId, Key};
 use crate::world::World;
+use std::collections::HashMap;
 
 /// True when `subject` may read the gallery, image definition or image version `id` (false for
 /// anything else, or a resource whose subscription is not in the world).
 pub fn can_read(world: &World, subject: &Subject, id: &str) -> bool {
-    let Some(parsed) = GalleryResourceId::parse(id) else {
-        return false;
-    };
-    let Ok(cx) = context(world, subject, id) else {
-        return false;
-    };
-    decide(world, &cx, &format!("{}/read", parsed.resource_type())).allowed
+    GalleryResourceId::parse(id).is_some() && can_read_scope(world, subject, id)
 }
 
 /// [`can_read`] for a principal given as text (object id, UPN, appId or display name); false when
@@ -28,11 +45,241 @@ pub fn principal_can_read(world: &World, principal: &str, id: &str) -> bool {
     resolve_principal(world, principal).is_ok_and(|s| can_read(world, &s, id))
 }
 
+/// True when `subject` is allowed `{type}/read` at `scope` (a subscription, a resource group, or
+/// a resource in one), the check ARM makes before it returns a scope; false for an unparsable
+/// scope or one whose subscription is not in the world.
+pub fn can_read_scope(world: &World, subject: &Subject, scope: &str) -> bool {
+    context(world, subject, scope).is_ok_and(|cx| read_allowed(world, &cx))
+}
+
+/// `{type}/read` at a prepared check's scope.
+fn read_allowed(world: &World, cx: &CheckContext<'_>) -> bool {
+    let action = format!("{}/read", cx.scope.resource_type());
+    decide(world, cx, &action).allowed
+}
+
+/// True when `subject` has an object in `tenant_id` (home user, guest or external member user,
+/// its app's service principal, or the group itself): the tenants the portal lists to it.
+pub fn can_see_tenant(world: &World, subject: &Subject, tenant_id: &str) -> bool {
+    subject.object_in(&world.access, tenant_id).is_some()
+}
+
+/// True when `subject` holds a role assignment, directly or through a group, at subscription
+/// `subscription_id` or at any scope within it (the module doc says why that is Azure's rule);
+/// false for a subscription not in the world. Costs one ordered scan of the assignments made
+/// within that subscription, not of the whole world.
+pub fn can_see_subscription(world: &World, subject: &Subject, subscription_id: &str) -> bool {
+    let scope = format!("/subscriptions/{subscription_id}");
+    let Some(principal) = context(world, subject, &scope)
+        .ok()
+        .and_then(|cx| cx.principal)
+    else {
+        return false;
+    };
+    let access = &world.access;
+    let own = Key::new(principal.object.id());
+    let acting: Vec<&Key> = std::iter::once(&own)
+        .chain(access.groups_of(&own))
+        .collect();
+    let base = Key::from_string(scope);
+    let within = format!("{}/", base.as_str());
+    // Every scope inside sorts between the subscription's key and that key followed by '0'
+    // (the character after '/'); keys of longer subscription ids in between are filtered out.
+    let end = Key::from_string(format!("{}0", base.as_str()));
+    access
+        .index
+        .by_scope_principal
+        .range((base.clone(), Key::new(""))..(end, Key::new("")))
+        .filter(|((scope, who), _)| {
+            (*scope == base || scope.as_str().starts_with(&within)) && acting.contains(&who)
+        })
+        .flat_map(|(_, assignments)| assignments)
+        .any(|key| {
+            access
+                .assignments
+                .get(key)
+                .is_some_and(|a| access.role(&a.properties.role_definition_id).is_some())
+        })
+}
+
+/// True when `subject` may read resource group `name` of `subscription_id`
+/// (`Microsoft.Resources/subscriptions/resourceGroups/read` there or above).
+pub fn can_see_resource_group(
+    world: &World,
+    subject: &Subject,
+    subscription_id: &str,
+    name: &str,
+) -> bool {
+    can_read_scope(
+        world,
+        subject,
+        &format!("/subscriptions/{subscription_id}/resourceGroups/{name}"),
+    )
+}
+
+/// What an Activity log entry about `command` names as its resource: the resource or scope id it
+/// acts on; `/tenants/{tenant}/{kind}/{name}` for a directory change; the group whose members
+/// change. [`can_read_target`] reads the same forms, so what the log shows and who may see it
+/// come from one place.
+pub fn command_target(command: &Command) -> String {
+    let directory =
+        |tenant: &str, kind: &str, name: &str| format!("/tenants/{tenant}/{kind}/{name}");
+    match command {
+        Command::CreateTenant { id, .. } => format!("/tenants/{id}"),
+        Command::CreateSubscription { id, .. } => format!("/subscriptions/{id}"),
+        Command::CreateResourceGroup {
+            subscription_id,
+            name,
+            ..
+        } => format!("/subscriptions/{subscription_id}/resourceGroups/{name}"),
+        Command::CreateSource(source) => source.id.clone(),
+        Command::DeleteSource { id }
+        | Command::CreateGallery { id, .. }
+        | Command::UpdateGallery { id, .. }
+        | Command::DeleteGallery { id }
+        | Command::CreateImage { id, .. }
+        | Command::UpdateImage { id, .. }
+        | Command::DeleteImage { id }
+        | Command::CreateVersion { id, .. }
+        | Command::UpdateVersion { id, .. }
+        | Command::DeleteVersion { id }
+        | Command::DeleteRoleAssignment { id } => id.clone(),
+        Command::InjectReplicationFault { version_id, .. }
+        | Command::RetryReplication { version_id, .. } => version_id.clone(),
+        Command::CreateUser(u) => directory(&u.tenant_id, "users", &u.user_principal_name),
+        Command::InviteGuest(g) => directory(&g.tenant_id, "users", &g.user),
+        Command::CreateGroup(g) => directory(&g.tenant_id, "groups", &g.display_name),
+        Command::RegisterApplication(a) => directory(&a.tenant_id, "applications", &a.display_name),
+        Command::CreateServicePrincipal(s) => {
+            directory(&s.tenant_id, "servicePrincipals", &s.app_id)
+        }
+        Command::AddGroupMember(m) | Command::RemoveGroupMember(m) => m.group_id.clone(),
+        Command::CreateRoleDefinition(r) => r
+            .properties
+            .assignable_scopes
+            .first()
+            .cloned()
+            .unwrap_or_else(|| r.id.clone()),
+        Command::CreateRoleAssignment(a) => a.scope.clone(),
+    }
+}
+
+/// True when `subject` may read what an Activity log entry is about, `target` as
+/// [`command_target`] writes it: a directory path or a directory object (a group) by being in
+/// its tenant, a role assignment by read at its scope, any other scope by `{type}/read` there
+/// (for an image source that is its [`crate::sources::Source::read_permission`]; a VHD, which has
+/// no ARM id, is asked through that). False for anything else.
+pub fn can_read_target(world: &World, subject: &Subject, target: &str) -> bool {
+    if let Some(path) = target.strip_prefix("/tenants/") {
+        let tenant = path.split('/').next().unwrap_or_default();
+        return can_see_tenant(world, subject, tenant);
+    }
+    if let Some((scope, _)) = split_assignment_id(target) {
+        return can_read_scope(world, subject, scope);
+    }
+    if let Ok(cx) = context(world, subject, target) {
+        return read_allowed(world, &cx);
+    }
+    if let Some(source) = world.source(target) {
+        let (action, scope) = source.read_permission();
+        return context(world, subject, &scope).is_ok_and(|cx| decide(world, &cx, &action).allowed);
+    }
+    world
+        .access
+        .object(target)
+        .is_some_and(|e| can_see_tenant(world, subject, &e.tenant_id))
+}
+
+/// The signed-in actor as the portal's lists ask about it, resolved once per render rather than
+/// once per row. The simulator ([`Actor::system`]) sees everything; a principal the directory
+/// does not know sees nothing but the Activity log entries it initiated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    actor: Actor,
+    subject: Option<Subject>,
+}
+
+impl Viewer {
+    /// Resolves `actor` in `world`.
+    pub fn new(world: &World, actor: &Actor) -> Viewer {
+        let subject = if actor.is_system() {
+            None
+        } else {
+            resolve_principal(world, &actor.principal).ok()
+        };
+        Viewer {
+            actor: actor.clone(),
+            subject,
+        }
+    }
+
+    fn allows(&self, rule: impl FnOnce(&Subject) -> bool) -> bool {
+        self.actor.is_system() || self.subject.as_ref().is_some_and(rule)
+    }
+
+    /// [`can_see_tenant`] for the viewer.
+    pub fn sees_tenant(&self, world: &World, tenant_id: &str) -> bool {
+        self.allows(|s| can_see_tenant(world, s, tenant_id))
+    }
+
+    /// [`can_see_subscription`] for the viewer.
+    pub fn sees_subscription(&self, world: &World, subscription_id: &str) -> bool {
+        self.allows(|s| can_see_subscription(world, s, subscription_id))
+    }
+
+    /// [`can_see_resource_group`] for the viewer.
+    pub fn sees_resource_group(&self, world: &World, subscription_id: &str, name: &str) -> bool {
+        self.allows(|s| can_see_resource_group(world, s, subscription_id, name))
+    }
+
+    /// True when the viewer may see an Activity log entry that `initiated_by` (the principal as
+    /// the log recorded it) started about `target`: its own entries always, refusals included
+    /// (also when recorded under another of its names, such as its guest object), others' when
+    /// it may read the target ([`can_read_target`]).
+    pub fn sees_activity(&self, world: &World, initiated_by: &str, target: &str) -> bool {
+        self.initiated(world, initiated_by) || self.allows(|s| can_read_target(world, s, target))
+    }
+
+    /// [`Viewer::sees_activity`] for a whole log: one flag per `(initiated by, target)` entry, in
+    /// order. Each distinct initiator is resolved once, since a log holds thousands of entries
+    /// by a few principals.
+    pub fn sees_activities<'e>(
+        &self,
+        world: &World,
+        entries: impl IntoIterator<Item = (&'e str, &'e str)>,
+    ) -> Vec<bool> {
+        let mut initiators: HashMap<&'e str, bool> = HashMap::new();
+        entries
+            .into_iter()
+            .map(|(by, target)| {
+                *initiators
+                    .entry(by)
+                    .or_insert_with(|| self.initiated(world, by))
+                    || self.allows(|s| can_read_target(world, s, target))
+            })
+            .collect()
+    }
+
+    /// True when `initiated_by` names the viewer (the same text, or the same person or app).
+    fn initiated(&self, world: &World, initiated_by: &str) -> bool {
+        initiated_by.eq_ignore_ascii_case(&self.actor.principal)
+            || self
+                .subject
+                .as_ref()
+                .is_some_and(|s| resolve_principal(world, initiated_by).is_ok_and(|who| who == *s))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::access::example::{contoso_fabrikam, CAROL};
+    use crate::access::example::{
+        contoso_fabrikam, group_id, ADMIN, CAROL, CONTOSO, CONTOSO_SUB, DEPLOYER_APP, ERIN,
+        FABRIKAM, FABRIKAM_SUB, NORTHWIND, NORTHWIND_SUB,
+    };
     use crate::access::visible_resources;
+    use crate::command::{gallery_id, image_id};
+    use crate::testing::gallery_body;
 
     #[test]
     fn agrees_with_visible_resources_for_every_resource() {
@@ -69,5 +316,202 @@ mod tests {
             "nobody@example.com",
             "/subscriptions/x"
         ));
+    }
+
+    const DAVE: &str = "dave@fabrikam.com";
+    const ALICE: &str = "alice@contoso.onmicrosoft.com";
+    const BOB: &str = "bob@contoso.onmicrosoft.com";
+
+    fn viewer(w: &World, principal: &str) -> Viewer {
+        Viewer::new(w, &Actor::new(principal))
+    }
+
+    #[test]
+    fn each_principal_is_listed_the_tenants_subscriptions_and_groups_it_may_see() {
+        let w = contoso_fabrikam();
+        let listed = |principal: &str| {
+            let v = viewer(&w, principal);
+            let tenants: Vec<&str> = w
+                .tenants()
+                .filter(|t| v.sees_tenant(&w, &t.id))
+                .map(|t| t.id.as_str())
+                .collect();
+            let subscriptions: Vec<&str> = w
+                .subscriptions()
+                .filter(|s| v.sees_subscription(&w, &s.id))
+                .map(|s| s.id.as_str())
+                .collect();
+            let groups: Vec<&str> = w
+                .resource_groups()
+                .filter(|g| v.sees_resource_group(&w, &g.subscription_id, &g.name))
+                .map(|g| g.name.as_str())
+                .collect();
+            (tenants, subscriptions, groups)
+        };
+        // Contoso's Owner sees Contoso only.
+        assert_eq!(
+            listed(ADMIN),
+            (vec![CONTOSO], vec![CONTOSO_SUB], vec!["rg-images"])
+        );
+        // Carol owns Fabrikam's subscription and, as Contoso's guest, reads one definition there:
+        // Contoso's subscription is listed to her, its resource group is not.
+        assert_eq!(
+            listed(CAROL),
+            (
+                vec![FABRIKAM, CONTOSO],
+                vec![CONTOSO_SUB, FABRIKAM_SUB],
+                vec!["rg-apps"]
+            )
+        );
+        assert_eq!(
+            listed(ERIN),
+            (vec![NORTHWIND], vec![NORTHWIND_SUB], vec!["rg-vms"])
+        );
+        // A Reader of one gallery, and a Publisher of one: the subscription, no resource group.
+        assert_eq!(listed(DAVE), (vec![FABRIKAM], vec![FABRIKAM_SUB], vec![]));
+        assert_eq!(listed(ALICE), (vec![CONTOSO], vec![CONTOSO_SUB], vec![]));
+        // User Access Administrator at the subscription reads every group in it.
+        assert_eq!(
+            listed(BOB),
+            (vec![CONTOSO], vec![CONTOSO_SUB], vec!["rg-images"])
+        );
+        // The multi-tenant app has a service principal in all three tenants, a role in Contoso only.
+        assert_eq!(
+            listed(DEPLOYER_APP),
+            (
+                vec![FABRIKAM, CONTOSO, NORTHWIND],
+                vec![CONTOSO_SUB],
+                vec![]
+            )
+        );
+        // Nobody the directory knows sees nothing; the simulator sees everything.
+        assert_eq!(listed("nobody@example.com"), (vec![], vec![], vec![]));
+        let all = listed("system");
+        assert_eq!((all.0.len(), all.1.len(), all.2.len()), (3, 3, 3));
+    }
+
+    #[test]
+    fn a_subscription_is_listed_through_a_group_and_not_through_another_subscriptions_assignment() {
+        let mut w = contoso_fabrikam();
+        // Bob is in Image Consumers through Build Agents; take away his own assignments.
+        let bob = resolve_principal(&w, BOB).expect("bob");
+        let own: Vec<String> = w
+            .access()
+            .assignments()
+            .filter(|a| {
+                w.access()
+                    .user_by_upn(BOB)
+                    .is_some_and(|e| e.object.id() == a.properties.principal_id)
+            })
+            .map(|a| a.id.clone())
+            .collect();
+        for id in own {
+            crate::apply(
+                &mut w,
+                &Actor::system(),
+                Command::DeleteRoleAssignment { id },
+                crate::testing::FIXTURE_NOW,
+            )
+            .expect("delete");
+        }
+        assert!(can_see_subscription(&w, &bob, CONTOSO_SUB), "via the group");
+        let consumers = Subject::Group(Key::new(&group_id(CONTOSO, "Image Consumers")));
+        assert!(can_see_subscription(&w, &consumers, CONTOSO_SUB));
+        assert!(!can_see_subscription(&w, &consumers, FABRIKAM_SUB));
+        assert!(!can_see_subscription(&w, &bob, "no-such-subscription"));
+    }
+
+    #[test]
+    fn every_listed_subscriptions_tenant_is_listed() {
+        let w = contoso_fabrikam();
+        for principal in [ADMIN, CAROL, ERIN, DAVE, ALICE, BOB, DEPLOYER_APP] {
+            let v = viewer(&w, principal);
+            for s in w.subscriptions().filter(|s| v.sees_subscription(&w, &s.id)) {
+                assert!(v.sees_tenant(&w, &s.tenant_id), "{principal} {}", s.id);
+            }
+        }
+    }
+
+    #[test]
+    fn the_activity_log_shows_entries_on_what_the_viewer_reads_and_its_own_refusals() {
+        let w = contoso_fabrikam();
+        let rg = "rg-images";
+        let ubuntu = image_id(CONTOSO_SUB, rg, "ContosoImages", "ubuntu-22");
+        let appliance = image_id(CONTOSO_SUB, rg, "ContosoImages", "appliance");
+        let new_gallery = Command::CreateGallery {
+            id: gallery_id(CONTOSO_SUB, rg, "Other"),
+            resource: gallery_body(),
+        };
+        let target = command_target(&new_gallery);
+        let (carol, erin, admin) = (viewer(&w, CAROL), viewer(&w, ERIN), viewer(&w, ADMIN));
+        // Carol's refused attempt in Contoso: hers to see, and the Owner's; not Erin's.
+        assert!(carol.sees_activity(&w, CAROL, &target));
+        assert!(admin.sees_activity(&w, CAROL, &target));
+        assert!(!erin.sees_activity(&w, CAROL, &target));
+        // Recorded under her guest object's id, it is still hers.
+        let Ok(Subject::Person(home)) = resolve_principal(&w, CAROL) else {
+            panic!("Carol is a person");
+        };
+        let guest = w
+            .access()
+            .guest_in(home.as_str(), CONTOSO)
+            .map(|e| e.object.id().to_string())
+            .expect("Carol's guest object");
+        assert!(carol.sees_activity(&w, &guest, &target));
+        // The Owner's changes: Carol sees the definition shared with her, not its sibling.
+        assert!(carol.sees_activity(&w, ADMIN, &ubuntu));
+        assert!(!carol.sees_activity(&w, ADMIN, &appliance));
+        // A role assignment is seen by those who read its scope.
+        let at_ubuntu = command_target(&Command::DeleteRoleAssignment {
+            id: format!("{ubuntu}/providers/Microsoft.Authorization/roleAssignments/x"),
+        });
+        assert!(carol.sees_activity(&w, ADMIN, &at_ubuntu));
+        assert!(!erin.sees_activity(&w, ADMIN, &at_ubuntu));
+        // A resource group by read on it: Carol does not read Contoso's.
+        let new_rg = command_target(&Command::CreateResourceGroup {
+            subscription_id: CONTOSO_SUB.into(),
+            name: "rg-new".into(),
+            location: "westus".into(),
+        });
+        assert!(admin.sees_activity(&w, ADMIN, &new_rg));
+        assert!(!carol.sees_activity(&w, ADMIN, &new_rg));
+        // Directory changes by tenant: Carol is Contoso's guest, Erin is not in Contoso.
+        let new_user = command_target(&Command::CreateUser(crate::access::commands::NewUser {
+            tenant_id: CONTOSO.into(),
+            user_principal_name: "zoe@contoso.onmicrosoft.com".into(),
+            display_name: "Zoe".into(),
+            id: None,
+        }));
+        assert!(carol.sees_activity(&w, ADMIN, &new_user));
+        assert!(!erin.sees_activity(&w, ADMIN, &new_user));
+        let membership = command_target(&Command::AddGroupMember(
+            crate::access::commands::GroupMembership {
+                group_id: group_id(CONTOSO, "Build Agents"),
+                member_id: BOB.into(),
+            },
+        ));
+        assert!(admin.sees_activity(&w, ADMIN, &membership));
+        assert!(!erin.sees_activity(&w, ADMIN, &membership));
+        // Image sources by their own read permission: the Owner's, not the guest's.
+        let source = w.sources().next().expect("a source").id.clone();
+        assert!(admin.sees_activity(&w, ADMIN, &source));
+        assert!(!carol.sees_activity(&w, ADMIN, &source));
+        // Somebody unknown sees its own entries only; the simulator sees all.
+        let nobody = viewer(&w, "nobody@example.com");
+        assert!(nobody.sees_activity(&w, "NOBODY@example.com", &target));
+        assert!(!nobody.sees_activity(&w, ADMIN, &ubuntu));
+        assert!(viewer(&w, "system").sees_activity(&w, ADMIN, &new_user));
+        // A whole log at once gives the same answers, in order.
+        let log = [
+            (CAROL, target.as_str()),
+            (ADMIN, ubuntu.as_str()),
+            (ADMIN, appliance.as_str()),
+            (guest.as_str(), new_rg.as_str()),
+            (ADMIN, new_rg.as_str()),
+        ];
+        assert_eq!(
+            carol.sees_activities(&w, log),
+            [true, true, false, true, false]
+        );
     }
 }
