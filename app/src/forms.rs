@@ -496,6 +496,48 @@ pub fn Wizard(
     }
 }
 
+/// Runs a form's `command` as the signed-in principal; on refusal puts the
+/// core's messages in `problems` (shown by [`problems_view`]). True when it ran.
+pub fn run_command(store: Store, problems: RwSignal<Vec<String>>, command: Command) -> bool {
+    match store.dispatch(command) {
+        Ok(_) => {
+            problems.set(Vec::new());
+            true
+        }
+        Err(e) => {
+            problems.set(e.diagnostics.into_iter().map(|d| d.message).collect());
+            false
+        }
+    }
+}
+
+/// The core's refusal of a form's last submit, as an alert.
+pub fn problems_view(problems: RwSignal<Vec<String>>) -> impl IntoView {
+    move || {
+        let p = problems.get();
+        (!p.is_empty()).then(|| {
+            view! { <div class="banner error" role="alert">{p.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}</div> }
+        })
+    }
+}
+
+/// A submit button disabled, with the core's reason, when the signed-in
+/// principal may not run the command the form would send.
+pub fn submit_button(label: &'static str, denied: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="button"
+            disabled=move || denied.get().is_some()
+            title=move || denied.get().unwrap_or_default()
+            aria-description=move || denied.get()
+        >
+            {label}
+        </button>
+        {move || denied.get().map(|why| view! { <p class="field-help denied-reason">{why}</p> })}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

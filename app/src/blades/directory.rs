@@ -12,7 +12,7 @@ use sig_core::access::commands::{
 use sig_core::access::directory::DirectoryObject;
 use sig_core::{Command, World};
 
-use crate::forms::{CheckField, SelectField, TextField};
+use crate::forms::{problems_view, run_command, submit_button, CheckField, SelectField, TextField};
 use crate::route::Blade;
 use crate::store::Store;
 
@@ -95,45 +95,6 @@ pub fn directory_rows(world: &World) -> Vec<DirectoryRow> {
         .collect();
     rows.sort_by(|a, b| (&a.tenant, a.kind, &a.name).cmp(&(&b.tenant, b.kind, &b.name)));
     rows
-}
-
-fn run(store: Store, problems: RwSignal<Vec<String>>, command: Command) -> bool {
-    match store.dispatch(command) {
-        Ok(_) => {
-            problems.set(Vec::new());
-            true
-        }
-        Err(e) => {
-            problems.set(e.diagnostics.into_iter().map(|d| d.message).collect());
-            false
-        }
-    }
-}
-
-fn problems_view(problems: RwSignal<Vec<String>>) -> impl IntoView {
-    move || {
-        let p = problems.get();
-        (!p.is_empty()).then(|| {
-            view! { <div class="banner error" role="alert">{p.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}</div> }
-        })
-    }
-}
-
-/// A submit button disabled, with the core's reason, when the signed-in
-/// principal may not run the command the form would send.
-fn submit(label: &'static str, denied: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <button
-            type="submit"
-            class="button"
-            disabled=move || denied.get().is_some()
-            title=move || denied.get().unwrap_or_default()
-            aria-description=move || denied.get()
-        >
-            {label}
-        </button>
-        {move || denied.get().map(|why| view! { <p class="field-help denied-reason">{why}</p> })}
-    }
 }
 
 /// The Directory blade.
@@ -301,7 +262,7 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
 
         <form aria-label="Add a tenant" on:submit=move |ev| {
             ev.prevent_default();
-            if run(store, tenant_problems, tenant_cmd()) {
+            if run_command(store, tenant_problems, tenant_cmd()) {
                 tenant_id.set(String::new());
                 tenant_name.set(String::new());
             }
@@ -312,12 +273,12 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
                 <TextField label="Tenant name" value=tenant_name/>
                 <TextField label="Tenant ID" value=tenant_id/>
             </div>
-            {submit("Create tenant", tenant_denied)}
+            {submit_button("Create tenant", tenant_denied)}
         </form>
 
         <form aria-label="Add a user" on:submit=move |ev| {
             ev.prevent_default();
-            if run(store, user_problems, user_cmd()) {
+            if run_command(store, user_problems, user_cmd()) {
                 user_upn.set(String::new());
                 user_name.set(String::new());
             }
@@ -329,12 +290,12 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
                 <TextField label="User principal name" value=user_upn/>
                 <TextField label="Display name" value=user_name/>
             </div>
-            {submit("Create user", user_denied)}
+            {submit_button("Create user", user_denied)}
         </form>
 
         <form aria-label="Invite a guest" on:submit=move |ev| {
             ev.prevent_default();
-            if run(store, guest_problems, guest_cmd()) {
+            if run_command(store, guest_problems, guest_cmd()) {
                 guest_user.set(String::new());
             }
         }>
@@ -344,12 +305,12 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
                 <SelectField label="Inviting tenant" value=guest_tenant options=tenants/>
                 <TextField label="Guest's user principal name" value=guest_user help="The user's sign-in name in their own tenant."/>
             </div>
-            {submit("Invite", guest_denied)}
+            {submit_button("Invite", guest_denied)}
         </form>
 
         <form aria-label="Add a group" on:submit=move |ev| {
             ev.prevent_default();
-            if run(store, group_problems, group_cmd()) {
+            if run_command(store, group_problems, group_cmd()) {
                 group_name.set(String::new());
             }
         }>
@@ -359,12 +320,12 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
                 <SelectField label="Group's tenant" value=group_tenant options=tenants/>
                 <TextField label="Group name" value=group_name/>
             </div>
-            {submit("Create group", group_denied)}
+            {submit_button("Create group", group_denied)}
         </form>
 
         <form aria-label="Add a group member" on:submit=move |ev| {
             ev.prevent_default();
-            run(store, member_problems, member_cmd());
+            run_command(store, member_problems, member_cmd());
         }>
             <h3>"Add group member"</h3>
             {problems_view(member_problems)}
@@ -372,12 +333,12 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
                 <SelectField label="Group" value=member_group options=with_blank(groups, "Choose a group")/>
                 <SelectField label="New member" value=member_id options=with_blank(members, "Choose a user, group or service principal")/>
             </div>
-            {submit("Add member", member_denied)}
+            {submit_button("Add member", member_denied)}
         </form>
 
         <form aria-label="Register an application" on:submit=move |ev| {
             ev.prevent_default();
-            if run(store, app_problems, app_cmd()) {
+            if run_command(store, app_problems, app_cmd()) {
                 app_name.set(String::new());
             }
         }>
@@ -388,12 +349,12 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
                 <TextField label="Application name" value=app_name/>
             </div>
             <CheckField label="Accounts in any organizational directory (multi-tenant)" checked=app_multi/>
-            {submit("Register", app_denied)}
+            {submit_button("Register", app_denied)}
         </form>
 
         <form aria-label="Add a service principal" on:submit=move |ev| {
             ev.prevent_default();
-            run(store, sp_problems, sp_cmd());
+            run_command(store, sp_problems, sp_cmd());
         }>
             <h3>"Consent to an application (service principal)"</h3>
             {problems_view(sp_problems)}
@@ -401,7 +362,7 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
                 <SelectField label="Consenting tenant" value=sp_tenant options=tenants/>
                 <SelectField label="Application" value=sp_app options=with_blank(apps, "Choose an application")/>
             </div>
-            {submit("Create service principal", sp_denied)}
+            {submit_button("Create service principal", sp_denied)}
         </form>
     }
 }
