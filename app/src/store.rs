@@ -196,7 +196,7 @@ pub struct ActivityEntry {
     pub id: u64,
     /// The operation (the command's name, e.g. `CreateRoleAssignment`).
     pub operation: String,
-    /// The resource or scope it targeted.
+    /// The resource or scope it targeted (`sig_core::visibility::command_target`).
     pub target: String,
     /// Who ran it.
     pub actor: String,
@@ -208,31 +208,15 @@ pub struct ActivityEntry {
     pub detail: String,
 }
 
-/// The operation name and target of a command, read from its serialized form
-/// (the command's tag and its id, version id or scope).
+/// The operation name of a command (its serialized tag) and its target as
+/// the core names it (`visibility::command_target`, which is also what
+/// decides who may see the entry).
 fn describe(command: &Command) -> (String, String) {
-    let value = serde_json::to_value(command).unwrap_or_default();
-    let text =
-        |v: &serde_json::Value, key: &str| v.get(key).and_then(|x| x.as_str()).map(str::to_string);
-    let operation = text(&value, "command").unwrap_or_default();
-    let target = [
-        "id",
-        "version_id",
-        "scope",
-        "group_id",
-        "tenant_id",
-        "user_principal_name",
-    ]
-    .iter()
-    .find_map(|key| text(&value, key))
-    .or_else(|| {
-        value.as_object().and_then(|o| {
-            o.values()
-                .find_map(|v| v.as_str().map(str::to_string).filter(|s| s != &operation))
-        })
-    })
-    .unwrap_or_default();
-    (operation, target)
+    let operation = serde_json::to_value(command)
+        .ok()
+        .and_then(|v| v.get("command")?.as_str().map(str::to_string))
+        .unwrap_or_default();
+    (operation, sig_core::visibility::command_target(command))
 }
 
 impl Store {
@@ -390,6 +374,15 @@ impl Store {
                         .map_or_else(|| e.to_string(), |d| d.message.clone())
                 })
         })
+    }
+
+    /// The signed-in principal as the core's listing rules see it (tracked):
+    /// resolved once, then asked per row by the Subscriptions blade and the
+    /// Activity log (`sig_core::visibility::Viewer`).
+    pub fn viewer(&self) -> sig_core::visibility::Viewer {
+        let actor = self.actor.get();
+        self.world
+            .with(|w| sig_core::visibility::Viewer::new(w, &actor))
     }
 
     /// True when the signed-in principal may read `id` (tracked). One resource

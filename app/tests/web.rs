@@ -82,6 +82,26 @@ fn landmark(root: &Element, selector: &str) -> Element {
         .unwrap_or_else(|| panic!("no landmark {selector}"))
 }
 
+/// The control labelled `label` (its `<label for>`) inside `scope`.
+fn labelled<T: JsCast>(scope: &Element, label: &str) -> T {
+    let labels = scope.query_selector_all("label").unwrap();
+    let id = (0..labels.length())
+        .filter_map(|i| labels.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .find(|l| l.text_content().as_deref() == Some(label))
+        .and_then(|l| l.get_attribute("for"))
+        .unwrap_or_else(|| panic!("no label {label:?}"));
+    document()
+        .get_element_by_id(&id)
+        .unwrap()
+        .dyn_into()
+        .unwrap()
+}
+
+fn labelled_select(root: &Element, label: &str) -> web_sys::HtmlSelectElement {
+    labelled(root, label)
+}
+
 #[wasm_bindgen_test]
 async fn navigation_opens_and_closes_blades() {
     let (root, _handle) = mount_at("#/home");
@@ -340,21 +360,6 @@ mod iam {
         w
     }
 
-    fn labelled_select(root: &Element, label: &str) -> web_sys::HtmlSelectElement {
-        let labels = root.query_selector_all("label").unwrap();
-        let id = (0..labels.length())
-            .filter_map(|i| labels.item(i))
-            .filter_map(|n| n.dyn_into::<Element>().ok())
-            .find(|l| l.text_content().as_deref() == Some(label))
-            .and_then(|l| l.get_attribute("for"))
-            .unwrap_or_else(|| panic!("no label {label:?}"));
-        document()
-            .get_element_by_id(&id)
-            .unwrap()
-            .dyn_into()
-            .unwrap()
-    }
-
     #[wasm_bindgen_test]
     async fn a_reader_sees_add_and_remove_disabled_with_the_cores_reason() {
         reset();
@@ -396,6 +401,185 @@ mod iam {
             .get_attribute("title")
             .unwrap_or_default()
             .contains("Microsoft.Authorization/roleAssignments/delete"));
+        reset();
+    }
+}
+
+mod visibility {
+    //! Every blade shows only what the signed-in principal may see: the
+    //! Subscriptions blade and the Activity log follow a switch of identity.
+    use super::*;
+    use sig_core::access::example::{contoso_fabrikam, CONTOSO, FABRIKAM, NORTHWIND};
+    use sig_portal::persist::{BrowserStorage, ASIDE_KEY, REVISION_KEY, STATE_KEY};
+    use sig_portal::route::{Blade, BladeStack};
+
+    fn reset() {
+        let s = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+        for key in [STATE_KEY, REVISION_KEY, ASIDE_KEY] {
+            s.remove_item(key).unwrap();
+        }
+    }
+
+    /// Lets signals, memos and effects catch up.
+    async fn settle() {
+        for _ in 0..3 {
+            leptos::task::tick().await;
+        }
+    }
+
+    fn change(select: &web_sys::HtmlSelectElement, value: &str) {
+        select.set_value(value);
+        assert_eq!(select.value(), value, "{value} is offered");
+        select
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+    }
+
+    fn fill(scope: &Element, label: &str, value: &str) {
+        let input: web_sys::HtmlInputElement = labelled(scope, label);
+        input.set_value(value);
+        input
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+    }
+
+    /// Signs in to `tenant`'s directory (as its first member user) and then,
+    /// when given, as `principal` there.
+    async fn sign_in(root: &Element, tenant: &str, principal: Option<&str>) {
+        change(&labelled_select(root, "Directory"), tenant);
+        settle().await;
+        if let Some(principal) = principal {
+            change(&labelled_select(root, "Signed in as"), principal);
+            settle().await;
+        }
+    }
+
+    /// The first cell of every body row of the blade's `index`-th table.
+    fn first_column(blade: &Element, index: u32) -> Vec<String> {
+        let table = blade
+            .query_selector_all("table")
+            .unwrap()
+            .item(index)
+            .unwrap()
+            .dyn_into::<Element>()
+            .unwrap();
+        let cells = table.query_selector_all("tbody tr td:first-child").unwrap();
+        (0..cells.length())
+            .filter_map(|i| cells.item(i)?.text_content())
+            .collect()
+    }
+
+    /// (tenants, subscriptions, resource groups) the Subscriptions blade lists.
+    fn listed(blade: &Element) -> (Vec<String>, Vec<String>, Vec<String>) {
+        (
+            first_column(blade, 0),
+            first_column(blade, 1),
+            first_column(blade, 2),
+        )
+    }
+
+    /// (operation, status, initiated by) of every row the Activity log shows.
+    fn activity(blade: &Element) -> Vec<(String, String, String)> {
+        let rows = blade
+            .query_selector_all("table[aria-label='Activity'] tbody tr")
+            .unwrap();
+        (0..rows.length())
+            .filter_map(|i| rows.item(i)?.dyn_into::<Element>().ok())
+            .map(|row| {
+                let cells = row.query_selector_all("td").unwrap();
+                let cell = |i| cells.item(i).and_then(|c| c.text_content()).unwrap();
+                (cell(0), cell(1), cell(3))
+            })
+            .collect()
+    }
+
+    fn strings(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[wasm_bindgen_test]
+    async fn subscriptions_and_activity_follow_the_signed_in_principal() {
+        reset();
+        BrowserStorage::open()
+            .save(&contoso_fabrikam(), 0, 1)
+            .unwrap();
+        let mut stack = BladeStack::default();
+        stack.navigate(Blade::Subscriptions);
+        stack.open_from(0, Blade::ActivityLog);
+        let (root, _handle) = mount_at(&stack.to_hash());
+        settle().await;
+        let subs = region(&root, "Subscriptions and resource groups");
+        let log = region(&root, "Activity log");
+
+        // Contoso's admin sees Contoso only, and adds a resource group there.
+        assert_eq!(
+            listed(&subs),
+            (
+                strings(&["Contoso"]),
+                strings(&["Contoso Images"]),
+                strings(&["rg-images"])
+            )
+        );
+        fill(&subs, "Resource group name", "rg-admin");
+        settle().await;
+        control(&subs, "Add resource group").click();
+        settle().await;
+        assert_eq!(listed(&subs).2, strings(&["rg-admin", "rg-images"]));
+
+        // Northwind's admin sees Northwind only, not the admin's change; her
+        // own refused attempt to add a tenant with Contoso's id stays hers.
+        sign_in(&root, NORTHWIND, None).await;
+        assert_eq!(
+            listed(&subs),
+            (
+                strings(&["Northwind Traders"]),
+                strings(&["Northwind"]),
+                strings(&["rg-vms"])
+            )
+        );
+        assert_eq!(activity(&log), vec![]);
+        fill(&subs, "Tenant name", "Not Contoso");
+        fill(&subs, "Tenant ID", CONTOSO);
+        settle().await;
+        control(&subs, "Add tenant").click();
+        settle().await;
+        assert_eq!(
+            activity(&log),
+            vec![(
+                "CreateTenant".to_string(),
+                "Failed".to_string(),
+                "erin@northwind.example".to_string()
+            )]
+        );
+
+        // Dave, a Reader of one Fabrikam gallery: Fabrikam's subscription is
+        // listed, none of its resource groups, and nobody else's activity.
+        sign_in(&root, FABRIKAM, Some("dave@fabrikam.com")).await;
+        assert_eq!(
+            listed(&subs),
+            (
+                strings(&["Fabrikam"]),
+                strings(&["Fabrikam Production"]),
+                vec![]
+            )
+        );
+        assert_eq!(activity(&log), vec![]);
+        // The form offers his subscription and says why the core would refuse.
+        let add = control(&subs, "Add resource group");
+        assert!(add.has_attribute("disabled"));
+        let reason = add.get_attribute("title").unwrap_or_default();
+        assert!(
+            reason.contains("Microsoft.Resources/subscriptions/resourceGroups/write"),
+            "{reason}"
+        );
+
+        // Back as Contoso's admin: both entries, since Erin's was about Contoso.
+        sign_in(&root, CONTOSO, Some("admin@contoso.onmicrosoft.com")).await;
+        let operations: Vec<String> = activity(&log).into_iter().map(|e| e.0).collect();
+        assert_eq!(
+            operations,
+            strings(&["CreateTenant", "CreateResourceGroup"])
+        );
         reset();
     }
 }

@@ -171,6 +171,14 @@ test('share a gallery and a definition with a guest from another tenant; signed 
   await page.goto(`${server.url}#/sources`);
   const sourceRows = blade(page, 'Image sources (simulated)').getByRole('table').first().getByRole('row');
   assert.equal(await sourceRows.count(), 1, 'only the header row');
+  // Her tenants, and Contoso's subscription (she holds roles within it), but
+  // not its resource group, where she has none.
+  await page.goto(`${server.url}#/subscriptions`);
+  await subs.getByRole('cell', { name: 'Contoso Images', exact: true }).waitFor();
+  const firstColumn = (n) => subs.getByRole('table').nth(n).locator('tbody tr td:first-child').allTextContents();
+  assert.deepEqual(await firstColumn(0), ['Fabrikam', 'Contoso']);
+  assert.deepEqual(await firstColumn(1), ['Contoso Images']);
+  assert.deepEqual(await firstColumn(2), []);
 
   // "All resources" lists exactly the same, across subscriptions.
   await page.goto(`${server.url}#/resources`);
@@ -207,6 +215,10 @@ test('share a gallery and a definition with a guest from another tenant; signed 
   const rows = log.getByRole('table', { name: 'Activity' }).getByRole('row');
   assert.equal(await rows.count(), 3, 'a header and the two assignments');
   assert.match(await rows.nth(1).textContent(), /Succeeded.*admin@contoso\.onmicrosoft\.com/);
+  // Only entries on what she may read: the shared gallery's creation, not the private one's.
+  await log.getByLabel('Search operations').fill('CreateGallery');
+  assert.equal(await rows.count(), 2, 'a header and the shared gallery');
+  assert.match(await rows.nth(1).textContent(), /galleries\/sharedGallery/);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -1,6 +1,8 @@
 //! The Activity log: every command this session with who ran it, when (on
 //! the simulation clock) and how it ended — refusals included, with the
 //! core's reason — filterable by text, operation, principal and result.
+//! It shows only the entries the signed-in principal may see (the core's
+//! `Viewer::sees_activities`: its own, and those on what it may read).
 
 use leptos::prelude::*;
 
@@ -20,12 +22,12 @@ pub struct ActivityFilter {
 
 /// The entries that pass `filter`, in log order.
 pub fn filter_entries<'a>(
-    entries: &'a [ActivityEntry],
+    entries: impl IntoIterator<Item = &'a ActivityEntry>,
     filter: &ActivityFilter,
 ) -> Vec<&'a ActivityEntry> {
     let needle = filter.text.trim().to_lowercase();
     entries
-        .iter()
+        .into_iter()
         .filter(|e| {
             let status_ok = match filter.status.as_str() {
                 "Succeeded" => e.succeeded,
@@ -49,10 +51,31 @@ pub fn ActivityLog() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let actor = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
+    // Which entries the signed-in principal may see: decided by the core once
+    // per change of the log, the world or the principal — not per keystroke.
+    let seen = Memo::new(move |_| {
+        let viewer = store.viewer();
+        store.world.with(|w| {
+            store.activity.with(|log| {
+                let flags = viewer
+                    .sees_activities(w, log.iter().map(|e| (e.actor.as_str(), e.target.as_str())));
+                log.iter()
+                    .zip(flags)
+                    .filter(|(_, seen)| *seen)
+                    .map(|(e, _)| e.id)
+                    .collect::<std::collections::HashSet<u64>>()
+            })
+        })
+    });
     let actors = Signal::derive(move || {
-        let mut list: Vec<String> = store
-            .activity
-            .with(|log| log.iter().map(|e| e.actor.clone()).collect());
+        let mut list: Vec<String> = store.activity.with(|log| {
+            seen.with(|ids| {
+                log.iter()
+                    .filter(|e| ids.contains(&e.id))
+                    .map(|e| e.actor.clone())
+                    .collect()
+            })
+        });
         list.sort();
         list.dedup();
         std::iter::once((String::new(), "All principals".to_string()))
@@ -75,8 +98,8 @@ pub fn ActivityLog() -> impl IntoView {
         </div>
         {move || {
             let filter = ActivityFilter { text: text.get(), actor: actor.get(), status: status.get() };
-            store.activity.with(|log| {
-                let shown = filter_entries(log, &filter);
+            store.activity.with(|log| seen.with(|ids| {
+                let shown = filter_entries(log.iter().filter(|e| ids.contains(&e.id)), &filter);
                 let count = shown.len();
                 let rows = shown.into_iter().take(500).map(|e| view! {
                     <tr class:failed=!e.succeeded>
@@ -98,7 +121,7 @@ pub fn ActivityLog() -> impl IntoView {
                         <tbody>{rows}</tbody>
                     </table>
                 }
-            })
+            }))
         }}
     }
 }

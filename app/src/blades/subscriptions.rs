@@ -1,35 +1,17 @@
-//! Tenants, subscriptions and resource groups of the simulated world.
+//! Tenants, subscriptions and resource groups of the simulated world, as the
+//! signed-in principal may see them (the core's listing rules in
+//! `sig_core::visibility`): the tenants it has an object in, the
+//! subscriptions it holds a role in or within, the resource groups it may
+//! read. The forms offer those, and their buttons are disabled with the
+//! core's reason when it would refuse the command.
 
 use leptos::prelude::*;
 use sig_core::Command;
 
 use super::options;
-use crate::forms::{CheckField, SelectField, TextField};
+use crate::forms::{problems_view, run_command, submit_button, CheckField, SelectField, TextField};
 use crate::route::Blade;
 use crate::store::Store;
-
-/// Shows problems from a refused command.
-fn problems_view(problems: RwSignal<Vec<String>>) -> impl IntoView {
-    move || {
-        let p = problems.get();
-        (!p.is_empty()).then(|| {
-            view! { <div class="banner error" role="alert">{p.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}</div> }
-        })
-    }
-}
-
-fn run(store: Store, problems: RwSignal<Vec<String>>, command: Command) -> bool {
-    match store.dispatch(command) {
-        Ok(_) => {
-            problems.set(Vec::new());
-            true
-        }
-        Err(e) => {
-            problems.set(e.diagnostics.into_iter().map(|d| d.message).collect());
-            false
-        }
-    }
-}
 
 /// A row's "Access control (IAM)" button, opening the IAM blade of `scope`.
 fn iam_button(open: Callback<Blade>, scope: String, name: String) -> impl IntoView {
@@ -45,20 +27,49 @@ fn iam_button(open: Callback<Blade>, scope: String, name: String) -> impl IntoVi
     }
 }
 
+/// A select's value that stays one of `options`: the first at start, and the
+/// first again when the list changes under it (after a switch of identity).
+fn first_of(options: Memo<Vec<(String, String)>>) -> RwSignal<String> {
+    let first = move || options.with_untracked(|o| o.first().map(|(v, _)| v.clone()));
+    let value = RwSignal::new(first().unwrap_or_default());
+    Effect::new(move |_| {
+        let listed = options.with(|o| value.with(|v| o.iter().any(|(id, _)| id == v)));
+        if !listed {
+            if let Some(first) = first() {
+                value.set(first);
+            }
+        }
+    });
+    value
+}
+
 /// The blade.
 #[component]
 pub fn Subscriptions(open: Callback<Blade>) -> impl IntoView {
     let store = expect_context::<Store>();
-    let tenants = move || {
+    // The tenants listed to the principal; also where it may create a
+    // subscription (the core asks for an object in the tenant).
+    let tenant_options = Memo::new(move |_| {
+        let viewer = store.viewer();
         store.world.with(|w| {
             w.tenants()
-                .map(|t| view! { <tr><td>{t.display_name.clone()}</td><td><code>{t.id.clone()}</code></td></tr> })
-                .collect_view()
+                .filter(|t| viewer.sees_tenant(w, &t.id))
+                .map(|t| (t.id.clone(), t.display_name.clone()))
+                .collect::<Vec<_>>()
         })
+    });
+    let tenants = move || {
+        tenant_options
+            .get()
+            .into_iter()
+            .map(|(id, name)| view! { <tr><td>{name}</td><td><code>{id}</code></td></tr> })
+            .collect_view()
     };
     let subscriptions = move || {
+        let viewer = store.viewer();
         store.world.with(|w| {
             w.subscriptions()
+                .filter(|s| viewer.sees_subscription(w, &s.id))
                 .map(|s| {
                     let tenant = w
                         .tenants()
@@ -76,8 +87,10 @@ pub fn Subscriptions(open: Callback<Blade>) -> impl IntoView {
         })
     };
     let groups = move || {
+        let viewer = store.viewer();
         store.world.with(|w| {
             w.resource_groups()
+                .filter(|g| viewer.sees_resource_group(w, &g.subscription_id, &g.name))
                 .map(|g| {
                     let sub = w
                         .subscription(&g.subscription_id)
@@ -94,29 +107,40 @@ pub fn Subscriptions(open: Callback<Blade>) -> impl IntoView {
     let tenant_problems = RwSignal::new(Vec::new());
     let sub_id = RwSignal::new(String::new());
     let sub_name = RwSignal::new(String::new());
-    let sub_tenant = RwSignal::new(
-        store
-            .world
-            .with_untracked(|w| w.tenants().next().map(|t| t.id.clone()))
-            .unwrap_or_default(),
-    );
+    let sub_tenant = first_of(tenant_options);
     let sub_allow = RwSignal::new(false);
     let sub_problems = RwSignal::new(Vec::new());
-    let rg_sub = RwSignal::new(
-        store
-            .world
-            .with_untracked(|w| w.subscriptions().next().map(|s| s.id.clone()))
-            .unwrap_or_default(),
-    );
+    let sub_cmd = move || Command::CreateSubscription {
+        id: sub_id.get().trim().into(),
+        tenant_id: sub_tenant.get(),
+        display_name: sub_name.get().trim().into(),
+        allow_listed_regions: sub_allow.get(),
+    };
+    let sub_denied = Signal::derive(move || store.denied(&sub_cmd()));
+
+    let subscription_options = Memo::new(move |_| {
+        let viewer = store.viewer();
+        store.world.with(|w| {
+            options::subscriptions(w)
+                .into_iter()
+                .filter(|(id, _)| viewer.sees_subscription(w, id))
+                .collect::<Vec<_>>()
+        })
+    });
+    let rg_sub = first_of(subscription_options);
     let rg_name = RwSignal::new(String::new());
     let rg_region = RwSignal::new("eastus".to_string());
     let rg_problems = RwSignal::new(Vec::new());
-    let tenant_options = Signal::derive(move || {
-        store.world.with(|w| {
-            w.tenants()
-                .map(|t| (t.id.clone(), t.display_name.clone()))
-                .collect()
-        })
+    let rg_cmd = move |name: String| Command::CreateResourceGroup {
+        subscription_id: rg_sub.get(),
+        name,
+        location: rg_region.get(),
+    };
+    // The core authorizes at the group's scope; before a name is typed, ask
+    // about the subscription's groups as any name would be.
+    let rg_denied = Signal::derive(move || {
+        let name = rg_name.get().trim().to_string();
+        store.denied(&rg_cmd(if name.is_empty() { "new".into() } else { name }))
     });
 
     view! {
@@ -124,7 +148,7 @@ pub fn Subscriptions(open: Callback<Blade>) -> impl IntoView {
         <table class="grid"><thead><tr><th scope="col">"Name"</th><th scope="col">"Tenant ID"</th></tr></thead><tbody>{tenants}</tbody></table>
         <form aria-label="Add a tenant" on:submit=move |ev| {
             ev.prevent_default();
-            if run(store, tenant_problems, Command::CreateTenant { id: tenant_id.get_untracked().trim().into(), display_name: tenant_name.get_untracked().trim().into() }) {
+            if run_command(store, tenant_problems, Command::CreateTenant { id: tenant_id.get_untracked().trim().into(), display_name: tenant_name.get_untracked().trim().into() }) {
                 tenant_id.set(String::new());
                 tenant_name.set(String::new());
             }
@@ -141,12 +165,7 @@ pub fn Subscriptions(open: Callback<Blade>) -> impl IntoView {
         <table class="grid"><thead><tr><th scope="col">"Name"</th><th scope="col">"Subscription ID"</th><th scope="col">"Tenant"</th><th scope="col">"Allow-listed for Australia Central"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead><tbody>{subscriptions}</tbody></table>
         <form aria-label="Add a subscription" on:submit=move |ev| {
             ev.prevent_default();
-            if run(store, sub_problems, Command::CreateSubscription {
-                id: sub_id.get_untracked().trim().into(),
-                tenant_id: sub_tenant.get_untracked(),
-                display_name: sub_name.get_untracked().trim().into(),
-                allow_listed_regions: sub_allow.get_untracked(),
-            }) {
+            if run_command(store, sub_problems, untrack(sub_cmd)) {
                 sub_id.set(String::new());
                 sub_name.set(String::new());
             }
@@ -158,28 +177,24 @@ pub fn Subscriptions(open: Callback<Blade>) -> impl IntoView {
             </div>
             <SelectField label="Tenant" value=sub_tenant options=tenant_options/>
             <CheckField label="Allow-listed for Australia Central and Australia Central 2" checked=sub_allow/>
-            <button type="submit" class="button">"Add subscription"</button>
+            {submit_button("Add subscription", sub_denied)}
         </form>
 
         <h3>"Resource groups"</h3>
         <table class="grid"><thead><tr><th scope="col">"Name"</th><th scope="col">"Subscription"</th><th scope="col">"Location"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead><tbody>{groups}</tbody></table>
         <form aria-label="Add a resource group" on:submit=move |ev| {
             ev.prevent_default();
-            if run(store, rg_problems, Command::CreateResourceGroup {
-                subscription_id: rg_sub.get_untracked(),
-                name: rg_name.get_untracked().trim().into(),
-                location: rg_region.get_untracked(),
-            }) {
+            if run_command(store, rg_problems, untrack(|| rg_cmd(rg_name.get().trim().into()))) {
                 rg_name.set(String::new());
             }
         }>
             {problems_view(rg_problems)}
-            <SelectField label="Subscription" value=rg_sub options=Signal::derive(move || store.world.with(options::subscriptions))/>
+            <SelectField label="Subscription" value=rg_sub options=subscription_options/>
             <div class="field-row">
                 <TextField label="Resource group name" value=rg_name required=true/>
                 <SelectField label="Region" value=rg_region options=Signal::derive(options::all_regions)/>
             </div>
-            <button type="submit" class="button">"Add resource group"</button>
+            {submit_button("Add resource group", rg_denied)}
         </form>
     }
 }
