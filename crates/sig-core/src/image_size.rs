@@ -56,23 +56,10 @@ pub fn layout_from_facts(f: &SourceFacts, os_type: Option<OsType>) -> DiskLayout
     }
 }
 
-/// The id of the source a version was made from, in any of the shapes Azure accepts.
+/// The source a version was made from (the first it names, in any of the shapes Azure accepts;
+/// a VHD by its URI).
 fn source_id(v: &VersionEntry) -> Option<&str> {
-    let props = v.resource.properties.as_ref();
-    let sp = props.and_then(|p| p.storage_profile.as_ref());
-    let legacy = props
-        .and_then(|p| p.publishing_profile.as_ref())
-        .and_then(|p| p.source.as_ref())
-        .and_then(|s| s.managed_image.as_ref())
-        .and_then(|m| m.id.as_deref());
-    sp.and_then(|s| s.source.as_ref())
-        .and_then(|s| s.id.as_deref().or(s.virtual_machine_id.as_deref()))
-        .or(legacy)
-        .or_else(|| {
-            sp.and_then(|s| s.os_disk_image.as_ref())
-                .and_then(|d| d.source.as_ref())
-                .and_then(|s| s.id.as_deref())
-        })
+    crate::sources::referenced_ids(&v.resource).first().copied()
 }
 
 /// Source layouts already looked up, keyed by the source id as written and the definition's OS

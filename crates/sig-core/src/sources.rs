@@ -97,3 +97,43 @@ impl Source {
         }
     }
 }
+
+/// Every source a version resource names — `storageProfile.source` (`id`, `virtualMachineId`), the
+/// legacy `publishingProfile.source.managedImage.id`, and each OS and data disk image's `source`
+/// (`id` or VHD `uri`) — once each, in that order. Why: creating a version needs read access to
+/// each of them ([`crate::access::required_permissions`]), whichever shape the request used.
+pub fn referenced_ids(resource: &crate::arm::GalleryImageVersion) -> Vec<&str> {
+    let props = resource.properties.as_ref();
+    let sp = props.and_then(|p| p.storage_profile.as_ref());
+    let top = sp.and_then(|s| s.source.as_ref());
+    let legacy = props
+        .and_then(|p| p.publishing_profile.as_ref())
+        .and_then(|p| p.source.as_ref())
+        .and_then(|s| s.managed_image.as_ref())
+        .and_then(|m| m.id.as_deref());
+    let os_disk = sp
+        .and_then(|s| s.os_disk_image.as_ref())
+        .and_then(|d| d.source.as_ref());
+    let data_disks = sp
+        .and_then(|s| s.data_disk_images.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.source.as_ref());
+    let mut out: Vec<&str> = Vec::new();
+    let all = [
+        top.and_then(|s| s.id.as_deref()),
+        top.and_then(|s| s.virtual_machine_id.as_deref()),
+        legacy,
+        os_disk.and_then(|s| s.id.as_deref()),
+        os_disk.and_then(|s| s.uri.as_deref()),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(data_disks.flat_map(|s| [s.id.as_deref(), s.uri.as_deref()].into_iter().flatten()));
+    for id in all {
+        if !out.iter().any(|seen| seen.eq_ignore_ascii_case(id)) {
+            out.push(id);
+        }
+    }
+    out
+}

@@ -731,3 +731,84 @@ mod props {
         }
     }
 }
+
+/// Publishing needs read access to what the version is made from, whatever the gallery role says:
+/// a managed image, another image version, each disk of a disk-level version.
+#[test]
+fn a_version_is_published_only_from_sources_the_publisher_may_read() {
+    let mut w = example::contoso_fabrikam();
+    let rg = "rg-images";
+    let image = |name: &str| {
+        format!("/subscriptions/{CONTOSO_SUB}/resourceGroups/{rg}/providers/Microsoft.Compute/images/{name}")
+    };
+    let alice = "alice@contoso.onmicrosoft.com";
+    // A managed image Alice has no role on, in the same resource group as her gallery.
+    let mut private = w.source(&image("ubuntu-base")).unwrap().clone();
+    private.id = image("private-base");
+    run(&mut w, ADMIN, Command::CreateSource(private)).unwrap();
+    let new_version = |name: &str, body: serde_json::Value| Command::CreateVersion {
+        id: version_id(CONTOSO_SUB, rg, "ContosoImages", "ubuntu-22", name),
+        resource: serde_json::from_value(body).unwrap(),
+    };
+    let from = |source: &str| {
+        serde_json::json!({"location": "westus", "properties": {
+            "publishingProfile": {"targetRegions": [{"name": "westus"}]},
+            "storageProfile": {"source": {"id": source}}}})
+    };
+    let e = run(
+        &mut w,
+        alice,
+        new_version("2.0.0", from(&image("private-base"))),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), Code::AuthorizationFailed);
+    let m = &e.first_error().unwrap().message;
+    assert!(
+        m.contains("'Microsoft.Compute/images/read'") && m.contains(&image("private-base")),
+        "{m}"
+    );
+    assert!(w
+        .version(&version_id(
+            CONTOSO_SUB,
+            rg,
+            "ContosoImages",
+            "ubuntu-22",
+            "2.0.0"
+        ))
+        .is_none());
+    // Given Reader on that image, the same request goes through.
+    run(
+        &mut w,
+        ADMIN,
+        Command::CreateRoleAssignment(NewRoleAssignment {
+            scope: image("private-base"),
+            role_definition_id: roles::READER.into(),
+            principal_id: alice.into(),
+            name: None,
+        }),
+    )
+    .unwrap();
+    run(
+        &mut w,
+        alice,
+        new_version("2.0.0", from(&image("private-base"))),
+    )
+    .unwrap();
+    // A version made from another version needs read on that version: Alice reads her gallery's.
+    let v1 = version_id(CONTOSO_SUB, rg, "ContosoImages", "ubuntu-22", "1.0.0");
+    run(&mut w, alice, new_version("2.1.0", from(&v1))).unwrap();
+    // Erin (Northwind, nothing in Contoso) is refused for the write and for the read, both named.
+    let e = run(&mut w, example::ERIN, new_version("2.2.0", from(&v1))).unwrap_err();
+    let actions: Vec<&str> = e
+        .diagnostics
+        .iter()
+        .map(|d| d.message.split('\'').nth(5).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "Microsoft.Compute/galleries/images/versions/write",
+            "Microsoft.Compute/galleries/images/versions/read"
+        ]
+    );
+}

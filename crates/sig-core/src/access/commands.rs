@@ -156,6 +156,27 @@ fn rbac(action: impl Into<String>, scope: impl Into<String>) -> Requirement {
     }
 }
 
+/// Read access to each source a new version is made from, as Azure checks it: a role on the
+/// gallery alone does not let someone publish from images, disks or VMs they cannot read. Sources
+/// the world does not know are left to the rules (a missing source is their error, not a 403).
+fn source_reads(w: &World, resource: &crate::arm::GalleryImageVersion) -> Vec<Requirement> {
+    crate::sources::referenced_ids(resource)
+        .into_iter()
+        .filter_map(|id| match w.source(id) {
+            Some(source) => {
+                let (action, scope) = source.read_permission();
+                (!scope.is_empty()).then(|| rbac(action, scope))
+            }
+            None => w.version(id).map(|v| {
+                rbac(
+                    format!("{}/read", crate::ids::VERSION_TYPE),
+                    v.id.to_string(),
+                )
+            }),
+        })
+        .collect()
+}
+
 fn tenant_of_group(w: &World, group: &str) -> String {
     w.access
         .object(group)
@@ -210,9 +231,12 @@ pub fn required_permissions(w: &World, command: &Command) -> Vec<Requirement> {
             vec![rbac(format!("{I}/write"), id.clone())]
         }
         Command::DeleteImage { id } => vec![rbac(format!("{I}/delete"), id.clone())],
-        Command::CreateVersion { id, .. } | Command::UpdateVersion { id, .. } => {
-            vec![rbac(format!("{V}/write"), id.clone())]
+        Command::CreateVersion { id, resource } => {
+            std::iter::once(rbac(format!("{V}/write"), id.clone()))
+                .chain(source_reads(w, resource))
+                .collect()
         }
+        Command::UpdateVersion { id, .. } => vec![rbac(format!("{V}/write"), id.clone())],
         Command::DeleteVersion { id } => vec![rbac(format!("{V}/delete"), id.clone())],
         Command::InjectReplicationFault { version_id, .. }
         | Command::RetryReplication { version_id, .. } => {

@@ -296,7 +296,18 @@ pub fn contoso_fabrikam() -> World {
             "alice@contoso.onmicrosoft.com",
         ),
     );
-    // Alice publishes the versions (allowed by her gallery-level role).
+    // Publishing from a managed image needs read access to it as well as the gallery role.
+    for source in ["ubuntu-base", "appliance-base"] {
+        run(
+            ADMIN,
+            assign(
+                &format!("/subscriptions/{CONTOSO_SUB}/resourceGroups/{rg}/providers/Microsoft.Compute/images/{source}"),
+                "Reader",
+                "alice@contoso.onmicrosoft.com",
+            ),
+        );
+    }
+    // Alice publishes the versions (allowed by her gallery-level role and those reads).
     run(
         "alice@contoso.onmicrosoft.com",
         Command::CreateVersion {
