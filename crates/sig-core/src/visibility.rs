@@ -25,10 +25,20 @@
 //!   the resource or scope (an entry about a role assignment: read at the assignment's scope;
 //!   about a directory: being in that tenant). Azure's activity log is scoped the same way;
 //!   the `Microsoft.Insights/eventtypes` permission Azure also asks for is not simulated.
+//! * The role assignments that apply at a scope (the IAM blade's list and its Check access) are
+//!   listed to a principal allowed [`READ_ROLE_ASSIGNMENTS`] there or above, as ARM's
+//!   `GET {scope}/providers/Microsoft.Authorization/roleAssignments` requires: Reader has it
+//!   through `*/read`, a role that only reads images does not.
+//! * An application registration is offered to a principal in its home tenant, or to anyone
+//!   when it is multi-tenant: any tenant may consent to it by its appId, and the consent prompt
+//!   names it.
 
 use crate::access::assignments::split_assignment_id;
+use crate::access::commands::authorize_action;
+use crate::access::directory::DirectoryObject;
 use crate::access::{context, decide, resolve_principal, CheckContext, Subject};
 use crate::command::{Actor, Command};
+use crate::diagnostics::Diagnostic;
 use crate::ids::{GalleryResourceId, Key};
 use crate::world::World;
 use std::collections::HashMap;
@@ -115,6 +125,36 @@ pub fn can_see_resource_group(
         subject,
         &format!("/subscriptions/{subscription_id}/resourceGroups/{name}"),
     )
+}
+
+/// The action ARM checks before it lists the role assignments at a scope (the module doc says
+/// why the IAM blade asks for it).
+pub const READ_ROLE_ASSIGNMENTS: &str = "Microsoft.Authorization/roleAssignments/read";
+
+/// `Ok` when `actor` may list the role assignments that apply at `scope` (always for the
+/// simulator); else Azure's `AuthorizationFailed` diagnostic naming the principal, the action and
+/// the scope, which the portal shows as the reason. The same decision as any command's
+/// requirement ([`authorize_action`]), so the IAM blade and `apply` cannot disagree.
+pub fn may_list_role_assignments(
+    world: &World,
+    actor: &Actor,
+    scope: &str,
+) -> Result<(), Diagnostic> {
+    authorize_action(world, actor, READ_ROLE_ASSIGNMENTS, scope)
+}
+
+/// True when `subject` is offered application `app_id`: it is in the app's home tenant, or the
+/// app is multi-tenant (the module doc says why); false for an appId the directory does not know.
+pub fn can_see_application(world: &World, subject: &Subject, app_id: &str) -> bool {
+    match world.access.application(app_id) {
+        Some(entry) => match &entry.object {
+            DirectoryObject::Application(app) => {
+                app.is_multi_tenant() || can_see_tenant(world, subject, &entry.tenant_id)
+            }
+            _ => false,
+        },
+        None => false,
+    }
 }
 
 /// What an Activity log entry about `command` names as its resource: the resource or scope id it
@@ -225,6 +265,11 @@ impl Viewer {
     /// [`can_see_subscription`] for the viewer.
     pub fn sees_subscription(&self, world: &World, subscription_id: &str) -> bool {
         self.allows(|s| can_see_subscription(world, s, subscription_id))
+    }
+
+    /// [`can_see_application`] for the viewer.
+    pub fn sees_application(&self, world: &World, app_id: &str) -> bool {
+        self.allows(|s| can_see_application(world, s, app_id))
     }
 
     /// [`can_see_resource_group`] for the viewer.
@@ -430,6 +475,96 @@ mod tests {
                 assert!(v.sees_tenant(&w, &s.tenant_id), "{principal} {}", s.id);
             }
         }
+    }
+
+    #[test]
+    fn role_assignments_are_listed_to_those_allowed_to_read_them_at_the_scope() {
+        let w = contoso_fabrikam();
+        let rg = "rg-images";
+        let contoso = format!("/subscriptions/{CONTOSO_SUB}");
+        let group = format!("{contoso}/resourceGroups/{rg}");
+        let gallery = gallery_id(CONTOSO_SUB, rg, "ContosoImages");
+        let ubuntu = image_id(CONTOSO_SUB, rg, "ContosoImages", "ubuntu-22");
+        let ubuntu_v1 = format!("{ubuntu}/versions/1.0.0");
+        let appliance = image_id(CONTOSO_SUB, rg, "ContosoImages", "appliance");
+        let fabrikam = format!("/subscriptions/{FABRIKAM_SUB}");
+        let northwind = format!("/subscriptions/{NORTHWIND_SUB}");
+        let scopes = [
+            &contoso, &group, &gallery, &ubuntu, &ubuntu_v1, &appliance, &fabrikam, &northwind,
+        ];
+        let lists = |principal: &str| -> Vec<bool> {
+            let actor = if principal == "system" {
+                Actor::system()
+            } else {
+                Actor::new(principal)
+            };
+            scopes
+                .iter()
+                .map(|scope| may_list_role_assignments(&w, &actor, scope).is_ok())
+                .collect()
+        };
+        let (t, f) = (true, false);
+        for (principal, expected) in [
+            // Contoso's Owner: all of Contoso, nothing of the other tenants.
+            (ADMIN, [t, t, t, t, t, t, f, f]),
+            // Carol reads the definition shared with her (Reader: */read) and what is in it, and
+            // owns Fabrikam's subscription; Contoso's subscription is listed to her, its IAM not.
+            (CAROL, [f, f, f, t, t, f, t, f]),
+            (ERIN, [f, f, f, f, f, f, f, t]),
+            // Alice publishes in the gallery (Microsoft.Authorization/*/read), holds nothing above.
+            (ALICE, [f, f, t, t, t, t, f, f]),
+            // Bob's own User Access Administrator role reads them anywhere in the subscription.
+            (BOB, [t, t, t, t, t, t, f, f]),
+            ("nobody@example.com", [f; 8]),
+            ("system", [t; 8]),
+        ] {
+            assert_eq!(lists(principal), expected, "{principal}");
+        }
+        // The app reads one version only: Compute Gallery Image Reader (through its group) does
+        // not read role assignments.
+        let appliance_v1 = format!("{appliance}/versions/1.0.0");
+        let app = Actor::new(DEPLOYER_APP);
+        assert!(may_list_role_assignments(&w, &app, &appliance_v1).is_ok());
+        assert!(may_list_role_assignments(&w, &app, &ubuntu).is_err());
+        // The refusal is Azure's, naming who, what and where.
+        let why = may_list_role_assignments(&w, &Actor::new(ERIN), &contoso)
+            .expect_err("Erin may not read Contoso's role assignments");
+        assert_eq!(why.code, crate::Code::AuthorizationFailed);
+        assert!(
+            why.message.contains(ERIN)
+                && why.message.contains(READ_ROLE_ASSIGNMENTS)
+                && why.message.contains(&contoso),
+            "{}",
+            why.message
+        );
+    }
+
+    #[test]
+    fn applications_are_offered_in_their_home_tenant_or_everywhere_when_multi_tenant() {
+        let mut w = contoso_fabrikam();
+        crate::apply(
+            &mut w,
+            &Actor::new(CAROL),
+            Command::RegisterApplication(crate::access::commands::NewApplication {
+                tenant_id: FABRIKAM.into(),
+                display_name: "Fabrikam Internal".into(),
+                app_id: Some("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into()),
+                multi_tenant: false,
+            }),
+            crate::testing::FIXTURE_NOW,
+        )
+        .expect("Carol registers an app in her tenant");
+        let internal = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+        let (carol, erin) = (viewer(&w, CAROL), viewer(&w, ERIN));
+        assert!(carol.sees_application(&w, internal));
+        assert!(
+            !erin.sees_application(&w, internal),
+            "single tenant, elsewhere"
+        );
+        assert!(erin.sees_application(&w, DEPLOYER_APP), "multi-tenant");
+        assert!(!viewer(&w, "nobody@example.com").sees_application(&w, internal));
+        assert!(viewer(&w, "system").sees_application(&w, internal));
+        assert!(!carol.sees_application(&w, "no-such-app"));
     }
 
     #[test]
