@@ -496,6 +496,27 @@ pub fn Wizard(
     }
 }
 
+/// A select's value that stays one of `options`: the first at start, and the
+/// first again when the list changes under it (after a switch of identity or
+/// of the subscription a list depends on); empty when nothing is offered, so a
+/// form never sends a choice it no longer shows.
+pub fn first_of(options: Memo<Vec<(String, String)>>) -> RwSignal<String> {
+    let first = move || {
+        options
+            .with_untracked(|o| o.first().map(|(v, _)| v.clone()))
+            .unwrap_or_default()
+    };
+    let value = RwSignal::new(first());
+    Effect::new(move |_| {
+        let listed = options.with(|o| value.with(|v| o.iter().any(|(id, _)| id == v)));
+        let first = first();
+        if !listed && value.with_untracked(|v| *v != first) {
+            value.set(first);
+        }
+    });
+    value
+}
+
 /// Runs a form's `command` as the signed-in principal; on refusal puts the
 /// core's messages in `problems` (shown by [`problems_view`]). True when it ran.
 pub fn run_command(store: Store, problems: RwSignal<Vec<String>>, command: Command) -> bool {

@@ -8,8 +8,8 @@ use sig_core::{arm, Code, Command, Diagnostic};
 use super::options;
 use super::review::{arm_json, create_and_open, Review};
 use crate::forms::{
-    errors_at, tags_json, unplaced_errors, SelectField, TagsEditor, TextArea, TextField, Wizard,
-    WizardTab,
+    errors_at, first_of, tags_json, unplaced_errors, SelectField, TagsEditor, TextArea, TextField,
+    Wizard, WizardTab,
 };
 use crate::route::Blade;
 use crate::store::{defaults, Store};
@@ -21,22 +21,11 @@ const BASICS_PATHS: &[&str] = &["name", "id", "location", "properties.descriptio
 #[component]
 pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
     let store = expect_context::<Store>();
-    let subscription = RwSignal::new(
-        store
-            .world
-            .with_untracked(|w| w.subscriptions().next().map(|s| s.id.clone()))
-            .unwrap_or_default(),
-    );
-    let resource_group = RwSignal::new(
-        store
-            .world
-            .with_untracked(|w| {
-                options::resource_groups(w, &subscription.get_untracked())
-                    .first()
-                    .map(|g| g.0.clone())
-            })
-            .unwrap_or_default(),
-    );
+    // Only what the signed-in principal may see is offered.
+    let subscriptions = options::subscription_choices(store);
+    let subscription = first_of(subscriptions);
+    let groups = options::resource_group_choices(store, subscription);
+    let resource_group = first_of(groups);
     let new_group = RwSignal::new(false);
     let new_group_name = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
@@ -111,12 +100,6 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
         create_and_open(store, command().ok(), id.get_untracked(), replace);
     });
 
-    let subscriptions = Signal::derive(move || store.world.with(options::subscriptions));
-    let groups = Signal::derive(move || {
-        store
-            .world
-            .with(|w| options::resource_groups(w, &subscription.get()))
-    });
     let regions = Signal::derive(options::source_regions);
 
     let basics = view! {

@@ -1,23 +1,61 @@
 //! Choices the forms offer, read from the world and the core's catalogues.
+//! Subscriptions and resource groups are those the signed-in principal may
+//! see (the core's `visibility::Viewer`); the simulator itself sees all.
 
+use leptos::prelude::*;
 use sig_core::regions;
+use sig_core::visibility::Viewer;
 use sig_core::World;
 
-/// Subscriptions as `(id, "name (id)")`.
-pub fn subscriptions(world: &World) -> Vec<(String, String)> {
+use crate::store::Store;
+
+/// Subscriptions `viewer` may see, as `(id, name)`.
+pub fn subscriptions(world: &World, viewer: &Viewer) -> Vec<(String, String)> {
     world
         .subscriptions()
+        .filter(|s| viewer.sees_subscription(world, &s.id))
         .map(|s| (s.id.clone(), s.display_name.clone()))
         .collect()
 }
 
-/// Resource groups of a subscription as `(name, name)`.
-pub fn resource_groups(world: &World, subscription: &str) -> Vec<(String, String)> {
+/// Resource groups of a subscription `viewer` may see, as `(name, name)`.
+pub fn resource_groups(
+    world: &World,
+    viewer: &Viewer,
+    subscription: &str,
+) -> Vec<(String, String)> {
     world
         .resource_groups()
-        .filter(|g| g.subscription_id.eq_ignore_ascii_case(subscription))
+        .filter(|g| {
+            g.subscription_id.eq_ignore_ascii_case(subscription)
+                && viewer.sees_resource_group(world, &g.subscription_id, &g.name)
+        })
         .map(|g| (g.name.clone(), g.name.clone()))
         .collect()
+}
+
+/// A Subscription picker's choices for the signed-in principal; a memo, so
+/// the picker is rebuilt only when the list changes, not after every change
+/// to the world.
+pub fn subscription_choices(store: Store) -> Memo<Vec<(String, String)>> {
+    Memo::new(move |_| {
+        let viewer = store.viewer();
+        store.world.with(|w| subscriptions(w, &viewer))
+    })
+}
+
+/// A Resource group picker's choices in the chosen `subscription`, for the
+/// signed-in principal.
+pub fn resource_group_choices(
+    store: Store,
+    subscription: RwSignal<String>,
+) -> Memo<Vec<(String, String)>> {
+    Memo::new(move |_| {
+        let viewer = store.viewer();
+        store
+            .world
+            .with(|w| subscription.with(|s| resource_groups(w, &viewer, s)))
+    })
 }
 
 /// The regions galleries, definitions and versions can be created in (the seed's source regions).

@@ -10,7 +10,7 @@ use sig_core::sources::{Source, SourceDisk, SourceKind};
 use sig_core::Command;
 
 use super::options;
-use crate::forms::{SelectField, TextField};
+use crate::forms::{first_of, SelectField, TextField};
 use crate::store::Store;
 
 const KINDS: &[(&str, &str)] = &[
@@ -60,18 +60,11 @@ pub fn Sources() -> impl IntoView {
     let store = expect_context::<Store>();
     let kind = RwSignal::new("ManagedImage".to_string());
     let name = RwSignal::new(String::new());
-    let subscription = RwSignal::new(
-        store
-            .world
-            .with_untracked(|w| w.subscriptions().next().map(|s| s.id.clone()))
-            .unwrap_or_default(),
-    );
-    let group = RwSignal::new(
-        store
-            .world
-            .with_untracked(|w| w.resource_groups().next().map(|g| g.name.clone()))
-            .unwrap_or_default(),
-    );
+    // Only what the signed-in principal may see is offered.
+    let subscriptions = options::subscription_choices(store);
+    let subscription = first_of(subscriptions);
+    let groups = options::resource_group_choices(store, subscription);
+    let group = first_of(groups);
     let region = RwSignal::new("eastus".to_string());
     let os_type = RwSignal::new("Linux".to_string());
     let os_state = RwSignal::new("Generalized".to_string());
@@ -185,8 +178,8 @@ pub fn Sources() -> impl IntoView {
             }}
             <SelectField label="Kind" value=kind options=Signal::derive(|| options::fixed(KINDS))/>
             <TextField label="Source name" value=name required=true/>
-            <SelectField label="Subscription" value=subscription options=Signal::derive(move || store.world.with(options::subscriptions))/>
-            <SelectField label="Resource group" value=group options=Signal::derive(move || store.world.with(|w| options::resource_groups(w, &subscription.get())))/>
+            <SelectField label="Subscription" value=subscription options=subscriptions/>
+            <SelectField label="Resource group" value=group options=groups/>
             <SelectField label="Region" value=region options=Signal::derive(options::all_regions)/>
             <SelectField label="OS type" value=os_type options=Signal::derive(|| options::fixed(&[("Linux", "Linux"), ("Windows", "Windows"), ("", "None (data disk)")]))/>
             <SelectField label="OS state" value=os_state options=Signal::derive(|| options::fixed(&[("Generalized", "Generalized"), ("Specialized", "Specialized")]))/>

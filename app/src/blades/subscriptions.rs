@@ -9,7 +9,9 @@ use leptos::prelude::*;
 use sig_core::Command;
 
 use super::options;
-use crate::forms::{problems_view, run_command, submit_button, CheckField, SelectField, TextField};
+use crate::forms::{
+    first_of, problems_view, run_command, submit_button, CheckField, SelectField, TextField,
+};
 use crate::route::Blade;
 use crate::store::Store;
 
@@ -25,22 +27,6 @@ fn iam_button(open: Callback<Blade>, scope: String, name: String) -> impl IntoVi
             "Access control (IAM)"
         </button>
     }
-}
-
-/// A select's value that stays one of `options`: the first at start, and the
-/// first again when the list changes under it (after a switch of identity).
-fn first_of(options: Memo<Vec<(String, String)>>) -> RwSignal<String> {
-    let first = move || options.with_untracked(|o| o.first().map(|(v, _)| v.clone()));
-    let value = RwSignal::new(first().unwrap_or_default());
-    Effect::new(move |_| {
-        let listed = options.with(|o| value.with(|v| o.iter().any(|(id, _)| id == v)));
-        if !listed {
-            if let Some(first) = first() {
-                value.set(first);
-            }
-        }
-    });
-    value
 }
 
 /// The blade.
@@ -118,15 +104,7 @@ pub fn Subscriptions(open: Callback<Blade>) -> impl IntoView {
     };
     let sub_denied = Signal::derive(move || store.denied(&sub_cmd()));
 
-    let subscription_options = Memo::new(move |_| {
-        let viewer = store.viewer();
-        store.world.with(|w| {
-            options::subscriptions(w)
-                .into_iter()
-                .filter(|(id, _)| viewer.sees_subscription(w, id))
-                .collect::<Vec<_>>()
-        })
-    });
+    let subscription_options = options::subscription_choices(store);
     let rg_sub = first_of(subscription_options);
     let rg_name = RwSignal::new(String::new());
     let rg_region = RwSignal::new("eastus".to_string());

@@ -13,7 +13,7 @@ use sig_core::{Diagnostic, World};
 
 use super::export_import::download;
 use super::options;
-use crate::forms::{unique_id, CheckField, SelectField};
+use crate::forms::{first_of, unique_id, CheckField, SelectField};
 use crate::store::Store;
 
 /// Rows of the selection list rendered at once.
@@ -118,19 +118,11 @@ pub fn Templates() -> impl IntoView {
 
     // Import.
     let pasted = RwSignal::new(String::new());
-    let subscription = RwSignal::new(
-        store
-            .world
-            .with_untracked(|w| w.subscriptions().next().map(|s| s.id.clone()))
-            .unwrap_or_default(),
-    );
-    let group = RwSignal::new(crate::store::defaults::RESOURCE_GROUP.to_string());
-    let subscriptions = Signal::derive(move || store.world.with(options::subscriptions));
-    let groups = Signal::derive(move || {
-        store
-            .world
-            .with(|w| options::resource_groups(w, &subscription.get()))
-    });
+    // Only what the signed-in principal may see is offered.
+    let subscriptions = options::subscription_choices(store);
+    let subscription = first_of(subscriptions);
+    let groups = options::resource_group_choices(store, subscription);
+    let group = first_of(groups);
     let lines = RwSignal::new(None::<Result<Vec<ImportLine>, String>>);
     let plan = StoredValue::new(Vec::<PlannedImport>::new());
     let paste_id = unique_id("arm-json");
