@@ -376,9 +376,23 @@ impl Store {
         })
     }
 
+    /// Why the signed-in principal may not list the role assignments at
+    /// `scope` (the core's `visibility::may_list_role_assignments`), or `None`
+    /// when it may. Tracked, so the IAM blade and its buttons follow a switch
+    /// of identity.
+    pub fn assignments_denied(&self, scope: &str) -> Option<String> {
+        let actor = self.actor.get();
+        self.world.with(|w| {
+            sig_core::visibility::may_list_role_assignments(w, &actor, scope)
+                .err()
+                .map(|d| d.message)
+        })
+    }
+
     /// The signed-in principal as the core's listing rules see it (tracked):
-    /// resolved once, then asked per row by the Subscriptions blade and the
-    /// Activity log (`sig_core::visibility::Viewer`).
+    /// resolved once, then asked per row by the lists and pickers that show
+    /// tenants, subscriptions, resource groups, applications and Activity log
+    /// entries (`sig_core::visibility::Viewer`).
     pub fn viewer(&self) -> sig_core::visibility::Viewer {
         let actor = self.actor.get();
         self.world

@@ -6,6 +6,9 @@
 //!
 //! Everything shown comes from the core's access queries; every button is
 //! enabled or disabled by the core's authorization of the command it runs.
+//! A principal the core does not allow to read role assignments at the scope
+//! (`visibility::may_list_role_assignments`) sees "You don't have access"
+//! with the core's reason instead of the list and Check access.
 
 use leptos::prelude::*;
 use sig_core::access::assignments::ScopePath;
@@ -137,6 +140,33 @@ fn add_command(scope: &str, role: &str, principal: &str) -> Command {
     })
 }
 
+/// The "Access control (IAM)" button of a subscription, resource group or
+/// gallery resource, opening the IAM blade of `scope`; `aria_label` names the
+/// scope where a list has one per row. Disabled, with the core's reason, when
+/// the signed-in principal may not read role assignments there (tracked:
+/// call it inside the view that follows the world and the principal).
+pub fn open_button(
+    store: Store,
+    open: Callback<Blade>,
+    scope: String,
+    aria_label: Option<String>,
+) -> impl IntoView {
+    let denied = store.assignments_denied(&scope);
+    view! {
+        <button
+            type="button"
+            class="button"
+            aria-label=aria_label
+            disabled=denied.is_some()
+            title=denied.clone().unwrap_or_default()
+            aria-description=denied
+            on:click=move |_| open.run(Blade::AccessControl(scope.clone()))
+        >
+            "Access control (IAM)"
+        </button>
+    }
+}
+
 /// The IAM blade.
 #[component]
 pub fn AccessControl(scope: String, open: Callback<Blade>) -> impl IntoView {
@@ -145,6 +175,9 @@ pub fn AccessControl(scope: String, open: Callback<Blade>) -> impl IntoView {
     let scope = StoredValue::new(scope);
     let add_denied =
         Signal::derive(move || store.denied(&add_command(&scope.get_value(), "Reader", "")));
+    // Decided once per change of the world or the principal, not per row; the
+    // tabs below are rebuilt only when the answer changes.
+    let list_denied = Memo::new(move |_| store.assignments_denied(&scope.get_value()));
     let is_gallery_resource =
         ScopePath::parse(&scope.get_value()).is_some_and(|p| p.levels.len() > 2);
     let tabs_id = unique_id("iam");
@@ -177,17 +210,29 @@ pub fn AccessControl(scope: String, open: Callback<Blade>) -> impl IntoView {
             </button>
             {move || add_denied.get().map(|why| view! { <p class="field-help denied-reason">{why}</p> })}
         </div>
-        <div role="tablist" class="tabs" aria-label="Access control">
-            {tab_button(0, "Role assignments")}
-            {tab_button(1, "Check access")}
-        </div>
-        // Both tabs stay mounted, so switching between them costs no rebuild.
-        <div role="tabpanel" hidden=move || tab.get() != 0>
-            <Assignments scope=scope.get_value()/>
-        </div>
-        <div role="tabpanel" hidden=move || tab.get() != 1>
-            <CheckAccess scope=scope.get_value()/>
-        </div>
+        {move || match list_denied.get() {
+            Some(why) => view! {
+                <div class="empty-state" role="status">
+                    <p class="empty-title">"You don't have access"</p>
+                    <p>{why}</p>
+                </div>
+            }
+            .into_any(),
+            None => view! {
+                <div role="tablist" class="tabs" aria-label="Access control">
+                    {tab_button(0, "Role assignments")}
+                    {tab_button(1, "Check access")}
+                </div>
+                // Both tabs stay mounted, so switching between them costs no rebuild.
+                <div role="tabpanel" hidden=move || tab.get() != 0>
+                    <Assignments scope=scope.get_value()/>
+                </div>
+                <div role="tabpanel" hidden=move || tab.get() != 1>
+                    <CheckAccess scope=scope.get_value()/>
+                </div>
+            }
+            .into_any(),
+        }}
         {is_gallery_resource.then(SharingMatrix)}
     }
 }

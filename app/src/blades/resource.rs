@@ -179,7 +179,7 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
                 {add_child.map(|(label, blade)| action(label, add_denied.clone(), Callback::new(move |()| open.run(blade.clone()))))}
                 {action("Edit", write_denied.clone(), Callback::new(move |()| { deleting.set(false); editing.set(true) }))}
                 {action("Delete", delete_denied.clone(), Callback::new(move |()| { editing.set(false); deleting.set(true) }))}
-                <button type="button" class="button" on:click=move |_| open.run(Blade::AccessControl(id.get_value()))>"Access control (IAM)"</button>
+                {super::iam::open_button(store, open, id.get_value(), None)}
                 {insights.into_iter().map(|(label, blade)| view! {
                     <button type="button" class="button" on:click=move |_| open.run(blade.clone())>{label}</button>
                 }).collect_view()}

@@ -8,26 +8,13 @@
 use leptos::prelude::*;
 use sig_core::Command;
 
+use super::iam;
 use super::options;
 use crate::forms::{
     first_of, problems_view, run_command, submit_button, CheckField, SelectField, TextField,
 };
 use crate::route::Blade;
 use crate::store::Store;
-
-/// A row's "Access control (IAM)" button, opening the IAM blade of `scope`.
-fn iam_button(open: Callback<Blade>, scope: String, name: String) -> impl IntoView {
-    view! {
-        <button
-            type="button"
-            class="button"
-            aria-label=format!("Access control (IAM) of {name}")
-            on:click=move |_| open.run(Blade::AccessControl(scope.clone()))
-        >
-            "Access control (IAM)"
-        </button>
-    }
-}
 
 /// The blade.
 #[component]
@@ -65,7 +52,7 @@ pub fn Subscriptions(open: Callback<Blade>) -> impl IntoView {
                         <tr>
                             <td>{s.display_name.clone()}</td><td><code>{s.id.clone()}</code></td><td>{tenant}</td>
                             <td>{if s.allow_listed_regions { "Yes" } else { "No" }}</td>
-                            <td>{iam_button(open, format!("/subscriptions/{}", s.id), s.display_name.clone())}</td>
+                            <td>{iam::open_button(store, open, format!("/subscriptions/{}", s.id), Some(format!("Access control (IAM) of {}", s.display_name)))}</td>
                         </tr>
                     }
                 })
@@ -82,7 +69,7 @@ pub fn Subscriptions(open: Callback<Blade>) -> impl IntoView {
                         .subscription(&g.subscription_id)
                         .map_or_else(|| g.subscription_id.clone(), |s| s.display_name.clone());
                     let scope = format!("/subscriptions/{}/resourceGroups/{}", g.subscription_id, g.name);
-                    view! { <tr><td>{g.name.clone()}</td><td>{sub}</td><td>{g.location.display_name()}</td><td>{iam_button(open, scope, g.name.clone())}</td></tr> }
+                    view! { <tr><td>{g.name.clone()}</td><td>{sub}</td><td>{g.location.display_name()}</td><td>{iam::open_button(store, open, scope, Some(format!("Access control (IAM) of {}", g.name)))}</td></tr> }
                 })
                 .collect_view()
         })
