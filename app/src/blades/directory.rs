@@ -3,16 +3,21 @@
 //! registrations and service principals — and the forms that add them, so
 //! sharing across tenants can be rehearsed. Each form runs one core command;
 //! its button is disabled with the core's reason when the signed-in principal
-//! may not run it.
+//! may not run it. Only the tenants the principal has an object in are shown
+//! and offered (the core's `Viewer::sees_tenant`), and only the applications
+//! it may consent to (`Viewer::sees_application`).
 
 use leptos::prelude::*;
 use sig_core::access::commands::{
     GroupMembership, GuestInvitation, NewApplication, NewGroup, NewServicePrincipal, NewUser,
 };
 use sig_core::access::directory::DirectoryObject;
+use sig_core::visibility::Viewer;
 use sig_core::{Command, World};
 
-use crate::forms::{problems_view, run_command, submit_button, CheckField, SelectField, TextField};
+use crate::forms::{
+    first_of, problems_view, run_command, submit_button, CheckField, SelectField, TextField,
+};
 use crate::route::Blade;
 use crate::store::Store;
 
@@ -31,8 +36,8 @@ pub struct DirectoryRow {
     pub id: String,
 }
 
-/// Every directory object, by tenant, kind and name.
-pub fn directory_rows(world: &World) -> Vec<DirectoryRow> {
+/// Every directory object of the tenants `viewer` may see, by tenant, kind and name.
+pub fn directory_rows(world: &World, viewer: &Viewer) -> Vec<DirectoryRow> {
     let access = world.access();
     let tenant = |id: &str| {
         world
@@ -47,6 +52,7 @@ pub fn directory_rows(world: &World) -> Vec<DirectoryRow> {
     };
     let mut rows: Vec<DirectoryRow> = access
         .objects()
+        .filter(|e| viewer.sees_tenant(world, &e.tenant_id))
         .map(|e| {
             let (kind, detail) = match &e.object {
                 DirectoryObject::User(u) if u.is_guest() => {
@@ -101,18 +107,19 @@ pub fn directory_rows(world: &World) -> Vec<DirectoryRow> {
 #[component]
 pub fn Directory(open: Callback<Blade>) -> impl IntoView {
     let store = expect_context::<Store>();
-    let first_tenant = store
-        .world
-        .with_untracked(|w| w.tenants().next().map(|t| t.id.clone()))
-        .unwrap_or_default();
-    let tenants = Signal::derive(move || {
+    let tenants = Memo::new(move |_| {
+        let viewer = store.viewer();
         store.world.with(|w| {
             w.tenants()
+                .filter(|t| viewer.sees_tenant(w, &t.id))
                 .map(|t| (t.id.clone(), t.display_name.clone()))
                 .collect::<Vec<_>>()
         })
     });
-    let rows = Memo::new(move |_| store.world.with(directory_rows));
+    let rows = Memo::new(move |_| {
+        let viewer = store.viewer();
+        store.world.with(|w| directory_rows(w, &viewer))
+    });
     let groups = Signal::derive(move || {
         rows.with(|r| {
             r.iter()
@@ -135,11 +142,12 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
         })
     });
     let apps = Signal::derive(move || {
+        let viewer = store.viewer();
         store.world.with(|w| {
             w.access()
                 .objects()
                 .filter_map(|e| match &e.object {
-                    DirectoryObject::Application(a) => {
+                    DirectoryObject::Application(a) if viewer.sees_application(w, &a.app_id) => {
                         Some((a.app_id.clone(), a.display_name.clone()))
                     }
                     _ => None,
@@ -159,7 +167,7 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
     let tenant_denied = Signal::derive(move || store.denied(&tenant_cmd()));
 
     // Add user.
-    let user_tenant = RwSignal::new(first_tenant.clone());
+    let user_tenant = first_of(tenants);
     let user_upn = RwSignal::new(String::new());
     let user_name = RwSignal::new(String::new());
     let user_problems = RwSignal::new(Vec::new());
@@ -174,7 +182,7 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
     let user_denied = Signal::derive(move || store.denied(&user_cmd()));
 
     // Invite guest.
-    let guest_tenant = RwSignal::new(first_tenant.clone());
+    let guest_tenant = first_of(tenants);
     let guest_user = RwSignal::new(String::new());
     let guest_problems = RwSignal::new(Vec::new());
     let guest_cmd = move || {
@@ -187,7 +195,7 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
     let guest_denied = Signal::derive(move || store.denied(&guest_cmd()));
 
     // Group.
-    let group_tenant = RwSignal::new(first_tenant.clone());
+    let group_tenant = first_of(tenants);
     let group_name = RwSignal::new(String::new());
     let group_problems = RwSignal::new(Vec::new());
     let group_cmd = move || {
@@ -212,7 +220,7 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
     let member_denied = Signal::derive(move || store.denied(&member_cmd()));
 
     // Application.
-    let app_tenant = RwSignal::new(first_tenant.clone());
+    let app_tenant = first_of(tenants);
     let app_name = RwSignal::new(String::new());
     let app_multi = RwSignal::new(true);
     let app_problems = RwSignal::new(Vec::new());
@@ -227,7 +235,7 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
     let app_denied = Signal::derive(move || store.denied(&app_cmd()));
 
     // Service principal (consent).
-    let sp_tenant = RwSignal::new(first_tenant);
+    let sp_tenant = first_of(tenants);
     let sp_app = RwSignal::new(String::new());
     let sp_problems = RwSignal::new(Vec::new());
     let sp_cmd = move || {
@@ -370,16 +378,35 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sig_core::access::example::contoso_fabrikam;
+    use sig_core::access::example::{contoso_fabrikam, CAROL, ERIN};
 
     #[test]
     fn rows_cover_every_kind_of_the_example() {
-        let rows = directory_rows(&contoso_fabrikam());
+        let world = contoso_fabrikam();
+        let rows = directory_rows(&world, &Viewer::new(&world, &sig_core::Actor::system()));
         for kind in ["User", "Guest", "Group", "Application", "Service principal"] {
             assert!(rows.iter().any(|r| r.kind == kind), "no {kind}");
         }
         assert!(rows
             .iter()
             .any(|r| r.kind == "Group" && r.detail.starts_with("Members: ")));
+    }
+
+    #[test]
+    fn a_principal_sees_only_the_tenants_it_is_in() {
+        let world = contoso_fabrikam();
+        let tenants_of = |principal: &str| {
+            let viewer = Viewer::new(&world, &sig_core::Actor::new(principal));
+            let mut tenants: Vec<String> = directory_rows(&world, &viewer)
+                .into_iter()
+                .map(|r| r.tenant)
+                .collect();
+            tenants.dedup();
+            tenants
+        };
+        assert_eq!(tenants_of(ERIN), ["Northwind Traders"]);
+        // Carol's home tenant, and Contoso where she is a guest.
+        assert_eq!(tenants_of(CAROL), ["Contoso", "Fabrikam"]);
+        assert!(tenants_of("nobody@example.com").is_empty());
     }
 }
