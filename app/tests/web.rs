@@ -407,9 +407,12 @@ mod iam {
 
 mod visibility {
     //! Every blade shows only what the signed-in principal may see: the
-    //! Subscriptions blade and the Activity log follow a switch of identity.
+    //! Subscriptions blade, the Activity log, the IAM blade and the gallery
+    //! wizard's Subscription picker follow a switch of identity.
     use super::*;
-    use sig_core::access::example::{contoso_fabrikam, CONTOSO, FABRIKAM, NORTHWIND};
+    use sig_core::access::example::{
+        contoso_fabrikam, CONTOSO, CONTOSO_SUB, FABRIKAM, NORTHWIND, NORTHWIND_SUB,
+    };
     use sig_portal::persist::{BrowserStorage, ASIDE_KEY, REVISION_KEY, STATE_KEY};
     use sig_portal::route::{Blade, BladeStack};
 
@@ -580,6 +583,95 @@ mod visibility {
             operations,
             strings(&["CreateTenant", "CreateResourceGroup"])
         );
+        reset();
+    }
+
+    /// Texts of the elements inside `scope` matching `selector`.
+    fn texts(scope: &Element, selector: &str) -> Vec<String> {
+        let found = scope.query_selector_all(selector).unwrap();
+        (0..found.length())
+            .filter_map(|i| found.item(i)?.text_content())
+            .map(|t| t.trim().to_string())
+            .collect()
+    }
+
+    /// What the IAM blade shows: its status lines, its tabs, and whether the
+    /// role assignments table is there.
+    fn iam_shows(iam: &Element) -> (Vec<String>, Vec<String>, bool) {
+        (
+            texts(iam, "[role=status]"),
+            texts(iam, "[role=tab]"),
+            iam.query_selector("table[aria-label='Role assignments']")
+                .unwrap()
+                .is_some(),
+        )
+    }
+
+    #[wasm_bindgen_test]
+    async fn iam_and_the_gallery_wizard_follow_the_signed_in_principal() {
+        reset();
+        BrowserStorage::open()
+            .save(&contoso_fabrikam(), 0, 1)
+            .unwrap();
+        let contoso = format!("/subscriptions/{CONTOSO_SUB}");
+        let mut stack = BladeStack::default();
+        stack.navigate(Blade::AccessControl(contoso.clone()));
+        stack.open_from(0, Blade::CreateGallery);
+        let (root, _handle) = mount_at(&stack.to_hash());
+        settle().await;
+        let iam = region(&root, "Access control (IAM)");
+        let wizard = region(&root, "Create Azure compute gallery");
+        let offered = || {
+            let select = labelled_select(&wizard, "Subscription");
+            (texts(&select, "option"), select.value())
+        };
+
+        // Contoso's Owner reads the subscription's role assignments and may
+        // create galleries in the one subscription it sees.
+        let (status, tabs, table) = iam_shows(&iam);
+        assert!(table, "the role assignments are listed");
+        assert_eq!(tabs, strings(&["Role assignments", "Check access"]));
+        assert!(!status.iter().any(|s| s.contains("You don't have access")));
+        assert_eq!(
+            offered(),
+            (strings(&["Contoso Images"]), CONTOSO_SUB.to_string())
+        );
+
+        // Carol holds a role inside Contoso's subscription, so it is offered
+        // to her, but she may not read its role assignments: no list, no
+        // Check access, and the core's reason.
+        sign_in(&root, FABRIKAM, Some("carol@fabrikam.com")).await;
+        let (status, tabs, table) = iam_shows(&iam);
+        assert!(!table, "no role assignments are listed");
+        assert!(tabs.is_empty(), "no Check access: {tabs:?}");
+        let denied = status
+            .iter()
+            .find(|s| s.starts_with("You don't have access"))
+            .unwrap_or_else(|| panic!("an access-denied state: {status:?}"));
+        assert!(
+            denied.contains("carol@fabrikam.com")
+                && denied.contains("'Microsoft.Authorization/roleAssignments/read'")
+                && denied.contains(&contoso),
+            "{denied}"
+        );
+        assert_eq!(
+            offered().0,
+            strings(&["Contoso Images", "Fabrikam Production"])
+        );
+
+        // Northwind's admin is offered Northwind's subscription only, and the
+        // wizard's choice moves to it.
+        sign_in(&root, NORTHWIND, None).await;
+        assert!(!iam_shows(&iam).2);
+        assert_eq!(
+            offered(),
+            (strings(&["Northwind"]), NORTHWIND_SUB.to_string())
+        );
+
+        // Back as Contoso's admin, the list is back.
+        sign_in(&root, CONTOSO, Some("admin@contoso.onmicrosoft.com")).await;
+        assert!(iam_shows(&iam).2);
+        assert_eq!(offered().1, CONTOSO_SUB.to_string());
         reset();
     }
 }
