@@ -409,6 +409,11 @@ test('figures: IAM and Replication blades with the full-limits state and 10,000 
     const find = (text) => [...document.querySelectorAll('button, [role=tab]')].find((b) => b.textContent.trim() === text);
     const t0 = performance.now();
     if (a.click) find(a.click).click();
+    if (a.scroll) {
+      const list = document.querySelector('.iam-viewport');
+      list.scrollTop += a.scroll;
+      list.dispatchEvent(new Event('scroll'));
+    }
     if (a.type !== undefined) {
       const input = [...document.querySelectorAll('input[type=search]')].at(-1);
       input.value = a.type;
@@ -429,7 +434,13 @@ test('figures: IAM and Replication blades with the full-limits state and 10,000 
   const keys = [];
   for (const text of ['l', 'lo', 'loa', 'load user 9', 'load user 99', 'load user 999', '']) keys.push(await frame({ type: text }));
   figures.iamFilterKeystrokeMs = keys;
-  figures.iamShowMoreMs = await frame({ click: 'Show more (50 of 3001 shown)' });
+  // The list is virtualized: scrolling a page (12 rows) or far away renders only the rows that enter.
+  figures.iamScrollPageMs = [];
+  for (let i = 0; i < 5; i += 1) figures.iamScrollPageMs.push(await frame({ scroll: 480 }));
+  figures.iamScrollFarMs = await frame({ scroll: 40_000 });
+  assert.ok(await page.evaluate(() => document.querySelectorAll('table[aria-label="Role assignments"] tbody tr').length) <= 40);
+  const rowIndexes = await page.evaluate(() => [...document.querySelectorAll('table[aria-label="Role assignments"] tbody tr[aria-rowindex]')].map((r) => Number(r.getAttribute('aria-rowindex'))));
+  assert.ok(rowIndexes[0] > 900 && rowIndexes.at(-1) < 3003, `rows ${rowIndexes[0]}..${rowIndexes.at(-1)} after scrolling ~1,000 rows`);
   figures.iamCheckAccessTabMs = await frame({ click: 'Check access' });
   figures.iamAssignmentsTabMs = await frame({ click: 'Role assignments' });
   assert.ok(await page.evaluate(() => document.querySelectorAll('table[aria-label="Role assignments"] tbody tr').length) <= 200);
