@@ -32,10 +32,15 @@
 //! * An application registration is offered to a principal in its home tenant, or to anyone
 //!   when it is multi-tenant: any tenant may consent to it by its appId, and the consent prompt
 //!   names it.
+//! * The principals offered for a role assignment at a scope (the member picker of "Add role
+//!   assignment", and Check access) are the users (guests included), groups and service
+//!   principals of the directory of the tenant that owns the scope, which is where Azure's
+//!   picker searches: an assignment there can name no one else
+//!   ([`crate::access::commands::assignable_in`]).
 
-use crate::access::assignments::split_assignment_id;
-use crate::access::commands::authorize_action;
-use crate::access::directory::DirectoryObject;
+use crate::access::assignments::{split_assignment_id, ScopePath};
+use crate::access::commands::{assignable_in, authorize_action};
+use crate::access::directory::{DirectoryObject, Entry};
 use crate::access::{context, decide, resolve_principal, CheckContext, Subject};
 use crate::command::{Actor, Command};
 use crate::diagnostics::Diagnostic;
@@ -155,6 +160,23 @@ pub fn can_see_application(world: &World, subject: &Subject, app_id: &str) -> bo
         },
         None => false,
     }
+}
+
+/// The directory objects a role assignment at `scope` may name, in object id order: the users
+/// (guests included), groups and service principals of the tenant owning the scope's subscription
+/// (the module doc says why). Empty for an unparsable scope or one whose subscription is not in
+/// the world. One pass over the directory, so a portal computes it once per change of the world.
+pub fn assignable_principals<'w>(world: &'w World, scope: &str) -> Vec<&'w Entry> {
+    let Some(subscription) =
+        ScopePath::parse(scope).and_then(|p| world.subscription(&p.subscription))
+    else {
+        return Vec::new();
+    };
+    world
+        .access
+        .objects()
+        .filter(|e| assignable_in(e, &subscription.tenant_id))
+        .collect()
 }
 
 /// What an Activity log entry about `command` names as its resource: the resource or scope id it
@@ -537,6 +559,101 @@ mod tests {
             "{}",
             why.message
         );
+    }
+
+    /// `(display name, type)` of the principals offered for an assignment at `scope`.
+    fn offered(w: &World, scope: &str) -> Vec<(String, &'static str)> {
+        let mut out: Vec<(String, &'static str)> = assignable_principals(w, scope)
+            .into_iter()
+            .map(|e| {
+                let kind = match &e.object {
+                    DirectoryObject::User(u) if u.is_guest() => "Guest",
+                    other => other.principal_type().unwrap_or("none"),
+                };
+                (e.object.display_name().to_string(), kind)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn the_member_picker_offers_the_principals_of_the_scopes_tenant_only() {
+        let w = contoso_fabrikam();
+        let contoso = format!("/subscriptions/{CONTOSO_SUB}");
+        let ubuntu = image_id(CONTOSO_SUB, "rg-images", "ContosoImages", "ubuntu-22");
+        let owned = |list: &[(&str, &'static str)]| -> Vec<(String, &'static str)> {
+            list.iter().map(|(n, t)| (n.to_string(), *t)).collect()
+        };
+        // Contoso's users (Carol as its guest, not her Fabrikam user), groups, and the
+        // service principal of Fabrikam's app there; the app registration is no principal.
+        let in_contoso = owned(&[
+            ("Alice Publisher", "User"),
+            ("Bob Builder", "User"),
+            ("Build Agents", "Group"),
+            ("Fabrikam Image Deployer", "ServicePrincipal"),
+            ("Image Consumers", "Group"),
+            ("admin", "User"),
+            ("carol", "Guest"),
+        ]);
+        assert_eq!(offered(&w, &contoso), in_contoso);
+        assert_eq!(offered(&w, &ubuntu), in_contoso, "any scope in the tenant");
+        assert_eq!(
+            offered(&w, &format!("/subscriptions/{FABRIKAM_SUB}")),
+            owned(&[
+                ("Dave Consumer", "User"),
+                ("Fabrikam Image Deployer", "ServicePrincipal"),
+                ("carol", "User"),
+            ])
+        );
+        assert_eq!(
+            offered(&w, &format!("/subscriptions/{NORTHWIND_SUB}")),
+            owned(&[
+                ("Fabrikam Image Deployer", "ServicePrincipal"),
+                ("erin", "User")
+            ])
+        );
+        assert!(offered(&w, "/subscriptions/no-such-subscription").is_empty());
+        assert!(offered(&w, "not a scope").is_empty());
+    }
+
+    #[test]
+    fn every_principal_offered_may_be_assigned_and_no_other() {
+        let w = contoso_fabrikam();
+        let scopes = [
+            format!("/subscriptions/{CONTOSO_SUB}"),
+            image_id(CONTOSO_SUB, "rg-images", "ContosoImages", "ubuntu-22"),
+            format!("/subscriptions/{FABRIKAM_SUB}/resourceGroups/rg-apps"),
+            format!("/subscriptions/{NORTHWIND_SUB}"),
+        ];
+        for scope in &scopes {
+            let ids: Vec<&str> = assignable_principals(&w, scope)
+                .into_iter()
+                .map(|e| e.object.id())
+                .collect();
+            for entry in w.access().objects() {
+                let id = entry.object.id();
+                // Nobody holds Contributor in the example, so only the principal can be refused.
+                let verdict = crate::check(
+                    &w,
+                    &Actor::system(),
+                    &Command::CreateRoleAssignment(crate::access::commands::NewRoleAssignment {
+                        scope: scope.clone(),
+                        role_definition_id: "Contributor".into(),
+                        principal_id: id.to_string(),
+                        name: None,
+                    }),
+                    crate::testing::FIXTURE_NOW,
+                )
+                .expect("assignments are previewed");
+                assert_eq!(
+                    verdict.is_ok(),
+                    ids.contains(&id),
+                    "{} at {scope}: {verdict:?}",
+                    entry.object.display_name()
+                );
+            }
+        }
     }
 
     #[test]

@@ -1048,6 +1048,16 @@ fn plan_role(w: &World, actor: &Actor, r: &RoleDefinition, now: OffsetDateTime) 
     ))
 }
 
+/// True when a role assignment at a scope of `tenant` may name `entry`: a user (member or guest),
+/// group or service principal of that tenant's directory. Azure looks an assignment's principal
+/// up in the scope's tenant only, so a person or app of another tenant is assigned through its
+/// guest object or service principal there; an application registration is not a principal.
+/// `CreateRoleAssignment` and the portal's member picker
+/// ([`crate::visibility::assignable_principals`]) both ask this.
+pub fn assignable_in(entry: &directory::Entry, tenant: &str) -> bool {
+    entry.object.principal_type().is_some() && entry.tenant_id.eq_ignore_ascii_case(tenant)
+}
+
 /// Builds (without storing) the assignment of `role` to `principal` at `scope`, checking every
 /// rule; shared by `CreateRoleAssignment` and the Owner assignment of a subscription's creator.
 pub(crate) fn plan_assignment(
@@ -1107,9 +1117,7 @@ pub(crate) fn plan_assignment(
             return Err(fail(Code::InvalidParameter, &a.scope, "properties.roleDefinitionId", format!("The role '{}' is not assignable at scope '{scope}' (not under its assignableScopes).", role.role_name())));
         }
     }
-    let principal = member_entry(w, &a.principal_id).filter(|e| {
-        e.object.principal_type().is_some() && e.tenant_id.eq_ignore_ascii_case(&tenant)
-    });
+    let principal = member_entry(w, &a.principal_id).filter(|e| assignable_in(e, &tenant));
     let Some(principal) = principal else {
         return Err(fail(
             Code::PrincipalNotFound,
