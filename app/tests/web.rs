@@ -408,7 +408,8 @@ mod iam {
 mod visibility {
     //! Every blade shows only what the signed-in principal may see: the
     //! Subscriptions blade, the Activity log, the IAM blade and the gallery
-    //! wizard's Subscription picker follow a switch of identity.
+    //! wizard's Subscription picker follow a switch of identity; the principal
+    //! pickers of the IAM blade offer the directory of the scope's tenant.
     use super::*;
     use sig_core::access::example::{
         contoso_fabrikam, CONTOSO, CONTOSO_SUB, FABRIKAM, NORTHWIND, NORTHWIND_SUB,
@@ -610,21 +611,53 @@ mod visibility {
     #[wasm_bindgen_test]
     async fn iam_and_the_gallery_wizard_follow_the_signed_in_principal() {
         reset();
-        BrowserStorage::open()
-            .save(&contoso_fabrikam(), 0, 1)
-            .unwrap();
+        let world = contoso_fabrikam();
+        BrowserStorage::open().save(&world, 0, 1).unwrap();
         let contoso = format!("/subscriptions/{CONTOSO_SUB}");
         let mut stack = BladeStack::default();
         stack.navigate(Blade::AccessControl(contoso.clone()));
         stack.open_from(0, Blade::CreateGallery);
+        stack.open_from(1, Blade::AddRoleAssignment(contoso.clone()));
         let (root, _handle) = mount_at(&stack.to_hash());
         settle().await;
         let iam = region(&root, "Access control (IAM)");
         let wizard = region(&root, "Create Azure compute gallery");
+        let add = region(&root, "Add role assignment");
         let offered = || {
             let select = labelled_select(&wizard, "Subscription");
             (texts(&select, "option"), select.value())
         };
+
+        // The Members step searches Contoso's directory, which owns the
+        // scope: its users (Carol as its guest, not her Fabrikam account),
+        // groups and the service principal of Fabrikam's app there; nobody of
+        // another tenant, whom the core would refuse to assign.
+        let members = || texts(&labelled_select(&add, "Member"), "option");
+        let listed = members();
+        assert_eq!(listed.len(), 1 + 7, "a placeholder and seven: {listed:?}");
+        assert!(
+            listed[1..].iter().all(|o| o.ends_with(" · Contoso")),
+            "{listed:?}"
+        );
+        assert!(
+            !listed
+                .iter()
+                .any(|o| o.contains("Dave") || o.contains("erin")),
+            "{listed:?}"
+        );
+        fill(&add, "Search members", "carol");
+        settle().await;
+        let carol = members();
+        assert_eq!(carol.len(), 2, "Carol once: {carol:?}");
+        assert!(carol[1].contains("· Guest · Contoso"), "{carol:?}");
+        // Check access offers the same principals, the signed-in admin first chosen.
+        let check = labelled_select(&iam, "Principal");
+        assert_eq!(texts(&check, "option"), listed);
+        let admin = world
+            .access()
+            .user_by_upn("admin@contoso.onmicrosoft.com")
+            .unwrap();
+        assert_eq!(check.value(), admin.object.id());
 
         // Contoso's Owner reads the subscription's role assignments and may
         // create galleries in the one subscription it sees.

@@ -8,14 +8,16 @@
 //! enabled or disabled by the core's authorization of the command it runs.
 //! A principal the core does not allow to read role assignments at the scope
 //! (`visibility::may_list_role_assignments`) sees "You don't have access"
-//! with the core's reason instead of the list and Check access.
+//! with the core's reason instead of the list and Check access. The Members
+//! step and Check access offer the principals the core says an assignment at
+//! the scope may name (`visibility::assignable_principals`).
 
 use leptos::prelude::*;
 use sig_core::access::assignments::ScopePath;
 use sig_core::access::commands::NewRoleAssignment;
 use sig_core::access::directory::DirectoryObject;
 use sig_core::access::{self, roles};
-use sig_core::{Command, Diagnostic, World};
+use sig_core::{visibility, Command, Diagnostic, World};
 
 use crate::forms::unique_id;
 use crate::route::Blade;
@@ -93,18 +95,19 @@ pub fn scope_label(scope: &str) -> String {
     format!("{name} ({kind})")
 }
 
-/// Every principal (users, groups, service principals) of the world as
-/// `(object id, "name · type · tenant")`, for the Members step and Check access.
-pub fn principal_choices(world: &World) -> Vec<(String, String)> {
+/// The principals a role assignment at `scope` may name (the core's
+/// `visibility::assignable_principals`: the users, guests included, groups and
+/// service principals of the scope's tenant) as `(object id, "name · type ·
+/// tenant")`, sorted by that text, for the Members step and Check access.
+pub fn principal_choices(world: &World, scope: &str) -> Vec<(String, String)> {
     let tenant = |id: &str| {
         world
             .tenants()
             .find(|t| t.id.eq_ignore_ascii_case(id))
             .map_or_else(|| id.to_string(), |t| t.display_name.clone())
     };
-    let mut out: Vec<(String, String)> = world
-        .access()
-        .objects()
+    let mut out: Vec<(String, String)> = visibility::assignable_principals(world, scope)
+        .into_iter()
         .filter_map(|e| {
             let mut kind = e.object.principal_type()?;
             let extra = match &e.object {
@@ -412,24 +415,26 @@ fn explain(grant: &access::Grant) -> String {
 fn CheckAccess(scope: String) -> impl IntoView {
     let store = expect_context::<Store>();
     let scope = StoredValue::new(scope);
-    let choices = Memo::new(move |_| store.world.with(principal_choices));
+    let choices = Memo::new(move |_| {
+        store
+            .world
+            .with(|w| principal_choices(w, &scope.get_value()))
+    });
+    // The signed-in principal as the scope's directory knows it (its guest
+    // object or its app's service principal there), which the picker offers.
     let principal = RwSignal::new(
         store
             .world
             .with_untracked(|w| {
                 let actor = store.actor.get_untracked().principal;
-                access::resolve_principal(w, &actor).ok().and_then(|_| {
-                    w.access()
-                        .user_by_upn(&actor)
-                        .or_else(|| w.access().object(&actor))
-                        .map(|e| e.object.id().to_string())
-                })
+                let subject = access::resolve_principal(w, &actor).ok()?;
+                access::context(w, &subject, &scope.get_value())
+                    .ok()?
+                    .principal
+                    .map(|e| e.object.id().to_string())
             })
             .unwrap_or_default(),
     );
-    let select_id = unique_id("check-access");
-    let search_id = unique_id("check-access-search");
-    let search = RwSignal::new(String::new());
     let result = move || {
         let who = principal.get();
         if who.is_empty() {
@@ -441,31 +446,7 @@ fn CheckAccess(scope: String) -> impl IntoView {
         })
     };
     view! {
-        <div class="field">
-            <label for=search_id.clone()>"Search principals"</label>
-            <input id=search_id type="search" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
-        </div>
-        <div class="field">
-            <label for=select_id.clone()>"Principal"</label>
-            <select id=select_id prop:value=move || principal.get() on:change=move |ev| principal.set(event_target_value(&ev))>
-                <option value="">"Choose a user, group or service principal"</option>
-                {move || {
-                    let current = principal.get();
-                    let needle = search.get().to_lowercase();
-                    // At most PICKER_LIMIT matches (and the chosen one): a directory can be large.
-                    choices.with(|all| {
-                        all.iter()
-                            .filter(|(id, text)| *id == current || needle.is_empty() || text.to_lowercase().contains(&needle))
-                            .take(PICKER_LIMIT)
-                            .map(|(id, text)| {
-                                let selected = *id == current;
-                                view! { <option value=id.clone() selected=selected>{text.clone()}</option> }
-                            })
-                            .collect_view()
-                    })
-                }}
-            </select>
-        </div>
+        {principal_picker(("Search principals", "Principal"), choices, principal)}
         {move || match result() {
             Err(why) => view! { <p class="field-help" role="status">{why}</p> }.into_any(),
             Ok(decisions) => {
@@ -497,6 +478,49 @@ fn CheckAccess(scope: String) -> impl IntoView {
     }
 }
 
+/// A search box and a principal select over `choices` (the Members step and
+/// Check access): at most [`PICKER_LIMIT`] options matching the search
+/// (case-insensitive), and the chosen one, since a directory can be large.
+/// `labels` are (search box, select).
+fn principal_picker(
+    (search_label, label): (&'static str, &'static str),
+    choices: Memo<Vec<(String, String)>>,
+    chosen: RwSignal<String>,
+) -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let search_id = unique_id("principal-search");
+    let select_id = unique_id("principal");
+    let options = move || {
+        let needle = search.get().to_lowercase();
+        let current = chosen.get();
+        choices.with(|all| {
+            all.iter()
+                .filter(|(id, text)| {
+                    *id == current || needle.is_empty() || text.to_lowercase().contains(&needle)
+                })
+                .take(PICKER_LIMIT)
+                .map(|(id, text)| {
+                    let selected = *id == current;
+                    view! { <option value=id.clone() selected=selected>{text.clone()}</option> }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <div class="field">
+            <label for=search_id.clone()>{search_label}</label>
+            <input id=search_id type="search" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+        </div>
+        <div class="field">
+            <label for=select_id.clone()>{label}</label>
+            <select id=select_id prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
+                <option value="">"Choose a user, group or service principal"</option>
+                {options}
+            </select>
+        </div>
+    }
+}
+
 /// The roles the wizard offers: built-in, then custom, as `(guid, name, description)`.
 fn role_choices(world: &World) -> Vec<(String, String, String)> {
     roles::built_in_roles()
@@ -521,9 +545,12 @@ pub fn AddRoleAssignment(scope: String, close: Callback<()>) -> impl IntoView {
     let step = RwSignal::new(0usize);
     let role = RwSignal::new(String::new());
     let member = RwSignal::new(String::new());
-    let filter = RwSignal::new(String::new());
     let roles = store.world.with_untracked(role_choices);
-    let choices = Memo::new(move |_| store.world.with(principal_choices));
+    let choices = Memo::new(move |_| {
+        store
+            .world
+            .with(|w| principal_choices(w, &scope.get_value()))
+    });
     let command = Memo::new(move |_| add_command(&scope.get_value(), &role.get(), &member.get()));
     let verdict = Memo::new(move |_| {
         store.world.track();
@@ -547,8 +574,6 @@ pub fn AddRoleAssignment(scope: String, close: Callback<()>) -> impl IntoView {
     };
     let tabs_id = unique_id("add-role");
     let steps = ["Role", "Members", "Review + assign"];
-    let filter_id = unique_id("member-filter");
-    let member_id = unique_id("member");
     let role_name = move || {
         let r = role.get();
         roles_for_name(&store, &r)
@@ -591,28 +616,7 @@ pub fn AddRoleAssignment(scope: String, close: Callback<()>) -> impl IntoView {
             </fieldset>
         </div>
         <div role="tabpanel" hidden=move || step.get() != 1 class="tab-panel">
-            <div class="field">
-                <label for=filter_id.clone()>"Search members"</label>
-                <input id=filter_id type="search" prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev))/>
-            </div>
-            <div class="field">
-                <label for=member_id.clone()>"Member"</label>
-                <select id=member_id prop:value=move || member.get() on:change=move |ev| member.set(event_target_value(&ev))>
-                    <option value="">"Choose a user, group or service principal"</option>
-                    {move || {
-                        let needle = filter.get().to_lowercase();
-                        let current = member.get();
-                        choices.with(|all| all.iter()
-                            .filter(|(id, text)| needle.is_empty() || text.to_lowercase().contains(&needle) || *id == current)
-                            .take(PICKER_LIMIT)
-                            .map(|(id, text)| {
-                                let selected = *id == current;
-                                view! { <option value=id.clone() selected=selected>{text.clone()}</option> }
-                            })
-                            .collect_view())
-                    }}
-                </select>
-            </div>
+            {principal_picker(("Search members", "Member"), choices, member)}
             {move || verdict.get().err().filter(|_| !member.get().is_empty() && !role.get().is_empty()).map(|errors| view! {
                 <div class="banner error" role="alert">{errors.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}</div>
             })}
