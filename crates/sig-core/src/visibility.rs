@@ -22,9 +22,11 @@
 //!   grant it, and assignments do not flow up).
 //! * An Activity log entry is shown to the principal that initiated it (so a refusal stays
 //!   visible to the one refused) and to principals that may read its target: `{type}/read` at
-//!   the resource or scope (an entry about a role assignment: read at the assignment's scope;
-//!   about a directory: being in that tenant). Azure's activity log is scoped the same way;
-//!   the `Microsoft.Insights/eventtypes` permission Azure also asks for is not simulated.
+//!   the resource or scope (an entry about a role assignment: [`READ_ROLE_ASSIGNMENTS`] at the
+//!   assignment's scope, as Azure requires to see role assignment operations, so a principal
+//!   that only reads an image does not learn who was granted what there; about a directory:
+//!   being in that tenant). Azure's activity log is scoped the same way; the
+//!   `Microsoft.Insights/eventtypes` permission Azure also asks for is not simulated.
 //! * The role assignments that apply at a scope (the IAM blade's list and its Check access) are
 //!   listed to a principal allowed [`READ_ROLE_ASSIGNMENTS`] there or above, as ARM's
 //!   `GET {scope}/providers/Microsoft.Authorization/roleAssignments` requires: Reader has it
@@ -38,7 +40,9 @@
 //!   picker searches: an assignment there can name no one else
 //!   ([`crate::access::commands::assignable_in`]).
 
-use crate::access::assignments::{split_assignment_id, ScopePath};
+use crate::access::assignments::{
+    assignment_id, assignments_at, role_assignments_scope, ScopePath,
+};
 use crate::access::commands::{assignable_in, authorize_action};
 use crate::access::directory::{DirectoryObject, Entry};
 use crate::access::{context, decide, resolve_principal, CheckContext, Subject};
@@ -65,6 +69,11 @@ pub fn principal_can_read(world: &World, principal: &str, id: &str) -> bool {
 /// scope or one whose subscription is not in the world.
 pub fn can_read_scope(world: &World, subject: &Subject, scope: &str) -> bool {
     context(world, subject, scope).is_ok_and(|cx| read_allowed(world, &cx))
+}
+
+/// True when `subject` is allowed `action` at `scope` (false for a scope not in the world).
+fn allowed_at(world: &World, subject: &Subject, action: &str, scope: &str) -> bool {
+    context(world, subject, scope).is_ok_and(|cx| decide(world, &cx, action).allowed)
 }
 
 /// `{type}/read` at a prepared check's scope.
@@ -181,8 +190,9 @@ pub fn assignable_principals<'w>(world: &'w World, scope: &str) -> Vec<&'w Entry
 
 /// What an Activity log entry about `command` names as its resource: the resource or scope id it
 /// acts on; `/tenants/{tenant}/{kind}/{name}` for a directory change; the group whose members
-/// change. [`can_read_target`] reads the same forms, so what the log shows and who may see it
-/// come from one place.
+/// change; for a new role assignment its id, or the assignments at its scope ([`assignments_at`])
+/// while it has no name. [`can_read_target`] reads the same forms, so what the log shows and who
+/// may see it come from one place.
 pub fn command_target(command: &Command) -> String {
     let directory =
         |tenant: &str, kind: &str, name: &str| format!("/tenants/{tenant}/{kind}/{name}");
@@ -222,29 +232,33 @@ pub fn command_target(command: &Command) -> String {
             .first()
             .cloned()
             .unwrap_or_else(|| r.id.clone()),
-        Command::CreateRoleAssignment(a) => a.scope.clone(),
+        Command::CreateRoleAssignment(a) => match &a.name {
+            Some(name) => assignment_id(&a.scope, name),
+            None => assignments_at(&a.scope),
+        },
     }
 }
 
 /// True when `subject` may read what an Activity log entry is about, `target` as
 /// [`command_target`] writes it: a directory path or a directory object (a group) by being in
-/// its tenant, a role assignment by read at its scope, any other scope by `{type}/read` there
-/// (for an image source that is its [`crate::sources::Source::read_permission`]; a VHD, which has
-/// no ARM id, is asked through that). False for anything else.
+/// its tenant, a role assignment (or the assignments at a scope) by [`READ_ROLE_ASSIGNMENTS`] at
+/// its scope, any other scope by `{type}/read` there (for an image source that is its
+/// [`crate::sources::Source::read_permission`]; a VHD, which has no ARM id, is asked through
+/// that). False for anything else.
 pub fn can_read_target(world: &World, subject: &Subject, target: &str) -> bool {
     if let Some(path) = target.strip_prefix("/tenants/") {
         let tenant = path.split('/').next().unwrap_or_default();
         return can_see_tenant(world, subject, tenant);
     }
-    if let Some((scope, _)) = split_assignment_id(target) {
-        return can_read_scope(world, subject, scope);
+    if let Some(scope) = role_assignments_scope(target) {
+        return allowed_at(world, subject, READ_ROLE_ASSIGNMENTS, scope);
     }
     if let Ok(cx) = context(world, subject, target) {
         return read_allowed(world, &cx);
     }
     if let Some(source) = world.source(target) {
         let (action, scope) = source.read_permission();
-        return context(world, subject, &scope).is_ok_and(|cx| decide(world, &cx, &action).allowed);
+        return allowed_at(world, subject, &action, &scope);
     }
     world
         .access
@@ -654,6 +668,54 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn role_assignment_operations_are_shown_to_those_who_may_read_role_assignments_there() {
+        let w = contoso_fabrikam();
+        let ubuntu = image_id(CONTOSO_SUB, "rg-images", "ContosoImages", "ubuntu-22");
+        let grant = |name: Option<&str>| {
+            command_target(&Command::CreateRoleAssignment(
+                crate::access::commands::NewRoleAssignment {
+                    scope: ubuntu.clone(),
+                    role_definition_id: "Reader".into(),
+                    principal_id: BOB.into(),
+                    name: name.map(str::to_string),
+                },
+            ))
+        };
+        let (unnamed, named) = (grant(None), grant(Some("x")));
+        let removal = command_target(&Command::DeleteRoleAssignment {
+            id: assignment_id(&ubuntu, "x"),
+        });
+        // The entry names the assignment, or the assignments at its scope until it has a name.
+        assert_eq!(named, removal);
+        assert_eq!(
+            unnamed,
+            format!("{ubuntu}/providers/Microsoft.Authorization/roleAssignments")
+        );
+        let (app, carol, admin, erin) = (
+            viewer(&w, DEPLOYER_APP),
+            viewer(&w, CAROL),
+            viewer(&w, ADMIN),
+            viewer(&w, ERIN),
+        );
+        // The app reads the definition through its group (Compute Gallery Image Reader), so it
+        // sees the definition's changes, but not who was granted or refused what there.
+        assert!(app.sees_activity(&w, ADMIN, &ubuntu));
+        for target in [&unnamed, &named, &removal] {
+            assert!(!app.sees_activity(&w, ADMIN, target), "{target}");
+            // Reader (`*/read`) there, and the Owner above, read role assignments.
+            assert!(carol.sees_activity(&w, ADMIN, target), "{target}");
+            assert!(admin.sees_activity(&w, CAROL, target), "{target}");
+            assert!(!erin.sees_activity(&w, ADMIN, target), "{target}");
+            // Its own attempts stay the app's.
+            assert!(app.sees_activity(&w, DEPLOYER_APP, target), "{target}");
+        }
+        assert_eq!(
+            app.sees_activities(&w, [(ADMIN, ubuntu.as_str()), (ADMIN, removal.as_str())]),
+            [true, false]
+        );
     }
 
     #[test]

@@ -141,7 +141,25 @@ impl ScopePath {
 
 /// The id of an assignment named `name` at `scope`.
 pub fn assignment_id(scope: &str, name: &str) -> String {
-    format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{name}")
+    format!("{}/{name}", assignments_at(scope))
+}
+
+/// The collection of role assignments at `scope` (where ARM creates one): what the Activity log
+/// names for an assignment created without a name, since its name is derived only when planned.
+pub fn assignments_at(scope: &str) -> String {
+    format!("{scope}/providers/{ROLE_ASSIGNMENT_TYPE}")
+}
+
+/// The scope of a role assignment id or of an [`assignments_at`] collection, so that whoever
+/// asks "who may see this?" can require `roleAssignments/read` there; `None` for anything else.
+pub fn role_assignments_scope(target: &str) -> Option<&str> {
+    if let Some((scope, _)) = split_assignment_id(target) {
+        return Some(scope);
+    }
+    let suffix = "/providers/microsoft.authorization/roleassignments";
+    let at = target.len().checked_sub(suffix.len())?;
+    (target.is_char_boundary(at) && target[at..].eq_ignore_ascii_case(suffix))
+        .then(|| &target[..at])
 }
 
 /// Splits an assignment id into (scope, name); `None` when it is not an assignment id.
@@ -176,5 +194,10 @@ mod tests {
         assert!(ScopePath::parse("/subscriptions/s/foo/x").is_none());
         let id = assignment_id("/subscriptions/s", "abc");
         assert_eq!(split_assignment_id(&id), Some(("/subscriptions/s", "abc")));
+        assert_eq!(role_assignments_scope(&id), Some("/subscriptions/s"));
+        let all = assignments_at("/subscriptions/s").to_uppercase();
+        assert_eq!(role_assignments_scope(&all), Some("/SUBSCRIPTIONS/S"));
+        assert_eq!(role_assignments_scope("/subscriptions/s"), None);
+        assert_eq!(role_assignments_scope("ü"), None);
     }
 }
