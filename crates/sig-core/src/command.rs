@@ -250,7 +250,10 @@ impl CommandError {
             | Code::GalleryImageNotFound
             | Code::TenantNotFound
             | Code::RoleDefinitionDoesNotExist => 404,
-            Code::Conflict | Code::CannotDeleteResource | Code::RoleAssignmentExists => 409,
+            Code::Conflict
+            | Code::CannotDeleteResource
+            | Code::RoleAssignmentExists
+            | Code::DeletionBlockedBeforeEndOfLife => 409,
             Code::AuthorizationFailed => 403,
             _ => 400,
         }
@@ -1132,6 +1135,11 @@ fn plan_update_version(w: &World, cx: &Cx, id: &str, desired: arm::GalleryImageV
             }
         }
     }
+    diags.extend(rules::safety::removed_replicated_regions(
+        cur,
+        &entry.targets,
+        &rid,
+    ));
     let diags = gate(diags)?;
     let events = cx.event(EventKind::Updated, VERSION_TYPE, rid, diags);
     Ok((Change::ReplaceVersion(key, entry), events))
@@ -1145,6 +1153,11 @@ fn plan_delete_version(w: &World, cx: &Cx, id: &str) -> Planned {
     let key = vref.key();
     match w.versions.get(&key) {
         Some(e) => {
+            if let Some(blocked) = rules::safety::deletion_blocked(e, cx.now, &rid) {
+                return Err(CommandError {
+                    diagnostics: vec![blocked],
+                });
+            }
             let events = cx.event(
                 EventKind::Deleted,
                 VERSION_TYPE,

@@ -104,6 +104,10 @@ codes! {
     Conflict => Error, "Names are unique: gallery per subscription, definition per gallery, version per definition; create refuses an existing resource.", "Azure (409) + seed";
     /// A property that cannot be updated was changed.
     PropertyChangeNotAllowed => Error, "Only the properties the seed lists as updatable may change after creation.", "Azure + seed (Updating resources)";
+    /// A version whose safety profile forbids it loses a replicated region.
+    ReplicatedLocationDeletionNotAllowed => Error, "A version with safetyProfile.allowDeletionOfReplicatedLocations = false keeps every region it has replicated to; removing one from targetRegions is refused (API 2022-03-03+).", "Azure (safetyProfile)";
+    /// A version whose safety profile blocks deletion is deleted before its end of life.
+    DeletionBlockedBeforeEndOfLife => Error, "A version with safetyProfile.blockDeletionBeforeEndOfLife = true cannot be deleted before its end-of-life date (API 2024-03-03+).", "Azure (safetyProfile)";
     /// A region that is unknown or not allowed for the resource.
     LocationNotAvailableForResourceType => Error, "Galleries, definitions and versions can only be created in the seed's source regions; target regions must be known Azure regions.", "Azure + seed (Regional Support)";
     /// Gallery name rule.

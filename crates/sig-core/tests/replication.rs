@@ -740,3 +740,67 @@ fn exports_leave_out_nominal_records_and_rebuild_them_exactly() {
     let reread: World = serde_json::from_value(again).unwrap();
     assert_eq!(states(&reread, &id, at(60)), states(&old, &id, at(60)));
 }
+
+/// A version created with a safety profile keeps its replicated regions and cannot be deleted
+/// before its end of life; without one (the seed's case) both are free, as the other tests show.
+#[test]
+fn a_safety_profile_guards_replicated_regions_and_deletion_before_end_of_life() {
+    let mut w = world(false);
+    let id = version_id(SUB, RG, "g", "i", "1.0.0");
+    let mut body = version_body(THREE());
+    let props = body.properties.as_mut().unwrap();
+    props.safety_profile = Some(arm::SafetyProfile {
+        allow_deletion_of_replicated_locations: Some(false),
+        block_deletion_before_end_of_life: Some(true),
+        ..Default::default()
+    });
+    props.publishing_profile.as_mut().unwrap().end_of_life_date = Some("2021-01-01".into());
+    run(
+        &mut w,
+        Command::CreateVersion {
+            id: id.clone(),
+            resource: body,
+        },
+        T0,
+    )
+    .unwrap();
+    // Dropping West Europe is refused, naming it; the version is unchanged.
+    let e = update(
+        &mut w,
+        &id,
+        json!({"properties": {"publishingProfile": {"targetRegions": [
+        {"name": "westus"}, {"name": "eastus", "regionalReplicaCount": 2}]}}}),
+        at(10),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), Code::ReplicatedLocationDeletionNotAllowed);
+    assert_eq!(e.diagnostics.len(), 1);
+    assert!(e.diagnostics[0].message.contains("'westeurope'"), "{e}");
+    assert_eq!(w.version(&id).unwrap().targets.len(), 3);
+    // Adding a region and changing a replica count are still allowed.
+    update(&mut w, &id, json!({"properties": {"publishingProfile": {"targetRegions": [
+        {"name": "westus"}, {"name": "eastus", "regionalReplicaCount": 3}, {"name": "westeurope"}, {"name": "japaneast"}]}}}), at(10)).unwrap();
+    assert_eq!(w.version(&id).unwrap().targets.len(), 4);
+    // The guard itself is fixed at creation.
+    let e = update(
+        &mut w,
+        &id,
+        json!({"properties": {"safetyProfile": {"allowDeletionOfReplicatedLocations": true}}}),
+        at(10),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), Code::PropertyChangeNotAllowed);
+    // Deleting before the end of life: 409 with the date; after it: deleted.
+    let e = run(&mut w, Command::DeleteVersion { id: id.clone() }, at(10)).unwrap_err();
+    assert_eq!(e.code(), Code::DeletionBlockedBeforeEndOfLife);
+    assert_eq!(e.http_status(), 409);
+    assert!(e.diagnostics[0].message.contains("2021-01-01"), "{e}");
+    assert!(w.version(&id).is_some());
+    let after_eol = OffsetDateTime::parse(
+        "2021-01-02T00:00:00Z",
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    run(&mut w, Command::DeleteVersion { id: id.clone() }, after_eol).unwrap();
+    assert!(w.version(&id).is_none());
+}

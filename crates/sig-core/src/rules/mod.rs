@@ -4,6 +4,7 @@
 pub mod common;
 pub mod gallery;
 pub mod image;
+pub mod safety;
 pub mod update;
 pub mod version;
 
