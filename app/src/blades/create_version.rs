@@ -75,42 +75,39 @@ pub fn target_regions_json(rows: &[TargetRow]) -> Value {
 fn source_choices(store: &Store) -> Vec<(String, String)> {
     store.world.with(|w| {
         let mut choices = vec![(String::new(), "Select a source".to_string())];
-        let actor = store.actor.get();
+        let viewer = store.viewer();
+        choices.extend(w.sources().filter(|s| viewer.sees_source(w, s)).map(|s| {
+            let name = s.id.rsplit('/').next().unwrap_or(&s.id).to_string();
+            let kind = match s.kind {
+                SourceKind::ManagedImage => "Managed image",
+                SourceKind::Snapshot => "Snapshot",
+                SourceKind::ManagedDisk => "Managed disk",
+                SourceKind::VirtualMachine => "Virtual machine",
+                SourceKind::VhdBlob => "VHD",
+                SourceKind::GalleryImageVersion => "Image version",
+            };
+            (
+                s.id.clone(),
+                format!("{kind}: {name} ({})", s.location.display_name()),
+            )
+        }));
         choices.extend(
-            w.sources()
-                .filter(|s| {
-                    let (action, scope) = s.read_permission();
-                    sig_core::access::commands::authorize_action(w, &actor, &action, &scope).is_ok()
-                })
-                .map(|s| {
-                    let name = s.id.rsplit('/').next().unwrap_or(&s.id).to_string();
-                    let kind = match s.kind {
-                        SourceKind::ManagedImage => "Managed image",
-                        SourceKind::Snapshot => "Snapshot",
-                        SourceKind::ManagedDisk => "Managed disk",
-                        SourceKind::VirtualMachine => "Virtual machine",
-                        SourceKind::VhdBlob => "VHD",
-                        SourceKind::GalleryImageVersion => "Image version",
-                    };
+            w.versions()
+                .filter(|v| viewer.sees_resource(w, &v.id.to_string()))
+                .map(|v| {
+                    let id = v.id.to_string();
                     (
-                        s.id.clone(),
-                        format!("{kind}: {name} ({})", s.location.display_name()),
+                        id.clone(),
+                        format!(
+                            "Image version: {}/{}/{} ({})",
+                            v.id.image.gallery.gallery,
+                            v.id.image.image,
+                            v.id.version,
+                            v.location.display_name()
+                        ),
                     )
                 }),
         );
-        choices.extend(w.versions().map(|v| {
-            let id = v.id.to_string();
-            (
-                id.clone(),
-                format!(
-                    "Image version: {}/{}/{} ({})",
-                    v.id.image.gallery.gallery,
-                    v.id.image.image,
-                    v.id.version,
-                    v.location.display_name()
-                ),
-            )
-        }));
         choices
     })
 }

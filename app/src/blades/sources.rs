@@ -3,7 +3,6 @@
 //! simulation, labelled as such.
 
 use leptos::prelude::*;
-use sig_core::access::commands::authorize_action;
 use sig_core::kinds::{HyperVGeneration, OsState, OsType};
 use sig_core::regions::RegionName;
 use sig_core::sources::{Source, SourceDisk, SourceKind};
@@ -132,13 +131,10 @@ pub fn Sources() -> impl IntoView {
 
     // Only the sources the signed-in principal may read (the core's RBAC decision).
     let list = move || {
-        let actor = store.actor.get();
+        let viewer = store.viewer();
         store.world.with(|w| {
             w.sources()
-                .filter(|s| {
-                    let (action, scope) = s.read_permission();
-                    authorize_action(w, &actor, &action, &scope).is_ok()
-                })
+                .filter(|s| viewer.sees_source(w, s))
                 .map(|s| {
                     let name = s.id.rsplit('/').next().unwrap_or(&s.id).to_string();
                     let kind = KINDS

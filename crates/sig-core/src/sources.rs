@@ -87,13 +87,16 @@ pub struct Source {
 impl Source {
     /// The RBAC action and scope that reading this source needs: `<type>/read` on the resource,
     /// or, for a VHD blob, read on its storage account (blobs have no ARM id of their own).
-    pub fn read_permission(&self) -> (String, String) {
-        match self.kind.arm_type() {
-            Some(ty) => (format!("{ty}/read"), self.id.clone()),
-            None => (
+    /// `None` for a VHD registered without its storage account: there is no ARM scope to check,
+    /// so nothing restricts reading it (the simulator alone can register one).
+    pub fn read_permission(&self) -> Option<(String, String)> {
+        match (self.kind.arm_type(), &self.storage_account_id) {
+            (Some(ty), _) => Some((format!("{ty}/read"), self.id.clone())),
+            (None, Some(account)) if !account.is_empty() => Some((
                 "Microsoft.Storage/storageAccounts/read".into(),
-                self.storage_account_id.clone().unwrap_or_default(),
-            ),
+                account.clone(),
+            )),
+            (None, _) => None,
         }
     }
 }

@@ -64,6 +64,16 @@ pub fn principal_can_read(world: &World, principal: &str, id: &str) -> bool {
     resolve_principal(world, principal).is_ok_and(|s| can_read(world, &s, id))
 }
 
+/// True when `subject` may read the image source `source` — what [`crate::sources::Source::read_permission`]
+/// names: `{type}/read` on the resource, or read on a VHD's storage account. A VHD registered
+/// without its storage account has no ARM scope to check, so nothing restricts it. The source
+/// pickers list exactly these, and creating a version from any other is refused.
+pub fn can_read_source(world: &World, subject: &Subject, source: &crate::sources::Source) -> bool {
+    source
+        .read_permission()
+        .is_none_or(|(action, scope)| allowed_at(world, subject, &action, &scope))
+}
+
 /// True when `subject` is allowed `{type}/read` at `scope` (a subscription, a resource group, or
 /// a resource in one), the check ARM makes before it returns a scope; false for an unparsable
 /// scope or one whose subscription is not in the world.
@@ -242,9 +252,8 @@ pub fn command_target(command: &Command) -> String {
 /// True when `subject` may read what an Activity log entry is about, `target` as
 /// [`command_target`] writes it: a directory path or a directory object (a group) by being in
 /// its tenant, a role assignment (or the assignments at a scope) by [`READ_ROLE_ASSIGNMENTS`] at
-/// its scope, any other scope by `{type}/read` there (for an image source that is its
-/// [`crate::sources::Source::read_permission`]; a VHD, which has no ARM id, is asked through
-/// that). False for anything else.
+/// its scope, any other scope by `{type}/read` there, an image source by [`can_read_source`].
+/// False for anything else.
 pub fn can_read_target(world: &World, subject: &Subject, target: &str) -> bool {
     if let Some(path) = target.strip_prefix("/tenants/") {
         let tenant = path.split('/').next().unwrap_or_default();
@@ -257,8 +266,7 @@ pub fn can_read_target(world: &World, subject: &Subject, target: &str) -> bool {
         return read_allowed(world, &cx);
     }
     if let Some(source) = world.source(target) {
-        let (action, scope) = source.read_permission();
-        return allowed_at(world, subject, &action, &scope);
+        return can_read_source(world, subject, source);
     }
     world
         .access
@@ -301,6 +309,16 @@ impl Viewer {
     /// [`can_see_subscription`] for the viewer.
     pub fn sees_subscription(&self, world: &World, subscription_id: &str) -> bool {
         self.allows(|s| can_see_subscription(world, s, subscription_id))
+    }
+
+    /// [`can_read_source`] for the viewer.
+    pub fn sees_source(&self, world: &World, source: &crate::sources::Source) -> bool {
+        self.allows(|s| can_read_source(world, s, source))
+    }
+
+    /// [`can_read`] (a gallery, definition or version) for the viewer.
+    pub fn sees_resource(&self, world: &World, id: &str) -> bool {
+        self.allows(|s| can_read(world, s, id))
     }
 
     /// [`can_see_application`] for the viewer.

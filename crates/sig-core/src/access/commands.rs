@@ -163,10 +163,9 @@ fn source_reads(w: &World, resource: &crate::arm::GalleryImageVersion) -> Vec<Re
     crate::sources::referenced_ids(resource)
         .into_iter()
         .filter_map(|id| match w.source(id) {
-            Some(source) => {
-                let (action, scope) = source.read_permission();
-                (!scope.is_empty()).then(|| rbac(action, scope))
-            }
+            Some(source) => source
+                .read_permission()
+                .map(|(action, scope)| rbac(action, scope)),
             None => w.version(id).map(|v| {
                 rbac(
                     format!("{}/read", crate::ids::VERSION_TYPE),
