@@ -254,7 +254,7 @@ impl CommandError {
             | Code::CannotDeleteResource
             | Code::RoleAssignmentExists
             | Code::DeletionBlockedBeforeEndOfLife => 409,
-            Code::AuthorizationFailed => 403,
+            Code::AuthorizationFailed | Code::LinkedAuthorizationFailed => 403,
             _ => 400,
         }
     }

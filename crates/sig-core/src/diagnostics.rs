@@ -104,6 +104,8 @@ codes! {
     Conflict => Error, "Names are unique: gallery per subscription, definition per gallery, version per definition; create refuses an existing resource.", "Azure (409) + seed";
     /// A property that cannot be updated was changed.
     PropertyChangeNotAllowed => Error, "Only the properties the seed lists as updatable may change after creation.", "Azure + seed (Updating resources)";
+    /// The caller may do the main action but not read a resource the request links to.
+    LinkedAuthorizationFailed => Error, "Creating an image version also needs read access to each source it names (managed image, snapshot, disk, VM, another version, a VHD's storage account); checked after the write itself is allowed.", "Azure (403)";
     /// A version whose safety profile forbids it loses a replicated region.
     ReplicatedLocationDeletionNotAllowed => Error, "A version with safetyProfile.allowDeletionOfReplicatedLocations = false keeps every region it has replicated to; removing one from targetRegions is refused (API 2022-03-03+).", "Azure (safetyProfile)";
     /// A version whose safety profile blocks deletion is deleted before its end of life.

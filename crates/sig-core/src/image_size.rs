@@ -59,7 +59,9 @@ pub fn layout_from_facts(f: &SourceFacts, os_type: Option<OsType>) -> DiskLayout
 /// The source a version was made from (the first it names, in any of the shapes Azure accepts;
 /// a VHD by its URI).
 fn source_id(v: &VersionEntry) -> Option<&str> {
-    crate::sources::referenced_ids(&v.resource).first().copied()
+    crate::sources::referenced_ids(&v.resource)
+        .first()
+        .map(|(id, _)| *id)
 }
 
 /// Source layouts already looked up, keyed by the source id as written and the definition's OS

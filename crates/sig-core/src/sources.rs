@@ -101,11 +101,13 @@ impl Source {
     }
 }
 
-/// Every source a version resource names — `storageProfile.source` (`id`, `virtualMachineId`), the
-/// legacy `publishingProfile.source.managedImage.id`, and each OS and data disk image's `source`
-/// (`id` or VHD `uri`) — once each, in that order. Why: creating a version needs read access to
-/// each of them ([`crate::access::required_permissions`]), whichever shape the request used.
-pub fn referenced_ids(resource: &crate::arm::GalleryImageVersion) -> Vec<&str> {
+/// Every source a version resource names, with the JSON path that names it —
+/// `storageProfile.source` (`id`, `virtualMachineId`), the legacy
+/// `publishingProfile.source.managedImage.id`, and each OS and data disk image's `source` (`id`
+/// or VHD `uri`) — once each, in that order. Why: creating a version needs read access to each of
+/// them ([`crate::access::required_permissions`]), whichever shape the request used, and a
+/// refusal names the field.
+pub fn referenced_ids(resource: &crate::arm::GalleryImageVersion) -> Vec<(&str, String)> {
     let props = resource.properties.as_ref();
     let sp = props.and_then(|p| p.storage_profile.as_ref());
     let top = sp.and_then(|s| s.source.as_ref());
@@ -117,25 +119,50 @@ pub fn referenced_ids(resource: &crate::arm::GalleryImageVersion) -> Vec<&str> {
     let os_disk = sp
         .and_then(|s| s.os_disk_image.as_ref())
         .and_then(|d| d.source.as_ref());
-    let data_disks = sp
-        .and_then(|s| s.data_disk_images.as_ref())
-        .into_iter()
-        .flatten()
-        .filter_map(|d| d.source.as_ref());
-    let mut out: Vec<&str> = Vec::new();
-    let all = [
-        top.and_then(|s| s.id.as_deref()),
-        top.and_then(|s| s.virtual_machine_id.as_deref()),
-        legacy,
-        os_disk.and_then(|s| s.id.as_deref()),
-        os_disk.and_then(|s| s.uri.as_deref()),
+    fn named<'r>(id: Option<&'r str>, path: &str) -> Option<(&'r str, String)> {
+        id.map(|id| (id, path.to_string()))
+    }
+    let mut all: Vec<(&str, String)> = [
+        named(
+            top.and_then(|s| s.id.as_deref()),
+            "properties.storageProfile.source.id",
+        ),
+        named(
+            top.and_then(|s| s.virtual_machine_id.as_deref()),
+            "properties.storageProfile.source.virtualMachineId",
+        ),
+        named(
+            legacy,
+            "properties.publishingProfile.source.managedImage.id",
+        ),
+        named(
+            os_disk.and_then(|s| s.id.as_deref()),
+            "properties.storageProfile.osDiskImage.source.id",
+        ),
+        named(
+            os_disk.and_then(|s| s.uri.as_deref()),
+            "properties.storageProfile.osDiskImage.source.uri",
+        ),
     ]
     .into_iter()
     .flatten()
-    .chain(data_disks.flat_map(|s| [s.id.as_deref(), s.uri.as_deref()].into_iter().flatten()));
-    for id in all {
-        if !out.iter().any(|seen| seen.eq_ignore_ascii_case(id)) {
-            out.push(id);
+    .collect();
+    for (n, d) in sp
+        .and_then(|s| s.data_disk_images.as_ref())
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let source = d.source.as_ref();
+        let path =
+            |field: &str| format!("properties.storageProfile.dataDiskImages[{n}].source.{field}");
+        all.extend(named(source.and_then(|s| s.id.as_deref()), &path("id")));
+        all.extend(named(source.and_then(|s| s.uri.as_deref()), &path("uri")));
+    }
+    let mut out: Vec<(&str, String)> = Vec::new();
+    for (id, path) in all {
+        if !out.iter().any(|(seen, _)| seen.eq_ignore_ascii_case(id)) {
+            out.push((id, path));
         }
     }
     out

@@ -711,7 +711,8 @@ mod props {
                     // assignment (per the reference evaluation) for every RBAC action it needed.
                     let me = before.access().user_by_upn(&who).unwrap().object.id().to_string();
                     for n in needs {
-                        if let sig_core::access::commands::Requirement::Rbac { action, scope } = n {
+                        if let sig_core::access::commands::Requirement::Rbac { action, scope }
+                        | sig_core::access::commands::Requirement::Linked { action, scope, .. } = n {
                             prop_assert!(reference(&before, &me, &scope, &action), "{who} did {action} at {scope} without an assignment");
                         }
                     }
@@ -761,11 +762,19 @@ fn a_version_is_published_only_from_sources_the_publisher_may_read() {
         new_version("2.0.0", from(&image("private-base"))),
     )
     .unwrap_err();
-    assert_eq!(e.code(), Code::AuthorizationFailed);
-    let m = &e.first_error().unwrap().message;
+    // Azure's LinkedAuthorizationFailed: the write is allowed, the linked read is not.
+    assert_eq!(e.code(), Code::LinkedAuthorizationFailed);
+    assert_eq!(e.http_status(), 403);
+    let d = e.first_error().unwrap();
+    assert_eq!(d.path, "properties.storageProfile.source.id");
     assert!(
-        m.contains("'Microsoft.Compute/images/read'") && m.contains(&image("private-base")),
-        "{m}"
+        d.message.contains(
+            "has permission to perform action 'Microsoft.Compute/galleries/images/versions/write'"
+        ) && d.message.contains("'Microsoft.Compute/images/read'")
+            && d.message
+                .contains(&format!("linked scope(s) '{}'", image("private-base"))),
+        "{}",
+        d.message
     );
     assert!(w
         .version(&version_id(
@@ -797,18 +806,32 @@ fn a_version_is_published_only_from_sources_the_publisher_may_read() {
     // A version made from another version needs read on that version: Alice reads her gallery's.
     let v1 = version_id(CONTOSO_SUB, rg, "ContosoImages", "ubuntu-22", "1.0.0");
     run(&mut w, alice, new_version("2.1.0", from(&v1))).unwrap();
-    // Erin (Northwind, nothing in Contoso) is refused for the write and for the read, both named.
+    // Erin (Northwind, nothing in Contoso) is refused the write itself: links are not reached.
     let e = run(&mut w, example::ERIN, new_version("2.2.0", from(&v1))).unwrap_err();
-    let actions: Vec<&str> = e
-        .diagnostics
-        .iter()
-        .map(|d| d.message.split('\'').nth(5).unwrap_or_default())
-        .collect();
+    assert_eq!(e.code(), Code::AuthorizationFailed);
+    assert_eq!(e.diagnostics.len(), 1);
+    assert!(e.diagnostics[0]
+        .message
+        .contains("'Microsoft.Compute/galleries/images/versions/write'"));
+    // A disk-level version names the field of the unreadable disk source.
+    let disk = serde_json::json!({"location": "westus", "properties": {
+        "publishingProfile": {"targetRegions": [{"name": "westus"}]},
+        "storageProfile": {"osDiskImage": {"source": {"id": image("ubuntu-base")}},
+                           "dataDiskImages": [{"lun": 0, "source": {"id": image("private-base")}}]}}});
+    let e = run(
+        &mut w,
+        "bob@contoso.onmicrosoft.com",
+        new_version("2.3.0", disk.clone()),
+    );
+    assert!(e.is_err());
     assert_eq!(
-        actions,
+        sig_core::sources::referenced_ids(&serde_json::from_value(disk).unwrap())
+            .into_iter()
+            .map(|(_, path)| path)
+            .collect::<Vec<_>>(),
         [
-            "Microsoft.Compute/galleries/images/versions/write",
-            "Microsoft.Compute/galleries/images/versions/read"
+            "properties.storageProfile.osDiskImage.source.id",
+            "properties.storageProfile.dataDiskImages[0].source.id"
         ]
     );
 }

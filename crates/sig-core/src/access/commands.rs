@@ -130,6 +130,16 @@ pub enum Requirement {
         /// The scope.
         scope: String,
     },
+    /// An RBAC action on a resource the request links to (a version's source), checked only
+    /// once the caller may do the main action; refused as Azure's `LinkedAuthorizationFailed`.
+    Linked {
+        /// The action (read on the linked resource).
+        action: String,
+        /// The linked resource's scope.
+        scope: String,
+        /// The JSON path of the field that names it.
+        path: String,
+    },
     /// A member user of the tenant (directory changes).
     DirectoryMember {
         /// The tenant.
@@ -162,16 +172,19 @@ fn rbac(action: impl Into<String>, scope: impl Into<String>) -> Requirement {
 fn source_reads(w: &World, resource: &crate::arm::GalleryImageVersion) -> Vec<Requirement> {
     crate::sources::referenced_ids(resource)
         .into_iter()
-        .filter_map(|id| match w.source(id) {
-            Some(source) => source
-                .read_permission()
-                .map(|(action, scope)| rbac(action, scope)),
-            None => w.version(id).map(|v| {
-                rbac(
+        .filter_map(|(id, path)| {
+            let (action, scope) = match w.source(id) {
+                Some(source) => source.read_permission()?,
+                None => (
                     format!("{}/read", crate::ids::VERSION_TYPE),
-                    v.id.to_string(),
-                )
-            }),
+                    w.version(id)?.id.to_string(),
+                ),
+            };
+            Some(Requirement::Linked {
+                action,
+                scope,
+                path,
+            })
         })
         .collect()
 }
@@ -358,33 +371,37 @@ pub fn authorize(w: &World, actor: &Actor, command: &Command) -> Result<(), Comm
         }
         None => actor.principal.clone(),
     };
+    // `Err(object id)` when `action` at `scope` is refused (the id the refusal names).
+    let rbac_check = |action: &str, scope: &str| -> Result<(), String> {
+        let ok = subject
+            .as_ref()
+            .and_then(|s| context(w, s, scope).ok())
+            .map(|cx| {
+                let id = cx.principal.map(|p| p.object.id().to_string());
+                (decide(w, &cx, action).allowed, id)
+            });
+        match ok {
+            Some((true, _)) => Ok(()),
+            Some((false, id)) => Err(id.unwrap_or_else(|| home_id(&subject))),
+            None => Err(home_id(&subject)),
+        }
+    };
     let mut errors = Vec::new();
+    let mut primary: Option<(String, String)> = None;
+    let mut linked = Vec::new();
     for req in required_permissions(w, command) {
         match req {
             Requirement::Rbac { action, scope } => {
-                let ok = subject
-                    .as_ref()
-                    .and_then(|s| context(w, s, &scope).ok())
-                    .map(|cx| {
-                        let id = cx.principal.map(|p| p.object.id().to_string());
-                        (decide(w, &cx, &action).allowed, id)
-                    });
-                match ok {
-                    Some((true, _)) => {}
-                    Some((false, id)) => errors.push(denied(
-                        &actor.principal,
-                        &id.unwrap_or_else(|| home_id(&subject)),
-                        &action,
-                        &scope,
-                    )),
-                    None => errors.push(denied(
-                        &actor.principal,
-                        &home_id(&subject),
-                        &action,
-                        &scope,
-                    )),
+                if let Err(id) = rbac_check(&action, &scope) {
+                    errors.push(denied(&actor.principal, &id, &action, &scope));
                 }
+                primary.get_or_insert((action, scope));
             }
+            Requirement::Linked {
+                action,
+                scope,
+                path,
+            } => linked.push((action, scope, path)),
             Requirement::DirectoryMember { tenant_id, action } => {
                 let member = subject
                     .as_ref()
@@ -416,6 +433,20 @@ pub fn authorize(w: &World, actor: &Actor, command: &Command) -> Result<(), Comm
                     actor.principal
                 ),
             )),
+        }
+    }
+    // Linked resources are checked once the main action is allowed, as ARM does.
+    if errors.is_empty() {
+        let (main_action, main_scope) = primary.unwrap_or_default();
+        for (action, scope, path) in linked {
+            if let Err(id) = rbac_check(&action, &scope) {
+                errors.push(Diagnostic::new(
+                    Code::LinkedAuthorizationFailed,
+                    main_scope.clone(),
+                    path,
+                    format!("The client '{}' with object id '{id}' has permission to perform action '{main_action}' on scope '{main_scope}'; however, it does not have permission to perform action(s) '{action}' on the linked scope(s) '{scope}' (respectively) or the linked scope(s) are invalid.", actor.principal),
+                ));
+            }
         }
     }
     if errors.is_empty() {
