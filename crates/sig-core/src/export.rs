@@ -120,6 +120,20 @@ pub fn complete_version(image: &arm::GalleryImage, version: &mut arm::GalleryIma
     }
 }
 
+/// The id a version gets back when its export is read: its gallery's `id`, then the names of its
+/// definition and itself as the nesting writes them ([`complete_image`], [`complete_version`]).
+/// Records that name a version outside the nesting (replication) use it, so a second export
+/// prints the same text even when the version was created under a differently-cased parent name.
+pub(crate) fn nested_version_id(w: &World, v: &crate::world::VersionEntry) -> String {
+    let image = w.images.get(&v.id.image.key());
+    let gallery = w.galleries.get(&v.id.image.gallery.key());
+    let image_name = image.and_then(|i| i.resource.name.as_deref());
+    let gallery_id = gallery.and_then(|g| g.resource.id.as_deref());
+    let image_id = child_id(gallery_id, "images", image_name);
+    child_id(image_id.as_deref(), "versions", v.resource.name.as_deref())
+        .unwrap_or_else(|| v.id.to_string())
+}
+
 /// Migrates a format 1 document (flat `images` and `versions` with ids) to format 2 (nested):
 /// each definition goes under the gallery its id names, each version under its definition.
 /// Refuses ids that are not of the right kind or name an absent parent.

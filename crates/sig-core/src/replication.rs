@@ -641,7 +641,7 @@ pub fn export_records(w: &World) -> Vec<ReplicationRecordExport> {
     for (k, v) in w.versions.iter() {
         let recs = w.replication.regions(k);
         let nominal = nominal_records(w, v, &mut sizes);
-        let id = v.id.to_string();
+        let id = crate::export::nested_version_id(w, v);
         for (n, t) in v.targets.iter().enumerate() {
             let written = match recs.iter().find(|r| r.region == t.region) {
                 Some(r) if nominal.get(n) == Some(r) => continue,

@@ -6,6 +6,7 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use sig_core::command::{gallery_id, image_id, version_id};
+use sig_core::replication::version_status;
 use sig_core::testing::{self, FIXTURE_NOW, RESOURCE_GROUP as RG, SUBSCRIPTION as SUB};
 use sig_core::validate::{parse_documents, validate_input};
 use sig_core::{apply, Actor, Command, World};
@@ -33,6 +34,8 @@ enum Op {
     DeleteImage(usize, usize),
     DeleteVersion(usize, usize, usize),
     DeleteSource,
+    Fault(usize, usize, usize, usize),
+    Retry(usize, usize, usize, usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -40,12 +43,14 @@ fn op() -> impl Strategy<Value = Op> {
     let i = 0..IMAGES.len();
     let v = 0..VERSIONS.len();
     let r = 0..REGIONS.len();
+    // Weighted towards versions and their replication; deletions are rarer, so sequences
+    // build something before they tear it down.
     prop_oneof![
-        (g.clone(), r.clone()).prop_map(|(g, r)| Op::Gallery(g, r)),
-        (g.clone(), i.clone(), 0..3usize).prop_map(|(g, i, s)| Op::Image(g, i, s)),
-        (g.clone(), i.clone(), v.clone(), r.clone(), -1i64..13)
+        1 => (g.clone(), r.clone()).prop_map(|(g, r)| Op::Gallery(g, r)),
+        1 => (g.clone(), i.clone(), 0..3usize).prop_map(|(g, i, s)| Op::Image(g, i, s)),
+        6 => (g.clone(), i.clone(), v.clone(), r.clone(), -1i64..13)
             .prop_map(|(g, i, v, r, c)| Op::Version(g, i, v, r, c)),
-        (
+        3 => (
             g.clone(),
             i.clone(),
             v.clone(),
@@ -54,11 +59,13 @@ fn op() -> impl Strategy<Value = Op> {
             any::<bool>()
         )
             .prop_map(|(g, i, v, r, c, x)| Op::UpdateVersion(g, i, v, r, c, x)),
-        (g.clone(), i.clone(), 0..3usize).prop_map(|(g, i, s)| Op::UpdateImage(g, i, s)),
-        g.clone().prop_map(Op::DeleteGallery),
-        (g.clone(), i.clone()).prop_map(|(g, i)| Op::DeleteImage(g, i)),
-        (g, i, v).prop_map(|(g, i, v)| Op::DeleteVersion(g, i, v)),
-        Just(Op::DeleteSource),
+        1 => (g.clone(), i.clone(), 0..3usize).prop_map(|(g, i, s)| Op::UpdateImage(g, i, s)),
+        1 => g.clone().prop_map(Op::DeleteGallery),
+        1 => (g.clone(), i.clone()).prop_map(|(g, i)| Op::DeleteImage(g, i)),
+        1 => (g.clone(), i.clone(), v.clone()).prop_map(|(g, i, v)| Op::DeleteVersion(g, i, v)),
+        1 => Just(Op::DeleteSource),
+        4 => (g.clone(), i.clone(), v.clone(), r.clone()).prop_map(|(g, i, v, r)| Op::Fault(g, i, v, r)),
+        3 => (g, i, v, r).prop_map(|(g, i, v, r)| Op::Retry(g, i, v, r)),
     ]
 }
 
@@ -75,12 +82,20 @@ fn command(op: &Op) -> Command {
             }
             Command::CreateImage { id: image_id(SUB, RG, GALLERIES[g], IMAGES[i]), resource: b }
         }
-        Op::Version(g, i, v, r, c) => Command::CreateVersion {
-            id: version_id(SUB, RG, GALLERIES[g], IMAGES[i], VERSIONS[v]),
-            resource: serde_json::from_value(json!({"location": "westus", "properties": {
-                "publishingProfile": {"targetRegions": [{"name": "westus"}, {"name": REGIONS[r], "regionalReplicaCount": c}]},
-                "storageProfile": {"source": {"id": testing::source_image_id()}}}})).unwrap(),
-        },
+        Op::Version(g, i, v, r, c) => {
+            // The source region alone (in either spelling), or with one more region.
+            let targets = if r < 2 {
+                json!([{"name": REGIONS[r], "regionalReplicaCount": c}])
+            } else {
+                json!([{"name": "westus"}, {"name": REGIONS[r], "regionalReplicaCount": c}])
+            };
+            Command::CreateVersion {
+                id: version_id(SUB, RG, GALLERIES[g], IMAGES[i], VERSIONS[v]),
+                resource: serde_json::from_value(json!({"location": "westus", "properties": {
+                    "publishingProfile": {"targetRegions": targets},
+                    "storageProfile": {"source": {"id": testing::source_image_id()}}}})).unwrap(),
+            }
+        }
         Op::UpdateVersion(g, i, v, r, c, x) => Command::UpdateVersion {
             id: version_id(SUB, RG, GALLERIES[g], IMAGES[i], VERSIONS[v]),
             resource: serde_json::from_value(json!({"properties": {"publishingProfile": {"excludeFromLatest": x, "replicaCount": c,
@@ -94,6 +109,14 @@ fn command(op: &Op) -> Command {
         Op::DeleteImage(g, i) => Command::DeleteImage { id: image_id(SUB, RG, GALLERIES[g], IMAGES[i]) },
         Op::DeleteVersion(g, i, v) => Command::DeleteVersion { id: version_id(SUB, RG, GALLERIES[g], IMAGES[i], VERSIONS[v]) },
         Op::DeleteSource => Command::DeleteSource { id: testing::source_image_id() },
+        Op::Fault(g, i, v, r) => Command::InjectReplicationFault {
+            version_id: version_id(SUB, RG, GALLERIES[g], IMAGES[i], VERSIONS[v]),
+            region: REGIONS[r].into(),
+        },
+        Op::Retry(g, i, v, r) => Command::RetryReplication {
+            version_id: version_id(SUB, RG, GALLERIES[g], IMAGES[i], VERSIONS[v]),
+            region: REGIONS[r].into(),
+        },
     }
 }
 
@@ -105,12 +128,22 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_command_sequences_keep_invariants(ops in prop::collection::vec(op(), 1..40)) {
+    fn random_command_sequences_keep_invariants(ops in prop::collection::vec((op(), 0..400i64), 1..40)) {
         let mut w = testing::base_world();
         let actor = Actor::system();
-        for op in &ops {
+        // Galleries and definitions to start from, so versions (and their replication) are
+        // reached by most sequences rather than by a lucky few.
+        for (g, i, s) in [(0, 0, 0), (0, 1, 1), (2, 0, 0), (2, 1, 1)] {
+            apply(&mut w, &actor, command(&Op::Gallery(g, 0)), FIXTURE_NOW).ok();
+            apply(&mut w, &actor, command(&Op::Image(g, i, s)), FIXTURE_NOW).unwrap();
+        }
+        // Commands at increasing times, so replication records start, fail and resume at
+        // different moments (not all nominal), and the export must carry what differs.
+        let mut now = FIXTURE_NOW;
+        for (op, wait) in &ops {
+            now += time::Duration::seconds(*wait);
             let before = snapshot(&w);
-            match apply(&mut w, &actor, command(op), FIXTURE_NOW) {
+            match apply(&mut w, &actor, command(op), now) {
                 Ok(events) => prop_assert!(!events.is_empty()),
                 Err(e) => {
                     prop_assert!(e.first_error().is_some(), "{e:?}");
@@ -121,11 +154,23 @@ proptest! {
                 prop_assert!(false, "after {:?}: {}", op, msg);
             }
         }
-        // The export always re-imports to the same world.
+        // The export always re-imports to the same world, whose replication looks the same at
+        // any time: before, during and after every region's copy.
         let json = snapshot(&w);
         let back: World = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(snapshot(&back), json);
         back.check_invariants().unwrap();
+        for v in w.versions() {
+            let id = v.id.to_string();
+            let again = back.version(&id).unwrap();
+            for t in [FIXTURE_NOW, now, now + time::Duration::minutes(5), now + time::Duration::days(1)] {
+                prop_assert_eq!(
+                    version_status(&w, v, t),
+                    version_status(&back, again, t),
+                    "{} at {}", id, t
+                );
+            }
+        }
         // And a world built by commands validates without errors.
         let diags = sig_core::validate::validate_world(&w, FIXTURE_NOW);
         prop_assert!(!diags.iter().any(|d| d.is_error()), "{diags:#?}");
