@@ -1,6 +1,7 @@
 //! What a principal may see: one gallery resource ([`can_read`], the one-resource form of
 //! [`crate::access::visible_resources`]), the tenants, subscriptions and resource groups the
-//! portal lists to it, and the Activity log entries it may read.
+//! portal lists to it, the directory objects it may browse, and the Activity log entries it may
+//! read.
 //!
 //! Why: the portal asks "may the signed-in principal read this?" for the blade it is showing after
 //! every change; answering it for the whole world (11,100 resources at the limits) each time costs
@@ -21,12 +22,18 @@
 //!   `GET .../resourceGroups` by read on each group; access to a resource inside does not
 //!   grant it, and assignments do not flow up).
 //! * An Activity log entry is shown to the principal that initiated it (so a refusal stays
-//!   visible to the one refused) and to principals that may read its target: `{type}/read` at
-//!   the resource or scope (an entry about a role assignment: [`READ_ROLE_ASSIGNMENTS`] at the
-//!   assignment's scope, as Azure requires to see role assignment operations, so a principal
-//!   that only reads an image does not learn who was granted what there; about a directory:
-//!   being in that tenant). Azure's activity log is scoped the same way; the
-//!   `Microsoft.Insights/eventtypes` permission Azure also asks for is not simulated.
+//!   visible to the one refused) and to principals allowed [`READ_ACTIVITY_LOG`] at the entry's
+//!   scope, the one action Azure checks before it returns Activity log events: the resource or
+//!   scope acted on; for a role assignment, the scope it was made at; for an image source, its
+//!   ARM id or its storage account. Reader, Contributor and Owner have it (`*/read`, `*`); a role
+//!   that only reads gallery resources (Compute Gallery Image Reader, a custom
+//!   `Microsoft.Compute/galleries/*/read`) does not, so its holders see their own entries only.
+//!   A directory change (`/tenants/{id}/...`, or a group's members) is an Entra audit event
+//!   instead, read by the tenant's member users only ([`can_browse_directory`]).
+//! * A tenant's directory (its users, groups, applications and service principals) is listed to
+//!   the tenant's member users, whom Entra lets read it; a guest or an application's service
+//!   principal there sees only its own object ([`can_see_directory_object`]). It is the test a
+//!   directory change requires ([`crate::access::commands::Requirement::DirectoryMember`]).
 //! * The role assignments that apply at a scope (the IAM blade's list and its Check access) are
 //!   listed to a principal allowed [`READ_ROLE_ASSIGNMENTS`] there or above, as ARM's
 //!   `GET {scope}/providers/Microsoft.Authorization/roleAssignments` requires: Reader has it
@@ -39,6 +46,12 @@
 //!   principals of the directory of the tenant that owns the scope, which is where Azure's
 //!   picker searches: an assignment there can name no one else
 //!   ([`crate::access::commands::assignable_in`]).
+//!
+//! Simplification: every list shows what a person may see across all the directories it has an
+//! object in (its home user, its guest users, an application's service principals) at once,
+//! where the Azure portal shows the subscriptions and resources of the directory currently
+//! signed in to only, and a guest switches directory to see the other tenant's. The simulator's
+//! directory switcher chooses who signs in, not what is shown.
 
 use crate::access::assignments::{
     assignment_id, assignments_at, role_assignments_scope, ScopePath,
@@ -50,6 +63,7 @@ use crate::command::{Actor, Command};
 use crate::diagnostics::Diagnostic;
 use crate::ids::{GalleryResourceId, Key};
 use crate::world::World;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// True when `subject` may read the gallery, image definition or image version `id` (false for
@@ -167,6 +181,27 @@ pub fn may_list_role_assignments(
     authorize_action(world, actor, READ_ROLE_ASSIGNMENTS, scope)
 }
 
+/// The action Azure checks before it returns Activity log events at a scope (the module doc says
+/// which entries need it where).
+pub const READ_ACTIVITY_LOG: &str = "Microsoft.Insights/eventtypes/values/read";
+
+/// True when `subject` is a member user of `tenant_id` ([`Subject::is_member_user_in`]): it may
+/// browse that tenant's directory and read its directory changes in the Activity log, which
+/// Entra denies to guests and applications.
+pub fn can_browse_directory(world: &World, subject: &Subject, tenant_id: &str) -> bool {
+    subject.is_member_user_in(&world.access, tenant_id)
+}
+
+/// True when the Directory blade lists `entry` to `subject`: every object of a tenant it may
+/// browse ([`can_browse_directory`]), and elsewhere only its own object, so a guest learns that
+/// it is a guest there and nothing of the tenant's other users, groups or applications.
+pub fn can_see_directory_object(world: &World, subject: &Subject, entry: &Entry) -> bool {
+    can_browse_directory(world, subject, &entry.tenant_id)
+        || subject
+            .object_in(&world.access, &entry.tenant_id)
+            .is_some_and(|own| own.object.id().eq_ignore_ascii_case(entry.object.id()))
+}
+
 /// True when `subject` is offered application `app_id`: it is in the app's home tenant, or the
 /// app is multi-tenant (the module doc says why); false for an appId the directory does not know.
 pub fn can_see_application(world: &World, subject: &Subject, app_id: &str) -> bool {
@@ -249,29 +284,30 @@ pub fn command_target(command: &Command) -> String {
     }
 }
 
-/// True when `subject` may read what an Activity log entry is about, `target` as
-/// [`command_target`] writes it: a directory path or a directory object (a group) by being in
-/// its tenant, a role assignment (or the assignments at a scope) by [`READ_ROLE_ASSIGNMENTS`] at
-/// its scope, any other scope by `{type}/read` there, an image source by [`can_read_source`].
-/// False for anything else.
+/// True when `subject` may read the Activity log entries about `target`, as [`command_target`]
+/// writes it: a directory path (`/tenants/{id}/...`) or a directory object (a group) when it may
+/// browse that tenant's directory ([`can_browse_directory`]); anything else when it is allowed
+/// [`READ_ACTIVITY_LOG`] at the entry's scope: a role assignment's (or the assignments at a
+/// scope) where it was made, an image source's ARM id or storage account, any other resource or
+/// scope itself. False for anything else, such as a VHD registered without its storage account,
+/// which has no ARM scope to hold the permission.
 pub fn can_read_target(world: &World, subject: &Subject, target: &str) -> bool {
     if let Some(path) = target.strip_prefix("/tenants/") {
         let tenant = path.split('/').next().unwrap_or_default();
-        return can_see_tenant(world, subject, tenant);
+        return can_browse_directory(world, subject, tenant);
     }
-    if let Some(scope) = role_assignments_scope(target) {
-        return allowed_at(world, subject, READ_ROLE_ASSIGNMENTS, scope);
+    let scope: Option<Cow<'_, str>> = match (role_assignments_scope(target), world.source(target)) {
+        (Some(scope), _) => Some(scope.into()),
+        (None, Some(source)) => source.read_permission().map(|(_, scope)| scope.into()),
+        (None, None) => ScopePath::parse(target).map(|_| target.into()),
+    };
+    match scope {
+        Some(scope) => allowed_at(world, subject, READ_ACTIVITY_LOG, &scope),
+        None => world
+            .access
+            .object(target)
+            .is_some_and(|e| can_browse_directory(world, subject, &e.tenant_id)),
     }
-    if let Ok(cx) = context(world, subject, target) {
-        return read_allowed(world, &cx);
-    }
-    if let Some(source) = world.source(target) {
-        return can_read_source(world, subject, source);
-    }
-    world
-        .access
-        .object(target)
-        .is_some_and(|e| can_see_tenant(world, subject, &e.tenant_id))
 }
 
 /// The signed-in actor as the portal's lists ask about it, resolved once per render rather than
@@ -319,6 +355,16 @@ impl Viewer {
     /// [`can_read`] (a gallery, definition or version) for the viewer.
     pub fn sees_resource(&self, world: &World, id: &str) -> bool {
         self.allows(|s| can_read(world, s, id))
+    }
+
+    /// [`can_browse_directory`] for the viewer.
+    pub fn browses_directory(&self, world: &World, tenant_id: &str) -> bool {
+        self.allows(|s| can_browse_directory(world, s, tenant_id))
+    }
+
+    /// [`can_see_directory_object`] for the viewer.
+    pub fn sees_directory_object(&self, world: &World, entry: &Entry) -> bool {
+        self.allows(|s| can_see_directory_object(world, s, entry))
     }
 
     /// [`can_see_application`] for the viewer.
@@ -521,17 +567,6 @@ mod tests {
     }
 
     #[test]
-    fn every_listed_subscriptions_tenant_is_listed() {
-        let w = contoso_fabrikam();
-        for principal in [ADMIN, CAROL, ERIN, DAVE, ALICE, BOB, DEPLOYER_APP] {
-            let v = viewer(&w, principal);
-            for s in w.subscriptions().filter(|s| v.sees_subscription(&w, &s.id)) {
-                assert!(v.sees_tenant(&w, &s.tenant_id), "{principal} {}", s.id);
-            }
-        }
-    }
-
-    #[test]
     fn role_assignments_are_listed_to_those_allowed_to_read_them_at_the_scope() {
         let w = contoso_fabrikam();
         let rg = "rg-images";
@@ -689,20 +724,24 @@ mod tests {
     }
 
     #[test]
-    fn role_assignment_operations_are_shown_to_those_who_may_read_role_assignments_there() {
-        let w = contoso_fabrikam();
+    fn role_assignment_entries_need_the_activity_log_permission_where_they_were_made() {
+        let (w, gus) = with_auditor();
         let ubuntu = image_id(CONTOSO_SUB, "rg-images", "ContosoImages", "ubuntu-22");
-        let grant = |name: Option<&str>| {
+        let appliance_v1 = format!(
+            "{}/versions/1.0.0",
+            image_id(CONTOSO_SUB, "rg-images", "ContosoImages", "appliance")
+        );
+        let grant = |scope: &str, name: Option<&str>| {
             command_target(&Command::CreateRoleAssignment(
                 crate::access::commands::NewRoleAssignment {
-                    scope: ubuntu.clone(),
+                    scope: scope.to_string(),
                     role_definition_id: "Reader".into(),
                     principal_id: BOB.into(),
                     name: name.map(str::to_string),
                 },
             ))
         };
-        let (unnamed, named) = (grant(None), grant(Some("x")));
+        let (unnamed, named) = (grant(&ubuntu, None), grant(&ubuntu, Some("x")));
         let removal = command_target(&Command::DeleteRoleAssignment {
             id: assignment_id(&ubuntu, "x"),
         });
@@ -712,27 +751,45 @@ mod tests {
             unnamed,
             format!("{ubuntu}/providers/Microsoft.Authorization/roleAssignments")
         );
-        let (app, carol, admin, erin) = (
-            viewer(&w, DEPLOYER_APP),
-            viewer(&w, CAROL),
-            viewer(&w, ADMIN),
-            viewer(&w, ERIN),
-        );
-        // The app reads the definition through its group (Compute Gallery Image Reader), so it
-        // sees the definition's changes, but not who was granted or refused what there.
-        assert!(app.sees_activity(&w, ADMIN, &ubuntu));
+        let [app, carol, admin, erin, alice, bob, auditor] =
+            [DEPLOYER_APP, CAROL, ADMIN, ERIN, ALICE, BOB, gus].map(|p| viewer(&w, p));
         for target in [&unnamed, &named, &removal] {
-            assert!(!app.sees_activity(&w, ADMIN, target), "{target}");
-            // Reader (`*/read`) there, and the Owner above, read role assignments.
+            // Reader (`*/read`) at the definition, the Owner and User Access Administrator
+            // above it: each may read the Activity log there.
             assert!(carol.sees_activity(&w, ADMIN, target), "{target}");
             assert!(admin.sees_activity(&w, CAROL, target), "{target}");
+            assert!(bob.sees_activity(&w, ADMIN, target), "{target}");
+            // The app (Compute Gallery Image Reader through its group), Alice (Compute Gallery
+            // Artifacts Publisher) and Gus (the custom Gallery Version Auditor) read the
+            // definition, but their roles grant no Microsoft.Insights action: they do not learn
+            // who was granted what there.
+            assert!(!app.sees_activity(&w, ADMIN, target), "{target}");
+            assert!(!alice.sees_activity(&w, ADMIN, target), "{target}");
+            assert!(!auditor.sees_activity(&w, ADMIN, target), "{target}");
             assert!(!erin.sees_activity(&w, ADMIN, target), "{target}");
             // Its own attempts stay the app's.
             assert!(app.sees_activity(&w, DEPLOYER_APP, target), "{target}");
         }
+        // The app is Reader of one version: what was granted there is in its log.
+        let at_version = grant(&appliance_v1, Some("y"));
+        assert!(app.sees_activity(&w, ADMIN, &at_version));
+        assert!(!carol.sees_activity(&w, ADMIN, &at_version));
+        // An assignment made at the subscription: the Reader of one definition inside does not
+        // see it, access does not flow up.
+        let at_subscription = grant(&format!("/subscriptions/{CONTOSO_SUB}"), None);
+        assert!(!carol.sees_activity(&w, ADMIN, &at_subscription));
+        assert!(bob.sees_activity(&w, ADMIN, &at_subscription));
         assert_eq!(
-            app.sees_activities(&w, [(ADMIN, ubuntu.as_str()), (ADMIN, removal.as_str())]),
-            [true, false]
+            app.sees_activities(
+                &w,
+                [
+                    (ADMIN, ubuntu.as_str()),
+                    (ADMIN, removal.as_str()),
+                    (ADMIN, at_version.as_str()),
+                    (DEPLOYER_APP, removal.as_str()),
+                ]
+            ),
+            [false, false, true, true]
         );
     }
 
@@ -764,9 +821,39 @@ mod tests {
         assert!(!carol.sees_application(&w, "no-such-app"));
     }
 
+    /// The example with `gus@contoso.onmicrosoft.com`, a Contoso member user whose only role is
+    /// the custom Gallery Version Auditor (`Microsoft.Compute/galleries/*/read`) on rg-images.
+    fn with_auditor() -> (World, &'static str) {
+        const GUS: &str = "gus@contoso.onmicrosoft.com";
+        let mut w = contoso_fabrikam();
+        for command in [
+            Command::CreateUser(crate::access::commands::NewUser {
+                tenant_id: CONTOSO.into(),
+                user_principal_name: GUS.into(),
+                display_name: "Gus Auditor".into(),
+                id: None,
+            }),
+            Command::CreateRoleAssignment(crate::access::commands::NewRoleAssignment {
+                scope: format!("/subscriptions/{CONTOSO_SUB}/resourceGroups/rg-images"),
+                role_definition_id: "Gallery Version Auditor".into(),
+                principal_id: GUS.into(),
+                name: None,
+            }),
+        ] {
+            crate::apply(
+                &mut w,
+                &Actor::new(ADMIN),
+                command,
+                crate::testing::FIXTURE_NOW,
+            )
+            .expect("the Owner adds an auditor");
+        }
+        (w, GUS)
+    }
+
     #[test]
-    fn the_activity_log_shows_entries_on_what_the_viewer_reads_and_its_own_refusals() {
-        let w = contoso_fabrikam();
+    fn the_activity_log_shows_entries_where_the_viewer_may_read_the_log_and_its_own_refusals() {
+        let (w, gus) = with_auditor();
         let rg = "rg-images";
         let ubuntu = image_id(CONTOSO_SUB, rg, "ContosoImages", "ubuntu-22");
         let appliance = image_id(CONTOSO_SUB, rg, "ContosoImages", "appliance");
@@ -775,7 +862,8 @@ mod tests {
             resource: gallery_body(),
         };
         let target = command_target(&new_gallery);
-        let (carol, erin, admin) = (viewer(&w, CAROL), viewer(&w, ERIN), viewer(&w, ADMIN));
+        let [carol, erin, admin, alice, app, auditor] =
+            [CAROL, ERIN, ADMIN, ALICE, DEPLOYER_APP, gus].map(|p| viewer(&w, p));
         // Carol's refused attempt in Contoso: hers to see, and the Owner's; not Erin's.
         assert!(carol.sees_activity(&w, CAROL, &target));
         assert!(admin.sees_activity(&w, CAROL, &target));
@@ -790,16 +878,25 @@ mod tests {
             .map(|e| e.object.id().to_string())
             .expect("Carol's guest object");
         assert!(carol.sees_activity(&w, &guest, &target));
-        // The Owner's changes: Carol sees the definition shared with her, not its sibling.
+        // The Owner's changes: Carol is Reader (`*/read`) of one definition, so she reads the
+        // Activity log there and not at its sibling.
         assert!(carol.sees_activity(&w, ADMIN, &ubuntu));
         assert!(!carol.sees_activity(&w, ADMIN, &appliance));
-        // A role assignment is seen by those who read its scope.
-        let at_ubuntu = command_target(&Command::DeleteRoleAssignment {
-            id: format!("{ubuntu}/providers/Microsoft.Authorization/roleAssignments/x"),
-        });
-        assert!(carol.sees_activity(&w, ADMIN, &at_ubuntu));
-        assert!(!erin.sees_activity(&w, ADMIN, &at_ubuntu));
-        // A resource group by read on it: Carol does not read Contoso's.
+        // Reading the definition is not reading its log: Compute Gallery Image Reader (the app,
+        // through its group), Compute Gallery Artifacts Publisher (Alice) and the custom Gallery
+        // Version Auditor (Gus) hold no Microsoft.Insights action.
+        for (who, reader) in [(DEPLOYER_APP, &app), (ALICE, &alice), (gus, &auditor)] {
+            assert!(
+                reader.sees_resource(&w, &ubuntu),
+                "{who} reads the definition"
+            );
+            assert!(!reader.sees_activity(&w, ADMIN, &ubuntu), "{who}");
+            assert!(!reader.sees_activity(&w, ADMIN, &target), "{who}");
+        }
+        // ... but their own entries, refusals included, stay theirs.
+        assert!(auditor.sees_activity(&w, gus, &target));
+        assert!(auditor.sees_activity(&w, gus, &ubuntu));
+        // A resource group by the permission there: Carol has none in Contoso's.
         let new_rg = command_target(&Command::CreateResourceGroup {
             subscription_id: CONTOSO_SUB.into(),
             name: "rg-new".into(),
@@ -807,26 +904,48 @@ mod tests {
         });
         assert!(admin.sees_activity(&w, ADMIN, &new_rg));
         assert!(!carol.sees_activity(&w, ADMIN, &new_rg));
-        // Directory changes by tenant: Carol is Contoso's guest, Erin is not in Contoso.
+        // Directory changes are read by the tenant's member users only: not by Carol, Contoso's
+        // guest, nor by the app's service principal there, nor by Erin, who is not in Contoso.
         let new_user = command_target(&Command::CreateUser(crate::access::commands::NewUser {
             tenant_id: CONTOSO.into(),
             user_principal_name: "zoe@contoso.onmicrosoft.com".into(),
             display_name: "Zoe".into(),
             id: None,
         }));
-        assert!(carol.sees_activity(&w, ADMIN, &new_user));
-        assert!(!erin.sees_activity(&w, ADMIN, &new_user));
         let membership = command_target(&Command::AddGroupMember(
             crate::access::commands::GroupMembership {
                 group_id: group_id(CONTOSO, "Build Agents"),
                 member_id: BOB.into(),
             },
         ));
-        assert!(admin.sees_activity(&w, ADMIN, &membership));
-        assert!(!erin.sees_activity(&w, ADMIN, &membership));
-        // Image sources by their own read permission: the Owner's, not the guest's.
+        let tenant = command_target(&Command::CreateTenant {
+            id: CONTOSO.into(),
+            display_name: "Contoso".into(),
+        });
+        for entry in [&new_user, &membership, &tenant] {
+            assert!(admin.sees_activity(&w, ADMIN, entry), "{entry}");
+            assert!(
+                auditor.sees_activity(&w, ADMIN, entry),
+                "member user: {entry}"
+            );
+            assert!(!carol.sees_activity(&w, ADMIN, entry), "guest: {entry}");
+            assert!(!app.sees_activity(&w, ADMIN, entry), "application: {entry}");
+            assert!(!erin.sees_activity(&w, ADMIN, entry), "elsewhere: {entry}");
+        }
+        // In her home tenant Carol is a member user.
+        let fabrikam_user =
+            command_target(&Command::CreateUser(crate::access::commands::NewUser {
+                tenant_id: FABRIKAM.into(),
+                user_principal_name: "frank@fabrikam.com".into(),
+                display_name: "Frank".into(),
+                id: None,
+            }));
+        assert!(carol.sees_activity(&w, DAVE, &fabrikam_user));
+        // Image sources at their own scope: the Owner's, and Alice's (Reader of each source),
+        // not the guest's.
         let source = w.sources().next().expect("a source").id.clone();
         assert!(admin.sees_activity(&w, ADMIN, &source));
+        assert!(alice.sees_activity(&w, ADMIN, &source));
         assert!(!carol.sees_activity(&w, ADMIN, &source));
         // Somebody unknown sees its own entries only; the simulator sees all.
         let nobody = viewer(&w, "nobody@example.com");
@@ -840,10 +959,93 @@ mod tests {
             (ADMIN, appliance.as_str()),
             (guest.as_str(), new_rg.as_str()),
             (ADMIN, new_rg.as_str()),
+            (ADMIN, new_user.as_str()),
         ];
         assert_eq!(
             carol.sees_activities(&w, log),
-            [true, true, false, true, false]
+            [true, true, false, true, false, false]
+        );
+    }
+
+    #[test]
+    fn a_vhd_sources_entries_are_read_at_its_storage_account() {
+        let mut w = contoso_fabrikam();
+        let account = format!(
+            "/subscriptions/{CONTOSO_SUB}/resourceGroups/rg-images/providers/Microsoft.Storage/storageAccounts/contosovhds"
+        );
+        let vhd = |name: &str, account: Option<&str>| crate::sources::Source {
+            id: format!("https://contosovhds.blob.core.windows.net/vhds/{name}.vhd"),
+            kind: crate::sources::SourceKind::VhdBlob,
+            location: crate::regions::RegionName::new("westus").expect("a region"),
+            os_type: Some(crate::kinds::OsType::Linux),
+            os_state: Some(crate::kinds::OsState::Generalized),
+            hyper_v_generation: Some(crate::kinds::HyperVGeneration::V1),
+            os_disk_size_gb: Some(30),
+            data_disks: Vec::new(),
+            storage_account_id: account.map(str::to_string),
+        };
+        let (placed, loose) = (vhd("placed", Some(&account)), vhd("loose", None));
+        for source in [placed.clone(), loose.clone()] {
+            crate::apply(
+                &mut w,
+                &Actor::system(),
+                Command::CreateSource(source),
+                crate::testing::FIXTURE_NOW,
+            )
+            .expect("the simulator registers a VHD");
+        }
+        let (admin, carol) = (viewer(&w, ADMIN), viewer(&w, CAROL));
+        // The Owner of the account's subscription reads the log there; the guest does not.
+        assert!(admin.sees_activity(&w, "system", &placed.id));
+        assert!(!carol.sees_activity(&w, "system", &placed.id));
+        // Without its account a VHD has no ARM scope that could grant the permission.
+        assert!(!admin.sees_activity(&w, "system", &loose.id));
+        assert!(viewer(&w, "system").sees_activity(&w, "system", &loose.id));
+    }
+
+    #[test]
+    fn a_tenants_directory_is_browsed_by_its_member_users_and_a_guest_sees_itself_there() {
+        let (w, gus) = with_auditor();
+        // (tenant, display name) of the directory objects `keep` keeps, sorted.
+        let listed = |keep: &dyn Fn(&Entry) -> bool| {
+            let mut out: Vec<(String, String)> = w
+                .access()
+                .objects()
+                .filter(|e| keep(e))
+                .map(|e| (e.tenant_id.clone(), e.object.display_name().to_string()))
+                .collect();
+            out.sort();
+            out
+        };
+        let shown = |principal: &str| {
+            let v = viewer(&w, principal);
+            listed(&|e| v.sees_directory_object(&w, e))
+        };
+        let all = |tenant: &str| listed(&|e| e.tenant_id == tenant);
+        assert_eq!(shown(ADMIN), all(CONTOSO));
+        assert_eq!(
+            shown(gus),
+            all(CONTOSO),
+            "any member user, whatever its roles"
+        );
+        // Carol browses Fabrikam, where she is a member; in Contoso she sees only her guest user.
+        let mut carol = all(FABRIKAM);
+        carol.push((CONTOSO.to_string(), "carol".to_string()));
+        carol.sort();
+        assert_eq!(shown(CAROL), carol);
+        assert!(!viewer(&w, CAROL).browses_directory(&w, CONTOSO));
+        assert!(viewer(&w, CAROL).browses_directory(&w, FABRIKAM));
+        // An application is nobody's member user: its own service principal in each tenant.
+        let app = shown(DEPLOYER_APP);
+        assert_eq!(app.len(), 3, "{app:?}");
+        assert!(app
+            .iter()
+            .all(|(_, name)| name == "Fabrikam Image Deployer"));
+        assert!(shown("nobody@example.com").is_empty());
+        assert_eq!(
+            shown("system").len(),
+            w.access().objects().count(),
+            "the simulator sees every directory"
         );
     }
 }

@@ -150,8 +150,8 @@ pub fn assignments_at(scope: &str) -> String {
     format!("{scope}/providers/{ROLE_ASSIGNMENT_TYPE}")
 }
 
-/// The scope of a role assignment id or of an [`assignments_at`] collection, so that whoever
-/// asks "who may see this?" can require `roleAssignments/read` there; `None` for anything else.
+/// The scope of a role assignment id or of an [`assignments_at`] collection: where the assignment
+/// was made, which is the scope of its Activity log entry; `None` for anything else.
 pub fn role_assignments_scope(target: &str) -> Option<&str> {
     if let Some((scope, _)) = split_assignment_id(target) {
         return Some(scope);

@@ -318,6 +318,14 @@ impl Subject {
                 .filter(|e| e.tenant_id.eq_ignore_ascii_case(tenant)),
         }
     }
+
+    /// True when the subject's object in `tenant` is a member (not guest) user. Why: Entra lets
+    /// member users read and change a tenant's directory and its audit events; guests and
+    /// applications may do neither, so this one test gates both.
+    pub fn is_member_user_in(&self, access: &AccessState, tenant: &str) -> bool {
+        self.object_in(access, tenant)
+            .is_some_and(|e| matches!(&e.object, DirectoryObject::User(u) if !u.is_guest()))
+    }
 }
 
 /// Resolves text (object id, UPN, appId, or a unique display name) to a subject.

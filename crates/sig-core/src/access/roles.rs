@@ -326,4 +326,22 @@ mod tests {
         assert!(!uaa.allows("Microsoft.Compute/galleries/write"));
         assert_eq!(built_in_roles().len(), 7);
     }
+
+    #[test]
+    fn reading_the_activity_log_comes_with_read_on_everything_not_with_gallery_roles() {
+        let log = crate::visibility::READ_ACTIVITY_LOG;
+        for role in [OWNER, CONTRIBUTOR, READER, USER_ACCESS_ADMINISTRATOR] {
+            let role = built_in_role(role).unwrap();
+            assert!(role.allows(log), "{}", role.role_name());
+        }
+        for role in [
+            COMPUTE_GALLERY_IMAGE_READER,
+            COMPUTE_GALLERY_ARTIFACTS_PUBLISHER,
+            COMPUTE_GALLERY_SHARING_ADMIN,
+        ] {
+            let role = built_in_role(role).unwrap();
+            assert!(!role.allows(log), "{}", role.role_name());
+        }
+        assert!(!action_matches("Microsoft.Compute/galleries/*/read", log));
+    }
 }
