@@ -482,36 +482,55 @@ mod visibility {
         )
     }
 
-    /// (operation, status, initiated by) of every row the Activity log shows.
-    fn activity(blade: &Element) -> Vec<(String, String, String)> {
+    /// The texts of `columns` in every body row of the blade's table `label`.
+    fn table_rows(
+        blade: &Element,
+        label: &str,
+        columns: [u32; 3],
+    ) -> Vec<(String, String, String)> {
         let rows = blade
-            .query_selector_all("table[aria-label='Activity'] tbody tr")
+            .query_selector_all(&format!("table[aria-label='{label}'] tbody tr"))
             .unwrap();
         (0..rows.length())
             .filter_map(|i| rows.item(i)?.dyn_into::<Element>().ok())
             .map(|row| {
                 let cells = row.query_selector_all("td").unwrap();
                 let cell = |i| cells.item(i).and_then(|c| c.text_content()).unwrap();
-                (cell(0), cell(1), cell(3))
+                (cell(columns[0]), cell(columns[1]), cell(columns[2]))
             })
             .collect()
+    }
+
+    /// (operation, status, initiated by) of every row the Activity log shows.
+    fn activity(blade: &Element) -> Vec<(String, String, String)> {
+        table_rows(blade, "Activity", [0, 1, 3])
     }
 
     fn strings(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
     }
 
-    #[wasm_bindgen_test]
-    async fn subscriptions_and_activity_follow_the_signed_in_principal() {
+    /// Mounts the portal over the example state with `first` open and
+    /// `second` opened from it.
+    async fn mount_example(
+        first: Blade,
+        second: Blade,
+    ) -> (Element, leptos::mount::UnmountHandle<impl Mountable>) {
         reset();
         BrowserStorage::open()
             .save(&contoso_fabrikam(), 0, 1)
             .unwrap();
         let mut stack = BladeStack::default();
-        stack.navigate(Blade::Subscriptions);
-        stack.open_from(0, Blade::ActivityLog);
-        let (root, _handle) = mount_at(&stack.to_hash());
+        stack.navigate(first);
+        stack.open_from(0, second);
+        let mounted = mount_at(&stack.to_hash());
         settle().await;
+        mounted
+    }
+
+    #[wasm_bindgen_test]
+    async fn subscriptions_and_activity_follow_the_signed_in_principal() {
+        let (root, _handle) = mount_example(Blade::Subscriptions, Blade::ActivityLog).await;
         let subs = region(&root, "Subscriptions and resource groups");
         let log = region(&root, "Activity log");
 
@@ -542,19 +561,17 @@ mod visibility {
             )
         );
         assert_eq!(activity(&log), vec![]);
+        let erins_refusal = vec![(
+            "CreateTenant".to_string(),
+            "Failed".to_string(),
+            "erin@northwind.example".to_string(),
+        )];
         fill(&subs, "Tenant name", "Not Contoso");
         fill(&subs, "Tenant ID", CONTOSO);
         settle().await;
         control(&subs, "Add tenant").click();
         settle().await;
-        assert_eq!(
-            activity(&log),
-            vec![(
-                "CreateTenant".to_string(),
-                "Failed".to_string(),
-                "erin@northwind.example".to_string()
-            )]
-        );
+        assert_eq!(activity(&log), erins_refusal);
 
         // Dave, a Reader of one Fabrikam gallery: Fabrikam's subscription is
         // listed, none of its resource groups, and nobody else's activity.
@@ -577,13 +594,76 @@ mod visibility {
             "{reason}"
         );
 
-        // Back as Contoso's admin: both entries, since Erin's was about Contoso.
+        // Back as Contoso's admin: both entries, since Erin's was about
+        // Contoso's directory, of which the admin is a member user.
         sign_in(&root, CONTOSO, Some("admin@contoso.onmicrosoft.com")).await;
         let operations: Vec<String> = activity(&log).into_iter().map(|e| e.0).collect();
         assert_eq!(
             operations,
             strings(&["CreateTenant", "CreateResourceGroup"])
         );
+
+        // The admin filters on its own entries; Erin is not offered that
+        // initiator, so her log is unfiltered again, as its select says.
+        let initiated_by = || labelled_select(&log, "Event initiated by");
+        change(&initiated_by(), "admin@contoso.onmicrosoft.com");
+        settle().await;
+        assert_eq!(activity(&log).len(), 1);
+        sign_in(&root, NORTHWIND, None).await;
+        assert_eq!(activity(&log), erins_refusal);
+        assert_eq!(initiated_by().value(), "", "All principals");
+        reset();
+    }
+
+    /// (tenant, type, name) of every row the Directory blade lists.
+    fn directory(blade: &Element) -> Vec<(String, String, String)> {
+        table_rows(blade, "Directory objects", [0, 1, 2])
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_directory_and_its_changes_are_shown_to_its_member_users_not_its_guests() {
+        let (root, _handle) = mount_example(Blade::Directory, Blade::ActivityLog).await;
+        let dir = region(&root, "Directory (simulated)");
+        let log = region(&root, "Activity log");
+        let in_tenant = |tenant: &str| {
+            directory(&dir)
+                .into_iter()
+                .filter(|r| r.0 == tenant)
+                .map(|r| (r.1, r.2))
+                .collect::<Vec<_>>()
+        };
+
+        // Contoso's admin adds a user to Contoso, and sees all of its
+        // directory: Carol's guest object among its users and groups.
+        fill(&dir, "User principal name", "zoe@contoso.onmicrosoft.com");
+        fill(&dir, "Display name", "Zoe");
+        settle().await;
+        control(&dir, "Create user").click();
+        settle().await;
+        let contoso = in_tenant("Contoso");
+        for row in [
+            ("User", "Zoe"),
+            ("Guest", "carol"),
+            ("Group", "Build Agents"),
+        ] {
+            let row = (row.0.to_string(), row.1.to_string());
+            assert!(contoso.contains(&row), "{row:?} in {contoso:?}");
+        }
+        assert_eq!(
+            activity(&log).into_iter().map(|e| e.0).collect::<Vec<_>>(),
+            strings(&["CreateUser"])
+        );
+
+        // Carol, Contoso's guest: in Contoso only the fact that she is a
+        // guest there, and not its directory's changes; in Fabrikam, where
+        // she is a member user, everything.
+        sign_in(&root, FABRIKAM, Some("carol@fabrikam.com")).await;
+        assert_eq!(
+            in_tenant("Contoso"),
+            vec![("Guest".to_string(), "carol".to_string())]
+        );
+        assert!(in_tenant("Fabrikam").contains(&("User".to_string(), "Dave Consumer".to_string())));
+        assert_eq!(activity(&log), vec![]);
         reset();
     }
 

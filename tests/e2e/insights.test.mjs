@@ -208,19 +208,40 @@ test('share a gallery and a definition with a guest from another tenant; signed 
   assert.equal(await add.isDisabled(), true);
   assert.match(await add.getAttribute('title'), /roleAssignments\/write/);
 
-  // The activity log has every command she may see, with who ran it. Role
-  // assignment operations need roleAssignments/read at their scope: Reader of
-  // the shared gallery has it, Compute Gallery Image Reader of db does not.
+  // In Contoso's directory she is a guest: she sees that, and nothing else of it.
+  // In Fabrikam, her home, she is a member user and sees its directory.
+  await page.goto(`${server.url}#/directory`);
+  await dir.getByRole('cell', { name: 'Carol Consumer', exact: true }).first().waitFor();
+  const directoryRows = await dir.getByRole('table', { name: 'Directory objects' }).locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.cells].slice(0, 3).map((td) => td.textContent)));
+  assert.deepEqual(directoryRows.filter(([tenant]) => tenant === 'Contoso'), [['Contoso', 'Guest', 'Carol Consumer']]);
+  assert.ok(directoryRows.some(([tenant, type, name]) => tenant === 'Fabrikam' && type === 'User' && name === 'Carol Consumer'));
+
+  // The activity log has every command she may see, with who ran it: reading
+  // it at a scope needs Microsoft.Insights/eventtypes/values/read there.
+  // Reader of the shared gallery has it (*/read); Compute Gallery Image Reader
+  // of db does not, so nothing done in db is shown to her, not even its creation.
   await page.goto(`${server.url}#/activity`);
   const log = blade(page, 'Activity log');
   await log.getByLabel('Search operations').fill('CreateRoleAssignment');
   const rows = log.getByRole('table', { name: 'Activity' }).getByRole('row');
   assert.equal(await rows.count(), 2, 'a header and the shared gallery\'s assignment');
   assert.match(await rows.nth(1).textContent(), /Succeeded.*admin@contoso\.onmicrosoft\.com.*galleries\/sharedGallery\/providers\/Microsoft\.Authorization\/roleAssignments/);
-  // Only entries on what she may read: the shared gallery's creation, not the private one's.
   await log.getByLabel('Search operations').fill('CreateGallery');
   assert.equal(await rows.count(), 2, 'a header and the shared gallery');
   assert.match(await rows.nth(1).textContent(), /galleries\/sharedGallery/);
+  for (const operation of ['CreateImage', 'CreateVersion']) {
+    await log.getByLabel('Search operations').fill(operation);
+    assert.equal(await rows.count(), 2, `a header and the shared gallery's ${operation}`);
+    assert.match(await rows.nth(1).textContent(), /sharedGallery\/images\/web/);
+  }
+  // Directory changes are Entra audit events, read by member users: her own
+  // user's creation in Fabrikam, not Contoso's invitation of her as a guest.
+  await log.getByLabel('Search operations').fill('CreateUser');
+  assert.equal(await rows.count(), 2, 'a header and the creation of her user in Fabrikam');
+  assert.match(await rows.nth(1).textContent(), /carol@fabrikam\.com/);
+  await log.getByLabel('Search operations').fill('InviteGuest');
+  assert.equal(await rows.count(), 1, 'only the header');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -443,6 +464,17 @@ test('figures: IAM and Replication blades with the full-limits state and 10,000 
   assert.ok(await page.evaluate(() => document.querySelectorAll('table[aria-label="Role assignments"] tbody tr').length) <= 40);
   const rowIndexes = await page.evaluate(() => [...document.querySelectorAll('table[aria-label="Role assignments"] tbody tr[aria-rowindex]')].map((r) => Number(r.getAttribute('aria-rowindex'))));
   assert.ok(rowIndexes[0] > 900 && rowIndexes.at(-1) < 3003, `rows ${rowIndexes[0]}..${rowIndexes.at(-1)} after scrolling ~1,000 rows`);
+  // ... and those rows cover what the list shows: the row at aria-rowindex i spans
+  // [head + (i - 2) × 40, head + (i - 1) × 40) px of the scrolled content, below the header.
+  const shown = await page.evaluate(() => {
+    const list = document.querySelector('.iam-viewport');
+    return { top: list.scrollTop, height: list.clientHeight, head: list.querySelector('thead').offsetHeight };
+  });
+  const rowAt = (y) => Math.floor((y - shown.head) / 40) + 2;
+  const [topRow, bottomRow] = [rowAt(shown.top), rowAt(shown.top + shown.height - 1)];
+  assert.ok(rowIndexes.every((r, i) => i === 0 || r === rowIndexes[i - 1] + 1), `rows ${rowIndexes} are contiguous`);
+  assert.ok(rowIndexes[0] <= topRow && rowIndexes.at(-1) >= bottomRow,
+    `rows ${rowIndexes[0]}..${rowIndexes.at(-1)} cover the visible rows ${topRow}..${bottomRow} (scrollTop ${shown.top}, height ${shown.height})`);
   figures.iamCheckAccessTabMs = await frame({ click: 'Check access' });
   figures.iamAssignmentsTabMs = await frame({ click: 'Role assignments' });
   assert.ok(await page.evaluate(() => document.querySelectorAll('table[aria-label="Role assignments"] tbody tr').length) <= 200);

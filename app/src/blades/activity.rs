@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use crate::forms::{SelectField, TextField};
+use crate::forms::{first_of, SelectField, TextField};
 use crate::store::{ActivityEntry, Store};
 
 /// The Activity log's filters.
@@ -49,7 +49,6 @@ pub fn filter_entries<'a>(
 pub fn ActivityLog() -> impl IntoView {
     let store = expect_context::<Store>();
     let text = RwSignal::new(String::new());
-    let actor = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
     // Which entries the signed-in principal may see: decided by the core once
     // per change of the log, the world or the principal — not per keystroke.
@@ -67,7 +66,7 @@ pub fn ActivityLog() -> impl IntoView {
             })
         })
     });
-    let actors = Signal::derive(move || {
+    let actors = Memo::new(move |_| {
         let mut list: Vec<String> = store.activity.with(|log| {
             seen.with(|ids| {
                 log.iter()
@@ -82,6 +81,10 @@ pub fn ActivityLog() -> impl IntoView {
             .chain(list.into_iter().map(|a| (a.clone(), a)))
             .collect::<Vec<_>>()
     });
+    // The chosen initiator, back to "All principals" when it is no longer
+    // listed (after a switch of identity), so it never filters out what the
+    // select does not show.
+    let actor = first_of(actors);
     let statuses = Signal::derive(|| {
         vec![
             (String::new(), "All".to_string()),

@@ -3,9 +3,11 @@
 //! registrations and service principals — and the forms that add them, so
 //! sharing across tenants can be rehearsed. Each form runs one core command;
 //! its button is disabled with the core's reason when the signed-in principal
-//! may not run it. Only the tenants the principal has an object in are shown
-//! and offered (the core's `Viewer::sees_tenant`), and only the applications
-//! it may consent to (`Viewer::sees_application`).
+//! may not run it. A tenant's objects are listed to its member users; a guest
+//! or a service principal sees only its own object there (the core's
+//! `Viewer::sees_directory_object`). The forms offer the tenants the principal
+//! has an object in (`Viewer::sees_tenant`), and only the applications it may
+//! consent to (`Viewer::sees_application`).
 
 use leptos::prelude::*;
 use sig_core::access::commands::{
@@ -36,7 +38,8 @@ pub struct DirectoryRow {
     pub id: String,
 }
 
-/// Every directory object of the tenants `viewer` may see, by tenant, kind and name.
+/// Every directory object `viewer` may see (all of the tenants it is a member
+/// user of, its own object elsewhere), by tenant, kind and name.
 pub fn directory_rows(world: &World, viewer: &Viewer) -> Vec<DirectoryRow> {
     let access = world.access();
     let tenant = |id: &str| {
@@ -52,7 +55,7 @@ pub fn directory_rows(world: &World, viewer: &Viewer) -> Vec<DirectoryRow> {
     };
     let mut rows: Vec<DirectoryRow> = access
         .objects()
-        .filter(|e| viewer.sees_tenant(world, &e.tenant_id))
+        .filter(|e| viewer.sees_directory_object(world, e))
         .map(|e| {
             let (kind, detail) = match &e.object {
                 DirectoryObject::User(u) if u.is_guest() => {
@@ -378,7 +381,7 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sig_core::access::example::{contoso_fabrikam, CAROL, ERIN};
+    use sig_core::access::example::{contoso_fabrikam, ADMIN, CAROL, ERIN};
 
     #[test]
     fn rows_cover_every_kind_of_the_example() {
@@ -408,5 +411,30 @@ mod tests {
         // Carol's home tenant, and Contoso where she is a guest.
         assert_eq!(tenants_of(CAROL), ["Contoso", "Fabrikam"]);
         assert!(tenants_of("nobody@example.com").is_empty());
+    }
+
+    #[test]
+    fn a_guest_sees_only_itself_in_the_tenant_that_invited_it() {
+        let world = contoso_fabrikam();
+        let rows_in = |principal: &str, tenant: &str| {
+            let viewer = Viewer::new(&world, &sig_core::Actor::new(principal));
+            directory_rows(&world, &viewer)
+                .into_iter()
+                .filter(|r| r.tenant == tenant)
+                .map(|r| (r.kind, r.name))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rows_in(CAROL, "Contoso"), [("Guest", "carol".to_string())]);
+        let has = |principal: &str, tenant: &str, kind: &str, name: Option<&str>| {
+            rows_in(principal, tenant)
+                .iter()
+                .any(|(k, n)| *k == kind && name.is_none_or(|name| name == n))
+        };
+        // Contoso's own users see its whole directory, Carol's guest object included.
+        assert!(has(ADMIN, "Contoso", "Guest", Some("carol")));
+        assert!(has(ADMIN, "Contoso", "Group", None));
+        // In Fabrikam Carol is a member: she sees Dave and the app she registered.
+        assert!(has(CAROL, "Fabrikam", "User", Some("Dave Consumer")));
+        assert!(has(CAROL, "Fabrikam", "Application", None));
     }
 }
