@@ -405,10 +405,7 @@ pub fn authorize(w: &World, actor: &Actor, command: &Command) -> Result<(), Comm
             Requirement::DirectoryMember { tenant_id, action } => {
                 let member = subject
                     .as_ref()
-                    .and_then(|s| s.object_in(&w.access, &tenant_id))
-                    .is_some_and(
-                        |e| matches!(&e.object, DirectoryObject::User(u) if !u.is_guest()),
-                    );
+                    .is_some_and(|s| s.is_member_user_in(&w.access, &tenant_id));
                 if !member {
                     errors.push(Diagnostic::new(Code::AuthorizationFailed, format!("/tenants/{tenant_id}"), "",
                         format!("Insufficient privileges to complete the operation: '{}' is not a member user of tenant '{tenant_id}' (action '{action}'). Guests and applications cannot change a directory.", actor.principal)));
