@@ -918,16 +918,20 @@ fn plan_delete_gallery(w: &World, cx: &Cx, id: &str) -> Planned {
 // ---- image definitions ------------------------------------------------------------------------
 
 fn plan_create_image(w: &World, cx: &Cx, id: &str, body: arm::GalleryImage) -> Planned {
-    let GalleryResourceId::Image(iref) = parse_id(id, IMAGE_TYPE)? else {
+    let GalleryResourceId::Image(mut iref) = parse_id(id, IMAGE_TYPE)? else {
         return unreachable_id(id);
     };
     let rid = iref.to_string();
     let (sub, _) = check_scope(w, &iref.gallery.scope, &rid)?;
     let gkey = iref.gallery.key();
-    if !w.galleries.contains_key(&gkey) {
+    let Some(gallery) = w.galleries.get(&gkey) else {
         return Err(CommandError::one(Code::ParentResourceNotFound, &rid, "",
             format!("Can not perform requested operation on nested resource. Parent resource '{}' not found.", iref.gallery.gallery)));
-    }
+    };
+    // Ids are case-insensitive, so a request may spell the gallery differently: the new id
+    // takes the gallery's as stored, and reads back the same after an export (which nests it).
+    iref.gallery = gallery.id.clone();
+    let rid = iref.to_string();
     if w.images.contains_key(&iref.key()) {
         return Err(CommandError::one(
             Code::Conflict,
@@ -1039,15 +1043,18 @@ fn plan_delete_image(w: &World, cx: &Cx, id: &str) -> Planned {
 // ---- image versions ---------------------------------------------------------------------------
 
 fn plan_create_version(w: &World, cx: &Cx, id: &str, body: arm::GalleryImageVersion) -> Planned {
-    let GalleryResourceId::Version(vref) = parse_id(id, VERSION_TYPE)? else {
+    let GalleryResourceId::Version(mut vref) = parse_id(id, VERSION_TYPE)? else {
         return unreachable_id(id);
     };
     let rid = vref.to_string();
     let (sub, _) = check_scope(w, &vref.image.gallery.scope, &rid)?;
-    if !w.images.contains_key(&vref.image.key()) {
+    let Some(image) = w.images.get(&vref.image.key()) else {
         return Err(CommandError::one(Code::ParentResourceNotFound, &rid, "",
             format!("Can not perform requested operation on nested resource. Parent resource '{}/{}' not found.", vref.image.gallery.gallery, vref.image.image)));
-    }
+    };
+    // As for definitions: the parents' spelling is the stored one.
+    vref.image = image.id.clone();
+    let rid = vref.to_string();
     if w.versions.contains_key(&vref.key()) {
         return Err(CommandError::one(
             Code::Conflict,
