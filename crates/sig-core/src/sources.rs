@@ -90,14 +90,23 @@ impl Source {
     /// `None` for a VHD registered without its storage account: there is no ARM scope to check,
     /// so nothing restricts reading it (the simulator alone can register one).
     pub fn read_permission(&self) -> Option<(String, String)> {
-        match (self.kind.arm_type(), &self.storage_account_id) {
+        match (self.kind.arm_type(), self.storage_account()) {
             (Some(ty), _) => Some((format!("{ty}/read"), self.id.clone())),
-            (None, Some(account)) if !account.is_empty() => Some((
+            (None, Some(account)) => Some((
                 "Microsoft.Storage/storageAccounts/read".into(),
-                account.clone(),
+                account.to_string(),
             )),
-            (None, _) => None,
+            (None, None) => None,
         }
+    }
+
+    /// The storage account a VHD blob lives in, when given (a blank value counts as none), so
+    /// reading, registering and deleting a VHD all ask about the same account.
+    pub fn storage_account(&self) -> Option<&str> {
+        self.storage_account_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
     }
 }
 
@@ -166,4 +175,40 @@ pub fn referenced_ids(resource: &crate::arm::GalleryImageVersion) -> Vec<(&str, 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vhd(account: Option<&str>) -> Source {
+        Source {
+            id: "https://acct.blob.core.windows.net/vhds/os.vhd".into(),
+            kind: SourceKind::VhdBlob,
+            location: RegionName::new("westus").expect("known region"),
+            os_type: Some(OsType::Linux),
+            os_state: Some(OsState::Generalized),
+            hyper_v_generation: None,
+            os_disk_size_gb: Some(30),
+            data_disks: Vec::new(),
+            storage_account_id: account.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_vhd_is_read_through_its_storage_account_and_a_blank_account_is_none() {
+        let acct =
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct";
+        assert_eq!(
+            vhd(Some(acct)).read_permission(),
+            Some((
+                "Microsoft.Storage/storageAccounts/read".to_string(),
+                acct.to_string()
+            ))
+        );
+        for blank in [None, Some(""), Some("  ")] {
+            assert_eq!(vhd(blank).storage_account(), None);
+            assert_eq!(vhd(blank).read_permission(), None);
+        }
+    }
 }

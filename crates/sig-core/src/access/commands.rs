@@ -211,19 +211,16 @@ pub fn required_permissions(w: &World, command: &Command) -> Vec<Requirement> {
             "Microsoft.Resources/subscriptions/resourceGroups/write",
             format!("/subscriptions/{subscription_id}/resourceGroups/{name}"),
         )],
-        Command::CreateSource(s) => match (s.kind.arm_type(), &s.storage_account_id) {
+        Command::CreateSource(s) => match (s.kind.arm_type(), s.storage_account()) {
             (Some(ty), _) => vec![rbac(format!("{ty}/write"), s.id.clone())],
-            (None, Some(acct)) => vec![rbac(
-                "Microsoft.Storage/storageAccounts/write",
-                acct.clone(),
-            )],
+            (None, Some(acct)) => vec![rbac("Microsoft.Storage/storageAccounts/write", acct)],
             (None, None) => vec![Requirement::System {
                 what: "register a VHD source without its storage account id",
             }],
         },
         Command::DeleteSource { id } => match w
             .source(id)
-            .map(|s| (s.kind.arm_type(), s.storage_account_id.clone()))
+            .map(|s| (s.kind.arm_type(), s.storage_account().map(str::to_string)))
         {
             Some((Some(ty), _)) => vec![rbac(format!("{ty}/delete"), id.clone())],
             Some((None, Some(acct))) => vec![rbac("Microsoft.Storage/storageAccounts/write", acct)],
@@ -357,7 +354,9 @@ pub fn authorize_action(
 }
 
 /// Authorizes `command` for `actor`: `Ok` when every requirement holds (always for
-/// [`Actor::system`]), else an `AuthorizationFailed` error naming principal, action and scope.
+/// [`Actor::system`]), else an `AuthorizationFailed` error naming principal, action and scope —
+/// or, when the main action is allowed but a linked resource (a version's source) may not be
+/// read, `LinkedAuthorizationFailed` naming both and the field that links it.
 pub fn authorize(w: &World, actor: &Actor, command: &Command) -> Result<(), CommandError> {
     if actor.is_system() {
         return Ok(());
@@ -371,31 +370,33 @@ pub fn authorize(w: &World, actor: &Actor, command: &Command) -> Result<(), Comm
         }
         None => actor.principal.clone(),
     };
-    // `Err(object id)` when `action` at `scope` is refused (the id the refusal names).
-    let rbac_check = |action: &str, scope: &str| -> Result<(), String> {
-        let ok = subject
+    // Whether `action` at `scope` is allowed, with the object id a message names (the
+    // principal's object in that scope's tenant).
+    let rbac_check = |action: &str, scope: &str| -> (bool, String) {
+        let decision = subject
             .as_ref()
             .and_then(|s| context(w, s, scope).ok())
             .map(|cx| {
                 let id = cx.principal.map(|p| p.object.id().to_string());
                 (decide(w, &cx, action).allowed, id)
             });
-        match ok {
-            Some((true, _)) => Ok(()),
-            Some((false, id)) => Err(id.unwrap_or_else(|| home_id(&subject))),
-            None => Err(home_id(&subject)),
+        match decision {
+            Some((allowed, id)) => (allowed, id.unwrap_or_else(|| home_id(&subject))),
+            None => (false, home_id(&subject)),
         }
     };
     let mut errors = Vec::new();
-    let mut primary: Option<(String, String)> = None;
+    // The main action (the first RBAC requirement) and the object id it was decided for.
+    let mut primary: Option<(String, String, String)> = None;
     let mut linked = Vec::new();
     for req in required_permissions(w, command) {
         match req {
             Requirement::Rbac { action, scope } => {
-                if let Err(id) = rbac_check(&action, &scope) {
+                let (allowed, id) = rbac_check(&action, &scope);
+                if !allowed {
                     errors.push(denied(&actor.principal, &id, &action, &scope));
                 }
-                primary.get_or_insert((action, scope));
+                primary.get_or_insert((action, scope, id));
             }
             Requirement::Linked {
                 action,
@@ -434,9 +435,9 @@ pub fn authorize(w: &World, actor: &Actor, command: &Command) -> Result<(), Comm
     }
     // Linked resources are checked once the main action is allowed, as ARM does.
     if errors.is_empty() {
-        let (main_action, main_scope) = primary.unwrap_or_default();
+        let (main_action, main_scope, id) = primary.unwrap_or_default();
         for (action, scope, path) in linked {
-            if let Err(id) = rbac_check(&action, &scope) {
+            if !rbac_check(&action, &scope).0 {
                 errors.push(Diagnostic::new(
                     Code::LinkedAuthorizationFailed,
                     main_scope.clone(),
