@@ -1,6 +1,8 @@
 //! An image version's `safetyProfile`: Azure's guards against losing replicas or a whole version by
-//! accident (domain.md §2.13–2.14). Both flags are given at creation; the seed's list of updatable
-//! properties does not include them, so they stay as created.
+//! accident (domain.md §2.13–2.14). Both flags are given at creation and stay as created: today's
+//! Azure also accepts `allowDeletionOfReplicatedLocations` in an update, but the seed limits
+//! updates to its list (replica counts, target regions, exclude from latest, end of life), and
+//! where the two differ the seed wins.
 //!
 //! Choices: a flag the resource does not state is not enforced — the seed lets target regions be
 //! removed and versions be deleted, and only a version created with the guard (or pasted from
@@ -83,4 +85,43 @@ pub fn deletion_blocked(
         "properties.safetyProfile.blockDeletionBeforeEndOfLife",
         message,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{world_with, FIXTURE_NOW};
+
+    fn blocked_version(eol: Option<&str>) -> VersionEntry {
+        let w = world_with(1, 1, 1);
+        let mut v = w.versions().next().expect("a version").clone();
+        let props = v.resource.properties.get_or_insert_with(Default::default);
+        props.safety_profile = Some(arm::SafetyProfile {
+            block_deletion_before_end_of_life: Some(true),
+            ..Default::default()
+        });
+        props
+            .publishing_profile
+            .get_or_insert_with(Default::default)
+            .end_of_life_date = eol.map(str::to_string);
+        v
+    }
+
+    #[test]
+    fn deletion_is_blocked_until_end_of_life_and_always_without_one() {
+        let rid = "v";
+        let before = blocked_version(Some("2030-01-01"));
+        let d = deletion_blocked(&before, FIXTURE_NOW, rid).expect("blocked before EOL");
+        assert_eq!(d.code, Code::DeletionBlockedBeforeEndOfLife);
+        assert!(d.message.contains("2030-01-01"));
+        assert!(deletion_blocked(&blocked_version(Some("2019-01-01")), FIXTURE_NOW, rid).is_none());
+        let none = deletion_blocked(&blocked_version(None), FIXTURE_NOW, rid).expect("no EOL");
+        assert!(
+            none.message.contains("has no end-of-life date"),
+            "{}",
+            none.message
+        );
+        // An unreadable date is the date rule's error, not a reason to block forever.
+        assert!(deletion_blocked(&blocked_version(Some("soon")), FIXTURE_NOW, rid).is_none());
+    }
 }
