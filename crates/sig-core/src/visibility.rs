@@ -29,7 +29,9 @@
 //!   that only reads gallery resources (Compute Gallery Image Reader, a custom
 //!   `Microsoft.Compute/galleries/*/read`) does not, so its holders see their own entries only.
 //!   A directory change (`/tenants/{id}/...`, or a group's members) is an Entra audit event
-//!   instead, read by the tenant's member users only ([`can_browse_directory`]).
+//!   instead, read here by the tenant's member users ([`can_browse_directory`]) — a
+//!   simplification: Entra lets only holders of a directory role (Reports Reader, Security
+//!   Reader, Global Reader...) read audit logs, and directory roles are not modelled.
 //! * A tenant's directory (its users, groups, applications and service principals) is listed to
 //!   the tenant's member users, whom Entra lets read it; a guest or an application's service
 //!   principal there sees only its own object ([`can_see_directory_object`]). It is the test a
@@ -469,6 +471,30 @@ mod tests {
 
     fn viewer(w: &World, principal: &str) -> Viewer {
         Viewer::new(w, &Actor::new(principal))
+    }
+
+    /// The module doc's claim that a listed subscription's tenant is always listed rests on role
+    /// assignments naming only principals of their scope's tenant: check both on the example.
+    #[test]
+    fn every_listed_subscriptions_tenant_is_listed() {
+        let w = contoso_fabrikam();
+        for a in w.access().assignments() {
+            let sub = a.properties.scope.split('/').nth(2).unwrap_or_default();
+            let tenant = w.subscription(sub).map(|s| s.tenant_id.clone());
+            let principal = w.access().object(&a.properties.principal_id);
+            assert_eq!(
+                principal.map(|e| e.tenant_id.to_ascii_lowercase()),
+                tenant.map(|t| t.to_ascii_lowercase()),
+                "{} names a principal of another tenant",
+                a.id
+            );
+        }
+        for principal in [ADMIN, CAROL, ERIN, DAVE, ALICE, BOB, DEPLOYER_APP] {
+            let v = viewer(&w, principal);
+            for s in w.subscriptions().filter(|s| v.sees_subscription(&w, &s.id)) {
+                assert!(v.sees_tenant(&w, &s.tenant_id), "{principal} {}", s.id);
+            }
+        }
     }
 
     #[test]
