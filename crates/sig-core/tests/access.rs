@@ -813,25 +813,44 @@ fn a_version_is_published_only_from_sources_the_publisher_may_read() {
     assert!(e.diagnostics[0]
         .message
         .contains("'Microsoft.Compute/galleries/images/versions/write'"));
-    // A disk-level version names the field of the unreadable disk source.
+    // A disk-level version: Alice may read the OS disk's snapshot but not the data disk's; the
+    // refusal names the data disk's field.
+    let snapshot = |name: &str, os: bool| {
+        let mut s = w.source(&image("ubuntu-base")).unwrap().clone();
+        s.id = format!("/subscriptions/{CONTOSO_SUB}/resourceGroups/{rg}/providers/Microsoft.Compute/snapshots/{name}");
+        s.kind = sig_core::sources::SourceKind::Snapshot;
+        if !os {
+            s.os_type = None;
+            s.os_state = None;
+        }
+        s
+    };
+    let (os_snap, data_snap) = (snapshot("os-snap", true), snapshot("data-snap", false));
+    run(&mut w, ADMIN, Command::CreateSource(os_snap.clone())).unwrap();
+    run(&mut w, ADMIN, Command::CreateSource(data_snap.clone())).unwrap();
+    run(
+        &mut w,
+        ADMIN,
+        Command::CreateRoleAssignment(NewRoleAssignment {
+            scope: os_snap.id.clone(),
+            role_definition_id: roles::READER.into(),
+            principal_id: alice.into(),
+            name: None,
+        }),
+    )
+    .unwrap();
     let disk = serde_json::json!({"location": "westus", "properties": {
         "publishingProfile": {"targetRegions": [{"name": "westus"}]},
-        "storageProfile": {"osDiskImage": {"source": {"id": image("ubuntu-base")}},
-                           "dataDiskImages": [{"lun": 0, "source": {"id": image("private-base")}}]}}});
-    let e = run(
-        &mut w,
-        "bob@contoso.onmicrosoft.com",
-        new_version("2.3.0", disk.clone()),
-    );
-    assert!(e.is_err());
+        "storageProfile": {"osDiskImage": {"source": {"id": os_snap.id}},
+                           "dataDiskImages": [{"lun": 0, "source": {"id": data_snap.id}}]}}});
+    let e = run(&mut w, alice, new_version("2.3.0", disk)).unwrap_err();
+    assert_eq!(e.code(), Code::LinkedAuthorizationFailed);
+    assert_eq!(e.diagnostics.len(), 1, "{e}");
     assert_eq!(
-        sig_core::sources::referenced_ids(&serde_json::from_value(disk).unwrap())
-            .into_iter()
-            .map(|(_, path)| path)
-            .collect::<Vec<_>>(),
-        [
-            "properties.storageProfile.osDiskImage.source.id",
-            "properties.storageProfile.dataDiskImages[0].source.id"
-        ]
+        e.diagnostics[0].path,
+        "properties.storageProfile.dataDiskImages[0].source.id"
     );
+    assert!(e.diagnostics[0]
+        .message
+        .contains("'Microsoft.Compute/snapshots/read'"));
 }
