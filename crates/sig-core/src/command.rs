@@ -719,14 +719,31 @@ fn check_scope(w: &World, scope: &Scope, rid: &str) -> Result<(String, String), 
     Ok((sub, rg))
 }
 
-fn not_found(ty: &str, name: &str, rg: Option<&str>, rid: &str) -> CommandError {
+/// ARM's 404 for a gallery resource that does not exist, naming it as ARM does: its type, its
+/// name path under the resource group, and the group.
+fn not_found(id: GalleryResourceId, rid: &str) -> CommandError {
+    let (name, rg) = match &id {
+        GalleryResourceId::Gallery(g) => (g.gallery.clone(), &g.scope.resource_group),
+        GalleryResourceId::Image(i) => (
+            format!("{}/{}", i.gallery.gallery, i.image),
+            &i.gallery.scope.resource_group,
+        ),
+        GalleryResourceId::Version(v) => (
+            format!(
+                "{}/{}/{}",
+                v.image.gallery.gallery, v.image.image, v.version
+            ),
+            &v.image.gallery.scope.resource_group,
+        ),
+    };
     CommandError::one(
         Code::ResourceNotFound,
         rid,
         "",
         format!(
-            "The Resource '{ty}/{name}' under resource group '{}' was not found.",
-            rg.unwrap_or("")
+            "The Resource '{}/{name}' under resource group '{}' was not found.",
+            id.resource_type(),
+            rg.as_deref().unwrap_or("")
         ),
     )
 }
@@ -862,12 +879,7 @@ fn plan_update_gallery(w: &World, cx: &Cx, id: &str, desired: arm::Gallery) -> P
     let rid = gref.to_string();
     let key = gref.key();
     let Some(cur) = w.galleries.get(&key) else {
-        return Err(not_found(
-            GALLERY_TYPE,
-            &gref.gallery,
-            gref.scope.resource_group.as_deref(),
-            &rid,
-        ));
+        return Err(not_found(GalleryResourceId::Gallery(gref.clone()), &rid));
     };
     let cur_v = arm::to_value(&cur.resource);
     let des_v = arm::to_value(&desired);
@@ -900,12 +912,7 @@ fn plan_delete_gallery(w: &World, cx: &Cx, id: &str) -> Planned {
     let rid = gref.to_string();
     let key = gref.key();
     if !w.galleries.contains_key(&key) {
-        return Err(not_found(
-            GALLERY_TYPE,
-            &gref.gallery,
-            gref.scope.resource_group.as_deref(),
-            &rid,
-        ));
+        return Err(not_found(GalleryResourceId::Gallery(gref.clone()), &rid));
     }
     if let Some(children) = w.child_keys(&key).filter(|c| !c.is_empty()) {
         return Err(cannot_delete(children, w, &rid));
@@ -983,12 +990,7 @@ fn plan_update_image(w: &World, cx: &Cx, id: &str, desired: arm::GalleryImage) -
     let rid = iref.to_string();
     let key = iref.key();
     let Some(cur) = w.images.get(&key) else {
-        return Err(not_found(
-            IMAGE_TYPE,
-            &format!("{}/{}", iref.gallery.gallery, iref.image),
-            iref.gallery.scope.resource_group.as_deref(),
-            &rid,
-        ));
+        return Err(not_found(GalleryResourceId::Image(iref.clone()), &rid));
     };
     let cur_v = arm::to_value(&cur.resource);
     let des_v = arm::to_value(&desired);
@@ -1025,12 +1027,7 @@ fn plan_delete_image(w: &World, cx: &Cx, id: &str) -> Planned {
     let rid = iref.to_string();
     let key = iref.key();
     if !w.images.contains_key(&key) {
-        return Err(not_found(
-            IMAGE_TYPE,
-            &format!("{}/{}", iref.gallery.gallery, iref.image),
-            iref.gallery.scope.resource_group.as_deref(),
-            &rid,
-        ));
+        return Err(not_found(GalleryResourceId::Image(iref.clone()), &rid));
     }
     if let Some(children) = w.child_keys(&key).filter(|c| !c.is_empty()) {
         return Err(cannot_delete(children, w, &rid));
@@ -1101,15 +1098,7 @@ fn plan_update_version(w: &World, cx: &Cx, id: &str, desired: arm::GalleryImageV
     let rid = vref.to_string();
     let key = vref.key();
     let Some(cur) = w.versions.get(&key) else {
-        return Err(not_found(
-            VERSION_TYPE,
-            &format!(
-                "{}/{}/{}",
-                vref.image.gallery.gallery, vref.image.image, vref.version
-            ),
-            vref.image.gallery.scope.resource_group.as_deref(),
-            &rid,
-        ));
+        return Err(not_found(GalleryResourceId::Version(vref.clone()), &rid));
     };
     let cur_v = arm::to_value(&cur.resource);
     let des_v = arm::to_value(&desired);
@@ -1173,15 +1162,7 @@ fn plan_delete_version(w: &World, cx: &Cx, id: &str) -> Planned {
             );
             Ok((Change::RemoveVersion(key), events))
         }
-        None => Err(not_found(
-            VERSION_TYPE,
-            &format!(
-                "{}/{}/{}",
-                vref.image.gallery.gallery, vref.image.image, vref.version
-            ),
-            vref.image.gallery.scope.resource_group.as_deref(),
-            &rid,
-        )),
+        None => Err(not_found(GalleryResourceId::Version(vref.clone()), &rid)),
     }
 }
 

@@ -775,3 +775,40 @@ fn commands_are_serializable() {
     let back: Command = serde_json::from_value(s).unwrap();
     assert_eq!(back, c);
 }
+
+/// Updating or deleting what does not exist is ARM's 404, naming the type, the name path under
+/// the resource group, and the group, as `az` prints it.
+#[test]
+fn updating_or_deleting_a_missing_resource_names_it_as_arm_does() {
+    let mut w = testing::world_with(1, 1, 1);
+    let cases = [
+        (
+            Command::DeleteGallery {
+                id: gallery_id(SUB, RG, "nope"),
+            },
+            "Microsoft.Compute/galleries/nope",
+        ),
+        (
+            Command::UpdateImage {
+                id: image_id(SUB, RG, "g000", "nope"),
+                resource: Default::default(),
+            },
+            "Microsoft.Compute/galleries/images/g000/nope",
+        ),
+        (
+            Command::DeleteVersion {
+                id: version_id(SUB, RG, "g000", "i00", "9.9.9"),
+            },
+            "Microsoft.Compute/galleries/images/versions/g000/i00/9.9.9",
+        ),
+    ];
+    for (command, named) in cases {
+        let e = run(&mut w, command).unwrap_err();
+        assert_eq!(e.code(), Code::ResourceNotFound);
+        assert_eq!(e.http_status(), 404);
+        assert_eq!(
+            e.first_error().unwrap().message,
+            format!("The Resource '{named}' under resource group '{RG}' was not found.")
+        );
+    }
+}
