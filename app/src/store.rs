@@ -3,7 +3,7 @@
 //! `sig_core::apply` — the same entry point the CLI and the tests use.
 
 use leptos::prelude::*;
-use sig_core::access::commands::{NewRoleAssignment, NewUser};
+use sig_core::protocol::requests::{NewRoleAssignment, NewUser};
 use sig_core::{apply, check, Actor, Command, CommandError, Diagnostic, Event, EventKind, World};
 use time::OffsetDateTime;
 

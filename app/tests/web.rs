@@ -313,7 +313,7 @@ mod iam {
     //! The IAM blade's actions follow the signed-in principal: what the core
     //! would refuse is disabled, with the core's reason.
     use super::*;
-    use sig_core::access::commands::{NewRoleAssignment, NewUser};
+    use sig_core::protocol::requests::{NewRoleAssignment, NewUser};
     use sig_core::{apply, Actor, Command};
     use sig_portal::persist::{BrowserStorage, ASIDE_KEY, REVISION_KEY, STATE_KEY};
     use sig_portal::route::{Blade, BladeStack};
@@ -411,7 +411,7 @@ mod visibility {
     //! wizard's Subscription picker follow a switch of identity; the principal
     //! pickers of the IAM blade offer the directory of the scope's tenant.
     use super::*;
-    use sig_core::access::example::{
+    use sig_core::testing::example::{
         contoso_fabrikam, CONTOSO, CONTOSO_SUB, FABRIKAM, NORTHWIND, NORTHWIND_SUB,
     };
     use sig_portal::persist::{BrowserStorage, ASIDE_KEY, REVISION_KEY, STATE_KEY};

@@ -10,10 +10,10 @@
 //! consent to (`Viewer::sees_application`).
 
 use leptos::prelude::*;
-use sig_core::access::commands::{
+use sig_core::access::directory::DirectoryObject;
+use sig_core::protocol::requests::{
     GroupMembership, GuestInvitation, NewApplication, NewGroup, NewServicePrincipal, NewUser,
 };
-use sig_core::access::directory::DirectoryObject;
 use sig_core::visibility::Viewer;
 use sig_core::{Command, World};
 
@@ -381,7 +381,7 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sig_core::access::example::{contoso_fabrikam, ADMIN, CAROL, ERIN};
+    use sig_core::testing::example::{contoso_fabrikam, ADMIN, CAROL, ERIN};
 
     #[test]
     fn rows_cover_every_kind_of_the_example() {

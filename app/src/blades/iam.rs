@@ -14,9 +14,9 @@
 
 use leptos::prelude::*;
 use sig_core::access::assignments::ScopePath;
-use sig_core::access::commands::NewRoleAssignment;
 use sig_core::access::directory::DirectoryObject;
 use sig_core::access::{self, roles};
+use sig_core::protocol::requests::NewRoleAssignment;
 use sig_core::{visibility, Command, Diagnostic, World};
 
 use crate::forms::unique_id;
@@ -676,7 +676,7 @@ fn roles_for_name(store: &Store, guid: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sig_core::access::example::{contoso_fabrikam, CONTOSO_SUB};
+    use sig_core::testing::example::{contoso_fabrikam, CONTOSO_SUB};
 
     #[test]
     fn rows_list_assignments_at_the_scope_and_above_and_filter() {

@@ -6,10 +6,10 @@
 //! the nested groups); the check resolves the principal, walks the version's five ancestor
 //! scopes and evaluates the roles found there.
 
-use sig_core::access::commands::{NewRoleAssignment, NewUser};
-use sig_core::access::example::{self, CONTOSO, CONTOSO_SUB};
 use sig_core::access::{context, decide, effective_permissions, resolve_principal};
 use sig_core::command::{gallery_id, version_id};
+use sig_core::protocol::requests::{NewRoleAssignment, NewUser};
+use sig_core::testing::example::{self, CONTOSO, CONTOSO_SUB};
 use sig_core::testing::FIXTURE_NOW;
 use sig_core::{apply, Actor, Command, World};
 use std::sync::OnceLock;

@@ -16,7 +16,7 @@
 //! * switching a scale set from a managed image to a gallery image needs the same OS type,
 //!   Hyper-V generation and data-disk layout (LUNs); the OS state must match too (Azure's text).
 
-use crate::access::commands::authorize_action;
+use crate::access::authorize_action;
 use crate::diagnostics::{has_errors, Code, Diagnostic};
 use crate::ids::GalleryResourceId;
 use crate::image_size::{layout_from_facts, version_layout};

@@ -10,21 +10,20 @@
 //! `galleries`, `images` and `versions` flat, each with `id`, `name` and `type`; it is migrated to
 //! format 2 on load ([`migrate_v1`]).
 //!
-//! Import rebuilds the indexes and re-runs the structural rules (valid names, known regions, parents
-//! present, unique names and identifiers, limits) — not the create-time rules such as "end of life in
-//! the future", which were true when the resources were created.
+//! Import admits every tenant, subscription, resource group, source, gallery resource, directory
+//! object, role and assignment through the plan of the command that creates it (see
+//! [`World::from_export`]): the same rules, codes and messages, less the create-time ones that
+//! were true when the resources were created ("end of life in the future", "the source exists",
+//! the request's api-version).
 
 use crate::arm;
+use crate::command::Restore;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ids::{resource_group_key, GalleryResourceId, Key};
-use crate::limits::{
-    MAX_GALLERIES_PER_SUBSCRIPTION_REGION, MAX_IMAGES_PER_SUBSCRIPTION_REGION,
-    MAX_VERSIONS_PER_SUBSCRIPTION_REGION,
-};
+use crate::ids::{GalleryResourceId, Key};
+use crate::nesting::{complete_image, complete_version};
+use crate::protocol::CommandError;
 use crate::sources::Source;
-use crate::world::{
-    gallery_entry, image_entry, version_entry, ResourceGroup, Subscription, Tenant, World,
-};
+use crate::world::{ResourceGroup, Subscription, Tenant, World};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -91,47 +90,6 @@ pub struct ImageNode {
     /// Its versions (ARM JSON; `id` and `type` follow from the definition).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<arm::GalleryImageVersion>,
-}
-
-/// The id of a nested resource: the parent's id plus `/{segment}/{name}` (`None` without a name).
-fn child_id(parent: Option<&str>, segment: &str, name: Option<&str>) -> Option<String> {
-    let (parent, name) = (parent?, name?);
-    Some(format!("{}/{segment}/{name}", parent.trim_end_matches('/')))
-}
-
-/// Fills in what format 2 leaves out of a nested definition: its `id` (from the gallery's id and
-/// its name) and its `location` (the gallery's, when absent). An `id` already present is kept.
-pub fn complete_image(gallery: &arm::Gallery, image: &mut arm::GalleryImage) {
-    if image.id.is_none() {
-        image.id = child_id(gallery.id.as_deref(), "images", image.name.as_deref());
-    }
-    if image.location.is_none() {
-        image.location.clone_from(&gallery.location);
-    }
-}
-
-/// Same as [`complete_image`] for a version nested in a definition.
-pub fn complete_version(image: &arm::GalleryImage, version: &mut arm::GalleryImageVersion) {
-    if version.id.is_none() {
-        version.id = child_id(image.id.as_deref(), "versions", version.name.as_deref());
-    }
-    if version.location.is_none() {
-        version.location.clone_from(&image.location);
-    }
-}
-
-/// The id a version gets back when its export is read: its gallery's `id`, then the names of its
-/// definition and itself as the nesting writes them ([`complete_image`], [`complete_version`]).
-/// Records that name a version outside the nesting (replication) use it, so a second export
-/// prints the same text even when the version was created under a differently-cased parent name.
-pub(crate) fn nested_version_id(w: &World, v: &crate::world::VersionEntry) -> String {
-    let image = w.images.get(&v.id.image.key());
-    let gallery = w.galleries.get(&v.id.image.gallery.key());
-    let image_name = image.and_then(|i| i.resource.name.as_deref());
-    let gallery_id = gallery.and_then(|g| g.resource.id.as_deref());
-    let image_id = child_id(gallery_id, "images", image_name);
-    child_id(image_id.as_deref(), "versions", v.resource.name.as_deref())
-        .unwrap_or_else(|| v.id.to_string())
 }
 
 /// Migrates a format 1 document (flat `images` and `versions` with ids) to format 2 (nested):
@@ -325,8 +283,13 @@ impl Serialize for World {
 impl<'de> Deserialize<'de> for World {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let export = WorldExport::deserialize(d)?;
-        World::from_export(export).map_err(|diags| {
-            let msgs: Vec<String> = diags.iter().take(5).map(|d| d.to_string()).collect();
+        World::from_export(export).map_err(|refusal| {
+            let msgs: Vec<String> = refusal
+                .diagnostics
+                .iter()
+                .take(5)
+                .map(|d| d.to_string())
+                .collect();
             serde::de::Error::custom(format!("invalid world export: {}", msgs.join("; ")))
         })
     }
@@ -342,97 +305,72 @@ impl World {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
 
-    /// Rebuilds a world (and its indexes) from an export, refusing structurally invalid content.
-    pub fn from_export(e: WorldExport) -> Result<World, Vec<Diagnostic>> {
+    /// Rebuilds a world from an export. Everything in it enters through the plans of the commands
+    /// that create it ([`Restore`], [`crate::access::export::import`]), parents first, so the file
+    /// is refused with the code and message a command would get for the same situation. Only the
+    /// replication records, which no command writes directly, have a step of their own
+    /// ([`crate::replication::import_records`]).
+    pub fn from_export(e: WorldExport) -> Result<World, CommandError> {
         // Format 3 leaves nominal replication records out; in 1 and 2 a missing record means
         // "completed before the simulation", so only format 3 rebuilds them.
         let rebuild_nominal = e.format_version == FORMAT_VERSION;
         let mut e = match e.format_version {
-            1 => migrate_v1(e)?,
+            1 => migrate_v1(e).map_err(refused)?,
             _ => e,
         };
         if e.format_version == 2 {
             e.format_version = FORMAT_VERSION;
         }
         if e.format_version != FORMAT_VERSION {
-            return Err(err(
+            return Err(refused(err(
                 Code::DocumentUnrecognized,
                 "",
                 format!(
                     "Unsupported export formatVersion {} (expected {FORMAT_VERSION}).",
                     e.format_version
                 ),
-            ));
-        }
-        let mut w = World::new();
-        w.clock = match e.clock {
-            None => None,
-            Some(c) => Some(OffsetDateTime::parse(&c, &Rfc3339).map_err(|_| {
-                err(
-                    Code::DateInvalid,
-                    "clock",
-                    format!("clock '{c}' is not RFC 3339."),
-                )
-            })?),
-        };
-        for t in e.tenants {
-            if w.tenants.insert(Key::new(&t.id), t.clone()).is_some() {
-                return Err(err(Code::Conflict, &t.id, "duplicate tenant"));
-            }
-        }
-        for s in e.subscriptions {
-            if !w.tenants.contains_key(&Key::new(&s.tenant_id)) {
-                return Err(err(
-                    Code::TenantNotFound,
-                    &s.id,
-                    format!("Tenant '{}' could not be found.", s.tenant_id),
-                ));
-            }
-            if w.subscriptions.insert(Key::new(&s.id), s.clone()).is_some() {
-                return Err(err(Code::Conflict, &s.id, "duplicate subscription"));
-            }
-        }
-        for r in e.resource_groups {
-            if !w.subscriptions.contains_key(&Key::new(&r.subscription_id)) {
-                return Err(err(
-                    Code::SubscriptionNotFound,
-                    &r.name,
-                    format!(
-                        "The subscription '{}' could not be found.",
-                        r.subscription_id
-                    ),
-                ));
-            }
-            if w.resource_groups
-                .insert(resource_group_key(&r.subscription_id, &r.name), r.clone())
-                .is_some()
-            {
-                return Err(err(Code::Conflict, &r.name, "duplicate resource group"));
-            }
-        }
-        for s in e.sources {
-            if w.sources
-                .insert(crate::rules::source_key(&s.id), s.clone())
-                .is_some()
-            {
-                return Err(err(Code::Conflict, &s.id, "duplicate source"));
-            }
+            )));
         }
         if let Some(i) = e.images.first() {
             let raw = i.id.clone().unwrap_or_default();
-            return Err(err(
+            return Err(refused(err(
                 Code::DocumentUnrecognized,
                 &raw,
                 "format 2 nests image definitions in their gallery",
-            ));
+            )));
         }
         if let Some(v) = e.versions.first() {
             let raw = v.id.clone().unwrap_or_default();
-            return Err(err(
+            return Err(refused(err(
                 Code::DocumentUnrecognized,
                 &raw,
                 "format 2 nests image versions in their definition",
-            ));
+            )));
+        }
+        let clock = match &e.clock {
+            None => None,
+            Some(c) => Some(OffsetDateTime::parse(c, &Rfc3339).map_err(|_| {
+                refused(err(
+                    Code::DateInvalid,
+                    "clock",
+                    format!("clock '{c}' is not RFC 3339."),
+                ))
+            })?),
+        };
+        let mut w = World::new();
+        let now = clock.unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        let mut restore = Restore::new(&mut w, now);
+        for t in e.tenants {
+            restore.tenant(t)?;
+        }
+        for s in e.subscriptions {
+            restore.subscription(s)?;
+        }
+        for r in e.resource_groups {
+            restore.resource_group(r)?;
+        }
+        for s in e.sources {
+            restore.source(s)?;
         }
         let mut images = Vec::new();
         for GalleryNode {
@@ -442,39 +380,10 @@ impl World {
         {
             for mut i in children {
                 complete_image(&g, &mut i.resource);
+                nested_under(i.resource.id.as_deref(), g.id.as_deref())?;
                 images.push(i);
             }
-            let raw = g.id.clone().unwrap_or_default();
-            let Some(GalleryResourceId::Gallery(r)) = GalleryResourceId::parse(&raw) else {
-                return Err(err(Code::ResourceIdInvalid, &raw, "not a gallery id"));
-            };
-            let sub = r.scope.subscription.clone().unwrap_or_default();
-            if !w.resource_groups.contains_key(&resource_group_key(
-                &sub,
-                r.scope.resource_group.as_deref().unwrap_or(""),
-            )) {
-                return Err(err(
-                    Code::ResourceGroupNotFound,
-                    &raw,
-                    "resource group missing",
-                ));
-            }
-            if w.galleries.contains_key(&r.key()) || w.gallery_named(&sub, &r.gallery).is_some() {
-                return Err(err(
-                    Code::Conflict,
-                    &raw,
-                    "duplicate gallery name in subscription",
-                ));
-            }
-            let entry = gallery_entry(r, g)?;
-            if w.counts(&sub, entry.location).galleries >= MAX_GALLERIES_PER_SUBSCRIPTION_REGION {
-                return Err(err(
-                    Code::OperationNotAllowed,
-                    &raw,
-                    "gallery limit exceeded",
-                ));
-            }
-            w.insert_gallery(entry);
+            restore.gallery(g)?;
         }
         let mut versions = Vec::new();
         for ImageNode {
@@ -484,86 +393,46 @@ impl World {
         {
             for mut v in children {
                 complete_version(&i, &mut v);
+                nested_under(v.id.as_deref(), i.id.as_deref())?;
                 versions.push(v);
             }
-            let raw = i.id.clone().unwrap_or_default();
-            let Some(GalleryResourceId::Image(r)) = GalleryResourceId::parse(&raw) else {
-                return Err(err(
-                    Code::ResourceIdInvalid,
-                    &raw,
-                    "not an image definition id",
-                ));
-            };
-            if !w.galleries.contains_key(&r.gallery.key()) {
-                return Err(err(
-                    Code::ParentResourceNotFound,
-                    &raw,
-                    "parent gallery missing",
-                ));
-            }
-            if w.images.contains_key(&r.key()) {
-                return Err(err(Code::Conflict, &raw, "duplicate image definition"));
-            }
-            let sub = r.gallery.scope.subscription.clone().unwrap_or_default();
-            let gk = r.gallery.key();
-            let entry = image_entry(r, i)?;
-            if w.image_identified(&gk, &entry.identifier).is_some() {
-                return Err(err(
-                    Code::DuplicateIdentifier,
-                    &raw,
-                    "duplicate publisher/offer/sku in gallery",
-                ));
-            }
-            if w.counts(&sub, entry.location).images >= MAX_IMAGES_PER_SUBSCRIPTION_REGION {
-                return Err(err(
-                    Code::OperationNotAllowed,
-                    &raw,
-                    "image definition limit exceeded",
-                ));
-            }
-            w.insert_image(entry);
+            restore.image(i)?;
         }
         for v in versions {
-            let raw = v.id.clone().unwrap_or_default();
-            let Some(GalleryResourceId::Version(r)) = GalleryResourceId::parse(&raw) else {
-                return Err(err(
-                    Code::ResourceIdInvalid,
-                    &raw,
-                    "not an image version id",
-                ));
-            };
-            if !w.images.contains_key(&r.image.key()) {
-                return Err(err(
-                    Code::ParentResourceNotFound,
-                    &raw,
-                    "parent image definition missing",
-                ));
-            }
-            if w.versions.contains_key(&r.key()) {
-                return Err(err(Code::Conflict, &raw, "duplicate image version"));
-            }
-            let sub = r
-                .image
-                .gallery
-                .scope
-                .subscription
-                .clone()
-                .unwrap_or_default();
-            let entry = version_entry(r, v)?;
-            if w.counts(&sub, entry.location).versions >= MAX_VERSIONS_PER_SUBSCRIPTION_REGION {
-                return Err(err(
-                    Code::OperationNotAllowed,
-                    &raw,
-                    "image version limit exceeded",
-                ));
-            }
-            w.insert_version(entry);
+            restore.version(v)?;
         }
-        crate::replication::import_records(&mut w, e.replication)?;
+        crate::replication::import_records(&mut w, e.replication).map_err(refused)?;
         if rebuild_nominal {
             crate::replication::rebuild_nominal_records(&mut w);
         }
-        crate::access::export::import(&mut w, e.access)?;
+        crate::access::export::import(&mut w, e.access, now)?;
+        w.clock = clock;
         Ok(w)
     }
+}
+
+fn refused(diagnostics: Vec<Diagnostic>) -> CommandError {
+    CommandError { diagnostics }
+}
+
+/// A nested resource that spells out its `id` must name the parent it is nested in: the nesting,
+/// not a stray id, says where it belongs.
+fn nested_under(child: Option<&str>, parent: Option<&str>) -> Result<(), CommandError> {
+    let parent_key = |id: &str| match GalleryResourceId::parse(id)? {
+        GalleryResourceId::Image(i) => Some(i.gallery.key()),
+        GalleryResourceId::Version(v) => Some(v.image.key()),
+        GalleryResourceId::Gallery(_) => None,
+    };
+    let own = |id: &str| GalleryResourceId::parse(id).map(|r| r.key());
+    let (Some(child), Some(parent)) = (child, parent) else {
+        return Ok(());
+    };
+    if parent_key(child).is_some() && parent_key(child) == own(parent) {
+        return Ok(());
+    }
+    Err(refused(err(
+        Code::ResourceIdInvalid,
+        child,
+        format!("'{child}' is nested under '{parent}' but its id names another parent."),
+    )))
 }

@@ -18,10 +18,10 @@
 use crate::access::assignments::ScopePath;
 use crate::access::roles::role_guid;
 use crate::arm;
-use crate::command::Command;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ids::{GalleryResourceId, Key};
 use crate::kinds::OsState;
+use crate::protocol::Command;
 use crate::validate::{AnyResource, ParsedInput};
 use crate::world::World;
 use serde_json::{json, Map, Value};
@@ -649,7 +649,7 @@ mod tests {
 
     #[test]
     fn role_assignments_and_a_vm_are_added_on_request() {
-        let w = crate::access::example::contoso_fabrikam();
+        let w = crate::testing::example::contoso_fabrikam();
         let g = w
             .galleries()
             .find(|g| {

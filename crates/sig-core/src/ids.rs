@@ -433,6 +433,48 @@ pub fn resource_group_key(subscription: &str, resource_group: &str) -> Key {
     ))
 }
 
+/// Convenience: the gallery id for a subscription / resource group / name.
+pub fn gallery_id(subscription: &str, resource_group: &str, gallery: &str) -> String {
+    GalleryRef {
+        scope: Scope::new(subscription, resource_group),
+        gallery: gallery.to_string(),
+    }
+    .to_string()
+}
+
+/// Convenience: an image definition id.
+pub fn image_id(subscription: &str, resource_group: &str, gallery: &str, image: &str) -> String {
+    ImageRef {
+        gallery: GalleryRef {
+            scope: Scope::new(subscription, resource_group),
+            gallery: gallery.to_string(),
+        },
+        image: image.to_string(),
+    }
+    .to_string()
+}
+
+/// Convenience: an image version id.
+pub fn version_id(
+    subscription: &str,
+    resource_group: &str,
+    gallery: &str,
+    image: &str,
+    version: &str,
+) -> String {
+    VersionRef {
+        image: ImageRef {
+            gallery: GalleryRef {
+                scope: Scope::new(subscription, resource_group),
+                gallery: gallery.to_string(),
+            },
+            image: image.to_string(),
+        },
+        version: version.to_string(),
+    }
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

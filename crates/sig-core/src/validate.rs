@@ -265,10 +265,10 @@ impl Reader {
         for (n, node) in e.galleries.into_iter().enumerate() {
             let gptr = format!("{ptr}/galleries/{n}");
             for (m, mut image) in node.images.into_iter().enumerate() {
-                crate::export::complete_image(&node.resource, &mut image.resource);
+                crate::nesting::complete_image(&node.resource, &mut image.resource);
                 let iptr = format!("{gptr}/images/{m}");
                 for (k, mut version) in image.versions.into_iter().enumerate() {
-                    crate::export::complete_version(&image.resource, &mut version);
+                    crate::nesting::complete_version(&image.resource, &mut version);
                     nested_versions.push((version, format!("{iptr}/versions/{k}")));
                 }
                 nested_images.push((image.resource, iptr));

@@ -35,7 +35,7 @@
 //! * A tenant's directory (its users, groups, applications and service principals) is listed to
 //!   the tenant's member users, whom Entra lets read it; a guest or an application's service
 //!   principal there sees only its own object ([`can_see_directory_object`]). It is the test a
-//!   directory change requires ([`crate::access::commands::Requirement::DirectoryMember`]).
+//!   directory change requires ([`crate::access::Requirement::DirectoryMember`]).
 //! * The role assignments that apply at a scope (the IAM blade's list and its Check access) are
 //!   listed to a principal allowed [`READ_ROLE_ASSIGNMENTS`] there or above, as ARM's
 //!   `GET {scope}/providers/Microsoft.Authorization/roleAssignments` requires: Reader has it
@@ -47,7 +47,7 @@
 //!   assignment", and Check access) are the users (guests included), groups and service
 //!   principals of the directory of the tenant that owns the scope, which is where Azure's
 //!   picker searches: an assignment there can name no one else
-//!   ([`crate::access::commands::assignable_in`]).
+//!   ([`crate::access::assignable_in`]).
 //!
 //! Simplification: every list shows what a person may see across all the directories it has an
 //! object in (its home user, its guest users, an application's service principals) at once,
@@ -58,12 +58,12 @@
 use crate::access::assignments::{
     assignment_id, assignments_at, role_assignments_scope, ScopePath,
 };
-use crate::access::commands::{assignable_in, authorize_action};
 use crate::access::directory::{DirectoryObject, Entry};
+use crate::access::{assignable_in, authorize_action};
 use crate::access::{context, decide, resolve_principal, CheckContext, Subject};
-use crate::command::{Actor, Command};
 use crate::diagnostics::Diagnostic;
 use crate::ids::{GalleryResourceId, Key};
+use crate::protocol::{Actor, Command};
 use crate::world::World;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -420,12 +420,12 @@ impl Viewer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::access::example::{
+    use crate::access::visible_resources;
+    use crate::command::{gallery_id, image_id};
+    use crate::testing::example::{
         contoso_fabrikam, group_id, ADMIN, CAROL, CONTOSO, CONTOSO_SUB, DEPLOYER_APP, ERIN,
         FABRIKAM, FABRIKAM_SUB, NORTHWIND, NORTHWIND_SUB,
     };
-    use crate::access::visible_resources;
-    use crate::command::{gallery_id, image_id};
     use crate::testing::gallery_body;
 
     #[test]
@@ -433,8 +433,8 @@ mod tests {
         let w = contoso_fabrikam();
         for principal in [
             CAROL,
-            crate::access::example::ADMIN,
-            crate::access::example::ERIN,
+            crate::testing::example::ADMIN,
+            crate::testing::example::ERIN,
         ] {
             let subject = resolve_principal(&w, principal).expect("known principal");
             let visible: Vec<String> = visible_resources(&w, &subject)
@@ -730,7 +730,7 @@ mod tests {
                 let verdict = crate::check(
                     &w,
                     &Actor::system(),
-                    &Command::CreateRoleAssignment(crate::access::commands::NewRoleAssignment {
+                    &Command::CreateRoleAssignment(crate::protocol::requests::NewRoleAssignment {
                         scope: scope.clone(),
                         role_definition_id: "Contributor".into(),
                         principal_id: id.to_string(),
@@ -759,7 +759,7 @@ mod tests {
         );
         let grant = |scope: &str, name: Option<&str>| {
             command_target(&Command::CreateRoleAssignment(
-                crate::access::commands::NewRoleAssignment {
+                crate::protocol::requests::NewRoleAssignment {
                     scope: scope.to_string(),
                     role_definition_id: "Reader".into(),
                     principal_id: BOB.into(),
@@ -825,7 +825,7 @@ mod tests {
         crate::apply(
             &mut w,
             &Actor::new(CAROL),
-            Command::RegisterApplication(crate::access::commands::NewApplication {
+            Command::RegisterApplication(crate::protocol::requests::NewApplication {
                 tenant_id: FABRIKAM.into(),
                 display_name: "Fabrikam Internal".into(),
                 app_id: Some("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into()),
@@ -853,13 +853,13 @@ mod tests {
         const GUS: &str = "gus@contoso.onmicrosoft.com";
         let mut w = contoso_fabrikam();
         for command in [
-            Command::CreateUser(crate::access::commands::NewUser {
+            Command::CreateUser(crate::protocol::requests::NewUser {
                 tenant_id: CONTOSO.into(),
                 user_principal_name: GUS.into(),
                 display_name: "Gus Auditor".into(),
                 id: None,
             }),
-            Command::CreateRoleAssignment(crate::access::commands::NewRoleAssignment {
+            Command::CreateRoleAssignment(crate::protocol::requests::NewRoleAssignment {
                 scope: format!("/subscriptions/{CONTOSO_SUB}/resourceGroups/rg-images"),
                 role_definition_id: "Gallery Version Auditor".into(),
                 principal_id: GUS.into(),
@@ -932,14 +932,14 @@ mod tests {
         assert!(!carol.sees_activity(&w, ADMIN, &new_rg));
         // Directory changes are read by the tenant's member users only: not by Carol, Contoso's
         // guest, nor by the app's service principal there, nor by Erin, who is not in Contoso.
-        let new_user = command_target(&Command::CreateUser(crate::access::commands::NewUser {
+        let new_user = command_target(&Command::CreateUser(crate::protocol::requests::NewUser {
             tenant_id: CONTOSO.into(),
             user_principal_name: "zoe@contoso.onmicrosoft.com".into(),
             display_name: "Zoe".into(),
             id: None,
         }));
         let membership = command_target(&Command::AddGroupMember(
-            crate::access::commands::GroupMembership {
+            crate::protocol::requests::GroupMembership {
                 group_id: group_id(CONTOSO, "Build Agents"),
                 member_id: BOB.into(),
             },
@@ -960,7 +960,7 @@ mod tests {
         }
         // In her home tenant Carol is a member user.
         let fabrikam_user =
-            command_target(&Command::CreateUser(crate::access::commands::NewUser {
+            command_target(&Command::CreateUser(crate::protocol::requests::NewUser {
                 tenant_id: FABRIKAM.into(),
                 user_principal_name: "frank@fabrikam.com".into(),
                 display_name: "Frank".into(),

@@ -170,10 +170,10 @@ pub struct World {
     pub(crate) images: BTreeMap<Key, ImageEntry>,
     pub(crate) versions: BTreeMap<Key, VersionEntry>,
     pub(crate) index: Indexes,
-    /// Per (version, target region) replication records (see [`crate::replication`]).
-    pub(crate) replication: crate::replication::ReplicationState,
-    /// Directory, custom roles and role assignments (see [`crate::access`]).
-    pub(crate) access: crate::access::AccessState,
+    /// Per (version, target region) replication records (see [`crate::replication_state`]).
+    pub(crate) replication: crate::replication_state::ReplicationState,
+    /// Directory, custom roles and role assignments (see [`crate::iam`]).
+    pub(crate) access: crate::iam::AccessState,
 }
 
 fn ident_key(gallery: &Key, i: &Identifier) -> (Key, String, String, String) {

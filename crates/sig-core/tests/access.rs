@@ -2,14 +2,14 @@
 //! with a plain reference evaluation written here, authorization of commands, and a property
 //! test that no sequence of commands grants access without an assignment.
 
-use sig_core::access::commands::{
-    GroupMembership, GuestInvitation, NewGroup, NewRoleAssignment, NewUser,
-};
 use sig_core::access::directory::{DirectoryObject, TenantDirectory};
-use sig_core::access::example::{self, ADMIN, CAROL, CONTOSO, CONTOSO_SUB, FABRIKAM};
 use sig_core::access::roles::{self, GALLERY_ACTIONS};
 use sig_core::access::{context, decide, resolve_principal, visible_resources, who_has_access};
 use sig_core::command::{gallery_id, image_id, version_id};
+use sig_core::protocol::requests::{
+    GroupMembership, GuestInvitation, NewGroup, NewRoleAssignment, NewUser,
+};
+use sig_core::testing::example::{self, ADMIN, CAROL, CONTOSO, CONTOSO_SUB, FABRIKAM};
 use sig_core::testing::{gallery_body, FIXTURE_NOW};
 use sig_core::{apply, check, Actor, Code, Command, World};
 
@@ -711,8 +711,8 @@ mod props {
                     // assignment (per the reference evaluation) for every RBAC action it needed.
                     let me = before.access().user_by_upn(&who).unwrap().object.id().to_string();
                     for n in needs {
-                        if let sig_core::access::commands::Requirement::Rbac { action, scope }
-                        | sig_core::access::commands::Requirement::Linked { action, scope, .. } = n {
+                        if let sig_core::access::Requirement::Rbac { action, scope }
+                        | sig_core::access::Requirement::Linked { action, scope, .. } = n {
                             prop_assert!(reference(&before, &me, &scope, &action), "{who} did {action} at {scope} without an assignment");
                         }
                     }

@@ -2,9 +2,9 @@
 //! access to the Shared Image version, they can deploy a VM"), granted at the version, its
 //! definition or its gallery, and never by default.
 
-use sig_core::access::commands::{NewRoleAssignment, NewUser};
 use sig_core::command::{gallery_id, image_id, version_id};
 use sig_core::deploy::{check_deployment, DeploymentRequest};
+use sig_core::protocol::requests::{NewRoleAssignment, NewUser};
 use sig_core::testing::{self, FIXTURE_NOW, RESOURCE_GROUP as RG, SUBSCRIPTION as SUB, TENANT};
 use sig_core::{apply, Actor, Code, Command};
 use time::Duration;

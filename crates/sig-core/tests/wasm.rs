@@ -77,7 +77,7 @@ fn replica_advice_and_target_region_syntax() {
 
 #[wasm_bindgen_test]
 fn access_is_denied_without_an_assignment() {
-    let mut w = sig_core::access::example::contoso_fabrikam();
+    let mut w = sig_core::testing::example::contoso_fabrikam();
     let stranger = Actor::new("nobody@nowhere.example");
     let refused = apply(
         &mut w,

@@ -6,17 +6,18 @@
 //! * `roleDefinitions`: the custom roles (built-ins are implied and never written).
 //! * `roleAssignments`: every assignment, ARM-shaped.
 //!
-//! Import re-checks what commands check: tenants exist, object ids are unique, members and
-//! assignment principals live in the right tenant, roles exist, scopes exist.
+//! Import admits every object, role and assignment through the admission its command uses
+//! ([`import`]), so a file is refused exactly where a command would be.
 
-use super::assignments::{RoleAssignment, ScopePath};
-use super::directory::{DirectoryObject, TenantDirectory};
-use super::roles::RoleDefinition;
-use super::scope_exists;
-use crate::diagnostics::{Code, Diagnostic};
-use crate::ids::Key;
+use super::plans;
+use crate::iam::assignments::RoleAssignment;
+use crate::iam::directory::{DirectoryObject, TenantDirectory};
+use crate::iam::roles::RoleDefinition;
+use crate::protocol::requests::{GroupMembership, NewRoleAssignment};
+use crate::protocol::{Actor, CommandError};
 use crate::world::World;
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 /// The access fields of the export document (flattened into it).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -42,176 +43,90 @@ pub fn export(w: &World) -> AccessExport {
     }
 }
 
-fn err(code: Code, rid: &str, path: &str, msg: impl Into<String>) -> Vec<Diagnostic> {
-    vec![Diagnostic::new(code, rid, path, msg)]
-}
-
-/// Loads the access fields into `w` (whose tenants, subscriptions and resources are loaded).
-pub fn import(w: &mut World, e: AccessExport) -> Result<(), Vec<Diagnostic>> {
-    for (t, d) in e.directory.into_iter().enumerate() {
-        if !w.tenants().any(|x| x.id.eq_ignore_ascii_case(&d.tenant_id)) {
-            return Err(err(
-                Code::TenantNotFound,
-                &d.tenant_id,
-                &format!("directory[{t}].tenantId"),
-                format!("Tenant '{}' could not be found.", d.tenant_id),
-            ));
+/// Loads the access fields into `w` (whose tenants, subscriptions and resources are loaded),
+/// each object through the admission its command uses ([`super::plans`]), in an order that
+/// lets references resolve: people, groups and applications first, then the accounts people
+/// have in other tenants, then service principals, then group members one by one (so a
+/// membership that would make a group contain itself is refused as `GroupMembershipCycle`),
+/// custom roles, and role assignments (which keep their `createdOn` / `createdBy`).
+pub fn import(w: &mut World, e: AccessExport, now: OffsetDateTime) -> Result<(), CommandError> {
+    let system = Actor::system();
+    let mut homes = Vec::new();
+    let mut accounts = Vec::new();
+    let mut groups = Vec::new();
+    let mut apps = Vec::new();
+    let mut principals = Vec::new();
+    for d in e.directory {
+        let tenant = d.tenant_id;
+        for u in d.users {
+            let list = if u.home_user_id.is_some() {
+                &mut accounts
+            } else {
+                &mut homes
+            };
+            list.push((tenant.clone(), u));
         }
-        let objects = d
-            .users
-            .into_iter()
-            .map(DirectoryObject::User)
-            .chain(d.groups.into_iter().map(DirectoryObject::Group))
-            .chain(d.applications.into_iter().map(DirectoryObject::Application))
-            .chain(
-                d.service_principals
-                    .into_iter()
-                    .map(DirectoryObject::ServicePrincipal),
-            );
-        for o in objects {
-            if w.access.object(o.id()).is_some() {
-                return Err(err(
-                    Code::Conflict,
-                    o.id(),
-                    &format!("directory[{t}]"),
-                    format!("Directory object id '{}' appears twice.", o.id()),
-                ));
-            }
-            if let DirectoryObject::User(u) = &o {
-                if w.access.user_by_upn(&u.user_principal_name).is_some() {
-                    return Err(err(Code::Conflict, &u.id, &format!("directory[{t}].users"), "Another object with the same value for property userPrincipalName already exists."));
-                }
-            }
-            w.access.insert_object(&d.tenant_id, o);
-        }
+        groups.extend(d.groups.into_iter().map(|g| (tenant.clone(), g)));
+        apps.extend(d.applications.into_iter().map(|a| (tenant.clone(), a)));
+        principals.extend(
+            d.service_principals
+                .into_iter()
+                .map(|s| (tenant.clone(), s)),
+        );
     }
-    // References are checked once every object is loaded (groups may name later groups).
-    for entry in w.access.objects.values() {
-        match &entry.object {
-            DirectoryObject::Group(g) => {
-                for m in &g.members {
-                    let ok = w.access.object(&m.id).is_some_and(|me| {
-                        me.tenant_id.eq_ignore_ascii_case(&entry.tenant_id)
-                            && me.object.principal_type().is_some()
-                    });
-                    if !ok {
-                        return Err(err(
-                            Code::PrincipalNotFound,
-                            &g.id,
-                            "members",
-                            format!(
-                                "Principal {} does not exist in the directory {}.",
-                                m.id, entry.tenant_id
-                            ),
-                        ));
-                    }
-                }
-            }
-            DirectoryObject::User(u) => {
-                if let Some(home) = &u.home_user_id {
-                    if !matches!(w.access.object(home).map(|h| &h.object), Some(DirectoryObject::User(h)) if h.home_user_id.is_none())
-                    {
-                        return Err(err(
-                            Code::PrincipalNotFound,
-                            &u.id,
-                            "homeUserId",
-                            format!(
-                                "The home user '{home}' of guest '{}' does not exist.",
-                                u.user_principal_name
-                            ),
-                        ));
-                    }
-                }
-            }
-            DirectoryObject::ServicePrincipal(s) => {
-                if w.access.application(&s.app_id).is_none() {
-                    return Err(err(
-                        Code::ResourceNotFound,
-                        &s.id,
-                        "appId",
-                        format!(
-                            "Application with identifier '{}' was not found in the directory.",
-                            s.app_id
-                        ),
-                    ));
-                }
-            }
-            DirectoryObject::Application(_) => {}
-        }
+    let mut memberships = Vec::new();
+    for (tenant, u) in homes.into_iter().chain(accounts) {
+        plans::admit_user(w, &tenant, &u)?;
+        admit(w, tenant, DirectoryObject::User(u));
     }
-    w.access.rebuild_closure();
-    for g in w.access.objects.keys() {
-        if w.access.is_in_group(g, g) {
-            return Err(err(
-                Code::GroupMembershipCycle,
-                g.as_str(),
-                "members",
-                "Group nesting makes a group a member of itself.",
-            ));
-        }
+    for (tenant, mut g) in groups {
+        let members = std::mem::take(&mut g.members);
+        plans::admit_group(w, &tenant, &g)?;
+        memberships.extend(members.into_iter().map(|m| GroupMembership {
+            group_id: g.id.clone(),
+            member_id: m.id,
+        }));
+        admit(w, tenant, DirectoryObject::Group(g));
     }
-    for (n, r) in e.role_definitions.into_iter().enumerate() {
-        if w.access.role(&r.name).is_some() {
-            return Err(err(
-                Code::Conflict,
-                &r.id,
-                &format!("roleDefinitions[{n}].name"),
-                format!(
-                    "Role definition '{}' appears twice or shadows a built-in role.",
-                    r.name
-                ),
-            ));
-        }
-        w.access.custom_roles.insert(Key::new(&r.name), r);
+    for (tenant, a) in apps {
+        plans::admit_application(w, &tenant, &a)?;
+        admit(w, tenant, DirectoryObject::Application(a));
     }
-    for (n, a) in e.role_assignments.into_iter().enumerate() {
-        let path = format!("roleAssignments[{n}]");
+    for (tenant, s) in principals {
+        plans::admit_service_principal(w, &tenant, &s)?;
+        admit(w, tenant, DirectoryObject::ServicePrincipal(s));
+    }
+    for m in memberships {
+        let planned = plans::plan_add_member(w, &system, &m, now)?;
+        plans::commit(w, planned);
+    }
+    for r in e.role_definitions {
+        let planned = plans::plan_role_definition(w, &system, &r, now, false)?;
+        plans::commit(w, planned);
+    }
+    for a in e.role_assignments {
         let p = &a.properties;
-        let tenant = ScopePath::parse(&p.scope)
-            .and_then(|s| w.subscription(&s.subscription))
-            .map(|s| s.tenant_id.clone());
-        let Some(tenant) = tenant.filter(|_| scope_exists(w, &p.scope)) else {
-            return Err(err(
-                Code::ResourceNotFound,
-                &a.id,
-                &format!("{path}.properties.scope"),
-                format!("The scope '{}' does not exist.", p.scope),
-            ));
+        let request = NewRoleAssignment {
+            scope: p.scope.clone(),
+            role_definition_id: p.role_definition_id.clone(),
+            principal_id: p.principal_id.clone(),
+            name: Some(a.name.clone()),
         };
-        if w.access.role(&p.role_definition_id).is_none() {
-            return Err(err(
-                Code::RoleDefinitionDoesNotExist,
-                &a.id,
-                &format!("{path}.properties.roleDefinitionId"),
-                format!(
-                    "The specified role definition with ID '{}' does not exist.",
-                    p.role_definition_id
-                ),
-            ));
+        let (mut change, events) = plans::plan_assignment(w, &system, &request, now)?;
+        if let plans::Change::Assign(made) = &mut change {
+            made.properties.created_on = a.properties.created_on;
+            made.properties.created_by = a.properties.created_by;
+            made.properties.extra = a.properties.extra;
         }
-        let in_tenant = w.access.object(&p.principal_id).is_some_and(|e| {
-            e.tenant_id.eq_ignore_ascii_case(&tenant) && e.object.principal_type().is_some()
-        });
-        if !in_tenant {
-            return Err(err(
-                Code::PrincipalNotFound,
-                &a.id,
-                &format!("{path}.properties.principalId"),
-                format!(
-                    "Principal {} does not exist in the directory {tenant}.",
-                    p.principal_id
-                ),
-            ));
-        }
-        if w.access.assignment(&a.id).is_some() {
-            return Err(err(
-                Code::Conflict,
-                &a.id,
-                &path,
-                "duplicate role assignment id",
-            ));
-        }
-        w.access.insert_assignment(a);
+        plans::commit(w, (change, events));
     }
     Ok(())
+}
+
+/// Stores an object its admission accepted (the same write a directory command commits).
+fn admit(w: &mut World, tenant: String, object: DirectoryObject) {
+    plans::commit(
+        w,
+        (plans::Change::Objects(vec![(tenant, object)]), Vec::new()),
+    );
 }

@@ -132,4 +132,17 @@ impl<'a> RuleCtx<'a> {
             check_name_id: false,
         }
     }
+    /// Context for restoring a resource from a state file: the create rules, less those that
+    /// only held when it was created (an end of life in the future; a source that may have been
+    /// deleted since — a source still present is checked).
+    pub fn restore(now: OffsetDateTime, lookup: &'a dyn Lookup) -> Self {
+        RuleCtx {
+            now,
+            lookup,
+            require_refs: false,
+            check_sources: true,
+            eol_must_be_future: false,
+            check_name_id: false,
+        }
+    }
 }

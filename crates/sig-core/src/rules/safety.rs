@@ -12,20 +12,21 @@
 
 use crate::arm;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::regions::RegionName;
 use crate::rules::common::parse_iso8601;
-use crate::world::{TargetState, VersionEntry};
 use time::OffsetDateTime;
 
-fn safety(v: &VersionEntry) -> Option<&arm::SafetyProfile> {
-    v.resource.properties.as_ref()?.safety_profile.as_ref()
+fn safety(v: &arm::GalleryImageVersion) -> Option<&arm::SafetyProfile> {
+    v.properties.as_ref()?.safety_profile.as_ref()
 }
 
 /// The regions an update would remove from a version created with
 /// `allowDeletionOfReplicatedLocations: false`, one error each (empty when the flag is not set to
 /// false or nothing is removed).
 pub fn removed_replicated_regions(
-    current: &VersionEntry,
-    next: &[TargetState],
+    current: &arm::GalleryImageVersion,
+    current_regions: &[RegionName],
+    next_regions: &[RegionName],
     rid: &str,
 ) -> Vec<Diagnostic> {
     let guarded = safety(current)
@@ -34,10 +35,9 @@ pub fn removed_replicated_regions(
     if !guarded {
         return Vec::new();
     }
-    current
-        .targets
+    current_regions
         .iter()
-        .filter(|old| !next.iter().any(|t| t.region == old.region))
+        .filter(|old| !next_regions.contains(old))
         .map(|old| {
             Diagnostic::new(
                 Code::ReplicatedLocationDeletionNotAllowed,
@@ -45,7 +45,7 @@ pub fn removed_replicated_regions(
                 "properties.publishingProfile.targetRegions",
                 format!(
                     "Removing the replicated region '{}' is not allowed: this image version was created with safetyProfile.allowDeletionOfReplicatedLocations set to false.",
-                    old.region.as_str()
+                    old.as_str()
                 ),
             )
         })
@@ -55,7 +55,7 @@ pub fn removed_replicated_regions(
 /// Why deleting `current` at `now` is refused: it was created with
 /// `blockDeletionBeforeEndOfLife: true` and its end-of-life date has not passed (or it has none).
 pub fn deletion_blocked(
-    current: &VersionEntry,
+    current: &arm::GalleryImageVersion,
     now: OffsetDateTime,
     rid: &str,
 ) -> Option<Diagnostic> {
@@ -66,7 +66,6 @@ pub fn deletion_blocked(
         return None;
     }
     let eol = current
-        .resource
         .properties
         .as_ref()
         .and_then(|p| p.publishing_profile.as_ref())
@@ -92,10 +91,10 @@ mod tests {
     use super::*;
     use crate::testing::{world_with, FIXTURE_NOW};
 
-    fn blocked_version(eol: Option<&str>) -> VersionEntry {
+    fn blocked_version(eol: Option<&str>) -> arm::GalleryImageVersion {
         let w = world_with(1, 1, 1);
-        let mut v = w.versions().next().expect("a version").clone();
-        let props = v.resource.properties.get_or_insert_with(Default::default);
+        let mut v = w.versions().next().expect("a version").resource.clone();
+        let props = v.properties.get_or_insert_with(Default::default);
         props.safety_profile = Some(arm::SafetyProfile {
             block_deletion_before_end_of_life: Some(true),
             ..Default::default()

@@ -1,460 +1,27 @@
-//! The access commands (directory and RBAC changes) as read-only plans plus one commit, and the
-//! authorization every command passes in [`crate::apply`] before it is planned.
-//!
-//! Authorization (documented in docs/state-file.md too):
-//! * [`Actor::system`] is the simulator itself (setup, imports, fixtures) and is never checked.
-//! * Gallery resources need `{type}/write` for create/update and `{type}/delete` at the
-//!   resource's id; replication faults/retries need `.../versions/write`.
-//! * Setup: a resource group needs `Microsoft.Resources/subscriptions/resourceGroups/write`, a
-//!   source `{its type}/write|delete` at its id (a VHD: `Microsoft.Storage/storageAccounts/write`
-//!   at its storage account; without one, only the simulator may register it) — in practice
-//!   Owner or Contributor at the subscription.
-//! * A subscription may be created by any principal of its tenant, which then becomes its Owner
-//!   (as the account that creates an Azure subscription does). A tenant may be created by anyone;
-//!   the creator becomes a member user of it (a known user as an external member).
-//! * Directory changes (users, guests, groups, applications, service principals) need a member
-//!   user of the tenant (Entra directory roles are not simulated; guests and apps cannot).
-//! * Role definitions need `Microsoft.Authorization/roleDefinitions/write` at every assignable
-//!   scope; role assignments `Microsoft.Authorization/roleAssignments/write|delete` at their scope.
-//! * Anything else (a command added later and not mapped here) is refused to non-system actors.
+//! The directory and RBAC commands as read-only plans plus one commit, and the *admission* of
+//! each kind of directory object: the checks a user, guest, group, application or service
+//! principal must pass to enter a tenant's directory. Commands derive the object from the
+//! request (ids, guest UPNs) and admit it; a state file's objects are admitted by the same
+//! functions ([`crate::access::export::import`]), so a file cannot hold what a command refuses.
 
-use super::assignments::{
-    assignment_id, split_assignment_id, RoleAssignment, RoleAssignmentProperties, ScopePath,
-    ROLE_ASSIGNMENT_TYPE,
+use super::{resolve_principal, scope_exists, Subject};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::iam::assignments::{
+    assignment_id, RoleAssignment, RoleAssignmentProperties, ScopePath, ROLE_ASSIGNMENT_TYPE,
 };
-use super::directory::{
+use crate::iam::directory::{
     self, derived_guid, Application, DirectoryObject, Group, MemberRef, ServicePrincipal, User,
 };
-use super::roles::{self, RoleDefinition};
-use super::{context, decide, resolve_principal, scope_exists, Subject};
-use crate::command::{Actor, Command, CommandError, Event, EventKind};
-use crate::diagnostics::{Code, Diagnostic};
+use crate::iam::roles::{self, RoleDefinition};
 use crate::ids::Key;
+use crate::protocol::requests::{
+    GroupMembership, GuestInvitation, NewApplication, NewGroup, NewRoleAssignment,
+    NewServicePrincipal, NewUser,
+};
+use crate::protocol::{Actor, Command, CommandError, Event, EventKind};
 use crate::world::World;
-use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-
-/// `CreateUser`: a member user in a tenant's directory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewUser {
-    /// The tenant.
-    pub tenant_id: String,
-    /// Sign-in name (`alias@domain`), unique across directories.
-    pub user_principal_name: String,
-    /// Display name.
-    pub display_name: String,
-    /// Object id; derived from tenant and UPN when omitted.
-    #[serde(default)]
-    pub id: Option<String>,
-}
-
-/// `InviteGuest`: a B2B guest in `tenant_id` representing a user of another tenant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GuestInvitation {
-    /// The inviting (host) tenant.
-    pub tenant_id: String,
-    /// The invited user: object id or UPN of their home user.
-    pub user: String,
-    /// Guest object id; derived when omitted.
-    #[serde(default)]
-    pub id: Option<String>,
-}
-
-/// `CreateGroup`: a security group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewGroup {
-    /// The tenant.
-    pub tenant_id: String,
-    /// Display name.
-    pub display_name: String,
-    /// Object id; derived when omitted.
-    #[serde(default)]
-    pub id: Option<String>,
-}
-
-/// `AddGroupMember` / `RemoveGroupMember`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GroupMembership {
-    /// The group's object id.
-    pub group_id: String,
-    /// The member's object id (or a user's UPN).
-    pub member_id: String,
-}
-
-/// `RegisterApplication`: an app registration and its service principal in its home tenant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewApplication {
-    /// Home tenant.
-    pub tenant_id: String,
-    /// Display name.
-    pub display_name: String,
-    /// Client id; derived when omitted.
-    #[serde(default)]
-    pub app_id: Option<String>,
-    /// `AzureADMultipleOrgs` when true, else `AzureADMyOrg`.
-    #[serde(default)]
-    pub multi_tenant: bool,
-}
-
-/// `CreateServicePrincipal`: a tenant consents to a (multi-tenant) application.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewServicePrincipal {
-    /// The consenting tenant.
-    pub tenant_id: String,
-    /// The application's client id.
-    pub app_id: String,
-}
-
-/// `CreateRoleAssignment`: the PUT of a role assignment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewRoleAssignment {
-    /// Subscription, resource group or resource id.
-    pub scope: String,
-    /// Role GUID, role definition id, or built-in role name.
-    pub role_definition_id: String,
-    /// Object id (or UPN) of a principal in the scope's tenant.
-    pub principal_id: String,
-    /// Assignment GUID; derived from scope, role and principal when omitted.
-    #[serde(default)]
-    pub name: Option<String>,
-}
-
-/// The requirement a command must meet before it is planned.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Requirement {
-    /// An RBAC action at a scope.
-    Rbac {
-        /// The action.
-        action: String,
-        /// The scope.
-        scope: String,
-    },
-    /// An RBAC action on a resource the request links to (a version's source), checked only
-    /// once the caller may do the main action; refused as Azure's `LinkedAuthorizationFailed`.
-    Linked {
-        /// The action (read on the linked resource).
-        action: String,
-        /// The linked resource's scope.
-        scope: String,
-        /// The JSON path of the field that names it.
-        path: String,
-    },
-    /// A member user of the tenant (directory changes).
-    DirectoryMember {
-        /// The tenant.
-        tenant_id: String,
-        /// The Entra action named in a refusal.
-        action: &'static str,
-    },
-    /// Any principal of the tenant (creating a subscription in it).
-    TenantPrincipal {
-        /// The tenant.
-        tenant_id: String,
-    },
-    /// Only the simulator.
-    System {
-        /// What was attempted.
-        what: &'static str,
-    },
-}
-
-fn rbac(action: impl Into<String>, scope: impl Into<String>) -> Requirement {
-    Requirement::Rbac {
-        action: action.into(),
-        scope: scope.into(),
-    }
-}
-
-/// Read access to each source a new version is made from, as Azure checks it: a role on the
-/// gallery alone does not let someone publish from images, disks or VMs they cannot read. Sources
-/// the world does not know are left to the rules (a missing source is their error, not a 403).
-fn source_reads(w: &World, resource: &crate::arm::GalleryImageVersion) -> Vec<Requirement> {
-    crate::sources::referenced_ids(resource)
-        .into_iter()
-        .filter_map(|(id, path)| {
-            let (action, scope) = match w.source(id) {
-                Some(source) => source.read_permission()?,
-                None => (
-                    format!("{}/read", crate::ids::VERSION_TYPE),
-                    w.version(id)?.id.to_string(),
-                ),
-            };
-            Some(Requirement::Linked {
-                action,
-                scope,
-                path,
-            })
-        })
-        .collect()
-}
-
-fn tenant_of_group(w: &World, group: &str) -> String {
-    w.access
-        .object(group)
-        .map_or_else(String::new, |e| e.tenant_id.clone())
-}
-
-/// What `command` needs from a non-system actor (see the module doc).
-pub fn required_permissions(w: &World, command: &Command) -> Vec<Requirement> {
-    use crate::ids::{GALLERY_TYPE as G, IMAGE_TYPE as I, VERSION_TYPE as V};
-    match command {
-        Command::CreateTenant { .. } => Vec::new(),
-        Command::CreateSubscription { tenant_id, .. } => vec![Requirement::TenantPrincipal {
-            tenant_id: tenant_id.clone(),
-        }],
-        Command::CreateResourceGroup {
-            subscription_id,
-            name,
-            ..
-        } => vec![rbac(
-            "Microsoft.Resources/subscriptions/resourceGroups/write",
-            format!("/subscriptions/{subscription_id}/resourceGroups/{name}"),
-        )],
-        Command::CreateSource(s) => match (s.kind.arm_type(), s.storage_account()) {
-            (Some(ty), _) => vec![rbac(format!("{ty}/write"), s.id.clone())],
-            (None, Some(acct)) => vec![rbac("Microsoft.Storage/storageAccounts/write", acct)],
-            (None, None) => vec![Requirement::System {
-                what: "register a VHD source without its storage account id",
-            }],
-        },
-        Command::DeleteSource { id } => match w
-            .source(id)
-            .map(|s| (s.kind.arm_type(), s.storage_account().map(str::to_string)))
-        {
-            Some((Some(ty), _)) => vec![rbac(format!("{ty}/delete"), id.clone())],
-            Some((None, Some(acct))) => vec![rbac("Microsoft.Storage/storageAccounts/write", acct)],
-            Some((None, None)) => vec![Requirement::System {
-                what: "delete a VHD source without its storage account id",
-            }],
-            None => vec![rbac(
-                "Microsoft.Resources/subscriptions/resourceGroups/write",
-                id.clone(),
-            )],
-        },
-        Command::CreateGallery { id, .. } | Command::UpdateGallery { id, .. } => {
-            vec![rbac(format!("{G}/write"), id.clone())]
-        }
-        Command::DeleteGallery { id } => vec![rbac(format!("{G}/delete"), id.clone())],
-        Command::CreateImage { id, .. } | Command::UpdateImage { id, .. } => {
-            vec![rbac(format!("{I}/write"), id.clone())]
-        }
-        Command::DeleteImage { id } => vec![rbac(format!("{I}/delete"), id.clone())],
-        Command::CreateVersion { id, resource } => {
-            std::iter::once(rbac(format!("{V}/write"), id.clone()))
-                .chain(source_reads(w, resource))
-                .collect()
-        }
-        Command::UpdateVersion { id, .. } => vec![rbac(format!("{V}/write"), id.clone())],
-        Command::DeleteVersion { id } => vec![rbac(format!("{V}/delete"), id.clone())],
-        Command::InjectReplicationFault { version_id, .. }
-        | Command::RetryReplication { version_id, .. } => {
-            vec![rbac(format!("{V}/write"), version_id.clone())]
-        }
-        Command::CreateUser(u) => vec![Requirement::DirectoryMember {
-            tenant_id: u.tenant_id.clone(),
-            action: "microsoft.directory/users/create",
-        }],
-        Command::InviteGuest(g) => vec![Requirement::DirectoryMember {
-            tenant_id: g.tenant_id.clone(),
-            action: "microsoft.directory/users/inviteGuest",
-        }],
-        Command::CreateGroup(g) => vec![Requirement::DirectoryMember {
-            tenant_id: g.tenant_id.clone(),
-            action: "microsoft.directory/groups/create",
-        }],
-        Command::AddGroupMember(m) | Command::RemoveGroupMember(m) => {
-            vec![Requirement::DirectoryMember {
-                tenant_id: tenant_of_group(w, &m.group_id),
-                action: "microsoft.directory/groups/members/update",
-            }]
-        }
-        Command::RegisterApplication(a) => vec![Requirement::DirectoryMember {
-            tenant_id: a.tenant_id.clone(),
-            action: "microsoft.directory/applications/create",
-        }],
-        Command::CreateServicePrincipal(s) => vec![Requirement::DirectoryMember {
-            tenant_id: s.tenant_id.clone(),
-            action: "microsoft.directory/servicePrincipals/create",
-        }],
-        Command::CreateRoleDefinition(r) => r
-            .properties
-            .assignable_scopes
-            .iter()
-            .map(|s| rbac("Microsoft.Authorization/roleDefinitions/write", s.clone()))
-            .chain(
-                r.properties
-                    .assignable_scopes
-                    .is_empty()
-                    .then(|| rbac("Microsoft.Authorization/roleDefinitions/write", "/")),
-            )
-            .collect(),
-        Command::CreateRoleAssignment(a) => vec![rbac(
-            "Microsoft.Authorization/roleAssignments/write",
-            a.scope.clone(),
-        )],
-        Command::DeleteRoleAssignment { id } => {
-            let scope = split_assignment_id(id).map_or(id.as_str(), |(s, _)| s);
-            vec![rbac(
-                "Microsoft.Authorization/roleAssignments/delete",
-                scope,
-            )]
-        }
-        #[allow(unreachable_patterns)]
-        _ => vec![Requirement::System {
-            what: "run a command that has no authorization mapping yet",
-        }],
-    }
-}
-
-fn denied(principal: &str, object_id: &str, action: &str, scope: &str) -> Diagnostic {
-    Diagnostic::new(
-        Code::AuthorizationFailed,
-        scope,
-        "",
-        format!("The client '{principal}' with object id '{object_id}' does not have authorization to perform action '{action}' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials."),
-    )
-}
-
-/// Authorizes one RBAC `action` over `scope` for `actor` — the decision [`authorize`] makes for a
-/// command's requirement, for checks that are not commands (deploying a VM from an image version
-/// needs `Microsoft.Compute/galleries/images/versions/read`). `Ok` always for [`Actor::system`].
-pub fn authorize_action(
-    w: &World,
-    actor: &Actor,
-    action: &str,
-    scope: &str,
-) -> Result<(), Diagnostic> {
-    if actor.is_system() {
-        return Ok(());
-    }
-    let subject = resolve_principal(w, &actor.principal)
-        .ok()
-        .filter(|s| !matches!(s, Subject::Group(_)));
-    let decision = subject
-        .as_ref()
-        .and_then(|s| context(w, s, scope).ok())
-        .map(|cx| {
-            let id = cx.principal.map(|p| p.object.id().to_string());
-            (decide(w, &cx, action).allowed, id)
-        });
-    match decision {
-        Some((true, _)) => Ok(()),
-        Some((false, Some(id))) => Err(denied(&actor.principal, &id, action, scope)),
-        _ => {
-            let id = match &subject {
-                Some(Subject::Person(k)) | Some(Subject::App(k)) | Some(Subject::Group(k)) => {
-                    k.as_str().to_string()
-                }
-                None => actor.principal.clone(),
-            };
-            Err(denied(&actor.principal, &id, action, scope))
-        }
-    }
-}
-
-/// Authorizes `command` for `actor`: `Ok` when every requirement holds (always for
-/// [`Actor::system`]), else an `AuthorizationFailed` error naming principal, action and scope —
-/// or, when the main action is allowed but a linked resource (a version's source) may not be
-/// read, `LinkedAuthorizationFailed` naming both and the field that links it.
-pub fn authorize(w: &World, actor: &Actor, command: &Command) -> Result<(), CommandError> {
-    if actor.is_system() {
-        return Ok(());
-    }
-    let subject = resolve_principal(w, &actor.principal)
-        .ok()
-        .filter(|s| !matches!(s, Subject::Group(_)));
-    let home_id = |s: &Option<Subject>| match s {
-        Some(Subject::Person(k)) | Some(Subject::App(k)) | Some(Subject::Group(k)) => {
-            k.as_str().to_string()
-        }
-        None => actor.principal.clone(),
-    };
-    // Whether `action` at `scope` is allowed, with the object id a message names (the
-    // principal's object in that scope's tenant).
-    let rbac_check = |action: &str, scope: &str| -> (bool, String) {
-        let decision = subject
-            .as_ref()
-            .and_then(|s| context(w, s, scope).ok())
-            .map(|cx| {
-                let id = cx.principal.map(|p| p.object.id().to_string());
-                (decide(w, &cx, action).allowed, id)
-            });
-        match decision {
-            Some((allowed, id)) => (allowed, id.unwrap_or_else(|| home_id(&subject))),
-            None => (false, home_id(&subject)),
-        }
-    };
-    let mut errors = Vec::new();
-    // The main action (the first RBAC requirement) and the object id it was decided for.
-    let mut primary: Option<(String, String, String)> = None;
-    let mut linked = Vec::new();
-    for req in required_permissions(w, command) {
-        match req {
-            Requirement::Rbac { action, scope } => {
-                let (allowed, id) = rbac_check(&action, &scope);
-                if !allowed {
-                    errors.push(denied(&actor.principal, &id, &action, &scope));
-                }
-                primary.get_or_insert((action, scope, id));
-            }
-            Requirement::Linked {
-                action,
-                scope,
-                path,
-            } => linked.push((action, scope, path)),
-            Requirement::DirectoryMember { tenant_id, action } => {
-                let member = subject
-                    .as_ref()
-                    .is_some_and(|s| s.is_member_user_in(&w.access, &tenant_id));
-                if !member {
-                    errors.push(Diagnostic::new(Code::AuthorizationFailed, format!("/tenants/{tenant_id}"), "",
-                        format!("Insufficient privileges to complete the operation: '{}' is not a member user of tenant '{tenant_id}' (action '{action}'). Guests and applications cannot change a directory.", actor.principal)));
-                }
-            }
-            Requirement::TenantPrincipal { tenant_id } => {
-                if subject
-                    .as_ref()
-                    .and_then(|s| s.object_in(&w.access, &tenant_id))
-                    .is_none()
-                {
-                    errors.push(Diagnostic::new(Code::AuthorizationFailed, format!("/tenants/{tenant_id}"), "",
-                        format!("The client '{}' has no user or service principal in tenant '{tenant_id}', so it cannot create a subscription there.", actor.principal)));
-                }
-            }
-            Requirement::System { what } => errors.push(Diagnostic::new(
-                Code::AuthorizationFailed,
-                "",
-                "",
-                format!(
-                    "Only the simulator (Actor::system) may {what}; '{}' may not.",
-                    actor.principal
-                ),
-            )),
-        }
-    }
-    // Linked resources are checked once the main action is allowed, as ARM does.
-    if errors.is_empty() {
-        let (main_action, main_scope, id) = primary.unwrap_or_default();
-        for (action, scope, path) in linked {
-            if !rbac_check(&action, &scope).0 {
-                errors.push(Diagnostic::new(
-                    Code::LinkedAuthorizationFailed,
-                    main_scope.clone(),
-                    path,
-                    format!("The client '{}' with object id '{id}' has permission to perform action '{main_action}' on scope '{main_scope}'; however, it does not have permission to perform action(s) '{action}' on the linked scope(s) '{scope}' (respectively) or the linked scope(s) are invalid.", actor.principal),
-                ));
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(CommandError {
-            diagnostics: errors,
-        })
-    }
-}
 
 /// The one mutation an access command (or an authorization side effect) makes.
 #[derive(Debug, Clone)]
@@ -513,23 +80,29 @@ fn new_object_id(
     parts: &[&str],
 ) -> Result<String, CommandError> {
     let id = given.cloned().unwrap_or_else(|| derived_guid(parts));
+    check_object_id(w, &id)?;
+    Ok(id)
+}
+
+/// An object id is non-empty, has no '/', and is unique across every directory.
+fn check_object_id(w: &World, id: &str) -> Result<(), CommandError> {
     if id.trim().is_empty() || id.contains('/') {
         return Err(fail(
             Code::InvalidParameter,
-            &id,
+            id,
             "id",
             "An object id must be non-empty and contain no '/'.",
         ));
     }
-    if w.access.object(&id).is_some() {
+    if w.access.object(id).is_some() {
         return Err(fail(
             Code::Conflict,
-            &id,
+            id,
             "id",
             format!("Another object with the same value for property id ('{id}') already exists."),
         ));
     }
-    Ok(id)
+    Ok(())
 }
 
 fn need_name(s: &str, rid: &str, path: &str) -> Result<(), CommandError> {
@@ -604,7 +177,38 @@ pub(crate) fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> V
 }
 
 fn plan_user(w: &World, actor: &Actor, u: &NewUser, now: OffsetDateTime) -> Planned {
-    need_tenant(w, &u.tenant_id)?;
+    let id =
+        u.id.clone()
+            .unwrap_or_else(|| derived_guid(&["user", &u.tenant_id, &u.user_principal_name]));
+    let user = User {
+        odata_type: directory::USER_ODATA.into(),
+        id: id.clone(),
+        display_name: u.display_name.clone(),
+        user_principal_name: u.user_principal_name.clone(),
+        user_type: "Member".into(),
+        home_user_id: None,
+        external_user_state: None,
+    };
+    admit_user(w, &u.tenant_id, &user)?;
+    Ok((
+        Change::Objects(vec![(u.tenant_id.clone(), DirectoryObject::User(user))]),
+        vec![event(
+            actor,
+            now,
+            EventKind::Created,
+            directory::USER_ODATA,
+            &id,
+            Vec::new(),
+        )],
+    ))
+}
+
+/// Admission of a user into `tenant`'s directory: a named member with a unique `alias@domain`
+/// sign-in name and a unique object id, or a person's account in a tenant other than their
+/// home one (a guest, or the external member a tenant's creator becomes), at most one per
+/// tenant. Only a user with a `homeUserId` may be a guest.
+pub(crate) fn admit_user(w: &World, tenant: &str, u: &User) -> Result<(), CommandError> {
+    need_tenant(w, tenant)?;
     need_name(&u.display_name, &u.user_principal_name, "display_name")?;
     if !u.user_principal_name.contains('@') || u.user_principal_name.contains('/') {
         return Err(fail(
@@ -622,31 +226,42 @@ fn plan_user(w: &World, actor: &Actor, u: &NewUser, now: OffsetDateTime) -> Plan
             "Another object with the same value for property userPrincipalName already exists.",
         ));
     }
-    let id = new_object_id(
-        w,
-        u.id.as_ref(),
-        &["user", &u.tenant_id, &u.user_principal_name],
-    )?;
-    let user = User {
-        odata_type: directory::USER_ODATA.into(),
-        id: id.clone(),
-        display_name: u.display_name.clone(),
-        user_principal_name: u.user_principal_name.clone(),
-        user_type: "Member".into(),
-        home_user_id: None,
-        external_user_state: None,
+    check_object_id(w, &u.id)?;
+    let Some(home_id) = &u.home_user_id else {
+        if u.is_guest() {
+            return Err(fail(
+                Code::InvalidParameter,
+                &u.id,
+                "homeUserId",
+                "A guest user is the account of a user of another tenant: it names its home user.",
+            ));
+        }
+        return Ok(());
     };
-    Ok((
-        Change::Objects(vec![(u.tenant_id.clone(), DirectoryObject::User(user))]),
-        vec![event(
-            actor,
-            now,
-            EventKind::Created,
-            directory::USER_ODATA,
-            &id,
-            Vec::new(),
-        )],
-    ))
+    let home = w.access.object(home_id).and_then(|e| match &e.object {
+        DirectoryObject::User(h) if h.home_user_id.is_none() => Some((e.tenant_id.as_str(), h)),
+        _ => None,
+    });
+    let Some((home_tenant, home)) = home else {
+        return Err(fail(
+            Code::PrincipalNotFound,
+            home_id,
+            "user",
+            format!("Principal {home_id} does not exist in any directory."),
+        ));
+    };
+    if home_tenant.eq_ignore_ascii_case(tenant) || w.access.guest_in(&home.id, tenant).is_some() {
+        return Err(fail(
+            Code::Conflict,
+            &home.id,
+            "user",
+            format!(
+                "User '{}' already has an account in tenant '{tenant}'.",
+                home.user_principal_name
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn host_domain(w: &World, tenant: &str) -> String {
@@ -718,6 +333,7 @@ fn plan_guest(w: &World, actor: &Actor, g: &GuestInvitation, now: OffsetDateTime
     }
     let id = new_object_id(w, g.id.as_ref(), &["guest", &g.tenant_id, &home.id])?;
     let guest = external_user(w, home, &g.tenant_id, id.clone(), "Guest");
+    admit_user(w, &g.tenant_id, &guest)?;
     Ok((
         Change::Objects(vec![(g.tenant_id.clone(), DirectoryObject::User(guest))]),
         vec![event(
@@ -732,9 +348,9 @@ fn plan_guest(w: &World, actor: &Actor, g: &GuestInvitation, now: OffsetDateTime
 }
 
 fn plan_group(w: &World, actor: &Actor, g: &NewGroup, now: OffsetDateTime) -> Planned {
-    need_tenant(w, &g.tenant_id)?;
-    need_name(&g.display_name, &g.tenant_id, "display_name")?;
-    let id = new_object_id(w, g.id.as_ref(), &["group", &g.tenant_id, &g.display_name])?;
+    let id =
+        g.id.clone()
+            .unwrap_or_else(|| derived_guid(&["group", &g.tenant_id, &g.display_name]));
     let group = Group {
         odata_type: directory::GROUP_ODATA.into(),
         id: id.clone(),
@@ -742,6 +358,7 @@ fn plan_group(w: &World, actor: &Actor, g: &NewGroup, now: OffsetDateTime) -> Pl
         security_enabled: true,
         members: Vec::new(),
     };
+    admit_group(w, &g.tenant_id, &group)?;
     Ok((
         Change::Objects(vec![(g.tenant_id.clone(), DirectoryObject::Group(group))]),
         vec![event(
@@ -755,11 +372,33 @@ fn plan_group(w: &World, actor: &Actor, g: &NewGroup, now: OffsetDateTime) -> Pl
     ))
 }
 
+/// Admission of a new group: named, with a unique object id, and no members yet — members join
+/// one by one through [`plan_add_member`]'s rules (same tenant, no cycle).
+pub(crate) fn admit_group(w: &World, tenant: &str, g: &Group) -> Result<(), CommandError> {
+    need_tenant(w, tenant)?;
+    need_name(&g.display_name, tenant, "display_name")?;
+    check_object_id(w, &g.id)?;
+    if !g.members.is_empty() {
+        return Err(fail(
+            Code::InvalidParameter,
+            &g.id,
+            "members",
+            "A new group has no members: they are added one by one.",
+        ));
+    }
+    Ok(())
+}
+
 fn member_entry<'a>(w: &'a World, text: &str) -> Option<&'a directory::Entry> {
     w.access.object(text).or_else(|| w.access.user_by_upn(text))
 }
 
-fn plan_add_member(w: &World, actor: &Actor, m: &GroupMembership, now: OffsetDateTime) -> Planned {
+pub(crate) fn plan_add_member(
+    w: &World,
+    actor: &Actor,
+    m: &GroupMembership,
+    now: OffsetDateTime,
+) -> Planned {
     let Some(ge) = w
         .access
         .object(&m.group_id)
@@ -874,22 +513,11 @@ fn plan_remove_member(
 }
 
 fn plan_application(w: &World, actor: &Actor, a: &NewApplication, now: OffsetDateTime) -> Planned {
-    need_tenant(w, &a.tenant_id)?;
-    need_name(&a.display_name, &a.tenant_id, "display_name")?;
     let app_id = a
         .app_id
         .clone()
         .unwrap_or_else(|| derived_guid(&["appId", &a.tenant_id, &a.display_name]));
-    if w.access.application(&app_id).is_some() {
-        return Err(fail(
-            Code::Conflict,
-            &app_id,
-            "app_id",
-            format!("An application with appId '{app_id}' already exists."),
-        ));
-    }
-    let obj = new_object_id(w, None, &["application", &app_id])?;
-    let sp = new_object_id(w, None, &["servicePrincipal", &app_id, &a.tenant_id])?;
+    let obj = derived_guid(&["application", &app_id]);
     let app = Application {
         odata_type: directory::APPLICATION_ODATA.into(),
         id: obj.clone(),
@@ -902,6 +530,8 @@ fn plan_application(w: &World, actor: &Actor, a: &NewApplication, now: OffsetDat
         }
         .into(),
     };
+    admit_application(w, &a.tenant_id, &app)?;
+    let sp = new_object_id(w, None, &["servicePrincipal", &app_id, &a.tenant_id])?;
     let spo = ServicePrincipal {
         odata_type: directory::SERVICE_PRINCIPAL_ODATA.into(),
         id: sp.clone(),
@@ -936,51 +566,59 @@ fn plan_application(w: &World, actor: &Actor, a: &NewApplication, now: OffsetDat
     ))
 }
 
-fn plan_sp(w: &World, actor: &Actor, s: &NewServicePrincipal, now: OffsetDateTime) -> Planned {
-    need_tenant(w, &s.tenant_id)?;
-    let Some(DirectoryObject::Application(app)) =
-        w.access.application(&s.app_id).map(|e| &e.object)
-    else {
-        return Err(fail(
-            Code::ResourceNotFound,
-            &s.app_id,
-            "app_id",
-            format!(
-                "Application with identifier '{}' was not found in the directory.",
-                s.app_id
-            ),
-        ));
-    };
-    let home = w
-        .access
-        .application(&s.app_id)
-        .map_or("", |e| e.tenant_id.as_str());
-    if !app.is_multi_tenant() && !home.eq_ignore_ascii_case(&s.tenant_id) {
-        return Err(fail(Code::InvalidParameter, &s.app_id, "app_id", format!("Application '{}' is single-tenant (signInAudience AzureADMyOrg); only a multi-tenant application can have a service principal in another tenant.", app.display_name)));
-    }
-    if w.access
-        .service_principal_in(&s.app_id, &s.tenant_id)
-        .is_some()
-    {
+/// Admission of an app registration into its home tenant: named, a unique appId and object id,
+/// and a sign-in audience of one tenant (`AzureADMyOrg`) or many (`AzureADMultipleOrgs`).
+pub(crate) fn admit_application(
+    w: &World,
+    tenant: &str,
+    a: &Application,
+) -> Result<(), CommandError> {
+    need_tenant(w, tenant)?;
+    need_name(&a.display_name, tenant, "display_name")?;
+    if w.access.application(&a.app_id).is_some() {
         return Err(fail(
             Code::Conflict,
-            &s.app_id,
+            &a.app_id,
             "app_id",
+            format!("An application with appId '{}' already exists.", a.app_id),
+        ));
+    }
+    check_object_id(w, &a.id)?;
+    if !matches!(
+        a.sign_in_audience.as_str(),
+        "AzureADMyOrg" | "AzureADMultipleOrgs"
+    ) {
+        return Err(fail(
+            Code::InvalidParameter,
+            &a.id,
+            "signInAudience",
             format!(
-                "Tenant '{}' already has a service principal for application '{}'.",
-                s.tenant_id, app.display_name
+                "signInAudience '{}' is not AzureADMyOrg or AzureADMultipleOrgs.",
+                a.sign_in_audience
             ),
         ));
     }
-    let id = new_object_id(w, None, &["servicePrincipal", &app.app_id, &s.tenant_id])?;
+    Ok(())
+}
+
+fn plan_sp(w: &World, actor: &Actor, s: &NewServicePrincipal, now: OffsetDateTime) -> Planned {
+    need_tenant(w, &s.tenant_id)?;
+    let Some(entry) = w.access.application(&s.app_id) else {
+        return Err(app_not_found(&s.app_id));
+    };
+    let DirectoryObject::Application(app) = &entry.object else {
+        return Err(app_not_found(&s.app_id));
+    };
     let spo = ServicePrincipal {
         odata_type: directory::SERVICE_PRINCIPAL_ODATA.into(),
-        id: id.clone(),
+        id: derived_guid(&["servicePrincipal", &app.app_id, &s.tenant_id]),
         app_id: app.app_id.clone(),
         display_name: app.display_name.clone(),
-        app_owner_organization_id: home.to_string(),
+        app_owner_organization_id: entry.tenant_id.clone(),
         service_principal_type: "Application".into(),
     };
+    admit_service_principal(w, &s.tenant_id, &spo)?;
+    let id = spo.id.clone();
     Ok((
         Change::Objects(vec![(
             s.tenant_id.clone(),
@@ -997,12 +635,65 @@ fn plan_sp(w: &World, actor: &Actor, s: &NewServicePrincipal, now: OffsetDateTim
     ))
 }
 
+fn app_not_found(app_id: &str) -> CommandError {
+    fail(
+        Code::ResourceNotFound,
+        app_id,
+        "app_id",
+        format!("Application with identifier '{app_id}' was not found in the directory."),
+    )
+}
+
+/// Admission of a service principal: its application exists, lives in this tenant unless it is
+/// multi-tenant (consent), and has no other service principal here.
+pub(crate) fn admit_service_principal(
+    w: &World,
+    tenant: &str,
+    s: &ServicePrincipal,
+) -> Result<(), CommandError> {
+    need_tenant(w, tenant)?;
+    let Some(entry) = w.access.application(&s.app_id) else {
+        return Err(app_not_found(&s.app_id));
+    };
+    let DirectoryObject::Application(app) = &entry.object else {
+        return Err(app_not_found(&s.app_id));
+    };
+    if !app.is_multi_tenant() && !entry.tenant_id.eq_ignore_ascii_case(tenant) {
+        return Err(fail(Code::InvalidParameter, &s.app_id, "app_id", format!("Application '{}' is single-tenant (signInAudience AzureADMyOrg); only a multi-tenant application can have a service principal in another tenant.", app.display_name)));
+    }
+    if w.access.service_principal_in(&s.app_id, tenant).is_some() {
+        return Err(fail(
+            Code::Conflict,
+            &s.app_id,
+            "app_id",
+            format!(
+                "Tenant '{tenant}' already has a service principal for application '{}'.",
+                app.display_name
+            ),
+        ));
+    }
+    check_object_id(w, &s.id)
+}
+
 fn tenant_of_scope(w: &World, scope: &str) -> Option<String> {
     let p = ScopePath::parse(scope)?;
     w.subscription(&p.subscription).map(|s| s.tenant_id.clone())
 }
 
 fn plan_role(w: &World, actor: &Actor, r: &RoleDefinition, now: OffsetDateTime) -> Planned {
+    plan_role_definition(w, actor, r, now, true)
+}
+
+/// The rules of a custom role definition. `scopes_must_exist` is a create-time rule: a state
+/// file may keep a role whose assignable scope (a gallery, say) was deleted after it was made,
+/// as Azure does; every other rule holds for a restored role too.
+pub(crate) fn plan_role_definition(
+    w: &World,
+    actor: &Actor,
+    r: &RoleDefinition,
+    now: OffsetDateTime,
+    scopes_must_exist: bool,
+) -> Planned {
     let guid = roles::role_guid(if r.name.is_empty() { &r.id } else { &r.name }).to_string();
     need_name(&guid, &r.id, "name")?;
     need_name(&r.properties.role_name, &r.id, "properties.roleName")?;
@@ -1031,7 +722,7 @@ fn plan_role(w: &World, actor: &Actor, r: &RoleDefinition, now: OffsetDateTime) 
     }
     let mut tenants = std::collections::BTreeSet::new();
     for (n, s) in r.properties.assignable_scopes.iter().enumerate() {
-        if !scope_exists(w, s) {
+        if scopes_must_exist && !scope_exists(w, s) {
             return Err(fail(
                 Code::ResourceNotFound,
                 s,
@@ -1338,22 +1029,4 @@ pub(crate) fn creator_follow_up(
 /// Applies a follow-up planned by [`creator_follow_up`].
 pub(crate) fn commit_follow_up(w: &mut World, change: Change) {
     commit(w, (change, Vec::new()));
-}
-
-/// Plans and commits an access command (the arm [`crate::apply`] dispatches them to).
-pub(crate) fn apply_command(
-    w: &mut World,
-    actor: &Actor,
-    command: &Command,
-    now: OffsetDateTime,
-) -> Result<Vec<Event>, CommandError> {
-    match plan(w, actor, command, now) {
-        Some(planned) => Ok(commit(w, planned?)),
-        None => Err(fail(
-            Code::InvalidParameter,
-            "",
-            "command",
-            "Not an access command.",
-        )),
-    }
 }

@@ -4,14 +4,16 @@
 //! Built only through [`crate::apply`] with real actors, so it also exercises authorization; a
 //! test keeps the JSON file equal to what this produces.
 
-use super::commands::{
+use crate::command::{apply, gallery_id, image_id, version_id, Actor, Command};
+use crate::iam::directory::derived_guid;
+use crate::iam::roles::{
+    Permission, RoleDefinition, RoleDefinitionProperties, ROLE_DEFINITION_TYPE,
+};
+use crate::kinds::{HyperVGeneration, OsState, OsType};
+use crate::protocol::requests::{
     GroupMembership, GuestInvitation, NewApplication, NewGroup, NewRoleAssignment,
     NewServicePrincipal, NewUser,
 };
-use super::directory::derived_guid;
-use super::roles::{Permission, RoleDefinition, RoleDefinitionProperties, ROLE_DEFINITION_TYPE};
-use crate::command::{apply, gallery_id, image_id, version_id, Actor, Command};
-use crate::kinds::{HyperVGeneration, OsState, OsType};
 use crate::regions::RegionName;
 use crate::sources::{Source, SourceKind};
 use crate::testing::{gallery_body, image_body, version_body, FIXTURE_NOW};

@@ -2,6 +2,8 @@
 //!
 //! Everything is built through [`crate::apply`], so the fixtures obey every rule.
 
+pub mod example;
+
 use crate::arm;
 use crate::command::{apply, gallery_id, image_id, version_id, Actor, Command};
 use crate::kinds::{HyperVGeneration, OsState, OsType};

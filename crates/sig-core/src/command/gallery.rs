@@ -1,0 +1,124 @@
+//! Galleries: create (unique name per subscription, the service's unique name), update (only
+//! what the seed lets change), delete (only when empty).
+
+use super::support::{
+    cannot_delete, check_scope, gate, limit_error, not_found, parse_id, reparse, unreachable_id,
+    with_api,
+};
+use super::{Change, Cx, EventKind, Planned};
+use crate::api_version;
+use crate::arm;
+use crate::diagnostics::Code;
+use crate::ids::{GalleryResourceId, GALLERY_TYPE};
+use crate::limits::MAX_GALLERIES_PER_SUBSCRIPTION_REGION;
+use crate::protocol::CommandError;
+use crate::rules::{self, update};
+use crate::world::{gallery_entry, World};
+
+pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, mut body: arm::Gallery) -> Planned {
+    let GalleryResourceId::Gallery(gref) = parse_id(id, GALLERY_TYPE)? else {
+        return unreachable_id(id);
+    };
+    let rid = gref.to_string();
+    let (sub, rg) = check_scope(w, &gref.scope, &rid)?;
+    if w.galleries.contains_key(&gref.key()) {
+        return Err(CommandError::one(
+            Code::Conflict,
+            &rid,
+            "",
+            format!(
+                "Gallery '{}' already exists; use an update to change it.",
+                gref.gallery
+            ),
+        ));
+    }
+    let ctx = cx.rules(w);
+    let diags = gate(with_api(
+        rules::gallery::check_gallery(&body, Some(&gref), &rid, &ctx),
+        if cx.is_restore() {
+            Vec::new() // the api-version of the request that made it, not of the file
+        } else {
+            api_version::check_gallery(&body, body.api_version.as_deref(), &rid)
+        },
+    ))?;
+    if let Some(other) = w.gallery_named(&sub, &gref.gallery) {
+        let other_rg = w
+            .galleries
+            .get(other)
+            .and_then(|g| g.id.scope.resource_group.clone())
+            .unwrap_or_default();
+        return Err(CommandError::one(Code::Conflict, &rid, "name",
+            format!("A gallery named '{}' already exists in subscription '{sub}' (resource group '{other_rg}'). Gallery names must be unique within your subscription.", gref.gallery)));
+    }
+    if !cx.is_restore() {
+        let props = body.properties.get_or_insert_with(Default::default);
+        props.identifier = Some(arm::GalleryIdentifier {
+            unique_name: Some(format!("{sub}-{}", gref.gallery.to_ascii_uppercase())),
+            extra: Default::default(),
+        });
+        props.provisioning_state = Some("Succeeded".into());
+    }
+    let entry = gallery_entry(gref, body).map_err(|d| CommandError { diagnostics: d })?;
+    if w.counts(&sub, entry.location).galleries >= MAX_GALLERIES_PER_SUBSCRIPTION_REGION {
+        return Err(limit_error(
+            "galleries",
+            MAX_GALLERIES_PER_SUBSCRIPTION_REGION,
+            &sub,
+            entry.location,
+            &rid,
+        ));
+    }
+    let _ = rg;
+    let events = cx.event(EventKind::Created, GALLERY_TYPE, rid, diags);
+    Ok((Change::InsertGallery(entry), events))
+}
+
+pub(super) fn plan_update(w: &World, cx: &Cx, id: &str, desired: arm::Gallery) -> Planned {
+    let GalleryResourceId::Gallery(gref) = parse_id(id, GALLERY_TYPE)? else {
+        return unreachable_id(id);
+    };
+    let rid = gref.to_string();
+    let key = gref.key();
+    let Some(cur) = w.galleries.get(&key) else {
+        return Err(not_found(GalleryResourceId::Gallery(gref.clone()), &rid));
+    };
+    let cur_v = arm::to_value(&cur.resource);
+    let des_v = arm::to_value(&desired);
+    gate(update::immutable_changes(
+        &update::GALLERY_POLICY,
+        &rid,
+        &cur_v,
+        &des_v,
+    ))?;
+    let merged: arm::Gallery =
+        reparse(update::merge(&update::GALLERY_POLICY, &cur_v, &des_v), &rid)?;
+    let ctx = cx.rules(w);
+    let diags = gate(rules::gallery::check_gallery(
+        &merged,
+        Some(&cur.id),
+        &rid,
+        &ctx,
+    ))?;
+    let entry =
+        gallery_entry(cur.id.clone(), merged).map_err(|d| CommandError { diagnostics: d })?;
+    // Name and location are immutable, so no index moves.
+    let events = cx.event(EventKind::Updated, GALLERY_TYPE, rid, diags);
+    Ok((Change::ReplaceGallery(key, entry), events))
+}
+
+pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
+    let GalleryResourceId::Gallery(gref) = parse_id(id, GALLERY_TYPE)? else {
+        return unreachable_id(id);
+    };
+    let rid = gref.to_string();
+    let key = gref.key();
+    if !w.galleries.contains_key(&key) {
+        return Err(not_found(GalleryResourceId::Gallery(gref.clone()), &rid));
+    }
+    if let Some(children) = w.child_keys(&key).filter(|c| !c.is_empty()) {
+        return Err(cannot_delete(children, w, &rid));
+    }
+    let id = w.galleries.get(&key).map_or(rid, |e| e.id.to_string());
+    let events = cx.event(EventKind::Deleted, GALLERY_TYPE, id, Vec::new());
+    Ok((Change::RemoveGallery(key), events))
+}

@@ -1,0 +1,135 @@
+//! Image definitions: create (under an existing gallery, publisher/offer/SKU unique in it),
+//! update (only what the seed lets change), delete (only without versions).
+
+use super::support::{
+    cannot_delete, check_scope, eol_changed, gate, limit_error, not_found, parse_id, reparse,
+    unreachable_id, with_api,
+};
+use super::{Change, Cx, EventKind, Planned};
+use crate::api_version;
+use crate::arm;
+use crate::diagnostics::Code;
+use crate::ids::{GalleryResourceId, IMAGE_TYPE};
+use crate::limits::MAX_IMAGES_PER_SUBSCRIPTION_REGION;
+use crate::protocol::CommandError;
+use crate::rules::{self, update};
+use crate::world::{image_entry, World};
+
+pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImage) -> Planned {
+    let GalleryResourceId::Image(mut iref) = parse_id(id, IMAGE_TYPE)? else {
+        return unreachable_id(id);
+    };
+    let rid = iref.to_string();
+    let (sub, _) = check_scope(w, &iref.gallery.scope, &rid)?;
+    let gkey = iref.gallery.key();
+    let Some(gallery) = w.galleries.get(&gkey) else {
+        return Err(CommandError::one(Code::ParentResourceNotFound, &rid, "",
+            format!("Can not perform requested operation on nested resource. Parent resource '{}' not found.", iref.gallery.gallery)));
+    };
+    // Ids are case-insensitive, so a request may spell the gallery differently: the new id
+    // takes the gallery's as stored, and reads back the same after an export (which nests it).
+    iref.gallery = gallery.id.clone();
+    let rid = iref.to_string();
+    if w.images.contains_key(&iref.key()) {
+        return Err(CommandError::one(
+            Code::Conflict,
+            &rid,
+            "",
+            format!(
+                "Image definition '{}' already exists; use an update to change it.",
+                iref.image
+            ),
+        ));
+    }
+    let ctx = cx.rules(w);
+    let diags = gate(with_api(
+        rules::image::check_image(&body, Some(&iref), &rid, &ctx),
+        if cx.is_restore() {
+            Vec::new() // the api-version of the request that made it, not of the file
+        } else {
+            api_version::check_image(&body, body.api_version.as_deref(), &rid)
+        },
+    ))?;
+    let mut body = body;
+    if !cx.is_restore() {
+        body.properties
+            .get_or_insert_with(Default::default)
+            .provisioning_state = Some("Succeeded".into());
+    }
+    let entry = image_entry(iref, body).map_err(|d| CommandError { diagnostics: d })?;
+    if let Some(other) = w.image_identified(&gkey, &entry.identifier) {
+        let other_name = w
+            .images
+            .get(other)
+            .map(|i| i.name.to_string())
+            .unwrap_or_default();
+        let i = &entry.identifier;
+        return Err(CommandError::one(Code::DuplicateIdentifier, &rid, "properties.identifier",
+            format!("Gallery image: {other_name} identified by (publisher:{}, offer:{}, sku:{}) already exists. Choose a different publisher, offer, sku combination.", i.publisher, i.offer, i.sku)));
+    }
+    if w.counts(&sub, entry.location).images >= MAX_IMAGES_PER_SUBSCRIPTION_REGION {
+        return Err(limit_error(
+            "image definitions",
+            MAX_IMAGES_PER_SUBSCRIPTION_REGION,
+            &sub,
+            entry.location,
+            &rid,
+        ));
+    }
+    let events = cx.event(EventKind::Created, IMAGE_TYPE, rid, diags);
+    Ok((Change::InsertImage(entry), events))
+}
+
+pub(super) fn plan_update(w: &World, cx: &Cx, id: &str, desired: arm::GalleryImage) -> Planned {
+    let GalleryResourceId::Image(iref) = parse_id(id, IMAGE_TYPE)? else {
+        return unreachable_id(id);
+    };
+    let rid = iref.to_string();
+    let key = iref.key();
+    let Some(cur) = w.images.get(&key) else {
+        return Err(not_found(GalleryResourceId::Image(iref.clone()), &rid));
+    };
+    let cur_v = arm::to_value(&cur.resource);
+    let des_v = arm::to_value(&desired);
+    gate(update::immutable_changes(
+        &update::IMAGE_POLICY,
+        &rid,
+        &cur_v,
+        &des_v,
+    ))?;
+    let merged: arm::GalleryImage =
+        reparse(update::merge(&update::IMAGE_POLICY, &cur_v, &des_v), &rid)?;
+    let eol = |r: &arm::GalleryImage| {
+        r.properties
+            .as_ref()
+            .and_then(|p| p.end_of_life_date.clone())
+    };
+    let mut ctx = cx.rules(w);
+    ctx.eol_must_be_future = eol_changed(eol(&cur.resource).as_deref(), eol(&merged).as_deref());
+    let diags = gate(rules::image::check_image(
+        &merged,
+        Some(&cur.id),
+        &rid,
+        &ctx,
+    ))?;
+    let entry = image_entry(cur.id.clone(), merged).map_err(|d| CommandError { diagnostics: d })?;
+    let events = cx.event(EventKind::Updated, IMAGE_TYPE, rid, diags);
+    Ok((Change::ReplaceImage(key, entry), events))
+}
+
+pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
+    let GalleryResourceId::Image(iref) = parse_id(id, IMAGE_TYPE)? else {
+        return unreachable_id(id);
+    };
+    let rid = iref.to_string();
+    let key = iref.key();
+    if !w.images.contains_key(&key) {
+        return Err(not_found(GalleryResourceId::Image(iref.clone()), &rid));
+    }
+    if let Some(children) = w.child_keys(&key).filter(|c| !c.is_empty()) {
+        return Err(cannot_delete(children, w, &rid));
+    }
+    let id = w.images.get(&key).map_or(rid, |e| e.id.to_string());
+    let events = cx.event(EventKind::Deleted, IMAGE_TYPE, id, Vec::new());
+    Ok((Change::RemoveImage(key), events))
+}

@@ -1,0 +1,163 @@
+//! What the plans of every resource family share: the gate between warnings and errors, id
+//! parsing, the parent scope, and Azure's texts for "not found", limits and nested resources.
+
+use crate::diagnostics::{has_errors, Code, Diagnostic};
+use crate::ids::{resource_group_key, GalleryResourceId, Key, Scope};
+use crate::protocol::CommandError;
+use crate::regions::RegionName;
+use crate::world::World;
+
+pub(super) fn gate(diags: Vec<Diagnostic>) -> Result<Vec<Diagnostic>, CommandError> {
+    if has_errors(&diags) {
+        Err(CommandError { diagnostics: diags })
+    } else {
+        Ok(diags)
+    }
+}
+
+pub(super) fn parse_id(id: &str, want: &str) -> Result<GalleryResourceId, CommandError> {
+    let parsed = GalleryResourceId::parse(id).filter(|p| p.resource_type() == want);
+    match parsed {
+        Some(p) if p.scope().subscription.is_some() && p.scope().resource_group.is_some() => Ok(p),
+        _ => Err(CommandError::one(
+            Code::ResourceIdInvalid,
+            id,
+            "id",
+            format!("'{id}' is not a fully qualified id of a '{want}' resource."),
+        )),
+    }
+}
+
+pub(super) fn check_scope(
+    w: &World,
+    scope: &Scope,
+    rid: &str,
+) -> Result<(String, String), CommandError> {
+    let sub = scope.subscription.clone().unwrap_or_default();
+    let rg = scope.resource_group.clone().unwrap_or_default();
+    if !w.subscriptions.contains_key(&Key::new(&sub)) {
+        return Err(CommandError::one(
+            Code::SubscriptionNotFound,
+            rid,
+            "",
+            format!("The subscription '{sub}' could not be found."),
+        ));
+    }
+    if !w
+        .resource_groups
+        .contains_key(&resource_group_key(&sub, &rg))
+    {
+        return Err(CommandError::one(
+            Code::ResourceGroupNotFound,
+            rid,
+            "",
+            format!("Resource group '{rg}' could not be found."),
+        ));
+    }
+    Ok((sub, rg))
+}
+
+/// ARM's 404 for a gallery resource that does not exist, naming it as ARM does: its type, its
+/// name path under the resource group, and the group.
+pub(super) fn not_found(id: GalleryResourceId, rid: &str) -> CommandError {
+    let (name, rg) = match &id {
+        GalleryResourceId::Gallery(g) => (g.gallery.clone(), &g.scope.resource_group),
+        GalleryResourceId::Image(i) => (
+            format!("{}/{}", i.gallery.gallery, i.image),
+            &i.gallery.scope.resource_group,
+        ),
+        GalleryResourceId::Version(v) => (
+            format!(
+                "{}/{}/{}",
+                v.image.gallery.gallery, v.image.image, v.version
+            ),
+            &v.image.gallery.scope.resource_group,
+        ),
+    };
+    CommandError::one(
+        Code::ResourceNotFound,
+        rid,
+        "",
+        format!(
+            "The Resource '{}/{name}' under resource group '{}' was not found.",
+            id.resource_type(),
+            rg.as_deref().unwrap_or("")
+        ),
+    )
+}
+
+pub(super) fn limit_error(
+    kind: &str,
+    max: usize,
+    sub: &str,
+    region: RegionName,
+    rid: &str,
+) -> CommandError {
+    CommandError::one(Code::OperationNotAllowed, rid, "location",
+        format!("Operation could not be completed as it results in exceeding the limit of {max} {kind} per subscription per region (subscription '{sub}', region '{}').", region.display_name()))
+}
+
+pub(super) fn cannot_delete(
+    children: &std::collections::BTreeSet<Key>,
+    world: &World,
+    rid: &str,
+) -> CommandError {
+    // Azure lists a few nested ids relative to the provider; we list up to ten.
+    let names: Vec<String> = children
+        .iter()
+        .take(10)
+        .map(|k| {
+            let full = world
+                .images
+                .get(k)
+                .map(|i| i.id.to_string())
+                .or_else(|| world.versions.get(k).map(|v| v.id.to_string()))
+                .unwrap_or_else(|| k.as_str().to_string());
+            full.split_once("/providers/")
+                .map_or(full.clone(), |(_, r)| r.to_string())
+        })
+        .collect();
+    let more = if children.len() > 10 {
+        format!(" (and {} more)", children.len() - 10)
+    } else {
+        String::new()
+    };
+    CommandError::one(Code::CannotDeleteResource, rid, "",
+        format!("Cannot delete resource while nested resources exist. Some existing nested resource IDs include: '{}'{more}. Please delete all nested resources before deleting this resource.", names.join(", ")))
+}
+
+pub(super) fn with_api(mut diags: Vec<Diagnostic>, extra: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags.extend(extra);
+    diags
+}
+
+pub(super) fn eol_changed(cur: Option<&str>, new: Option<&str>) -> bool {
+    match (cur, new) {
+        (Some(a), Some(b)) => !a.eq_ignore_ascii_case(b),
+        (None, None) => false,
+        _ => true,
+    }
+}
+
+pub(super) fn reparse<T: serde::de::DeserializeOwned>(
+    v: serde_json::Value,
+    rid: &str,
+) -> Result<T, CommandError> {
+    serde_json::from_value(v).map_err(|e| {
+        CommandError::one(
+            Code::ResourceShapeInvalid,
+            rid,
+            "",
+            format!("The resource does not match its schema: {e}"),
+        )
+    })
+}
+
+pub(super) fn unreachable_id<T>(id: &str) -> Result<T, CommandError> {
+    Err(CommandError::one(
+        Code::ResourceIdInvalid,
+        id,
+        "id",
+        format!("'{id}' is not an id of the expected resource type."),
+    ))
+}

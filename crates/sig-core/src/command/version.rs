@@ -1,0 +1,157 @@
+//! Image versions: create (under an existing definition, from sources the rules accept), update
+//! (target regions, replica counts, exclusion, end of life; storage types and replicated regions
+//! guarded), delete (unless the safety profile blocks it).
+
+use super::support::{
+    check_scope, eol_changed, gate, limit_error, not_found, parse_id, reparse, unreachable_id,
+    with_api,
+};
+use super::{Change, Cx, EventKind, Planned};
+use crate::api_version;
+use crate::arm;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::ids::{GalleryResourceId, VERSION_TYPE};
+use crate::limits::MAX_VERSIONS_PER_SUBSCRIPTION_REGION;
+use crate::protocol::CommandError;
+use crate::rules::{self, update};
+use crate::world::{version_entry, World};
+
+pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImageVersion) -> Planned {
+    let GalleryResourceId::Version(mut vref) = parse_id(id, VERSION_TYPE)? else {
+        return unreachable_id(id);
+    };
+    let rid = vref.to_string();
+    let (sub, _) = check_scope(w, &vref.image.gallery.scope, &rid)?;
+    let Some(image) = w.images.get(&vref.image.key()) else {
+        return Err(CommandError::one(Code::ParentResourceNotFound, &rid, "",
+            format!("Can not perform requested operation on nested resource. Parent resource '{}/{}' not found.", vref.image.gallery.gallery, vref.image.image)));
+    };
+    // As for definitions: the parents' spelling is the stored one.
+    vref.image = image.id.clone();
+    let rid = vref.to_string();
+    if w.versions.contains_key(&vref.key()) {
+        return Err(CommandError::one(
+            Code::Conflict,
+            &rid,
+            "",
+            format!(
+                "Image version '{}' already exists; use an update to change it.",
+                vref.version
+            ),
+        ));
+    }
+    let ctx = cx.rules(w);
+    let diags = gate(with_api(
+        rules::version::check_version(&body, Some(&vref), &rid, &ctx),
+        if cx.is_restore() {
+            Vec::new() // the api-version of the request that made it, not of the file
+        } else {
+            api_version::check_version(&body, body.api_version.as_deref(), &rid)
+        },
+    ))?;
+    let mut body = body;
+    if !cx.is_restore() {
+        let props = body.properties.get_or_insert_with(Default::default);
+        props.provisioning_state = Some("Succeeded".into());
+        let pp = props
+            .publishing_profile
+            .get_or_insert_with(Default::default);
+        if pp.published_date.is_none() {
+            pp.published_date = Some(cx.stamp());
+        }
+    }
+    let entry = version_entry(vref, body).map_err(|d| CommandError { diagnostics: d })?;
+    if w.counts(&sub, entry.location).versions >= MAX_VERSIONS_PER_SUBSCRIPTION_REGION {
+        return Err(limit_error(
+            "image versions",
+            MAX_VERSIONS_PER_SUBSCRIPTION_REGION,
+            &sub,
+            entry.location,
+            &rid,
+        ));
+    }
+    let events = cx.event(EventKind::Created, VERSION_TYPE, rid, diags);
+    Ok((Change::InsertVersion(entry), events))
+}
+
+pub(super) fn plan_update(
+    w: &World,
+    cx: &Cx,
+    id: &str,
+    desired: arm::GalleryImageVersion,
+) -> Planned {
+    let GalleryResourceId::Version(vref) = parse_id(id, VERSION_TYPE)? else {
+        return unreachable_id(id);
+    };
+    let rid = vref.to_string();
+    let key = vref.key();
+    let Some(cur) = w.versions.get(&key) else {
+        return Err(not_found(GalleryResourceId::Version(vref.clone()), &rid));
+    };
+    let cur_v = arm::to_value(&cur.resource);
+    let des_v = arm::to_value(&desired);
+    gate(update::immutable_changes(
+        &update::VERSION_POLICY,
+        &rid,
+        &cur_v,
+        &des_v,
+    ))?;
+    let merged: arm::GalleryImageVersion =
+        reparse(update::merge(&update::VERSION_POLICY, &cur_v, &des_v), &rid)?;
+    let eol = |r: &arm::GalleryImageVersion| {
+        r.properties
+            .as_ref()
+            .and_then(|p| p.publishing_profile.as_ref())
+            .and_then(|p| p.end_of_life_date.clone())
+    };
+    let mut ctx = cx.rules(w);
+    ctx.check_sources = false;
+    ctx.eol_must_be_future = eol_changed(eol(&cur.resource).as_deref(), eol(&merged).as_deref());
+    let mut diags = rules::version::check_version(&merged, Some(&cur.id), &rid, &ctx);
+    let entry =
+        version_entry(cur.id.clone(), merged).map_err(|d| CommandError { diagnostics: d })?;
+    // A region's storage type is not updatable (Azure: "This property is not updatable.").
+    for (n, t) in entry.targets.iter().enumerate() {
+        if let Some(old) = cur.targets.iter().find(|o| o.region == t.region) {
+            if old.storage_account_type != t.storage_account_type {
+                diags.push(Diagnostic::new(Code::PropertyChangeNotAllowed, &rid, format!("properties.publishingProfile.targetRegions[{n}].storageAccountType"),
+                    format!("Changing property 'galleryImageVersion.properties.publishingProfile.targetRegions[{n}].storageAccountType' is not allowed.")));
+            }
+        }
+    }
+    let regions = |t: &[crate::world::TargetState]| t.iter().map(|t| t.region).collect::<Vec<_>>();
+    diags.extend(rules::safety::removed_replicated_regions(
+        &cur.resource,
+        &regions(&cur.targets),
+        &regions(&entry.targets),
+        &rid,
+    ));
+    let diags = gate(diags)?;
+    let events = cx.event(EventKind::Updated, VERSION_TYPE, rid, diags);
+    Ok((Change::ReplaceVersion(key, entry), events))
+}
+
+pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
+    let GalleryResourceId::Version(vref) = parse_id(id, VERSION_TYPE)? else {
+        return unreachable_id(id);
+    };
+    let rid = vref.to_string();
+    let key = vref.key();
+    match w.versions.get(&key) {
+        Some(e) => {
+            if let Some(blocked) = rules::safety::deletion_blocked(&e.resource, cx.now, &rid) {
+                return Err(CommandError {
+                    diagnostics: vec![blocked],
+                });
+            }
+            let events = cx.event(
+                EventKind::Deleted,
+                VERSION_TYPE,
+                e.id.to_string(),
+                Vec::new(),
+            );
+            Ok((Change::RemoveVersion(key), events))
+        }
+        None => Err(not_found(GalleryResourceId::Version(vref.clone()), &rid)),
+    }
+}

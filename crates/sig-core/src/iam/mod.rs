@@ -1,0 +1,312 @@
+//! Identity and access *state*: the simulated directory (Graph objects per tenant), role
+//! definitions and role assignments, with the indexes that keep lookups O(log n). Data only: it
+//! knows nothing of the world's resources, so the world can hold it and the access rules
+//! ([`crate::access`]) can read it without a cycle between them.
+
+pub mod assignments;
+pub mod directory;
+pub mod roles;
+
+use crate::ids::Key;
+use assignments::{RoleAssignment, ScopePath};
+use directory::{DirectoryObject, Entry};
+use roles::RoleDefinition;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Everything access-related in a world, with its indexes (kept private so they cannot drift).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccessState {
+    pub(crate) objects: BTreeMap<Key, Entry>,
+    pub(crate) custom_roles: BTreeMap<Key, RoleDefinition>,
+    pub(crate) assignments: BTreeMap<Key, RoleAssignment>,
+    pub(crate) index: AccessIndex,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct AccessIndex {
+    /// Lower-case UPN → user object.
+    pub(crate) upn: BTreeMap<Key, Key>,
+    /// (home user, tenant) → that person's user object in the tenant (guest or external member).
+    pub(crate) guests: BTreeMap<(Key, Key), Key>,
+    /// (appId, tenant) → service principal.
+    pub(crate) sps: BTreeMap<(Key, Key), Key>,
+    /// appId → application registration.
+    pub(crate) apps: BTreeMap<Key, Key>,
+    /// member → groups it is a direct member of.
+    pub(crate) member_of: BTreeMap<Key, BTreeSet<Key>>,
+    /// member → every group it is in, directly or through nesting (rebuilt on membership change).
+    pub(crate) closure: BTreeMap<Key, Vec<Key>>,
+    /// (scope, principal) → assignments.
+    pub(crate) by_scope_principal: BTreeMap<(Key, Key), Vec<Key>>,
+    /// scope → assignments.
+    pub(crate) by_scope: BTreeMap<Key, BTreeSet<Key>>,
+}
+
+impl AccessState {
+    pub(crate) fn insert_object(&mut self, tenant_id: &str, object: DirectoryObject) {
+        let key = Key::new(object.id());
+        let tk = Key::new(tenant_id);
+        match &object {
+            DirectoryObject::User(u) => {
+                self.index
+                    .upn
+                    .insert(Key::new(&u.user_principal_name), key.clone());
+                if let Some(home) = &u.home_user_id {
+                    self.index.guests.insert((Key::new(home), tk), key.clone());
+                }
+            }
+            DirectoryObject::ServicePrincipal(s) => {
+                self.index
+                    .sps
+                    .insert((Key::new(&s.app_id), tk), key.clone());
+            }
+            DirectoryObject::Application(a) => {
+                self.index.apps.insert(Key::new(&a.app_id), key.clone());
+            }
+            DirectoryObject::Group(g) => {
+                for m in &g.members {
+                    self.index
+                        .member_of
+                        .entry(Key::new(&m.id))
+                        .or_default()
+                        .insert(key.clone());
+                }
+            }
+        }
+        self.objects.insert(
+            key,
+            Entry {
+                tenant_id: tenant_id.to_string(),
+                object,
+            },
+        );
+    }
+
+    pub(crate) fn add_member(&mut self, group: &Key, member: directory::MemberRef) {
+        let mk = Key::new(&member.id);
+        if let Some(Entry {
+            object: DirectoryObject::Group(g),
+            ..
+        }) = self.objects.get_mut(group)
+        {
+            g.members.push(member);
+            self.index
+                .member_of
+                .entry(mk)
+                .or_default()
+                .insert(group.clone());
+        }
+        self.rebuild_closure();
+    }
+
+    pub(crate) fn remove_member(&mut self, group: &Key, member: &Key) {
+        if let Some(Entry {
+            object: DirectoryObject::Group(g),
+            ..
+        }) = self.objects.get_mut(group)
+        {
+            g.members.retain(|m| Key::new(&m.id) != *member);
+        }
+        if let Some(set) = self.index.member_of.get_mut(member) {
+            set.remove(group);
+            if set.is_empty() {
+                self.index.member_of.remove(member);
+            }
+        }
+        self.rebuild_closure();
+    }
+
+    /// Recomputes transitive membership for every member (directories are small; assignments,
+    /// which can be many, are not touched).
+    pub(crate) fn rebuild_closure(&mut self) {
+        let mut closure = BTreeMap::new();
+        for member in self.index.member_of.keys() {
+            closure.insert(member.clone(), self.groups_of_uncached(member));
+        }
+        self.index.closure = closure;
+    }
+
+    fn groups_of_uncached(&self, member: &Key) -> Vec<Key> {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<Key> = self
+            .index
+            .member_of
+            .get(member)
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        while let Some(g) = stack.pop() {
+            if seen.insert(g.clone()) {
+                stack.extend(self.index.member_of.get(&g).into_iter().flatten().cloned());
+            }
+        }
+        seen.remove(member);
+        seen.into_iter().collect()
+    }
+
+    /// Every group `member` belongs to, directly or transitively.
+    pub fn groups_of(&self, member: &Key) -> &[Key] {
+        self.index.closure.get(member).map_or(&[], Vec::as_slice)
+    }
+
+    /// True when `group` contains `member` directly or through nested groups.
+    pub fn is_in_group(&self, member: &Key, group: &Key) -> bool {
+        self.groups_of(member).contains(group)
+    }
+
+    pub(crate) fn insert_assignment(&mut self, a: RoleAssignment) {
+        let key = Key::new(&a.id);
+        let scope = ScopePath::parse(&a.properties.scope)
+            .map_or_else(|| Key::new(&a.properties.scope), |p| Key::new(p.id()));
+        self.index
+            .by_scope_principal
+            .entry((scope.clone(), Key::new(&a.properties.principal_id)))
+            .or_default()
+            .push(key.clone());
+        self.index
+            .by_scope
+            .entry(scope)
+            .or_default()
+            .insert(key.clone());
+        self.assignments.insert(key, a);
+    }
+
+    pub(crate) fn remove_assignment(&mut self, key: &Key) -> Option<RoleAssignment> {
+        let a = self.assignments.remove(key)?;
+        let scope = ScopePath::parse(&a.properties.scope)
+            .map_or_else(|| Key::new(&a.properties.scope), |p| Key::new(p.id()));
+        let sp = (scope.clone(), Key::new(&a.properties.principal_id));
+        if let Some(v) = self.index.by_scope_principal.get_mut(&sp) {
+            v.retain(|k| k != key);
+            if v.is_empty() {
+                self.index.by_scope_principal.remove(&sp);
+            }
+        }
+        if let Some(s) = self.index.by_scope.get_mut(&scope) {
+            s.remove(key);
+            if s.is_empty() {
+                self.index.by_scope.remove(&scope);
+            }
+        }
+        Some(a)
+    }
+
+    /// A directory object by object id.
+    pub fn object(&self, id: &str) -> Option<&Entry> {
+        self.objects.get(&Key::new(id))
+    }
+    /// Every directory object, by object id.
+    pub fn objects(&self) -> impl Iterator<Item = &Entry> {
+        self.objects.values()
+    }
+    /// Every role assignment.
+    pub fn assignments(&self) -> impl Iterator<Item = &RoleAssignment> {
+        self.assignments.values()
+    }
+    /// A role assignment by id.
+    pub fn assignment(&self, id: &str) -> Option<&RoleAssignment> {
+        self.assignments.get(&Key::new(id))
+    }
+    /// The custom role definitions.
+    pub fn custom_roles(&self) -> impl Iterator<Item = &RoleDefinition> {
+        self.custom_roles.values()
+    }
+    /// A role (built-in or custom) by GUID, id or name.
+    pub fn role(&self, id_or_name: &str) -> Option<&RoleDefinition> {
+        roles::built_in_role(id_or_name).or_else(|| {
+            self.custom_roles
+                .get(&Key::new(roles::role_guid(id_or_name)))
+                .or_else(|| {
+                    self.custom_roles
+                        .values()
+                        .find(|r| r.properties.role_name.eq_ignore_ascii_case(id_or_name))
+                })
+        })
+    }
+    /// A user object by UPN.
+    pub fn user_by_upn(&self, upn: &str) -> Option<&Entry> {
+        self.index
+            .upn
+            .get(&Key::new(upn))
+            .and_then(|k| self.objects.get(k))
+    }
+    /// The application registration with that appId.
+    pub fn application(&self, app_id: &str) -> Option<&Entry> {
+        self.index
+            .apps
+            .get(&Key::new(app_id))
+            .and_then(|k| self.objects.get(k))
+    }
+    /// The service principal of `app_id` in `tenant`.
+    pub fn service_principal_in(&self, app_id: &str, tenant: &str) -> Option<&Entry> {
+        self.index
+            .sps
+            .get(&(Key::new(app_id), Key::new(tenant)))
+            .and_then(|k| self.objects.get(k))
+    }
+    /// The user object representing home user `home_user_id` in `tenant` (guest or external member).
+    pub fn guest_in(&self, home_user_id: &str, tenant: &str) -> Option<&Entry> {
+        self.index
+            .guests
+            .get(&(Key::new(home_user_id), Key::new(tenant)))
+            .and_then(|k| self.objects.get(k))
+    }
+    /// The directory of each tenant, Graph-shaped (for the export and the app).
+    pub fn directories(&self) -> Vec<directory::TenantDirectory> {
+        let mut by: BTreeMap<Key, directory::TenantDirectory> = BTreeMap::new();
+        for e in self.objects.values() {
+            let d =
+                by.entry(Key::new(&e.tenant_id))
+                    .or_insert_with(|| directory::TenantDirectory {
+                        tenant_id: e.tenant_id.clone(),
+                        ..Default::default()
+                    });
+            match &e.object {
+                DirectoryObject::User(u) => d.users.push(u.clone()),
+                DirectoryObject::Group(g) => d.groups.push(g.clone()),
+                DirectoryObject::Application(a) => d.applications.push(a.clone()),
+                DirectoryObject::ServicePrincipal(s) => d.service_principals.push(s.clone()),
+            }
+        }
+        by.into_values().collect()
+    }
+}
+
+/// Who a principal is, independent of tenant: a person (by home user), an application (by
+/// appId), or one specific group. Resolves to at most one object per tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// A person, by the object id of their home user.
+    Person(Key),
+    /// An application, by appId (its service principal in each consenting tenant).
+    App(Key),
+    /// A group (lives in one tenant).
+    Group(Key),
+}
+
+impl Subject {
+    /// The subject's object in `tenant`, if it has one there.
+    pub fn object_in<'a>(&self, access: &'a AccessState, tenant: &str) -> Option<&'a Entry> {
+        match self {
+            Subject::Person(home) => access
+                .objects
+                .get(home)
+                .filter(|e| e.tenant_id.eq_ignore_ascii_case(tenant))
+                .or_else(|| access.guest_in(home.as_str(), tenant)),
+            Subject::App(app) => access.service_principal_in(app.as_str(), tenant),
+            Subject::Group(g) => access
+                .objects
+                .get(g)
+                .filter(|e| e.tenant_id.eq_ignore_ascii_case(tenant)),
+        }
+    }
+
+    /// True when the subject's object in `tenant` is a member (not guest) user. Why: Entra lets
+    /// member users read and change a tenant's directory and its audit events; guests and
+    /// applications may do neither, so this one test gates both.
+    pub fn is_member_user_in(&self, access: &AccessState, tenant: &str) -> bool {
+        self.object_in(access, tenant)
+            .is_some_and(|e| matches!(&e.object, DirectoryObject::User(u) if !u.is_guest()))
+    }
+}
