@@ -39,6 +39,12 @@ pub fn run(
             }
         }
         reading.extend(parsed.diagnostics.drain(..).map(|d| (index, d)));
+        if files.len() > 1 {
+            for d in &parsed.admission {
+                file_of.entry(d.resource_id.clone()).or_insert(index);
+            }
+        }
+        merged.admission.append(&mut parsed.admission);
         merged.resources.append(&mut parsed.resources);
         merged.sources.append(&mut parsed.sources);
         merged.subscriptions.append(&mut parsed.subscriptions);

@@ -186,3 +186,48 @@ fn validate_accepts_the_example_state() {
     let (code, out, err) = sig(&["validate", STATE]);
     assert_eq!(code, 0, "{out}{err}");
 }
+
+/// A state file whose groups contain each other (Build Agents inside Image Consumers, and now
+/// Image Consumers inside Build Agents) is refused by every command that reads a state, with the
+/// code the add-member command gives, instead of granting access through the cycle.
+#[test]
+fn a_state_whose_groups_contain_each_other_is_refused_everywhere() {
+    let mut state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(STATE).unwrap()).unwrap();
+    let groups = state["directory"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .filter_map(|d| d.get_mut("groups").and_then(|g| g.as_array_mut()))
+        .flatten()
+        .find(|g| g["displayName"] == "Build Agents")
+        .unwrap();
+    groups["members"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "@odata.type": "#microsoft.graph.group",
+            "id": "03f9ef54-b205-1c66-2cf7-077a5e902c3d"
+        }));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cycle.json");
+    std::fs::write(&path, serde_json::to_vec(&state).unwrap()).unwrap();
+    let file = path.to_str().unwrap();
+    let (code, out, err) = sig(&[
+        "access",
+        "list",
+        "--state",
+        file,
+        "--principal",
+        "Bob Builder",
+    ]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("GroupMembershipCycle"), "{err}");
+    let (code, out, _) = sig(&["validate", file]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("GroupMembershipCycle")
+            && out.contains("would make a group a member of itself"),
+        "{out}"
+    );
+}

@@ -93,9 +93,11 @@ pub struct ImageNode {
 }
 
 /// Migrates a format 1 document (flat `images` and `versions` with ids) to format 2 (nested):
-/// each definition goes under the gallery its id names, each version under its definition.
-/// Refuses ids that are not of the right kind or name an absent parent.
-pub fn migrate_v1(mut e: WorldExport) -> Result<WorldExport, Vec<Diagnostic>> {
+/// each definition goes under the gallery its id names, each version under its definition. What
+/// has no parent in the document (or no readable id) stays flat, for [`World::from_export`] to
+/// put through the create plan, which refuses it as the command would (`ResourceIdInvalid`,
+/// `SubscriptionNotFound`, `ParentResourceNotFound`, ...).
+pub fn migrate_v1(mut e: WorldExport) -> WorldExport {
     let mut galleries: std::collections::BTreeMap<Key, usize> = Default::default();
     for (n, g) in e.galleries.iter().enumerate() {
         if let Some(GalleryResourceId::Gallery(r)) =
@@ -105,21 +107,16 @@ pub fn migrate_v1(mut e: WorldExport) -> Result<WorldExport, Vec<Diagnostic>> {
         }
     }
     let mut images: std::collections::BTreeMap<Key, (usize, usize)> = Default::default();
+    let mut orphan_images = Vec::new();
     for i in std::mem::take(&mut e.images) {
-        let raw = i.id.clone().unwrap_or_default();
-        let Some(GalleryResourceId::Image(r)) = GalleryResourceId::parse(&raw) else {
-            return Err(err(
-                Code::ResourceIdInvalid,
-                &raw,
-                "not an image definition id",
-            ));
+        let parsed = i.id.as_deref().and_then(GalleryResourceId::parse);
+        let parent = match &parsed {
+            Some(GalleryResourceId::Image(r)) => galleries.get(&r.gallery.key()).map(|g| (r, *g)),
+            _ => None,
         };
-        let Some(&g) = galleries.get(&r.gallery.key()) else {
-            return Err(err(
-                Code::ParentResourceNotFound,
-                &raw,
-                "parent gallery missing",
-            ));
+        let Some((r, g)) = parent else {
+            orphan_images.push(i);
+            continue;
         };
         let list = &mut e.galleries[g].images;
         images.entry(r.key()).or_insert((g, list.len()));
@@ -128,26 +125,21 @@ pub fn migrate_v1(mut e: WorldExport) -> Result<WorldExport, Vec<Diagnostic>> {
             versions: Vec::new(),
         });
     }
+    let mut orphan_versions = Vec::new();
     for v in std::mem::take(&mut e.versions) {
-        let raw = v.id.clone().unwrap_or_default();
-        let Some(GalleryResourceId::Version(r)) = GalleryResourceId::parse(&raw) else {
-            return Err(err(
-                Code::ResourceIdInvalid,
-                &raw,
-                "not an image version id",
-            ));
+        let parent = match v.id.as_deref().and_then(GalleryResourceId::parse) {
+            Some(GalleryResourceId::Version(r)) => images.get(&r.image.key()).copied(),
+            _ => None,
         };
-        let Some(&(g, i)) = images.get(&r.image.key()) else {
-            return Err(err(
-                Code::ParentResourceNotFound,
-                &raw,
-                "parent image definition missing",
-            ));
-        };
-        e.galleries[g].images[i].versions.push(v);
+        match parent {
+            Some((g, i)) => e.galleries[g].images[i].versions.push(v),
+            None => orphan_versions.push(v),
+        }
     }
+    e.images = orphan_images;
+    e.versions = orphan_versions;
     e.format_version = 2;
-    Ok(e)
+    e
 }
 
 /// How a resource is written in format 2: its ARM fields, borrowed, minus what the nesting implies.
@@ -314,8 +306,26 @@ impl World {
         // Format 3 leaves nominal replication records out; in 1 and 2 a missing record means
         // "completed before the simulation", so only format 3 rebuilds them.
         let rebuild_nominal = e.format_version == FORMAT_VERSION;
+        if e.format_version != 1 {
+            if let Some(i) = e.images.first() {
+                let raw = i.id.clone().unwrap_or_default();
+                return Err(refused(err(
+                    Code::DocumentUnrecognized,
+                    &raw,
+                    "format 2 nests image definitions in their gallery",
+                )));
+            }
+            if let Some(v) = e.versions.first() {
+                let raw = v.id.clone().unwrap_or_default();
+                return Err(refused(err(
+                    Code::DocumentUnrecognized,
+                    &raw,
+                    "format 2 nests image versions in their definition",
+                )));
+            }
+        }
         let mut e = match e.format_version {
-            1 => migrate_v1(e).map_err(refused)?,
+            1 => migrate_v1(e),
             _ => e,
         };
         if e.format_version == 2 {
@@ -329,22 +339,6 @@ impl World {
                     "Unsupported export formatVersion {} (expected {FORMAT_VERSION}).",
                     e.format_version
                 ),
-            )));
-        }
-        if let Some(i) = e.images.first() {
-            let raw = i.id.clone().unwrap_or_default();
-            return Err(refused(err(
-                Code::DocumentUnrecognized,
-                &raw,
-                "format 2 nests image definitions in their gallery",
-            )));
-        }
-        if let Some(v) = e.versions.first() {
-            let raw = v.id.clone().unwrap_or_default();
-            return Err(refused(err(
-                Code::DocumentUnrecognized,
-                &raw,
-                "format 2 nests image versions in their definition",
             )));
         }
         let clock = match &e.clock {
@@ -399,6 +393,13 @@ impl World {
             restore.image(i)?;
         }
         for v in versions {
+            restore.version(v)?;
+        }
+        // Format 1's resources without a parent in the document: the plan says why not.
+        for i in e.images {
+            restore.image(i)?;
+        }
+        for v in e.versions {
             restore.version(v)?;
         }
         crate::replication::import_records(&mut w, e.replication).map_err(refused)?;

@@ -77,6 +77,10 @@ pub struct ParsedInput {
     pub subscriptions: Vec<Subscription>,
     /// Resource groups (from an export file).
     pub resource_groups: Vec<ResourceGroup>,
+    /// Why a state file would not load: the refusal of [`World::from_export`], which admits
+    /// everything through the commands' plans (access data, replication, nesting included), so
+    /// `sig validate` says no where `sig access`, `cost`, `deploy` and the portal's import would.
+    pub admission: Vec<Diagnostic>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -256,6 +260,20 @@ impl Reader {
                 return;
             }
         };
+        if let Err(refused) = World::from_export(e.clone()) {
+            self.out.admission.extend(
+                refused
+                    .diagnostics
+                    .into_iter()
+                    .filter(Diagnostic::is_error)
+                    .map(|mut d| {
+                        if d.resource_id.is_empty() {
+                            d.resource_id = format!("#{ptr}");
+                        }
+                        d
+                    }),
+            );
+        }
         self.out.sources.extend(e.sources);
         self.out.subscriptions.extend(e.subscriptions);
         self.out.resource_groups.extend(e.resource_groups);
@@ -923,6 +941,16 @@ pub fn validate_input(input: &ParsedInput, now: OffsetDateTime) -> Vec<Diagnosti
     let items = parsed_items(&input.resources, &keys);
     let lookup = build_lookup(input, &items);
     out.extend(run(&items, &lookup, now, Uniqueness::Check));
+    // A state file's own refusal, unless the resource rules already said the same of the same
+    // resource (the import stops at its first refusal; the rules report every finding).
+    for d in &input.admission {
+        let said = out
+            .iter()
+            .any(|o| o.code == d.code && o.resource_id.eq_ignore_ascii_case(&d.resource_id));
+        if !said {
+            out.push(d.clone());
+        }
+    }
     out
 }
 

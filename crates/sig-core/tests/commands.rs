@@ -748,15 +748,19 @@ fn export_format_1_is_migrated_on_load() {
     assert_eq!(serde_json::to_value(&old).unwrap()["formatVersion"], 3);
     // The migration itself nests the flat lists under their parents.
     let doc: sig_core::export::WorldExport = serde_json::from_str(FORMAT_1).unwrap();
-    let migrated = sig_core::export::migrate_v1(doc).unwrap();
+    let migrated = sig_core::export::migrate_v1(doc);
     assert_eq!(migrated.format_version, 2);
     assert!(migrated.images.is_empty() && migrated.versions.is_empty());
     assert_eq!(migrated.galleries[0].images[0].versions.len(), 1);
-    // A format 1 definition whose gallery is absent is refused, naming it.
+    // A format 1 definition whose gallery is absent is refused as CreateImage would be.
     let mut orphan: serde_json::Value = serde_json::from_str(FORMAT_1).unwrap();
     orphan["galleries"] = json!([]);
     let e = serde_json::from_value::<World>(orphan).unwrap_err();
-    assert!(e.to_string().contains("parent gallery missing"), "{e}");
+    assert!(
+        e.to_string().contains("ParentResourceNotFound")
+            && e.to_string().contains("Parent resource 'g000' not found."),
+        "{e}"
+    );
     // `sig validate` still reads format 1 files, resource by resource.
     let v: serde_json::Value = serde_json::from_str(FORMAT_1).unwrap();
     let input = sig_core::validate::parse_documents(&v);

@@ -209,6 +209,18 @@ fn plan_user(w: &World, actor: &Actor, u: &NewUser, now: OffsetDateTime) -> Plan
 /// tenant. Only a user with a `homeUserId` may be a guest.
 pub(crate) fn admit_user(w: &World, tenant: &str, u: &User) -> Result<(), CommandError> {
     need_tenant(w, tenant)?;
+    match &u.home_user_id {
+        Some(home_id) => admit_account(w, tenant, home_id)?,
+        None if u.is_guest() => {
+            return Err(fail(
+                Code::InvalidParameter,
+                &u.id,
+                "homeUserId",
+                "A guest user is the account of a user of another tenant: it names its home user.",
+            ))
+        }
+        None => {}
+    }
     need_name(&u.display_name, &u.user_principal_name, "display_name")?;
     if !u.user_principal_name.contains('@') || u.user_principal_name.contains('/') {
         return Err(fail(
@@ -226,18 +238,12 @@ pub(crate) fn admit_user(w: &World, tenant: &str, u: &User) -> Result<(), Comman
             "Another object with the same value for property userPrincipalName already exists.",
         ));
     }
-    check_object_id(w, &u.id)?;
-    let Some(home_id) = &u.home_user_id else {
-        if u.is_guest() {
-            return Err(fail(
-                Code::InvalidParameter,
-                &u.id,
-                "homeUserId",
-                "A guest user is the account of a user of another tenant: it names its home user.",
-            ));
-        }
-        return Ok(());
-    };
+    check_object_id(w, &u.id)
+}
+
+/// A person's account in a tenant other than their home one: the home user exists (and is a
+/// home user), lives elsewhere, and has no account in `tenant` yet.
+fn admit_account(w: &World, tenant: &str, home_id: &str) -> Result<(), CommandError> {
     let home = w.access.object(home_id).and_then(|e| match &e.object {
         DirectoryObject::User(h) if h.home_user_id.is_none() => Some((e.tenant_id.as_str(), h)),
         _ => None,
@@ -310,7 +316,7 @@ fn home_user<'a>(w: &'a World, text: &str) -> Option<(&'a str, &'a User)> {
 
 fn plan_guest(w: &World, actor: &Actor, g: &GuestInvitation, now: OffsetDateTime) -> Planned {
     need_tenant(w, &g.tenant_id)?;
-    let Some((home_tenant, home)) = home_user(w, &g.user) else {
+    let Some((_, home)) = home_user(w, &g.user) else {
         return Err(fail(
             Code::PrincipalNotFound,
             &g.user,
@@ -318,20 +324,9 @@ fn plan_guest(w: &World, actor: &Actor, g: &GuestInvitation, now: OffsetDateTime
             format!("Principal {} does not exist in any directory.", g.user),
         ));
     };
-    if home_tenant.eq_ignore_ascii_case(&g.tenant_id)
-        || w.access.guest_in(&home.id, &g.tenant_id).is_some()
-    {
-        return Err(fail(
-            Code::Conflict,
-            &home.id,
-            "user",
-            format!(
-                "User '{}' already has an account in tenant '{}'.",
-                home.user_principal_name, g.tenant_id
-            ),
-        ));
-    }
-    let id = new_object_id(w, g.id.as_ref(), &["guest", &g.tenant_id, &home.id])?;
+    let id =
+        g.id.clone()
+            .unwrap_or_else(|| derived_guid(&["guest", &g.tenant_id, &home.id]));
     let guest = external_user(w, home, &g.tenant_id, id.clone(), "Guest");
     admit_user(w, &g.tenant_id, &guest)?;
     Ok((
@@ -686,7 +681,8 @@ fn plan_role(w: &World, actor: &Actor, r: &RoleDefinition, now: OffsetDateTime) 
 
 /// The rules of a custom role definition. `scopes_must_exist` is a create-time rule: a state
 /// file may keep a role whose assignable scope (a gallery, say) was deleted after it was made,
-/// as Azure does; every other rule holds for a restored role too.
+/// as Azure does — but not one in a subscription that does not exist (subscriptions are never
+/// deleted); every other rule holds for a restored role too.
 pub(crate) fn plan_role_definition(
     w: &World,
     actor: &Actor,
@@ -722,7 +718,9 @@ pub(crate) fn plan_role_definition(
     }
     let mut tenants = std::collections::BTreeSet::new();
     for (n, s) in r.properties.assignable_scopes.iter().enumerate() {
-        if scopes_must_exist && !scope_exists(w, s) {
+        // A deleted resource may stay an assignable scope; a subscription is never deleted.
+        let tolerated = !scopes_must_exist && tenant_of_scope(w, s).is_some();
+        if !tolerated && !scope_exists(w, s) {
             return Err(fail(
                 Code::ResourceNotFound,
                 s,

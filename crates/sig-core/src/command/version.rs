@@ -40,6 +40,16 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImageV
             ),
         ));
     }
+    // The converse of CreateSource's rule: an id is either a simulated version or an external
+    // one registered as a source, never both (a file holding both could not say which came first).
+    if w.sources.contains_key(&rules::source_key(&rid)) {
+        return Err(CommandError::one(
+            Code::Conflict,
+            &rid,
+            "",
+            "That id is registered as an external image version source; delete the source first.",
+        ));
+    }
     let ctx = cx.rules(w);
     let diags = gate(with_api(
         rules::version::check_version(&body, Some(&vref), &rid, &ctx),
