@@ -137,7 +137,7 @@ pub fn Cost() -> impl IntoView {
     let result = Memo::new(move |_| prices.with(|p| store.world.with(|w| estimate(w, p))));
     let save = move |_| {
         let table = inputs.with_value(PriceInputs::read);
-        match table.and_then(|t| t.check().map(|()| t)) {
+        match table.and_then(|t| t.check().map(|()| t).map_err(|e| e.to_string())) {
             Err(why) => problems.set(vec![why]),
             Ok(table) => {
                 if let Err(e) = storage::save(PRICES_KEY, &table) {

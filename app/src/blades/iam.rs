@@ -440,10 +440,13 @@ fn CheckAccess(scope: String) -> impl IntoView {
         if who.is_empty() {
             return Err("Choose a principal.".to_string());
         }
-        store.world.with(|w| {
-            let subject = access::resolve_principal(w, &who)?;
-            access::effective_permissions(w, &subject, &scope.get_value())
-        })
+        store
+            .world
+            .with(|w| {
+                let subject = access::resolve_principal(w, &who)?;
+                access::effective_permissions(w, &subject, &scope.get_value())
+            })
+            .map_err(|e| e.to_string())
     };
     view! {
         {principal_picker(("Search principals", "Principal"), choices, principal)}

@@ -63,28 +63,51 @@ impl Default for PriceTable {
     }
 }
 
+/// What is wrong with a user-edited price table.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PriceTableError {
+    /// A storage type's list does not have one price per tier.
+    #[error("{field} needs {expected} prices (one per tier {tiers:?} GiB), got {got}")]
+    WrongLength {
+        /// The list's field name.
+        field: &'static str,
+        /// How many tiers there are.
+        expected: usize,
+        /// The tier sizes.
+        tiers: &'static [u32],
+        /// How many prices it has.
+        got: usize,
+    },
+    /// A price that is negative or not a number.
+    #[error("{0} prices must be non-negative numbers")]
+    Negative(&'static str),
+    /// The egress price is negative or not a number.
+    #[error("egressPerGb must be a non-negative number")]
+    NegativeEgress,
+}
+
 impl PriceTable {
     /// Checks a user-edited table: one non-negative price per tier and a non-negative egress price.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), PriceTableError> {
         for (name, list) in [
             ("standardLrsMonthly", &self.standard_lrs_monthly),
             ("standardZrsMonthly", &self.standard_zrs_monthly),
             ("premiumLrsMonthly", &self.premium_lrs_monthly),
         ] {
             if list.len() != TIER_SIZES_GB.len() {
-                return Err(format!(
-                    "{name} needs {} prices (one per tier {:?} GiB), got {}",
-                    TIER_SIZES_GB.len(),
-                    TIER_SIZES_GB,
-                    list.len()
-                ));
+                return Err(PriceTableError::WrongLength {
+                    field: name,
+                    expected: TIER_SIZES_GB.len(),
+                    tiers: &TIER_SIZES_GB,
+                    got: list.len(),
+                });
             }
             if list.iter().any(|p| !p.is_finite() || *p < 0.0) {
-                return Err(format!("{name} prices must be non-negative numbers"));
+                return Err(PriceTableError::Negative(name));
             }
         }
         if !self.egress_per_gb.is_finite() || self.egress_per_gb < 0.0 {
-            return Err("egressPerGb must be a non-negative number".into());
+            return Err(PriceTableError::NegativeEgress);
         }
         Ok(())
     }

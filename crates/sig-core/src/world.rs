@@ -158,6 +158,13 @@ pub(crate) struct Indexes {
     pub counts: BTreeMap<(String, &'static str), Counts>,
 }
 
+/// A broken structural invariant of a world (indexes that disagree with the data, a child
+/// without its parent, counts over the limits): a bug in the core, reported by
+/// [`World::check_invariants`] for tests and debugging.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvariantViolation(pub String);
+
 /// The whole simulated state.
 #[derive(Debug, Clone, Default)]
 pub struct World {
@@ -410,7 +417,7 @@ impl World {
     /// Recomputes every index from scratch and checks it against the maintained one, plus the
     /// structural invariants (every child has its parent, counts within limits). For tests and
     /// debugging; O(n).
-    pub fn check_invariants(&self) -> Result<(), String> {
+    pub fn check_invariants(&self) -> Result<(), InvariantViolation> {
         let mut fresh = Indexes::default();
         for (k, g) in &self.galleries {
             fresh.add_gallery(k, g);
@@ -418,41 +425,47 @@ impl World {
                 g.id.scope.subscription.as_deref().unwrap_or(""),
                 g.id.scope.resource_group.as_deref().unwrap_or(""),
             )) {
-                return Err(format!("gallery {k:?} has no resource group"));
+                return Err(InvariantViolation(format!(
+                    "gallery {k:?} has no resource group"
+                )));
             }
         }
         for (k, i) in &self.images {
             if !self.galleries.contains_key(&i.id.gallery.key()) {
-                return Err(format!("image {k:?} has no gallery"));
+                return Err(InvariantViolation(format!("image {k:?} has no gallery")));
             }
             fresh.add_image(k, i);
         }
         for (k, v) in &self.versions {
             if !self.images.contains_key(&v.id.image.key()) {
-                return Err(format!("version {k:?} has no image"));
+                return Err(InvariantViolation(format!("version {k:?} has no image")));
             }
             fresh.add_version(k, v);
         }
         fresh.prune();
         if fresh != self.index {
-            return Err(format!(
+            return Err(InvariantViolation(format!(
                 "indexes disagree with a recomputation:\nmaintained: {:?}\nfresh: {:?}",
                 self.index, fresh
-            ));
+            )));
         }
         for ((s, r), c) in &self.index.counts {
             if c.galleries > MAX_GALLERIES_PER_SUBSCRIPTION_REGION
                 || c.images > MAX_IMAGES_PER_SUBSCRIPTION_REGION
                 || c.versions > MAX_VERSIONS_PER_SUBSCRIPTION_REGION
             {
-                return Err(format!("limits exceeded for ({s}, {r}): {c:?}"));
+                return Err(InvariantViolation(format!(
+                    "limits exceeded for ({s}, {r}): {c:?}"
+                )));
             }
         }
         for (k, g) in &self.galleries {
             if g.resource.id.as_deref() != Some(g.id.to_string().as_str())
                 || Key::new(&g.id.to_string()) != *k
             {
-                return Err(format!("gallery {k:?} id not canonical"));
+                return Err(InvariantViolation(format!(
+                    "gallery {k:?} id not canonical"
+                )));
             }
         }
         Ok(())

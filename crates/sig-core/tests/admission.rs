@@ -510,7 +510,8 @@ fn one_case(ops: &[Op], last: &Op) -> Result<Option<Code>, TestCaseError> {
     let json = serde_json::to_value(&w).unwrap();
     let back = import(json.clone()).map_err(|e| TestCaseError::fail(format!("{ops:?}: {e}")))?;
     prop_assert_eq!(serde_json::to_value(&back).unwrap(), json.clone());
-    back.check_invariants().map_err(TestCaseError::fail)?;
+    back.check_invariants()
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
 
     let candidate = command(last);
     let Err(refusal) = apply(&mut w.clone(), &system, candidate.clone(), FIXTURE_NOW) else {

@@ -28,10 +28,40 @@ use directory::{DirectoryObject, Entry};
 use serde::Serialize;
 
 pub use authorization::{authorize, authorize_action, required_permissions, Requirement};
+
+/// Why an access query could not be asked: the principal or the scope it names is not there.
+/// The messages say what to type instead, since people type these (`sig access`, Check access).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// No user, group, service principal or application matches.
+    #[error("no user, group or service principal '{0}' in the directory (try an object id, user principal name or display name)")]
+    UnknownPrincipal(String),
+    /// A display name shared by several objects.
+    #[error("'{text}' names {} directory objects ({}); use an object id or user principal name", .ids.len(), .ids.join(", "))]
+    AmbiguousPrincipal {
+        /// What was typed.
+        text: String,
+        /// The object ids it matches.
+        ids: Vec<String>,
+    },
+    /// Not a subscription, resource group or resource id.
+    #[error(
+        "'{0}' is not a scope: use /subscriptions/{{id}}, a resource group id or a resource id"
+    )]
+    NotAScope(String),
+    /// A scope in a subscription the world does not have.
+    #[error("subscription '{subscription}' of scope '{scope}' is not in the world")]
+    UnknownSubscription {
+        /// The scope asked about.
+        scope: String,
+        /// Its subscription.
+        subscription: String,
+    },
+}
 pub use plans::assignable_in;
 
 /// Resolves text (object id, UPN, appId, or a unique display name) to a subject.
-pub fn resolve_principal(world: &World, text: &str) -> Result<Subject, String> {
+pub fn resolve_principal(world: &World, text: &str) -> Result<Subject, QueryError> {
     let a = &world.access;
     let entry = a.object(text).or_else(|| a.user_by_upn(text));
     let entry = match entry {
@@ -52,17 +82,16 @@ pub fn resolve_principal(world: &World, text: &str) -> Result<Subject, String> {
                 [] => None,
                 [one] => Some(*one),
                 many => {
-                    return Err(format!(
-                        "'{text}' names {} directory objects ({}); use an object id or user principal name",
-                        many.len(),
-                        many.iter().map(|e| e.object.id()).collect::<Vec<_>>().join(", ")
-                    ))
+                    return Err(QueryError::AmbiguousPrincipal {
+                        text: text.to_string(),
+                        ids: many.iter().map(|e| e.object.id().to_string()).collect(),
+                    })
                 }
             }
         }
     };
     let Some(entry) = entry else {
-        return Err(format!("no user, group or service principal '{text}' in the directory (try an object id, user principal name or display name)"));
+        return Err(QueryError::UnknownPrincipal(text.to_string()));
     };
     Ok(match &entry.object {
         DirectoryObject::User(u) => {
@@ -125,16 +154,15 @@ pub fn context<'a>(
     world: &'a World,
     subject: &Subject,
     scope: &str,
-) -> Result<CheckContext<'a>, String> {
-    let path = ScopePath::parse(scope).ok_or_else(|| {
-        format!("'{scope}' is not a scope: use /subscriptions/{{id}}, a resource group id or a resource id")
-    })?;
-    let sub = world.subscription(&path.subscription).ok_or_else(|| {
-        format!(
-            "subscription '{}' of scope '{scope}' is not in the world",
-            path.subscription
-        )
-    })?;
+) -> Result<CheckContext<'a>, QueryError> {
+    let path = ScopePath::parse(scope).ok_or_else(|| QueryError::NotAScope(scope.to_string()))?;
+    let sub =
+        world
+            .subscription(&path.subscription)
+            .ok_or_else(|| QueryError::UnknownSubscription {
+                scope: scope.to_string(),
+                subscription: path.subscription.clone(),
+            })?;
     Ok(CheckContext {
         tenant_id: sub.tenant_id.as_str(),
         principal: subject.object_in(&world.access, &sub.tenant_id),
@@ -202,7 +230,7 @@ pub fn effective_permissions(
     world: &World,
     subject: &Subject,
     scope: &str,
-) -> Result<Vec<ActionDecision>, String> {
+) -> Result<Vec<ActionDecision>, QueryError> {
     let cx = context(world, subject, scope)?;
     Ok(roles::KNOWN_ACTIONS
         .iter()
@@ -305,8 +333,8 @@ pub struct AccessHolder {
 
 /// Who has access to `scope`: every assignment at it or above, and for group assignments every
 /// transitive member.
-pub fn who_has_access(world: &World, scope: &str) -> Result<Vec<AccessHolder>, String> {
-    let path = ScopePath::parse(scope).ok_or_else(|| format!("'{scope}' is not a scope"))?;
+pub fn who_has_access(world: &World, scope: &str) -> Result<Vec<AccessHolder>, QueryError> {
+    let path = ScopePath::parse(scope).ok_or_else(|| QueryError::NotAScope(scope.to_string()))?;
     let a = &world.access;
     let depth = path.levels.len();
     let mut out = Vec::new();
