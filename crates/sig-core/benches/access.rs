@@ -129,3 +129,15 @@ fn effective_permissions_10k_assignments(b: divan::Bencher) {
     let s = resolve_principal(w, "bob@contoso.onmicrosoft.com").expect("bob");
     b.bench(|| effective_permissions(w, &s, divan::black_box(&v)));
 }
+
+/// Reading that world's state file back: 500 users and 10,000 role assignments, each admitted by
+/// the plan of the command that creates it (what the portal's import and cold load pay).
+#[divan::bench(sample_count = 20)]
+fn import_10k_assignments(b: divan::Bencher) {
+    let json = serde_json::to_string(world()).unwrap_or_default();
+    b.bench(|| {
+        serde_json::from_str::<World>(divan::black_box(&json))
+            .map(|w| w.access().assignments().count())
+            .unwrap_or(0)
+    });
+}

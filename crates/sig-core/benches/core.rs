@@ -153,6 +153,19 @@ fn serialize_full_limits_world() -> usize {
         .unwrap_or(0)
 }
 
+/// Reading the full-limits state file back: every tenant, gallery, definition and version goes
+/// through the plan of the command that creates it (the one admission path), so this is what
+/// the portal's import and cold load pay in the core.
+#[divan::bench(sample_count = 20)]
+fn import_full_limits_world(b: divan::Bencher) {
+    let json = serde_json::to_string(full()).unwrap_or_default();
+    b.bench(|| {
+        serde_json::from_str::<World>(divan::black_box(&json))
+            .map(|w| w.versions().count())
+            .unwrap_or(0)
+    });
+}
+
 /// Times `apply(create)` alone on one warm world: the delete that restores the world after each
 /// create is not timed. Median of `n` runs, in µs. (divan cannot leave half an iteration untimed.)
 fn create_only_median_us(world: &World, gallery: &'static str, n: usize) -> f64 {

@@ -55,6 +55,42 @@ fn event(
     }
 }
 
+/// A plan's one change with its one event.
+fn one(
+    change: Change,
+    actor: &Actor,
+    now: OffsetDateTime,
+    kind: EventKind,
+    ty: &str,
+    id: &str,
+    warnings: Vec<Diagnostic>,
+) -> (Change, Vec<Event>) {
+    (change, vec![event(actor, now, kind, ty, id, warnings)])
+}
+
+/// New directory objects (tenant, object), each with its Created event (typed by its
+/// `@odata.type`).
+fn created(
+    actor: &Actor,
+    now: OffsetDateTime,
+    objects: Vec<(String, DirectoryObject)>,
+) -> (Change, Vec<Event>) {
+    let events = objects
+        .iter()
+        .map(|(_, o)| {
+            event(
+                actor,
+                now,
+                EventKind::Created,
+                o.odata_type(),
+                o.id(),
+                Vec::new(),
+            )
+        })
+        .collect();
+    (Change::Objects(objects), events)
+}
+
 fn fail(code: Code, rid: &str, path: &str, msg: impl Into<String>) -> CommandError {
     CommandError {
         diagnostics: vec![Diagnostic::new(code, rid, path, msg)],
@@ -190,16 +226,10 @@ fn plan_user(w: &World, actor: &Actor, u: &NewUser, now: OffsetDateTime) -> Plan
         external_user_state: None,
     };
     admit_user(w, &u.tenant_id, &user)?;
-    Ok((
-        Change::Objects(vec![(u.tenant_id.clone(), DirectoryObject::User(user))]),
-        vec![event(
-            actor,
-            now,
-            EventKind::Created,
-            directory::USER_ODATA,
-            &id,
-            Vec::new(),
-        )],
+    Ok(created(
+        actor,
+        now,
+        vec![(u.tenant_id.clone(), DirectoryObject::User(user))],
     ))
 }
 
@@ -329,16 +359,10 @@ fn plan_guest(w: &World, actor: &Actor, g: &GuestInvitation, now: OffsetDateTime
             .unwrap_or_else(|| derived_guid(&["guest", &g.tenant_id, &home.id]));
     let guest = external_user(w, home, &g.tenant_id, id.clone(), "Guest");
     admit_user(w, &g.tenant_id, &guest)?;
-    Ok((
-        Change::Objects(vec![(g.tenant_id.clone(), DirectoryObject::User(guest))]),
-        vec![event(
-            actor,
-            now,
-            EventKind::Created,
-            directory::USER_ODATA,
-            &id,
-            Vec::new(),
-        )],
+    Ok(created(
+        actor,
+        now,
+        vec![(g.tenant_id.clone(), DirectoryObject::User(guest))],
     ))
 }
 
@@ -354,16 +378,10 @@ fn plan_group(w: &World, actor: &Actor, g: &NewGroup, now: OffsetDateTime) -> Pl
         members: Vec::new(),
     };
     admit_group(w, &g.tenant_id, &group)?;
-    Ok((
-        Change::Objects(vec![(g.tenant_id.clone(), DirectoryObject::Group(group))]),
-        vec![event(
-            actor,
-            now,
-            EventKind::Created,
-            directory::GROUP_ODATA,
-            &id,
-            Vec::new(),
-        )],
+    Ok(created(
+        actor,
+        now,
+        vec![(g.tenant_id.clone(), DirectoryObject::Group(group))],
     ))
 }
 
@@ -452,16 +470,14 @@ pub(crate) fn plan_add_member(
         odata_type: me.object.odata_type().into(),
         id: me.object.id().into(),
     };
-    Ok((
+    Ok(one(
         Change::AddMember(gk, member),
-        vec![event(
-            actor,
-            now,
-            EventKind::Updated,
-            directory::GROUP_ODATA,
-            ge.object.id(),
-            Vec::new(),
-        )],
+        actor,
+        now,
+        EventKind::Updated,
+        directory::GROUP_ODATA,
+        ge.object.id(),
+        Vec::new(),
     ))
 }
 
@@ -494,16 +510,14 @@ fn plan_remove_member(
             ),
         ));
     }
-    Ok((
+    Ok(one(
         Change::RemoveMember(Key::new(ge.object.id()), mk),
-        vec![event(
-            actor,
-            now,
-            EventKind::Updated,
-            directory::GROUP_ODATA,
-            ge.object.id(),
-            Vec::new(),
-        )],
+        actor,
+        now,
+        EventKind::Updated,
+        directory::GROUP_ODATA,
+        ge.object.id(),
+        Vec::new(),
     ))
 }
 
@@ -535,28 +549,12 @@ fn plan_application(w: &World, actor: &Actor, a: &NewApplication, now: OffsetDat
         app_owner_organization_id: a.tenant_id.clone(),
         service_principal_type: "Application".into(),
     };
-    Ok((
-        Change::Objects(vec![
+    Ok(created(
+        actor,
+        now,
+        vec![
             (a.tenant_id.clone(), DirectoryObject::Application(app)),
             (a.tenant_id.clone(), DirectoryObject::ServicePrincipal(spo)),
-        ]),
-        vec![
-            event(
-                actor,
-                now,
-                EventKind::Created,
-                directory::APPLICATION_ODATA,
-                &obj,
-                Vec::new(),
-            ),
-            event(
-                actor,
-                now,
-                EventKind::Created,
-                directory::SERVICE_PRINCIPAL_ODATA,
-                &sp,
-                Vec::new(),
-            ),
         ],
     ))
 }
@@ -613,20 +611,10 @@ fn plan_sp(w: &World, actor: &Actor, s: &NewServicePrincipal, now: OffsetDateTim
         service_principal_type: "Application".into(),
     };
     admit_service_principal(w, &s.tenant_id, &spo)?;
-    let id = spo.id.clone();
-    Ok((
-        Change::Objects(vec![(
-            s.tenant_id.clone(),
-            DirectoryObject::ServicePrincipal(spo),
-        )]),
-        vec![event(
-            actor,
-            now,
-            EventKind::Created,
-            directory::SERVICE_PRINCIPAL_ODATA,
-            &id,
-            Vec::new(),
-        )],
+    Ok(created(
+        actor,
+        now,
+        vec![(s.tenant_id.clone(), DirectoryObject::ServicePrincipal(spo))],
     ))
 }
 
@@ -752,16 +740,14 @@ pub(crate) fn plan_role_definition(
     role.resource_type = roles::ROLE_DEFINITION_TYPE.into();
     role.properties.role_type = "CustomRole".into();
     let id = role.id.clone();
-    Ok((
+    Ok(one(
         Change::Role(role),
-        vec![event(
-            actor,
-            now,
-            EventKind::Created,
-            roles::ROLE_DEFINITION_TYPE,
-            &id,
-            Vec::new(),
-        )],
+        actor,
+        now,
+        EventKind::Created,
+        roles::ROLE_DEFINITION_TYPE,
+        &id,
+        Vec::new(),
     ))
 }
 
@@ -879,10 +865,15 @@ pub(crate) fn plan_assignment(
             format!("A role assignment named '{name}' already exists at this scope."),
         ));
     }
-    let created_by = resolve_principal(w, &actor.principal).ok().and_then(|s| {
-        s.object_in(&w.access, &tenant)
-            .map(|e| e.object.id().to_string())
-    });
+    // The simulator itself (setup, restores) is nobody in the directory: skip the look-up,
+    // which scans display names.
+    let created_by = (!actor.is_system())
+        .then(|| resolve_principal(w, &actor.principal).ok())
+        .flatten()
+        .and_then(|s| {
+            s.object_in(&w.access, &tenant)
+                .map(|e| e.object.id().to_string())
+        });
     let mut warnings = Vec::new();
     if path
         .resource_type()
@@ -908,16 +899,14 @@ pub(crate) fn plan_assignment(
             extra: Default::default(),
         },
     };
-    Ok((
+    Ok(one(
         Change::Assign(ra),
-        vec![event(
-            actor,
-            now,
-            EventKind::Created,
-            ROLE_ASSIGNMENT_TYPE,
-            &id,
-            warnings,
-        )],
+        actor,
+        now,
+        EventKind::Created,
+        ROLE_ASSIGNMENT_TYPE,
+        &id,
+        warnings,
     ))
 }
 
@@ -930,16 +919,14 @@ fn plan_unassign(w: &World, actor: &Actor, id: &str, now: OffsetDateTime) -> Pla
             format!("The role assignment '{id}' is not found."),
         ));
     };
-    Ok((
+    Ok(one(
         Change::Unassign(Key::new(&ra.id)),
-        vec![event(
-            actor,
-            now,
-            EventKind::Deleted,
-            ROLE_ASSIGNMENT_TYPE,
-            &ra.id,
-            Vec::new(),
-        )],
+        actor,
+        now,
+        EventKind::Deleted,
+        ROLE_ASSIGNMENT_TYPE,
+        &ra.id,
+        Vec::new(),
     ))
 }
 

@@ -2,8 +2,7 @@
 //! what the seed lets change), delete (only when empty).
 
 use super::support::{
-    cannot_delete, check_scope, gate, limit_error, not_found, parse_id, reparse, unreachable_id,
-    with_api,
+    check_no_children, check_scope, gate, limit_error, merge_update, not_found, parse_as, with_api,
 };
 use super::{Change, Cx, EventKind, Planned};
 use crate::api_version;
@@ -16,9 +15,10 @@ use crate::rules::{self, update};
 use crate::world::{gallery_entry, World};
 
 pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, mut body: arm::Gallery) -> Planned {
-    let GalleryResourceId::Gallery(gref) = parse_id(id, GALLERY_TYPE)? else {
-        return unreachable_id(id);
-    };
+    let gref = parse_as(id, GALLERY_TYPE, |r| match r {
+        GalleryResourceId::Gallery(x) => Some(x),
+        _ => None,
+    })?;
     let rid = gref.to_string();
     let (sub, rg) = check_scope(w, &gref.scope, &rid)?;
     if w.galleries.contains_key(&gref.key()) {
@@ -74,24 +74,16 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, mut body: arm::Gallery) 
 }
 
 pub(super) fn plan_update(w: &World, cx: &Cx, id: &str, desired: arm::Gallery) -> Planned {
-    let GalleryResourceId::Gallery(gref) = parse_id(id, GALLERY_TYPE)? else {
-        return unreachable_id(id);
-    };
+    let gref = parse_as(id, GALLERY_TYPE, |r| match r {
+        GalleryResourceId::Gallery(x) => Some(x),
+        _ => None,
+    })?;
     let rid = gref.to_string();
     let key = gref.key();
     let Some(cur) = w.galleries.get(&key) else {
         return Err(not_found(GalleryResourceId::Gallery(gref.clone()), &rid));
     };
-    let cur_v = arm::to_value(&cur.resource);
-    let des_v = arm::to_value(&desired);
-    gate(update::immutable_changes(
-        &update::GALLERY_POLICY,
-        &rid,
-        &cur_v,
-        &des_v,
-    ))?;
-    let merged: arm::Gallery =
-        reparse(update::merge(&update::GALLERY_POLICY, &cur_v, &des_v), &rid)?;
+    let merged = merge_update(&update::GALLERY_POLICY, &cur.resource, &desired, &rid)?;
     let ctx = cx.rules(w);
     let diags = gate(rules::gallery::check_gallery(
         &merged,
@@ -107,17 +99,16 @@ pub(super) fn plan_update(w: &World, cx: &Cx, id: &str, desired: arm::Gallery) -
 }
 
 pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
-    let GalleryResourceId::Gallery(gref) = parse_id(id, GALLERY_TYPE)? else {
-        return unreachable_id(id);
-    };
+    let gref = parse_as(id, GALLERY_TYPE, |r| match r {
+        GalleryResourceId::Gallery(x) => Some(x),
+        _ => None,
+    })?;
     let rid = gref.to_string();
     let key = gref.key();
     if !w.galleries.contains_key(&key) {
         return Err(not_found(GalleryResourceId::Gallery(gref.clone()), &rid));
     }
-    if let Some(children) = w.child_keys(&key).filter(|c| !c.is_empty()) {
-        return Err(cannot_delete(children, w, &rid));
-    }
+    check_no_children(w, &key, &rid)?;
     let id = w.galleries.get(&key).map_or(rid, |e| e.id.to_string());
     let events = cx.event(EventKind::Deleted, GALLERY_TYPE, id, Vec::new());
     Ok((Change::RemoveGallery(key), events))

@@ -2,8 +2,8 @@
 //! update (only what the seed lets change), delete (only without versions).
 
 use super::support::{
-    cannot_delete, check_scope, eol_changed, gate, limit_error, not_found, parse_id, reparse,
-    unreachable_id, with_api,
+    check_no_children, check_scope, eol_changed, gate, limit_error, merge_update, not_found,
+    parse_as, with_api,
 };
 use super::{Change, Cx, EventKind, Planned};
 use crate::api_version;
@@ -16,9 +16,10 @@ use crate::rules::{self, update};
 use crate::world::{image_entry, World};
 
 pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImage) -> Planned {
-    let GalleryResourceId::Image(mut iref) = parse_id(id, IMAGE_TYPE)? else {
-        return unreachable_id(id);
-    };
+    let mut iref = parse_as(id, IMAGE_TYPE, |r| match r {
+        GalleryResourceId::Image(x) => Some(x),
+        _ => None,
+    })?;
     let rid = iref.to_string();
     let (sub, _) = check_scope(w, &iref.gallery.scope, &rid)?;
     let gkey = iref.gallery.key();
@@ -81,24 +82,16 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImage)
 }
 
 pub(super) fn plan_update(w: &World, cx: &Cx, id: &str, desired: arm::GalleryImage) -> Planned {
-    let GalleryResourceId::Image(iref) = parse_id(id, IMAGE_TYPE)? else {
-        return unreachable_id(id);
-    };
+    let iref = parse_as(id, IMAGE_TYPE, |r| match r {
+        GalleryResourceId::Image(x) => Some(x),
+        _ => None,
+    })?;
     let rid = iref.to_string();
     let key = iref.key();
     let Some(cur) = w.images.get(&key) else {
         return Err(not_found(GalleryResourceId::Image(iref.clone()), &rid));
     };
-    let cur_v = arm::to_value(&cur.resource);
-    let des_v = arm::to_value(&desired);
-    gate(update::immutable_changes(
-        &update::IMAGE_POLICY,
-        &rid,
-        &cur_v,
-        &des_v,
-    ))?;
-    let merged: arm::GalleryImage =
-        reparse(update::merge(&update::IMAGE_POLICY, &cur_v, &des_v), &rid)?;
+    let merged = merge_update(&update::IMAGE_POLICY, &cur.resource, &desired, &rid)?;
     let eol = |r: &arm::GalleryImage| {
         r.properties
             .as_ref()
@@ -118,17 +111,16 @@ pub(super) fn plan_update(w: &World, cx: &Cx, id: &str, desired: arm::GalleryIma
 }
 
 pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
-    let GalleryResourceId::Image(iref) = parse_id(id, IMAGE_TYPE)? else {
-        return unreachable_id(id);
-    };
+    let iref = parse_as(id, IMAGE_TYPE, |r| match r {
+        GalleryResourceId::Image(x) => Some(x),
+        _ => None,
+    })?;
     let rid = iref.to_string();
     let key = iref.key();
     if !w.images.contains_key(&key) {
         return Err(not_found(GalleryResourceId::Image(iref.clone()), &rid));
     }
-    if let Some(children) = w.child_keys(&key).filter(|c| !c.is_empty()) {
-        return Err(cannot_delete(children, w, &rid));
-    }
+    check_no_children(w, &key, &rid)?;
     let id = w.images.get(&key).map_or(rid, |e| e.id.to_string());
     let events = cx.event(EventKind::Deleted, IMAGE_TYPE, id, Vec::new());
     Ok((Change::RemoveImage(key), events))

@@ -5,6 +5,7 @@ use crate::diagnostics::{has_errors, Code, Diagnostic};
 use crate::ids::{resource_group_key, GalleryResourceId, Key, Scope};
 use crate::protocol::CommandError;
 use crate::regions::RegionName;
+use crate::rules::update::{self, UpdatePolicy};
 use crate::world::World;
 
 pub(super) fn gate(diags: Vec<Diagnostic>) -> Result<Vec<Diagnostic>, CommandError> {
@@ -97,7 +98,7 @@ pub(super) fn limit_error(
         format!("Operation could not be completed as it results in exceeding the limit of {max} {kind} per subscription per region (subscription '{sub}', region '{}').", region.display_name()))
 }
 
-pub(super) fn cannot_delete(
+fn cannot_delete(
     children: &std::collections::BTreeSet<Key>,
     world: &World,
     rid: &str,
@@ -139,7 +140,7 @@ pub(super) fn eol_changed(cur: Option<&str>, new: Option<&str>) -> bool {
     }
 }
 
-pub(super) fn reparse<T: serde::de::DeserializeOwned>(
+fn reparse<T: serde::de::DeserializeOwned>(
     v: serde_json::Value,
     rid: &str,
 ) -> Result<T, CommandError> {
@@ -153,11 +154,41 @@ pub(super) fn reparse<T: serde::de::DeserializeOwned>(
     })
 }
 
-pub(super) fn unreachable_id<T>(id: &str) -> Result<T, CommandError> {
-    Err(CommandError::one(
-        Code::ResourceIdInvalid,
-        id,
-        "id",
-        format!("'{id}' is not an id of the expected resource type."),
-    ))
+/// The request's id as the reference of one resource type (`pick` says which), or ARM's
+/// `ResourceIdInvalid`.
+pub(super) fn parse_as<T>(
+    id: &str,
+    want: &str,
+    pick: fn(GalleryResourceId) -> Option<T>,
+) -> Result<T, CommandError> {
+    pick(parse_id(id, want)?).ok_or_else(|| {
+        CommandError::one(
+            Code::ResourceIdInvalid,
+            id,
+            "id",
+            format!("'{id}' is not an id of the expected resource type."),
+        )
+    })
+}
+
+/// An update's resulting resource: the current one with the desired values of what `policy`
+/// lets change; refused, naming each field, when the desired body changes anything else.
+pub(super) fn merge_update<R: serde::Serialize + serde::de::DeserializeOwned>(
+    policy: &UpdatePolicy,
+    current: &R,
+    desired: &R,
+    rid: &str,
+) -> Result<R, CommandError> {
+    let cur = crate::arm::to_value(current);
+    let des = crate::arm::to_value(desired);
+    gate(update::immutable_changes(policy, rid, &cur, &des))?;
+    reparse(update::merge(policy, &cur, &des), rid)
+}
+
+/// A resource may be deleted only without nested resources (ARM's `CannotDeleteResource`).
+pub(super) fn check_no_children(w: &World, key: &Key, rid: &str) -> Result<(), CommandError> {
+    match w.child_keys(key).filter(|c| !c.is_empty()) {
+        Some(children) => Err(cannot_delete(children, w, rid)),
+        None => Ok(()),
+    }
 }

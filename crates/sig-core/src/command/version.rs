@@ -3,8 +3,7 @@
 //! guarded), delete (unless the safety profile blocks it).
 
 use super::support::{
-    check_scope, eol_changed, gate, limit_error, not_found, parse_id, reparse, unreachable_id,
-    with_api,
+    check_scope, eol_changed, gate, limit_error, merge_update, not_found, parse_as, with_api,
 };
 use super::{Change, Cx, EventKind, Planned};
 use crate::api_version;
@@ -17,9 +16,10 @@ use crate::rules::{self, update};
 use crate::world::{version_entry, World};
 
 pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImageVersion) -> Planned {
-    let GalleryResourceId::Version(mut vref) = parse_id(id, VERSION_TYPE)? else {
-        return unreachable_id(id);
-    };
+    let mut vref = parse_as(id, VERSION_TYPE, |r| match r {
+        GalleryResourceId::Version(x) => Some(x),
+        _ => None,
+    })?;
     let rid = vref.to_string();
     let (sub, _) = check_scope(w, &vref.image.gallery.scope, &rid)?;
     let Some(image) = w.images.get(&vref.image.key()) else {
@@ -90,24 +90,16 @@ pub(super) fn plan_update(
     id: &str,
     desired: arm::GalleryImageVersion,
 ) -> Planned {
-    let GalleryResourceId::Version(vref) = parse_id(id, VERSION_TYPE)? else {
-        return unreachable_id(id);
-    };
+    let vref = parse_as(id, VERSION_TYPE, |r| match r {
+        GalleryResourceId::Version(x) => Some(x),
+        _ => None,
+    })?;
     let rid = vref.to_string();
     let key = vref.key();
     let Some(cur) = w.versions.get(&key) else {
         return Err(not_found(GalleryResourceId::Version(vref.clone()), &rid));
     };
-    let cur_v = arm::to_value(&cur.resource);
-    let des_v = arm::to_value(&desired);
-    gate(update::immutable_changes(
-        &update::VERSION_POLICY,
-        &rid,
-        &cur_v,
-        &des_v,
-    ))?;
-    let merged: arm::GalleryImageVersion =
-        reparse(update::merge(&update::VERSION_POLICY, &cur_v, &des_v), &rid)?;
+    let merged = merge_update(&update::VERSION_POLICY, &cur.resource, &desired, &rid)?;
     let eol = |r: &arm::GalleryImageVersion| {
         r.properties
             .as_ref()
@@ -142,9 +134,10 @@ pub(super) fn plan_update(
 }
 
 pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
-    let GalleryResourceId::Version(vref) = parse_id(id, VERSION_TYPE)? else {
-        return unreachable_id(id);
-    };
+    let vref = parse_as(id, VERSION_TYPE, |r| match r {
+        GalleryResourceId::Version(x) => Some(x),
+        _ => None,
+    })?;
     let rid = vref.to_string();
     let key = vref.key();
     match w.versions.get(&key) {
