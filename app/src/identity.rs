@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use sig_core::access::directory::DirectoryObject;
 use sig_core::{Actor, World};
 
-use crate::forms::unique_id;
+use crate::components::unique_id;
 use crate::store::Store;
 
 /// One principal a person can sign in as.

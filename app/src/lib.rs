@@ -2,7 +2,7 @@
 
 pub mod blades;
 pub mod clock;
-pub mod forms;
+pub mod components;
 pub mod identity;
 pub mod persist;
 pub mod route;

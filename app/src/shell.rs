@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::blades::export_import::export_world;
 use crate::blades::BladeContent;
+use crate::components::ClockControl;
 use crate::persist::STATE_KEY;
 use crate::route::{Blade, BladeStack};
 use crate::store::{StorageNotice, Store, Tone};
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn TopBar() -> impl IntoView {
+    let sim = expect_context::<Store>().sim;
     view! {
         <header class="topbar">
             <a class="brand" href="#/home">
@@ -89,7 +91,7 @@ fn TopBar() -> impl IntoView {
                 <span>"SIG Portal"</span>
             </a>
             <span class="topbar-note">"Azure compute galleries, offline"</span>
-            <crate::sim_clock::ClockControl/>
+            <ClockControl sim/>
             <Notifications/>
             <crate::identity::IdentitySwitcher/>
         </header>

@@ -170,60 +170,6 @@ impl SimClock {
     }
 }
 
-/// The top bar's clock control: time, Play, Pause, Speed and Step.
-#[component]
-pub fn ClockControl() -> impl IntoView {
-    let store = expect_context::<crate::store::Store>();
-    let sim = store.sim;
-    let speed_id = crate::forms::unique_id("speed");
-    let speed_text = RwSignal::new(sim.speed.get_untracked().to_string());
-    Effect::new(move |_| {
-        if let Ok(speed) = speed_text.get().parse::<u32>() {
-            sim.speed.set(speed);
-        }
-    });
-    view! {
-        <div class="clock-control" role="group" aria-label="Simulation clock">
-            <time class="clock-time" aria-label="Simulation time">{move || clock::stamp(sim.now())}</time>
-            <button
-                type="button"
-                class="button"
-                aria-pressed=move || if sim.playing.get() { "true" } else { "false" }
-                on:click=move |_| sim.playing.set(true)
-            >
-                "Play"
-            </button>
-            <button
-                type="button"
-                class="button"
-                aria-pressed=move || if sim.playing.get() { "false" } else { "true" }
-                on:click=move |_| sim.playing.set(false)
-            >
-                "Pause"
-            </button>
-            <label for=speed_id.clone()>"Speed"</label>
-            <select
-                id=speed_id
-                prop:value=move || speed_text.get()
-                on:change=move |ev| speed_text.set(event_target_value(&ev))
-            >
-                {SPEEDS
-                    .iter()
-                    .map(|s| view! { <option value=s.to_string()>{format!("{s}×")}</option> })
-                    .collect_view()}
-            </select>
-            <button
-                type="button"
-                class="button"
-                title="Move the simulation clock forward by 5 minutes"
-                on:click=move |_| sim.advance(STEP_SECS)
-            >
-                "Step 5 min"
-            </button>
-        </div>
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

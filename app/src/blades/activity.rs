@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use crate::forms::{first_of, SelectField, TextField};
+use crate::components::{first_of, SelectField, TextField};
 use crate::store::{ActivityEntry, Store};
 
 /// The Activity log's filters.

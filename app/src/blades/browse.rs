@@ -215,7 +215,7 @@ fn FilterSelect(
     value: RwSignal<String>,
     options: Signal<Vec<(String, String)>>,
 ) -> impl IntoView {
-    let id = crate::forms::unique_id("filter");
+    let id = crate::components::unique_id("filter");
     view! {
         <div class="filter">
             <label for=id.clone()>{label}</label>
@@ -353,7 +353,7 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
         })
         .collect_view()
     };
-    let search_id = crate::forms::unique_id("search");
+    let search_id = crate::components::unique_id("search");
     view! {
         <div class="toolbar" role="toolbar" aria-label="Browse actions">
             <button type="button" class="button" on:click=move |_| open.run(Blade::CreateGallery)>"+ Create"</button>

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use sig_core::cost::{estimate, tier_name, CostLine, PriceTable, TIER_SIZES_GB};
 use sig_core::kinds::StorageAccountType;
 
-use crate::forms::TextField;
+use crate::components::TextField;
 use crate::storage;
 use crate::store::Store;
 

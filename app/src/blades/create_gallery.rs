@@ -7,7 +7,7 @@ use sig_core::{arm, Code, Command, Diagnostic};
 
 use super::options;
 use super::review::{arm_json, create_and_open, Review};
-use crate::forms::{
+use crate::components::{
     errors_at, first_of, tags_json, unplaced_errors, SelectField, TagsEditor, TextArea, TextField,
     Wizard, WizardTab,
 };

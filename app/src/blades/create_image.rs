@@ -8,7 +8,7 @@ use sig_core::{arm, Command};
 
 use super::options;
 use super::review::{arm_json, create_and_open, Review};
-use crate::forms::{
+use crate::components::{
     tags_json, CheckField, SelectField, TagsEditor, TextArea, TextField, Verdict, Wizard, WizardTab,
 };
 use crate::route::Blade;

@@ -9,7 +9,7 @@ use sig_core::{arm, Command};
 
 use super::options;
 use super::review::{arm_json, create_and_open, Review};
-use crate::forms::{
+use crate::components::{
     errors_at, tags_json, CheckField, SelectField, TagsEditor, TextField, Verdict, Wizard,
     WizardTab,
 };

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::forms::unique_id;
+use crate::components::unique_id;
 use crate::route::Blade;
 
 /// The quick ways in: the blade, its title and what it is for.

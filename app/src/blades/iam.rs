@@ -19,7 +19,7 @@ use sig_core::access::{self, roles};
 use sig_core::protocol::requests::NewRoleAssignment;
 use sig_core::{visibility, Command, Diagnostic, World};
 
-use crate::forms::unique_id;
+use crate::components::unique_id;
 use crate::route::Blade;
 use crate::store::Store;
 

@@ -48,13 +48,49 @@ pub fn subscription_choices(store: Store) -> Memo<Vec<(String, String)>> {
 /// signed-in principal.
 pub fn resource_group_choices(
     store: Store,
-    subscription: RwSignal<String>,
+    subscription: impl Into<Signal<String>>,
 ) -> Memo<Vec<(String, String)>> {
+    let subscription = subscription.into();
     Memo::new(move |_| {
         let viewer = store.viewer();
         store
             .world
             .with(|w| subscription.with(|s| resource_groups(w, &viewer, s)))
+    })
+}
+
+/// The display name of tenant `id`, or the id when the world has no such tenant.
+pub fn tenant_name(world: &World, id: &str) -> String {
+    world
+        .tenants()
+        .find(|t| t.id.eq_ignore_ascii_case(id))
+        .map_or_else(|| id.to_string(), |t| t.display_name.clone())
+}
+
+/// The tenants the signed-in principal has an object in, as `(id, name)`: what
+/// the directory and subscription lists show and where its forms may add things.
+pub fn tenant_choices(store: Store) -> Memo<Vec<(String, String)>> {
+    Memo::new(move |_| {
+        let viewer = store.viewer();
+        store.world.with(|w| {
+            w.tenants()
+                .filter(|t| viewer.sees_tenant(w, &t.id))
+                .map(|t| (t.id.clone(), t.display_name.clone()))
+                .collect::<Vec<_>>()
+        })
+    })
+}
+
+/// `list` after a first, empty choice reading `blank`, for pickers that must
+/// not pick anything until the user does.
+pub fn with_blank(
+    list: Signal<Vec<(String, String)>>,
+    blank: &'static str,
+) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
+        std::iter::once((String::new(), blank.to_string()))
+            .chain(list.get())
+            .collect::<Vec<_>>()
     })
 }
 

@@ -18,7 +18,7 @@ use sig_core::{Command, World};
 
 use super::options;
 use super::replication::update_targets;
-use crate::forms::{CheckField, SelectField, TextField};
+use crate::components::{CheckField, SelectField, TextField};
 use crate::store::Store;
 
 /// The images a deployment can use, as `(id, label)`: every definition (its

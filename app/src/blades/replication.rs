@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 
 use super::options;
 use crate::clock;
-use crate::forms::{unique_id, SelectField, TextField};
+use crate::components::{unique_id, SelectField, TextField};
 use crate::store::Store;
 
 /// Splits a `--target-regions` value into entries the way a shell splits

@@ -9,7 +9,7 @@ use sig_core::rules::update::{UpdatePolicy, GALLERY_POLICY, IMAGE_POLICY, VERSIO
 use sig_core::{arm, Command, Diagnostic};
 
 use super::options;
-use crate::forms::{errors_at, CheckField, TextArea, TextField};
+use crate::components::{errors_at, CheckField, TextArea, TextField};
 use crate::route::Blade;
 use crate::store::Store;
 

@@ -9,7 +9,7 @@ use sig_core::sources::{Source, SourceDisk, SourceKind};
 use sig_core::Command;
 
 use super::options;
-use crate::forms::{first_of, SelectField, TextField};
+use crate::components::{first_of, SelectField, TextField};
 use crate::store::Store;
 
 const KINDS: &[(&str, &str)] = &[

@@ -13,7 +13,7 @@ use sig_core::{Diagnostic, World};
 
 use super::export_import::download;
 use super::options;
-use crate::forms::{first_of, unique_id, CheckField, SelectField};
+use crate::components::{first_of, unique_id, CheckField, SelectField};
 use crate::store::Store;
 
 /// Rows of the selection list rendered at once.

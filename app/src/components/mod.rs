@@ -1,0 +1,41 @@
+//! The portal's building blocks, one component (or helper) per file, in the
+//! style of thaw: every input has a visible `<label>`, errors sit under their
+//! field and are announced, actions are real buttons, and every prop says
+//! what it is for.
+//!
+//! Components may read the store and the clock; they never reach up into the
+//! blades, the identity switcher or the shell.
+
+mod alert_list;
+mod check_field;
+mod choice;
+mod clock_control;
+mod command_form;
+mod diagnostics;
+mod field_errors;
+mod guarded_button;
+mod id;
+mod model;
+mod select_field;
+mod tags_editor;
+mod text_area;
+mod text_field;
+mod virtual_list;
+mod wizard;
+
+pub use alert_list::*;
+pub use check_field::*;
+pub use choice::*;
+pub use clock_control::*;
+pub use command_form::*;
+pub use diagnostics::*;
+pub use field_errors::*;
+pub use guarded_button::*;
+pub use id::*;
+pub use model::*;
+pub use select_field::*;
+pub use tags_editor::*;
+pub use text_area::*;
+pub use text_field::*;
+pub use virtual_list::*;
+pub use wizard::*;
