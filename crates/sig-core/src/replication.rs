@@ -335,6 +335,16 @@ fn event(actor: &str, rid: String, now: OffsetDateTime, warnings: Vec<Diagnostic
     }]
 }
 
+/// A fault or retry refused because of the region's replication state.
+fn state_refusal(rid: &str, message: String) -> CommandError {
+    CommandError::one(
+        Code::ReplicationStateInvalid,
+        rid,
+        "properties.replicationStatus.summary",
+        message,
+    )
+}
+
 /// Handles [`crate::Command::InjectReplicationFault`]: the region fails at `now`. Refused unless the
 /// region is still Unknown or Replicating at `now`.
 pub(crate) fn inject_fault(
@@ -345,33 +355,21 @@ pub(crate) fn inject_fault(
     now: OffsetDateTime,
 ) -> Result<Vec<Event>, CommandError> {
     let (key, rid, r) = locate(w, version_id, region)?;
+    let refuse = |state: &str| {
+        state_refusal(
+            &rid,
+            format!(
+                "A fault can only be injected into a region that is still replicating; {} is {state}.",
+                r.display_name()
+            ),
+        )
+    };
     let Some(rec) = w.replication.get_mut(&key, r) else {
-        return Err(CommandError {
-            diagnostics: vec![Diagnostic::new(
-                Code::ReplicationStateInvalid,
-                &rid,
-                "properties.replicationStatus.summary",
-                format!(
-                    "A fault can only be injected into a region that is still replicating; {} is Completed.",
-                    r.display_name()
-                ),
-            )],
-        });
+        return Err(refuse("Completed"));
     };
     let s = rec.at(now);
     if !matches!(s.state, RegionState::Unknown | RegionState::Replicating) {
-        return Err(CommandError {
-            diagnostics: vec![Diagnostic::new(
-                Code::ReplicationStateInvalid,
-                &rid,
-                "properties.replicationStatus.summary",
-                format!(
-                    "A fault can only be injected into a region that is still replicating; {} is {}.",
-                    r.display_name(),
-                    s.state.as_str()
-                ),
-            )],
-        });
+        return Err(refuse(s.state.as_str()));
     }
     rec.failed_at = Some(unix(now));
     Ok(event(actor, rid, now, Vec::new()))
@@ -387,16 +385,14 @@ pub(crate) fn retry(
     now: OffsetDateTime,
 ) -> Result<Vec<Event>, CommandError> {
     let (key, rid, r) = locate(w, version_id, region)?;
-    let refuse = |state: &str| CommandError {
-        diagnostics: vec![Diagnostic::new(
-            Code::ReplicationStateInvalid,
+    let refuse = |state: &str| {
+        state_refusal(
             &rid,
-            "properties.replicationStatus.summary",
             format!(
                 "Only a failed region can be retried; {} is {state}.",
                 r.display_name()
             ),
-        )],
+        )
     };
     let Some(rec) = w.replication.get_mut(&key, r) else {
         return Err(refuse("Completed"));

@@ -20,7 +20,7 @@ use crate::limits::{
 };
 use crate::regions::RegionName;
 use crate::rules::{self, ImageFacts, Lookup, RuleCtx, SourceFacts};
-use crate::sources::{Source, SourceKind};
+use crate::sources::Source;
 use crate::template::{
     self, is_expression, TemplateScope, TEMPLATE_RESOURCE_GROUP, TEMPLATE_SUBSCRIPTION,
 };
@@ -823,27 +823,8 @@ struct InputLookup<'a> {
 
 impl InputLookup<'_> {
     fn version_facts(&self, vid: &VersionRef, v: &arm::GalleryImageVersion) -> SourceFacts {
-        let parent = self.images.get(&vid.image.key());
-        let sp = v
-            .properties
-            .as_ref()
-            .and_then(|p| p.storage_profile.as_ref());
-        SourceFacts {
-            kind: SourceKind::GalleryImageVersion,
-            location: loc(v.location.as_deref()),
-            os_type: parent.and_then(|p| p.os_type),
-            os_state: parent.and_then(|p| p.os_state),
-            hyper_v_generation: parent.map(|p| p.hyper_v_generation),
-            os_disk_size_gb: sp
-                .and_then(|s| s.os_disk_image.as_ref())
-                .and_then(|d| d.size_in_gb),
-            data_disks: sp
-                .and_then(|s| s.data_disk_images.as_ref())
-                .into_iter()
-                .flatten()
-                .filter_map(|d| Some((d.lun?, d.size_in_gb?)))
-                .collect(),
-        }
+        let location = v.location.as_deref().and_then(RegionName::new);
+        rules::version_source_facts(v, location, self.images.get(&vid.image.key()))
     }
 }
 

@@ -18,7 +18,7 @@ use crate::limits::{
 use crate::names::{GalleryName, ImageDefinitionName, ImageVersionName, Offer, Publisher, Sku};
 use crate::regions::RegionName;
 use crate::rules::{ImageFacts, Lookup, SourceFacts};
-use crate::sources::{Source, SourceKind};
+use crate::sources::Source;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use time::OffsetDateTime;
@@ -473,28 +473,8 @@ impl World {
 }
 
 fn version_facts(world: &World, v: &VersionEntry) -> SourceFacts {
-    let parent = world.images.get(&v.id.image.key());
-    let sp = v
-        .resource
-        .properties
-        .as_ref()
-        .and_then(|p| p.storage_profile.as_ref());
-    SourceFacts {
-        kind: SourceKind::GalleryImageVersion,
-        location: Some(v.location),
-        os_type: parent.map(|p| p.os_type),
-        os_state: parent.map(|p| p.os_state),
-        hyper_v_generation: parent.map(|p| p.hyper_v_generation),
-        os_disk_size_gb: sp
-            .and_then(|s| s.os_disk_image.as_ref())
-            .and_then(|d| d.size_in_gb),
-        data_disks: sp
-            .and_then(|s| s.data_disk_images.as_ref())
-            .into_iter()
-            .flatten()
-            .filter_map(|d| Some((d.lun?, d.size_in_gb?)))
-            .collect(),
-    }
+    let parent = Lookup::image(world, &v.id.image.key());
+    crate::rules::version_source_facts(&v.resource, Some(v.location), parent.as_ref())
 }
 
 /// Facts about a registered source.

@@ -2,7 +2,7 @@
 //! what the seed lets change), delete (only when empty).
 
 use super::support::{
-    check_no_children, check_scope, gate, limit_error, merge_update, not_found, parse_as, with_api,
+    check_no_children, check_scope, existing, gate, limit_error, merge_update, parse_as, with_api,
 };
 use super::{Change, Cx, EventKind, Planned};
 use crate::api_version;
@@ -74,15 +74,7 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, mut body: arm::Gallery) 
 }
 
 pub(super) fn plan_update(w: &World, cx: &Cx, id: &str, desired: arm::Gallery) -> Planned {
-    let gref = parse_as(id, GALLERY_TYPE, |r| match r {
-        GalleryResourceId::Gallery(x) => Some(x),
-        _ => None,
-    })?;
-    let rid = gref.to_string();
-    let key = gref.key();
-    let Some(cur) = w.galleries.get(&key) else {
-        return Err(not_found(GalleryResourceId::Gallery(gref.clone()), &rid));
-    };
+    let (key, rid, cur) = existing(&w.galleries, id, GALLERY_TYPE)?;
     let merged = merge_update(&update::GALLERY_POLICY, &cur.resource, &desired, &rid)?;
     let ctx = cx.rules(w);
     let diags = gate(rules::gallery::check_gallery(
@@ -99,17 +91,9 @@ pub(super) fn plan_update(w: &World, cx: &Cx, id: &str, desired: arm::Gallery) -
 }
 
 pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
-    let gref = parse_as(id, GALLERY_TYPE, |r| match r {
-        GalleryResourceId::Gallery(x) => Some(x),
-        _ => None,
-    })?;
-    let rid = gref.to_string();
-    let key = gref.key();
-    if !w.galleries.contains_key(&key) {
-        return Err(not_found(GalleryResourceId::Gallery(gref.clone()), &rid));
-    }
+    let (key, rid, cur) = existing(&w.galleries, id, GALLERY_TYPE)?;
     check_no_children(w, &key, &rid)?;
-    let id = w.galleries.get(&key).map_or(rid, |e| e.id.to_string());
+    let id = cur.id.to_string();
     let events = cx.event(EventKind::Deleted, GALLERY_TYPE, id, Vec::new());
     Ok((Change::RemoveGallery(key), events))
 }

@@ -2,7 +2,7 @@
 //! update (only what the seed lets change), delete (only without versions).
 
 use super::support::{
-    check_no_children, check_scope, eol_changed, gate, limit_error, merge_update, not_found,
+    check_no_children, check_scope, eol_changed, existing, gate, limit_error, merge_update,
     parse_as, with_api,
 };
 use super::{Change, Cx, EventKind, Planned};
@@ -82,15 +82,7 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImage)
 }
 
 pub(super) fn plan_update(w: &World, cx: &Cx, id: &str, desired: arm::GalleryImage) -> Planned {
-    let iref = parse_as(id, IMAGE_TYPE, |r| match r {
-        GalleryResourceId::Image(x) => Some(x),
-        _ => None,
-    })?;
-    let rid = iref.to_string();
-    let key = iref.key();
-    let Some(cur) = w.images.get(&key) else {
-        return Err(not_found(GalleryResourceId::Image(iref.clone()), &rid));
-    };
+    let (key, rid, cur) = existing(&w.images, id, IMAGE_TYPE)?;
     let merged = merge_update(&update::IMAGE_POLICY, &cur.resource, &desired, &rid)?;
     let eol = |r: &arm::GalleryImage| {
         r.properties
@@ -111,17 +103,9 @@ pub(super) fn plan_update(w: &World, cx: &Cx, id: &str, desired: arm::GalleryIma
 }
 
 pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
-    let iref = parse_as(id, IMAGE_TYPE, |r| match r {
-        GalleryResourceId::Image(x) => Some(x),
-        _ => None,
-    })?;
-    let rid = iref.to_string();
-    let key = iref.key();
-    if !w.images.contains_key(&key) {
-        return Err(not_found(GalleryResourceId::Image(iref.clone()), &rid));
-    }
+    let (key, rid, cur) = existing(&w.images, id, IMAGE_TYPE)?;
     check_no_children(w, &key, &rid)?;
-    let id = w.images.get(&key).map_or(rid, |e| e.id.to_string());
+    let id = cur.id.to_string();
     let events = cx.event(EventKind::Deleted, IMAGE_TYPE, id, Vec::new());
     Ok((Change::RemoveImage(key), events))
 }

@@ -16,7 +16,7 @@ pub(super) fn gate(diags: Vec<Diagnostic>) -> Result<Vec<Diagnostic>, CommandErr
     }
 }
 
-pub(super) fn parse_id(id: &str, want: &str) -> Result<GalleryResourceId, CommandError> {
+fn parse_id(id: &str, want: &str) -> Result<GalleryResourceId, CommandError> {
     let parsed = GalleryResourceId::parse(id).filter(|p| p.resource_type() == want);
     match parsed {
         Some(p) if p.scope().subscription.is_some() && p.scope().resource_group.is_some() => Ok(p),
@@ -60,7 +60,7 @@ pub(super) fn check_scope(
 
 /// ARM's 404 for a gallery resource that does not exist, naming it as ARM does: its type, its
 /// name path under the resource group, and the group.
-pub(super) fn not_found(id: GalleryResourceId, rid: &str) -> CommandError {
+fn not_found(id: GalleryResourceId, rid: &str) -> CommandError {
     let (name, rg) = match &id {
         GalleryResourceId::Gallery(g) => (g.gallery.clone(), &g.scope.resource_group),
         GalleryResourceId::Image(i) => (
@@ -169,6 +169,20 @@ pub(super) fn parse_as<T>(
             format!("'{id}' is not an id of the expected resource type."),
         )
     })
+}
+
+/// The resource a request names, with its key and canonical id, or ARM's 404 naming it.
+pub(super) fn existing<'w, E>(
+    map: &'w std::collections::BTreeMap<Key, E>,
+    id: &str,
+    want: &str,
+) -> Result<(Key, String, &'w E), CommandError> {
+    let parsed = parse_id(id, want)?;
+    let (key, rid) = (parsed.key(), parsed.to_string());
+    match map.get(&key) {
+        Some(entry) => Ok((key, rid, entry)),
+        None => Err(not_found(parsed, &rid)),
+    }
 }
 
 /// An update's resulting resource: the current one with the desired values of what `policy`

@@ -3,7 +3,7 @@
 //! guarded), delete (unless the safety profile blocks it).
 
 use super::support::{
-    check_scope, eol_changed, gate, limit_error, merge_update, not_found, parse_as, with_api,
+    check_scope, eol_changed, existing, gate, limit_error, merge_update, parse_as, with_api,
 };
 use super::{Change, Cx, EventKind, Planned};
 use crate::api_version;
@@ -90,15 +90,7 @@ pub(super) fn plan_update(
     id: &str,
     desired: arm::GalleryImageVersion,
 ) -> Planned {
-    let vref = parse_as(id, VERSION_TYPE, |r| match r {
-        GalleryResourceId::Version(x) => Some(x),
-        _ => None,
-    })?;
-    let rid = vref.to_string();
-    let key = vref.key();
-    let Some(cur) = w.versions.get(&key) else {
-        return Err(not_found(GalleryResourceId::Version(vref.clone()), &rid));
-    };
+    let (key, rid, cur) = existing(&w.versions, id, VERSION_TYPE)?;
     let merged = merge_update(&update::VERSION_POLICY, &cur.resource, &desired, &rid)?;
     let eol = |r: &arm::GalleryImageVersion| {
         r.properties
@@ -134,27 +126,17 @@ pub(super) fn plan_update(
 }
 
 pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
-    let vref = parse_as(id, VERSION_TYPE, |r| match r {
-        GalleryResourceId::Version(x) => Some(x),
-        _ => None,
-    })?;
-    let rid = vref.to_string();
-    let key = vref.key();
-    match w.versions.get(&key) {
-        Some(e) => {
-            if let Some(blocked) = rules::safety::deletion_blocked(&e.resource, cx.now, &rid) {
-                return Err(CommandError {
-                    diagnostics: vec![blocked],
-                });
-            }
-            let events = cx.event(
-                EventKind::Deleted,
-                VERSION_TYPE,
-                e.id.to_string(),
-                Vec::new(),
-            );
-            Ok((Change::RemoveVersion(key), events))
-        }
-        None => Err(not_found(GalleryResourceId::Version(vref.clone()), &rid)),
+    let (key, rid, cur) = existing(&w.versions, id, VERSION_TYPE)?;
+    if let Some(blocked) = rules::safety::deletion_blocked(&cur.resource, cx.now, &rid) {
+        return Err(CommandError {
+            diagnostics: vec![blocked],
+        });
     }
+    let events = cx.event(
+        EventKind::Deleted,
+        VERSION_TYPE,
+        cur.id.to_string(),
+        Vec::new(),
+    );
+    Ok((Change::RemoveVersion(key), events))
 }

@@ -85,6 +85,36 @@ impl Lookup for NoLookup {
     }
 }
 
+/// What an image version offers as the source of another version: its region, its definition's
+/// OS facts (when the definition is known) and its disks. The world and `sig validate` both ask
+/// this of a version they hold.
+pub fn version_source_facts(
+    v: &crate::arm::GalleryImageVersion,
+    location: Option<RegionName>,
+    parent: Option<&ImageFacts>,
+) -> SourceFacts {
+    let sp = v
+        .properties
+        .as_ref()
+        .and_then(|p| p.storage_profile.as_ref());
+    SourceFacts {
+        kind: SourceKind::GalleryImageVersion,
+        location,
+        os_type: parent.and_then(|p| p.os_type),
+        os_state: parent.and_then(|p| p.os_state),
+        hyper_v_generation: parent.map(|p| p.hyper_v_generation),
+        os_disk_size_gb: sp
+            .and_then(|s| s.os_disk_image.as_ref())
+            .and_then(|d| d.size_in_gb),
+        data_disks: sp
+            .and_then(|s| s.data_disk_images.as_ref())
+            .into_iter()
+            .flatten()
+            .filter_map(|d| Some((d.lun?, d.size_in_gb?)))
+            .collect(),
+    }
+}
+
 /// The key a source is stored under: canonical ARM id (or the URI) lower-cased.
 pub fn source_key(id: &str) -> Key {
     match crate::ids::ArmId::parse(id) {
