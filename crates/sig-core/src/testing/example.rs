@@ -9,13 +9,11 @@ use crate::iam::directory::derived_guid;
 use crate::iam::roles::{
     Permission, RoleDefinition, RoleDefinitionProperties, ROLE_DEFINITION_TYPE,
 };
-use crate::kinds::{HyperVGeneration, OsState, OsType};
 use crate::protocol::requests::{
     GroupMembership, GuestInvitation, NewApplication, NewGroup, NewRoleAssignment,
     NewServicePrincipal, NewUser,
 };
-use crate::regions::RegionName;
-use crate::sources::{Source, SourceKind};
+use crate::sources::Source;
 use crate::testing::{gallery_body, image_body, version_body, FIXTURE_NOW};
 use crate::world::World;
 
@@ -41,18 +39,22 @@ pub const ERIN: &str = "erin@northwind.example";
 pub const DEPLOYER_APP: &str = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
 
 fn source(sub: &str, rg: &str, name: &str) -> Source {
-    Source {
-        id: format!(
-            "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/images/{name}"
-        ),
-        kind: SourceKind::ManagedImage,
-        location: RegionName::new("westus").expect("westus is a region"),
-        os_type: Some(OsType::Linux),
-        os_state: Some(OsState::Generalized),
-        hyper_v_generation: Some(HyperVGeneration::V1),
-        os_disk_size_gb: Some(30),
-        data_disks: Vec::new(),
-        storage_account_id: None,
+    super::linux_image_source(format!(
+        "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/images/{name}"
+    ))
+}
+
+/// Applies one step of the example as `actor` ("system" for the simulator); a refusal is a bug
+/// in the example, so it panics naming the command.
+fn run_as(w: &mut World, actor: &str, c: Command, now: time::OffsetDateTime) {
+    let a = if actor == "system" {
+        Actor::system()
+    } else {
+        Actor::new(actor)
+    };
+    let shown = format!("{c:?}");
+    if let Err(e) = apply(w, &a, c, now) {
+        panic!("example command refused: {shown}: {e}");
     }
 }
 
@@ -96,17 +98,7 @@ pub fn group_id(tenant: &str, name: &str) -> String {
 pub fn contoso_fabrikam() -> World {
     let mut w = World::new();
     let now = FIXTURE_NOW;
-    let mut run = |actor: &str, c: Command| {
-        let a = if actor == "system" {
-            Actor::system()
-        } else {
-            Actor::new(actor)
-        };
-        let shown = format!("{c:?}");
-        if let Err(e) = apply(&mut w, &a, c, now) {
-            panic!("example command refused: {shown}: {e}");
-        }
-    };
+    let mut run = |actor: &str, c: Command| run_as(&mut w, actor, c, now);
     // Tenants are created by their admins, who become their first member users.
     run(
         ADMIN,
@@ -241,12 +233,7 @@ pub fn contoso_fabrikam() -> World {
         .service_principal_in(DEPLOYER_APP, CONTOSO)
         .map(|e| e.object.id().to_string())
         .unwrap_or_default();
-    let mut run = |actor: &str, c: Command| {
-        let shown = format!("{c:?}");
-        if let Err(e) = apply(&mut w, &Actor::new(actor), c, now) {
-            panic!("example command refused: {shown}: {e}");
-        }
-    };
+    let mut run = |actor: &str, c: Command| run_as(&mut w, actor, c, now);
     run(
         ADMIN,
         Command::AddGroupMember(GroupMembership {
@@ -343,12 +330,7 @@ pub fn contoso_fabrikam() -> World {
         .guest_in(&home_id(&w, CAROL), CONTOSO)
         .map(|e| e.object.id().to_string())
         .unwrap_or_default();
-    let mut run = |actor: &str, c: Command| {
-        let shown = format!("{c:?}");
-        if let Err(e) = apply(&mut w, &Actor::new(actor), c, now) {
-            panic!("example command refused: {shown}: {e}");
-        }
-    };
+    let mut run = |actor: &str, c: Command| run_as(&mut w, actor, c, now);
     run(ADMIN, assign(&ubuntu, "Reader", &carol_guest));
     run(ADMIN, assign(&appliance_v1, "Reader", &deployer_in_contoso));
     run(

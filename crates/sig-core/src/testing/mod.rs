@@ -95,6 +95,22 @@ pub fn version_body() -> arm::GalleryImageVersion {
     }
 }
 
+/// A generalized Linux managed image in West US with a 30 GiB OS disk: the source the fixtures
+/// and the example publish from.
+pub fn linux_image_source(id: String) -> Source {
+    Source {
+        id,
+        kind: SourceKind::ManagedImage,
+        location: RegionName::new("westus").expect("westus is a region"),
+        os_type: Some(OsType::Linux),
+        os_state: Some(OsState::Generalized),
+        hyper_v_generation: Some(HyperVGeneration::V1),
+        os_disk_size_gb: Some(30),
+        data_disks: Vec::new(),
+        storage_account_id: None,
+    }
+}
+
 /// Tenant + subscription + resource group + the managed image source.
 pub fn base_world() -> World {
     let mut w = World::new();
@@ -124,15 +140,8 @@ pub fn base_world() -> World {
     }
     if let Some(location) = RegionName::new(REGION) {
         let src = Source {
-            id: source_image_id(),
-            kind: SourceKind::ManagedImage,
             location,
-            os_type: Some(OsType::Linux),
-            os_state: Some(OsState::Generalized),
-            hyper_v_generation: Some(HyperVGeneration::V1),
-            os_disk_size_gb: Some(30),
-            data_disks: Vec::new(),
-            storage_account_id: None,
+            ..linux_image_source(source_image_id())
         };
         apply(&mut w, &a, Command::CreateSource(src), FIXTURE_NOW)
             .expect("fixture source is valid");
