@@ -106,16 +106,15 @@ fn Notifications() -> impl IntoView {
     let seen = RwSignal::new(0usize);
     let count = move || store.notifications.with(Vec::len);
     let unseen = move || count().saturating_sub(seen.get());
-    let toast = RwSignal::new(None::<u64>);
+    // The newest notification is toasted until its 5 s are up; only the timer
+    // (the outside world) writes, the toast itself is derived.
+    let newest = Memo::new(move |_| store.notifications.with(|n| n.first().map(|n| n.id)));
+    let expired = RwSignal::new(None::<u64>);
+    let toast = Memo::new(move |_| newest.get().filter(|id| expired.get() != Some(*id)));
     Effect::new(move |_| {
-        if let Some(newest) = store.notifications.with(|n| n.first().map(|n| n.id)) {
-            toast.set(Some(newest));
+        if let Some(id) = newest.get() {
             set_timeout(
-                move || {
-                    if toast.get_untracked() == Some(newest) {
-                        toast.set(None);
-                    }
-                },
+                move || expired.set(Some(id)),
                 std::time::Duration::from_secs(5),
             );
         }

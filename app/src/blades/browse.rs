@@ -2,21 +2,15 @@
 //! subscriptions, with the portal's toolbar, filters, sortable columns and a
 //! virtualized list so 11,000 rows stay instant.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use leptos::prelude::*;
 use sig_core::ids::GalleryResourceId;
 use sig_core::{Command, World};
 
+use crate::components::{options_view, unique_id, ListLayout, VirtualList};
 use crate::route::Blade;
 use crate::store::{short_type, Store};
-
-/// Height of one row in pixels; the window arithmetic depends on it (see CSS `.browse-row`).
-const ROW_HEIGHT: f64 = 36.0;
-/// Rows rendered beyond the visible window, so fast scrolling shows no gaps.
-const OVERSCAN: usize = 10;
-/// The list viewport height in pixels (CSS `.browse-viewport`).
-const VIEWPORT: f64 = 432.0;
 
 /// One resource as a browse row.
 #[derive(Clone, Debug, PartialEq)]
@@ -215,18 +209,12 @@ fn FilterSelect(
     value: RwSignal<String>,
     options: Signal<Vec<(String, String)>>,
 ) -> impl IntoView {
-    let id = crate::components::unique_id("filter");
+    let id = unique_id("filter");
     view! {
         <div class="filter">
             <label for=id.clone()>{label}</label>
             <select id=id prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
-                {move || {
-                    let current = value.get();
-                    options.get().into_iter().map(|(v, t)| {
-                        let selected = v == current;
-                        view! { <option value=v selected=selected>{t}</option> }
-                    }).collect_view()
-                }}
+                {move || options_view(&options.get(), &value.get())}
             </select>
         </div>
     }
@@ -251,19 +239,27 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
     let location = RwSignal::new(String::new());
     let kind = RwSignal::new(String::new());
     let sort = RwSignal::new((Column::Name, true));
-    let scroll = RwSignal::new(0.0f64);
-    let selected = RwSignal::new(BTreeSet::<String>::new());
-    let confirming = RwSignal::new(false);
-    // Deleted or filtered-away rows leave the selection, so Delete acts on what is seen.
-    Effect::new(move |_| {
-        let present: BTreeSet<String> =
-            all.with(|rows| rows.iter().map(|r| r.id.clone()).collect());
-        selected.maybe_update(|s| {
-            let before = s.len();
-            s.retain(|id| present.contains(id));
-            before != s.len()
-        });
+    // What the user ticked; what counts is only what is still listed, so
+    // deleted or hidden rows leave the selection and Delete acts on what is seen.
+    let picked = RwSignal::new(BTreeSet::<String>::new());
+    let present = Memo::new(move |_| {
+        all.with(|rows| {
+            rows.iter()
+                .map(|r| r.id.clone())
+                .collect::<HashSet<String>>()
+        })
     });
+    let selected = Memo::new(move |_| {
+        present.with(|ids| {
+            picked.with(|p| {
+                p.iter()
+                    .filter(|id| ids.contains(*id))
+                    .cloned()
+                    .collect::<BTreeSet<String>>()
+            })
+        })
+    });
+    let confirming = RwSignal::new(false);
     let delete_selected = move || {
         // Children before parents, so selecting a gallery with everything in it works.
         let mut commands: Vec<(u8, String, Command)> = selected
@@ -282,7 +278,7 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
         commands.sort_by_key(|(depth, _, _)| *depth);
         for (_, id, command) in commands {
             if store.dispatch(command).is_ok() {
-                selected.update(|s| {
+                picked.update(|s| {
                     s.remove(&id);
                 });
             }
@@ -305,11 +301,6 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
     });
     let total = move || all.with(Vec::len);
     let count = move || shown.with(Vec::len);
-    let window = move || {
-        let first = ((scroll.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
-        let last = (first + (VIEWPORT / ROW_HEIGHT) as usize + 2 * OVERSCAN).min(count());
-        (first.min(last), last)
-    };
     let noun = if galleries_only {
         "galleries"
     } else {
@@ -353,7 +344,7 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
         })
         .collect_view()
     };
-    let search_id = crate::components::unique_id("search");
+    let search_id = unique_id("search");
     view! {
         <div class="toolbar" role="toolbar" aria-label="Browse actions">
             <button type="button" class="button" on:click=move |_| open.run(Blade::CreateGallery)>"+ Create"</button>
@@ -405,70 +396,62 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
                 </div>
             }
         >
-            <div role="table" class="browse" aria-label=format!("List of {noun}") aria-rowcount=move || count() + 1>
-                <div role="rowgroup">
+            <VirtualList
+                layout=ListLayout::Grid
+                label=format!("List of {noun}")
+                class="browse"
+                viewport_class="browse-viewport"
+                row_height=36.0
+                viewport_height=432.0
+                overscan=10
+                count=Signal::derive(count)
+                rows=move |range| shown.with(|s| all.with(|rows| s[range].iter().map(|&i| rows[i].clone()).collect()))
+                key=|row: &Row| row.id.clone()
+                header=move || view! {
                     <div role="row" class="browse-row browse-head" aria-rowindex="1">
                         <div role="columnheader" class="browse-select"><span class="visually-hidden">"Select"</span></div>
                         {header}
                     </div>
-                </div>
-                <div
-                    role="rowgroup"
-                    class="browse-viewport"
-                    on:scroll=move |ev| {
-                        let target: web_sys::Element = event_target(&ev);
-                        scroll.set(target.scroll_top() as f64);
+                }
+                let:line
+            >
+                {
+                    let row = line.item;
+                    let id = row.id.clone();
+                    let cells = columns.iter().map(|c| match c {
+                        Column::Name => view! {
+                            <div role="cell" class="browse-cell">
+                                <button type="button" class="link" on:click={
+                                    let id = id.clone();
+                                    move |_| open.run(Blade::Resource(id.clone()))
+                                }>{row.name.clone()}</button>
+                            </div>
+                        }.into_any(),
+                        other => view! { <div role="cell" class="browse-cell">{other.key(&row).to_string()}</div> }.into_any(),
+                    }).collect_view();
+                    let select_id = id.clone();
+                    let is_selected = {
+                        let id = id.clone();
+                        move || selected.with(|s| s.contains(&id))
+                    };
+                    view! {
+                        <div role="row" class="browse-row" aria-rowindex=line.aria_rowindex
+                            aria-selected=move || if is_selected() { "true" } else { "false" }>
+                            <div role="cell" class="browse-select">
+                                <input type="checkbox" aria-label=format!("Select {}", row.name)
+                                    prop:checked=is_selected.clone()
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        picked.update(|s| {
+                                            if on { s.insert(select_id.clone()); } else { s.remove(&select_id); }
+                                        });
+                                    }/>
+                            </div>
+                            {cells}
+                        </div>
                     }
-                >
-                    <div class="browse-spacer" style=move || format!("height:{}px", count() as f64 * ROW_HEIGHT)>
-                        {move || {
-                            let (first, last) = window();
-                            let indexes = shown.with(|s| s[first..last].to_vec());
-                            all.with(|rows| {
-                                indexes.into_iter().enumerate().map(|(offset, i)| {
-                                    let row = rows[i].clone();
-                                    let position = first + offset;
-                                    let top = position as f64 * ROW_HEIGHT;
-                                    let id = row.id.clone();
-                                    let cells = columns.iter().map(|c| match c {
-                                        Column::Name => view! {
-                                            <div role="cell" class="browse-cell">
-                                                <button type="button" class="link" on:click={
-                                                    let id = id.clone();
-                                                    move |_| open.run(Blade::Resource(id.clone()))
-                                                }>{row.name.clone()}</button>
-                                            </div>
-                                        }.into_any(),
-                                        other => view! { <div role="cell" class="browse-cell">{other.key(&row).to_string()}</div> }.into_any(),
-                                    }).collect_view();
-                                    let select_id = id.clone();
-                                    let is_selected = {
-                                        let id = id.clone();
-                                        move || selected.with(|s| s.contains(&id))
-                                    };
-                                    view! {
-                                        <div role="row" class="browse-row" aria-rowindex=position + 2
-                                            aria-selected=move || if is_selected() { "true" } else { "false" }
-                                            style=format!("transform:translateY({top}px)")>
-                                            <div role="cell" class="browse-select">
-                                                <input type="checkbox" aria-label=format!("Select {}", row.name)
-                                                    prop:checked=is_selected.clone()
-                                                    on:change=move |ev| {
-                                                        let on = event_target_checked(&ev);
-                                                        selected.update(|s| {
-                                                            if on { s.insert(select_id.clone()); } else { s.remove(&select_id); }
-                                                        });
-                                                    }/>
-                                            </div>
-                                            {cells}
-                                        </div>
-                                    }
-                                }).collect_view()
-                            })
-                        }}
-                    </div>
-                </div>
-            </div>
+                }
+            </VirtualList>
         </Show>
     }
 }

@@ -10,12 +10,14 @@ use leptos::prelude::*;
 use sig_core::replication::aggregate;
 use sig_core::replication_timeline::{version_timeline, RegionTimeline};
 use sig_core::target_regions::{format_targets, parse_entries};
-use sig_core::{arm, Command, World};
+use sig_core::{arm, Command, Diagnostic, World};
 use time::OffsetDateTime;
 
 use super::options;
 use crate::clock;
-use crate::components::{unique_id, SelectField, TextField};
+use crate::components::{
+    run_command_keeping, unique_id, AlertList, GuardedButton, SelectField, TextField,
+};
 use crate::store::Store;
 
 /// Splits a `--target-regions` value into entries the way a shell splits
@@ -198,14 +200,19 @@ pub fn Replication(id: String) -> impl IntoView {
     let store = expect_context::<Store>();
     let id = StoredValue::new(id);
     let exists = Memo::new(move |_| store.world.with(|w| w.version(&id.get_value()).is_some()));
-    let argument = RwSignal::new(
-        store
-            .world
-            .with_untracked(|w| targets_argument(w, &id.get_value())),
-    );
-    // Keep the editor in step with the world after a change (here or elsewhere).
+    // The editor shows the world's targets, or what the user typed over them;
+    // a change to the world (here or elsewhere) shows the new targets again.
     let current = Memo::new(move |_| store.world.with(|w| targets_argument(w, &id.get_value())));
-    Effect::new(move |_| argument.set(current.get()));
+    let draft = RwSignal::new(None::<(String, String)>);
+    let argument = Memo::new(move |_| {
+        current.with(|c| {
+            draft.with(|d| match d {
+                Some((base, text)) if base == c => text.clone(),
+                _ => c.clone(),
+            })
+        })
+    });
+    let edit = move |text: String| draft.set(Some((current.get_untracked(), text)));
     let problems = RwSignal::new(Vec::<String>::new());
     let write_denied = Signal::derive(move || {
         store
@@ -220,16 +227,9 @@ pub fn Replication(id: String) -> impl IntoView {
             .with_untracked(|w| update_targets(w, &id.get_value(), &argument.get_untracked()));
         match command {
             Err(why) => problems.set(vec![why]),
-            Ok(command) => match store.dispatch(command) {
-                Ok(_) => problems.set(Vec::new()),
-                Err(e) => problems.set(
-                    e.diagnostics
-                        .into_iter()
-                        .filter(|d| d.is_error())
-                        .map(|d| d.message)
-                        .collect(),
-                ),
-            },
+            Ok(command) => {
+                run_command_keeping(store, problems, command, Diagnostic::is_error);
+            }
         }
     };
     let new_region = RwSignal::new("eastus2".to_string());
@@ -286,7 +286,7 @@ pub fn Replication(id: String) -> impl IntoView {
                         .filter(|e| !e.split('=').next().unwrap_or_default().eq_ignore_ascii_case(&name))
                         .map(|e| quoted(&e))
                         .collect();
-                        argument.set(without.join(" "));
+                        edit(without.join(" "));
                         apply();
                     };
                     view! {
@@ -332,13 +332,10 @@ pub fn Replication(id: String) -> impl IntoView {
                 <div class="field">
                     <label for=argument_id.clone()>"az --target-regions"</label>
                     <p class="field-help">"Entries as region=replicas=storage type, separated by spaces (the az CLI's syntax)."</p>
-                    <input id=argument_id class="mono" type="text" prop:value=move || argument.get() on:input=move |ev| argument.set(event_target_value(&ev))/>
+                    <input id=argument_id class="mono" type="text" prop:value=move || argument.get() on:input=move |ev| edit(event_target_value(&ev))/>
                 </div>
                 <p class="field-help"><code>{move || format!("az sig image-version update --ids {} --target-regions {}", id.get_value(), argument.get())}</code></p>
-                {move || {
-                    let p = problems.get();
-                    (!p.is_empty()).then(|| view! { <div class="banner error" role="alert">{p.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}</div> })
-                }}
+                <AlertList messages=problems/>
                 <div class="field-row">
                     <SelectField label="Region to add" value=new_region options=regions/>
                     <TextField label="Replica count" value=new_count input_type="number"/>
@@ -346,16 +343,12 @@ pub fn Replication(id: String) -> impl IntoView {
                 </div>
                 <button type="button" class="button" on:click=move |_| {
                     let entry = format!("{}={}={}", new_region.get_untracked(), new_count.get_untracked().trim(), new_type.get_untracked());
-                    argument.update(|a| { if !a.trim().is_empty() { a.push(' '); } a.push_str(&entry); });
+                    let mut text = argument.get_untracked();
+                    if !text.trim().is_empty() { text.push(' '); }
+                    text.push_str(&entry);
+                    edit(text);
                 }>"+ Add region"</button>
-                <button
-                    type="submit"
-                    class="button primary"
-                    disabled=move || write_denied.get().is_some()
-                    title=move || write_denied.get().unwrap_or_default()
-                    aria-description=move || write_denied.get()
-                >"Save target regions"</button>
-                {move || write_denied.get().map(|why| view! { <p class="field-help denied-reason">{why}</p> })}
+                <GuardedButton denied=write_denied kind="submit" class="button primary">"Save target regions"</GuardedButton>
             </form>
         }.into_any()
     }

@@ -9,7 +9,7 @@ use sig_core::rules::update::{UpdatePolicy, GALLERY_POLICY, IMAGE_POLICY, VERSIO
 use sig_core::{arm, Command, Diagnostic};
 
 use super::options;
-use crate::components::{errors_at, CheckField, TextArea, TextField};
+use crate::components::{errors_at, AlertList, CheckField, Model, TextArea, TextField};
 use crate::route::Blade;
 use crate::store::Store;
 
@@ -594,7 +594,6 @@ fn EditPanel(kind: Kind, id: String, resource: Value, editing: RwSignal<bool>) -
                 .collect()
         })
         .unwrap_or_default();
-    let description = values.first().copied();
     let problems = RwSignal::new(Vec::<Diagnostic>::new());
     let field_errors =
         move |path: &'static str| Signal::derive(move || errors_at(&problems.get(), &[path]));
@@ -608,8 +607,11 @@ fn EditPanel(kind: Kind, id: String, resource: Value, editing: RwSignal<bool>) -
             match f.input {
                 "textarea" => view! { <TextArea label=f.label value errors=field_errors(f.path) read_only/> }.into_any(),
                 "checkbox" => {
-                    let checked = RwSignal::new(value.get_untracked() == "true");
-                    Effect::new(move |_| value.set(checked.get().to_string()));
+                    // The checkbox reads and writes the field's text itself.
+                    let checked = Model::new(
+                        Signal::derive(move || value.get() == "true"),
+                        SignalSetter::map(move |on: bool| value.set(on.to_string())),
+                    );
                     view! { <CheckField label=f.label checked read_only/> }.into_any()
                 }
                 input => view! {
@@ -686,18 +688,10 @@ fn EditPanel(kind: Kind, id: String, resource: Value, editing: RwSignal<bool>) -
             ),
         }
     };
-    let _ = description;
     view! {
         <form class="edit-form" aria-label="Edit" on:submit=move |ev| { ev.prevent_default(); save(()) }>
             <p class="field-help">"Only the properties Azure lets you change after creation can be edited; the others are read-only."</p>
-            {move || {
-                let all = problems.get();
-                (!all.is_empty()).then(|| view! {
-                    <div class="banner error" role="alert">
-                        {all.into_iter().map(|d| view! { <p>{d.message}</p> }).collect_view()}
-                    </div>
-                })
-            }}
+            <AlertList messages=Signal::derive(move || problems.with(|all| all.iter().map(|d| d.message.clone()).collect::<Vec<_>>()))/>
             {inputs}
             {regional_inputs}
             <div class="wizard-footer">
