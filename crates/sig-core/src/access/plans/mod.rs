@@ -1,0 +1,310 @@
+//! The directory and RBAC commands as read-only plans plus one commit, and the *admission* of
+//! each kind of directory object: the checks a user, guest, group, application or service
+//! principal must pass to enter a tenant's directory. Commands derive the object from the
+//! request (ids, guest UPNs) and admit it; a state file's objects are admitted by the same
+//! functions ([`crate::access::export::import`]), so a file cannot hold what a command refuses.
+
+mod objects;
+mod rbac;
+
+use objects::*;
+pub(crate) use objects::{
+    admit_application, admit_group, admit_service_principal, admit_user, plan_add_member,
+};
+pub use rbac::assignable_in;
+use rbac::*;
+pub(crate) use rbac::{plan_assignment, plan_role_definition};
+
+use super::{resolve_principal, scope_exists, Subject};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::iam::assignments::{
+    assignment_id, RoleAssignment, RoleAssignmentProperties, ScopePath, ROLE_ASSIGNMENT_TYPE,
+};
+use crate::iam::directory::{
+    self, derived_guid, Application, DirectoryObject, Group, MemberRef, ServicePrincipal, User,
+};
+use crate::iam::roles::{self, RoleDefinition};
+use crate::ids::Key;
+use crate::protocol::requests::{
+    GroupMembership, GuestInvitation, NewApplication, NewGroup, NewRoleAssignment,
+    NewServicePrincipal, NewUser,
+};
+use crate::protocol::{Actor, Command, CommandError, Event, EventKind};
+use crate::world::World;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// The one mutation an access command (or an authorization side effect) makes.
+#[derive(Debug, Clone)]
+pub(crate) enum Change {
+    Objects(Vec<(String, DirectoryObject)>),
+    AddMember(Key, MemberRef),
+    RemoveMember(Key, Key),
+    Role(RoleDefinition),
+    Assign(RoleAssignment),
+    Unassign(Key),
+    UnassignScope(Key),
+}
+
+pub(crate) type Planned = Result<(Change, Vec<Event>), CommandError>;
+
+fn event(
+    actor: &Actor,
+    now: OffsetDateTime,
+    kind: EventKind,
+    ty: &str,
+    id: &str,
+    warnings: Vec<Diagnostic>,
+) -> Event {
+    Event {
+        kind,
+        resource_type: ty.to_string(),
+        id: id.to_string(),
+        actor: actor.principal.clone(),
+        at: now,
+        warnings,
+    }
+}
+
+/// A plan's one change with its one event.
+fn one(
+    change: Change,
+    actor: &Actor,
+    now: OffsetDateTime,
+    kind: EventKind,
+    ty: &str,
+    id: &str,
+    warnings: Vec<Diagnostic>,
+) -> (Change, Vec<Event>) {
+    (change, vec![event(actor, now, kind, ty, id, warnings)])
+}
+
+/// New directory objects (tenant, object), each with its Created event (typed by its
+/// `@odata.type`).
+fn created(
+    actor: &Actor,
+    now: OffsetDateTime,
+    objects: Vec<(String, DirectoryObject)>,
+) -> (Change, Vec<Event>) {
+    let events = objects
+        .iter()
+        .map(|(_, o)| {
+            event(
+                actor,
+                now,
+                EventKind::Created,
+                o.odata_type(),
+                o.id(),
+                Vec::new(),
+            )
+        })
+        .collect();
+    (Change::Objects(objects), events)
+}
+
+fn fail(code: Code, rid: &str, path: &str, msg: impl Into<String>) -> CommandError {
+    CommandError {
+        diagnostics: vec![Diagnostic::new(code, rid, path, msg)],
+    }
+}
+
+fn need_tenant(w: &World, tenant: &str) -> Result<(), CommandError> {
+    if w.tenants().any(|t| t.id.eq_ignore_ascii_case(tenant)) {
+        Ok(())
+    } else {
+        Err(fail(
+            Code::TenantNotFound,
+            &format!("/tenants/{tenant}"),
+            "tenant_id",
+            format!("Tenant '{tenant}' could not be found."),
+        ))
+    }
+}
+
+fn new_object_id(
+    w: &World,
+    given: Option<&String>,
+    parts: &[&str],
+) -> Result<String, CommandError> {
+    let id = given.cloned().unwrap_or_else(|| derived_guid(parts));
+    check_object_id(w, &id)?;
+    Ok(id)
+}
+
+/// An object id is non-empty, has no '/', and is unique across every directory.
+fn check_object_id(w: &World, id: &str) -> Result<(), CommandError> {
+    if id.trim().is_empty() || id.contains('/') {
+        return Err(fail(
+            Code::InvalidParameter,
+            id,
+            "id",
+            "An object id must be non-empty and contain no '/'.",
+        ));
+    }
+    if w.access.object(id).is_some() {
+        return Err(fail(
+            Code::Conflict,
+            id,
+            "id",
+            format!("Another object with the same value for property id ('{id}') already exists."),
+        ));
+    }
+    Ok(())
+}
+
+fn need_name(s: &str, rid: &str, path: &str) -> Result<(), CommandError> {
+    if s.trim().is_empty() {
+        Err(fail(
+            Code::RequiredPropertyMissing,
+            rid,
+            path,
+            format!("'{path}' is required."),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Plans an access command (`None` for the other commands): read-only, so `check` can preview it.
+pub(crate) fn plan(
+    w: &World,
+    actor: &Actor,
+    command: &Command,
+    now: OffsetDateTime,
+) -> Option<Planned> {
+    Some(match command {
+        Command::CreateUser(u) => plan_user(w, actor, u, now),
+        Command::InviteGuest(g) => plan_guest(w, actor, g, now),
+        Command::CreateGroup(g) => plan_group(w, actor, g, now),
+        Command::AddGroupMember(m) => plan_add_member(w, actor, m, now),
+        Command::RemoveGroupMember(m) => plan_remove_member(w, actor, m, now),
+        Command::RegisterApplication(a) => plan_application(w, actor, a, now),
+        Command::CreateServicePrincipal(s) => plan_sp(w, actor, s, now),
+        Command::CreateRoleDefinition(r) => plan_role(w, actor, r, now),
+        Command::CreateRoleAssignment(a) => plan_assignment(w, actor, a, now),
+        Command::DeleteRoleAssignment { id } => plan_unassign(w, actor, id, now),
+        _ => return None,
+    })
+}
+
+/// Applies a planned change.
+pub(crate) fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
+    let a = &mut w.access;
+    match change {
+        Change::Objects(list) => {
+            for (tenant, o) in list {
+                a.insert_object(&tenant, o);
+            }
+            a.rebuild_closure();
+        }
+        Change::AddMember(g, m) => a.add_member(&g, m),
+        Change::RemoveMember(g, m) => a.remove_member(&g, &m),
+        Change::Role(r) => {
+            a.custom_roles.insert(Key::new(&r.name), r);
+        }
+        Change::Assign(ra) => a.insert_assignment(ra),
+        Change::Unassign(k) => {
+            a.remove_assignment(&k);
+        }
+        Change::UnassignScope(scope) => {
+            let gone: Vec<Key> = a
+                .index
+                .by_scope
+                .get(&scope)
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+            for k in gone {
+                a.remove_assignment(&k);
+            }
+        }
+    }
+    events
+}
+
+/// The side effect of a command, planned before it runs and applied by [`crate::apply`] only
+/// when the command itself succeeded: deleting a resource deletes the role assignments made at
+/// it (as ARM does); for a non-system actor, the creator of a subscription becomes its Owner and
+/// the creator of a tenant becomes a member user of it.
+pub(crate) fn creator_follow_up(
+    w: &World,
+    actor: &Actor,
+    command: &Command,
+    now: OffsetDateTime,
+) -> Option<Change> {
+    if let Command::DeleteGallery { id }
+    | Command::DeleteImage { id }
+    | Command::DeleteVersion { id }
+    | Command::DeleteSource { id } = command
+    {
+        let scope = ScopePath::parse(id)?;
+        return Some(Change::UnassignScope(Key::new(scope.id())));
+    }
+    if actor.is_system() {
+        return None;
+    }
+    match command {
+        Command::CreateSubscription { id, tenant_id, .. } => {
+            let subject = resolve_principal(w, &actor.principal).ok()?;
+            let obj = subject.object_in(&w.access, tenant_id)?;
+            let scope = format!("/subscriptions/{id}");
+            let name = derived_guid(&[&scope, roles::OWNER, obj.object.id()]);
+            Some(Change::Assign(RoleAssignment {
+                id: assignment_id(&scope, &name),
+                name,
+                resource_type: ROLE_ASSIGNMENT_TYPE.into(),
+                properties: RoleAssignmentProperties {
+                    role_definition_id: format!(
+                        "/subscriptions/{id}/providers/Microsoft.Authorization/roleDefinitions/{}",
+                        roles::OWNER
+                    ),
+                    principal_id: obj.object.id().to_string(),
+                    principal_type: obj.object.principal_type().map(str::to_string),
+                    scope,
+                    created_on: now.format(&Rfc3339).ok(),
+                    created_by: Some(obj.object.id().to_string()),
+                    extra: Default::default(),
+                },
+            }))
+        }
+        Command::CreateTenant { id, .. } => match home_user(w, &actor.principal) {
+            Some((_, home)) => {
+                let oid = derived_guid(&["external", id, &home.id]);
+                Some(Change::Objects(vec![(
+                    id.clone(),
+                    DirectoryObject::User(external_user(w, home, id, oid, "Member")),
+                )]))
+            }
+            None if actor.principal.contains('@')
+                && resolve_principal(w, &actor.principal).is_err() =>
+            {
+                let user = User {
+                    odata_type: directory::USER_ODATA.into(),
+                    id: derived_guid(&["user", id, &actor.principal]),
+                    display_name: actor
+                        .principal
+                        .split('@')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                    user_principal_name: actor.principal.clone(),
+                    user_type: "Member".into(),
+                    home_user_id: None,
+                    external_user_state: None,
+                };
+                Some(Change::Objects(vec![(
+                    id.clone(),
+                    DirectoryObject::User(user),
+                )]))
+            }
+            None => None,
+        },
+        _ => None,
+    }
+}
+
+/// Applies a follow-up planned by [`creator_follow_up`].
+pub(crate) fn commit_follow_up(w: &mut World, change: Change) {
+    commit(w, (change, Vec::new()));
+}
