@@ -1,4 +1,4 @@
-//! API versions (seed FAQ + domain.md §1.2): a property only exists from a given api-version on, and
+//! API versions (seed FAQ + the GalleryRP api-version history in Azure's REST specs): a property only exists from a given api-version on, and
 //! the seed recommends minimum versions for gallery work and for VMs built from an image version.
 
 use crate::arm;
@@ -76,7 +76,7 @@ const V2022_03_03: ApiVersion = ApiVersion::stable(2022, 3, 3);
 const V2023_07_03: ApiVersion = ApiVersion::stable(2023, 7, 3);
 const V2024_03_03: ApiVersion = ApiVersion::stable(2024, 3, 3);
 
-/// One row of the feature table (domain.md §1.2): the property path and the first api-version having it.
+/// One row of the feature table (the GalleryRP api-version history in Azure's REST specs): the property path and the first api-version having it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FeatureGate {
     /// JSON path of the property (`[]` = any element).

@@ -1,4 +1,4 @@
-//! Cost estimate of image versions (seed "Billing", domain.md §7).
+//! Cost estimate of image versions (seed "Billing", Azure docs, "Azure Compute Gallery": billing; managed disk pricing).
 //!
 //! Why: "no extra charge for the service" hides two real costs — storage of every replica in
 //! every region, and network egress for the first replication to each target region. The seed's
@@ -21,7 +21,7 @@ use crate::kinds::StorageAccountType;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
 
-/// Managed-disk tier sizes in GiB (domain.md §7), suffixes 4, 6, 10, 15, 20, 30, 40, 50, 60, 70, 80.
+/// Managed-disk tier sizes in GiB (Azure docs, "Azure Compute Gallery": billing; managed disk pricing), suffixes 4, 6, 10, 15, 20, 30, 40, 50, 60, 70, 80.
 pub const TIER_SIZES_GB: [u32; 11] = [32, 64, 128, 256, 512, 1024, 2048, 4095, 8192, 16384, 32767];
 /// Tier suffixes matching [`TIER_SIZES_GB`].
 pub const TIER_SUFFIXES: [u32; 11] = [4, 6, 10, 15, 20, 30, 40, 50, 60, 70, 80];

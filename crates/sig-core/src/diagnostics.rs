@@ -187,7 +187,7 @@ codes! {
     /// Best practice on locations.
     LocationDiffers => Warning, "Best practice: keep resource group, gallery, definition and version in the same location.", "seed FAQ";
     /// A property is newer than the resource's apiVersion.
-    FeatureRequiresNewerApiVersion => Error, "A property is only understood from a given api-version on (e.g. storageAccountType needs 2019-03-01).", "seed FAQ + domain.md 1.2";
+    FeatureRequiresNewerApiVersion => Error, "A property is only understood from a given api-version on (e.g. storageAccountType needs 2019-03-01).", "seed FAQ + the GalleryRP api-version history";
     /// An apiVersion older than the seed's advice.
     ApiVersionBelowRecommended => Warning, "Use api-version 2018-06-01+ for gallery resources and 2018-04-01+ for VMs / scale sets using an image version.", "seed FAQ";
     /// apiVersion is not a date.
@@ -209,7 +209,7 @@ codes! {
     /// Where the image version's replication stands in the deployment region.
     ReplicationStateInRegion => Info, "A VM or scale set can be deployed from an image version only once its replication to that region is Completed.", "seed (Replication)";
     /// Which version `latest` resolved to, and why.
-    LatestResolved => Info, "`latest` is the highest Major.Minor.Patch replicated (Completed) to the region and not excluded from latest there.", "domain.md 2.12";
+    LatestResolved => Info, "`latest` is the highest Major.Minor.Patch replicated (Completed) to the region and not excluded from latest there.", "Azure docs: latest";
     /// Specialized images take no osProfile.
     OsProfileNotAllowed => Error, "VMs from specialized images have no osProfile.", "Azure troubleshooting + seed";
     /// Generalized images need an osProfile.

@@ -1,4 +1,4 @@
-//! `latest` resolution (domain.md §2.12): the highest `Major.Minor.Patch`, compared numerically,
+//! `latest` resolution (Azure docs, "Shared Image Galleries overview": latest): the highest `Major.Minor.Patch`, compared numerically,
 //! among versions not excluded from latest; in a region, only versions targeting it count and the
 //! region's own `excludeFromLatest` takes precedence over the version's.
 //!
@@ -6,7 +6,7 @@
 //! in the region ([`crate::replication`]): the seed says a version can be deployed in a region only
 //! once replication there is complete, so a newer version still replicating (or failed) there
 //! does not serve `latest` yet — the previous one does. (Whether Azure skips such versions is
-//! unconfirmed, domain.md §9.3; this is the simulator's documented choice.)
+//! unconfirmed, Azure does not document it; this is the simulator's documented choice.)
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::names::ImageVersionName;

@@ -103,7 +103,7 @@ string_newtype!(
 const GALLERY_NAME_MESSAGE: &str = "Gallery name is invalid. Allowed characters are English alphanumeric characters, with underscores, and periods allowed in the middle, up to 80 characters total. All other special characters, including dashes, are disallowed.";
 
 impl GalleryName {
-    /// Validates a gallery name (domain.md §2.1, simulator rule: no dashes).
+    /// Validates a gallery name (Azure docs, "Create a gallery": naming, simulator rule: no dashes).
     pub fn new(s: &str) -> Result<Self, NameError> {
         let general = || NameError {
             code: Code::GalleryNameInvalid,
@@ -128,7 +128,7 @@ impl GalleryName {
 }
 
 impl ImageDefinitionName {
-    /// Validates an image definition name (domain.md §2.2).
+    /// Validates an image definition name (Azure docs, "Image definitions").
     pub fn new(s: &str) -> Result<Self, NameError> {
         let general = || {
             NameError {
@@ -209,7 +209,7 @@ pub struct ImageVersionName {
 const VERSION_NAME_MESSAGE: &str = "The image version name is invalid. The image version name should follow Major(int).Minor(int).Patch(int) format, for e.g: 1.0.0, 2018.12.1 etc.";
 
 impl ImageVersionName {
-    /// Validates `Major.Minor.Patch` (domain.md §2.3).
+    /// Validates `Major.Minor.Patch` (Azure docs, "Image versions").
     pub fn new(s: &str) -> Result<Self, NameError> {
         let err = || NameError {
             code: Code::ImageVersionNameInvalid,

@@ -4,7 +4,7 @@
 //! * **Source regions** are exactly the seed's 2020 table (41 regions). Galleries, definitions and
 //!   versions may only be created there; every known region of the same cloud may be a target.
 //! * **Availability zones** (= where `Standard_ZRS` is allowed): the 2020-12-17 AZ list from
-//!   domain.md §2.7 plus the 2021 additions Brazil South, Central India, Korea Central, Norway East and
+//!   Azure docs, "Azure Compute Gallery": source regions plus the 2021 additions Brazil South, Central India, Korea Central, Norway East and
 //!   West US 3. Newer AZ regions (e.g. Sweden Central) are deliberately *not* marked: the contract is
 //!   the 2020 seed.
 //! * **Allow-listing**: Australia Central and Australia Central 2 (seed "Regional Support").

@@ -150,7 +150,7 @@ pub fn version_status(w: &World, v: &VersionEntry, t: OffsetDateTime) -> Vec<Reg
 }
 
 /// Aggregates regional states: any Failed → Failed; all Completed → Completed; all Unknown →
-/// Unknown; otherwise InProgress (domain.md §6: the aggregation rule is inferred).
+/// Unknown; otherwise InProgress (Azure docs, "Shared Image Galleries overview": replication: the aggregation rule is inferred).
 pub fn aggregate(states: impl IntoIterator<Item = RegionState>) -> AggregatedState {
     let (mut any, mut failed, mut all_done, mut all_unknown) = (false, false, true, true);
     for s in states {

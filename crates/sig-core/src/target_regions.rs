@@ -1,4 +1,4 @@
-//! The az CLI's `--target-regions` syntax, both ways (domain.md §4):
+//! The az CLI's `--target-regions` syntax, both ways (Azure CLI reference, `az sig image-version create --target-regions`):
 //! `<region>[=<replica count>][=<storage account type>]`, e.g. `South Central US=2`,
 //! `eastus=2=standard_zrs`, `westus2=Premium_LRS`.
 //!
@@ -10,7 +10,7 @@
 //! integer, else a storage account type; with three parts the second must be an integer and the
 //! third a storage type. Deliberate differences, documented:
 //! * storage types are accepted in any case in *both* positions (the CLI code compares the third
-//!   part case-sensitively against lower-case names; its docs use lower case — domain.md §4 calls
+//!   part case-sensitively against lower-case names; its docs use lower case — Azure CLI reference, `az sig image-version create --target-regions` calls
 //!   the runtime behaviour unconfirmed) and are emitted in Azure's spelling;
 //! * an empty region name is refused here (the CLI would send it and the service would refuse it);
 //! * like the CLI, region names and replica ranges are not checked here: the service-side rules in

@@ -3,7 +3,7 @@
 //! at a scope — used by [`crate::apply`] to authorize every command and by the "check access"
 //! queries that explain why.
 //!
-//! Rules (seed "Access", domain.md §5):
+//! Rules (seed "Access", Azure docs, built-in roles (Compute)):
 //! * Access flows down the scope tree (subscription → resource group → gallery → image
 //!   definition → image version), so a gallery share covers its definitions and versions and a
 //!   definition share covers its versions but not the gallery (the seed's matrix).

@@ -1,4 +1,4 @@
-//! `Microsoft.Compute/galleries` (domain.md §1.3).
+//! `Microsoft.Compute/galleries` (REST: GalleryRP `Gallery`).
 
 use super::{arm_object, Tags};
 

@@ -1,4 +1,4 @@
-//! `Microsoft.Compute/galleries/images` — image definitions (domain.md §1.4).
+//! `Microsoft.Compute/galleries/images` — image definitions (REST: GalleryRP `GalleryImage`).
 
 use super::{arm_object, Tags};
 

@@ -1,4 +1,4 @@
-//! `Microsoft.Compute/galleries/images/versions` — image versions (domain.md §1.5), including the
+//! `Microsoft.Compute/galleries/images/versions` — image versions (REST: GalleryRP `GalleryImageVersion`), including the
 //! legacy 2018-06-01 `publishingProfile.source.managedImage.id` shape.
 
 use super::{arm_object, IdRef, Tags};

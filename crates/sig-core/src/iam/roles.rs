@@ -1,10 +1,10 @@
 //! Role definitions (`Microsoft.Authorization/roleDefinitions`): the built-in roles the seed and
-//! domain.md §5 name, with their real GUIDs, plus custom roles; and the one place where an action
-//! is matched against `actions` / `notActions` with wildcards.
+//! Azure's built-in roles reference (Compute) name, with their real GUIDs, plus custom roles; and
+//! the one place where an action is matched against `actions` / `notActions` with wildcards.
 //!
-//! Action lists: the three Compute Gallery roles are copied from domain.md §5 (confirmed there).
-//! Owner, Contributor, Reader and User Access Administrator are marked UNCONFIRMED in domain.md;
-//! we chose Azure's published definitions as of 2024:
+//! Action lists: the three Compute Gallery roles are copied from Azure's built-in roles
+//! reference (Compute). For Owner, Contributor, Reader and User Access Administrator we chose
+//! Azure's published definitions (built-in roles reference, General) as of 2024:
 //! * Owner: `*`.
 //! * Contributor: `*` minus `Microsoft.Authorization/*/Delete`, `Microsoft.Authorization/*/Write`,
 //!   `Microsoft.Authorization/elevateAccess/Action`, `Microsoft.Blueprint/blueprintAssignments/write`,

@@ -1,4 +1,5 @@
-//! Rules for one image definition on its own (domain.md §1.4, §2.2, §2.4, §2.9, §2.13).
+//! Rules for one image definition on its own (REST: GalleryRP `GalleryImage`; Azure docs,
+//! "Image definitions": names, identifiers, features and security types, end of life).
 
 use super::common::{
     check_end_of_life, check_enum, check_location, check_resource_name, check_uri,
@@ -170,7 +171,7 @@ pub fn check_image(
         }
     }
 
-    // Every SecurityType except Standard describes a Gen2 image (domain.md §2.9).
+    // Every SecurityType except Standard describes a Gen2 image (Azure docs, "Image definitions": features and security types).
     let hyper_v_unknown = p.hyper_v_generation.as_deref().is_some_and(is_expression);
     for (n, f) in p.features.iter().flatten().enumerate() {
         let is_security = f

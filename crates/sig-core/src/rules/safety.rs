@@ -1,5 +1,5 @@
 //! An image version's `safetyProfile`: Azure's guards against losing replicas or a whole version by
-//! accident (domain.md §2.13–2.14). Both flags are given at creation and stay as created: today's
+//! accident (Azure docs, "Azure Compute Gallery": end of life and soft delete). Both flags are given at creation and stay as created: today's
 //! Azure also accepts `allowDeletionOfReplicatedLocations` in an update, but the seed limits
 //! updates to its list (replica counts, target regions, exclude from latest, end of life), and
 //! where the two differ the seed wins.

@@ -1,4 +1,5 @@
-//! Rules for one image version (domain.md §1.5, §2.5–2.9, §2.13 and the seed's limits/FAQ).
+//! Rules for one image version (REST: GalleryRP `GalleryImageVersion`; Azure docs, "Azure Compute Gallery" and
+//! "Create an image definition and an image version"; the seed's limits and FAQ).
 
 use super::common::{
     check_end_of_life, check_enum, check_location, check_resource_name, check_uri,
@@ -123,7 +124,7 @@ fn kind_message(id: &str, level: Level) -> String {
     }
 }
 
-/// Checks the OS facts of a source against the parent definition (Azure's texts, domain.md §2.9).
+/// Checks the OS facts of a source against the parent definition (Azure's texts, Azure docs, "Image definitions": features and security types).
 fn check_os_facts(
     f: &SourceFacts,
     parent: &ImageFacts,
@@ -297,7 +298,7 @@ fn check_sources(
         ));
     }
 
-    // Disk sources must each be distinct (domain.md §2.8).
+    // Disk sources must each be distinct (Azure docs, "Create an image definition and an image version").
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for u in uses
         .iter()
