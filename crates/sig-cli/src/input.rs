@@ -34,7 +34,9 @@ fn read_with<T>(
 ) -> Result<T, InputProblem> {
     let text = std::fs::read(path)
         .map_err(|e| InputProblem(format!("cannot read {}: {e}", path.display())))?;
-    parse(&text).map_err(|e| {
+    // Windows PowerShell writes UTF-8 with a byte-order mark; JSON itself has none.
+    let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&text);
+    parse(text).map_err(|e| {
         InputProblem(format!(
             "{} is not valid JSON: {} (line {}, column {})",
             path.display(),

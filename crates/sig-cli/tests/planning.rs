@@ -375,3 +375,35 @@ fn deploy_check_allows_or_refuses_with_reasons() {
         assert_eq!(code(&sig(&args)), 2, "{args:?}");
     }
 }
+
+/// A world without versions costs nothing, printed as `0.00` — never `-0.00` (the empty sum of
+/// `f64` is negative zero).
+#[test]
+fn an_empty_gallery_costs_zero_not_negative_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w: World = testing::base_world();
+    apply(
+        &mut w,
+        &Actor::system(),
+        Cmd::CreateGallery {
+            id: gallery_id(SUB, RG, "empty"),
+            resource: testing::gallery_body(),
+        },
+        FIXTURE_NOW,
+    )
+    .unwrap();
+    let path = dir.path().join("empty.json");
+    std::fs::write(&path, serde_json::to_vec(&w).unwrap()).unwrap();
+    let st = path.to_str().unwrap();
+    let text = stdout(&sig(&["cost", "--state", st]));
+    assert!(
+        text.contains("storage 0.00") && !text.contains("-0.00"),
+        "{text}"
+    );
+    let j = json_out(&sig(&["cost", "--state", st, "--format", "json"]));
+    assert!(
+        j["storageMonthly"].as_f64().unwrap().is_sign_positive(),
+        "{j}"
+    );
+    assert_eq!(j["storageMonthly"].to_string(), "0.0");
+}

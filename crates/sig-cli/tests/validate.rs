@@ -190,3 +190,17 @@ fn every_azure_example_is_read_never_exit_2() {
         );
     }
 }
+
+/// Windows PowerShell's `Out-File -Encoding utf8` starts the file with a byte-order mark; the
+/// file is still JSON and reads as the same resources.
+#[test]
+fn a_file_with_a_byte_order_mark_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bom.json");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(serde_json::to_vec(&json!([gallery("gal")])).unwrap());
+    std::fs::write(&path, bytes).unwrap();
+    let out = sig(&["validate", "--at", AT, path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("1 resource(s) in 1 file(s): 0 error(s)"));
+}

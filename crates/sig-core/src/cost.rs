@@ -181,8 +181,10 @@ pub struct CostEstimate {
     pub assumptions: Vec<Diagnostic>,
 }
 
+/// Rounds to cents. Adding `0.0` turns a negative zero (an empty `f64` sum is `-0.0`) into `0.0`,
+/// so an empty gallery costs `0.00`, not `-0.00`.
 fn cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 /// Estimates every version in the world with `prices`.
