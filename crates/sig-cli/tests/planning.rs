@@ -407,3 +407,51 @@ fn an_empty_gallery_costs_zero_not_negative_zero() {
     );
     assert_eq!(j["storageMonthly"].to_string(), "0.0");
 }
+
+/// Every command spells severities the same way in JSON as `sig validate` does: `error`,
+/// `warning`, `info` (deploy refusals, cost assumptions).
+#[test]
+fn severities_are_lower_case_in_every_commands_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let st = state(dir.path());
+    let refused = json_out(&sig(&[
+        "deploy",
+        "check",
+        "--state",
+        &st,
+        "--image",
+        &version(),
+        "--region",
+        "eastus",
+        "--os-profile",
+        "--at",
+        AT_CREATION,
+        "--format",
+        "json",
+    ]));
+    let cost = json_out(&sig(&["cost", "--state", &st, "--format", "json"]));
+    let mut seen = Vec::new();
+    fn collect(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(o) => {
+                if let Some(Value::String(s)) = o.get("severity") {
+                    out.push(s.clone());
+                }
+                o.values().for_each(|x| collect(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| collect(x, out)),
+            _ => {}
+        }
+    }
+    collect(&refused, &mut seen);
+    collect(&cost, &mut seen);
+    assert!(
+        seen.contains(&"error".to_string()) && seen.contains(&"info".to_string()),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter()
+            .all(|s| ["error", "warning", "info"].contains(&s.as_str())),
+        "{seen:?}"
+    );
+}

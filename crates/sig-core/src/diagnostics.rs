@@ -7,14 +7,20 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-/// How bad a finding is; `Error` blocks a command and makes `sig validate` exit 1.
+/// How bad a finding is; `Error` blocks a command and makes `sig validate` exit 1. Written in
+/// lower case everywhere (`error`, `warning`, `info`: JSON and text alike); the capitalised
+/// spelling older outputs used is still read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The resource would be refused by Azure.
+    #[serde(alias = "Error")]
     Error,
     /// Allowed, but against documented best practice, or could not be verified.
+    #[serde(alias = "Warning")]
     Warning,
     /// Something the user should know (e.g. a part of the input was skipped).
+    #[serde(alias = "Info")]
     Info,
 }
 
