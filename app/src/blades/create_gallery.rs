@@ -3,13 +3,12 @@
 use leptos::prelude::*;
 use serde_json::json;
 use sig_core::command::gallery_id;
-use sig_core::{arm, Code, Command, Diagnostic};
+use sig_core::ids::GALLERY_TYPE;
+use sig_core::{Code, Command};
 
 use super::options;
-use super::review::{arm_json, create_and_open, Review};
 use crate::components::{
-    errors_at, first_of, tags_json, unplaced_errors, SelectField, TagsEditor, TextArea, TextField,
-    Wizard, WizardTab,
+    tags_json, CreateDraft, SelectField, TextArea, TextField, Wizard, WizardSteps, WizardTab,
 };
 use crate::route::Blade;
 use crate::store::{defaults, Store};
@@ -22,18 +21,14 @@ const BASICS_PATHS: &[&str] = &["name", "id", "location", "properties.descriptio
 pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
     let store = expect_context::<Store>();
     // Only what the signed-in principal may see is offered.
-    let subscriptions = options::subscription_choices(store);
-    let subscription = first_of(subscriptions);
-    let groups = options::resource_group_choices(store, subscription);
-    let resource_group = first_of(groups);
+    let (subscriptions, subscription, groups, resource_group) = options::scope_pickers(store);
     let new_group = RwSignal::new(false);
     let new_group_name = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let region = RwSignal::new(defaults::REGION.to_string());
     let description = RwSignal::new(String::new());
     let tags = RwSignal::new(Vec::<(String, String)>::new());
-    let active = RwSignal::new(0usize);
-    let reveal = Signal::derive(move || active.get() == 3);
+    let WizardSteps { active, reveal } = WizardSteps::new(4);
 
     let group = move || {
         if new_group.get() {
@@ -54,37 +49,22 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
             "properties": properties,
         })
     });
-    let command = move || {
-        serde_json::from_value::<arm::Gallery>(body.get()).map(|resource| Command::CreateGallery {
-            id: id.get(),
-            resource,
-        })
-    };
-    let diagnostics = Memo::new(move |_| {
-        let Ok(command) = command() else {
-            return Vec::new();
-        };
-        let found = match store.preview(&command) {
-            Ok(warnings) => warnings,
-            Err(error) => error.diagnostics,
-        };
-        // A new resource group is created first, so its absence now is expected.
-        found
-            .into_iter()
-            .filter(|d| !(new_group.get() && d.code == Code::ResourceGroupNotFound))
-            .collect::<Vec<Diagnostic>>()
-    });
+    // A new resource group is created first, so its absence now is expected.
+    let draft = CreateDraft::ignoring(
+        store,
+        id,
+        name,
+        body,
+        GALLERY_TYPE,
+        |id, resource| Command::CreateGallery { id, resource },
+        move |d| new_group.get() && d.code == Code::ResourceGroupNotFound,
+    );
+    let verdict = draft.verdict;
     let new_group_missing = move || new_group.get() && new_group_name.get().trim().is_empty();
-    let valid = Signal::derive(move || {
-        !new_group_missing() && !diagnostics.get().iter().any(Diagnostic::is_error)
-    });
-    let field = move |paths: &'static [&'static str]| {
-        Signal::derive(move || errors_at(&diagnostics.get(), paths))
-    };
-    let basics_errors = Signal::derive(move || {
-        new_group_missing() || !errors_at(&diagnostics.get(), BASICS_PATHS).is_empty()
-    });
-    let other_errors = Signal::derive(move || unplaced_errors(&diagnostics.get(), BASICS_PATHS));
+    let (accepted, basics_invalid) = (verdict.valid(), verdict.any_at(BASICS_PATHS));
+    let valid = Signal::derive(move || !new_group_missing() && accepted.get());
+    let field = move |paths| verdict.errors_at(paths);
+    let basics_errors = Signal::derive(move || new_group_missing() || basics_invalid.get());
 
     let create = Callback::new(move |()| {
         if new_group.get_untracked() {
@@ -97,7 +77,7 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
                 return;
             }
         }
-        create_and_open(store, command().ok(), id.get_untracked(), replace);
+        draft.create(replace);
     });
 
     let regions = Signal::derive(options::source_regions);
@@ -150,10 +130,9 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
     }
     .into_any();
     let summary = Signal::derive(move || {
-        let sub_name = store.world.with(|w| {
-            w.subscription(&subscription.get())
-                .map_or_else(|| subscription.get(), |s| s.display_name.clone())
-        });
+        let sub_name = store
+            .world
+            .with(|w| options::subscription_name(w, &subscription.get()));
         vec![
             ("Subscription", sub_name),
             ("Resource group", group()),
@@ -166,19 +145,7 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
             ),
         ]
     });
-    let json = Signal::derive(move || {
-        arm_json(
-            body.get(),
-            id.get(),
-            &name.get(),
-            "Microsoft.Compute/galleries",
-        )
-    });
-    let review = view! {
-        <Review summary json diagnostics=Signal::derive(move || diagnostics.get())/>
-    }
-    .into_any();
-
+    let [tags_tab, review_tab] = draft.closing_tabs(tags, summary, BASICS_PATHS.to_vec());
     let tabs = vec![
         WizardTab {
             title: "Basics",
@@ -190,16 +157,8 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
             has_errors: Signal::derive(|| false),
             content: sharing,
         },
-        WizardTab {
-            title: "Tags",
-            has_errors: Signal::derive(|| false),
-            content: view! { <TagsEditor tags/> }.into_any(),
-        },
-        WizardTab {
-            title: "Review + create",
-            has_errors: Signal::derive(move || !other_errors.get().is_empty()),
-            content: review,
-        },
+        tags_tab,
+        review_tab,
     ];
     view! { <Wizard tabs active valid on_create=create/> }
 }

@@ -3,13 +3,13 @@
 use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 use sig_core::command::image_id;
-use sig_core::ids::GalleryResourceId;
-use sig_core::{arm, Command};
+use sig_core::ids::{GalleryResourceId, IMAGE_TYPE};
+use sig_core::Command;
 
 use super::options;
-use super::review::{arm_json, create_and_open, Review};
 use crate::components::{
-    tags_json, CheckField, SelectField, TagsEditor, TextArea, TextField, Verdict, Wizard, WizardTab,
+    number_or_text, tags_json, CheckField, CreateDraft, SelectField, TextArea, TextField, Wizard,
+    WizardSteps, WizardTab,
 };
 use crate::route::Blade;
 use crate::store::Store;
@@ -51,27 +51,13 @@ fn put_text(map: &mut Map<String, Value>, key: &str, text: &str) {
     }
 }
 
-/// A number field's value: a number when it parses, the text otherwise
-/// (so the core reports it), nothing when blank.
-fn number_or_text(text: &str) -> Option<Value> {
-    let text = text.trim();
-    if text.is_empty() {
-        None
-    } else {
-        Some(
-            text.parse::<i64>()
-                .map_or_else(|_| json!(text), |n| json!(n)),
-        )
-    }
-}
-
+/// `{min, max}` of the fields that are not blank, nothing when both are.
 fn range(min: &str, max: &str) -> Option<Value> {
     let mut object = Map::new();
-    if let Some(v) = number_or_text(min) {
-        object.insert("min".into(), v);
-    }
-    if let Some(v) = number_or_text(max) {
-        object.insert("max".into(), v);
+    for (key, text) in [("min", min), ("max", max)] {
+        if !text.trim().is_empty() {
+            object.insert(key.into(), number_or_text(text));
+        }
     }
     (!object.is_empty()).then_some(Value::Object(object))
 }
@@ -80,19 +66,14 @@ fn range(min: &str, max: &str) -> Option<Value> {
 #[component]
 pub fn CreateImage(gallery: String, replace: Callback<Blade>) -> impl IntoView {
     let store = expect_context::<Store>();
-    let parent = match sig_core::ids::GalleryResourceId::parse(&gallery) {
-        Some(GalleryResourceId::Gallery(g)) => Some(g),
-        _ => None,
-    };
-    let Some(parent) = parent else {
+    let Some(parent @ GalleryResourceId::Gallery(_)) = GalleryResourceId::parse(&gallery) else {
         return view! { <p class="banner error" role="alert">"This link does not name a gallery: "{gallery}</p> }.into_any();
     };
     let gallery_region = store
         .world
         .with_untracked(|w| w.gallery(&gallery).map(|g| g.location.as_str().to_string()));
-    let subscription = parent.scope.subscription.clone().unwrap_or_default();
-    let resource_group = parent.scope.resource_group.clone().unwrap_or_default();
-    let gallery_name = parent.gallery.to_string();
+    let gallery_name = parent.name().to_string();
+    let (subscription, resource_group) = options::scope_of(&parent);
 
     let region = RwSignal::new(gallery_region.unwrap_or_else(|| "eastus".into()));
     let name = RwSignal::new(String::new());
@@ -117,14 +98,9 @@ pub fn CreateImage(gallery: String, replace: Callback<Blade>) -> impl IntoView {
         .map(|t| (*t, RwSignal::new(false)))
         .collect();
     let tags = RwSignal::new(Vec::<(String, String)>::new());
-    let active = RwSignal::new(0usize);
-    let reveal = Signal::derive(move || active.get() == 3);
+    let WizardSteps { active, reveal } = WizardSteps::new(4);
 
-    let (sub, rg, gal) = (
-        subscription.clone(),
-        resource_group.clone(),
-        gallery_name.clone(),
-    );
+    let (sub, rg, gal) = (subscription, resource_group.clone(), gallery_name.clone());
     let id = Memo::new(move |_| image_id(&sub, &rg, &gal, name.get().trim()));
     let disallowed_for_body = disallowed.clone();
     let body = Memo::new(move |_| {
@@ -167,24 +143,12 @@ pub fn CreateImage(gallery: String, replace: Callback<Blade>) -> impl IntoView {
         }
         json!({"location": region.get(), "tags": tags_json(&tags.get()), "properties": properties})
     });
-    let command = move || {
-        serde_json::from_value::<arm::GalleryImage>(body.get()).map(|resource| {
-            Command::CreateImage {
-                id: id.get(),
-                resource,
-            }
-        })
-    };
-    let verdict = Verdict::new(store, move || command().ok());
-    let diagnostics = verdict.diagnostics;
-    let valid = verdict.valid();
+    let draft = CreateDraft::new(store, id, name, body, IMAGE_TYPE, |id, resource| {
+        Command::CreateImage { id, resource }
+    });
+    let verdict = draft.verdict;
     let field = move |paths| verdict.errors_at(paths);
     let tab_errors = move |paths| verdict.any_at(paths);
-    let other_errors = verdict.unplaced(BASICS.iter().chain(PUBLISHING).copied().collect());
-
-    let create = Callback::new(move |()| {
-        create_and_open(store, command().ok(), id.get_untracked(), replace)
-    });
 
     let regions = Signal::derive(options::source_regions);
     let basics = view! {
@@ -257,27 +221,25 @@ pub fn CreateImage(gallery: String, replace: Callback<Blade>) -> impl IntoView {
             ("End of life date", end_of_life.get()),
         ]
     });
-    let json = Signal::derive(move || {
-        arm_json(
-            body.get(),
-            id.get(),
-            &name.get(),
-            "Microsoft.Compute/galleries/images",
-        )
-    });
+    let [tags_tab, review_tab] = draft.closing_tabs(
+        tags,
+        summary,
+        BASICS.iter().chain(PUBLISHING).copied().collect(),
+    );
     let tabs = vec![
-        WizardTab { title: "Basics", has_errors: tab_errors(BASICS), content: basics },
-        WizardTab { title: "Publishing options", has_errors: tab_errors(PUBLISHING), content: publishing },
         WizardTab {
-            title: "Tags",
-            has_errors: Signal::derive(|| false),
-            content: view! { <TagsEditor tags/> }.into_any(),
+            title: "Basics",
+            has_errors: tab_errors(BASICS),
+            content: basics,
         },
         WizardTab {
-            title: "Review + create",
-            has_errors: other_errors,
-            content: view! { <Review summary json diagnostics=Signal::derive(move || diagnostics.get())/> }.into_any(),
+            title: "Publishing options",
+            has_errors: tab_errors(PUBLISHING),
+            content: publishing,
         },
+        tags_tab,
+        review_tab,
     ];
-    view! { <Wizard tabs active valid on_create=create/> }.into_any()
+    view! { <Wizard tabs active valid=verdict.valid() on_create=draft.on_create(replace)/> }
+        .into_any()
 }

@@ -3,15 +3,14 @@
 use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 use sig_core::command::version_id;
-use sig_core::ids::GalleryResourceId;
+use sig_core::ids::{GalleryResourceId, VERSION_TYPE};
 use sig_core::sources::SourceKind;
-use sig_core::{arm, Command};
+use sig_core::Command;
 
 use super::options;
-use super::review::{arm_json, create_and_open, Review};
 use crate::components::{
-    errors_at, tags_json, CheckField, SelectField, TagsEditor, TextField, Verdict, Wizard,
-    WizardTab,
+    errors_at, number_or_text, tags_json, CheckField, CreateDraft, SelectField, TextField, Wizard,
+    WizardSteps, WizardTab,
 };
 use crate::route::Blade;
 use crate::store::Store;
@@ -49,13 +48,6 @@ pub struct TargetRow {
     pub storage: String,
 }
 
-/// A replica count as typed: a number when it parses, else the text (the core reports it).
-pub fn count_value(text: &str) -> Value {
-    text.trim()
-        .parse::<i64>()
-        .map_or_else(|_| json!(text.trim()), |n| json!(n))
-}
-
 /// The `targetRegions` array for the rows.
 pub fn target_regions_json(rows: &[TargetRow]) -> Value {
     Value::Array(
@@ -63,7 +55,7 @@ pub fn target_regions_json(rows: &[TargetRow]) -> Value {
             .map(|r| {
                 json!({
                     "name": r.region,
-                    "regionalReplicaCount": count_value(&r.replicas),
+                    "regionalReplicaCount": number_or_text(&r.replicas),
                     "storageAccountType": r.storage,
                 })
             })
@@ -137,19 +129,8 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
     let Some(GalleryResourceId::Image(parent)) = GalleryResourceId::parse(&image) else {
         return view! { <p class="banner error" role="alert">"This link does not name an image definition: "{image}</p> }.into_any();
     };
-    let subscription = parent
-        .gallery
-        .scope
-        .subscription
-        .clone()
-        .unwrap_or_default();
-    let resource_group = parent
-        .gallery
-        .scope
-        .resource_group
-        .clone()
-        .unwrap_or_default();
     let (gallery_name, image_name) = (parent.gallery.gallery.clone(), parent.image.clone());
+    let (sub, rg) = options::scope_of(&GalleryResourceId::Image(parent));
     let region_default = store
         .world
         .with_untracked(|w| w.image(&image).map(|i| i.location.as_str().to_string()))
@@ -164,8 +145,7 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
     let source_storage = RwSignal::new("Standard_LRS".to_string());
     let extra = RwSignal::new(Vec::<TargetRow>::new());
     let tags = RwSignal::new(Vec::<(String, String)>::new());
-    let active = RwSignal::new(0usize);
-    let reveal = Signal::derive(move || active.get() == 3);
+    let WizardSteps { active, reveal } = WizardSteps::new(4);
 
     let rows = Memo::new(move |_| {
         let mut all = vec![TargetRow {
@@ -176,17 +156,12 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
         all.extend(extra.get());
         all
     });
-    let (sub, rg, gal, img) = (
-        subscription.clone(),
-        resource_group.clone(),
-        gallery_name.clone(),
-        image_name.clone(),
-    );
+    let (gal, img) = (gallery_name.clone(), image_name.clone());
     let id = Memo::new(move |_| version_id(&sub, &rg, &gal, &img, name.get().trim()));
     let body = Memo::new(move |_| {
         let mut publishing = Map::new();
         publishing.insert("targetRegions".into(), target_regions_json(&rows.get()));
-        publishing.insert("replicaCount".into(), count_value(&replica_count.get()));
+        publishing.insert("replicaCount".into(), number_or_text(&replica_count.get()));
         publishing.insert("excludeFromLatest".into(), json!(exclude.get()));
         if !end_of_life.get().trim().is_empty() {
             publishing.insert("endOfLifeDate".into(), json!(end_of_life.get().trim()));
@@ -201,24 +176,13 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
         }
         json!({"location": region.get(), "tags": tags_json(&tags.get()), "properties": properties})
     });
-    let command = move || {
-        serde_json::from_value::<arm::GalleryImageVersion>(body.get()).map(|resource| {
-            Command::CreateVersion {
-                id: id.get(),
-                resource,
-            }
-        })
-    };
-    let verdict = Verdict::new(store, move || command().ok());
+    let draft = CreateDraft::new(store, id, name, body, VERSION_TYPE, |id, resource| {
+        Command::CreateVersion { id, resource }
+    });
+    let verdict = draft.verdict;
     let diagnostics = verdict.diagnostics;
-    let valid = verdict.valid();
     let field = move |paths| verdict.errors_at(paths);
     let tab_errors = move |paths| verdict.any_at(paths);
-    let other_errors = verdict.unplaced(BASICS.iter().chain(REPLICATION).copied().collect());
-
-    let create = Callback::new(move |()| {
-        create_and_open(store, command().ok(), id.get_untracked(), replace)
-    });
 
     let regions = Signal::derive(options::source_regions);
     let all_regions = Signal::derive(options::all_regions);
@@ -352,27 +316,25 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
             ("Target regions", targets),
         ]
     });
-    let json = Signal::derive(move || {
-        arm_json(
-            body.get(),
-            id.get(),
-            &name.get(),
-            "Microsoft.Compute/galleries/images/versions",
-        )
-    });
+    let [tags_tab, review_tab] = draft.closing_tabs(
+        tags,
+        summary,
+        BASICS.iter().chain(REPLICATION).copied().collect(),
+    );
     let tabs = vec![
-        WizardTab { title: "Basics", has_errors: tab_errors(BASICS), content: basics },
-        WizardTab { title: "Replication", has_errors: tab_errors(REPLICATION), content: replication },
         WizardTab {
-            title: "Tags",
-            has_errors: Signal::derive(|| false),
-            content: view! { <TagsEditor tags/> }.into_any(),
+            title: "Basics",
+            has_errors: tab_errors(BASICS),
+            content: basics,
         },
         WizardTab {
-            title: "Review + create",
-            has_errors: other_errors,
-            content: view! { <Review summary json diagnostics=Signal::derive(move || diagnostics.get())/> }.into_any(),
+            title: "Replication",
+            has_errors: tab_errors(REPLICATION),
+            content: replication,
         },
+        tags_tab,
+        review_tab,
     ];
-    view! { <Wizard tabs active valid on_create=create/> }.into_any()
+    view! { <Wizard tabs active valid=verdict.valid() on_create=draft.on_create(replace)/> }
+        .into_any()
 }

@@ -14,7 +14,6 @@ mod options;
 pub mod planner;
 pub mod replication;
 mod resource;
-mod review;
 mod sources;
 mod subscriptions;
 pub mod templates;

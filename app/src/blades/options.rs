@@ -3,10 +3,12 @@
 //! see (the core's `visibility::Viewer`); the simulator itself sees all.
 
 use leptos::prelude::*;
+use sig_core::ids::GalleryResourceId;
 use sig_core::regions;
 use sig_core::visibility::Viewer;
 use sig_core::World;
 
+use crate::components::{first_of, Choice};
 use crate::store::Store;
 
 /// Subscriptions `viewer` may see, as `(id, name)`.
@@ -57,6 +59,37 @@ pub fn resource_group_choices(
             .world
             .with(|w| subscription.with(|s| resource_groups(w, &viewer, s)))
     })
+}
+
+/// A picker's `(value, text)` choices.
+pub type Choices = Memo<Vec<(String, String)>>;
+
+/// A Subscription picker and the Resource group picker that follows it, for
+/// the signed-in principal: `(subscriptions, subscription, groups, group)`,
+/// each pick starting at its first choice.
+pub fn scope_pickers(store: Store) -> (Choices, Choice, Choices, Choice) {
+    let subscriptions = subscription_choices(store);
+    let subscription = first_of(subscriptions);
+    let groups = resource_group_choices(store, subscription);
+    let group = first_of(groups);
+    (subscriptions, subscription, groups, group)
+}
+
+/// The display name of subscription `id`, or the id when the world has no such subscription.
+pub fn subscription_name(world: &World, id: &str) -> String {
+    world
+        .subscription(id)
+        .map_or_else(|| id.to_string(), |s| s.display_name.clone())
+}
+
+/// The subscription and resource group a gallery resource lives in (blank
+/// where its id leaves them out).
+pub fn scope_of(id: &GalleryResourceId) -> (String, String) {
+    let scope = id.scope();
+    (
+        scope.subscription.clone().unwrap_or_default(),
+        scope.resource_group.clone().unwrap_or_default(),
+    )
 }
 
 /// The display name of tenant `id`, or the id when the world has no such tenant.

@@ -9,7 +9,7 @@ use sig_core::sources::{Source, SourceDisk, SourceKind};
 use sig_core::Command;
 
 use super::options;
-use crate::components::{first_of, SelectField, TextField};
+use crate::components::{SelectField, TextField};
 use crate::store::Store;
 
 const KINDS: &[(&str, &str)] = &[
@@ -60,10 +60,7 @@ pub fn Sources() -> impl IntoView {
     let kind = RwSignal::new("ManagedImage".to_string());
     let name = RwSignal::new(String::new());
     // Only what the signed-in principal may see is offered.
-    let subscriptions = options::subscription_choices(store);
-    let subscription = first_of(subscriptions);
-    let groups = options::resource_group_choices(store, subscription);
-    let group = first_of(groups);
+    let (subscriptions, subscription, groups, group) = options::scope_pickers(store);
     let region = RwSignal::new("eastus".to_string());
     let os_type = RwSignal::new("Linux".to_string());
     let os_state = RwSignal::new("Generalized".to_string());

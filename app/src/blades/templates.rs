@@ -13,7 +13,7 @@ use sig_core::{Diagnostic, World};
 
 use super::export_import::download;
 use super::options;
-use crate::components::{first_of, unique_id, CheckField, SelectField};
+use crate::components::{unique_id, CheckField, SelectField};
 use crate::store::Store;
 
 /// Rows of the selection list rendered at once.
@@ -119,10 +119,7 @@ pub fn Templates() -> impl IntoView {
     // Import.
     let pasted = RwSignal::new(String::new());
     // Only what the signed-in principal may see is offered.
-    let subscriptions = options::subscription_choices(store);
-    let subscription = first_of(subscriptions);
-    let groups = options::resource_group_choices(store, subscription);
-    let group = first_of(groups);
+    let (subscriptions, subscription, groups, group) = options::scope_pickers(store);
     let lines = RwSignal::new(None::<Result<Vec<ImportLine>, String>>);
     let plan = StoredValue::new(Vec::<PlannedImport>::new());
     let paste_id = unique_id("arm-json");

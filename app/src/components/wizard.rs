@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::unique_id;
+use super::{unique_id, TabList};
 
 /// One tab of a create wizard.
 pub struct WizardTab {
@@ -31,52 +31,30 @@ pub fn Wizard(
     #[prop(into, default = "Create".to_string())]
     create_label: String,
 ) -> impl IntoView {
-    let count = tabs.len();
-    let review = count - 1;
+    let review = tabs.len() - 1;
     let tablist_id = unique_id("wizard");
-    let mut headers = Vec::new();
-    let mut panels = Vec::new();
-    for (index, tab) in tabs.into_iter().enumerate() {
-        let tab_id = format!("{tablist_id}-tab-{index}");
-        let panel_id = format!("{tablist_id}-panel-{index}");
-        let has_errors = tab.has_errors;
-        headers.push(view! {
-            <button
-                type="button"
-                role="tab"
-                id=tab_id.clone()
-                aria-controls=panel_id.clone()
-                aria-selected=move || if active.get() == index { "true" } else { "false" }
-                tabindex=move || if active.get() == index { "0" } else { "-1" }
-                class:tab-error=move || has_errors.get()
-                on:click=move |_| active.set(index)
-                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                    match ev.key().as_str() {
-                        "ArrowRight" => active.set((index + 1) % count),
-                        "ArrowLeft" => active.set((index + count - 1) % count),
-                        _ => {}
-                    }
-                }
-            >
-                {tab.title}
-                {move || has_errors.get().then(|| view! { <span class="tab-error-mark" aria-label="has errors">" ●"</span> })}
-            </button>
-        });
-        panels.push(view! {
-            <div
-                role="tabpanel"
-                id=panel_id
-                aria-labelledby=tab_id
-                hidden=move || active.get() != index
-                class="tab-panel"
-            >
-                {tab.content}
-            </div>
-        });
-    }
+    let titles = tabs.iter().map(|tab| tab.title).collect();
+    let errors = tabs.iter().map(|tab| tab.has_errors).collect();
+    let panels = tabs
+        .into_iter()
+        .enumerate()
+        .map(|(index, tab)| {
+            view! {
+                <div
+                    role="tabpanel"
+                    id=format!("{tablist_id}-panel-{index}")
+                    aria-labelledby=format!("{tablist_id}-tab-{index}")
+                    hidden=move || active.get() != index
+                    class="tab-panel"
+                >
+                    {tab.content}
+                </div>
+            }
+        })
+        .collect_view();
     view! {
         <div class="wizard">
-            <div role="tablist" class="tabs" aria-label="Steps">{headers}</div>
+            <TabList label="Steps" titles active id=tablist_id errors controls_panels=true/>
             {panels}
             <div class="wizard-footer">
                 {move || {

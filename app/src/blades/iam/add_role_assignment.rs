@@ -6,7 +6,7 @@ use sig_core::{Diagnostic, World};
 
 use super::principal_picker::PrincipalPicker;
 use super::{add_command, principal_choices, scope_label};
-use crate::components::{run_command, unique_id, AlertList};
+use crate::components::{run_command, unique_id, AlertList, TabList};
 use crate::store::Store;
 
 /// The roles the wizard offers: built-in, then custom, as `(guid, name, description)`.
@@ -62,26 +62,13 @@ pub fn AddRoleAssignment(scope: String, close: Callback<()>) -> impl IntoView {
         }
     };
     let tabs_id = unique_id("add-role");
-    let steps = ["Role", "Members", "Review + assign"];
     let role_name = move || {
         let r = role.get();
         roles_for_name(&store, &r)
     };
     view! {
         <p class="field-help">{format!("Scope: {}", scope_label(&scope.get_value()))}</p>
-        <div role="tablist" class="tabs" aria-label="Steps">
-            {steps.iter().enumerate().map(|(i, title)| view! {
-                <button
-                    type="button"
-                    role="tab"
-                    id=format!("{tabs_id}-{i}")
-                    aria-selected=move || if step.get() == i { "true" } else { "false" }
-                    on:click=move |_| step.set(i)
-                >
-                    {*title}
-                </button>
-            }).collect_view()}
-        </div>
+        <TabList label="Steps" titles=vec!["Role", "Members", "Review + assign"] active=step id=tabs_id.clone()/>
         <div role="tabpanel" hidden=move || step.get() != 0 class="tab-panel">
             <fieldset class="role-list">
                 <legend>"Role"</legend>

@@ -17,7 +17,7 @@ use sig_core::access::assignments::ScopePath;
 use sig_core::protocol::requests::NewRoleAssignment;
 use sig_core::Command;
 
-use crate::components::{unique_id, GuardedButton};
+use crate::components::{unique_id, GuardedButton, TabList};
 use crate::route::Blade;
 use crate::store::Store;
 
@@ -105,20 +105,6 @@ pub fn AccessControl(scope: String, open: Callback<Blade>) -> impl IntoView {
     let is_gallery_resource =
         ScopePath::parse(&scope.get_value()).is_some_and(|p| p.levels.len() > 2);
     let tabs_id = unique_id("iam");
-    let tab_button = move |index: usize, title: &'static str| {
-        let tab_id = format!("{tabs_id}-tab-{index}");
-        view! {
-            <button
-                type="button"
-                role="tab"
-                id=tab_id
-                aria-selected=move || if tab.get() == index { "true" } else { "false" }
-                on:click=move |_| tab.set(index)
-            >
-                {title}
-            </button>
-        }
-    };
     view! {
         <p class="field-help">{format!("Scope: {}", scope_label(&scope.get_value()))}</p>
         <div class="toolbar" role="toolbar" aria-label="Access control actions">
@@ -138,10 +124,12 @@ pub fn AccessControl(scope: String, open: Callback<Blade>) -> impl IntoView {
             }
             .into_any(),
             None => view! {
-                <div role="tablist" class="tabs" aria-label="Access control">
-                    {tab_button(0, "Role assignments")}
-                    {tab_button(1, "Check access")}
-                </div>
+                <TabList
+                    label="Access control"
+                    titles=vec!["Role assignments", "Check access"]
+                    active=tab
+                    id=tabs_id.clone()
+                />
                 // Both tabs stay mounted, so switching between them costs no rebuild.
                 <div role="tabpanel" hidden=move || tab.get() != 0>
                     <Assignments scope=scope.get_value()/>

@@ -2,38 +2,7 @@
 //! verdict, a summary, and the ARM JSON that will be created.
 
 use leptos::prelude::*;
-use serde_json::{json, Value};
-use sig_core::{Command, Diagnostic, Severity};
-
-use crate::route::Blade;
-use crate::store::Store;
-
-/// The resource a wizard will create, as ARM prints it: its body with the
-/// `id`, `name` and `type` the request URL gives it.
-pub fn arm_json(mut body: Value, id: String, name: &str, resource_type: &str) -> String {
-    if let Some(object) = body.as_object_mut() {
-        object.insert("id".into(), json!(id));
-        object.insert("name".into(), json!(name.trim()));
-        object.insert("type".into(), json!(resource_type));
-    }
-    serde_json::to_string_pretty(&body).unwrap_or_default()
-}
-
-/// Runs a wizard's create command and, when the core accepts it, replaces
-/// the wizard with the new resource's overview (as the portal's "Go to
-/// resource"); a refusal stays on the wizard, reported by the store.
-pub fn create_and_open(
-    store: Store,
-    command: Option<Command>,
-    id: String,
-    replace: Callback<Blade>,
-) {
-    if let Some(command) = command {
-        if store.dispatch(command).is_ok() {
-            replace.run(Blade::Resource(id));
-        }
-    }
-}
+use sig_core::{Diagnostic, Severity};
 
 /// Review tab body.
 #[component]
