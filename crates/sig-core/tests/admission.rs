@@ -649,3 +649,53 @@ fn the_refusals_that_files_used_to_slip_past_are_refused() {
         );
     }
 }
+
+/// A definition nested in one gallery whose explicit `id` names another gallery is refused: the
+/// nesting says where it belongs, and a stray id must not move it elsewhere on import.
+#[test]
+fn a_nested_resource_whose_id_names_another_parent_is_refused() {
+    let w = testing::world_with(2, 1, 0);
+    let mut doc = serde_json::to_value(&w).unwrap();
+    let elsewhere = image_id(SUB, "rg", &testing::gallery_name(1), "stray");
+    doc["galleries"][0]["images"][0]["id"] = json!(elsewhere);
+    let refused = import(doc).unwrap_err();
+    assert_eq!(refused.code(), Code::ResourceIdInvalid, "{refused}");
+    assert!(refused.to_string().contains("another parent"), "{refused}");
+}
+
+/// An id is a simulated version or an external version registered as a source, never both, in
+/// either order: a file holding both cannot say which came first, so commands refuse both.
+#[test]
+fn a_version_and_a_source_cannot_share_an_id_in_either_order() {
+    let system = Actor::system();
+    let mut w = testing::world_with(1, 1, 0);
+    let id = version_id(
+        SUB,
+        "rg",
+        &testing::gallery_name(0),
+        &testing::image_name(0),
+        "1.0.0",
+    );
+    let source: sig_core::sources::Source = from(json!({
+        "id": id, "kind": "GalleryImageVersion", "location": "westus",
+        "osType": "Linux", "osState": "Generalized", "osDiskSizeGb": 30
+    }));
+    apply(
+        &mut w,
+        &system,
+        Command::CreateSource(source.clone()),
+        FIXTURE_NOW,
+    )
+    .unwrap();
+    let version = Command::CreateVersion {
+        id: id.clone(),
+        resource: testing::version_body(),
+    };
+    let refused = apply(&mut w.clone(), &system, version.clone(), FIXTURE_NOW).unwrap_err();
+    assert_eq!(refused.code(), Code::Conflict, "{refused}");
+    // The other order: the version first, then the source.
+    let mut w = testing::world_with(1, 1, 0);
+    apply(&mut w, &system, version, FIXTURE_NOW).unwrap();
+    let refused = apply(&mut w, &system, Command::CreateSource(source), FIXTURE_NOW).unwrap_err();
+    assert_eq!(refused.code(), Code::Conflict, "{refused}");
+}
