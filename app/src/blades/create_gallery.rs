@@ -8,13 +8,15 @@ use sig_core::{Code, Command};
 
 use super::options;
 use crate::components::{
-    tags_json, CreateDraft, SelectField, TextArea, TextField, Wizard, WizardSteps, WizardTab,
+    tags_json, CreateDraft, SelectField, TextArea, TextField, Wizard, WizardSteps,
 };
 use crate::route::Blade;
 use crate::store::{defaults, Store};
 
 const NAME_PATHS: &[&str] = &["name", "id"];
 const BASICS_PATHS: &[&str] = &["name", "id", "location", "properties.description"];
+/// The sharing method is not part of the request, so the core names nothing there.
+const SHARING_PATHS: &[&str] = &[];
 
 /// The gallery create wizard.
 #[component]
@@ -50,15 +52,10 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
         })
     });
     // A new resource group is created first, so its absence now is expected.
-    let draft = CreateDraft::ignoring(
-        store,
-        id,
-        name,
-        body,
-        GALLERY_TYPE,
-        |id, resource| Command::CreateGallery { id, resource },
-        move |d| new_group.get() && d.code == Code::ResourceGroupNotFound,
-    );
+    let draft = CreateDraft::new(store, id, name, body, GALLERY_TYPE, |id, resource| {
+        Command::CreateGallery { id, resource }
+    })
+    .ignoring(move |d| new_group.get() && d.code == Code::ResourceGroupNotFound);
     let verdict = draft.verdict;
     let new_group_missing = move || new_group.get() && new_group_name.get().trim().is_empty();
     let (accepted, basics_invalid) = (verdict.valid(), verdict.any_at(BASICS_PATHS));
@@ -145,20 +142,15 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
             ),
         ]
     });
-    let [tags_tab, review_tab] = draft.closing_tabs(tags, summary, BASICS_PATHS.to_vec());
-    let tabs = vec![
-        WizardTab {
-            title: "Basics",
-            has_errors: basics_errors,
-            content: basics,
-        },
-        WizardTab {
-            title: "Sharing method",
-            has_errors: Signal::derive(|| false),
-            content: sharing,
-        },
-        tags_tab,
-        review_tab,
-    ];
+    let mut tabs = draft.tabs(
+        vec![
+            ("Basics", BASICS_PATHS, basics),
+            ("Sharing method", SHARING_PATHS, sharing),
+        ],
+        tags,
+        summary,
+    );
+    // A new resource group's name is checked here, not by the core.
+    tabs[0].has_errors = basics_errors;
     view! { <Wizard tabs active valid on_create=create/> }
 }

@@ -9,7 +9,7 @@ use sig_core::Command;
 use super::options;
 use crate::components::{
     number_or_text, tags_json, CheckField, CreateDraft, SelectField, TextArea, TextField, Wizard,
-    WizardSteps, WizardTab,
+    WizardSteps,
 };
 use crate::route::Blade;
 use crate::store::Store;
@@ -148,7 +148,6 @@ pub fn CreateImage(gallery: String, replace: Callback<Blade>) -> impl IntoView {
     });
     let verdict = draft.verdict;
     let field = move |paths| verdict.errors_at(paths);
-    let tab_errors = move |paths| verdict.any_at(paths);
 
     let regions = Signal::derive(options::source_regions);
     let basics = view! {
@@ -221,25 +220,14 @@ pub fn CreateImage(gallery: String, replace: Callback<Blade>) -> impl IntoView {
             ("End of life date", end_of_life.get()),
         ]
     });
-    let [tags_tab, review_tab] = draft.closing_tabs(
+    let tabs = draft.tabs(
+        vec![
+            ("Basics", BASICS, basics),
+            ("Publishing options", PUBLISHING, publishing),
+        ],
         tags,
         summary,
-        BASICS.iter().chain(PUBLISHING).copied().collect(),
     );
-    let tabs = vec![
-        WizardTab {
-            title: "Basics",
-            has_errors: tab_errors(BASICS),
-            content: basics,
-        },
-        WizardTab {
-            title: "Publishing options",
-            has_errors: tab_errors(PUBLISHING),
-            content: publishing,
-        },
-        tags_tab,
-        review_tab,
-    ];
     view! { <Wizard tabs active valid=verdict.valid() on_create=draft.on_create(replace)/> }
         .into_any()
 }

@@ -10,7 +10,7 @@ use sig_core::Command;
 use super::options;
 use crate::components::{
     errors_at, number_or_text, tags_json, CheckField, CreateDraft, SelectField, TextField, Wizard,
-    WizardSteps, WizardTab,
+    WizardSteps,
 };
 use crate::route::Blade;
 use crate::store::Store;
@@ -182,7 +182,6 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
     let verdict = draft.verdict;
     let diagnostics = verdict.diagnostics;
     let field = move |paths| verdict.errors_at(paths);
-    let tab_errors = move |paths| verdict.any_at(paths);
 
     let regions = Signal::derive(options::source_regions);
     let all_regions = Signal::derive(options::all_regions);
@@ -316,25 +315,14 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
             ("Target regions", targets),
         ]
     });
-    let [tags_tab, review_tab] = draft.closing_tabs(
+    let tabs = draft.tabs(
+        vec![
+            ("Basics", BASICS, basics),
+            ("Replication", REPLICATION, replication),
+        ],
         tags,
         summary,
-        BASICS.iter().chain(REPLICATION).copied().collect(),
     );
-    let tabs = vec![
-        WizardTab {
-            title: "Basics",
-            has_errors: tab_errors(BASICS),
-            content: basics,
-        },
-        WizardTab {
-            title: "Replication",
-            has_errors: tab_errors(REPLICATION),
-            content: replication,
-        },
-        tags_tab,
-        review_tab,
-    ];
     view! { <Wizard tabs active valid=verdict.valid() on_create=draft.on_create(replace)/> }
         .into_any()
 }

@@ -99,36 +99,30 @@ impl CreateDraft {
         resource_type: &'static str,
         make: fn(String, R) -> Command,
     ) -> Self {
-        Self::ignoring(store, id, name, body, resource_type, make, |_| false)
-    }
-
-    /// As [`CreateDraft::new`], leaving out the findings `skip` accepts (what
-    /// the wizard settles another way, such as a resource group it creates first).
-    pub fn ignoring<R: DeserializeOwned + 'static>(
-        store: Store,
-        id: Memo<String>,
-        name: RwSignal<String>,
-        body: Memo<Value>,
-        resource_type: &'static str,
-        make: fn(String, R) -> Command,
-        skip: impl Fn(&Diagnostic) -> bool + Send + Sync + 'static,
-    ) -> Self {
         let command: MakeCommand = Arc::new(move || {
             serde_json::from_value::<R>(body.get())
                 .ok()
                 .map(|resource| make(id.get(), resource))
         });
-        let preview = command.clone();
-        let verdict = Verdict::filtered(store, move || preview(), skip);
+        let command = StoredValue::new(command);
         CreateDraft {
             store,
             id,
             name,
             body,
             resource_type,
-            command: StoredValue::new(command),
-            verdict,
+            command,
+            verdict: Verdict::new(store, move || command.with_value(|make| make())),
         }
+    }
+
+    /// Leaves out of the verdict the findings `skip` accepts (what the wizard
+    /// settles another way, such as a resource group it creates first).
+    pub fn ignoring(mut self, skip: impl Fn(&Diagnostic) -> bool + Send + Sync + 'static) -> Self {
+        let command = self.command;
+        self.verdict =
+            Verdict::filtered(self.store, move || command.with_value(|make| make()), skip);
+        self
     }
 
     /// The ARM JSON the create sends, as the review tab shows it.
@@ -155,28 +149,41 @@ impl CreateDraft {
         Callback::new(move |()| self.create(replace))
     }
 
-    /// The two tabs every create wizard closes with: "Tags" and "Review +
-    /// create" (the summary, the ARM JSON and the core's findings; marked when
-    /// there are errors no field in `claimed` shows).
-    pub fn closing_tabs(
+    /// The wizard's tabs: `steps` as `(title, the paths its fields show
+    /// errors for, content)`, each marked when the core reports errors there,
+    /// then "Tags" and "Review + create" (the summary, the ARM JSON and the
+    /// core's findings; marked when there are errors no step shows).
+    pub fn tabs(
         self,
+        steps: Vec<(&'static str, &'static [&'static str], AnyView)>,
         tags: RwSignal<Vec<(String, String)>>,
         summary: Signal<Vec<(&'static str, String)>>,
-        claimed: Vec<&'static str>,
-    ) -> [WizardTab; 2] {
-        let diagnostics = self.verdict.diagnostics;
-        [
-            WizardTab {
-                title: "Tags",
-                has_errors: Signal::derive(|| false),
-                content: view! { <TagsEditor tags/> }.into_any(),
-            },
-            WizardTab {
-                title: "Review + create",
-                has_errors: self.verdict.unplaced(claimed),
-                content: view! { <Review summary json=self.json() diagnostics=Signal::derive(move || diagnostics.get())/> }
-                    .into_any(),
-            },
-        ]
+    ) -> Vec<WizardTab> {
+        let verdict = self.verdict;
+        let claimed = steps
+            .iter()
+            .flat_map(|(_, paths, _)| paths.iter().copied())
+            .collect();
+        let mut tabs: Vec<WizardTab> = steps
+            .into_iter()
+            .map(|(title, paths, content)| WizardTab {
+                title,
+                has_errors: verdict.any_at(paths),
+                content,
+            })
+            .collect();
+        let diagnostics = verdict.diagnostics;
+        tabs.push(WizardTab {
+            title: "Tags",
+            has_errors: Signal::derive(|| false),
+            content: view! { <TagsEditor tags/> }.into_any(),
+        });
+        tabs.push(WizardTab {
+            title: "Review + create",
+            has_errors: verdict.unplaced(claimed),
+            content: view! { <Review summary json=self.json() diagnostics=Signal::derive(move || diagnostics.get())/> }
+                .into_any(),
+        });
+        tabs
     }
 }
