@@ -21,3 +21,11 @@ pub fn stamp(at: OffsetDateTime) -> String {
         at.second()
     )
 }
+
+/// [`stamp`] for file names: `20250102-030405` (UTC).
+pub fn compact(at: OffsetDateTime) -> String {
+    stamp(at)
+        .trim_end_matches(" UTC")
+        .replace(['-', ':'], "")
+        .replacen(' ', "-", 1)
+}

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use sig_core::access::directory::DirectoryObject;
 use sig_core::{Actor, World};
 
+use crate::blades::options::tenant_name;
 use crate::components::unique_id;
 use crate::store::Store;
 
@@ -68,13 +69,6 @@ pub fn tenant_of(world: &World, principal: &str) -> Option<String> {
         .user_by_upn(principal)
         .or_else(|| access.object(principal))
         .map(|e| e.tenant_id.clone())
-}
-
-fn tenant_name(world: &World, tenant: &str) -> String {
-    world
-        .tenants()
-        .find(|t| t.id.eq_ignore_ascii_case(tenant))
-        .map_or_else(|| tenant.to_string(), |t| t.display_name.clone())
 }
 
 /// The switchers: the directory (tenant) and the principal signed in.

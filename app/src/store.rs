@@ -298,12 +298,7 @@ impl Store {
                     self.notify(Tone::Success, event_title(event), event_detail(event));
                 }
             }
-            Err(error) => {
-                let detail = error
-                    .first_error()
-                    .map_or_else(|| error.to_string(), |d| d.message.clone());
-                self.notify(Tone::Error, "Request refused".into(), detail);
-            }
+            Err(error) => self.notify(Tone::Error, "Request refused".into(), refusal(error)),
         }
         result
     }
@@ -328,12 +323,7 @@ impl Store {
                     .collect::<Vec<_>>()
                     .join("; "),
             ),
-            Err(error) => (
-                false,
-                error
-                    .first_error()
-                    .map_or_else(|| error.to_string(), |d| d.message.clone()),
-            ),
+            Err(error) => (false, refusal(error)),
         };
         let target = if target.is_empty() {
             result
@@ -369,10 +359,7 @@ impl Store {
         self.world.with(|w| {
             sig_core::access::authorize(w, &actor, command)
                 .err()
-                .map(|e| {
-                    e.first_error()
-                        .map_or_else(|| e.to_string(), |d| d.message.clone())
-                })
+                .map(|e| refusal(&e))
         })
     }
 
@@ -413,10 +400,13 @@ impl Store {
     /// True when `id` is in [`Store::visible`] (tracked): for lists, which
     /// check many resources against one computed set.
     pub fn in_visible(&self, id: &str) -> bool {
-        self.visible.with(|v| {
-            v.as_ref()
-                .is_none_or(|set| set.contains(&id.to_ascii_lowercase()))
-        })
+        self.visible.with(|v| listed(v.as_ref(), id))
+    }
+
+    /// As [`Store::in_visible`], untracked: for a memo that tracks the set once
+    /// and then checks many ids against it.
+    pub fn in_visible_untracked(&self, id: &str) -> bool {
+        self.visible.with_untracked(|v| listed(v.as_ref(), id))
     }
 
     /// The core's verdict on `command` without applying it (as-you-type checks).
@@ -561,4 +551,17 @@ pub fn short_type(resource_type: &str) -> &str {
         "Tenant" => "tenant",
         other => other,
     }
+}
+
+/// The sentence a refusal is reported by: the core's first error, or the
+/// refusal itself when it names none.
+pub fn refusal(error: &CommandError) -> String {
+    error
+        .first_error()
+        .map_or_else(|| error.to_string(), |d| d.message.clone())
+}
+
+/// Is `id` in the visible set (`None`: everything is visible)?
+fn listed(visible: Option<&std::collections::BTreeSet<String>>, id: &str) -> bool {
+    visible.is_none_or(|set| set.contains(&id.to_ascii_lowercase()))
 }

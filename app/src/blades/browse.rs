@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use sig_core::ids::GalleryResourceId;
 use sig_core::{Command, World};
 
+use super::resource::Kind;
 use crate::components::{options_view, unique_id, ListLayout, VirtualList};
 use crate::route::Blade;
 use crate::store::{short_type, Store};
@@ -33,12 +34,8 @@ pub struct Row {
 
 /// Every gallery resource of the world as rows (galleries only when `galleries_only`).
 pub fn rows(world: &World, galleries_only: bool) -> Vec<Row> {
-    let sub_name = |id: &Option<String>| {
-        let id = id.clone().unwrap_or_default();
-        world
-            .subscription(&id)
-            .map_or(id, |s| s.display_name.clone())
-    };
+    let sub_name =
+        |id: &Option<String>| super::options::subscription_name(world, id.as_deref().unwrap_or(""));
     let mut out = Vec::new();
     let mk = |id: String,
               name: String,
@@ -265,14 +262,14 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
         let mut commands: Vec<(u8, String, Command)> = selected
             .get_untracked()
             .into_iter()
-            .filter_map(|id| match GalleryResourceId::parse(&id)? {
-                GalleryResourceId::Version(_) => {
-                    Some((0, id.clone(), Command::DeleteVersion { id }))
-                }
-                GalleryResourceId::Image(_) => Some((1, id.clone(), Command::DeleteImage { id })),
-                GalleryResourceId::Gallery(_) => {
-                    Some((2, id.clone(), Command::DeleteGallery { id }))
-                }
+            .filter_map(|id| {
+                let kind = Kind::of(&GalleryResourceId::parse(&id)?);
+                let depth = match kind {
+                    Kind::Version => 0,
+                    Kind::Image => 1,
+                    Kind::Gallery => 2,
+                };
+                Some((depth, id.clone(), kind.delete(id)))
             })
             .collect();
         commands.sort_by_key(|(depth, _, _)| *depth);

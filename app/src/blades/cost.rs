@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use sig_core::cost::{estimate, tier_name, CostLine, PriceTable, TIER_SIZES_GB};
 use sig_core::kinds::StorageAccountType;
 
-use crate::components::TextField;
+use crate::components::{AlertList, TextField};
 use crate::storage;
 use crate::store::Store;
 
@@ -211,10 +211,7 @@ pub fn Cost() -> impl IntoView {
         })}
         <form class="price-table" aria-label="Price table" novalidate=true on:submit=move |ev| { ev.prevent_default(); save(()); }>
             <h3>"Price table (monthly price per disk)"</h3>
-            {move || {
-                let p = problems.get();
-                (!p.is_empty()).then(|| view! { <div class="banner error" role="alert">{p.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}</div> })
-            }}
+            <AlertList messages=problems/>
             <div class="field-row">
                 <TextField label="Currency" value=currency/>
                 <TextField label="Egress per GiB" value=egress input_type="number"/>

@@ -36,16 +36,21 @@ pub fn download(file_name: &str, text: &str) {
 
 /// The export file name for now.
 fn export_name() -> String {
-    let at = clock::now();
-    format!(
-        "sig-portal-{:04}{:02}{:02}-{:02}{:02}{:02}.json",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
+    format!("sig-portal-{}.json", clock::compact(clock::now()))
+}
+
+/// Reads the file chosen in the file input of `ev` as text, then calls
+/// `on_text` with it (`None` when it could not be read); nothing when no
+/// file was chosen.
+pub fn read_file_text(ev: &leptos::ev::Event, on_text: impl FnOnce(Option<String>) + 'static) {
+    let input: web_sys::HtmlInputElement = event_target(ev);
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+        on_text(text.ok().and_then(|t| t.as_string()));
+    });
 }
 
 /// Exports the current world as a download.
@@ -111,13 +116,8 @@ pub fn ExportImport() -> impl IntoView {
     let result = RwSignal::new(None::<ImportResult>);
     let aside = RwSignal::new(BrowserStorage::open().aside());
     let on_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-            let outcome = match text.ok().and_then(|t| t.as_string()) {
+        read_file_text(&ev, move |text| {
+            let outcome = match text {
                 Some(text) => import_text(&store, &text),
                 None => ImportResult::Refused(vec!["The file could not be read.".into()]),
             };

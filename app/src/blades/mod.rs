@@ -10,7 +10,7 @@ pub mod directory;
 pub mod export_import;
 mod home;
 pub mod iam;
-mod options;
+pub(crate) mod options;
 pub mod planner;
 pub mod replication;
 mod resource;

@@ -14,11 +14,13 @@ use sig_core::diagnostics::Severity;
 use sig_core::latest::resolve_latest_at;
 use sig_core::replicas::{recommend, RegionDemand};
 use sig_core::target_regions::format_targets;
-use sig_core::{Command, World};
+use sig_core::{Command, Diagnostic, World};
 
 use super::options;
 use super::replication::update_targets;
-use crate::components::{CheckField, SelectField, TextField};
+use crate::components::{
+    run_command_keeping, AlertList, CheckField, GuardedButton, SelectField, TextField,
+};
 use crate::store::Store;
 
 /// The images a deployment can use, as `(id, label)`: every definition (its
@@ -87,14 +89,9 @@ pub fn DeployPlanner(image: String) -> impl IntoView {
     let store = expect_context::<Store>();
     let choices = Memo::new(move |_| {
         store.visible.track();
-        store.world.with(|w| {
-            image_choices(w, |id| {
-                store.visible.with_untracked(|v| {
-                    v.as_ref()
-                        .is_none_or(|s| s.contains(&id.to_ascii_lowercase()))
-                })
-            })
-        })
+        store
+            .world
+            .with(|w| image_choices(w, |id| store.in_visible_untracked(id)))
     });
     let image = RwSignal::new(if image.is_empty() {
         choices
@@ -165,20 +162,13 @@ pub fn DeployPlanner(image: String) -> impl IntoView {
         Some(Ok(command)) => store.denied(&command),
     });
     let problems = RwSignal::new(Vec::<String>::new());
-    let apply = move |_| match apply_command() {
-        Some(Ok(command)) => match store.dispatch(command) {
-            Ok(_) => problems.set(Vec::new()),
-            Err(e) => problems.set(
-                e.diagnostics
-                    .into_iter()
-                    .filter(|d| d.is_error())
-                    .map(|d| d.message)
-                    .collect(),
-            ),
-        },
+    let apply = Callback::new(move |()| match apply_command() {
+        Some(Ok(command)) => {
+            run_command_keeping(store, problems, command, Diagnostic::is_error);
+        }
         Some(Err(why)) => problems.set(vec![why]),
         None => {}
-    };
+    });
 
     view! {
         <p class="field-help">"Checks a deployment at the simulation time, as Azure would answer it."</p>
@@ -227,21 +217,10 @@ pub fn DeployPlanner(image: String) -> impl IntoView {
                 <ol>{r.reasons.iter().map(|line| view! { <li>{line.clone()}</li> }).collect_view()}</ol>
                 <ul>{r.diagnostics.iter().map(|d| view! { <li>{d.message.clone()}</li> }).collect_view()}</ul>
             })}
-            <button
-                type="button"
-                class="button primary"
-                disabled=move || apply_denied.get().is_some()
-                title=move || apply_denied.get().unwrap_or_default()
-                aria-description=move || apply_denied.get()
-                on:click=apply
-            >
+            <GuardedButton denied=apply_denied class="button primary" on_click=apply>
                 "Apply recommendation"
-            </button>
-            {move || apply_denied.get().map(|why| view! { <p class="field-help denied-reason">{why}</p> })}
-            {move || {
-                let p = problems.get();
-                (!p.is_empty()).then(|| view! { <div class="banner error" role="alert">{p.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}</div> })
-            }}
+            </GuardedButton>
+            <AlertList messages=problems/>
         </section>
     }
 }

@@ -302,13 +302,12 @@ pub fn Replication(id: String) -> impl IntoView {
                             <td>{stamp(l.started)}</td>
                             <td>{stamp(if failed { l.failed_at } else { l.finishes })}</td>
                             <td>
-                                {if failed {
-                                    let denied = store.denied(&retry);
-                                    view! { <button type="button" class="button" disabled=denied.is_some() title=denied.clone().unwrap_or_default() on:click=move |_| { let _ = store.dispatch(retry.clone()); }>"Retry"</button> }.into_any()
-                                } else {
-                                    let denied = store.denied(&fault);
-                                    view! { <button type="button" class="button" disabled=denied.is_some() title=denied.clone().unwrap_or_default() on:click=move |_| { let _ = store.dispatch(fault.clone()); }>"Simulate failure"</button> }.into_any()
-                                }}
+                                {
+                                    let (label, command) = if failed { ("Retry", retry) } else { ("Simulate failure", fault) };
+                                    let denied = store.denied(&command);
+                                    let run = Callback::new(move |()| { let _ = store.dispatch(command.clone()); });
+                                    view! { <GuardedButton denied show_reason=false on_click=run>{label}</GuardedButton> }
+                                }
                                 <button type="button" class="button" aria-label=remove_label disabled=move || write_denied.get().is_some() on:click=remove>"Remove"</button>
                             </td>
                         </tr>

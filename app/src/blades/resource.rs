@@ -9,15 +9,21 @@ use sig_core::rules::update::{UpdatePolicy, GALLERY_POLICY, IMAGE_POLICY, VERSIO
 use sig_core::{arm, Command, Diagnostic};
 
 use super::options;
-use crate::components::{errors_at, AlertList, CheckField, Model, TextArea, TextField};
+use crate::components::{
+    errors_at, number_or_text, run_command_findings, AlertList, CheckField, GuardedButton, Model,
+    TextArea, TextField,
+};
 use crate::route::Blade;
-use crate::store::Store;
+use crate::store::{refusal, Store};
 
 /// Which of the three resource kinds an overview shows.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Kind {
+pub enum Kind {
+    /// An Azure compute gallery.
     Gallery,
+    /// A VM image definition.
     Image,
+    /// A VM image version.
     Version,
 }
 
@@ -27,6 +33,39 @@ impl Kind {
             Kind::Gallery => "Azure compute gallery",
             Kind::Image => "VM image definition",
             Kind::Version => "VM image version",
+        }
+    }
+    /// The kind of a parsed gallery resource id.
+    pub fn of(id: &GalleryResourceId) -> Kind {
+        match id {
+            GalleryResourceId::Gallery(_) => Kind::Gallery,
+            GalleryResourceId::Image(_) => Kind::Image,
+            GalleryResourceId::Version(_) => Kind::Version,
+        }
+    }
+    /// The command that replaces resource `id` by the ARM JSON `resource`.
+    pub fn update(self, id: String, resource: Value) -> Result<Command, serde_json::Error> {
+        Ok(match self {
+            Kind::Gallery => Command::UpdateGallery {
+                id,
+                resource: serde_json::from_value(resource)?,
+            },
+            Kind::Image => Command::UpdateImage {
+                id,
+                resource: serde_json::from_value(resource)?,
+            },
+            Kind::Version => Command::UpdateVersion {
+                id,
+                resource: serde_json::from_value(resource)?,
+            },
+        })
+    }
+    /// The command that deletes resource `id`.
+    pub fn delete(self, id: String) -> Command {
+        match self {
+            Kind::Gallery => Command::DeleteGallery { id },
+            Kind::Image => Command::DeleteImage { id },
+            Kind::Version => Command::DeleteVersion { id },
         }
     }
     fn policy(self) -> &'static UpdatePolicy {
@@ -68,36 +107,8 @@ fn denials(
     id: &str,
     resource: &Value,
 ) -> (Option<String>, Option<String>) {
-    let id = id.to_string();
-    let (update, delete) = match kind {
-        Kind::Gallery => (
-            serde_json::from_value(resource.clone())
-                .ok()
-                .map(|resource| Command::UpdateGallery {
-                    id: id.clone(),
-                    resource,
-                }),
-            Command::DeleteGallery { id },
-        ),
-        Kind::Image => (
-            serde_json::from_value(resource.clone())
-                .ok()
-                .map(|resource| Command::UpdateImage {
-                    id: id.clone(),
-                    resource,
-                }),
-            Command::DeleteImage { id },
-        ),
-        Kind::Version => (
-            serde_json::from_value(resource.clone())
-                .ok()
-                .map(|resource| Command::UpdateVersion {
-                    id: id.clone(),
-                    resource,
-                }),
-            Command::DeleteVersion { id },
-        ),
-    };
+    let update = kind.update(id.to_string(), resource.clone()).ok();
+    let delete = kind.delete(id.to_string());
     (update.and_then(|c| store.denied(&c)), store.denied(&delete))
 }
 
@@ -161,18 +172,7 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
             Kind::Gallery => Vec::new(),
         };
         let action = move |label: &'static str, denied: Option<String>, run: Callback<()>| {
-            view! {
-                <button
-                    type="button"
-                    class="button"
-                    disabled=denied.is_some()
-                    title=denied.clone().unwrap_or_default()
-                    aria-description=denied
-                    on:click=move |_| run.run(())
-                >
-                    {label}
-                </button>
-            }
+            view! { <GuardedButton denied show_reason=false on_click=run>{label}</GuardedButton> }
         };
         view! {
             <div class="toolbar" role="toolbar" aria-label="Resource actions">
@@ -207,25 +207,15 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
 fn Essentials(kind: Kind, resource: Value) -> impl IntoView {
     let store = expect_context::<Store>();
     let id = text_at(&resource, "/id");
-    let (subscription, group) = match GalleryResourceId::parse(&id) {
-        Some(GalleryResourceId::Gallery(g)) => (g.scope.subscription, g.scope.resource_group),
-        Some(GalleryResourceId::Image(i)) => {
-            (i.gallery.scope.subscription, i.gallery.scope.resource_group)
-        }
-        Some(GalleryResourceId::Version(v)) => (
-            v.image.gallery.scope.subscription,
-            v.image.gallery.scope.resource_group,
-        ),
-        None => (None, None),
-    };
-    let subscription = subscription.unwrap_or_default();
-    let subscription_name = store.world.with(|w| {
-        w.subscription(&subscription)
-            .map_or_else(|| subscription.clone(), |s| s.display_name.clone())
-    });
+    let (subscription, group) = GalleryResourceId::parse(&id)
+        .map(|id| options::scope_of(&id))
+        .unwrap_or_default();
+    let subscription_name = store
+        .world
+        .with(|w| options::subscription_name(w, &subscription));
     let mut rows: Vec<(&str, String)> = vec![
         ("Type", kind.label().to_string()),
-        ("Resource group", group.unwrap_or_default()),
+        ("Resource group", group),
         (
             "Location",
             options::region_display(&text_at(&resource, "/location")),
@@ -376,18 +366,12 @@ fn DeletePanel(
     close: Callback<()>,
 ) -> impl IntoView {
     let store = expect_context::<Store>();
-    let command = match kind {
-        Kind::Gallery => Command::DeleteGallery { id: id.clone() },
-        Kind::Image => Command::DeleteImage { id: id.clone() },
-        Kind::Version => Command::DeleteVersion { id: id.clone() },
-    };
+    let command = kind.delete(id.clone());
     let blocked = store.preview(&command).err();
     let name = id.rsplit('/').next().unwrap_or(&id).to_string();
     match blocked {
         Some(error) => {
-            let message = error
-                .first_error()
-                .map_or_else(|| error.to_string(), |d| d.message.clone());
+            let message = refusal(&error);
             view! {
                 <div role="alertdialog" aria-label="Delete blocked" class="banner error">
                     <p><strong>{format!("'{name}' can't be deleted.")}</strong></p>
@@ -557,9 +541,7 @@ fn set_at(resource: &mut Value, pointer: &str, text: &str, input: &str) {
         return;
     }
     let value = match input {
-        "number" => text
-            .parse::<i64>()
-            .map_or_else(|_| json!(text), |n| json!(n)),
+        "number" => number_or_text(text),
         "checkbox" => json!(text == "true"),
         _ => json!(text),
     };
@@ -655,32 +637,12 @@ fn EditPanel(kind: Kind, id: String, resource: Value, editing: RwSignal<bool>) -
                 "number",
             );
         }
-        let command = match kind {
-            Kind::Gallery => {
-                serde_json::from_value(desired).map(|resource| Command::UpdateGallery {
-                    id: id.clone(),
-                    resource,
-                })
-            }
-            Kind::Image => serde_json::from_value(desired).map(|resource| Command::UpdateImage {
-                id: id.clone(),
-                resource,
-            }),
-            Kind::Version => {
-                serde_json::from_value(desired).map(|resource| Command::UpdateVersion {
-                    id: id.clone(),
-                    resource,
-                })
-            }
-        };
-        match command {
-            Ok(command) => match store.dispatch(command) {
-                Ok(_) => {
-                    problems.set(Vec::new());
+        match kind.update(id.clone(), desired) {
+            Ok(command) => {
+                if run_command_findings(store, problems, command) {
                     editing.set(false);
                 }
-                Err(error) => problems.set(error.diagnostics),
-            },
+            }
             Err(e) => store.notify(
                 crate::store::Tone::Error,
                 "Request refused".into(),

@@ -9,7 +9,7 @@ use sig_core::sources::{Source, SourceDisk, SourceKind};
 use sig_core::Command;
 
 use super::options;
-use crate::components::{SelectField, TextField};
+use crate::components::{run_command, AlertList, SelectField, TextField};
 use crate::store::Store;
 
 const KINDS: &[(&str, &str)] = &[
@@ -117,12 +117,8 @@ pub fn Sources() -> impl IntoView {
                 format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/{}", rg.replace(['-', '_'], ""))
             }),
         };
-        match store.dispatch(Command::CreateSource(source)) {
-            Ok(_) => {
-                problem.set(Vec::new());
-                name.set(String::new());
-            }
-            Err(e) => problem.set(e.diagnostics.into_iter().map(|d| d.message).collect()),
+        if run_command(store, problem, Command::CreateSource(source)) {
+            name.set(String::new());
         }
     };
 
@@ -165,10 +161,7 @@ pub fn Sources() -> impl IntoView {
         </table>
         <h3>"Add a source"</h3>
         <form aria-label="Add a source" on:submit=move |ev| { ev.prevent_default(); create(()) }>
-            {move || {
-                let p = problem.get();
-                (!p.is_empty()).then(|| view! { <div class="banner error" role="alert">{p.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}</div> })
-            }}
+            <AlertList messages=problem/>
             <SelectField label="Kind" value=kind options=Signal::derive(|| options::fixed(KINDS))/>
             <TextField label="Source name" value=name required=true/>
             <SelectField label="Subscription" value=subscription options=subscriptions/>

@@ -216,13 +216,8 @@ pub fn Templates() -> impl IntoView {
         });
     };
     let on_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-            if let Some(text) = text.ok().and_then(|t| t.as_string()) {
+        super::export_import::read_file_text(&ev, move |text| {
+            if let Some(text) = text {
                 pasted.set(text);
                 check();
             }

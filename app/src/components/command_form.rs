@@ -23,19 +23,40 @@ pub fn run_command_keeping(
     command: Command,
     keep: impl Fn(&Diagnostic) -> bool,
 ) -> bool {
+    run_showing(store, problems, command, |found| {
+        found
+            .into_iter()
+            .filter(|d| keep(d))
+            .map(|d| d.message)
+            .collect()
+    })
+}
+
+/// As [`run_command`], keeping the refusal's findings whole (forms that
+/// place them next to the fields their paths name).
+pub fn run_command_findings(
+    store: Store,
+    findings: RwSignal<Vec<Diagnostic>>,
+    command: Command,
+) -> bool {
+    run_showing(store, findings, command, |found| found)
+}
+
+/// Dispatches `command`; clears `shown` when the core accepts it, else puts
+/// `show` of the refusal's findings there.
+fn run_showing<T: Send + Sync + 'static>(
+    store: Store,
+    shown: RwSignal<Vec<T>>,
+    command: Command,
+    show: impl FnOnce(Vec<Diagnostic>) -> Vec<T>,
+) -> bool {
     match store.dispatch(command) {
         Ok(_) => {
-            problems.set(Vec::new());
+            shown.set(Vec::new());
             true
         }
         Err(e) => {
-            problems.set(
-                e.diagnostics
-                    .into_iter()
-                    .filter(|d| keep(d))
-                    .map(|d| d.message)
-                    .collect(),
-            );
+            shown.set(show(e.diagnostics));
             false
         }
     }

@@ -22,7 +22,7 @@ pub fn GuardedButton(
     on_click: Option<Callback<()>>,
     /// An accessible name when the text alone is ambiguous (one per row).
     #[prop(into, optional)]
-    aria_label: Option<String>,
+    aria_label: MaybeProp<String>,
     /// Writes the reason under the button (lists of rows leave it out).
     #[prop(default = true)]
     show_reason: bool,
@@ -33,7 +33,7 @@ pub fn GuardedButton(
         <button
             type=kind
             class=class
-            aria-label=aria_label
+            aria-label=move || aria_label.get()
             disabled=move || denied.get().is_some()
             title=move || denied.get().unwrap_or_default()
             aria-description=move || denied.get()

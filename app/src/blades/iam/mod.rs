@@ -77,17 +77,14 @@ pub fn open_button(
 ) -> impl IntoView {
     let denied = store.assignments_denied(&scope);
     view! {
-        <button
-            type="button"
-            class="button"
-            aria-label=aria_label
-            disabled=denied.is_some()
-            title=denied.clone().unwrap_or_default()
-            aria-description=denied
-            on:click=move |_| open.run(Blade::AccessControl(scope.clone()))
+        <GuardedButton
+            denied
+            aria_label
+            show_reason=false
+            on_click=Callback::new(move |()| open.run(Blade::AccessControl(scope.clone())))
         >
             "Access control (IAM)"
-        </button>
+        </GuardedButton>
     }
 }
 

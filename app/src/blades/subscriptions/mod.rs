@@ -57,9 +57,7 @@ pub fn Subscriptions(open: Callback<Blade>) -> impl IntoView {
             w.resource_groups()
                 .filter(|g| viewer.sees_resource_group(w, &g.subscription_id, &g.name))
                 .map(|g| {
-                    let sub = w
-                        .subscription(&g.subscription_id)
-                        .map_or_else(|| g.subscription_id.clone(), |s| s.display_name.clone());
+                    let sub = options::subscription_name(w, &g.subscription_id);
                     let scope = format!("/subscriptions/{}/resourceGroups/{}", g.subscription_id, g.name);
                     view! { <tr><td>{g.name.clone()}</td><td>{sub}</td><td>{g.location.display_name()}</td><td>{iam::open_button(store, open, scope, Some(format!("Access control (IAM) of {}", g.name)))}</td></tr> }
                 })
