@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use sig_core::diagnostics::has_errors;
-use sig_core::replicas::{recommend, RegionDemand};
+use sig_core::replicas::{recommend, RegionDemand, ScaleSets};
 
 use crate::input::InputProblem;
 use crate::report::{diagnostic_line, json, lines};
@@ -30,7 +30,10 @@ pub fn run(
     let demand = RegionDemand {
         region,
         concurrent_vms: vms,
-        scale_sets: vec![per_set.unwrap_or(0); sets as usize],
+        scale_sets: vec![ScaleSets {
+            count: sets,
+            instances: per_set.unwrap_or(0),
+        }],
     };
     let r = recommend(&demand);
     match format {

@@ -455,3 +455,30 @@ fn severities_are_lower_case_in_every_commands_json() {
         "{seen:?}"
     );
 }
+
+/// The largest counts the flags take are arithmetic, not lists: no allocation grows with them
+/// and nothing wraps (this ran out of memory when each scale set was a list element).
+#[test]
+fn huge_scale_set_counts_answer_at_once() {
+    let out = sig(&[
+        "replicas",
+        "--concurrent-vms",
+        "4294967295",
+        "--scale-sets",
+        "4294967295",
+        "--instances-per-set",
+        "4294967295",
+        "--format",
+        "json",
+    ]);
+    // Refused (exit 1): no scale set holds that many instances from a gallery image.
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let j = json_out(&out);
+    assert_eq!(j["recommendedReplicas"], 10);
+    assert_eq!(j["fromScaleSets"], 4294967295u64);
+    assert!(
+        j["diagnostics"].to_string().contains("ScaleSetTooLarge"),
+        "{j}"
+    );
+    assert_eq!(j["capped"], true);
+}

@@ -172,7 +172,7 @@ pub struct CostEstimate {
     /// One line per version and target region.
     pub lines: Vec<CostLine>,
     /// Σ managed disks.
-    pub managed_disks: u32,
+    pub managed_disks: u64,
     /// Σ storage per month.
     pub storage_monthly: f64,
     /// Σ one-time egress.
@@ -247,7 +247,9 @@ pub fn estimate(world: &World, prices: &PriceTable) -> CostEstimate {
                     .map(|&i| tier_name(t.storage_account_type, i))
                     .collect(),
                 billed_gb_per_replica: billed,
-                managed_disks: t.replicas.saturating_mul(disks.len() as u32),
+                managed_disks: t
+                    .replicas
+                    .saturating_mul(u32::try_from(disks.len()).unwrap_or(u32::MAX)),
                 storage_monthly: cents(per_replica * f64::from(t.replicas)),
                 egress_one_time: cents(egress),
             });
@@ -255,7 +257,10 @@ pub fn estimate(world: &World, prices: &PriceTable) -> CostEstimate {
     }
     CostEstimate {
         currency: prices.currency.clone(),
-        managed_disks: lines.iter().map(|l| l.managed_disks).sum(),
+        // Counted in u64 and saturating: a sum of u32 counts must not wrap or panic.
+        managed_disks: lines
+            .iter()
+            .fold(0u64, |n, l| n.saturating_add(u64::from(l.managed_disks))),
         storage_monthly: cents(lines.iter().map(|l| l.storage_monthly).sum()),
         egress_one_time: cents(lines.iter().map(|l| l.egress_one_time).sum()),
         lines,

@@ -23,7 +23,7 @@ use crate::image_size::{layout_from_facts, version_layout};
 use crate::kinds::{HyperVGeneration, OsState, OsType};
 use crate::latest::{resolve_latest_at, LatestResolution};
 use crate::regions::RegionName;
-use crate::replicas::{check_scale_set_size, recommend, RegionDemand};
+use crate::replicas::{check_scale_set_size, recommend, RegionDemand, ScaleSets};
 use crate::replication::{region_status, RegionState};
 use crate::rules::{source_key, Lookup};
 use crate::sources::SourceKind;
@@ -301,7 +301,7 @@ fn throttling(req: &DeploymentRequest, rid: &str, p: &Paths, out: &mut Deploymen
         region: None,
         concurrent_vms: if req.scale_set { 0 } else { req.instances },
         scale_sets: if req.scale_set {
-            vec![req.instances]
+            vec![ScaleSets::one(req.instances)]
         } else {
             Vec::new()
         },

@@ -34,8 +34,29 @@ pub struct RegionDemand {
     pub region: Option<String>,
     /// VMs created concurrently outside scale sets.
     pub concurrent_vms: u32,
-    /// Instance count of each scale set deployed concurrently.
-    pub scale_sets: Vec<u32>,
+    /// Scale sets deployed concurrently, as groups of identical ones (so "10,000 scale sets of 50"
+    /// is one entry, not ten thousand: the work never grows with a number in the input).
+    pub scale_sets: Vec<ScaleSets>,
+}
+
+/// `count` scale sets of `instances` instances each.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScaleSets {
+    /// How many such scale sets.
+    pub count: u32,
+    /// Instances in each.
+    pub instances: u32,
+}
+
+impl ScaleSets {
+    /// One scale set of `instances`.
+    pub fn one(instances: u32) -> ScaleSets {
+        ScaleSets {
+            count: 1,
+            instances,
+        }
+    }
 }
 
 /// The recommendation for one region, with the arithmetic spelled out.
@@ -97,25 +118,29 @@ pub fn recommend(d: &RegionDemand) -> ReplicaRecommendation {
         ));
     }
     let mut from_scale_sets = 0u32;
-    for (n, &m) in d.scale_sets.iter().enumerate() {
-        let r = m.max(1).div_ceil(SCALE_SET_INSTANCES_PER_REPLICA);
+    let mut small = 0u32;
+    for (n, group) in d.scale_sets.iter().enumerate() {
+        let m = group.instances;
+        let each = m.max(1).div_ceil(SCALE_SET_INSTANCES_PER_REPLICA);
+        let r = each.saturating_mul(group.count);
         from_scale_sets = from_scale_sets.saturating_add(r);
-        diagnostics.extend(check_scale_set_size(
-            m,
-            true,
-            &rid,
-            &format!("scaleSets[{n}]"),
-        ));
-        if r > 1 {
+        if group.count > 0 {
+            diagnostics.extend(check_scale_set_size(
+                m,
+                true,
+                &rid,
+                &format!("scaleSets[{n}]"),
+            ));
+        }
+        if m <= SCALE_SET_INSTANCES_PER_REPLICA {
+            small = small.saturating_add(group.count);
+        } else if group.count == 1 {
             reasons.push(format!("scale set {} of {m} instances: {m} / {SCALE_SET_INSTANCES_PER_REPLICA}, rounded up = {r}", n + 1));
+        } else if group.count > 1 {
+            reasons.push(format!("{} scale sets of {m} instances: {m} / {SCALE_SET_INSTANCES_PER_REPLICA}, rounded up = {each} each, {r} in all", group.count));
         }
     }
     if !d.scale_sets.is_empty() {
-        let small = d
-            .scale_sets
-            .iter()
-            .filter(|&&m| m <= SCALE_SET_INSTANCES_PER_REPLICA)
-            .count();
         if small > 0 {
             reasons.push(format!(
                 "{small} concurrent scale set(s) of up to {SCALE_SET_INSTANCES_PER_REPLICA} instances x 1 replica each = {small}"
@@ -177,7 +202,7 @@ mod tests {
         RegionDemand {
             region: Some("eastus".into()),
             concurrent_vms: vms,
-            scale_sets: sets.to_vec(),
+            scale_sets: sets.iter().map(|&m| ScaleSets::one(m)).collect(),
         }
     }
 
@@ -228,6 +253,45 @@ mod tests {
             "{:?}",
             r.reasons
         );
+    }
+
+    /// Groups of identical scale sets cost the same as listing them, and a huge count is
+    /// arithmetic, not a list: u32::MAX scale sets saturate instead of allocating or wrapping.
+    #[test]
+    fn grouped_and_huge_scale_set_counts() {
+        let listed = recommend(&demand(0, &[601; 3]));
+        let grouped = recommend(&RegionDemand {
+            region: Some("eastus".into()),
+            concurrent_vms: 0,
+            scale_sets: vec![ScaleSets {
+                count: 3,
+                instances: 601,
+            }],
+        });
+        assert_eq!(
+            (grouped.from_scale_sets, grouped.recommended_replicas),
+            (6, 6)
+        );
+        assert_eq!(grouped.from_scale_sets, listed.from_scale_sets);
+        assert!(grouped
+            .reasons
+            .iter()
+            .any(|r| r.contains("3 scale sets of 601 instances")));
+        let huge = recommend(&RegionDemand {
+            region: None,
+            concurrent_vms: u32::MAX,
+            scale_sets: vec![ScaleSets {
+                count: u32::MAX,
+                instances: u32::MAX,
+            }],
+        });
+        assert_eq!(huge.from_scale_sets, u32::MAX);
+        assert_eq!(huge.demand, u32::MAX);
+        assert!(huge.capped && huge.recommended_replicas == 10);
+        assert!(huge
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::ScaleSetTooLarge));
     }
 
     #[test]

@@ -128,11 +128,26 @@ fn lex(s: &str) -> Result<Vec<Tok>, Unknown> {
     Ok(out)
 }
 
+/// The most function calls one expression may take, variables included.
+pub const MAX_STEPS: u64 = 100_000;
+/// The largest string or array (in bytes of text) an expression may build.
+pub const MAX_VALUE_BYTES: usize = 1 << 20;
+
+/// What one evaluation shares across the variables it reaches: the calls made so far (so a
+/// fan-out of variables referring to each other ends, whatever its shape) and the variables
+/// already evaluated (so each is worked out once).
+#[derive(Default)]
+struct Work {
+    steps: std::cell::Cell<u64>,
+    variables: std::cell::RefCell<std::collections::HashMap<String, Eval>>,
+}
+
 struct Parser<'a, 's> {
     toks: Vec<Tok>,
     pos: usize,
     scope: &'a TemplateScope<'s>,
     depth: usize,
+    work: &'a Work,
 }
 
 fn text(v: &Value) -> String {
@@ -159,8 +174,16 @@ impl Parser<'_, '_> {
         }
     }
 
+    /// One expression; `depth` counts how deeply expressions are nested right now (not how many
+    /// were read), so long argument lists are fine and only nesting is bounded.
     fn expr(&mut self) -> Eval {
         self.depth += 1;
+        let value = self.expr_at_depth();
+        self.depth -= 1;
+        value
+    }
+
+    fn expr_at_depth(&mut self) -> Eval {
         if self.depth > 64 {
             return Err(Unknown::Unsupported("expression nested too deeply".into()));
         }
@@ -197,7 +220,6 @@ impl Parser<'_, '_> {
                 _ => break,
             }
         }
-        self.depth -= 1;
         v
     }
 
@@ -209,7 +231,14 @@ impl Parser<'_, '_> {
             return Ok(out);
         }
         loop {
-            out.push(self.expr());
+            let value = self.expr();
+            // Past the nesting limit the reader stopped mid-argument: say so, not "expected ','".
+            if let Err(Unknown::Unsupported(why)) = &value {
+                if why.contains("nested too deeply") {
+                    return Err(Unknown::Unsupported(why.clone()));
+                }
+            }
+            out.push(value);
             match self.next() {
                 Some(Tok::Comma) => continue,
                 Some(Tok::Close) => return Ok(out),
@@ -231,6 +260,28 @@ impl Parser<'_, '_> {
     }
 
     fn call(&mut self, f: &str, args: Vec<Eval>) -> Eval {
+        let steps = self.work.steps.get() + 1;
+        self.work.steps.set(steps);
+        if steps > MAX_STEPS {
+            return Err(Unknown::Unsupported(format!(
+                "it takes more than {MAX_STEPS} function calls (variables that refer to each other too often)"
+            )));
+        }
+        let value = self.call_once(f, args)?;
+        let size = match &value {
+            Value::String(s) => s.len(),
+            Value::Array(a) => a.len(),
+            _ => 0,
+        };
+        if size > MAX_VALUE_BYTES {
+            return Err(Unknown::Unsupported(format!(
+                "its value grows beyond {MAX_VALUE_BYTES} bytes"
+            )));
+        }
+        Ok(value)
+    }
+
+    fn call_once(&mut self, f: &str, args: Vec<Eval>) -> Eval {
         let lower = f.to_ascii_lowercase();
         // Deployment-time functions win over argument errors: their value is simply unknown.
         match lower.as_str() {
@@ -263,10 +314,15 @@ impl Parser<'_, '_> {
             }
             "variables" => {
                 let name = text(&arg(0)?);
+                if let Some(known) = self.work.variables.borrow().get(&name) {
+                    return known.clone();
+                }
                 let v = self.scope.variables.get(&name).cloned().ok_or_else(|| {
                     Unknown::Unsupported(format!("variable '{name}' is not declared"))
                 })?;
-                self.resolve(v)
+                let value = self.resolve(v);
+                self.work.variables.borrow_mut().insert(name, value.clone());
+                value
             }
             "concat" => {
                 if args.iter().all(Value::is_array) {
@@ -308,6 +364,7 @@ impl Parser<'_, '_> {
                     pos: 0,
                     scope: self.scope,
                     depth: self.depth + 1,
+                    work: self.work,
                 };
                 if p.depth > 64 {
                     return Err(Unknown::Unsupported("expression nested too deeply".into()));
@@ -362,11 +419,13 @@ fn resource_id(args: &[Value]) -> Eval {
 
 /// Evaluates one expression string (with its brackets).
 pub fn evaluate(s: &str, scope: &TemplateScope) -> Result<Value, Unknown> {
+    let work = Work::default();
     let mut p = Parser {
         toks: Vec::new(),
         pos: 0,
         scope,
         depth: 0,
+        work: &work,
     };
     p.resolve(Value::String(s.to_string()))
 }
@@ -473,6 +532,59 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    /// Variables that each refer to the next one several times take exponentially many calls
+    /// to expand naively (and build exponentially long strings): each is worked out once, and
+    /// the growth stops at the size limit with a reason, at once.
+    #[test]
+    fn a_fan_out_through_variables_ends_fast() {
+        // Each variable uses the next one eight times: 8^levels calls and bytes if expanded naively.
+        let chain = |levels: usize| {
+            let mut vars = serde_json::Map::new();
+            for n in 0..levels {
+                let next = format!("variables('v{}')", n + 1);
+                vars.insert(
+                    format!("v{n}"),
+                    json!(format!("[concat({})]", vec![next; 8].join(", "))),
+                );
+            }
+            vars.insert(format!("v{levels}"), json!("a"));
+            vars
+        };
+        let params = serde_json::Map::new();
+        let started = std::time::Instant::now();
+        // 8^6 = 262,144 calls naively (over the step budget); each variable once here.
+        let vars = chain(6);
+        let scope = TemplateScope {
+            parameters: &params,
+            variables: &vars,
+        };
+        let value = evaluate("[variables('v0')]", &scope).unwrap();
+        assert_eq!(value.as_str().map(str::len), Some(8usize.pow(6)));
+        // One level more and the value would pass the size limit: a reason, not a hang.
+        let vars = chain(7);
+        let scope = TemplateScope {
+            parameters: &params,
+            variables: &vars,
+        };
+        let result = evaluate("[variables('v0')]", &scope);
+        assert!(
+            matches!(&result, Err(Unknown::Unsupported(why)) if why.contains("grows beyond")),
+            "{result:?}"
+        );
+        // Nested deeper than the reader goes: the reason says so.
+        let vars = chain(40);
+        let scope = TemplateScope {
+            parameters: &params,
+            variables: &vars,
+        };
+        let result = evaluate("[variables('v0')]", &scope);
+        assert!(
+            matches!(&result, Err(Unknown::Unsupported(why)) if why.contains("nested too deeply")),
+            "{result:?}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
