@@ -223,6 +223,16 @@ fn a_state_whose_groups_contain_each_other_is_refused_everywhere() {
     ]);
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("GroupMembershipCycle"), "{err}");
+    // cost and deploy read the state the same way: what is wrong is said, nothing is computed.
+    let (code, out, err) = sig(&["cost", "--state", file]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("GroupMembershipCycle"), "{err}");
+    let version = format!("{GALLERY}/images/ubuntu-22/versions/1.0.0");
+    let (code, out, err) = sig(&[
+        "deploy", "check", "--state", file, "--image", &version, "--region", "westus",
+    ]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("GroupMembershipCycle"), "{err}");
     let (code, out, _) = sig(&["validate", file]);
     assert_eq!(code, 1, "{out}");
     assert!(
