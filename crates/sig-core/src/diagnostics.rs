@@ -246,6 +246,14 @@ codes! {
     GroupMembershipCycle => Error, "Group nesting cannot make a group a member of itself.", "simulator";
     /// Sharing an individual image version.
     ShareAtGalleryLevel => Warning, "We recommend sharing at the Gallery level for the best experience. We do not recommend sharing individual image versions.", "seed (Access)";
+    /// More than 50 tags on one resource.
+    TooManyTags => Error, "A resource can have at most 50 tags.", "Azure docs (tags)";
+    /// A tag name longer than 512 characters.
+    TagNameTooLong => Error, "Tag names are at most 512 characters.", "Azure docs (tags)";
+    /// A tag name with a reserved or control character.
+    InvalidTagNameCharacters => Error, "Tag names are not empty and have none of < > % & \\ ? / or control characters.", "Azure (400)";
+    /// A tag value longer than 256 characters.
+    TagValueTooLong => Error, "Tag values are at most 256 characters.", "Azure docs (tags)";
 }
 
 /// The complete list of codes the core can emit, for the docs.

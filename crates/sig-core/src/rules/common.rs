@@ -43,6 +43,65 @@ pub fn check_location(
     }
 }
 
+/// Azure's limits on tags (Azure docs, "Use tags to organize your Azure resources"): at most 50
+/// name/value pairs per resource, names up to 512 characters without `<`, `>`, `%`, `&`, `\\`,
+/// `?`, `/` or control characters, values up to 256 characters. Lengths count characters.
+pub fn check_tags(tags: Option<&crate::arm::Tags>, rid: &str, out: &mut Vec<Diagnostic>) {
+    let Some(tags) = tags else {
+        return;
+    };
+    if tags.len() > MAX_TAGS {
+        out.push(Diagnostic::new(
+            Code::TooManyTags,
+            rid,
+            "tags",
+            format!(
+                "A resource can have at most {MAX_TAGS} tags; this one has {}.",
+                tags.len()
+            ),
+        ));
+    }
+    for (name, value) in tags {
+        let path = format!("tags.{name}");
+        let shown: String = name.chars().take(40).collect();
+        if name.chars().count() > MAX_TAG_NAME {
+            out.push(Diagnostic::new(
+                Code::TagNameTooLong,
+                rid,
+                &path,
+                format!("The tag name '{shown}…' is longer than {MAX_TAG_NAME} characters."),
+            ));
+        }
+        if name.is_empty()
+            || name
+                .chars()
+                .any(|c| matches!(c, '<' | '>' | '%' | '&' | '\\' | '?' | '/') || c.is_control())
+        {
+            out.push(Diagnostic::new(
+                Code::InvalidTagNameCharacters,
+                rid,
+                &path,
+                format!("The tag name '{shown}' is empty or has reserved characters ('<,>,%,&,\\,?,/') or control characters."),
+            ));
+        }
+        if value.chars().count() > MAX_TAG_VALUE {
+            out.push(Diagnostic::new(
+                Code::TagValueTooLong,
+                rid,
+                &path,
+                format!("The value of tag '{shown}' is longer than {MAX_TAG_VALUE} characters."),
+            ));
+        }
+    }
+}
+
+/// Most tags on one resource.
+pub const MAX_TAGS: usize = 50;
+/// Longest tag name, in characters.
+pub const MAX_TAG_NAME: usize = 512;
+/// Longest tag value, in characters.
+pub const MAX_TAG_VALUE: usize = 256;
+
 /// Absolute `http`/`https` URI with a host, no whitespace (refuses `javascript:`, `data:`, relative).
 pub fn is_absolute_http_uri(s: &str) -> bool {
     let rest = if s.len() >= 8 && s[..8].eq_ignore_ascii_case("https://") {
@@ -298,5 +357,46 @@ mod tests {
                 Code::RequiredPropertyMissing
             ]
         );
+    }
+
+    /// Tag limits at their boundaries: 50 tags, 512-character names, 256-character values,
+    /// reserved characters; lengths are characters, not bytes.
+    #[test]
+    fn tag_limits() {
+        let many = |n: usize| -> crate::arm::Tags {
+            (0..n).map(|i| (format!("t{i}"), "v".to_string())).collect()
+        };
+        let one = |k: String, v: String| -> crate::arm::Tags { [(k, v)].into_iter().collect() };
+        let cases: Vec<(crate::arm::Tags, Vec<Code>)> = vec![
+            (many(50), vec![]),
+            (many(51), vec![Code::TooManyTags]),
+            (one("n".repeat(512), "v".into()), vec![]),
+            (one("n".repeat(513), "v".into()), vec![Code::TagNameTooLong]),
+            (one("é".repeat(512), "v".into()), vec![]),
+            (one("k".into(), "v".repeat(256)), vec![]),
+            (
+                one("k".into(), "v".repeat(257)),
+                vec![Code::TagValueTooLong],
+            ),
+            (
+                one("a/b".into(), "v".into()),
+                vec![Code::InvalidTagNameCharacters],
+            ),
+            (
+                one("a\u{7}b".into(), "v".into()),
+                vec![Code::InvalidTagNameCharacters],
+            ),
+            (
+                one(String::new(), "v".into()),
+                vec![Code::InvalidTagNameCharacters],
+            ),
+            (one("env".into(), String::new()), vec![]),
+        ];
+        for (tags, want) in cases {
+            let mut out = Vec::new();
+            check_tags(Some(&tags), "r", &mut out);
+            let got: Vec<Code> = out.iter().map(|d| d.code).collect();
+            assert_eq!(got, want, "{:?}", tags.keys().next().map(|k| k.len()));
+        }
     }
 }

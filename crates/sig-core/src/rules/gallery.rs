@@ -31,6 +31,7 @@ pub fn check_gallery(
         ctx,
         &mut out,
     );
+    super::common::check_tags(g.tags.as_ref(), rid, &mut out);
     let loc = check_location(g.location.as_deref(), GALLERY_TYPE, rid, &mut out);
     if let Some(i) = id {
         if let (Some(s), Some(r)) = (&i.scope.subscription, &i.scope.resource_group) {

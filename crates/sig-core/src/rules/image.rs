@@ -76,6 +76,7 @@ pub fn check_image(
         ctx,
         &mut out,
     );
+    super::common::check_tags(img.tags.as_ref(), rid, &mut out);
     let loc = check_location(img.location.as_deref(), IMAGE_TYPE, rid, &mut out);
     if let Some(i) = id {
         warn_location_differs(

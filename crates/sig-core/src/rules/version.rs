@@ -169,6 +169,7 @@ pub fn check_version(
         ctx,
         &mut out,
     );
+    super::common::check_tags(v.tags.as_ref(), rid, &mut out);
     let loc = check_location(v.location.as_deref(), VERSION_TYPE, rid, &mut out);
     let parent = id.and_then(|i| ctx.lookup.image(&i.image.key()));
     if let Some(p) = &parent {
