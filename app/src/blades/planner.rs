@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use sig_core::deploy::{check_deployment, DeploymentRequest};
 use sig_core::diagnostics::Severity;
 use sig_core::latest::resolve_latest_at;
-use sig_core::replicas::{recommend, RegionDemand};
+use sig_core::replicas::{recommend, RegionDemand, ScaleSets};
 use sig_core::target_regions::format_targets;
 use sig_core::{Command, Diagnostic, World};
 
@@ -144,7 +144,11 @@ pub fn DeployPlanner(image: String) -> impl IntoView {
         recommend(&RegionDemand {
             region: Some(region.get()),
             concurrent_vms: if scale_set { 0 } else { n },
-            scale_sets: if scale_set { vec![n] } else { Vec::new() },
+            scale_sets: if scale_set {
+                vec![ScaleSets::one(n)]
+            } else {
+                Vec::new()
+            },
         })
     });
     let apply_command = move || {
