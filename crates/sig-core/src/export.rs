@@ -373,8 +373,11 @@ impl World {
         } in e.galleries
         {
             for mut i in children {
+                // Only an id the file spells out can disagree with the nesting.
+                if i.resource.id.is_some() {
+                    nested_under(i.resource.id.as_deref(), g.id.as_deref())?;
+                }
                 complete_image(&g, &mut i.resource);
-                nested_under(i.resource.id.as_deref(), g.id.as_deref())?;
                 images.push(i);
             }
             restore.gallery(g)?;
@@ -386,8 +389,10 @@ impl World {
         } in images
         {
             for mut v in children {
+                if v.id.is_some() {
+                    nested_under(v.id.as_deref(), i.id.as_deref())?;
+                }
                 complete_version(&i, &mut v);
-                nested_under(v.id.as_deref(), i.id.as_deref())?;
                 versions.push(v);
             }
             restore.image(i)?;

@@ -42,7 +42,8 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImageV
     }
     // The converse of CreateSource's rule: an id is either a simulated version or an external
     // one registered as a source, never both (a file holding both could not say which came first).
-    if w.sources.contains_key(&rules::source_key(&rid)) {
+    // The version's key is its canonical id lower-cased: the key a source with that id has.
+    if w.sources.contains_key(&vref.key()) {
         return Err(CommandError::one(
             Code::Conflict,
             &rid,
