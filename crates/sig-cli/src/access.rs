@@ -18,6 +18,9 @@ use crate::Format;
 pub enum AccessCommand {
     /// Effective permissions of a principal at a scope (or allowed/denied for one action),
     /// with the role assignments that grant them.
+    #[command(
+        after_help = "JSON: {principal, principalId, tenantId, scope, allowed, actions[{action, allowed, grants[]}]}.\nExit codes: 0 allowed (or permissions listed), 1 the action is denied, 2 bad input (unknown or ambiguous principal: the candidates are listed)."
+    )]
     Check {
         /// SIG Portal state (World export JSON).
         #[arg(long, value_name = "FILE")]
@@ -37,6 +40,9 @@ pub enum AccessCommand {
     },
     /// Every gallery, image definition and image version the principal can read, across all
     /// subscriptions of the state.
+    #[command(
+        after_help = "JSON: an array of {id, resourceType, subscriptionId, roles[]}.\nExit codes: 0 listed, 2 bad input."
+    )]
     List {
         /// SIG Portal state (World export JSON).
         #[arg(long, value_name = "FILE")]

@@ -12,6 +12,7 @@ mod output;
 mod regions;
 mod replicas;
 mod report;
+mod template;
 mod validate;
 
 use std::process::ExitCode;
@@ -20,7 +21,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Checks Azure compute gallery resources against every rule of the service.
 #[derive(Parser)]
-#[command(name = "sig", version, about, long_about = None)]
+#[command(
+    name = "sig",
+    version,
+    about,
+    long_about = None,
+    after_help = "Exit codes: 0 fine, 1 the rules said no, 2 the input could not be read.\nSeverities are written error, warning, info in text and JSON alike."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -31,7 +38,7 @@ struct Cli {
 pub enum Format {
     /// One line per finding and a summary, for people.
     Text,
-    /// A JSON array on stdout, for tools.
+    /// JSON on stdout, for tools (each command's help gives its shape).
     Json,
 }
 
@@ -39,6 +46,9 @@ pub enum Format {
 enum Command {
     /// Check ARM JSON files: resources, lists, `az sig ... -o json` output,
     /// deployment templates and SIG Portal export files.
+    #[command(
+        after_help = "JSON: an array of findings, each {file, severity, code, resourceId, path, message}.\nExit codes: 0 no error, 1 at least one error, 2 a file could not be read."
+    )]
     Validate {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -54,6 +64,9 @@ enum Command {
     },
     /// Recommend image replicas per region for concurrent deployments (the
     /// seed's guideline: 1 per 20 VMs, 1 per scale set of up to 600).
+    #[command(
+        after_help = "JSON: {recommendedReplicas, fromVms, fromScaleSets, demand, capped, reasons[], diagnostics[]}.\nExit codes: 0 fine, 1 a scale set is larger than allowed, 2 bad arguments."
+    )]
     Replicas {
         /// VMs created concurrently (outside scale sets).
         #[arg(long, default_value_t = 0, value_name = "N")]
@@ -77,6 +90,9 @@ enum Command {
         command: RegionsCommand,
     },
     /// Estimate storage and egress cost of the image versions in a state file.
+    #[command(
+        after_help = "JSON: {currency, lines[{versionId, region, sourceRegion, replicas, storageAccountType, diskTiers, billedGbPerReplica, managedDisks, storageMonthly, egressOneTime}], managedDisks, storageMonthly, egressOneTime, assumptions[]}.\nExit codes: 0 estimated, 2 the state or price table could not be read (or breaks a rule)."
+    )]
     Cost {
         /// SIG Portal state (World export JSON).
         #[arg(long, value_name = "FILE")]
@@ -98,12 +114,35 @@ enum Command {
         #[command(subcommand)]
         command: access::AccessCommand,
     },
+    /// Print the ARM deployment template (or the `az` script) that deploys galleries, image
+    /// definitions or image versions of a state file, with their children — the portal's
+    /// Export template. Exit codes: 0 printed, 1 the selection was refused, 2 unreadable input.
+    Template {
+        /// SIG Portal state (World export JSON).
+        #[arg(long, value_name = "FILE")]
+        state: std::path::PathBuf,
+        /// Also deploy the role assignments made at the exported resources.
+        #[arg(long)]
+        role_assignments: bool,
+        /// Add a virtual machine deployed from this image version id.
+        #[arg(long, value_name = "VERSION_ID")]
+        vm_from: Option<String>,
+        /// Print the equivalent bash script of `az` commands instead of the template.
+        #[arg(long)]
+        az: bool,
+        /// Gallery, image definition or image version ids (each brings its children).
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
 enum RegionsCommand {
     /// Parse `<region>[=<replica count>][=<storage account type>]` entries
     /// into ARM `targetRegions` JSON (exit 1 on the first bad entry).
+    #[command(
+        after_help = "JSON: the ARM targetRegions array [{name, regionalReplicaCount, storageAccountType}].\nExit codes: 0 parsed, 1 an entry is refused (the diagnostic says why)."
+    )]
     Parse {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
@@ -117,6 +156,9 @@ enum RegionsCommand {
 #[derive(Subcommand)]
 enum DeployCommand {
     /// Check whether a deployment would be allowed (exit 0) or refused (exit 1).
+    #[command(
+        after_help = "JSON: {allowed, imageVersion, regionReplicas, recommendedReplicas, diagnostics[]}.\nExit codes: 0 allowed, 1 refused, 2 the state could not be read (or breaks a rule)."
+    )]
     Check {
         /// SIG Portal state (World export JSON).
         #[arg(long, value_name = "FILE")]
@@ -156,6 +198,20 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Access { command } => access::run(command),
+        Command::Template {
+            state,
+            role_assignments,
+            vm_from,
+            az,
+            ids,
+        } => {
+            let request = sig_core::export_template::TemplateRequest {
+                ids,
+                role_assignments,
+                vm_from,
+            };
+            template::run(&state, &request, az)
+        }
         Command::Validate { format, at, files } => {
             input::parse_time(at.as_deref()).and_then(|now| validate::run(&files, format, now))
         }
