@@ -230,6 +230,9 @@ pub fn estimate(world: &World, prices: &PriceTable) -> CostEstimate {
                 .iter()
                 .map(|&i| prices.monthly(t.storage_account_type, i))
                 .sum();
+            // Additional replica sets are billed like the region's own replicas (priced at the
+            // region's storage type: the price table has no other tiers).
+            let billed_replicas = t.replicas.saturating_add(t.additional_replicas);
             let source = t.region == v.location;
             let egress = if source {
                 0.0
@@ -240,17 +243,16 @@ pub fn estimate(world: &World, prices: &PriceTable) -> CostEstimate {
                 version_id: rid.clone(),
                 region: t.region.as_str().to_string(),
                 source_region: source,
-                replicas: t.replicas,
+                replicas: billed_replicas,
                 storage_account_type: t.storage_account_type,
                 disk_tiers: tiers
                     .iter()
                     .map(|&i| tier_name(t.storage_account_type, i))
                     .collect(),
                 billed_gb_per_replica: billed,
-                managed_disks: t
-                    .replicas
+                managed_disks: billed_replicas
                     .saturating_mul(u32::try_from(disks.len()).unwrap_or(u32::MAX)),
-                storage_monthly: cents(per_replica * f64::from(t.replicas)),
+                storage_monthly: cents(per_replica * f64::from(billed_replicas)),
                 egress_one_time: cents(egress),
             });
         }

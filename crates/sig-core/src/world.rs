@@ -116,6 +116,9 @@ pub struct TargetState {
     pub replicas: u32,
     /// Region-level `latest` flag, overriding the version's own when set.
     pub exclude_from_latest: Option<bool>,
+    /// Replicas of the region's `additionalReplicaSets` (another storage type), on top of
+    /// `replicas`: they count toward the region's limit and its cost.
+    pub additional_replicas: u32,
 }
 
 /// An image version in the world.
@@ -659,6 +662,7 @@ pub(crate) fn version_entry(
             storage_account_type: global,
             replicas: replicas(None),
             exclude_from_latest: None,
+            additional_replicas: 0,
         }],
         Some(ts) => {
             let mut out = Vec::with_capacity(ts.len());
@@ -680,6 +684,14 @@ pub(crate) fn version_entry(
                         .unwrap_or(global),
                     replicas: replicas(t.regional_replica_count),
                     exclude_from_latest: t.exclude_from_latest,
+                    additional_replicas: t
+                        .additional_replica_sets
+                        .iter()
+                        .flatten()
+                        .map(|set| {
+                            u32::try_from(set.regional_replica_count.unwrap_or(1)).unwrap_or(0)
+                        })
+                        .fold(0, u32::saturating_add),
                 });
             }
             out

@@ -816,3 +816,39 @@ fn updating_or_deleting_a_missing_resource_names_it_as_arm_does() {
         );
     }
 }
+
+/// A region's additional replica sets are replicas too: the cost bills them with the region's
+/// own (3 replicas here: 1 + a set of 2), and the replica limit counts them.
+#[test]
+fn additional_replica_sets_count_toward_cost() {
+    let mut w = testing::world_with(1, 1, 0);
+    let mut body = testing::version_body();
+    let pp = body
+        .properties
+        .as_mut()
+        .and_then(|p| p.publishing_profile.as_mut())
+        .unwrap();
+    pp.target_regions = Some(vec![serde_json::from_value(json!({
+        "name": "westus", "regionalReplicaCount": 1,
+        "additionalReplicaSets": [{"storageAccountType": "PremiumV2_LRS", "regionalReplicaCount": 2}]
+    }))
+    .unwrap()]);
+    let id = version_id(
+        SUB,
+        RG,
+        &testing::gallery_name(0),
+        &testing::image_name(0),
+        "1.0.0",
+    );
+    apply(
+        &mut w,
+        &Actor::system(),
+        Command::CreateVersion { id, resource: body },
+        FIXTURE_NOW,
+    )
+    .unwrap();
+    let e = sig_core::cost::estimate(&w, &sig_core::cost::PriceTable::default());
+    assert_eq!(e.lines.len(), 1);
+    assert_eq!(e.lines[0].replicas, 3);
+    assert_eq!(e.managed_disks, 3, "one OS disk per replica");
+}

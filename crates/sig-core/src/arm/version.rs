@@ -91,8 +91,19 @@ arm_object! {
         pub encryption: EncryptionImages,
         /// Region-level `latest` flag; overrides the version's own.
         pub exclude_from_latest: bool,
-        /// 2024-03-03+ direct drive replicas.
-        pub additional_replica_sets: Vec<serde_json::Value>,
+        /// 2024-03-03+ further replicas of another storage type (e.g. PremiumV2_LRS for direct
+        /// drive), counted with the region's own toward its replica limit.
+        pub additional_replica_sets: Vec<AdditionalReplicaSet>,
+    }
+}
+
+arm_object! {
+    /// One `additionalReplicaSets[]` entry of a target region.
+    pub struct AdditionalReplicaSet {
+        /// Storage type of these replicas.
+        pub storage_account_type: String,
+        /// How many.
+        pub regional_replica_count: i64,
     }
 }
 

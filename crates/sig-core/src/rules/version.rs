@@ -493,6 +493,34 @@ fn check_targets(
             rid,
             out,
         );
+        // Additional replica sets count with the region's own replicas toward its limit.
+        if let Some(sets) = t.additional_replica_sets.as_ref().filter(|s| !s.is_empty()) {
+            let own = t.regional_replica_count.or(pp.replica_count).unwrap_or(1);
+            let mut total = own;
+            for (k, set) in sets.iter().enumerate() {
+                let path = format!("{base}.additionalReplicaSets[{k}]");
+                replica_range(
+                    set.regional_replica_count,
+                    format_args!(
+                        "targetRegions[{n}].additionalReplicaSets[{k}].regionalReplicaCount"
+                    ),
+                    format_args!("{path}.regionalReplicaCount"),
+                    rid,
+                    out,
+                );
+                total = total.saturating_add(set.regional_replica_count.unwrap_or(1));
+            }
+            if total > MAX_REPLICAS_PER_REGION
+                && (MIN_REPLICAS..=MAX_REPLICAS_PER_REGION).contains(&own)
+            {
+                out.push(Diagnostic::new(
+                    Code::ReplicaCountOutOfRange,
+                    rid,
+                    format!("{base}.additionalReplicaSets"),
+                    format!("Target region '{}' would hold {total} replicas with its additional replica sets; a region holds at most {MAX_REPLICAS_PER_REGION}.", t.name.as_deref().unwrap_or("")),
+                ));
+            }
+        }
         let own = check_enum(
             t.storage_account_type.as_deref(),
             StorageAccountType::parse,
@@ -660,6 +688,11 @@ mod tests {
             (set(base(), "/properties/publishingProfile/targetRegions/0/regionalReplicaCount", json!(0)), vec![Code::ReplicaCountOutOfRange]),
             (set(base(), "/properties/publishingProfile/replicaCount", json!(1)), vec![]),
             (set(base(), "/properties/publishingProfile/replicaCount", json!(11)), vec![Code::ReplicaCountOutOfRange]),
+            // additional replica sets count with the region's own toward its limit of 10
+            (set(base(), TR, json!([{"name": "eastus", "regionalReplicaCount": 5, "additionalReplicaSets": [{"storageAccountType": "PremiumV2_LRS", "regionalReplicaCount": 5}]}])), vec![]),
+            (set(base(), TR, json!([{"name": "eastus", "regionalReplicaCount": 5, "additionalReplicaSets": [{"storageAccountType": "PremiumV2_LRS", "regionalReplicaCount": 6}]}])), vec![Code::ReplicaCountOutOfRange]),
+            (set(base(), TR, json!([{"name": "eastus", "additionalReplicaSets": [{"regionalReplicaCount": 9}, {"regionalReplicaCount": 1}]}])), vec![Code::ReplicaCountOutOfRange]),
+            (set(base(), TR, json!([{"name": "eastus", "additionalReplicaSets": [{"regionalReplicaCount": 0}]}])), vec![Code::ReplicaCountOutOfRange]),
             // storage types & ZRS
             (set(base(), "/properties/publishingProfile/storageAccountType", json!("Premium_LRS")), vec![]),
             (set(base(), "/properties/publishingProfile/storageAccountType", json!("PremiumV2_LRS")), vec![Code::StorageAccountTypeInvalid]),
