@@ -150,10 +150,10 @@ pub fn check_end_of_life(
     value: Option<&str>,
     path: &str,
     rid: &str,
-    now: OffsetDateTime,
-    must_be_future: bool,
+    ctx: &super::RuleCtx,
     out: &mut Vec<Diagnostic>,
 ) {
+    let (now, must_be_future) = (ctx.now, ctx.eol_must_be_future);
     let Some(v) = value else { return };
     if is_expression(v) {
         return;
@@ -170,6 +170,12 @@ pub fn check_end_of_life(
             rid,
             path,
             "EndOfLifeDate must be set to a future date.",
+        )),
+        Some(t) if ctx.eol_passed_warns && t <= now => out.push(Diagnostic::new(
+            Code::EndOfLifePassed,
+            rid,
+            path,
+            format!("The end-of-life date {v} has passed. The resource can still be used: the date is informational (a new one must be in the future)."),
         )),
         Some(_) => {}
     }
@@ -303,16 +309,11 @@ mod tests {
     #[test]
     fn dates() {
         let now = datetime!(2024-06-01 12:00 UTC);
+        let lookup = super::super::NoLookup;
+        let create = super::super::RuleCtx::create(now, &lookup);
         let check = |v: &str| {
             let mut out = Vec::new();
-            check_end_of_life(
-                Some(v),
-                "properties.endOfLifeDate",
-                "r",
-                now,
-                true,
-                &mut out,
-            );
+            check_end_of_life(Some(v), "properties.endOfLifeDate", "r", &create, &mut out);
             out.first().map(|d| d.code)
         };
         assert_eq!(check("2024-06-02"), None);
@@ -333,8 +334,22 @@ mod tests {
             assert_eq!(check(bad), Some(Code::DateInvalid), "{bad}");
         }
         let mut out = Vec::new();
-        check_end_of_life(Some("2000-01-01"), "p", "r", now, false, &mut out);
+        let mut unchanged = super::super::RuleCtx::create(now, &lookup);
+        unchanged.eol_must_be_future = false;
+        check_end_of_life(Some("2000-01-01"), "p", "r", &unchanged, &mut out);
         assert!(out.is_empty(), "not enforced when unchanged on update");
+        // An existing resource past its end of life: a warning, not an error.
+        let mut existing = super::super::RuleCtx::validate(now, &lookup);
+        existing.eol_must_be_future = false;
+        existing.eol_passed_warns = true;
+        check_end_of_life(Some("2000-01-01"), "p", "r", &existing, &mut out);
+        assert_eq!(
+            out.iter().map(|d| d.code).collect::<Vec<_>>(),
+            [Code::EndOfLifePassed]
+        );
+        out.clear();
+        check_end_of_life(Some("2030-01-01"), "p", "r", &existing, &mut out);
+        assert!(out.is_empty(), "a future date says nothing");
     }
 
     #[test]

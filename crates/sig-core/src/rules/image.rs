@@ -244,8 +244,7 @@ pub fn check_image(
         p.end_of_life_date.as_deref(),
         "properties.endOfLifeDate",
         rid,
-        ctx.now,
-        ctx.eol_must_be_future,
+        ctx,
         &mut out,
     );
     out

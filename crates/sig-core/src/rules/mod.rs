@@ -135,6 +135,9 @@ pub struct RuleCtx<'a> {
     pub check_sources: bool,
     /// Enforce "end of life in the future" (false on update when the date did not change).
     pub eol_must_be_future: bool,
+    /// Warn when the end of life has passed: a resource that already exists (read from `az`
+    /// output or a state) past its date is still usable — the date is informational.
+    pub eol_passed_warns: bool,
     /// Report `name` vs `id` disagreements (validate mode; commands take the name from the id).
     pub check_name_id: bool,
 }
@@ -148,6 +151,7 @@ impl<'a> RuleCtx<'a> {
             require_refs: false,
             check_sources: true,
             eol_must_be_future: true,
+            eol_passed_warns: false,
             check_name_id: true,
         }
     }
@@ -159,6 +163,7 @@ impl<'a> RuleCtx<'a> {
             require_refs: true,
             check_sources: true,
             eol_must_be_future: true,
+            eol_passed_warns: false,
             check_name_id: false,
         }
     }
@@ -172,6 +177,7 @@ impl<'a> RuleCtx<'a> {
             require_refs: false,
             check_sources: true,
             eol_must_be_future: false,
+            eol_passed_warns: false,
             check_name_id: false,
         }
     }

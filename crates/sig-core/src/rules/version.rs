@@ -196,8 +196,7 @@ pub fn check_version(
             pp.end_of_life_date.as_deref(),
             "properties.publishingProfile.endOfLifeDate",
             rid,
-            ctx.now,
-            ctx.eol_must_be_future,
+            ctx,
             &mut out,
         );
     }

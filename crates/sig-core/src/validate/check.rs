@@ -326,9 +326,26 @@ fn run(
     now: OffsetDateTime,
     uniqueness: Uniqueness,
 ) -> Vec<Diagnostic> {
-    let ctx = RuleCtx::validate(now, lookup);
     let mut out = Vec::new();
     for r in items {
+        // A resource that already exists (it has a provisioningState: `az` output, a state)
+        // past its end of life is still usable; only a new date must be in the future.
+        let exists = match r.res {
+            ResRef::Image(i) => i
+                .properties
+                .as_ref()
+                .and_then(|p| p.provisioning_state.as_ref())
+                .is_some(),
+            ResRef::Version(v) => v
+                .properties
+                .as_ref()
+                .and_then(|p| p.provisioning_state.as_ref())
+                .is_some(),
+            _ => false,
+        };
+        let mut ctx = RuleCtx::validate(now, lookup);
+        ctx.eol_must_be_future = !exists;
+        ctx.eol_passed_warns = exists;
         let api = r.api;
         match r.res {
             ResRef::Gallery(g) => {

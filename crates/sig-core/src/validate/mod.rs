@@ -240,4 +240,31 @@ mod tests {
         );
         assert_eq!(validate_input(&input, NOW), vec![]);
     }
+
+    /// A past end of life is an error on a resource being created (a template, a request body)
+    /// and a warning on one that exists (`az` output: it has a provisioningState).
+    #[test]
+    fn end_of_life_past_is_an_error_to_create_and_a_warning_when_existing() {
+        let version = |state: Option<&str>| {
+            let mut v = json!({
+                "id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Compute/galleries/g/images/i/versions/1.0.0",
+                "name": "1.0.0",
+                "type": "Microsoft.Compute/galleries/images/versions",
+                "location": "westus",
+                "properties": {"publishingProfile": {"endOfLifeDate": "2020-01-01"}}
+            });
+            if let Some(s) = state {
+                v["properties"]["provisioningState"] = json!(s);
+            }
+            v
+        };
+        let new = codes(version(None));
+        assert!(new.contains(&Code::EndOfLifeDateInPast), "{new:?}");
+        let existing = codes(version(Some("Succeeded")));
+        assert!(existing.contains(&Code::EndOfLifePassed), "{existing:?}");
+        assert!(
+            !existing.contains(&Code::EndOfLifeDateInPast),
+            "{existing:?}"
+        );
+    }
 }
