@@ -303,6 +303,15 @@ impl World {
     /// replication records, which no command writes directly, have a step of their own
     /// ([`crate::replication::import_records`]).
     pub fn from_export(e: WorldExport) -> Result<World, CommandError> {
+        World::from_export_with_warnings(e).map(|(w, _)| w)
+    }
+
+    /// [`World::from_export`], with the warnings the plans raised on the way (what the same
+    /// commands would have carried on their events: a location that differs from the resource
+    /// group's, sharing an individual image version, ...). `sig validate` reports them.
+    pub fn from_export_with_warnings(
+        e: WorldExport,
+    ) -> Result<(World, Vec<Diagnostic>), CommandError> {
         // Format 3 leaves nominal replication records out; in 1 and 2 a missing record means
         // "completed before the simulation", so only format 3 rebuilds them.
         let rebuild_nominal = e.format_version == FORMAT_VERSION;
@@ -407,13 +416,14 @@ impl World {
         for v in e.versions {
             restore.version(v)?;
         }
+        let mut warnings = std::mem::take(&mut restore.warnings);
         crate::replication::import_records(&mut w, e.replication).map_err(refused)?;
         if rebuild_nominal {
             crate::replication::rebuild_nominal_records(&mut w);
         }
-        crate::access::export::import(&mut w, e.access, now)?;
+        crate::access::export::import(&mut w, e.access, now, &mut warnings)?;
         w.clock = clock;
-        Ok(w)
+        Ok((w, warnings))
     }
 }
 

@@ -49,7 +49,12 @@ pub fn export(w: &World) -> AccessExport {
 /// have in other tenants, then service principals, then group members one by one (so a
 /// membership that would make a group contain itself is refused as `GroupMembershipCycle`),
 /// custom roles, and role assignments (which keep their `createdOn` / `createdBy`).
-pub fn import(w: &mut World, e: AccessExport, now: OffsetDateTime) -> Result<(), CommandError> {
+pub fn import(
+    w: &mut World,
+    e: AccessExport,
+    now: OffsetDateTime,
+    warnings: &mut Vec<crate::diagnostics::Diagnostic>,
+) -> Result<(), CommandError> {
     let system = Actor::system();
     let mut homes = Vec::new();
     let mut accounts = Vec::new();
@@ -113,6 +118,7 @@ pub fn import(w: &mut World, e: AccessExport, now: OffsetDateTime) -> Result<(),
             name: Some(a.name.clone()),
         };
         let (mut change, events) = plans::plan_assignment(w, &system, &request, now)?;
+        warnings.extend(events.iter().flat_map(|e| e.warnings.iter().cloned()));
         if let plans::Change::Assign(made) = &mut change {
             made.properties.created_on = a.properties.created_on;
             made.properties.created_by = a.properties.created_by;

@@ -292,6 +292,8 @@ pub struct Restore<'w> {
     world: &'w mut World,
     system: Actor,
     now: OffsetDateTime,
+    /// The warnings the plans raised (a command would carry them on its events).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl<'w> Restore<'w> {
@@ -301,6 +303,7 @@ impl<'w> Restore<'w> {
             world,
             system: Actor::system(),
             now,
+            warnings: Vec::new(),
         }
     }
     fn admit(&mut self, command: Command) -> Result<(), CommandError> {
@@ -309,7 +312,9 @@ impl<'w> Restore<'w> {
             now: self.now,
             admission: Admission::Restore,
         };
-        let (change, _) = plan(self.world, &cx, command)?;
+        let (change, events) = plan(self.world, &cx, command)?;
+        self.warnings
+            .extend(events.into_iter().flat_map(|e| e.warnings));
         commit(self.world, (change, Vec::new()));
         Ok(())
     }

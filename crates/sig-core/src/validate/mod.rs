@@ -63,9 +63,10 @@ pub struct ParsedInput {
     pub subscriptions: Vec<Subscription>,
     /// Resource groups (from an export file).
     pub resource_groups: Vec<ResourceGroup>,
-    /// Why a state file would not load: the refusal of [`World::from_export`], which admits
+    /// What loading a state file says: the refusal of [`World::from_export`], which admits
     /// everything through the commands' plans (access data, replication, nesting included), so
-    /// `sig validate` says no where `sig access`, `cost`, `deploy` and the portal's import would.
+    /// `sig validate` says no where `sig access`, `cost`, `deploy` and the portal's import would
+    /// — or, when it loads, the warnings those plans raise (sharing an individual version...).
     pub admission: Vec<Diagnostic>,
 }
 

@@ -194,20 +194,16 @@ impl Reader {
                 return;
             }
         };
-        if let Err(refused) = World::from_export(e.clone()) {
-            self.out.admission.extend(
-                refused
-                    .diagnostics
-                    .into_iter()
-                    .filter(Diagnostic::is_error)
-                    .map(|mut d| {
-                        if d.resource_id.is_empty() {
-                            d.resource_id = format!("#{ptr}");
-                        }
-                        d
-                    }),
-            );
-        }
+        let found = match World::from_export_with_warnings(e.clone()) {
+            Ok((_, warnings)) => warnings,
+            Err(refused) => refused.diagnostics,
+        };
+        self.out.admission.extend(found.into_iter().map(|mut d| {
+            if d.resource_id.is_empty() {
+                d.resource_id = format!("#{ptr}");
+            }
+            d
+        }));
         self.out.sources.extend(e.sources);
         self.out.subscriptions.extend(e.subscriptions);
         self.out.resource_groups.extend(e.resource_groups);
