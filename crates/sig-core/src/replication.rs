@@ -354,25 +354,18 @@ pub(crate) fn inject_fault(
     region: &str,
     now: OffsetDateTime,
 ) -> Result<Vec<Event>, CommandError> {
-    let (key, rid, r) = locate(w, version_id, region)?;
-    let refuse = |state: &str| {
-        state_refusal(
-            &rid,
-            format!(
-                "A fault can only be injected into a region that is still replicating; {} is {state}.",
-                r.display_name()
-            ),
-        )
-    };
-    let Some(rec) = w.replication.get_mut(&key, r) else {
-        return Err(refuse("Completed"));
-    };
-    let s = rec.at(now);
-    if !matches!(s.state, RegionState::Unknown | RegionState::Replicating) {
-        return Err(refuse(s.state.as_str()));
-    }
-    rec.failed_at = Some(unix(now));
-    Ok(event(actor, rid, now, Vec::new()))
+    let target = (version_id, region);
+    change_record(
+        w,
+        actor,
+        target,
+        now,
+        RecordChange {
+            rule: "A fault can only be injected into a region that is still replicating",
+            allowed: |s| matches!(s, RegionState::Unknown | RegionState::Replicating),
+            edit: |rec, t| rec.failed_at = Some(t),
+        },
+    )
 }
 
 /// Handles [`crate::Command::RetryReplication`]: a Failed region resumes at `now` from the progress
@@ -384,29 +377,56 @@ pub(crate) fn retry(
     region: &str,
     now: OffsetDateTime,
 ) -> Result<Vec<Event>, CommandError> {
+    let target = (version_id, region);
+    change_record(
+        w,
+        actor,
+        target,
+        now,
+        RecordChange {
+            rule: "Only a failed region can be retried",
+            allowed: |s| s == RegionState::Failed,
+            // Resume where it stopped: shift the start by the time spent failed.
+            edit: |rec, t| {
+                let failed = rec.failed_at.unwrap_or(t);
+                rec.started = rec.started.saturating_add(t.saturating_sub(failed).max(0));
+                rec.failed_at = None;
+                rec.retries = rec.retries.saturating_add(1);
+            },
+        },
+    )
+}
+
+/// A fault or a retry: which region states allow it (`rule` says so when refused) and what it
+/// does to the record at Unix second `t`.
+struct RecordChange {
+    rule: &'static str,
+    allowed: fn(RegionState) -> bool,
+    edit: fn(&mut RegionReplication, i64),
+}
+
+fn change_record(
+    w: &mut World,
+    actor: &str,
+    (version_id, region): (&str, &str),
+    now: OffsetDateTime,
+    change: RecordChange,
+) -> Result<Vec<Event>, CommandError> {
     let (key, rid, r) = locate(w, version_id, region)?;
     let refuse = |state: &str| {
         state_refusal(
             &rid,
-            format!(
-                "Only a failed region can be retried; {} is {state}.",
-                r.display_name()
-            ),
+            format!("{}; {} is {state}.", change.rule, r.display_name()),
         )
     };
     let Some(rec) = w.replication.get_mut(&key, r) else {
         return Err(refuse("Completed"));
     };
-    let s = rec.at(now);
-    let Some(f) = rec.failed_at.filter(|_| s.state == RegionState::Failed) else {
-        return Err(refuse(s.state.as_str()));
-    };
-    // Resume where it stopped: shift the start by the time spent failed.
-    rec.started = rec
-        .started
-        .saturating_add(unix(now).saturating_sub(f).max(0));
-    rec.failed_at = None;
-    rec.retries = rec.retries.saturating_add(1);
+    let state = rec.at(now).state;
+    if !(change.allowed)(state) {
+        return Err(refuse(state.as_str()));
+    }
+    (change.edit)(rec, unix(now));
     Ok(event(actor, rid, now, Vec::new()))
 }
 

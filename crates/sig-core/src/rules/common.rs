@@ -43,6 +43,50 @@ pub fn check_location(
     }
 }
 
+/// The part every gallery resource has: a name, tags and a location.
+pub trait Envelope {
+    /// The body's `name`.
+    fn body_name(&self) -> Option<&str>;
+    /// The body's `tags`.
+    fn tags(&self) -> Option<&crate::arm::Tags>;
+    /// The body's `location`.
+    fn body_location(&self) -> Option<&str>;
+}
+
+macro_rules! envelope {
+    ($($t:ty),*) => {$(
+        impl Envelope for $t {
+            fn body_name(&self) -> Option<&str> { self.name.as_deref() }
+            fn tags(&self) -> Option<&crate::arm::Tags> { self.tags.as_ref() }
+            fn body_location(&self) -> Option<&str> { self.location.as_deref() }
+        }
+    )*};
+}
+envelope!(
+    crate::arm::Gallery,
+    crate::arm::GalleryImage,
+    crate::arm::GalleryImageVersion
+);
+
+/// What every gallery resource is checked for first: its name (by its kind's rule, `what`
+/// naming the kind in messages), its tags and its location, valid for `resource_type`.
+/// Returns the location when it is one.
+#[allow(clippy::too_many_arguments)]
+pub fn check_envelope(
+    r: &dyn Envelope,
+    id_name: Option<&str>,
+    validate: fn(&str) -> Result<(), crate::names::NameError>,
+    what: &str,
+    resource_type: &str,
+    rid: &str,
+    ctx: &super::RuleCtx,
+    out: &mut Vec<Diagnostic>,
+) -> Option<RegionName> {
+    check_resource_name(r.body_name(), id_name, validate, what, rid, ctx, out);
+    check_tags(r.tags(), rid, out);
+    check_location(r.body_location(), resource_type, rid, out)
+}
+
 /// Azure's limits on tags (Azure docs, "Use tags to organize your Azure resources"): at most 50
 /// name/value pairs per resource, names up to 512 characters without `<`, `>`, `%`, `&`, `\\`,
 /// `?`, `/` or control characters, values up to 256 characters. Lengths count characters.

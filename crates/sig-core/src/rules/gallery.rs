@@ -1,6 +1,6 @@
 //! Rules for one gallery on its own (names, location, sharing values).
 
-use super::common::{check_enum, check_location, check_resource_name, warn_location_differs};
+use super::common::{check_enum, check_envelope, warn_location_differs};
 use super::RuleCtx;
 use crate::arm;
 use crate::diagnostics::{Code, Diagnostic};
@@ -22,17 +22,18 @@ pub fn check_gallery(
     ctx: &RuleCtx,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    check_resource_name(
-        g.name.as_deref(),
-        id.map(|i| i.gallery.as_str()),
-        |n| GalleryName::new(n).map(drop),
+    let name = |n: &str| GalleryName::new(n).map(drop);
+    let id_name = id.map(|i| i.gallery.as_str());
+    let loc = check_envelope(
+        g,
+        id_name,
+        name,
         "gallery",
+        GALLERY_TYPE,
         rid,
         ctx,
         &mut out,
     );
-    super::common::check_tags(g.tags.as_ref(), rid, &mut out);
-    let loc = check_location(g.location.as_deref(), GALLERY_TYPE, rid, &mut out);
     if let Some(i) = id {
         if let (Some(s), Some(r)) = (&i.scope.subscription, &i.scope.resource_group) {
             warn_location_differs(

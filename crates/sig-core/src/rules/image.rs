@@ -2,8 +2,7 @@
 //! "Image definitions": names, identifiers, features and security types, end of life).
 
 use super::common::{
-    check_end_of_life, check_enum, check_location, check_resource_name, check_uri,
-    warn_location_differs,
+    check_end_of_life, check_enum, check_envelope, check_uri, warn_location_differs,
 };
 use super::RuleCtx;
 use crate::arm;
@@ -67,17 +66,18 @@ pub fn check_image(
     ctx: &RuleCtx,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    check_resource_name(
-        img.name.as_deref(),
-        id.map(|i| i.image.as_str()),
-        |n| ImageDefinitionName::new(n).map(drop),
+    let name = |n: &str| ImageDefinitionName::new(n).map(drop);
+    let id_name = id.map(|i| i.image.as_str());
+    let loc = check_envelope(
+        img,
+        id_name,
+        name,
         "image definition",
+        IMAGE_TYPE,
         rid,
         ctx,
         &mut out,
     );
-    super::common::check_tags(img.tags.as_ref(), rid, &mut out);
-    let loc = check_location(img.location.as_deref(), IMAGE_TYPE, rid, &mut out);
     if let Some(i) = id {
         warn_location_differs(
             loc,

@@ -5,8 +5,7 @@ mod sources;
 mod targets;
 
 use super::common::{
-    check_end_of_life, check_enum, check_location, check_resource_name, check_uri,
-    warn_location_differs,
+    check_end_of_life, check_enum, check_envelope, check_uri, warn_location_differs,
 };
 use super::{source_key, ImageFacts, RuleCtx, SourceFacts};
 use crate::arm;
@@ -165,17 +164,18 @@ pub fn check_version(
     ctx: &RuleCtx,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    check_resource_name(
-        v.name.as_deref(),
-        id.map(|i| i.version.as_str()),
-        |n| ImageVersionName::new(n).map(drop),
+    let name = |n: &str| ImageVersionName::new(n).map(drop);
+    let id_name = id.map(|i| i.version.as_str());
+    let loc = check_envelope(
+        v,
+        id_name,
+        name,
         "image version",
+        VERSION_TYPE,
         rid,
         ctx,
         &mut out,
     );
-    super::common::check_tags(v.tags.as_ref(), rid, &mut out);
-    let loc = check_location(v.location.as_deref(), VERSION_TYPE, rid, &mut out);
     let parent = id.and_then(|i| ctx.lookup.image(&i.image.key()));
     if let Some(p) = &parent {
         warn_location_differs(loc, p.location, "image definition", rid, &mut out);
