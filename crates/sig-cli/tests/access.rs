@@ -1,25 +1,8 @@
 //! `sig access` against the shipped example state: exit codes 0 (allowed), 1 (denied),
 //! 2 (bad input), text and JSON output.
 
-use std::process::Command;
-
-const STATE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../examples/state/contoso-fabrikam.json"
-);
-const GALLERY: &str = "/subscriptions/2b7e1c4d-9a3f-4b8e-8c2d-5f6a7b8c9d0e/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/ContosoImages";
-
-fn sig(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sig"))
-        .args(args)
-        .output()
-        .expect("sig runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::{sig, GALLERY, STATE};
 
 #[test]
 fn one_action_allowed_through_a_nested_group_names_the_assignment() {

@@ -1,25 +1,8 @@
 //! `sig template`: the portal's Export template for CI — a template that `sig validate` accepts,
 //! the equivalent `az` script, and a clear refusal for a selection it cannot export.
 
-use std::process::Command;
-
-const STATE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../examples/state/contoso-fabrikam.json"
-);
-const GALLERY: &str = "/subscriptions/2b7e1c4d-9a3f-4b8e-8c2d-5f6a7b8c9d0e/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/ContosoImages";
-
-fn sig(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sig"))
-        .args(args)
-        .output()
-        .expect("sig runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::{sig, GALLERY, STATE};
 
 #[test]
 fn a_gallery_exports_to_a_template_that_validates() {

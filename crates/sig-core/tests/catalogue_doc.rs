@@ -8,33 +8,11 @@
 
 use sig_core::validate::{parse_documents, validate_input};
 use sig_core::{catalogue, Code};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use time::macros::datetime;
 
-fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn fixtures() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .expect("fixtures dir")
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|e| e == "json") {
-                out.push(p);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&fixtures_dir(), &mut out);
-    out
-}
+mod common;
+use common::{fixtures, fixtures_dir};
 
 /// Why an example breaks a rule (the examples are not internally consistent). Every example with
 /// diagnostics must have an entry here, so a rule change that touches an example shows up.

@@ -18,39 +18,18 @@
 use serde_json::Value;
 use sig_core::validate::{parse_documents, validate_input, AnyResource};
 use sig_core::{Code, Severity};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use time::macros::datetime;
 
-fn fixtures() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .expect("fixtures dir")
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|e| e == "json") {
-                out.push(p);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
-        &mut out,
-    );
-    out
-}
+mod common;
+use common::{fixtures, fixtures_dir};
 
 fn load(p: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("fixture is JSON")
 }
 
 fn name(p: &Path) -> String {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let base = fixtures_dir();
     p.strip_prefix(&base)
         .unwrap_or(p)
         .to_string_lossy()

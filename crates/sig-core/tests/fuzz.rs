@@ -18,7 +18,8 @@ use serde_json::{json, Value};
 use sig_core::export_template::{export_template, TemplateRequest};
 use sig_core::validate::{parse_documents, validate_input};
 use sig_core::World;
-use std::path::Path;
+mod common;
+
 use std::time::{Duration, Instant};
 use time::macros::datetime;
 
@@ -33,20 +34,13 @@ fn cases() -> u32 {
 }
 
 fn seeds() -> Vec<Value> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
-    let mut stack = vec![root.join("tests/fixtures")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("fixtures").flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "json") {
-                let text = std::fs::read_to_string(&p).expect("read");
-                out.push(serde_json::from_str(&text).expect("fixture is JSON"));
-            }
-        }
-    }
+    let mut out: Vec<Value> = common::fixtures()
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).expect("read");
+            serde_json::from_str(&text).expect("fixture is JSON")
+        })
+        .collect();
     let state = sig_core::testing::example::contoso_fabrikam();
     out.push(serde_json::to_value(&state).expect("state"));
     let ids = state
