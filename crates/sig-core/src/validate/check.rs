@@ -135,6 +135,7 @@ pub fn validate_input(input: &ParsedInput, now: OffsetDateTime) -> Vec<Diagnosti
     let items = parsed_items(&input.resources, &keys);
     let lookup = build_lookup(input, &items);
     out.extend(run(&items, &lookup, now, Uniqueness::Check));
+    out.extend(duplicate_resources(&input.resources, &keys));
     // A state file's own refusal, unless the resource rules already said the same of the same
     // resource (the import stops at its first refusal; the rules report every finding).
     for d in &input.admission {
@@ -143,6 +144,41 @@ pub fn validate_input(input: &ParsedInput, now: OffsetDateTime) -> Vec<Diagnosti
             .any(|o| o.code == d.code && o.resource_id.eq_ignore_ascii_case(&d.resource_id));
         if !said {
             out.push(d.clone());
+        }
+    }
+    out
+}
+
+/// The same resource twice in one input — a template that defines it twice, a list that holds it
+/// twice — is refused as ARM refuses a template that does. A REST example's request and
+/// responses describe one resource, so they are one occurrence; so is a state file's resource
+/// (its import reports its own duplicates).
+fn duplicate_resources(resources: &[ParsedResource], keys: &[Option<Key>]) -> Vec<Diagnostic> {
+    let one_resource = |origin: &str| {
+        origin.contains("/responses/")
+            || origin.contains("/parameters/")
+            || origin.contains("/galleries/")
+    };
+    let mut first: BTreeMap<&Key, &str> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (r, key) in resources.iter().zip(keys) {
+        let Some(key) = key else { continue };
+        if one_resource(&r.origin) {
+            continue;
+        }
+        match first.get(key) {
+            None => {
+                first.insert(key, &r.origin);
+            }
+            Some(earlier) => out.push(Diagnostic::new(
+                Code::DuplicateResource,
+                &r.rid,
+                "",
+                format!(
+                    "The resource '{}' is defined multiple times in one input (also at {earlier}); ARM refuses a template that does.",
+                    r.rid
+                ),
+            )),
         }
     }
     out

@@ -133,8 +133,8 @@ mod tests {
         assert_eq!(parse_documents(&json!({"value": [g]})).resources.len(), 1);
         assert_eq!(
             codes(json!([g, g])),
-            Vec::<Code>::new(),
-            "same id twice is one resource"
+            vec![Code::DuplicateResource],
+            "the same id twice in one input is refused, as ARM refuses a template that does"
         );
         assert_eq!(codes(json!(42)), vec![Code::DocumentUnrecognized]);
         assert_eq!(codes(json!({"foo": 1})), vec![Code::DocumentUnrecognized]);
@@ -266,6 +266,28 @@ mod tests {
         assert!(
             !existing.contains(&Code::EndOfLifeDateInPast),
             "{existing:?}"
+        );
+    }
+
+    /// A template that defines one resource twice is refused; a REST example's request and its
+    /// responses are one resource.
+    #[test]
+    fn a_resource_defined_twice_in_a_template_is_refused() {
+        let gallery = json!({"type": "Microsoft.Compute/galleries", "apiVersion": "2022-03-03",
+            "name": "gal", "location": "westus", "properties": {}});
+        let template = json!({
+            "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+            "contentVersion": "1.0.0.0",
+            "resources": [gallery.clone(), gallery]
+        });
+        let found = codes(template);
+        assert_eq!(
+            found
+                .iter()
+                .filter(|c| **c == Code::DuplicateResource)
+                .count(),
+            1,
+            "{found:?}"
         );
     }
 }
