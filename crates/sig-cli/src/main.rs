@@ -47,7 +47,7 @@ enum Command {
     /// Check ARM JSON files: resources, lists, `az sig ... -o json` output,
     /// deployment templates and SIG Portal export files.
     #[command(
-        after_help = "JSON: an array of findings, each {file, severity, code, resourceId, path, message}.\nExit codes: 0 no error, 1 at least one error, 2 a file could not be read."
+        after_help = "JSON: an array of findings, each {file, severity, code, resourceId, path, message}; with --state, {findings, whatIf: [{id, change: create|modify|noChange, properties?, diagnostics}]}.\nExit codes: 0 no error, 1 at least one error (or a refused create/update with --state), 2 a file could not be read."
     )]
     Validate {
         /// Output format.
@@ -57,6 +57,11 @@ enum Command {
         /// against (RFC 3339); the current time when omitted.
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
+        /// A SIG Portal state to deploy onto: each resource in FILE is previewed as the create
+        /// or update it amounts to there (what-if: create, change which properties, or no
+        /// change; an update may change only what the seed lets change).
+        #[arg(long, value_name = "STATE")]
+        state: Option<std::path::PathBuf>,
         /// Files to check; all of them are checked together, so cross-file
         /// rules (uniqueness, Publisher/Offer/SKU) apply.
         #[arg(required = true, value_name = "FILE")]
@@ -212,9 +217,13 @@ fn main() -> ExitCode {
             };
             template::run(&state, &request, az)
         }
-        Command::Validate { format, at, files } => {
-            input::parse_time(at.as_deref()).and_then(|now| validate::run(&files, format, now))
-        }
+        Command::Validate {
+            format,
+            at,
+            state,
+            files,
+        } => input::parse_time(at.as_deref())
+            .and_then(|now| validate::run(&files, state.as_deref(), format, now)),
         Command::Replicas {
             concurrent_vms,
             scale_sets,

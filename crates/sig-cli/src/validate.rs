@@ -17,6 +17,7 @@ use crate::Format;
 /// then checks all resources together so cross-file rules apply.
 pub fn run(
     files: &[PathBuf],
+    state: Option<&std::path::Path>,
     format: Format,
     now: OffsetDateTime,
 ) -> Result<ExitCode, InputProblem> {
@@ -58,19 +59,39 @@ pub fn run(
         (index, d)
     }));
 
+    // With a state: what deploying the files would do to it, previewed by the core.
+    let preview = match state {
+        Some(path) => {
+            let world = crate::report::read_state(path)?;
+            Some(sig_core::whatif::what_if(&world, &merged.resources, now))
+        }
+        None => None,
+    };
     let findings: Vec<Finding<'_>> = all
         .iter()
         .map(|(index, d)| finding(&names[*index], d))
         .collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let written = match format {
-        Format::Json => serde_json::to_writer_pretty(&mut out, &findings)
+    let written = match (format, &preview) {
+        (Format::Json, None) => serde_json::to_writer_pretty(&mut out, &findings)
             .map_err(std::io::Error::from)
             .and_then(|_| writeln!(out)),
-        Format::Text => findings
+        (Format::Json, Some(p)) => {
+            let doc = serde_json::json!({"findings": findings, "whatIf": p});
+            serde_json::to_writer_pretty(&mut out, &doc)
+                .map_err(std::io::Error::from)
+                .and_then(|_| writeln!(out))
+        }
+        (Format::Text, _) => findings
             .iter()
             .try_for_each(|f| writeln!(out, "{}", text_line(f)))
+            .and_then(|_| {
+                preview
+                    .iter()
+                    .flatten()
+                    .try_for_each(|w| writeln!(out, "{}", what_if_line(w)))
+            })
             .and_then(|_| {
                 writeln!(
                     out,
@@ -81,7 +102,11 @@ pub fn run(
     };
     written.map_err(|e| InputProblem(format!("cannot write the results: {e}")))?;
 
-    let failed = all.iter().any(|(_, d)| d.is_error());
+    let refused = preview
+        .iter()
+        .flatten()
+        .any(|w| w.diagnostics.iter().any(Diagnostic::is_error));
+    let failed = refused || all.iter().any(|(_, d)| d.is_error());
     drop(findings);
     // The process is about to exit, which frees these at once: a drop walking every resource
     // would cost more than reading them (this is the whole-process cost `sig validate` pays).
@@ -92,4 +117,22 @@ pub fn run(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `what-if create|change|no change ID [properties]`, then the service's findings indented.
+fn what_if_line(w: &sig_core::whatif::WhatIf) -> String {
+    use sig_core::whatif::Outcome;
+    let head = match &w.outcome {
+        Outcome::Create => format!("what-if: create {}", w.id),
+        Outcome::Modify { properties } => {
+            format!("what-if: change {} ({})", w.id, properties.join(", "))
+        }
+        Outcome::NoChange => format!("what-if: no change {}", w.id),
+    };
+    let found: Vec<String> = w
+        .diagnostics
+        .iter()
+        .map(|d| format!("\n  {}", crate::report::diagnostic_line(d)))
+        .collect();
+    format!("{head}{}", found.concat())
 }

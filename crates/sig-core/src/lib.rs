@@ -37,6 +37,7 @@ pub mod template;
 pub mod testing;
 pub mod validate;
 pub mod visibility;
+pub mod whatif;
 pub mod world;
 
 pub use command::{apply, check};

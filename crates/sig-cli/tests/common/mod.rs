@@ -1,5 +1,7 @@
 //! What the `sig` tests over the shipped example state share: the state, its gallery, and
 //! running `sig` for its exit code, stdout and stderr.
+// Each test crate includes this module and uses a part of it.
+#![allow(dead_code)]
 
 use std::process::Command;
 

@@ -73,6 +73,18 @@ pub const VERSION_POLICY: UpdatePolicy = UpdatePolicy {
     ],
 };
 
+/// The mutable properties (as `policy` lists them) whose value differs between the current
+/// resource and the result of an update (see [`merge`]): what a what-if says would change.
+pub fn changed_mutable(policy: &UpdatePolicy, current: &Value, merged: &Value) -> Vec<String> {
+    let at = |v: &Value, path: &str| path.split('.').try_fold(v, |v, key| v.get(key)).cloned();
+    policy
+        .mutable
+        .iter()
+        .filter(|path| at(current, path) != at(merged, path))
+        .map(|path| path.to_string())
+        .collect()
+}
+
 /// Top-level keys that come from the request URL, not the body.
 const IGNORED_TOP: &[&str] = &["id", "name", "type", "apiVersion"];
 
