@@ -290,4 +290,56 @@ mod tests {
             "{found:?}"
         );
     }
+
+    /// Quickstart-style templates: a name built from parameters without defaults is unknown —
+    /// one info says so and no fragment of the expression is checked as a name; with defaults
+    /// the same names evaluate and are checked.
+    #[test]
+    fn parameterised_names_are_unknown_not_invalid() {
+        let template = |defaults: bool| {
+            let param = |d: &str| {
+                if defaults {
+                    json!({"type": "string", "defaultValue": d})
+                } else {
+                    json!({"type": "string"})
+                }
+            };
+            json!({
+                "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                "contentVersion": "1.0.0.0",
+                "parameters": {"galleryName": param("gal"), "imageName": param("img"), "version": param("1.0.0")},
+                "resources": [
+                    {"type": "Microsoft.Compute/galleries/images", "apiVersion": "2022-03-03",
+                     "name": "[concat(parameters('galleryName'), '/', parameters('imageName'))]",
+                     "location": "westus",
+                     "properties": {"osType": "Linux", "osState": "Generalized",
+                        "identifier": {"publisher": "p", "offer": "o", "sku": "s"}}},
+                    {"type": "Microsoft.Compute/galleries/images/versions", "apiVersion": "2022-03-03",
+                     "name": "[concat(parameters('galleryName'), '/', parameters('imageName'), '/', parameters('version'))]",
+                     "location": "westus",
+                     "properties": {"publishingProfile": {"targetRegions": [{"name": "westus"}]},
+                        "storageProfile": {"source": {"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Compute/images/base"}}}}
+                ]
+            })
+        };
+        for defaults in [false, true] {
+            let found = codes(template(defaults));
+            let names = [
+                Code::ImageDefinitionNameInvalid,
+                Code::ImageVersionNameInvalid,
+                Code::GalleryNameInvalid,
+            ];
+            assert!(
+                !found.iter().any(|c| names.contains(c)),
+                "defaults {defaults}: {found:?}"
+            );
+            assert!(
+                !found.iter().any(|c| c.severity() == crate::Severity::Error),
+                "defaults {defaults}: {found:?}"
+            );
+            if !defaults {
+                assert!(found.contains(&Code::TemplateValueUnknown), "{found:?}");
+            }
+        }
+    }
 }

@@ -492,7 +492,10 @@ impl Reader {
         let ns = tparts.next().unwrap_or_default().to_string();
         let types: Vec<&str> = tparts.collect();
         let names: Vec<&str> = full_name.split('/').collect();
-        let id_text = (types.len() == names.len() && !is_expression(&full_name)).then(|| {
+        // A name (or a parent's) that stays an expression is unknown until deployment: no id is
+        // built from it and no fragment of it is checked as a name (names never contain '[').
+        let unknown_name = full_name.contains('[');
+        let id_text = (types.len() == names.len() && !unknown_name).then(|| {
             let mut s = format!("/subscriptions/{TEMPLATE_SUBSCRIPTION}/resourceGroups/{TEMPLATE_RESOURCE_GROUP}/providers/{ns}");
             for (t, n) in types.iter().zip(&names) {
                 s.push_str(&format!("/{t}/{n}"));
@@ -508,10 +511,12 @@ impl Reader {
             !(d.resource_id == rid && (d.path == "type" || d.path == "name") && rid != origin)
         });
         if let Some(o) = value.as_object_mut() {
-            o.insert(
-                "name".into(),
-                Value::String(names.last().copied().unwrap_or_default().to_string()),
-            );
+            let own = if unknown_name {
+                name
+            } else {
+                names.last().copied().unwrap_or_default()
+            };
+            o.insert("name".into(), Value::String(own.to_string()));
             o.insert("type".into(), Value::String(full_type.clone()));
         }
         self.out.diagnostics.extend(diags);
