@@ -10,9 +10,7 @@ use crate::ids::{
     GalleryRef, GalleryResourceId, ImageRef, Scope, VersionRef, GALLERY_TYPE, IMAGE_TYPE,
     VERSION_TYPE,
 };
-use crate::template::{
-    self, is_expression, TemplateScope, TEMPLATE_RESOURCE_GROUP, TEMPLATE_SUBSCRIPTION,
-};
+use crate::template::{self, TemplateScope, TEMPLATE_RESOURCE_GROUP, TEMPLATE_SUBSCRIPTION};
 use crate::world::World;
 use serde::Deserialize;
 use serde_json::{Map, Value};
