@@ -20,6 +20,7 @@ pub fn App() -> impl IntoView {
     provide_context(store);
     store.sim.run();
     let stack = RwSignal::new(BladeStack::from_hash(&current_hash()));
+    let menu = MenuState::new();
 
     // The URL fragment mirrors the stack so reloads and links reopen blades.
     Effect::new(move |_| {
@@ -35,12 +36,19 @@ pub fn App() -> impl IntoView {
             stack.set(from_url);
         }
     });
-    // Escape closes the active blade, as in the Azure portal.
+    // Escape closes the menu's flyout if it is open, else the active blade,
+    // as in the Azure portal.
     let key_listener = window_event_listener(ev::keydown, move |event| {
         if event.key() == "Escape" && !event.default_prevented() {
-            stack.update(BladeStack::close_active);
+            if menu.is_flyout() {
+                menu.flyout.set(false);
+            } else {
+                stack.update(BladeStack::close_active);
+            }
         }
     });
+    // The menu docks at 1280 px and wider, and collapses to a rail below.
+    let resize_listener = window_event_listener(ev::resize, move |_| menu.measure());
     // Another tab saved: take its newer state, so tabs never drift apart.
     // Our own pending change is saved first, so a newer one from the other tab
     // is detected (revision check) rather than silently overwriting ours.
@@ -61,6 +69,7 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || {
         hash_listener.remove();
         key_listener.remove();
+        resize_listener.remove();
         storage_listener.remove();
         hide_listener.remove();
         visibility_listener.remove();
@@ -69,23 +78,110 @@ pub fn App() -> impl IntoView {
     mark_first_blade_painted();
 
     view! {
-        <div class="portal">
-            <TopBar/>
-            <LeftNav stack=stack/>
+        <div
+            class="portal"
+            class:menu-docked=move || menu.wide.get() && !menu.collapsed.get()
+            class:menu-rail=move || !menu.wide.get() || menu.collapsed.get()
+            class:menu-flyout=move || menu.is_flyout()
+        >
+            <TopBar menu/>
+            <LeftNav stack=stack menu/>
             <main class="workspace">
                 <StorageBanner/>
-                <Breadcrumb stack=stack/>
+                <div class="workspace-bar">
+                    <Breadcrumb stack=stack/>
+                    <Toasts/>
+                </div>
                 <BladeArea stack=stack/>
             </main>
         </div>
     }
 }
 
+/// Where the portal menu is: docked (full names) on windows 1280 px and
+/// wider unless the user collapsed it; a rail of short names below, which
+/// the "Portal menu" button opens as a flyout over the page.
+#[derive(Clone, Copy)]
+struct MenuState {
+    /// The window is at least [`MenuState::DOCK_WIDTH`] wide.
+    wide: RwSignal<bool>,
+    /// The user collapsed the docked menu to the rail.
+    collapsed: RwSignal<bool>,
+    /// The flyout is open (narrow windows only).
+    flyout: RwSignal<bool>,
+}
+
+impl MenuState {
+    /// From this window width on the menu is docked.
+    const DOCK_WIDTH: f64 = 1280.0;
+
+    fn new() -> Self {
+        let state = MenuState {
+            wide: RwSignal::new(true),
+            collapsed: RwSignal::new(false),
+            flyout: RwSignal::new(false),
+        };
+        state.measure();
+        state
+    }
+
+    /// Reads the window's width (on start and on every resize).
+    fn measure(&self) {
+        let width = window()
+            .inner_width()
+            .ok()
+            .and_then(|w| w.as_f64())
+            .unwrap_or(Self::DOCK_WIDTH);
+        let wide = width >= Self::DOCK_WIDTH;
+        if self.wide.get_untracked() != wide {
+            self.wide.set(wide);
+            self.flyout.set(false);
+        }
+    }
+
+    /// The menu shows as a flyout over the page (narrow windows only).
+    fn is_flyout(&self) -> bool {
+        !self.wide.get() && self.flyout.get()
+    }
+
+    /// The menu shows its full names (docked, or as a flyout).
+    fn expanded(&self) -> bool {
+        if self.wide.get() {
+            !self.collapsed.get()
+        } else {
+            self.flyout.get()
+        }
+    }
+
+    /// What the "Portal menu" button does: collapse or dock the menu on a
+    /// wide window, open or close the flyout on a narrow one.
+    fn toggle(&self) {
+        if self.wide.get_untracked() {
+            self.collapsed.update(|c| *c = !*c);
+        } else {
+            self.flyout.update(|open| *open = !*open);
+        }
+    }
+}
+
 #[component]
-fn TopBar() -> impl IntoView {
+fn TopBar(menu: MenuState) -> impl IntoView {
     let sim = expect_context::<Store>().sim;
     view! {
         <header class="topbar">
+            <button
+                type="button"
+                class="menu-button"
+                aria-label="Portal menu"
+                title="Portal menu"
+                aria-controls="portal-menu"
+                aria-expanded=move || if menu.expanded() { "true" } else { "false" }
+                on:click=move |_| menu.toggle()
+            >
+                <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+                    <path fill="currentColor" d="M1.5 3h13v1.2h-13zM1.5 7.4h13v1.2h-13zM1.5 11.8h13V13h-13z"/>
+                </svg>
+            </button>
             <a class="brand" href="#/home">
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 <span>"SIG Portal"</span>
@@ -98,7 +194,8 @@ fn TopBar() -> impl IntoView {
     }
 }
 
-/// The bell: a count, a list of every notification, and a toast for the newest.
+/// The bell: a count and a list of every notification (the toasts are in
+/// the workspace, see [`Toasts`]).
 #[component]
 fn Notifications() -> impl IntoView {
     let store = expect_context::<Store>();
@@ -106,24 +203,6 @@ fn Notifications() -> impl IntoView {
     let seen = RwSignal::new(0usize);
     let count = move || store.notifications.with(Vec::len);
     let unseen = move || count().saturating_sub(seen.get());
-    // The newest notification is toasted until its 5 s are up; only the timer
-    // (the outside world) writes, the toast itself is derived.
-    let newest = Memo::new(move |_| store.notifications.with(|n| n.first().map(|n| n.id)));
-    let expired = RwSignal::new(None::<u64>);
-    let toast = Memo::new(move |_| newest.get().filter(|id| expired.get() != Some(*id)));
-    Effect::new(move |_| {
-        if let Some(id) = newest.get() {
-            set_timeout(
-                move || expired.set(Some(id)),
-                std::time::Duration::from_secs(5),
-            );
-        }
-    });
-    let tone_class = |tone: Tone| match tone {
-        Tone::Success => "note success",
-        Tone::Error => "note error",
-        Tone::Info => "note info",
-    };
     view! {
         <div class="notifications">
             <button
@@ -160,16 +239,46 @@ fn Notifications() -> impl IntoView {
                     </ul>
                 </section>
             </Show>
-            <div class="toasts" role="status" aria-live="polite">
-                {move || toast.get().and_then(|id| {
-                    store.notifications.with(|all| all.iter().find(|n| n.id == id).cloned())
-                }).map(|n| view! {
-                    <div class=tone_class(n.tone)>
-                        <p class="note-title">{n.title}</p>
-                        <p>{n.detail}</p>
-                    </div>
-                })}
-            </div>
+        </div>
+    }
+}
+
+fn tone_class(tone: Tone) -> &'static str {
+    match tone {
+        Tone::Success => "note success",
+        Tone::Error => "note error",
+        Tone::Info => "note info",
+    }
+}
+
+/// The newest notification as a toast, at the top right of the workspace in
+/// the breadcrumb's row: in the layout, so it never covers a blade's buttons.
+#[component]
+fn Toasts() -> impl IntoView {
+    let store = expect_context::<Store>();
+    // The newest notification is toasted until its 5 s are up; only the timer
+    // (the outside world) writes, the toast itself is derived.
+    let newest = Memo::new(move |_| store.notifications.with(|n| n.first().map(|n| n.id)));
+    let expired = RwSignal::new(None::<u64>);
+    let toast = Memo::new(move |_| newest.get().filter(|id| expired.get() != Some(*id)));
+    Effect::new(move |_| {
+        if let Some(id) = newest.get() {
+            set_timeout(
+                move || expired.set(Some(id)),
+                std::time::Duration::from_secs(5),
+            );
+        }
+    });
+    view! {
+        <div class="toasts" role="status" aria-live="polite">
+            {move || toast.get().and_then(|id| {
+                store.notifications.with(|all| all.iter().find(|n| n.id == id).cloned())
+            }).map(|n| view! {
+                <div class=tone_class(n.tone)>
+                    <p class="note-title">{n.title}</p>
+                    <p>{n.detail}</p>
+                </div>
+            })}
         </div>
     }
 }
@@ -223,11 +332,12 @@ const NAV_ITEMS: [Blade; 11] = [
 ];
 
 #[component]
-fn LeftNav(stack: RwSignal<BladeStack>) -> impl IntoView {
+fn LeftNav(stack: RwSignal<BladeStack>, menu: MenuState) -> impl IntoView {
     let items = NAV_ITEMS
         .iter()
         .map(|blade| {
             let target = blade.clone();
+            let title = blade.title();
             let href = BladeStack::from_hash(&format!("#/{}", blade.segment())).to_hash();
             let is_current = {
                 let blade = blade.clone();
@@ -237,23 +347,45 @@ fn LeftNav(stack: RwSignal<BladeStack>) -> impl IntoView {
                 <li>
                     <a
                         href=href
+                        title=title.clone()
                         class:current=is_current.clone()
                         aria-current=move || is_current().then_some("page")
                         on:click=move |event: ev::MouseEvent| {
                             event.prevent_default();
+                            menu.flyout.set(false);
                             stack.update(|s| s.navigate(target.clone()));
                         }
                     >
-                        {blade.title()}
+                        <span class="nav-icon" aria-hidden="true">{short_name(&title)}</span>
+                        <span class="nav-label">{title.clone()}</span>
                     </a>
                 </li>
             }
         })
         .collect_view();
     view! {
-        <nav class="leftnav" aria-label="Portal menu">
+        <nav class="leftnav" id="portal-menu" aria-label="Portal menu">
             <ul>{items}</ul>
         </nav>
+    }
+}
+
+/// The two letters the menu's rail shows for a service: the initials of its
+/// first two words ("All resources": "AR"), or the first two letters of a
+/// one-word name ("Home": "Ho"). The link's name stays the full title.
+fn short_name(title: &str) -> String {
+    let words: Vec<&str> = title
+        .split_whitespace()
+        .filter(|w| w.starts_with(char::is_alphabetic) && *w != "and")
+        .collect();
+    match words.as_slice() {
+        [] => String::new(),
+        [one] => one.chars().take(2).collect(),
+        [first, second, ..] => [first, second]
+            .iter()
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect(),
     }
 }
 
@@ -267,14 +399,17 @@ fn Breadcrumb(stack: RwSignal<BladeStack>) -> impl IntoView {
             .enumerate()
             .map(|(index, blade)| {
                 let title = blade.title();
+                let full = title.clone();
                 if index == last {
-                    view! { <li><span aria-current="page">{title}</span></li> }.into_any()
+                    view! { <li><span aria-current="page" title=full>{title}</span></li> }
+                        .into_any()
                 } else {
                     view! {
                         <li>
                             <button
                                 type="button"
                                 class="link"
+                                title=full
                                 on:click=move |_| stack.update(|s| s.close(index + 1))
                             >
                                 {title}
@@ -324,7 +459,10 @@ fn BladeArea(stack: RwSignal<BladeStack>) -> impl IntoView {
     }
 }
 
-/// One blade: a landmark named by its title, with a close button.
+/// One blade: a landmark named by its title, with a close button. Only the
+/// active (last) blade is shown, across the whole workspace; the ones before
+/// it stay mounted (so they come back as they were) but hidden, and are
+/// reached through the breadcrumb.
 #[component]
 fn BladeFrame(index: usize, blade: Blade, stack: RwSignal<BladeStack>) -> impl IntoView {
     let title = blade.title();
@@ -332,21 +470,27 @@ fn BladeFrame(index: usize, blade: Blade, stack: RwSignal<BladeStack>) -> impl I
     let labelled_by = heading_id.clone();
     let close_label = format!("Close {title}");
     let open = move |next: Blade| stack.update(|s| s.open_from(index, next));
-    // A newly opened blade slides into view, as in the portal.
-    let section = NodeRef::<leptos::html::Section>::new();
-    Effect::new(move |_| {
-        let is_active = stack.with(|s| s.blades().len() == index + 1);
-        if let (true, Some(element)) = (is_active, section.get()) {
-            let options = web_sys::ScrollIntoViewOptions::new();
-            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-            options.set_inline(web_sys::ScrollLogicalPosition::End);
-            element.scroll_into_view_with_scroll_into_view_options(&options);
+    let is_active = Memo::new(move |_| stack.with(|s| s.blades().len() == index + 1));
+    // When this blade becomes the active one (it opened from another blade,
+    // or the blades after it closed), focus moves to its heading: the control
+    // that had it is hidden now, and keyboard and screen reader users are
+    // where the page now is. A first blade on its own (page load) keeps focus
+    // where the browser put it.
+    let heading = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move |was_active: Option<bool>| {
+        let active = is_active.get();
+        let opened_from_another = was_active.is_none() && index > 0;
+        if active && (was_active == Some(false) || opened_from_another) {
+            if let Some(element) = heading.get_untracked() {
+                let _ = element.focus();
+            }
         }
+        active
     });
     view! {
-        <section class="blade" aria-labelledby=labelled_by node_ref=section>
+        <section class="blade" aria-labelledby=labelled_by hidden=move || !is_active.get()>
             <header class="blade-header">
-                <h2 id=heading_id>{title}</h2>
+                <h2 id=heading_id tabindex="-1" node_ref=heading>{title}</h2>
                 <button
                     type="button"
                     class="blade-close"

@@ -52,9 +52,24 @@ fn control(scope: &Element, name: &str) -> HtmlElement {
         .filter_map(|node| node.dyn_into::<HtmlElement>().ok())
         .find(|el| {
             el.get_attribute("aria-label").as_deref() == Some(name)
-                || el.text_content().as_deref().map(str::trim) == Some(name)
+                || visible_text(el).trim() == name
         })
         .unwrap_or_else(|| panic!("no control named {name:?}"))
+}
+
+/// The text a screen reader reads for `el`: its text without what is
+/// `aria-hidden` (the menu's short names, icons).
+fn visible_text(el: &Element) -> String {
+    let copy: Element = el.clone_node_with_deep(true).unwrap().unchecked_into();
+    let hidden = copy.query_selector_all("[aria-hidden='true']").unwrap();
+    for i in 0..hidden.length() {
+        if let Some(node) = hidden.item(i) {
+            if let Some(parent) = node.parent_node() {
+                parent.remove_child(&node).unwrap();
+            }
+        }
+    }
+    copy.text_content().unwrap_or_default()
 }
 
 /// The blade (a named region) called `name`.

@@ -130,6 +130,8 @@ test('edit changes a mutable field; immutable ones are read-only; a non-empty ga
   await definition.getByRole('button', { name: 'Save' }).click();
   await definition.getByText('Line-of-business app host').first().waitFor();
 
+  // Back to the gallery through the breadcrumb.
+  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('button', { name: 'editGallery', exact: true }).click();
   const gallery = blade(page, 'editGallery');
   await gallery.getByRole('button', { name: 'Delete' }).click();
   const refusal = gallery.getByRole('alertdialog', { name: 'Delete blocked' });

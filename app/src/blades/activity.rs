@@ -116,13 +116,15 @@ pub fn ActivityLog() -> impl IntoView {
                 }).collect_view();
                 view! {
                     <p class="field-help" role="status">{format!("{count} operation(s)")}</p>
-                    <table class="grid" aria-label="Activity">
-                        <thead><tr>
-                            <th scope="col">"Operation name"</th><th scope="col">"Status"</th><th scope="col">"Time"</th>
-                            <th scope="col">"Event initiated by"</th><th scope="col">"Resource"</th><th scope="col">"Details"</th>
-                        </tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
+                    <crate::components::ScrollRegion label="Activity">
+                        <table class="grid" aria-label="Activity">
+                            <thead><tr>
+                                <th scope="col">"Operation name"</th><th scope="col">"Status"</th><th scope="col">"Time"</th>
+                                <th scope="col">"Event initiated by"</th><th scope="col">"Resource"</th><th scope="col">"Details"</th>
+                            </tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </crate::components::ScrollRegion>
                 }
             }))
         }}

@@ -197,13 +197,15 @@ pub fn Cost() -> impl IntoView {
             view! {
                 <p role="status" class="cost-total">{format!("Storage {} {currency} per month; replication egress {} {currency} once ({} lines)", money(storage_total), money(egress_total), visible.len())}</p>
                 {chart(bars, currency.clone())}
-                <table class="grid" aria-label="Cost per version and region">
-                    <thead><tr>
-                        <th scope="col">"Version"</th><th scope="col">"Region"</th><th scope="col">"Replicas"</th><th scope="col">"Storage type"</th>
-                        <th scope="col">"Disk tiers"</th><th scope="col">"Billed GiB per replica"</th><th scope="col">"Storage per month"</th><th scope="col">"Egress (one time)"</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
+                <crate::components::ScrollRegion label="Cost per version and region">
+                    <table class="grid" aria-label="Cost per version and region">
+                        <thead><tr>
+                            <th scope="col">"Version"</th><th scope="col">"Region"</th><th scope="col">"Replicas"</th><th scope="col">"Storage type"</th>
+                            <th scope="col">"Disk tiers"</th><th scope="col">"Billed GiB per replica"</th><th scope="col">"Storage per month"</th><th scope="col">"Egress (one time)"</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </crate::components::ScrollRegion>
                 <ul class="assumptions" aria-label="Assumptions">
                     {r.assumptions.iter().take(20).map(|d| view! { <li>{d.message.clone()}</li> }).collect_view()}
                 </ul>
@@ -216,10 +218,12 @@ pub fn Cost() -> impl IntoView {
                 <TextField label="Currency" value=currency/>
                 <TextField label="Egress per GiB" value=egress input_type="number"/>
             </div>
-            <table class="grid">
-                <thead><tr><th scope="col">"Tier"</th><th scope="col">"Standard_LRS"</th><th scope="col">"Standard_ZRS"</th><th scope="col">"Premium_LRS"</th></tr></thead>
-                <tbody>{price_rows}</tbody>
-            </table>
+            <crate::components::ScrollRegion label="Prices per GiB">
+                <table class="grid">
+                    <thead><tr><th scope="col">"Tier"</th><th scope="col">"Standard_LRS"</th><th scope="col">"Standard_ZRS"</th><th scope="col">"Premium_LRS"</th></tr></thead>
+                    <tbody>{price_rows}</tbody>
+                </table>
+            </crate::components::ScrollRegion>
             <button type="submit" class="button primary">"Save prices"</button>
             <button type="button" class="button" on:click=reset>"Reset to defaults"</button>
         </form>

@@ -255,30 +255,32 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
             {move || errors_at(&diagnostics.get(), &["properties.publishingProfile.targetRegions"]).into_iter()
                 .map(|e| view! { <p class="field-error">{e}</p> }).collect_view()}
         </div>
-        <table class="grid">
-            <thead>
-                <tr>
-                    <th scope="col">"Region"</th>
-                    <th scope="col">"Replicas"</th>
-                    <th scope="col">"Storage account type"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>
-                <tr>
-                    <td>{move || options::region_display(&region.get())}" (source region)"</td>
-                    <td>{move || replica_count.get()}" (default)"</td>
-                    <td>
-                        <select aria-label="Storage account type 1" prop:value=move || source_storage.get()
-                            on:change=move |ev| source_storage.set(event_target_value(&ev))>
-                            {STORAGE_TYPES.iter().map(|(v, t)| view! { <option value=*v>{*t}</option> }).collect_view()}
-                        </select>
-                    </td>
-                    <td></td>
-                </tr>
-                {move || (0..extra.with(Vec::len)).map(row_view).collect_view()}
-            </tbody>
-        </table>
+        <crate::components::ScrollRegion label="Target regions">
+            <table class="grid">
+                <thead>
+                    <tr>
+                        <th scope="col">"Region"</th>
+                        <th scope="col">"Replicas"</th>
+                        <th scope="col">"Storage account type"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <tr>
+                        <td>{move || options::region_display(&region.get())}" (source region)"</td>
+                        <td>{move || replica_count.get()}" (default)"</td>
+                        <td>
+                            <select aria-label="Storage account type 1" prop:value=move || source_storage.get()
+                                on:change=move |ev| source_storage.set(event_target_value(&ev))>
+                                {STORAGE_TYPES.iter().map(|(v, t)| view! { <option value=*v>{*t}</option> }).collect_view()}
+                            </select>
+                        </td>
+                        <td></td>
+                    </tr>
+                    {move || (0..extra.with(Vec::len)).map(row_view).collect_view()}
+                </tbody>
+            </table>
+        </crate::components::ScrollRegion>
         <button type="button" class="button"
             on:click=move |_| extra.update(|rows| rows.push(TargetRow {
                 region: "westus2".into(), replicas: "1".into(), storage: "Standard_LRS".into(),

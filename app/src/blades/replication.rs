@@ -315,14 +315,16 @@ pub fn Replication(id: String) -> impl IntoView {
                 }).collect_view();
                 view! {
                     <p role="status" class="replication-state">{format!("Replication state: {}", state.as_str())}</p>
-                    <table class="grid" aria-label="Target regions">
-                        <thead><tr>
-                            <th scope="col">"Region"</th><th scope="col">"Replicas"</th><th scope="col">"Storage type"</th>
-                            <th scope="col">"State"</th><th scope="col">"Progress"</th><th scope="col">"Started"</th>
-                            <th scope="col">"Finished"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                        </tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
+                    <crate::components::ScrollRegion label="Target regions">
+                        <table class="grid" aria-label="Target regions">
+                            <thead><tr>
+                                <th scope="col">"Region"</th><th scope="col">"Replicas"</th><th scope="col">"Storage type"</th>
+                                <th scope="col">"State"</th><th scope="col">"Progress"</th><th scope="col">"Started"</th>
+                                <th scope="col">"Finished"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            </tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </crate::components::ScrollRegion>
                     {chart}
                 }
             })}

@@ -155,10 +155,12 @@ pub fn Sources() -> impl IntoView {
     };
     view! {
         <p class="banner info">"Sources are part of the simulation: they stand for the Azure resources an image version is made from."</p>
-        <table class="grid">
-            <thead><tr><th scope="col">"Name"</th><th scope="col">"Kind"</th><th scope="col">"Location"</th><th scope="col">"OS"</th><th scope="col">"OS disk"</th></tr></thead>
-            <tbody>{list}</tbody>
-        </table>
+        <crate::components::ScrollRegion label="Image sources">
+            <table class="grid">
+                <thead><tr><th scope="col">"Name"</th><th scope="col">"Kind"</th><th scope="col">"Location"</th><th scope="col">"OS"</th><th scope="col">"OS disk"</th></tr></thead>
+                <tbody>{list}</tbody>
+            </table>
+        </crate::components::ScrollRegion>
         <h3>"Add a source"</h3>
         <form aria-label="Add a source" on:submit=move |ev| { ev.prevent_default(); create(()) }>
             <AlertList messages=problem/>

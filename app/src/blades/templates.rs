@@ -293,27 +293,29 @@ pub fn Templates() -> impl IntoView {
                 let ready = list.iter().filter(|l| l.imported.is_none() && !l.diagnostics.iter().any(Diagnostic::is_error)).count();
                 let done = list.iter().any(|l| l.imported.is_some());
                 view! {
-                    <table class="grid" aria-label="Import check">
-                        <thead><tr><th scope="col">"Resource"</th><th scope="col">"Result"</th><th scope="col">"Findings"</th></tr></thead>
-                        <tbody>
-                            {list.into_iter().map(|l| {
-                                let errors = l.diagnostics.iter().any(Diagnostic::is_error);
-                                let status = match l.imported {
-                                    Some(true) => "Imported",
-                                    Some(false) => "Refused",
-                                    None if errors => "Invalid",
-                                    None => "Valid",
-                                };
-                                view! {
-                                    <tr>
-                                        <td><code>{l.id.split("/providers/").nth(1).unwrap_or(&l.id).to_string()}</code></td>
-                                        <td>{status}</td>
-                                        <td><ul>{l.diagnostics.into_iter().map(|d| view! { <li>{format!("{}: {}", d.code.as_str(), d.message)}</li> }).collect_view()}</ul></td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <crate::components::ScrollRegion label="Import check">
+                        <table class="grid" aria-label="Import check">
+                            <thead><tr><th scope="col">"Resource"</th><th scope="col">"Result"</th><th scope="col">"Findings"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|l| {
+                                    let errors = l.diagnostics.iter().any(Diagnostic::is_error);
+                                    let status = match l.imported {
+                                        Some(true) => "Imported",
+                                        Some(false) => "Refused",
+                                        None if errors => "Invalid",
+                                        None => "Valid",
+                                    };
+                                    view! {
+                                        <tr>
+                                            <td><code>{l.id.split("/providers/").nth(1).unwrap_or(&l.id).to_string()}</code></td>
+                                            <td>{status}</td>
+                                            <td><ul>{l.diagnostics.into_iter().map(|d| view! { <li>{format!("{}: {}", d.code.as_str(), d.message)}</li> }).collect_view()}</ul></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </crate::components::ScrollRegion>
                     <button type="button" class="button primary" disabled=move || done || ready == 0 on:click=import>
                         {format!("Import {ready} valid resource(s)")}
                     </button>

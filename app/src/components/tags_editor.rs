@@ -17,52 +17,54 @@ pub fn TagsEditor(
             <p class="field-help">
                 "Tags are name/value pairs that let you categorize resources and view consolidated billing."
             </p>
-            <table class="grid">
-                <thead>
-                    <tr><th scope="col">"Name"</th><th scope="col">"Value"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr>
-                </thead>
-                <tbody>
-                    {move || {
-                        (0..tags.with(Vec::len))
-                            .map(|i| {
-                                let name = move || tags.with(|t| t.get(i).map(|p| p.0.clone()).unwrap_or_default());
-                                let value = move || tags.with(|t| t.get(i).map(|p| p.1.clone()).unwrap_or_default());
-                                view! {
-                                    <tr>
-                                        <td>
-                                            <input
-                                                aria-label=format!("Tag {} name", i + 1)
-                                                prop:value=name
-                                                readonly=move || read_only.get()
-                                                on:change=move |ev| tags.update(|t| if let Some(p) = t.get_mut(i) { p.0 = event_target_value(&ev) })
-                                            />
-                                        </td>
-                                        <td>
-                                            <input
-                                                aria-label=format!("Tag {} value", i + 1)
-                                                prop:value=value
-                                                readonly=move || read_only.get()
-                                                on:change=move |ev| tags.update(|t| if let Some(p) = t.get_mut(i) { p.1 = event_target_value(&ev) })
-                                            />
-                                        </td>
-                                        <td>
-                                            <button
-                                                type="button"
-                                                class="link"
-                                                disabled=move || read_only.get()
-                                                aria-label=format!("Delete tag {}", i + 1)
-                                                on:click=move |_| tags.update(|t| { if i < t.len() { t.remove(i); } })
-                                            >
-                                                "Delete"
-                                            </button>
-                                        </td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </tbody>
-            </table>
+            <crate::components::ScrollRegion label="Tags">
+                <table class="grid">
+                    <thead>
+                        <tr><th scope="col">"Name"</th><th scope="col">"Value"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            (0..tags.with(Vec::len))
+                                .map(|i| {
+                                    let name = move || tags.with(|t| t.get(i).map(|p| p.0.clone()).unwrap_or_default());
+                                    let value = move || tags.with(|t| t.get(i).map(|p| p.1.clone()).unwrap_or_default());
+                                    view! {
+                                        <tr>
+                                            <td>
+                                                <input
+                                                    aria-label=format!("Tag {} name", i + 1)
+                                                    prop:value=name
+                                                    readonly=move || read_only.get()
+                                                    on:change=move |ev| tags.update(|t| if let Some(p) = t.get_mut(i) { p.0 = event_target_value(&ev) })
+                                                />
+                                            </td>
+                                            <td>
+                                                <input
+                                                    aria-label=format!("Tag {} value", i + 1)
+                                                    prop:value=value
+                                                    readonly=move || read_only.get()
+                                                    on:change=move |ev| tags.update(|t| if let Some(p) = t.get_mut(i) { p.1 = event_target_value(&ev) })
+                                                />
+                                            </td>
+                                            <td>
+                                                <button
+                                                    type="button"
+                                                    class="link"
+                                                    disabled=move || read_only.get()
+                                                    aria-label=format!("Delete tag {}", i + 1)
+                                                    on:click=move |_| tags.update(|t| { if i < t.len() { t.remove(i); } })
+                                                >
+                                                    "Delete"
+                                                </button>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </crate::components::ScrollRegion>
             <button type="button" class="button" disabled=move || read_only.get() on:click=add>
                 "+ Add tag"
             </button>

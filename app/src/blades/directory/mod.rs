@@ -84,14 +84,16 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
         <div class="toolbar" role="toolbar" aria-label="Directory actions">
             <button type="button" class="button" on:click=move |_| open.run(Blade::Subscriptions)>"Subscriptions and resource groups"</button>
         </div>
-        <table class="grid" aria-label="Directory objects">
-            <thead><tr><th scope="col">"Tenant"</th><th scope="col">"Type"</th><th scope="col">"Name"</th><th scope="col">"Details"</th><th scope="col">"Object ID"</th></tr></thead>
-            <tbody>
-                {move || rows.get().into_iter().map(|r| view! {
-                    <tr><td>{r.tenant}</td><td>{r.kind}</td><td>{r.name}</td><td>{r.detail}</td><td><code>{r.id}</code></td></tr>
-                }).collect_view()}
-            </tbody>
-        </table>
+        <crate::components::ScrollRegion label="Directory objects">
+            <table class="grid" aria-label="Directory objects">
+                <thead><tr><th scope="col">"Tenant"</th><th scope="col">"Type"</th><th scope="col">"Name"</th><th scope="col">"Details"</th><th scope="col">"Object ID"</th></tr></thead>
+                <tbody>
+                    {move || rows.get().into_iter().map(|r| view! {
+                        <tr><td>{r.tenant}</td><td>{r.kind}</td><td>{r.name}</td><td>{r.detail}</td><td><code>{r.id}</code></td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </crate::components::ScrollRegion>
 
         <NewTenantForm title="New tenant" submit="Create tenant"/>
         <NewUserForm tenants/>

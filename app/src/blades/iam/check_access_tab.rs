@@ -66,25 +66,27 @@ pub fn CheckAccess(scope: String) -> impl IntoView {
                 let allowed = decisions.iter().filter(|d| d.allowed).count();
                 view! {
                     <p role="status">{format!("{allowed} of {} actions allowed at this scope.", decisions.len())}</p>
-                    <table class="grid" aria-label="Effective permissions">
-                        <thead><tr><th scope="col">"Action"</th><th scope="col">"Allowed"</th><th scope="col">"Why"</th></tr></thead>
-                        <tbody>
-                            {decisions.into_iter().map(|d| {
-                                let why = if d.grants.is_empty() {
-                                    "No role assignment grants it.".to_string()
-                                } else {
-                                    d.grants.iter().map(explain).collect::<Vec<_>>().join("; ")
-                                };
-                                view! {
-                                    <tr>
-                                        <td><code>{d.action}</code></td>
-                                        <td>{if d.allowed { "Allowed" } else { "Denied" }}</td>
-                                        <td>{why}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <crate::components::ScrollRegion label="Effective permissions">
+                        <table class="grid" aria-label="Effective permissions">
+                            <thead><tr><th scope="col">"Action"</th><th scope="col">"Allowed"</th><th scope="col">"Why"</th></tr></thead>
+                            <tbody>
+                                {decisions.into_iter().map(|d| {
+                                    let why = if d.grants.is_empty() {
+                                        "No role assignment grants it.".to_string()
+                                    } else {
+                                        d.grants.iter().map(explain).collect::<Vec<_>>().join("; ")
+                                    };
+                                    view! {
+                                        <tr>
+                                            <td><code>{d.action}</code></td>
+                                            <td>{if d.allowed { "Allowed" } else { "Denied" }}</td>
+                                            <td>{why}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </crate::components::ScrollRegion>
                 }.into_any()
             }
         }}

@@ -67,15 +67,15 @@ pub fn Subscriptions(open: Callback<Blade>) -> impl IntoView {
 
     view! {
         <h3>"Tenants"</h3>
-        <table class="grid"><thead><tr><th scope="col">"Name"</th><th scope="col">"Tenant ID"</th></tr></thead><tbody>{tenants}</tbody></table>
+        <crate::components::ScrollRegion label="Tenants"><table class="grid"><thead><tr><th scope="col">"Name"</th><th scope="col">"Tenant ID"</th></tr></thead><tbody>{tenants}</tbody></table></crate::components::ScrollRegion>
         <NewTenantForm submit="Add tenant" guarded=false required=true/>
 
         <h3>"Subscriptions"</h3>
-        <table class="grid"><thead><tr><th scope="col">"Name"</th><th scope="col">"Subscription ID"</th><th scope="col">"Tenant"</th><th scope="col">"Allow-listed for Australia Central"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead><tbody>{subscriptions}</tbody></table>
+        <crate::components::ScrollRegion label="Subscriptions"><table class="grid"><thead><tr><th scope="col">"Name"</th><th scope="col">"Subscription ID"</th><th scope="col">"Tenant"</th><th scope="col">"Allow-listed for Australia Central"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead><tbody>{subscriptions}</tbody></table></crate::components::ScrollRegion>
         <NewSubscriptionForm tenants=tenant_options/>
 
         <h3>"Resource groups"</h3>
-        <table class="grid"><thead><tr><th scope="col">"Name"</th><th scope="col">"Subscription"</th><th scope="col">"Location"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead><tbody>{groups}</tbody></table>
+        <crate::components::ScrollRegion label="Resource groups"><table class="grid"><thead><tr><th scope="col">"Name"</th><th scope="col">"Subscription"</th><th scope="col">"Location"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead><tbody>{groups}</tbody></table></crate::components::ScrollRegion>
         <NewResourceGroupForm/>
     }
 }
