@@ -280,6 +280,9 @@ impl Store {
         let actor = self.actor.get_untracked();
         let now = self.sim.now_untracked();
         let (operation, target) = describe(&command);
+        // What the target was called before the command: a deleted user or
+        // role assignment is named in the notification, not by its GUID.
+        let before = self.world.with_untracked(|world| subject(world, &target));
         let mut outcome = None;
         self.world.maybe_update(|world| {
             let result = apply(world, &actor, command, now);
@@ -290,12 +293,26 @@ impl Store {
         let Some(result) = outcome else {
             unreachable!("maybe_update always runs its closure")
         };
-        self.record_activity(operation, target, &actor, now, &result);
+        self.record_activity(operation, target.clone(), &actor, now, &result);
         match &result {
             Ok(events) => {
                 self.schedule_save();
-                for event in events {
-                    self.notify(Tone::Success, event_title(event), event_detail(event));
+                let notices: Vec<(String, String)> = self.world.with_untracked(|world| {
+                    events
+                        .iter()
+                        .map(|event| {
+                            let known = subject(world, &event.id).or_else(|| {
+                                event
+                                    .id
+                                    .eq_ignore_ascii_case(&target)
+                                    .then(|| before.clone())?
+                            });
+                            event_notice(world, event, known)
+                        })
+                        .collect()
+                });
+                for (title, detail) in notices {
+                    self.notify(Tone::Success, title, detail);
                 }
             }
             Err(error) => self.notify(Tone::Error, "Request refused".into(), refusal(error)),
@@ -525,14 +542,136 @@ fn event_title(event: &Event) -> String {
     }
 }
 
-fn event_detail(event: &Event) -> String {
-    let name = event.id.rsplit('/').next().unwrap_or(&event.id);
-    let mut detail = format!("'{name}' by {}.", event.actor);
+/// What a notification names an event's resource by: a role assignment as
+/// its role, principal and scope; anything else by its display name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Subject {
+    /// A role assignment.
+    Assignment {
+        /// The role's name ("Reader").
+        role: String,
+        /// The principal's display name.
+        principal: String,
+        /// The scope's name (gallery, resource group, subscription).
+        scope: String,
+    },
+    /// A directory object, tenant, subscription or resource, by name.
+    Named(String),
+}
+
+/// Looks `id` up in `world`: a role assignment, a directory object (through
+/// the world's directory), a tenant, or a resource id (named by its last
+/// segment, a subscription by its display name). `None` if it is not there.
+fn subject(world: &World, id: &str) -> Option<Subject> {
+    if id.is_empty() {
+        return None;
+    }
+    let access = world.access();
+    if let Some(assignment) = access.assignment(id) {
+        let properties = &assignment.properties;
+        let role = access.role(&properties.role_definition_id).map_or_else(
+            || last_segment(&properties.role_definition_id).to_string(),
+            |role| role.role_name().to_string(),
+        );
+        return Some(Subject::Assignment {
+            role,
+            principal: principal_name(world, &properties.principal_id),
+            scope: scope_name(world, &properties.scope),
+        });
+    }
+    if let Some(entry) = access.object(id) {
+        return Some(Subject::Named(entry.object.display_name().to_string()));
+    }
+    if let Some(tenant) = world.tenants().find(|t| t.id.eq_ignore_ascii_case(id)) {
+        return Some(Subject::Named(tenant.display_name.clone()));
+    }
+    id.starts_with('/')
+        .then(|| Subject::Named(scope_name(world, id)))
+}
+
+/// A principal's display name, or its object id if the directory has no such object.
+fn principal_name(world: &World, object_id: &str) -> String {
+    world.access().object(object_id).map_or_else(
+        || object_id.to_string(),
+        |entry| entry.object.display_name().to_string(),
+    )
+}
+
+/// A scope or resource id as a person names it: a subscription by its
+/// display name, anything below it by its last segment.
+fn scope_name(world: &World, id: &str) -> String {
+    let segments: Vec<&str> = id.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        [kind, subscription] if kind.eq_ignore_ascii_case("subscriptions") => world
+            .subscription(subscription)
+            .map_or_else(|| subscription.to_string(), |s| s.display_name.clone()),
+        _ => last_segment(id).to_string(),
+    }
+}
+
+fn last_segment(id: &str) -> &str {
+    id.trim_end_matches('/').rsplit('/').next().unwrap_or(id)
+}
+
+/// The title and sentence of an event's notification, in names:
+/// "Created user Carol Fabrikam", "Reader assigned to Carol Fabrikam on
+/// ContosoImages".
+fn event_notice(world: &World, event: &Event, subject: Option<Subject>) -> (String, String) {
+    let title = match subject {
+        Some(Subject::Assignment {
+            role,
+            principal,
+            scope,
+        }) => match event.kind {
+            EventKind::Created => format!("{role} assigned to {principal} on {scope}"),
+            EventKind::Updated => format!("{role} for {principal} on {scope} updated"),
+            EventKind::Deleted => format!("{role} removed from {principal} on {scope}"),
+        },
+        subject => {
+            let name = match subject {
+                Some(Subject::Named(name)) => name,
+                _ => last_segment(&event.id).to_string(),
+            };
+            let what = notice_type(&event.resource_type);
+            match event.kind {
+                EventKind::Created => format!("Created {what} {name}"),
+                EventKind::Updated => format!("Updated {what} {name}"),
+                EventKind::Deleted => format!("Deleted {what} {name}"),
+            }
+        }
+    };
+    let mut detail = format!("By {}.", principal_label(world, &event.actor));
     for warning in &event.warnings {
         detail.push(' ');
         detail.push_str(&warning.message);
     }
-    detail
+    (title, detail)
+}
+
+/// Who did it: the actor as signed in (a user principal name reads well; an
+/// object id is resolved to its display name).
+fn principal_label(world: &World, actor: &str) -> String {
+    match world.access().object(actor) {
+        Some(entry) => entry.object.display_name().to_string(),
+        None => actor.to_string(),
+    }
+}
+
+/// A resource type as a notification names it: the portal's names, and the
+/// directory's and role assignments' in words.
+fn notice_type(resource_type: &str) -> &str {
+    use sig_core::iam::directory::{
+        APPLICATION_ODATA, GROUP_ODATA, SERVICE_PRINCIPAL_ODATA, USER_ODATA,
+    };
+    match resource_type {
+        USER_ODATA => "user",
+        GROUP_ODATA => "group",
+        SERVICE_PRINCIPAL_ODATA => "service principal",
+        APPLICATION_ODATA => "application",
+        "Microsoft.Authorization/roleAssignments" => "role assignment",
+        "Microsoft.Authorization/roleDefinitions" => "role definition",
+        other => short_type(other),
+    }
 }
 
 /// The portal's name for a resource type.

@@ -96,6 +96,8 @@ async function addRoleAssignment(page, scopeBlade, role, member) {
   await wizard.getByRole('button', { name: 'Next' }).click();
   await wizard.getByText('Validation passed').waitFor();
   await wizard.getByRole('button', { name: 'Review + assign' }).click();
+  // The notification speaks in names, not object ids.
+  await page.getByRole('status').filter({ hasText: new RegExp(`^${role} assigned to ${member} on `) }).waitFor();
   await iamOpen.getByRole('cell', { name: role, exact: true }).first().waitFor();
 }
 
