@@ -29,6 +29,8 @@ pub struct TemplateScope<'a> {
     pub parameters: &'a Map<String, Value>,
     /// `variables` section.
     pub variables: &'a Map<String, Value>,
+    /// Inside a `copy` loop whose count is known: this copy's index (`copyIndex()`).
+    pub copy_index: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -195,10 +197,13 @@ impl Parser<'_, '_> {
                     let Some(Tok::Ident(p)) = self.next() else {
                         return Err(Unknown::Unsupported("expected a property name".into()));
                     };
-                    v = v.and_then(|val| {
-                        val.get(&p).cloned().ok_or_else(|| {
-                            Unknown::Unsupported(format!("property '{p}' not found"))
-                        })
+                    v = v.and_then(|val| match val.get(&p) {
+                        Some(found) => Ok(found.clone()),
+                        // resourceGroup(), subscription(): what is not known until deployment.
+                        None if val.get(DEPLOYMENT_TIME).is_some() => Err(Unknown::DeploymentTime(
+                            format!("its '{p}' is only known at deployment time"),
+                        )),
+                        None => Err(Unknown::Unsupported(format!("property '{p}' not found"))),
                     });
                 }
                 Some(Tok::LBrack) => {
@@ -285,8 +290,24 @@ impl Parser<'_, '_> {
         let lower = f.to_ascii_lowercase();
         // Deployment-time functions win over argument errors: their value is simply unknown.
         match lower.as_str() {
-            "resourcegroup" | "subscription" | "deployment" | "tenant" | "utcnow" | "newguid"
-            | "uniquestring" | "environment" | "reference" | "listkeys" => {
+            // The deployment scope: ids use the same placeholders as ids built from templates;
+            // anything else about it (location, tags, ...) is only known at deployment time.
+            "resourcegroup" => {
+                return Ok(serde_json::json!({
+                    "id": format!("/subscriptions/{TEMPLATE_SUBSCRIPTION}/resourceGroups/{TEMPLATE_RESOURCE_GROUP}"),
+                    "name": TEMPLATE_RESOURCE_GROUP,
+                    DEPLOYMENT_TIME: true,
+                }))
+            }
+            "subscription" => {
+                return Ok(serde_json::json!({
+                    "id": format!("/subscriptions/{TEMPLATE_SUBSCRIPTION}"),
+                    "subscriptionId": TEMPLATE_SUBSCRIPTION,
+                    DEPLOYMENT_TIME: true,
+                }))
+            }
+            "deployment" | "tenant" | "utcnow" | "newguid" | "environment" | "reference"
+            | "listkeys" => {
                 return Err(Unknown::DeploymentTime(format!(
                     "{f}() is only known at deployment time"
                 )));
@@ -349,6 +370,33 @@ impl Parser<'_, '_> {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
             "resourceid" => resource_id(&args),
+            "if" => match arg(0)? {
+                Value::Bool(true) => arg(1),
+                Value::Bool(false) => arg(2),
+                other => Err(Unknown::Unsupported(format!(
+                    "if() needs a boolean condition, not {other}"
+                ))),
+            },
+            "equals" => Ok(Value::Bool(arg(0)? == arg(1)?)),
+            "not" => match arg(0)? {
+                Value::Bool(b) => Ok(Value::Bool(!b)),
+                other => Err(Unknown::Unsupported(format!(
+                    "not() needs a boolean, not {other}"
+                ))),
+            },
+            // Azure's own hash is not public: a stable value of the same shape, so a name built
+            // from it is checked as Azure would check one (13 lower-case characters; a GUID).
+            "uniquestring" if !args.is_empty() => Ok(Value::String(unique_string(&args))),
+            "guid" if !args.is_empty() => Ok(Value::String(guid_of(&args))),
+            "copyindex" => match self.scope.copy_index {
+                Some(i) => {
+                    let offset = args.first().and_then(Value::as_i64).unwrap_or(0);
+                    Ok(Value::from(i.saturating_add(offset)))
+                }
+                None => Err(Unknown::DeploymentTime(
+                    "copyIndex() is only known in a copy loop whose count is known".into(),
+                )),
+            },
             _ => Err(Unknown::Unsupported(format!(
                 "function '{f}' is not supported by the simulator"
             ))),
@@ -378,6 +426,47 @@ impl Parser<'_, '_> {
             other => Ok(other),
         }
     }
+}
+
+/// Marks a value (resourceGroup(), subscription()) whose other properties are only known at
+/// deployment time.
+const DEPLOYMENT_TIME: &str = "$deploymentTime";
+
+fn hash_of(args: &[Value]) -> u64 {
+    // FNV-1a over the arguments' text: stable across runs and platforms.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for a in args {
+        for b in text(a).bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+fn unique_string(args: &[Value]) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut h = hash_of(args);
+    (0..13)
+        .map(|_| {
+            let c = ALPHABET[(h % 32) as usize] as char;
+            h = h.rotate_right(5) ^ 0x9e37_79b9_7f4a_7c15;
+            c
+        })
+        .collect()
+}
+
+fn guid_of(args: &[Value]) -> String {
+    let a = hash_of(args);
+    let b = a.rotate_left(29) ^ 0x9e37_79b9_7f4a_7c15;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xffff,
+        b >> 48,
+        b & 0xffff_ffff_ffff
+    )
 }
 
 /// Placeholder scope used for ids built from templates (the real one is only known at deployment).
@@ -477,6 +566,7 @@ mod tests {
         let scope = TemplateScope {
             parameters: params.as_object().unwrap(),
             variables: vars.as_object().unwrap(),
+            copy_index: None,
         };
         evaluate(s, &scope)
     }
@@ -517,7 +607,7 @@ mod tests {
             Err(Unknown::DeploymentTime(_))
         ));
         for bad in [
-            "[copyIndex()]",
+            "[take('abc', 2)]",
             "[parameters('missing')]",
             "[concat('a']",
             "[)]",
@@ -559,6 +649,7 @@ mod tests {
         let scope = TemplateScope {
             parameters: &params,
             variables: &vars,
+            copy_index: None,
         };
         let value = evaluate("[variables('v0')]", &scope).unwrap();
         assert_eq!(value.as_str().map(str::len), Some(8usize.pow(6)));
@@ -567,6 +658,7 @@ mod tests {
         let scope = TemplateScope {
             parameters: &params,
             variables: &vars,
+            copy_index: None,
         };
         let result = evaluate("[variables('v0')]", &scope);
         assert!(
@@ -578,6 +670,7 @@ mod tests {
         let scope = TemplateScope {
             parameters: &params,
             variables: &vars,
+            copy_index: None,
         };
         let result = evaluate("[variables('v0')]", &scope);
         assert!(
@@ -594,7 +687,49 @@ mod tests {
         let scope = TemplateScope {
             parameters: params.as_object().unwrap(),
             variables: vars.as_object().unwrap(),
+            copy_index: None,
         };
         assert!(evaluate("[variables('a')]", &scope).is_err());
+    }
+
+    /// The functions quickstart templates use: conditions, the deployment scope (its ids by
+    /// placeholder, the rest unknown), and stable hashes of the right shape.
+    #[test]
+    fn quickstart_functions() {
+        let eval = |s: &str| scope_eval(s);
+        assert_eq!(
+            eval("[if(equals('a', 'a'), 'yes', 'no')]"),
+            Ok(json!("yes"))
+        );
+        assert_eq!(
+            eval("[if(not(equals(1, 1)), 'yes', 'no')]"),
+            Ok(json!("no"))
+        );
+        assert_eq!(
+            eval("[resourceGroup().id]"),
+            Ok(json!(format!(
+                "/subscriptions/{TEMPLATE_SUBSCRIPTION}/resourceGroups/{TEMPLATE_RESOURCE_GROUP}"
+            )))
+        );
+        assert!(matches!(
+            eval("[resourceGroup().location]"),
+            Err(Unknown::DeploymentTime(_))
+        ));
+        assert!(matches!(
+            eval("[subscription().tenantId]"),
+            Err(Unknown::DeploymentTime(_))
+        ));
+        let u = eval("[uniqueString('a', 'b')]").unwrap();
+        assert_eq!(u.as_str().map(str::len), Some(13));
+        assert_eq!(eval("[uniqueString('a', 'b')]").unwrap(), u, "stable");
+        assert_ne!(eval("[uniqueString('a', 'c')]").unwrap(), u);
+        let g = eval("[guid('x')]").unwrap();
+        let g = g.as_str().unwrap();
+        assert_eq!(g.len(), 36);
+        assert_eq!(g.matches('-').count(), 4);
+        assert!(matches!(
+            eval("[copyIndex()]"),
+            Err(Unknown::DeploymentTime(_))
+        ));
     }
 }

@@ -203,7 +203,7 @@ mod tests {
                 {"type": "Microsoft.Compute/galleries/images/versions", "apiVersion": "2018-06-01", "name": "[concat(parameters('galleryName'), '/img1/1.0.0')]", "location": "eastus",
                  "properties": {"publishingProfile": {"targetRegions": [{"name": "eastus", "storageAccountType": "Standard_ZRS"}]},
                     "storageProfile": {"source": {"id": "[resourceId('Microsoft.Compute/images', 'src')]"}}}},
-                {"type": "Microsoft.Compute/galleries", "apiVersion": "2019-12-01", "name": "[copyIndex()]", "location": "westus"},
+                {"type": "Microsoft.Compute/galleries", "apiVersion": "2019-12-01", "name": "[take('galleries', 3)]", "location": "westus"},
                 {"type": "Microsoft.Compute/virtualMachines", "apiVersion": "2017-12-01", "name": "vm", "properties": {"storageProfile": {"imageReference": {"id": "[resourceId('Microsoft.Compute/galleries/images', parameters('galleryName'), 'img1')]"}}}}
             ]
         });
@@ -341,5 +341,38 @@ mod tests {
                 assert!(found.contains(&Code::TemplateValueUnknown), "{found:?}");
             }
         }
+    }
+
+    /// A copy loop with a known count becomes that many resources, named with copyIndex(); an
+    /// unknown count is checked once, with an info saying why.
+    #[test]
+    fn copy_loops_are_expanded_when_their_count_is_known() {
+        let template = |count: Value| {
+            json!({
+                "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                "contentVersion": "1.0.0.0",
+                "parameters": {"n": {"type": "int"}},
+                "resources": [{"type": "Microsoft.Compute/galleries", "apiVersion": "2022-03-03",
+                    "name": "[concat('gal', copyIndex(1))]", "location": "westus",
+                    "copy": {"name": "galleries", "count": count}}]
+            })
+        };
+        let input = parse_documents(&template(json!(3)));
+        let names: Vec<String> = input
+            .resources
+            .iter()
+            .map(|r| r.rid.rsplit('/').next().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(names, ["gal1", "gal2", "gal3"]);
+        assert!(validate_input(&input, NOW).iter().all(|d| !d.is_error()));
+        let unknown = codes(template(json!("[parameters('n')]")));
+        assert!(unknown.contains(&Code::TemplateValueUnknown), "{unknown:?}");
+        assert!(
+            !unknown
+                .iter()
+                .any(|c| c.severity() == crate::Severity::Error),
+            "{unknown:?}"
+        );
+        assert!(codes(template(json!(801))).contains(&Code::InvalidParameter));
     }
 }

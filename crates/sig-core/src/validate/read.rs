@@ -420,6 +420,7 @@ impl Reader {
         let scope = TemplateScope {
             parameters,
             variables,
+            copy_index: None,
         };
         if let Some(Value::Array(rs)) = o.get("resources") {
             for (i, r) in rs.iter().enumerate() {
@@ -454,6 +455,20 @@ impl Reader {
             );
             return;
         }
+        // A copy loop whose count is known is expanded, each copy with its copyIndex().
+        if let Some(copies) = self.copies(obj, ptr, scope) {
+            for index in 0..copies {
+                let mut one = obj.clone();
+                one.remove("copy");
+                let copy_scope = TemplateScope {
+                    parameters: scope.parameters,
+                    variables: scope.variables,
+                    copy_index: Some(index),
+                };
+                self.template_resource(&Value::Object(one), ptr, parent, &copy_scope, depth);
+            }
+            return;
+        }
         let mut body = obj.clone();
         let nested = body.remove("resources");
         let mut diags = Vec::new();
@@ -479,10 +494,10 @@ impl Reader {
         };
         if body.contains_key("copy") {
             diags.push(Diagnostic::new(
-                Code::TemplateExpressionUnsupported,
+                Code::TemplateValueUnknown,
                 &origin,
-                "copy",
-                "copy loops are not expanded by the simulator; the resource is checked once.",
+                "copy.count",
+                "The copy loop's count is only known at deployment time; the resource is checked once and what depends on copyIndex() is skipped.",
             ));
         }
         // Build the id from type segments and name segments; the deployment scope is unknown.
@@ -567,6 +582,38 @@ impl Reader {
         }
     }
 }
+
+impl Reader {
+    /// The number of copies of a resource with a `copy` loop whose count evaluates (ARM allows
+    /// 0 to 800); `None` without a loop or when the count is unknown (the resource is then
+    /// checked once).
+    fn copies(
+        &mut self,
+        obj: &Map<String, Value>,
+        ptr: &str,
+        scope: &TemplateScope,
+    ) -> Option<i64> {
+        let count = obj.get("copy")?.get("count")?;
+        let count = match count {
+            Value::String(s) if template::is_expression(s) => template::evaluate(s, scope).ok()?,
+            other => other.clone(),
+        };
+        let n = count.as_i64()?;
+        if !(0..=MAX_COPIES).contains(&n) {
+            self.diag(
+                Code::InvalidParameter,
+                ptr,
+                "copy.count",
+                format!("A copy loop's count is between 0 and {MAX_COPIES}; this one is {n}."),
+            );
+            return None;
+        }
+        Some(n)
+    }
+}
+
+/// ARM's limit on a copy loop's count.
+const MAX_COPIES: i64 = 800;
 
 /// Recognises the shapes in one JSON document and extracts the resources.
 pub fn parse_documents(json: &Value) -> ParsedInput {
