@@ -2,53 +2,26 @@
 // cost, templates and the activity log, as a person uses them: every
 // control found by its role and label; every verdict the core's.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, launchBrowser, newPage, startStaticServer } from './support.mjs';
+import { ROOT, blade, createGallery as createGalleryAt, fillDefinition, newPage, usePortal } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startStaticServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
-const blade = (page, name) => page.getByRole('region', { name, exact: true });
+const env = usePortal();
 const topbar = (page) => page.getByRole('group', { name: 'Signed-in identity' });
 const clock = (page) => page.getByRole('group', { name: 'Simulation clock' });
 
-async function createGallery(page, name) {
-  await page.goto(`${server.url}#/galleries`);
-  await blade(page, 'Azure compute galleries').getByRole('button', { name: '+ Create' }).click();
-  const wizard = blade(page, 'Create Azure compute gallery');
-  await wizard.getByLabel('Name', { exact: true }).fill(name);
-  await wizard.getByRole('button', { name: 'Review + create' }).click();
-  await wizard.getByText('Validation passed').waitFor();
-  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
-  await blade(page, name).waitFor();
-}
+const createGallery = (page, name) => createGalleryAt(page, env.server.url, name);
 
-async function createDefinition(page, gallery, name, [publisher, offer, sku]) {
-  await blade(page, gallery).getByRole('button', { name: '+ Add new image definition' }).click();
-  const wizard = blade(page, 'Create a VM image definition');
-  await wizard.getByLabel('VM image definition name').fill(name);
-  await wizard.getByLabel('Publisher').fill(publisher);
-  await wizard.getByLabel('Offer').fill(offer);
-  await wizard.getByLabel('SKU').fill(sku);
+async function createDefinition(page, gallery, name, identifier) {
+  const wizard = await fillDefinition(page, gallery, name, identifier);
   await wizard.getByRole('button', { name: 'Review + create' }).click();
   await wizard.getByRole('button', { name: 'Create', exact: true }).click();
   await blade(page, name).waitFor();
 }
 
 async function createSource(page, name) {
-  await page.goto(`${server.url}#/sources`);
+  await page.goto(`${env.server.url}#/sources`);
   const sources = blade(page, 'Image sources (simulated)');
   await sources.getByLabel('Source name').fill(name);
   await sources.getByLabel('Region').selectOption('eastus');
@@ -69,7 +42,7 @@ async function createVersion(page, definition, version, source) {
 
 const SUB = '2b7e1c4d-9a3f-4b8e-8c2d-5f6a7b8c9d0e';
 const galleryId = (g) => `/subscriptions/${SUB}/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/${g}`;
-const resourceUrl = (id) => `${server.url}#/${encodeURIComponent(`resource:${id}`).replace(/%3A/g, ':')}`;
+const resourceUrl = (id) => `${env.server.url}#/${encodeURIComponent(`resource:${id}`).replace(/%3A/g, ':')}`;
 
 /** Two galleries, each with a definition and a version, from the first-run state. */
 async function publishImages(page) {
@@ -103,8 +76,8 @@ async function addRoleAssignment(page, scopeBlade, role, member) {
 
 test('share a gallery and a definition with a guest from another tenant; signed in as the guest, see exactly what the matrix allows', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(`${server.url}#/subscriptions`);
+  const page = await newPage(env.browser, errors);
+  await page.goto(`${env.server.url}#/subscriptions`);
   const subs = blade(page, 'Subscriptions and resource groups');
   await subs.getByLabel('Tenant name').fill('Fabrikam');
   await subs.getByLabel('Tenant ID').fill('4b0a4b57-33a1-4c1d-9d43-6c1f3b2a0f10');
@@ -117,7 +90,7 @@ test('share a gallery and a definition with a guest from another tenant; signed 
   assert.match(await owner.textContent(), /Contoso Admin.*User.*This resource/);
 
   // Carol lives in Fabrikam; Contoso invites her as a guest.
-  await page.goto(`${server.url}#/directory`);
+  await page.goto(`${env.server.url}#/directory`);
   const dir = blade(page, 'Directory (simulated)');
   const newUser = dir.getByRole('form', { name: 'Add a user' });
   await newUser.getByLabel("User's tenant").selectOption({ label: 'Fabrikam' });
@@ -161,7 +134,7 @@ test('share a gallery and a definition with a guest from another tenant; signed 
 
   // The planner lists exactly what she may read: the shared gallery's definition
   // and version, the private gallery's db definition and version.
-  await page.goto(`${server.url}#/deploy`);
+  await page.goto(`${env.server.url}#/deploy`);
   const planner = blade(page, 'Deploy planner');
   const images = await planner.getByLabel('Image').locator('option').allTextContents();
   assert.deepEqual(images.sort(), [
@@ -170,12 +143,12 @@ test('share a gallery and a definition with a guest from another tenant; signed 
   ]);
   // The managed images the versions were made from sit in Contoso's resource
   // group, where Carol has no role: she does not see them.
-  await page.goto(`${server.url}#/sources`);
+  await page.goto(`${env.server.url}#/sources`);
   const sourceRows = blade(page, 'Image sources (simulated)').getByRole('table').first().getByRole('row');
   assert.equal(await sourceRows.count(), 1, 'only the header row');
   // Her tenants, and Contoso's subscription (she holds roles within it), but
   // not its resource group, where she has none.
-  await page.goto(`${server.url}#/subscriptions`);
+  await page.goto(`${env.server.url}#/subscriptions`);
   await subs.getByRole('cell', { name: 'Contoso Images', exact: true }).waitFor();
   const firstColumn = (n) => subs.getByRole('table').nth(n).locator('tbody tr td:first-child').allTextContents();
   assert.deepEqual(await firstColumn(0), ['Fabrikam', 'Contoso']);
@@ -183,7 +156,7 @@ test('share a gallery and a definition with a guest from another tenant; signed 
   assert.deepEqual(await firstColumn(2), []);
 
   // "All resources" lists exactly the same, across subscriptions.
-  await page.goto(`${server.url}#/resources`);
+  await page.goto(`${env.server.url}#/resources`);
   const all = blade(page, 'All resources');
   await all.getByText('Showing 5 of 5 resources').waitFor();
   const listed = await all.getByRole('table', { name: 'List of resources' }).getByRole('row').allTextContents();
@@ -212,7 +185,7 @@ test('share a gallery and a definition with a guest from another tenant; signed 
 
   // In Contoso's directory she is a guest: she sees that, and nothing else of it.
   // In Fabrikam, her home, she is a member user and sees its directory.
-  await page.goto(`${server.url}#/directory`);
+  await page.goto(`${env.server.url}#/directory`);
   await dir.getByRole('cell', { name: 'Carol Consumer', exact: true }).first().waitFor();
   const directoryRows = await dir.getByRole('table', { name: 'Directory objects' }).locator('tbody tr')
     .evaluateAll((trs) => trs.map((tr) => [...tr.cells].slice(0, 3).map((td) => td.textContent)));
@@ -223,7 +196,7 @@ test('share a gallery and a definition with a guest from another tenant; signed 
   // it at a scope needs Microsoft.Insights/eventtypes/values/read there.
   // Reader of the shared gallery has it (*/read); Compute Gallery Image Reader
   // of db does not, so nothing done in db is shown to her, not even its creation.
-  await page.goto(`${server.url}#/activity`);
+  await page.goto(`${env.server.url}#/activity`);
   const log = blade(page, 'Activity log');
   await log.getByLabel('Search operations').fill('CreateRoleAssignment');
   const rows = log.getByRole('table', { name: 'Activity' }).getByRole('row');
@@ -250,8 +223,8 @@ test('share a gallery and a definition with a guest from another tenant; signed 
 
 test('replicate to a zone region with Standard_ZRS on the clock; the deploy planner refuses the region until it completes', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(`${server.url}#/home`);
+  const page = await newPage(env.browser, errors);
+  await page.goto(`${env.server.url}#/home`);
   await createSource(page, 'zrs-base');
   await createGallery(page, 'zoneGallery');
   await createDefinition(page, 'zoneGallery', 'app', ['Contoso', 'App', 'Ubuntu']);
@@ -268,7 +241,7 @@ test('replicate to a zone region with Standard_ZRS on the clock; the deploy plan
   assert.equal((minutes(await time.textContent()) - before + 1440) % 1440, 5);
 
   // Not replicated to East US 2: the planner refuses, with Azure's reason.
-  await page.goto(`${server.url}#/${encodeURIComponent(`deploy:${versionId}`).replace(/%3A/g, ':')}`);
+  await page.goto(`${env.server.url}#/${encodeURIComponent(`deploy:${versionId}`).replace(/%3A/g, ':')}`);
   const planner = blade(page, 'Deploy planner');
   await planner.getByLabel('Deployment region').selectOption('eastus2');
   await planner.getByLabel('Instance count').fill('45');
@@ -314,14 +287,14 @@ test('replicate to a zone region with Standard_ZRS on the clock; the deploy plan
   await argument.fill('eastus=1=standard_lrs eastus2=1=standard_zrs atlantis=2');
   await replication.getByRole('button', { name: 'Save target regions' }).click();
   await replication.getByRole('alert').filter({ hasText: 'Target regions must be Azure regions.' }).waitFor();
-  await page.goto(`${server.url}#/activity`);
+  await page.goto(`${env.server.url}#/activity`);
   const log = blade(page, 'Activity log');
   await log.getByLabel('Status').selectOption('Failed');
   const failed = log.getByRole('table', { name: 'Activity' }).getByRole('row').nth(1);
   assert.match(await failed.textContent(), /UpdateVersion.*Failed.*admin@contoso\.onmicrosoft\.com.*versions\/2\.0\.0.*Target regions must be Azure regions/);
 
   // Completed: the same deployment is now allowed, and the planner's advice applies.
-  await page.goto(`${server.url}#/${encodeURIComponent(`deploy:${versionId}`).replace(/%3A/g, ':')}`);
+  await page.goto(`${env.server.url}#/${encodeURIComponent(`deploy:${versionId}`).replace(/%3A/g, ':')}`);
   await planner.getByLabel('Deployment region').selectOption('eastus2');
   await planner.getByLabel('Instance count').fill('45');
   await verdict.getByText('Allowed', { exact: true }).waitFor();
@@ -333,15 +306,15 @@ test('replicate to a zone region with Standard_ZRS on the clock; the deploy plan
 
 test('export a gallery as an ARM template, re-import it into an empty state: the same template comes out', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(`${server.url}#/home`);
+  const page = await newPage(env.browser, errors);
+  await page.goto(`${env.server.url}#/home`);
   await createSource(page, 'tpl-base');
   await createGallery(page, 'tplGallery');
   await createDefinition(page, 'tplGallery', 'svc', ['Contoso', 'Svc', 'Debian']);
   await createVersion(page, 'svc', '1.0.0', 'tpl-base');
 
   const exportTemplate = async () => {
-    await page.goto(`${server.url}#/templates`);
+    await page.goto(`${env.server.url}#/templates`);
     const templates = blade(page, 'Export template');
     await templates.getByLabel('Find resources').fill('tplGallery');
     await templates.getByLabel('tplGallery', { exact: true }).check();
@@ -361,12 +334,12 @@ test('export a gallery as an ARM template, re-import it into an empty state: the
 
   // An empty state: the first-run directory, subscription and resource group, and the source image.
   await page.evaluate(() => localStorage.clear());
-  await page.goto(`${server.url}#/galleries`);
+  await page.goto(`${env.server.url}#/galleries`);
   await page.reload();
   await blade(page, 'Azure compute galleries').getByText('No galleries to display').waitFor();
   await createSource(page, 'tpl-base');
 
-  await page.goto(`${server.url}#/templates`);
+  await page.goto(`${env.server.url}#/templates`);
   const templates = blade(page, 'Export template');
   await templates.getByLabel('ARM JSON', { exact: true }).fill(first.template);
   await templates.getByRole('button', { name: 'Validate' }).click();
@@ -415,14 +388,14 @@ test('figures: IAM and Replication blades with the full-limits state and 10,000 
   const figures = { roleAssignments: roleAssignments.length, stateBytes: Buffer.byteLength(text) };
 
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(`${server.url}#/home`);
+  const page = await newPage(env.browser, errors);
+  await page.goto(`${env.server.url}#/home`);
   await blade(page, 'Home').waitFor();
   // Too big for localStorage: it comes in through Import, as a user's file would.
   mkdirSync(join(ROOT, 'tests', 'test-results'), { recursive: true });
   const file = join(ROOT, 'tests', 'test-results', 'insights-state.json');
   writeFileSync(file, text);
-  await page.goto(`${server.url}#/export-import`);
+  await page.goto(`${env.server.url}#/export-import`);
   let t0 = Date.now();
   await blade(page, 'Export and import').getByLabel('State file').setInputFiles(file);
   await blade(page, 'Export and import').getByText(/Imported:/).waitFor({ timeout: 120_000 });
@@ -454,7 +427,7 @@ test('figures: IAM and Replication blades with the full-limits state and 10,000 
 
   // IAM at a gallery: 3,000 assignments apply there (subscription, resource group, gallery).
   t0 = Date.now();
-  await page.goto(`${server.url}#/${encodeURIComponent(`iam:${gallery.id}`).replace(/%3A/g, ':')}`);
+  await page.goto(`${env.server.url}#/${encodeURIComponent(`iam:${gallery.id}`).replace(/%3A/g, ':')}`);
   const iam = blade(page, 'Access control (IAM)');
   await iam.getByText('3001 role assignment(s)').waitFor({ timeout: 120_000 });
   figures.iamOpenMs = Date.now() - t0;
@@ -484,7 +457,7 @@ test('figures: IAM and Replication blades with the full-limits state and 10,000 
   assert.ok(await page.evaluate(() => document.querySelectorAll('table[aria-label="Role assignments"] tbody tr').length) <= 200);
 
   // Replication of one of the 10,000 versions.
-  await page.goto(`${server.url}#/${encodeURIComponent(`replication:${versionId}`).replace(/%3A/g, ':')}`);
+  await page.goto(`${env.server.url}#/${encodeURIComponent(`replication:${versionId}`).replace(/%3A/g, ':')}`);
   const replication = blade(page, 'Replication');
   await replication.getByRole('status').filter({ hasText: 'Replication state' }).waitFor({ timeout: 60_000 });
   await clock(page).getByRole('button', { name: 'Pause' }).click();
@@ -511,13 +484,13 @@ test('figures: IAM and Replication blades with the full-limits state and 10,000 
 
 test('cost per version and region follows an edited price table, which is kept across reloads', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(`${server.url}#/home`);
+  const page = await newPage(env.browser, errors);
+  await page.goto(`${env.server.url}#/home`);
   await createSource(page, 'cost-base');
   await createGallery(page, 'costGallery');
   await createDefinition(page, 'costGallery', 'img', ['Contoso', 'Cost', 'Ubuntu']);
   await createVersion(page, 'img', '1.0.0', 'cost-base');
-  await page.goto(`${server.url}#/cost`);
+  await page.goto(`${env.server.url}#/cost`);
   const cost = blade(page, 'Cost');
   const total = cost.getByRole('status').filter({ hasText: 'per month' });
   await total.waitFor();

@@ -3,30 +3,17 @@
 // blade's heading in view, nothing sticking out of the blade except inside a
 // scroll box of its own, and toasts that never cover a control of the blade.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, launchBrowser, startStaticServer } from './support.mjs';
+import { ROOT, blade, usePortal } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startStaticServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
-const blade = (page, name) => page.getByRole('region', { name, exact: true });
+const env = usePortal();
 const menu = (page) => page.getByRole('navigation', { name: 'Portal menu' });
 const SHOTS = join(ROOT, 'tests', 'test-results', 'layout');
 
 async function newPageAt(width, errors) {
-  const context = await browser.newContext({ viewport: { width, height: 800 } });
+  const context = await env.browser.newContext({ viewport: { width, height: 800 } });
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(String(error)));
   page.on('console', (message) => {
@@ -123,7 +110,7 @@ for (const width of [1024, 1280, 1920]) {
     const seen = { toasts: 0 };
     const page = await newPageAt(width, errors);
 
-    await page.goto(`${server.url}#/sources`);
+    await page.goto(`${env.server.url}#/sources`);
     const sources = blade(page, 'Image sources (simulated)');
     await sources.getByLabel('Source name').fill('base-image-with-a-long-name-that-does-not-break-0123456789');
     await sources.getByLabel('Region').selectOption('eastus');
@@ -131,7 +118,7 @@ for (const width of [1024, 1280, 1920]) {
     await sources.getByRole('cell', { name: /base-image-with/ }).waitFor();
     await checkLayout(page, width, 'sources', seen);
 
-    await page.goto(`${server.url}#/galleries`);
+    await page.goto(`${env.server.url}#/galleries`);
     await checkLayout(page, width, 'galleries', seen);
     await blade(page, 'Azure compute galleries').getByRole('button', { name: '+ Create' }).click();
     let wizard = blade(page, 'Create Azure compute gallery');
@@ -200,7 +187,7 @@ for (const width of [1024, 1280, 1920]) {
       ['#/activity', 'Activity log'],
       ['#/subscriptions', 'Subscriptions and resource groups'],
     ]) {
-      await page.goto(`${server.url}${hash}`);
+      await page.goto(`${env.server.url}${hash}`);
       await blade(page, name).waitFor();
       await checkLayout(page, width, hash.slice(2), seen);
     }
@@ -213,7 +200,7 @@ for (const width of [1024, 1280, 1920]) {
 test('the portal menu is a rail below 1280 px that opens as a flyout, and docked from 1280 px', async () => {
   const errors = [];
   const page = await newPageAt(1024, errors);
-  await page.goto(`${server.url}#/home`);
+  await page.goto(`${env.server.url}#/home`);
   await blade(page, 'Home').waitFor();
   const toggle = page.getByRole('button', { name: 'Portal menu' });
   assert.equal(await toggle.getAttribute('aria-expanded'), 'false');

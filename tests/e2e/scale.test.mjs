@@ -4,41 +4,30 @@
 // notice regardless of machine speed (everything is listed, and the list
 // keeps the DOM small).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, launchBrowser, newPage, startStaticServer } from './support.mjs';
+import { ROOT, blade, newPage, usePortal } from './support.mjs';
 
 const STATE = join(ROOT, 'tests', 'test-results', 'full-limits.json');
-let server;
-let browser;
-
-before(async () => {
+const env = usePortal(() => {
   if (!existsSync(STATE)) {
     throw new Error(`${STATE} is missing: cargo run -q -p sig-core --example full_limits_state > ${STATE}`);
   }
-  server = await startStaticServer();
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
-const blade = (page, name) => page.getByRole('region', { name, exact: true });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 test('full-limits state: load, filter 11,100 rows, save after a command', async () => {
   const figures = {};
-  const page = await newPage(browser, []);
-  await page.goto(`${server.url}#/home`);
+  const page = await newPage(env.browser, []);
+  await page.goto(`${env.server.url}#/home`);
   await blade(page, 'Home').waitFor();
   const world = readFileSync(STATE, 'utf8');
   figures.stateBytes = Buffer.byteLength(world);
 
   // Import it as a user would; the portal then keeps it in localStorage.
-  await page.goto(`${server.url}#/export-import`);
+  await page.goto(`${env.server.url}#/export-import`);
   const started = Date.now();
   await blade(page, 'Export and import').getByLabel('State file').setInputFiles(STATE);
   await blade(page, 'Export and import').getByText(/Imported:/).waitFor({ timeout: 120_000 });
@@ -51,7 +40,7 @@ test('full-limits state: load, filter 11,100 rows, save after a command', async 
   );
 
   // Cold load: a new navigation reads it back from localStorage.
-  await page.goto(`${server.url}#/resources`);
+  await page.goto(`${env.server.url}#/resources`);
   await page.reload();
   await blade(page, 'All resources').getByText('Showing 11100 of 11100 resources').waitFor({ timeout: 60_000 });
   figures.coldLoadFirstBladeMs = Math.round(
@@ -83,7 +72,7 @@ test('full-limits state: load, filter 11,100 rows, save after a command', async 
   assert.ok(rowsInDom <= 200, `the list is virtualized: ${rowsInDom} rows in the DOM`);
 
   // One command at this size, then the save that follows it.
-  await page.goto(`${server.url}#/sources`);
+  await page.goto(`${env.server.url}#/sources`);
   const sources = blade(page, 'Image sources (simulated)');
   await sources.getByLabel('Source name').fill('scale-probe');
   const revision = await page.evaluate(() => Number(localStorage.getItem('sig-portal/revision')));

@@ -1,33 +1,20 @@
 // The portal shell as a person uses it: open blades from the menu, follow
 // links, reload deep links (also from a sub-path), close with Escape.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DIST, ROOT, launchBrowser, newPage, startStaticServer } from './support.mjs';
+import { DIST, ROOT, blade, newPage, usePortal } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startStaticServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
-const blade = (page, name) => page.getByRole('region', { name, exact: true });
+const env = usePortal();
 const menu = (page) => page.getByRole('navigation', { name: 'Portal menu' });
 const crumbs = (page) => page.getByRole('navigation', { name: 'Breadcrumb' });
 
 test('first visit opens Home, and the first blade paints quickly', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(env.browser, errors);
+  await page.goto(env.server.url);
   await blade(page, 'Home').waitFor();
   await page.waitForFunction(() => performance.getEntriesByName('sig:first-blade').length > 0);
   const firstBlade = await page.evaluate(() => performance.getEntriesByName('sig:first-blade')[0].startTime);
@@ -52,8 +39,8 @@ test('first visit opens Home, and the first blade paints quickly', async () => {
 
 test('the menu opens a blade and links open blades to the right', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(env.browser, errors);
+  await page.goto(env.server.url);
   await menu(page).getByRole('link', { name: 'Azure compute galleries' }).click();
   await blade(page, 'Azure compute galleries').waitFor();
   assert.equal(await blade(page, 'Home').count(), 0, 'the menu starts a fresh journey');
@@ -75,8 +62,8 @@ test('the menu opens a blade and links open blades to the right', async () => {
 for (const base of ['', 'sig/']) {
   test(`reloading a deep link reopens the same blades (served at /${base})`, async () => {
     const errors = [];
-    const page = await newPage(browser, errors);
-    await page.goto(`${server.url}${base}#/home/galleries`);
+    const page = await newPage(env.browser, errors);
+    await page.goto(`${env.server.url}${base}#/home/galleries`);
     await blade(page, 'Azure compute galleries').waitFor();
     await page.reload();
     await blade(page, 'Azure compute galleries').waitFor();
@@ -90,8 +77,8 @@ for (const base of ['', 'sig/']) {
 
 test('Escape closes the active blade, and the close button closes its blade', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(`${server.url}#/home/resources`);
+  const page = await newPage(env.browser, errors);
+  await page.goto(`${env.server.url}#/home/resources`);
   await blade(page, 'All resources').waitFor();
   await page.keyboard.press('Escape');
   await blade(page, 'All resources').waitFor({ state: 'detached' });
@@ -104,9 +91,9 @@ test('Escape closes the active blade, and the close button closes its blade', as
 
 for (const [width, file] of [[1280, 'portal.png'], [1920, 'portal-1920.png']]) {
   test(`the README screenshot shows the running portal at ${width} px`, async () => {
-    const page = await newPage(browser, []);
+    const page = await newPage(env.browser, []);
     await page.setViewportSize({ width, height: width === 1280 ? 760 : 960 });
-    await page.goto(`${server.url}#/home/galleries`);
+    await page.goto(`${env.server.url}#/home/galleries`);
     await blade(page, 'Azure compute galleries').waitFor();
     mkdirSync(join(ROOT, 'docs'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'docs', file) });

@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -63,4 +64,49 @@ export async function newPage(browser, errors) {
     if (message.type() === 'error') errors.push(message.text());
   });
   return page;
+}
+
+/**
+ * The set-up every journey file shares: a static server over the release build and a browser,
+ * started before its tests and stopped after them. `check` runs first (a missing input file).
+ */
+export function usePortal(check = () => {}) {
+  const env = { server: undefined, browser: undefined };
+  before(async () => {
+    check();
+    env.server = await startStaticServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.server?.stop();
+  });
+  return env;
+}
+
+/** A blade: the region landmark named by its title. */
+export const blade = (page, name) => page.getByRole('region', { name, exact: true });
+
+/** Creates a gallery through its wizard, as a person does, and waits for its blade. */
+export async function createGallery(page, url, name, description = '') {
+  await page.goto(`${url}#/galleries`);
+  await blade(page, 'Azure compute galleries').getByRole('button', { name: '+ Create' }).click();
+  const wizard = blade(page, 'Create Azure compute gallery');
+  await wizard.getByLabel('Name', { exact: true }).fill(name);
+  if (description) await wizard.getByLabel('Description').fill(description);
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByText('Validation passed').waitFor();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, name).waitFor();
+}
+
+/** Opens a gallery's "Add new image definition" wizard and fills its Basics; returns the wizard. */
+export async function fillDefinition(page, gallery, name, [publisher, offer, sku]) {
+  await blade(page, gallery).getByRole('button', { name: '+ Add new image definition' }).click();
+  const wizard = blade(page, 'Create a VM image definition');
+  await wizard.getByLabel('VM image definition name').fill(name);
+  await wizard.getByLabel('Publisher').fill(publisher);
+  await wizard.getByLabel('Offer').fill(offer);
+  await wizard.getByLabel('SKU').fill(sku);
+  return wizard;
 }
