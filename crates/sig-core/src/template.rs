@@ -52,32 +52,22 @@ fn lex(s: &str) -> Result<Vec<Tok>, Unknown> {
     let mut i = 0;
     while i < cs.len() {
         let c = cs[i];
+        let punctuation = match c {
+            '(' => Some(Tok::Open),
+            ')' => Some(Tok::Close),
+            ',' => Some(Tok::Comma),
+            '.' => Some(Tok::Dot),
+            '[' => Some(Tok::LBrack),
+            ']' => Some(Tok::RBrack),
+            _ => None,
+        };
+        if let Some(t) = punctuation {
+            out.push(t);
+            i += 1;
+            continue;
+        }
         match c {
             ' ' | '\t' | '\n' | '\r' => i += 1,
-            '(' => {
-                out.push(Tok::Open);
-                i += 1;
-            }
-            ')' => {
-                out.push(Tok::Close);
-                i += 1;
-            }
-            ',' => {
-                out.push(Tok::Comma);
-                i += 1;
-            }
-            '.' => {
-                out.push(Tok::Dot);
-                i += 1;
-            }
-            '[' => {
-                out.push(Tok::LBrack);
-                i += 1;
-            }
-            ']' => {
-                out.push(Tok::RBrack);
-                i += 1;
-            }
             '\'' => {
                 let mut lit = String::new();
                 i += 1;
