@@ -271,29 +271,89 @@ fn os_profile_rules(
     p: &Paths,
     d: &mut Vec<Diagnostic>,
 ) {
+    os_profile_rule(state, req.os_profile, rid, p.os_profile, d);
+}
+
+/// `osProfile` against the image's OS state: a specialized image takes none (and keeps the
+/// source VM's computer name), a generalized one needs one.
+fn os_profile_rule(
+    state: Option<OsState>,
+    os_profile: bool,
+    rid: &str,
+    path: &str,
+    d: &mut Vec<Diagnostic>,
+) {
     match state {
         Some(OsState::Specialized) => {
-            if req.os_profile {
+            if os_profile {
                 d.push(Diagnostic::new(
                     Code::OsProfileNotAllowed,
                     rid,
-                    p.os_profile,
+                    path,
                     "Parameter 'osProfile' is not allowed.",
                 ));
             }
-            d.push(Diagnostic::new(Code::SpecializedComputerName, rid, p.os_profile,
+            d.push(Diagnostic::new(Code::SpecializedComputerName, rid, path,
                 "VMs will have the Computer name of the VM the image was taken from. You should change the computer name to avoid collisions."));
         }
-        Some(OsState::Generalized) if !req.os_profile => {
+        Some(OsState::Generalized) if !os_profile => {
             d.push(Diagnostic::new(
                 Code::OsProfileRequired,
                 rid,
-                p.os_profile,
+                path,
                 "Required parameter 'osProfile' is missing (null).",
             ));
         }
         _ => {}
     }
+}
+
+/// A VM or scale set in a template, as far as the template itself says.
+pub struct TemplateDeployment<'a> {
+    /// Its image reference points into a gallery.
+    pub from_gallery_image: bool,
+    /// The image reference id, when it evaluates.
+    pub image: Option<&'a str>,
+    /// The body has an `osProfile`.
+    pub has_os_profile: bool,
+    /// A virtual machine scale set (else a VM).
+    pub scale_set: bool,
+    /// The scale set's `sku.capacity`, when it evaluates.
+    pub capacity: Option<i64>,
+}
+
+/// The deployment rules a template decides without a world: a scale set's size limit (1,000
+/// instances from a gallery image, 600 from a managed image) and `osProfile` against the OS
+/// state of the image definition, when the definition is in the same input.
+pub fn check_template_deployment(
+    t: &TemplateDeployment,
+    lookup: &dyn crate::rules::Lookup,
+    rid: &str,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let p = if t.scale_set { &VMSS_PATHS } else { &VM_PATHS };
+    if let Some(n) = t.capacity.filter(|_| t.scale_set) {
+        let n = u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+        out.extend(check_scale_set_size(n, t.from_gallery_image, rid, p.count));
+    }
+    let definition = t
+        .image
+        .and_then(GalleryResourceId::parse)
+        .and_then(|id| match id {
+            GalleryResourceId::Image(i) => Some(i.key()),
+            GalleryResourceId::Version(v) => Some(v.image.key()),
+            GalleryResourceId::Gallery(_) => None,
+        });
+    if let Some(facts) = definition.and_then(|k| lookup.image(&k)) {
+        os_profile_rule(
+            facts.os_state,
+            t.has_os_profile,
+            rid,
+            p.os_profile,
+            &mut out,
+        );
+    }
+    out
 }
 
 fn throttling(req: &DeploymentRequest, rid: &str, p: &Paths, out: &mut DeploymentCheck) {

@@ -305,7 +305,13 @@ enum ResRef<'a> {
     Gallery(&'a arm::Gallery),
     Image(&'a arm::GalleryImage),
     Version(&'a arm::GalleryImageVersion),
-    VirtualMachine { uses_gallery_image: bool },
+    VirtualMachine {
+        uses_gallery_image: bool,
+        image: Option<&'a str>,
+        has_os_profile: bool,
+        scale_set: bool,
+        capacity: Option<i64>,
+    },
 }
 
 /// One resource to check, borrowed from a parsed input or from a world.
@@ -340,9 +346,18 @@ fn parsed_items<'a>(resources: &'a [ParsedResource], keys: &'a [Option<Key>]) ->
                 AnyResource::Image(i) => ResRef::Image(i),
                 AnyResource::Version(v) => ResRef::Version(v),
                 AnyResource::VirtualMachine {
-                    uses_gallery_image, ..
+                    resource_type,
+                    uses_gallery_image,
+                    image,
+                    has_os_profile,
+                    scale_set_capacity,
                 } => ResRef::VirtualMachine {
                     uses_gallery_image: *uses_gallery_image,
+                    image: image.as_deref(),
+                    has_os_profile: *has_os_profile,
+                    scale_set: resource_type
+                        .eq_ignore_ascii_case("Microsoft.Compute/virtualMachineScaleSets"),
+                    capacity: *scale_set_capacity,
                 },
             },
         })
@@ -408,10 +423,28 @@ fn run(
                 out.extend(rules::version::check_version(v, vid, r.rid, &ctx));
                 out.extend(api_version::check_version(v, api, r.rid));
             }
-            ResRef::VirtualMachine { uses_gallery_image } => {
+            ResRef::VirtualMachine {
+                uses_gallery_image,
+                image,
+                has_os_profile,
+                scale_set,
+                capacity,
+            } => {
                 if uses_gallery_image {
                     out.extend(api_version::check_vm_from_gallery(api, r.rid));
                 }
+                let deployment = crate::deploy::TemplateDeployment {
+                    from_gallery_image: uses_gallery_image,
+                    image,
+                    has_os_profile,
+                    scale_set,
+                    capacity,
+                };
+                out.extend(crate::deploy::check_template_deployment(
+                    &deployment,
+                    lookup,
+                    r.rid,
+                ));
             }
         }
     }

@@ -26,12 +26,20 @@ pub enum AnyResource {
     Image(arm::GalleryImage),
     /// `Microsoft.Compute/galleries/images/versions`.
     Version(arm::GalleryImageVersion),
-    /// A VM / scale set from a template, only checked for the seed's api-version advice.
+    /// A VM / scale set from a template: the seed's api-version advice, and the deployment rules
+    /// the template decides on its own (scale-set capacity, `osProfile` against the definition's
+    /// OS state when the definition is in the input).
     VirtualMachine {
         /// ARM type.
         resource_type: String,
         /// Whether its image reference points into a gallery.
         uses_gallery_image: bool,
+        /// Its image reference id, when it evaluates.
+        image: Option<String>,
+        /// Whether the body has an `osProfile`.
+        has_os_profile: bool,
+        /// A scale set's `sku.capacity`, when it evaluates (`None` for a VM).
+        scale_set_capacity: Option<i64>,
     },
 }
 
@@ -374,5 +382,39 @@ mod tests {
             "{unknown:?}"
         );
         assert!(codes(template(json!(801))).contains(&Code::InvalidParameter));
+    }
+
+    /// VMs and scale sets in a template get the deployment rules the template decides: a scale
+    /// set of 1,001 from a gallery image is too large, and a VM with an osProfile from a
+    /// Specialized definition in the same template is refused.
+    #[test]
+    fn deployment_rules_apply_to_vms_in_templates() {
+        let def = json!({"type": "Microsoft.Compute/galleries/images", "apiVersion": "2022-03-03",
+            "name": "gal/special", "location": "westus",
+            "properties": {"osType": "Linux", "osState": "Specialized",
+                "identifier": {"publisher": "p", "offer": "o", "sku": "s"}}});
+        let image = "[resourceId('Microsoft.Compute/galleries/images', 'gal', 'special')]";
+        let vm = json!({"type": "Microsoft.Compute/virtualMachines", "apiVersion": "2022-03-01", "name": "vm",
+            "location": "westus",
+            "properties": {"osProfile": {"computerName": "vm"},
+                "storageProfile": {"imageReference": {"id": image}}}});
+        let vmss = |capacity: i64| {
+            json!({"type": "Microsoft.Compute/virtualMachineScaleSets", "apiVersion": "2022-03-01",
+            "name": "ss", "location": "westus", "sku": {"name": "Standard_D2s_v3", "capacity": capacity},
+            "properties": {"virtualMachineProfile": {"storageProfile": {"imageReference": {"id": image}}}}})
+        };
+        let template = |resources: Value| {
+            json!({
+                "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                "contentVersion": "1.0.0.0",
+                "resources": resources
+            })
+        };
+        let found = codes(template(json!([def, vm])));
+        assert!(found.contains(&Code::OsProfileNotAllowed), "{found:?}");
+        let found = codes(template(json!([def, vmss(1001)])));
+        assert!(found.contains(&Code::ScaleSetTooLarge), "{found:?}");
+        let found = codes(template(json!([def, vmss(1000)])));
+        assert!(!found.contains(&Code::ScaleSetTooLarge), "{found:?}");
     }
 }

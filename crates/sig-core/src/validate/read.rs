@@ -545,11 +545,23 @@ impl Reader {
                 value.pointer("/properties/storageProfile/imageReference/id"),
                 value.pointer("/properties/virtualMachineProfile/storageProfile/imageReference/id"),
             ];
+            let image = refs
+                .iter()
+                .flatten()
+                .filter_map(|v| v.as_str())
+                .find(|s| !template::is_expression(s))
+                .map(str::to_string);
             let uses = refs
                 .iter()
                 .flatten()
                 .filter_map(|v| v.as_str())
                 .any(|s| s.to_ascii_lowercase().contains("/galleries/"));
+            let scale_set = lower == "microsoft.compute/virtualmachinescalesets";
+            let os_profile = if scale_set {
+                value.pointer("/properties/virtualMachineProfile/osProfile")
+            } else {
+                value.pointer("/properties/osProfile")
+            };
             self.out.resources.push(ParsedResource {
                 id: None,
                 rid: id_text.clone().unwrap_or(origin.clone()),
@@ -558,6 +570,11 @@ impl Reader {
                 resource: AnyResource::VirtualMachine {
                     resource_type: full_type.clone(),
                     uses_gallery_image: uses,
+                    image,
+                    has_os_profile: os_profile.is_some_and(|o| !o.is_null()),
+                    scale_set_capacity: scale_set
+                        .then(|| value.pointer("/sku/capacity").and_then(Value::as_i64))
+                        .flatten(),
                 },
             });
         } else if kind_of_type(&full_type).is_some() {
