@@ -209,6 +209,11 @@ pub fn Cost() -> impl IntoView {
                 <ul class="assumptions" aria-label="Assumptions">
                     {r.assumptions.iter().take(20).map(|d| view! { <li>{d.message.clone()}</li> }).collect_view()}
                 </ul>
+                {(!r.advice.is_empty()).then(|| view! {
+                    <ul class="assumptions" aria-label="Cost advice">
+                        {r.advice.iter().map(|d| view! { <li>{d.message.clone()}</li> }).collect_view()}
+                    </ul>
+                })}
             }
         })}
         <form class="price-table" aria-label="Price table" novalidate=true on:submit=move |ev| { ev.prevent_default(); save(()); }>

@@ -51,7 +51,8 @@ pub fn run(state: &Path, prices: Option<&Path>, format: Format) -> Result<ExitCo
                         "total: {} managed disk(s), storage {:.2} {c}/month, egress {:.2} {c} once",
                         e.managed_disks, e.storage_monthly, e.egress_one_time
                     )))
-                    .chain(e.assumptions.iter().map(diagnostic_line)),
+                    .chain(e.assumptions.iter().map(diagnostic_line))
+                    .chain(e.advice.iter().map(diagnostic_line)),
             )?
         }
     }

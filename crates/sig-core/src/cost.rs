@@ -179,12 +179,58 @@ pub struct CostEstimate {
     pub egress_one_time: f64,
     /// Assumptions the figures rest on (prices, assumed disk sizes).
     pub assumptions: Vec<Diagnostic>,
+    /// The seed's practice applied to this state, with what it would save (empty when it
+    /// would save nothing).
+    pub advice: Vec<Diagnostic>,
 }
 
 /// Rounds to cents. Adding `0.0` turns a negative zero (an empty `f64` sum is `-0.0`) into `0.0`,
 /// so an empty gallery costs `0.00`, not `-0.00`.
 fn cents(x: f64) -> f64 {
     (x * 100.0).round() / 100.0 + 0.0
+}
+
+/// The seed's practice: keep the newest version of each image definition replicated widely and
+/// older versions in fewer regions. What keeping every older version in its source region only,
+/// with one replica, would save per month on this state (nothing to say when it saves nothing).
+fn older_versions_advice(world: &World, lines: &[CostLine], currency: &str) -> Vec<Diagnostic> {
+    let mut newest: std::collections::BTreeMap<crate::ids::Key, &crate::names::ImageVersionName> =
+        Default::default();
+    for v in world.versions() {
+        let slot = newest.entry(v.id.image.key()).or_insert(&v.name);
+        if v.name > **slot {
+            *slot = &v.name;
+        }
+    }
+    let mut older = std::collections::BTreeSet::new();
+    let mut saving = 0.0;
+    for l in lines {
+        let Some(v) = world.version(&l.version_id) else {
+            continue;
+        };
+        if newest.get(&v.id.image.key()).is_some_and(|n| **n == v.name) {
+            continue;
+        }
+        let per_replica = l.storage_monthly / f64::from(l.replicas.max(1));
+        let keep = if l.source_region { per_replica } else { 0.0 };
+        if l.storage_monthly - keep > 0.0 {
+            older.insert(l.version_id.clone());
+            saving += l.storage_monthly - keep;
+        }
+    }
+    let saving = cents(saving);
+    if saving <= 0.0 {
+        return Vec::new();
+    }
+    vec![Diagnostic::new(
+        Code::CostAdvice,
+        "",
+        "",
+        format!(
+            "Keep the newest version of each image definition replicated widely and older versions in fewer regions: keeping the {} older version(s) in their source region with one replica would save {saving:.2} {currency} per month.",
+            older.len()
+        ),
+    )]
 }
 
 /// Estimates every version in the world with `prices`.
@@ -257,7 +303,9 @@ pub fn estimate(world: &World, prices: &PriceTable) -> CostEstimate {
             });
         }
     }
+    let advice = older_versions_advice(world, &lines, &prices.currency);
     CostEstimate {
+        advice,
         currency: prices.currency.clone(),
         // Counted in u64 and saturating: a sum of u32 counts must not wrap or panic.
         managed_disks: lines

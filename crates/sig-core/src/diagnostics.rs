@@ -254,6 +254,8 @@ codes! {
     InvalidTagNameCharacters => Error, "Tag names are not empty and have none of < > % & \\ ? / or control characters.", "Azure (400)";
     /// A tag value longer than 256 characters.
     TagValueTooLong => Error, "Tag values are at most 256 characters.", "Azure docs (tags)";
+    /// The seed's practice applied to a state's cost: older versions in fewer regions.
+    CostAdvice => Info, "Keep the newest version replicated widely and older versions in fewer regions; the advice says what that would save.", "seed (Billing / best practices)";
     /// The same resource twice in one input (ARM refuses a template that defines one twice).
     DuplicateResource => Error, "A resource is defined at most once in one input (ARM: 'is defined multiple times in a template').", "Azure (InvalidTemplate)";
     /// An existing resource's end of life has passed (informational; new dates must be future).

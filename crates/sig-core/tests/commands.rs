@@ -852,3 +852,60 @@ fn additional_replica_sets_count_toward_cost() {
     assert_eq!(e.lines[0].replicas, 3);
     assert_eq!(e.managed_disks, 3, "one OS disk per replica");
 }
+
+/// The seed's cost practice on a state: the older of two versions, replicated to a second
+/// region, would cost less kept in its source region; the advice says how much. With one
+/// version there is nothing to advise.
+#[test]
+fn cost_advises_keeping_older_versions_in_fewer_regions() {
+    let mut w = testing::world_with(1, 1, 0);
+    let two_regions = || {
+        let mut body = testing::version_body();
+        body.properties
+            .as_mut()
+            .and_then(|p| p.publishing_profile.as_mut())
+            .unwrap()
+            .target_regions = Some(vec![
+            serde_json::from_value(json!({"name": "westus"})).unwrap(),
+            serde_json::from_value(json!({"name": "eastus"})).unwrap(),
+        ]);
+        body
+    };
+    let (g, i) = (testing::gallery_name(0), testing::image_name(0));
+    let prices = sig_core::cost::PriceTable::default();
+    for (n, v) in ["1.0.0", "1.1.0"].into_iter().enumerate() {
+        let id = version_id(SUB, RG, &g, &i, v);
+        apply(
+            &mut w,
+            &Actor::system(),
+            Command::CreateVersion {
+                id,
+                resource: two_regions(),
+            },
+            FIXTURE_NOW,
+        )
+        .unwrap();
+        let e = sig_core::cost::estimate(&w, &prices);
+        if n == 0 {
+            assert!(e.advice.is_empty(), "one version: {:?}", e.advice);
+            continue;
+        }
+        let older_eastus = e
+            .lines
+            .iter()
+            .find(|l| l.version_id.ends_with("/1.0.0") && l.region == "eastus")
+            .unwrap()
+            .storage_monthly;
+        assert_eq!(e.advice.len(), 1);
+        assert!(
+            e.advice[0].message.contains("1 older version(s)"),
+            "{}",
+            e.advice[0].message
+        );
+        assert!(
+            e.advice[0].message.contains(&format!("{older_eastus:.2}")),
+            "{}",
+            e.advice[0].message
+        );
+    }
+}
