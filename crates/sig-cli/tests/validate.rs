@@ -204,3 +204,21 @@ fn a_file_with_a_byte_order_mark_is_read() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("1 resource(s) in 1 file(s): 0 error(s)"));
 }
+
+/// A key written twice in one object is a warning naming the key and where: only one of the
+/// values would be deployed.
+#[test]
+fn a_repeated_json_key_is_a_warning_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dup.json");
+    let text = r#"{"id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/galleries/gal",
+        "name": "gal", "type": "Microsoft.Compute/galleries", "location": "eastus", "location": "westus"}"#;
+    std::fs::write(&path, text).unwrap();
+    let out = sig(&["validate", "--at", AT, path.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("warning DuplicateJsonKey") && text.contains("'location'"),
+        "{text}"
+    );
+}

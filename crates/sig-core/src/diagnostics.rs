@@ -256,6 +256,8 @@ codes! {
     TagValueTooLong => Error, "Tag values are at most 256 characters.", "Azure docs (tags)";
     /// The seed's practice applied to a state's cost: older versions in fewer regions.
     CostAdvice => Info, "Keep the newest version replicated widely and older versions in fewer regions; the advice says what that would save.", "seed (Billing / best practices)";
+    /// A key given twice in one JSON object (readers keep one value: ARM and az the last).
+    DuplicateJsonKey => Warning, "A key appears at most once in a JSON object; with a repeated key only one value is used.", "JSON (RFC 8259) + ARM";
     /// The same resource twice in one input (ARM refuses a template that defines one twice).
     DuplicateResource => Error, "A resource is defined at most once in one input (ARM: 'is defined multiple times in a template').", "Azure (InvalidTemplate)";
     /// An existing resource's end of life has passed (informational; new dates must be future).

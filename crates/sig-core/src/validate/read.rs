@@ -667,7 +667,103 @@ pub fn parse_slice(bytes: &[u8]) -> Result<ParsedInput, serde_json::Error> {
     de.end()?;
     match streamed {
         Some(input) => Ok(input),
-        None => Ok(parse_documents(&serde_json::from_slice(bytes)?)),
+        None => {
+            let mut input = parse_documents(&serde_json::from_slice(bytes)?);
+            input.diagnostics.extend(duplicate_keys(bytes));
+            Ok(input)
+        }
+    }
+}
+
+/// A key given twice in one object: JSON readers keep one of the values (ARM and `az` the
+/// last), so what was written is not what is deployed. Found in documents read whole
+/// (templates, single resources, REST examples, state files); the streamed lists are
+/// Azure's own output, which never repeats a key.
+pub fn duplicate_keys(bytes: &[u8]) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let scan = KeyScan {
+        path: String::new(),
+        found: &mut found,
+    };
+    if serde::de::DeserializeSeed::deserialize(scan, &mut de).is_err() {
+        return Vec::new();
+    }
+    found
+        .into_iter()
+        .map(|(path, key)| {
+            Diagnostic::new(
+                Code::DuplicateJsonKey,
+                format!("#{path}"),
+                key.clone(),
+                format!("The key '{key}' appears more than once in one object; only one of its values is used (ARM and az keep the last)."),
+            )
+        })
+        .collect()
+}
+
+/// Walks a JSON document without building it, noting (object path, key) for repeated keys.
+struct KeyScan<'f> {
+    path: String,
+    found: &'f mut Vec<(String, String)>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeyScan<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeyScan<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let child = format!("{}/{}", self.path, escape_pointer(&key));
+            if !seen.insert(key.clone()) {
+                self.found.push((self.path.clone(), key));
+            }
+            map.next_value_seed(KeyScan {
+                path: child,
+                found: &mut *self.found,
+            })?;
+        }
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut n = 0usize;
+        while seq
+            .next_element_seed(KeyScan {
+                path: format!("{}/{n}", self.path),
+                found: &mut *self.found,
+            })?
+            .is_some()
+        {
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
     }
 }
 
