@@ -320,6 +320,8 @@ pub struct TemplateDeployment<'a> {
     pub scale_set: bool,
     /// The scale set's `sku.capacity`, when it evaluates.
     pub capacity: Option<i64>,
+    /// Where it deploys, when its `location` evaluates to a region.
+    pub location: Option<crate::regions::RegionName>,
 }
 
 /// The deployment rules a template decides without a world: a scale set's size limit (1,000
@@ -352,6 +354,33 @@ pub fn check_template_deployment(
             p.os_profile,
             &mut out,
         );
+    }
+    // The replica guideline against the instances, when the version and the region are known.
+    let version = match t.image.and_then(GalleryResourceId::parse) {
+        Some(GalleryResourceId::Version(v)) => Some(v.key()),
+        _ => None,
+    };
+    let instances = if t.scale_set { t.capacity } else { Some(1) };
+    if let (Some(v), Some(region), Some(n)) = (version, t.location, instances) {
+        if let Some(have) = lookup.version_region_replicas(&v, region) {
+            let n = u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+            let demand = RegionDemand {
+                region: None,
+                concurrent_vms: if t.scale_set { 0 } else { n },
+                scale_sets: if t.scale_set {
+                    vec![ScaleSets::one(n)]
+                } else {
+                    Vec::new()
+                },
+            };
+            let rec = recommend(&demand);
+            if have < rec.recommended_replicas {
+                out.push(Diagnostic::new(Code::ReplicaThrottlingRisk, rid, p.count, format!(
+                    "{n} concurrent {} from {have} replica(s) risk throttling: the guideline ({}) recommends at least {} replica(s) in {}.",
+                    if t.scale_set { "scale set instances" } else { "VMs" },
+                    rec.reasons.join("; "), rec.recommended_replicas, region.display_name())));
+            }
+        }
     }
     out
 }

@@ -515,6 +515,13 @@ impl Lookup for World {
     fn gallery_location(&self, key: &Key) -> Option<RegionName> {
         self.galleries.get(key).map(|g| g.location)
     }
+    fn version_region_replicas(&self, version: &Key, region: RegionName) -> Option<u32> {
+        let v = self.versions.get(version)?;
+        v.targets
+            .iter()
+            .find(|t| t.region == region)
+            .map(|t| t.replicas)
+    }
     fn subscription_allow_listed(&self, subscription: &str) -> Option<bool> {
         self.subscriptions
             .get(&Key::new(subscription))

@@ -62,6 +62,27 @@ pub trait Lookup {
         subscription: &str,
         resource_group: &str,
     ) -> Option<RegionName>;
+    /// The replicas an image version (by key) has in a region; `None` when unknown or not a
+    /// target region.
+    fn version_region_replicas(&self, _version: &Key, _region: RegionName) -> Option<u32> {
+        None
+    }
+}
+
+/// The replicas an image version has in `region`: the target region's own count, else the
+/// version's `replicaCount`, else 1 (`None` when `region` is not a target region).
+pub fn region_replicas(v: &crate::arm::GalleryImageVersion, region: RegionName) -> Option<u32> {
+    let pp = v.properties.as_ref()?.publishing_profile.as_ref()?;
+    let target = pp
+        .target_regions
+        .iter()
+        .flatten()
+        .find(|t| t.name.as_deref().and_then(RegionName::new) == Some(region))?;
+    let n = target
+        .regional_replica_count
+        .or(pp.replica_count)
+        .unwrap_or(1);
+    u32::try_from(n).ok()
 }
 
 /// A lookup that knows nothing (single resources validated on their own).

@@ -56,6 +56,10 @@ impl Lookup for InputLookup<'_> {
     fn gallery_location(&self, key: &Key) -> Option<RegionName> {
         self.galleries.get(key).copied().flatten()
     }
+    fn version_region_replicas(&self, version: &Key, region: RegionName) -> Option<u32> {
+        let (_, v) = self.versions.get(version)?;
+        rules::region_replicas(v, region)
+    }
     fn subscription_allow_listed(&self, subscription: &str) -> Option<bool> {
         self.subscriptions.get(&Key::new(subscription)).copied()
     }
@@ -311,6 +315,7 @@ enum ResRef<'a> {
         has_os_profile: bool,
         scale_set: bool,
         capacity: Option<i64>,
+        location: Option<RegionName>,
     },
 }
 
@@ -351,7 +356,9 @@ fn parsed_items<'a>(resources: &'a [ParsedResource], keys: &'a [Option<Key>]) ->
                     image,
                     has_os_profile,
                     scale_set_capacity,
+                    location,
                 } => ResRef::VirtualMachine {
+                    location: location.as_deref().and_then(RegionName::new),
                     uses_gallery_image: *uses_gallery_image,
                     image: image.as_deref(),
                     has_os_profile: *has_os_profile,
@@ -429,6 +436,7 @@ fn run(
                 has_os_profile,
                 scale_set,
                 capacity,
+                location,
             } => {
                 if uses_gallery_image {
                     out.extend(api_version::check_vm_from_gallery(api, r.rid));
@@ -439,6 +447,7 @@ fn run(
                     has_os_profile,
                     scale_set,
                     capacity,
+                    location,
                 };
                 out.extend(crate::deploy::check_template_deployment(
                     &deployment,

@@ -40,6 +40,8 @@ pub enum AnyResource {
         has_os_profile: bool,
         /// A scale set's `sku.capacity`, when it evaluates (`None` for a VM).
         scale_set_capacity: Option<i64>,
+        /// Its `location`, when it evaluates.
+        location: Option<String>,
     },
 }
 
@@ -416,5 +418,30 @@ mod tests {
         assert!(found.contains(&Code::ScaleSetTooLarge), "{found:?}");
         let found = codes(template(json!([def, vmss(1000)])));
         assert!(!found.contains(&Code::ScaleSetTooLarge), "{found:?}");
+    }
+
+    /// A scale set of 120 from a version with one replica in its region gets the replica
+    /// guideline as a warning; with enough replicas, nothing.
+    #[test]
+    fn replica_advice_for_scale_sets_in_templates() {
+        let version = |replicas: i64| {
+            json!({"type": "Microsoft.Compute/galleries/images/versions", "apiVersion": "2022-03-03",
+            "name": "gal/img/1.0.0", "location": "westus",
+            "properties": {"publishingProfile": {"targetRegions": [{"name": "westus", "regionalReplicaCount": replicas}]},
+                "storageProfile": {"source": {"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Compute/images/base"}}}})
+        };
+        let vmss = json!({"type": "Microsoft.Compute/virtualMachineScaleSets", "apiVersion": "2022-03-01",
+            "name": "ss", "location": "westus", "sku": {"name": "Standard_D2s_v3", "capacity": 1000},
+            "properties": {"virtualMachineProfile": {"osProfile": {"computerNamePrefix": "ss"}, "storageProfile": {"imageReference": {
+                "id": "[resourceId('Microsoft.Compute/galleries/images/versions', 'gal', 'img', '1.0.0')]"}}}}});
+        let template = |replicas: i64| {
+            json!({
+                "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                "contentVersion": "1.0.0.0",
+                "resources": [version(replicas), vmss.clone()]
+            })
+        };
+        assert!(codes(template(1)).contains(&Code::ReplicaThrottlingRisk));
+        assert!(!codes(template(2)).contains(&Code::ReplicaThrottlingRisk));
     }
 }

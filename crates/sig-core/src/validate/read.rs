@@ -575,6 +575,10 @@ impl Reader {
                     scale_set_capacity: scale_set
                         .then(|| value.pointer("/sku/capacity").and_then(Value::as_i64))
                         .flatten(),
+                    location: value
+                        .get("location")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
                 },
             });
         } else if kind_of_type(&full_type).is_some() {
