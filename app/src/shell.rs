@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::blades::export_import::export_world;
 use crate::blades::BladeContent;
-use crate::components::ClockControl;
+use crate::components::{BladeSubtitle, ClockControl};
 use crate::persist::STATE_KEY;
 use crate::route::{Blade, BladeStack};
 use crate::store::{StorageNotice, Store, Tone};
@@ -477,6 +477,10 @@ fn BladeFrame(index: usize, blade: Blade, stack: RwSignal<BladeStack>) -> impl I
     // where the page now is. A first blade on its own (page load) keeps focus
     // where the browser put it.
     let heading = NodeRef::<leptos::html::H2>::new();
+    // What the blade's body adds to its heading ("| Tags"); the landmark
+    // stays named by the plain title (the span the section is labelled by).
+    let subtitle = BladeSubtitle::new();
+    provide_context(subtitle);
     Effect::new(move |was_active: Option<bool>| {
         let active = is_active.get();
         let opened_from_another = was_active.is_none() && index > 0;
@@ -490,7 +494,10 @@ fn BladeFrame(index: usize, blade: Blade, stack: RwSignal<BladeStack>) -> impl I
     view! {
         <section class="blade" aria-labelledby=labelled_by hidden=move || !is_active.get()>
             <header class="blade-header">
-                <h2 id=heading_id tabindex="-1" node_ref=heading>{title}</h2>
+                <h2 tabindex="-1" node_ref=heading>
+                    <span id=heading_id>{title}</span>
+                    {move || subtitle.0.get().map(|item| format!(" | {item}"))}
+                </h2>
                 <button
                     type="button"
                     class="blade-close"

@@ -44,10 +44,23 @@ pub fn filter_entries<'a>(
         .collect()
 }
 
-/// The blade.
+/// Whether an entry's target is `scope` or lies under it (a resource page's
+/// Activity log: the resource, its children and its role assignments).
+pub fn under_scope(target: &str, scope: &str) -> bool {
+    let target = target.to_lowercase();
+    let scope = scope.trim_end_matches('/').to_lowercase();
+    target == scope || target.starts_with(&format!("{scope}/"))
+}
+
+/// The blade; with `scope`, only the entries on that resource and below it.
 #[component]
-pub fn ActivityLog() -> impl IntoView {
+pub fn ActivityLog(
+    /// The resource id whose entries are shown (a resource page's menu item).
+    #[prop(optional, into)]
+    scope: Option<String>,
+) -> impl IntoView {
     let store = expect_context::<Store>();
+    let scope = StoredValue::new(scope);
     let text = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
     // Which entries the signed-in principal may see: decided by the core once
@@ -60,7 +73,12 @@ pub fn ActivityLog() -> impl IntoView {
                     .sees_activities(w, log.iter().map(|e| (e.actor.as_str(), e.target.as_str())));
                 log.iter()
                     .zip(flags)
-                    .filter(|(_, seen)| *seen)
+                    .filter(|(e, seen)| {
+                        *seen
+                            && scope.with_value(|s| {
+                                s.as_deref().is_none_or(|s| under_scope(&e.target, s))
+                            })
+                    })
                     .map(|(e, _)| e.id)
                     .collect::<std::collections::HashSet<u64>>()
             })
@@ -93,7 +111,11 @@ pub fn ActivityLog() -> impl IntoView {
         ]
     });
     view! {
-        <p class="field-help">"Every operation of this session, newest first, on the simulation clock."</p>
+        <p class="field-help">{if scope.with_value(Option::is_some) {
+            "Every operation of this session on this resource, newest first, on the simulation clock."
+        } else {
+            "Every operation of this session, newest first, on the simulation clock."
+        }}</p>
         <div class="field-row">
             <TextField label="Search operations" value=text input_type="search"/>
             <SelectField label="Event initiated by" value=actor options=actors/>
@@ -149,6 +171,15 @@ mod tests {
                 "does not have authorization".into()
             },
         }
+    }
+
+    #[test]
+    fn scope_keeps_the_resource_and_what_is_under_it() {
+        let g = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g";
+        assert!(under_scope(g, g));
+        assert!(under_scope(&format!("{g}/images/i"), g));
+        assert!(under_scope(&g.to_uppercase(), g));
+        assert!(!under_scope(&format!("{g}2"), g));
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! The overview of a gallery, image definition or image version: Essentials,
-//! its children, the ARM JSON, Edit (only what the core says is mutable) and
-//! Delete (with what blocks it).
+//! The resource page of a gallery, image definition or image version, as in
+//! the Azure portal: a resource menu (Overview, Activity log, Access control
+//! (IAM), Tags, the children or Replication, Properties, Export template), a
+//! command bar, and on Overview the Essentials, its children, the ARM JSON,
+//! Edit (only what the core says is mutable) and Delete (with what blocks it).
 
 use leptos::prelude::*;
 use serde_json::{json, Value};
@@ -8,10 +10,17 @@ use sig_core::ids::GalleryResourceId;
 use sig_core::rules::update::{UpdatePolicy, GALLERY_POLICY, IMAGE_POLICY, VERSION_POLICY};
 use sig_core::{arm, Command, Diagnostic};
 
+use sig_core::replication::aggregate;
+use sig_core::replication_timeline::version_timeline;
+
+use super::activity::ActivityLog;
+use super::iam::AccessControl;
 use super::options;
+use super::replication::Replication;
+use super::templates::Templates;
 use crate::components::{
-    errors_at, number_or_text, run_command_findings, AlertList, CheckField, GuardedButton, Model,
-    TextArea, TextField,
+    errors_at, number_or_text, run_command_findings, AlertList, BladeSubtitle, CheckField,
+    CommandBar, CommandItem, GuardedButton, Model, TagsEditor, TextArea, TextField,
 };
 use crate::route::Blade;
 use crate::store::{refusal, Store};
@@ -112,18 +121,84 @@ fn denials(
     (update.and_then(|c| store.denied(&c)), store.denied(&delete))
 }
 
-/// Overview blade for the resource `id`.
+/// What the resource page's menu opens on its right.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Section {
+    Overview,
+    ActivityLog,
+    AccessControl,
+    Tags,
+    /// Definitions of a gallery, versions of a definition.
+    Children,
+    Replication,
+    Properties,
+    ExportTemplate,
+}
+
+impl Section {
+    fn label(self, kind: Kind) -> &'static str {
+        match self {
+            Section::Overview => "Overview",
+            Section::ActivityLog => "Activity log",
+            Section::AccessControl => "Access control (IAM)",
+            Section::Tags => "Tags",
+            Section::Children if kind == Kind::Gallery => "Definitions",
+            Section::Children => "Versions",
+            Section::Replication => "Replication",
+            Section::Properties => "Properties",
+            Section::ExportTemplate => "Export template",
+        }
+    }
+
+    /// The menu of a resource of `kind`, in the portal's order.
+    fn menu(kind: Kind) -> Vec<Section> {
+        let per_kind = match kind {
+            Kind::Gallery | Kind::Image => Section::Children,
+            Kind::Version => Section::Replication,
+        };
+        vec![
+            Section::Overview,
+            Section::ActivityLog,
+            Section::AccessControl,
+            Section::Tags,
+            per_kind,
+            Section::Properties,
+            Section::ExportTemplate,
+        ]
+    }
+}
+
+/// The id of the resource `id` is a child of (a definition's gallery, a
+/// version's definition): its id without the last `/{type}/{name}`.
+fn parent_of(id: &str) -> String {
+    let parts: Vec<&str> = id.split('/').collect();
+    parts[..parts.len().saturating_sub(2)].join("/")
+}
+
+/// Resource page of `id`: the resource menu on the left, the command bar,
+/// and the chosen item (Overview: Essentials, children, JSON) on the right.
 #[component]
 pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) -> impl IntoView {
     let store = expect_context::<Store>();
+    let subtitle = use_context::<BladeSubtitle>().unwrap_or_default();
     let rid = id.clone();
     let current = Memo::new(move |_| lookup(&store, &rid));
+    let kind = Memo::new(move |_| current.with(|c| c.as_ref().map(|c| c.0)));
+    let section = RwSignal::new(Section::Overview);
     let editing = RwSignal::new(false);
     let deleting = RwSignal::new(false);
     let id = StoredValue::new(id);
+    // A memo, so the page (and what it embeds) is rebuilt only when the answer changes.
+    let visible = Memo::new(move |_| store.can_see(&id.get_value()));
+    let choose = move |next: Section, kind: Kind| {
+        section.set(next);
+        subtitle
+            .0
+            .set((next != Section::Overview).then(|| next.label(kind).to_string()));
+    };
 
     move || {
-        let Some((kind, resource)) = current.get() else {
+        let Some(kind) = kind.get() else {
             return view! {
                 <div class="empty-state" role="status">
                     <p class="empty-title">"Resource not found"</p>
@@ -132,79 +207,251 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
             }
             .into_any();
         };
-        let parsed = GalleryResourceId::parse(&id.get_value());
-        let add_child = match (kind, parsed.clone()) {
-            (Kind::Gallery, _) => Some((
-                "+ Add new image definition",
-                Blade::CreateImage(id.get_value()),
-            )),
-            (Kind::Image, _) => Some(("+ Add version", Blade::CreateVersion(id.get_value()))),
-            _ => None,
-        };
-        if !store.can_see(&id.get_value()) {
+        if !visible.get() {
             return view! {
                 <div class="empty-state" role="status">
                     <p class="empty-title">"You don't have access"</p>
-                    <p>{format!("{} may not read this resource.", store.actor.get().principal)}</p>
+                    <p>{format!("{} may not read this resource.", store.actor.get_untracked().principal)}</p>
                 </div>
             }
             .into_any();
         }
+        let name = id
+            .get_value()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
         // Each action is enabled by the core's authorization of the command it runs.
-        let (write_denied, delete_denied) = denials(&store, kind, &id.get_value(), &resource);
-        let add_denied = match kind {
-            Kind::Gallery => store.denied(&Command::CreateImage {
-                id: format!("{}/images/new", id.get_value()),
-                resource: Default::default(),
+        let denied = Memo::new(move |_| {
+            current
+                .get()
+                .map(|(kind, resource)| denials(&store, kind, &id.get_value(), &resource))
+                .unwrap_or_default()
+        });
+        let write_denied = Signal::derive(move || denied.get().0);
+        let delete_denied = Signal::derive(move || denied.get().1);
+        let commands = commands(CommandContext {
+            store,
+            kind,
+            id: id.get_value(),
+            open,
+            write_denied,
+            delete_denied,
+            edit: Callback::new(move |()| {
+                choose(Section::Overview, kind);
+                deleting.set(false);
+                editing.set(true);
             }),
-            Kind::Image => store.denied(&Command::CreateVersion {
-                id: format!("{}/versions/0.0.1", id.get_value()),
-                resource: Default::default(),
+            delete: Callback::new(move |()| {
+                choose(Section::Overview, kind);
+                editing.set(false);
+                deleting.set(true);
             }),
-            Kind::Version => None,
-        };
-        let insights = match kind {
-            Kind::Version => vec![
-                ("Replication", Blade::Replication(id.get_value())),
-                ("Deploy planner", Blade::DeployPlanner(id.get_value())),
-            ],
-            Kind::Image => vec![("Deploy planner", Blade::DeployPlanner(id.get_value()))],
-            Kind::Gallery => Vec::new(),
-        };
-        let action = move |label: &'static str, denied: Option<String>, run: Callback<()>| {
-            view! { <GuardedButton denied show_reason=false on_click=run>{label}</GuardedButton> }
+            export: Callback::new(move |()| choose(Section::ExportTemplate, kind)),
+        });
+        let menu = Section::menu(kind)
+            .into_iter()
+            .map(|item| {
+                let label = item.label(kind);
+                let is_current = move || section.get() == item;
+                view! {
+                    <li>
+                        <a
+                            href="#"
+                            class:current=is_current
+                            aria-current=move || is_current().then_some("page")
+                            on:click=move |ev: leptos::ev::MouseEvent| {
+                                ev.prevent_default();
+                                choose(item, kind);
+                            }
+                        >
+                            {label}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
+        let content = move || {
+            match section.get() {
+            Section::Overview => view! {
+                {move || write_denied.get().or(delete_denied.get()).map(|why| view! { <p class="field-help denied-reason">{why}</p> })}
+                <Show when=move || deleting.get()>
+                    <DeletePanel kind id=id.get_value() deleting close/>
+                </Show>
+                <Show when=move || editing.get() fallback=move || view! {
+                    {move || view! { <Essentials kind resource=current.get().map(|c| c.1).unwrap_or_default() open/> }}
+                    <Children kind id=id.get_value() open/>
+                }>
+                    <EditPanel kind id=id.get_value() resource=current.get_untracked().map(|c| c.1).unwrap_or_default() editing/>
+                </Show>
+                <details class="json-view">
+                    <summary>"JSON View"</summary>
+                    <pre class="json" aria-label="Resource JSON">{move || current.get().map(|c| serde_json::to_string_pretty(&c.1).unwrap_or_default())}</pre>
+                </details>
+            }
+            .into_any(),
+            Section::ActivityLog => view! { <ActivityLog scope=id.get_value()/> }.into_any(),
+            Section::AccessControl => view! { <AccessControl scope=id.get_value() open/> }.into_any(),
+            Section::Tags => view! { <TagsPanel kind id=id.get_value() current write_denied/> }.into_any(),
+            Section::Children => view! { <Children kind id=id.get_value() open/> }.into_any(),
+            Section::Replication => view! { <Replication id=id.get_value()/> }.into_any(),
+            Section::Properties => view! {
+                {move || view! { <Properties kind resource=current.get().map(|c| c.1).unwrap_or_default()/> }}
+            }
+            .into_any(),
+            Section::ExportTemplate => view! { <Templates preselect=id.get_value()/> }.into_any(),
+        }
         };
         view! {
-            <div class="toolbar" role="toolbar" aria-label="Resource actions">
-                {add_child.map(|(label, blade)| action(label, add_denied.clone(), Callback::new(move |()| open.run(blade.clone()))))}
-                {action("Edit", write_denied.clone(), Callback::new(move |()| { deleting.set(false); editing.set(true) }))}
-                {action("Delete", delete_denied.clone(), Callback::new(move |()| { editing.set(false); deleting.set(true) }))}
-                {super::iam::open_button(store, open, id.get_value(), None)}
-                {insights.into_iter().map(|(label, blade)| view! {
-                    <button type="button" class="button" on:click=move |_| open.run(blade.clone())>{label}</button>
-                }).collect_view()}
+            <div class="resource-page">
+                <nav class="resource-menu" aria-label=format!("{name} menu")>
+                    <ul>{menu}</ul>
+                </nav>
+                <div class="resource-content">
+                    <CommandBar label="Resource actions" items=commands/>
+                    {content}
+                </div>
             </div>
-            {write_denied.or(delete_denied).map(|why| view! { <p class="field-help denied-reason">{why}</p> })}
-            <Show when=move || deleting.get()>
-                <DeletePanel kind id=id.get_value() deleting close/>
-            </Show>
-            <Show when=move || editing.get() fallback=move || view! {
-                <Essentials kind resource=current.get().map(|c| c.1).unwrap_or_default()/>
-                <Children kind id=id.get_value() open/>
-            }>
-                <EditPanel kind id=id.get_value() resource=current.get().map(|c| c.1).unwrap_or_default() editing/>
-            </Show>
-            <details class="json-view">
-                <summary>"JSON View"</summary>
-                <pre class="json" aria-label="Resource JSON">{serde_json::to_string_pretty(&resource).unwrap_or_default()}</pre>
-            </details>
         }
         .into_any()
     }
 }
 
+/// What the command bar's commands need.
+struct CommandContext {
+    store: Store,
+    kind: Kind,
+    id: String,
+    open: Callback<Blade>,
+    write_denied: Signal<Option<String>>,
+    delete_denied: Signal<Option<String>>,
+    edit: Callback<()>,
+    delete: Callback<()>,
+    export: Callback<()>,
+}
+
+/// The page's commands, most used first (the command bar moves the last
+/// ones into "…" when the window is narrow).
+fn commands(c: CommandContext) -> Vec<CommandItem> {
+    let CommandContext {
+        store,
+        kind,
+        id,
+        open,
+        ..
+    } = c;
+    let opens = move |blade: Blade| Callback::new(move |()| open.run(blade.clone()));
+    let allowed = Signal::derive(|| None::<String>);
+    let mut items = Vec::new();
+    let child = id.clone();
+    match kind {
+        Kind::Gallery => items.push(CommandItem {
+            label: "+ Add new image definition",
+            denied: Signal::derive(move || {
+                store.denied(&Command::CreateImage {
+                    id: format!("{child}/images/new"),
+                    resource: Default::default(),
+                })
+            }),
+            run: opens(Blade::CreateImage(id.clone())),
+        }),
+        Kind::Image => items.push(CommandItem {
+            label: "+ Add version",
+            denied: Signal::derive(move || {
+                store.denied(&Command::CreateVersion {
+                    id: format!("{child}/versions/0.0.1"),
+                    resource: Default::default(),
+                })
+            }),
+            run: opens(Blade::CreateVersion(id.clone())),
+        }),
+        Kind::Version => {}
+    }
+    items.push(CommandItem {
+        label: "Edit",
+        denied: c.write_denied,
+        run: c.edit,
+    });
+    items.push(CommandItem {
+        label: "Delete",
+        denied: c.delete_denied,
+        run: c.delete,
+    });
+    let scope = id.clone();
+    items.push(CommandItem {
+        label: "Access control (IAM)",
+        denied: Signal::derive(move || store.assignments_denied(&scope)),
+        run: opens(Blade::AccessControl(id.clone())),
+    });
+    if kind == Kind::Version {
+        items.push(CommandItem {
+            label: "Replication",
+            denied: allowed,
+            run: opens(Blade::Replication(id.clone())),
+        });
+    }
+    if kind != Kind::Gallery {
+        items.push(CommandItem {
+            label: "Deploy planner",
+            denied: allowed,
+            run: opens(Blade::DeployPlanner(id.clone())),
+        });
+    }
+    items.push(CommandItem {
+        label: "Export template",
+        denied: allowed,
+        run: c.export,
+    });
+    items
+}
+
+/// One value of Essentials: text, something that opens (a blade), or a date.
+enum Shown {
+    Text(String),
+    Opens(String, Blade),
+    Date(String),
+}
+
+/// A date-time in the user's locale, and its UTC ISO form; `None` when the
+/// text is not a date.
+fn local_date(text: &str) -> Option<(String, String)> {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(text));
+    if date.get_time().is_nan() {
+        return None;
+    }
+    Some((
+        String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)),
+        String::from(date.to_iso_string()),
+    ))
+}
+
+fn pairs(rows: Vec<(&'static str, Shown)>, open: Callback<Blade>) -> impl IntoView {
+    rows.into_iter()
+        .map(|(label, value)| {
+            let value = match value {
+                Shown::Text(text) if text.is_empty() => view! { "--" }.into_any(),
+                Shown::Text(text) => view! { {text} }.into_any(),
+                Shown::Opens(text, blade) => view! {
+                    <button type="button" class="link" on:click=move |_| open.run(blade.clone())>{text}</button>
+                }
+                .into_any(),
+                Shown::Date(text) => match local_date(&text) {
+                    Some((local, utc)) => view! {
+                        <time datetime=utc.clone() title=format!("{utc} (UTC)")>{local}</time>
+                    }
+                    .into_any(),
+                    None if text.is_empty() => view! { "--" }.into_any(),
+                    None => view! { {text} }.into_any(),
+                },
+            };
+            view! { <dt>{label}</dt><dd>{value}</dd> }
+        })
+        .collect_view()
+}
+
 #[component]
-fn Essentials(kind: Kind, resource: Value) -> impl IntoView {
+fn Essentials(kind: Kind, resource: Value, open: Callback<Blade>) -> impl IntoView {
     let store = expect_context::<Store>();
     let id = text_at(&resource, "/id");
     let (subscription, group) = GalleryResourceId::parse(&id)
@@ -213,17 +460,136 @@ fn Essentials(kind: Kind, resource: Value) -> impl IntoView {
     let subscription_name = store
         .world
         .with(|w| options::subscription_name(w, &subscription));
-    let mut rows: Vec<(&str, String)> = vec![
-        ("Type", kind.label().to_string()),
-        ("Resource group", group),
+    let mut left: Vec<(&'static str, Shown)> = vec![
+        ("Resource group", Shown::Text(group)),
         (
             "Location",
-            options::region_display(&text_at(&resource, "/location")),
+            Shown::Text(options::region_display(&text_at(&resource, "/location"))),
         ),
-        ("Subscription", subscription_name),
-        ("Subscription ID", subscription),
+        (
+            "Subscription",
+            Shown::Opens(subscription_name, Blade::Subscriptions),
+        ),
+        ("Subscription ID", Shown::Text(subscription)),
+        ("Type", Shown::Text(kind.label().to_string())),
     ];
+    let parent = parent_of(&id);
+    let parent_name = parent.rsplit('/').next().unwrap_or_default().to_string();
+    match kind {
+        Kind::Gallery => {}
+        Kind::Image => left.push((
+            "Gallery",
+            Shown::Opens(parent_name, Blade::Resource(parent)),
+        )),
+        Kind::Version => left.push((
+            "VM image definition",
+            Shown::Opens(parent_name, Blade::Resource(parent)),
+        )),
+    }
     let p = |pointer: &str| text_at(&resource, pointer);
+    let right: Vec<(&'static str, Shown)> = match kind {
+        Kind::Gallery => vec![
+            (
+                "Unique name",
+                Shown::Text(p("/properties/identifier/uniqueName")),
+            ),
+            ("Description", Shown::Text(p("/properties/description"))),
+        ],
+        Kind::Image => vec![
+            ("Operating system", Shown::Text(p("/properties/osType"))),
+            (
+                "Operating system state",
+                Shown::Text(p("/properties/osState")),
+            ),
+            (
+                "Publisher",
+                Shown::Text(p("/properties/identifier/publisher")),
+            ),
+            ("Offer", Shown::Text(p("/properties/identifier/offer"))),
+            ("SKU", Shown::Text(p("/properties/identifier/sku"))),
+            (
+                "VM generation",
+                Shown::Text(p("/properties/hyperVGeneration")),
+            ),
+            (
+                "End of life date",
+                Shown::Date(p("/properties/endOfLifeDate")),
+            ),
+        ],
+        Kind::Version => {
+            let source = version_source(&resource);
+            let source = if source.is_empty() {
+                Shown::Text(source)
+            } else {
+                let name = source.rsplit('/').next().unwrap_or_default().to_string();
+                match GalleryResourceId::parse(&source) {
+                    Some(_) => Shown::Opens(name, Blade::Resource(source)),
+                    None => Shown::Opens(name, Blade::Sources),
+                }
+            };
+            let state = store.world.with(|w| {
+                w.version(&id).map(|v| {
+                    let lines = version_timeline(w, v, store.sim.now());
+                    aggregate(lines.iter().map(|l| l.status.state))
+                        .as_str()
+                        .to_string()
+                })
+            });
+            vec![
+                ("Source", source),
+                (
+                    "Published date",
+                    Shown::Date(p("/properties/publishingProfile/publishedDate")),
+                ),
+                ("Replication state", Shown::Text(state.unwrap_or_default())),
+                (
+                    "End of life date",
+                    Shown::Date(p("/properties/publishingProfile/endOfLifeDate")),
+                ),
+                (
+                    "Exclude from latest",
+                    Shown::Text(p("/properties/publishingProfile/excludeFromLatest")),
+                ),
+            ]
+        }
+    };
+    view! {
+        <section class="essentials" aria-label="Essentials">
+            <h3>"Essentials"</h3>
+            <div class="essentials-columns">
+                <dl class="summary">{pairs(left, open)}</dl>
+                <dl class="summary">{pairs(right, open)}</dl>
+            </div>
+        </section>
+    }
+}
+
+/// The source a version was captured from (its first non-empty source field).
+fn version_source(resource: &Value) -> String {
+    [
+        "/properties/storageProfile/source/id",
+        "/properties/storageProfile/source/virtualMachineId",
+        "/properties/storageProfile/osDiskImage/source/id",
+        "/properties/storageProfile/osDiskImage/source/uri",
+        "/properties/publishingProfile/source/managedImage/id",
+    ]
+    .iter()
+    .map(|ptr| text_at(resource, ptr))
+    .find(|s| !s.is_empty())
+    .unwrap_or_default()
+}
+
+/// Every property the page knows, read-only (the menu's Properties).
+#[component]
+fn Properties(kind: Kind, resource: Value) -> impl IntoView {
+    let p = |pointer: &str| text_at(&resource, pointer);
+    let mut rows: Vec<(&str, String)> = vec![
+        ("Type", kind.label().to_string()),
+        ("Resource ID", p("/id")),
+        ("Name", p("/name")),
+        ("Location", options::region_display(&p("/location"))),
+        ("Provisioning state", p("/properties/provisioningState")),
+    ];
     match kind {
         Kind::Gallery => {
             rows.push(("Description", p("/properties/description")));
@@ -240,17 +606,6 @@ fn Essentials(kind: Kind, resource: Value) -> impl IntoView {
             rows.push(("End of life date", p("/properties/endOfLifeDate")));
         }
         Kind::Version => {
-            let source = [
-                "/properties/storageProfile/source/id",
-                "/properties/storageProfile/source/virtualMachineId",
-                "/properties/storageProfile/osDiskImage/source/id",
-                "/properties/storageProfile/osDiskImage/source/uri",
-                "/properties/publishingProfile/source/managedImage/id",
-            ]
-            .iter()
-            .map(|ptr| p(ptr))
-            .find(|s| !s.is_empty())
-            .unwrap_or_default();
             let targets = resource
                 .pointer("/properties/publishingProfile/targetRegions")
                 .and_then(Value::as_array)
@@ -262,7 +617,7 @@ fn Essentials(kind: Kind, resource: Value) -> impl IntoView {
                         .join(", ")
                 })
                 .unwrap_or_default();
-            rows.push(("Source", source));
+            rows.push(("Source", version_source(&resource)));
             rows.push((
                 "Default replica count",
                 p("/properties/publishingProfile/replicaCount"),
@@ -283,8 +638,8 @@ fn Essentials(kind: Kind, resource: Value) -> impl IntoView {
         }
     }
     view! {
-        <section class="essentials" aria-label="Essentials">
-            <h3>"Essentials"</h3>
+        <section class="properties" aria-label="Properties">
+            <p class="field-help">"Use Edit in the command bar to change what Azure lets you change after creation."</p>
             <dl class="summary">
                 {rows.into_iter().map(|(k, v)| {
                     let v = if v.is_empty() { "--".to_string() } else { v };
@@ -292,6 +647,72 @@ fn Essentials(kind: Kind, resource: Value) -> impl IntoView {
                 }).collect_view()}
             </dl>
         </section>
+    }
+}
+
+/// The menu's Tags: the resource's tags, saved through the core's update
+/// command (tags are mutable where the core's update policy says so).
+#[component]
+fn TagsPanel(
+    kind: Kind,
+    id: String,
+    current: Memo<Option<(Kind, Value)>>,
+    write_denied: Signal<Option<String>>,
+) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let initial: Vec<(String, String)> = current
+        .get_untracked()
+        .and_then(|(_, r)| r.get("tags").and_then(Value::as_object).cloned())
+        .map(|tags| {
+            tags.into_iter()
+                .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let tags = RwSignal::new(initial);
+    let problems = RwSignal::new(Vec::<Diagnostic>::new());
+    let mutable = kind.policy().is_mutable("tags");
+    let denied = Signal::derive(move || {
+        write_denied.get().or_else(|| {
+            (!mutable).then(|| "Azure does not let you change this resource's tags.".to_string())
+        })
+    });
+    let save = move || {
+        let Some((_, mut desired)) = current.get_untracked() else {
+            return;
+        };
+        let object: serde_json::Map<String, Value> = tags
+            .get_untracked()
+            .into_iter()
+            .filter(|(name, _)| !name.trim().is_empty())
+            .map(|(name, value)| (name.trim().to_string(), json!(value)))
+            .collect();
+        if let Some(resource) = desired.as_object_mut() {
+            if object.is_empty() {
+                resource.remove("tags");
+            } else {
+                resource.insert("tags".into(), Value::Object(object));
+            }
+        }
+        match kind.update(id.clone(), desired) {
+            Ok(command) => {
+                run_command_findings(store, problems, command);
+            }
+            Err(e) => store.notify(
+                crate::store::Tone::Error,
+                "Request refused".into(),
+                e.to_string(),
+            ),
+        }
+    };
+    view! {
+        <form class="edit-form" aria-label="Tags" on:submit=move |ev| { ev.prevent_default(); save() }>
+            <AlertList messages=Signal::derive(move || problems.with(|all| all.iter().map(|d| d.message.clone()).collect::<Vec<_>>()))/>
+            <TagsEditor tags read_only=Signal::derive(move || denied.get().is_some())/>
+            <div class="wizard-footer">
+                <GuardedButton kind="submit" class="button primary" denied>"Save"</GuardedButton>
+            </div>
+        </form>
     }
 }
 

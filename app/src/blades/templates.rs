@@ -70,10 +70,14 @@ pub struct ImportLine {
 
 /// The blade.
 #[component]
-pub fn Templates() -> impl IntoView {
+pub fn Templates(
+    /// A resource selected from the start (a resource page's Export template).
+    #[prop(optional, into)]
+    preselect: Option<String>,
+) -> impl IntoView {
     let store = expect_context::<Store>();
     let filter = RwSignal::new(String::new());
-    let selected = RwSignal::new(BTreeSet::<String>::new());
+    let selected = RwSignal::new(preselect.into_iter().collect::<BTreeSet<String>>());
     let roles = RwSignal::new(false);
     let vm_from = RwSignal::new(String::new());
     let filter_id = unique_id("template-filter");

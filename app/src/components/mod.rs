@@ -7,9 +7,11 @@
 //! blades, the identity switcher or the shell.
 
 mod alert_list;
+mod blade_subtitle;
 mod check_field;
 mod choice;
 mod clock_control;
+mod command_bar;
 mod command_form;
 mod create_draft;
 mod diagnostics;
@@ -28,9 +30,11 @@ mod virtual_list;
 mod wizard;
 
 pub use alert_list::*;
+pub use blade_subtitle::*;
 pub use check_field::*;
 pub use choice::*;
 pub use clock_control::*;
+pub use command_bar::*;
 pub use command_form::*;
 pub use create_draft::*;
 pub use diagnostics::*;

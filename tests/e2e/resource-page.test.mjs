@@ -1,0 +1,161 @@
+// A gallery, an image definition and an image version each open as a
+// resource page, as in today's Azure portal: a resource menu on the left
+// whose items change the content on the right (and the title), a command bar
+// in one row with a keyboard-operable "…" menu for what does not fit, and
+// Essentials in two columns with the subscription's name and dates in the
+// user's locale (UTC in their title).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { blade, createGallery, fillDefinition, newPage, usePortal } from './support.mjs';
+
+const env = usePortal();
+
+const menuItems = async (page, name) =>
+  page.getByRole('navigation', { name: `${name} menu` }).getByRole('link').allTextContents();
+
+/** Opens `item` in the resource menu of `name` and waits for the title "{name} | {item}". */
+async function choose(page, name, item) {
+  const nav = page.getByRole('navigation', { name: `${name} menu` });
+  await nav.getByRole('link', { name: item, exact: true }).click();
+  await blade(page, name).getByRole('heading', { level: 2, name: `${name} | ${item}` }).waitFor();
+  assert.equal(await nav.getByRole('link', { name: item, exact: true }).getAttribute('aria-current'), 'page');
+}
+
+/** The value next to `label` in the blade's Essentials. */
+const essential = (page, name, label) =>
+  blade(page, name).getByRole('region', { name: 'Essentials' }).locator('dt', { hasText: typeof label === 'string' ? new RegExp(`^${label}$`) : label }).first().locator('xpath=following-sibling::dd[1]');
+
+test('gallery, definition and version pages: menu, sections, command bar and Essentials', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  const url = env.server.url;
+
+  await page.goto(`${url}#/sources`);
+  const sources = blade(page, 'Image sources (simulated)');
+  await sources.getByLabel('Source name').fill('base-image');
+  await sources.getByLabel('Region').selectOption('eastus');
+  await sources.getByRole('button', { name: 'Add source' }).click();
+  await sources.getByRole('cell', { name: /base-image/ }).waitFor();
+
+  // The gallery's page.
+  await createGallery(page, url, 'pageGallery', 'A resource page');
+  const gallery = blade(page, 'pageGallery');
+  assert.deepEqual(await menuItems(page, 'pageGallery'), [
+    'Overview', 'Activity log', 'Access control (IAM)', 'Tags', 'Definitions', 'Properties', 'Export template',
+  ]);
+  const nav = page.getByRole('navigation', { name: 'pageGallery menu' });
+  assert.equal(await nav.getByRole('link', { name: 'Overview' }).getAttribute('aria-current'), 'page');
+  await gallery.getByRole('heading', { level: 2, name: 'pageGallery', exact: true }).waitFor();
+  // Essentials: the subscription by name (it opens Subscriptions), its id beside it.
+  await essential(page, 'pageGallery', 'Subscription ID').waitFor();
+  const subscription = essential(page, 'pageGallery', /^Subscription$/);
+  assert.equal(await subscription.getByRole('button').textContent(), 'Contoso Images');
+  assert.notEqual(await essential(page, 'pageGallery', 'Subscription ID').textContent(), 'Contoso Images');
+  assert.equal(await essential(page, 'pageGallery', 'Description').textContent(), 'A resource page');
+  assert.equal(await gallery.getByRole('region', { name: 'Essentials' }).locator('dl').count(), 2, 'two columns');
+  // The command bar: real buttons in one toolbar.
+  const bar = gallery.getByRole('toolbar', { name: 'Resource actions' });
+  for (const name of ['+ Add new image definition', 'Edit', 'Delete', 'Access control (IAM)', 'Export template']) {
+    assert.ok(await bar.getByRole('button', { name, exact: true }).isVisible(), `${name} in the command bar`);
+  }
+
+  // Activity log: only this gallery's entries; the blade keeps its plain name.
+  await choose(page, 'pageGallery', 'Activity log');
+  const activity = gallery.getByRole('table', { name: 'Activity' });
+  await activity.getByRole('cell', { name: /pageGallery$/ }).first().waitFor();
+  for (const target of await activity.locator('tbody td code').allTextContents()) {
+    assert.match(target, /galleries\/pageGallery/i, 'only entries on the gallery');
+  }
+  // Access control (IAM) on the right, not as a new blade.
+  await choose(page, 'pageGallery', 'Access control (IAM)');
+  await gallery.getByRole('tablist', { name: 'Access control' }).waitFor();
+  assert.equal(await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('listitem').count(), 2);
+  // Tags: saved through the core's update.
+  await choose(page, 'pageGallery', 'Tags');
+  await gallery.getByRole('button', { name: '+ Add tag' }).click();
+  await gallery.getByLabel('Tag 1 name').fill('env');
+  await gallery.getByLabel('Tag 1 value').fill('test');
+  await gallery.getByRole('button', { name: 'Save' }).click();
+  // Properties: everything, read-only.
+  await choose(page, 'pageGallery', 'Properties');
+  await gallery.getByRole('region', { name: 'Properties' }).getByText('Resource ID').waitFor();
+  // Back to Overview: the title is the plain name again and the tag is in the JSON.
+  await nav.getByRole('link', { name: 'Overview' }).click();
+  await gallery.getByRole('heading', { level: 2, name: 'pageGallery', exact: true }).waitFor();
+  assert.match(await gallery.getByLabel('Resource JSON').textContent(), /"env": "test"/);
+
+  // The definition's page.
+  const wizard = await fillDefinition(page, 'pageGallery', 'pageDefinition', ['Contoso', 'Web', 'Ubuntu22']);
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  const definition = blade(page, 'pageDefinition');
+  await definition.waitFor();
+  assert.deepEqual(await menuItems(page, 'pageDefinition'), [
+    'Overview', 'Activity log', 'Access control (IAM)', 'Tags', 'Versions', 'Properties', 'Export template',
+  ]);
+  assert.equal(await essential(page, 'pageDefinition', 'Publisher').textContent(), 'Contoso');
+  assert.equal(await essential(page, 'pageDefinition', 'Gallery').getByRole('button').textContent(), 'pageGallery');
+  await choose(page, 'pageDefinition', 'Versions');
+  await definition.getByRole('region', { name: 'Versions' }).getByText('None yet.').waitFor();
+
+  // The version's page.
+  await definition.getByRole('button', { name: '+ Add version' }).click();
+  const versionWizard = blade(page, 'Create a VM image version');
+  await versionWizard.getByLabel('Version number').fill('1.0.0');
+  await versionWizard.getByLabel('Source').selectOption({ index: 1 });
+  await versionWizard.getByRole('button', { name: 'Review + create' }).click();
+  await versionWizard.getByText('Validation passed').waitFor();
+  await versionWizard.getByRole('button', { name: 'Create', exact: true }).click();
+  const version = blade(page, '1.0.0');
+  await version.waitFor();
+  assert.deepEqual(await menuItems(page, '1.0.0'), [
+    'Overview', 'Activity log', 'Access control (IAM)', 'Tags', 'Replication', 'Properties', 'Export template',
+  ]);
+  // The published date in the user's locale, its UTC ISO value in the title.
+  const published = essential(page, '1.0.0', 'Published date').locator('time');
+  assert.match(await published.getAttribute('title'), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z \(UTC\)$/);
+  assert.ok((await published.textContent()).length > 0);
+  assert.equal(await essential(page, '1.0.0', 'Source').getByRole('button').textContent(), 'base-image');
+  assert.match(await essential(page, '1.0.0', 'Replication state').textContent(), /\w+/);
+  await choose(page, '1.0.0', 'Replication');
+  await version.getByRole('status').filter({ hasText: 'Replication state' }).waitFor();
+
+  // At 1024 px what does not fit is under "…", operated with the keyboard.
+  await page.setViewportSize({ width: 1024, height: 760 });
+  const more = version.getByRole('button', { name: 'More commands' });
+  await more.waitFor();
+  assert.equal(await more.getAttribute('aria-haspopup'), 'menu');
+  await more.focus();
+  await page.keyboard.press('Enter');
+  const menu = version.getByRole('menu', { name: 'More commands' });
+  await menu.waitFor();
+  assert.equal(await more.getAttribute('aria-expanded'), 'true');
+  const items = await menu.getByRole('menuitem').allTextContents();
+  assert.ok(items.includes('Export template') && items.includes('Replication'), `menu: ${items}`);
+  const focused = () => page.evaluate(() => document.activeElement?.textContent);
+  assert.equal(await focused(), items[0]);
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await focused(), items[1]);
+  await page.keyboard.press('End');
+  assert.equal(await focused(), items.at(-1));
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await focused(), items[0], 'wraps around');
+  // Escape closes the menu (not the blade) and gives focus back to "…".
+  await page.keyboard.press('Escape');
+  await menu.waitFor({ state: 'hidden' });
+  assert.equal(await focused(), '…');
+  await version.waitFor();
+  // Enter on an item runs it: Export template, preselected with this version.
+  await page.keyboard.press('ArrowDown');
+  await menu.waitFor();
+  await menu.getByRole('menuitem', { name: 'Export template' }).focus();
+  await page.keyboard.press('Enter');
+  await version.getByRole('heading', { level: 2, name: '1.0.0 | Export template' }).waitFor();
+  await menu.waitFor({ state: 'hidden' });
+  assert.ok(
+    (await page.evaluate(() => document.documentElement.scrollWidth)) <= 1024,
+    'no page-level sideways scroll at 1024 px',
+  );
+
+  assert.deepEqual(errors, []);
+});
