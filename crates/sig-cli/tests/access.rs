@@ -225,12 +225,12 @@ fn a_state_whose_groups_contain_each_other_is_refused_everywhere() {
     );
 }
 
-/// `sig validate` on a state reports what loading it says: here the seed's advice against
-/// sharing an individual image version (the example shares one version with Fabrikam's app).
+/// `sig validate` on a state reports what loading it says: here the seed's advice to share at
+/// the gallery level (the example shares a definition with a guest and a version with an app).
 #[test]
 fn validate_reports_the_warnings_loading_a_state_raises() {
     let (code, out, _) = sig(&["validate", "--at", "2026-11-30T00:00:00Z", STATE]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("warning ShareAtGalleryLevel"), "{out}");
-    assert!(out.contains("0 error(s), 1 warning(s)"), "{out}");
+    assert!(out.contains("0 error(s), 2 warning(s)"), "{out}");
 }

@@ -854,3 +854,48 @@ fn a_version_is_published_only_from_sources_the_publisher_may_read() {
         .message
         .contains("'Microsoft.Compute/snapshots/read'"));
 }
+
+/// The seed's advice is the gallery level: sharing a definition or a version warns, sharing
+/// the gallery (or anything above it) does not.
+#[test]
+fn sharing_below_the_gallery_warns_at_the_gallery_it_does_not() {
+    for (scope, warns) in [
+        (
+            format!("/subscriptions/{CONTOSO_SUB}/resourceGroups/rg-images"),
+            false,
+        ),
+        (gallery_id(CONTOSO_SUB, "rg-images", "ContosoImages"), false),
+        (
+            image_id(CONTOSO_SUB, "rg-images", "ContosoImages", "ubuntu-22"),
+            true,
+        ),
+        (
+            version_id(
+                CONTOSO_SUB,
+                "rg-images",
+                "ContosoImages",
+                "ubuntu-22",
+                "1.1.0",
+            ),
+            true,
+        ),
+    ] {
+        let mut w = example::contoso_fabrikam();
+        let ev = run(
+            &mut w,
+            ADMIN,
+            Command::CreateRoleAssignment(NewRoleAssignment {
+                scope: scope.clone(),
+                role_definition_id: roles::COMPUTE_GALLERY_IMAGE_READER.into(),
+                principal_id: "alice@contoso.onmicrosoft.com".into(),
+                name: None,
+            }),
+        )
+        .unwrap();
+        let warned = ev[0]
+            .warnings
+            .iter()
+            .any(|d| d.code == Code::ShareAtGalleryLevel);
+        assert_eq!(warned, warns, "{scope}");
+    }
+}

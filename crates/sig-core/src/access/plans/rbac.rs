@@ -223,12 +223,14 @@ pub(crate) fn plan_assignment(
                 .map(|e| e.object.id().to_string())
         });
     let mut warnings = Vec::new();
-    if path
-        .resource_type()
-        .eq_ignore_ascii_case(crate::ids::VERSION_TYPE)
-    {
+    let ty = path.resource_type();
+    if ty.eq_ignore_ascii_case(crate::ids::VERSION_TYPE) {
         warnings.push(Diagnostic::new(Code::ShareAtGalleryLevel, &id, "properties.scope",
             "We recommend sharing at the Gallery level for the best experience. We do not recommend sharing individual image versions."));
+    } else if ty.eq_ignore_ascii_case(crate::ids::IMAGE_TYPE) {
+        // The seed's advice is the gallery level; a definition is not it either.
+        warnings.push(Diagnostic::new(Code::ShareAtGalleryLevel, &id, "properties.scope",
+            "We recommend sharing at the Gallery level for the best experience: share the gallery rather than one image definition."));
     }
     let ra = RoleAssignment {
         id: id.clone(),
