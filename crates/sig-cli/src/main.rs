@@ -96,7 +96,7 @@ enum Command {
     },
     /// Estimate storage and egress cost of the image versions in a state file.
     #[command(
-        after_help = "JSON: {currency, lines[{versionId, region, sourceRegion, replicas, storageAccountType, diskTiers, billedGbPerReplica, managedDisks, storageMonthly, egressOneTime}], managedDisks, storageMonthly, egressOneTime, assumptions[]}.\nExit codes: 0 estimated, 2 the state or price table could not be read (or breaks a rule)."
+        after_help = "JSON: {currency, lines[{versionId, region, sourceRegion, replicas, storageAccountType, diskTiers, billedGbPerReplica, managedDisks, storageMonthly, egressOneTime}], managedDisks, storageMonthly, egressOneTime, assumptions[], advice[]}.\nExit codes: 0 estimated, 2 the state or price table could not be read (or breaks a rule)."
     )]
     Cost {
         /// SIG Portal state (World export JSON).
