@@ -91,7 +91,7 @@ test('edit changes a mutable field; immutable ones are read-only; a non-empty ga
   await wizard.getByRole('button', { name: 'Review + create' }).click();
   await wizard.getByRole('button', { name: 'Create', exact: true }).click();
   const definition = blade(page, 'win-app');
-  await definition.getByRole('button', { name: 'Edit' }).click();
+  await definition.getByRole('button', { name: 'Edit', exact: true }).click();
   assert.equal(await definition.getByLabel('Publisher').getAttribute('readonly'), '');
   assert.equal(await definition.getByLabel('Operating system', { exact: true }).getAttribute('readonly'), '');
   await definition.getByLabel('Description').fill('Line-of-business app host');

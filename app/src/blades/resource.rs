@@ -515,6 +515,7 @@ fn Essentials(kind: Kind, resource: Value, open: Callback<Blade>) -> impl IntoVi
                 "End of life date",
                 Shown::Date(p("/properties/endOfLifeDate")),
             ),
+            ("Description", Shown::Text(p("/properties/description"))),
         ],
         Kind::Version => {
             let source = version_source(&resource);
