@@ -90,6 +90,9 @@ pub enum LoadProblem {
     Empty,
     /// Stored, but not readable by this build; the text says why.
     Unreadable(String),
+    /// The browser gives the page no storage, or would not read it; the
+    /// text says why. The app works in memory.
+    Unavailable(String),
 }
 
 /// Parses stored text (compressed or not), migrating older formats.
@@ -145,41 +148,68 @@ pub enum SaveProblem {
     Refused(String),
 }
 
-/// Browser storage access. Only this type touches `localStorage`.
+impl std::fmt::Display for SaveProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SaveProblem::Stale { stored } => {
+                write!(f, "another tab saved newer data (revision {stored})")
+            }
+            SaveProblem::Refused(why) => f.write_str(why),
+        }
+    }
+}
+
+/// Browser storage access. Only this type (and [`crate::storage`] for small
+/// values) touches `localStorage`; every call the browser may throw from is
+/// caught and becomes a [`LoadProblem`] or [`SaveProblem`].
 pub struct BrowserStorage {
-    storage: Option<web_sys::Storage>,
+    storage: Result<web_sys::Storage, String>,
 }
 
 impl BrowserStorage {
-    /// The page's `localStorage`, if the browser gives us one.
+    /// The page's `localStorage`, or why the browser will not give it.
     pub fn open() -> Self {
-        let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-        BrowserStorage { storage }
+        BrowserStorage {
+            storage: crate::storage::local(),
+        }
+    }
+
+    /// Why this page has no usable storage, if it has none.
+    pub fn unavailable(&self) -> Option<String> {
+        self.storage.as_ref().err().cloned()
+    }
+
+    fn read(&self, key: &str) -> Result<Option<String>, String> {
+        let storage = self.storage.as_ref().map_err(Clone::clone)?;
+        storage.get_item(key).map_err(|e| {
+            format!(
+                "the browser would not read its storage ({})",
+                crate::storage::describe_error(&e)
+            )
+        })
     }
 
     fn get(&self, key: &str) -> Option<String> {
-        self.storage.as_ref()?.get_item(key).ok().flatten()
+        self.read(key).ok().flatten()
     }
 
     /// Reads the stored state.
     pub fn load(&self) -> Result<Loaded, LoadProblem> {
-        match self.get(STATE_KEY) {
-            None => Err(LoadProblem::Empty),
-            Some(text) => parse(&text),
+        match self.read(STATE_KEY) {
+            Err(why) => Err(LoadProblem::Unavailable(why)),
+            Ok(None) => Err(LoadProblem::Empty),
+            Ok(Some(text)) => parse(&text),
         }
     }
 
     /// Moves an unreadable state aside so a new one can be saved without losing it.
     pub fn set_aside(&self) -> Result<(), SaveProblem> {
-        let Some(text) = self.get(STATE_KEY) else {
+        let Some(text) = self.read(STATE_KEY).map_err(SaveProblem::Refused)? else {
             return Ok(());
         };
         self.set(ASIDE_KEY, &text)?;
-        if let Some(s) = &self.storage {
-            let _ = s.remove_item(STATE_KEY);
-            let _ = s.remove_item(REVISION_KEY);
-        }
-        Ok(())
+        self.remove(STATE_KEY)?;
+        self.remove(REVISION_KEY)
     }
 
     /// The unreadable state kept aside, for download.
@@ -187,11 +217,22 @@ impl BrowserStorage {
         self.get(ASIDE_KEY)
     }
 
+    /// The state stored now, as stored (for downloading an unreadable state
+    /// that could not be moved aside).
+    pub fn stored_text(&self) -> Option<String> {
+        self.get(STATE_KEY)
+    }
+
     /// Forgets the set-aside copy once the user has dealt with it.
     pub fn discard_aside(&self) {
-        if let Some(s) = &self.storage {
-            let _ = s.remove_item(ASIDE_KEY);
-        }
+        let _ = self.remove(ASIDE_KEY);
+    }
+
+    /// Forgets the stored state itself (the user chose to discard an
+    /// unreadable state that could not be moved aside).
+    pub fn discard_state(&self) -> Result<(), SaveProblem> {
+        self.remove(STATE_KEY)?;
+        self.remove(REVISION_KEY)
     }
 
     /// The revision currently stored (0 when none).
@@ -213,21 +254,32 @@ impl BrowserStorage {
         self.set(REVISION_KEY, &revision.to_string())
     }
 
+    fn remove(&self, key: &str) -> Result<(), SaveProblem> {
+        let storage = self
+            .storage
+            .as_ref()
+            .map_err(|why| SaveProblem::Refused(why.clone()))?;
+        storage.remove_item(key).map_err(|e| {
+            SaveProblem::Refused(format!(
+                "the browser refused to change its storage ({})",
+                crate::storage::describe_error(&e)
+            ))
+        })
+    }
+
     fn set(&self, key: &str, value: &str) -> Result<(), SaveProblem> {
-        let Some(storage) = &self.storage else {
-            return Err(SaveProblem::Refused(
-                "this browser gives the page no local storage".into(),
-            ));
-        };
+        let storage = self
+            .storage
+            .as_ref()
+            .map_err(|why| SaveProblem::Refused(why.clone()))?;
         storage.set_item(key, value).map_err(|e| {
-            let name = js_sys::Reflect::get(&e, &"name".into())
-                .ok()
-                .and_then(|n| n.as_string())
-                .unwrap_or_default();
-            if name == "QuotaExceededError" {
+            if crate::storage::is_quota_error(&e) {
                 SaveProblem::Refused("the browser's storage for this page is full".into())
             } else {
-                SaveProblem::Refused(format!("the browser refused to store the data ({name})"))
+                SaveProblem::Refused(format!(
+                    "the browser refused to store the data ({})",
+                    crate::storage::describe_error(&e)
+                ))
             }
         })
     }

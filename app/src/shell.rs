@@ -302,6 +302,25 @@ fn StorageBanner() -> impl IntoView {
                     "Another tab saved newer data, so this tab now shows it; your last change in this tab was not saved over it. Redo it if you still need it.".to_string(),
                     false,
                 ),
+                StorageNotice::Unavailable(why) => (
+                    format!("This browser does not let the page keep data ({why}), so the portal works in memory: changes won't survive a reload. Export them to a file to keep them."),
+                    true,
+                ),
+                StorageNotice::UnreadableNotKeptAside { why, reason } => {
+                    let text = format!("The saved data could not be read ({why}). It was NOT kept aside: moving it failed ({reason}). It is still where it was, and nothing will be saved over it until you download or discard it; until then your changes stay in this tab only.");
+                    return view! {
+                        <div class="banner warning storage-banner" role="alert">
+                            <p>{text}</p>
+                            <button type="button" class="button" on:click=move |_| {
+                                if let Some(text) = crate::persist::BrowserStorage::open().stored_text() {
+                                    crate::blades::export_import::download("sig-portal-unreadable.json", &text);
+                                }
+                            }>"Download the unreadable data"</button>
+                            <button type="button" class="button" on:click=move |_| store.discard_unreadable()>"Discard it"</button>
+                            <button type="button" class="button" on:click=move |_| export_world(&store)>"Export to file"</button>
+                        </div>
+                    }.into_any();
+                }
             };
             view! {
                 <div class="banner warning storage-banner" role="alert">
@@ -311,7 +330,7 @@ fn StorageBanner() -> impl IntoView {
                     })}
                     <button type="button" class="button" on:click=move |_| store.storage_notice.set(None)>"Dismiss"</button>
                 </div>
-            }
+            }.into_any()
         })
     }
 }

@@ -162,6 +162,30 @@ pub enum StorageNotice {
     NotSaved(String),
     /// Another tab saved newer data; this tab reloaded it.
     ReloadedFromOtherTab,
+    /// The browser gives the page no storage (or would not read it): the app
+    /// works in memory and nothing survives a reload.
+    Unavailable(String),
+    /// The saved state could not be read, and could not be moved aside
+    /// either (`reason`): it is still where it was, and nothing is saved
+    /// over it until the user downloads or discards it.
+    UnreadableNotKeptAside {
+        /// Why it could not be read.
+        why: String,
+        /// Why it could not be moved aside.
+        reason: String,
+    },
+}
+
+/// Whether changes are written to browser storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Saving {
+    /// Every change is saved.
+    On,
+    /// The browser gives the page no storage: changes live in memory only.
+    InMemory,
+    /// An unreadable state could not be moved aside: saving would destroy
+    /// it, so nothing is saved until the user discards it.
+    HeldForUnreadable,
 }
 
 /// Shared, copyable handle to the app state; provided as context.
@@ -187,6 +211,8 @@ pub struct Store {
     next_id: StoredValue<u64>,
     /// A change is waiting to be saved (see [`Store::schedule_save`]).
     pending_save: StoredValue<bool>,
+    /// Whether saves go to browser storage at all.
+    saving: StoredValue<Saving>,
 }
 
 /// One line of the Activity log: a command, who ran it, when, and how it ended.
@@ -224,16 +250,28 @@ impl Store {
     pub fn load() -> Store {
         let storage = BrowserStorage::open();
         let now = clock::now();
+        let mut saving = Saving::On;
         let (mut world, revision, notice) = match storage.load() {
             Ok(loaded) => (loaded.world, loaded.revision, None),
             Err(LoadProblem::Empty) => (first_run_world(now), 0, None),
+            Err(LoadProblem::Unavailable(why)) => {
+                saving = Saving::InMemory;
+                (
+                    first_run_world(now),
+                    0,
+                    Some(StorageNotice::Unavailable(why)),
+                )
+            }
             Err(LoadProblem::Unreadable(why)) => {
-                let kept = storage.set_aside();
-                let notice = match kept {
+                let notice = match storage.set_aside() {
                     Ok(()) => StorageNotice::Unreadable(why),
-                    Err(_) => StorageNotice::Unreadable(format!(
-                        "{why}; it could not be moved aside, so it was left where it was and nothing will be saved over it until you export"
-                    )),
+                    Err(problem) => {
+                        saving = Saving::HeldForUnreadable;
+                        StorageNotice::UnreadableNotKeptAside {
+                            why,
+                            reason: problem.to_string(),
+                        }
+                    }
                 };
                 (first_run_world(now), 0, Some(notice))
             }
@@ -268,6 +306,7 @@ impl Store {
             visible,
             next_id: StoredValue::new(1),
             pending_save: StoredValue::new(false),
+            saving: StoredValue::new(saving),
         };
         if let Some(message) = added {
             store.notify(Tone::Info, "Signed-in user added".into(), message);
@@ -472,6 +511,10 @@ impl Store {
 
     /// Saves the current world; on failure keeps it in memory and says why.
     pub fn save(&self) {
+        if self.saving.get_value() != Saving::On {
+            // In memory only, or an unreadable saved state must not be overwritten.
+            return;
+        }
         let storage = BrowserStorage::open();
         let base = self.revision.get_untracked();
         let next = storage.stored_revision().max(base) + 1;
@@ -502,6 +545,9 @@ impl Store {
 
     /// Takes what another tab saved, if it is newer than ours.
     pub fn reload_from_storage(&self) {
+        if self.saving.get_value() != Saving::On {
+            return;
+        }
         let storage = BrowserStorage::open();
         if let Ok(loaded) = storage.load() {
             if loaded.revision > self.revision.get_untracked() {
@@ -509,6 +555,27 @@ impl Store {
                 self.sim.catch_up(loaded.world.clock());
                 self.world.set(loaded.world);
                 self.revision.set(loaded.revision);
+            }
+        }
+    }
+
+    /// Discards the unreadable saved state that could not be moved aside;
+    /// saving resumes (the current state is saved at once). If the browser
+    /// will not even remove it, the banner says so and nothing is saved.
+    pub fn discard_unreadable(&self) {
+        if self.saving.get_value() != Saving::HeldForUnreadable {
+            return;
+        }
+        match BrowserStorage::open().discard_state() {
+            Ok(()) => {
+                self.saving.set_value(Saving::On);
+                self.storage_notice.set(None);
+                self.save();
+            }
+            Err(problem) => {
+                self.storage_notice.set(Some(StorageNotice::NotSaved(format!(
+                    "the unreadable saved data could not be discarded ({problem}), so it is still kept and nothing is saved over it"
+                ))));
             }
         }
     }

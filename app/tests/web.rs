@@ -803,3 +803,211 @@ mod visibility {
         reset();
     }
 }
+
+mod storage_failures {
+    //! When the browser's storage throws, the portal still starts, works in
+    //! memory and says what happened; unreadable data is never overwritten.
+    use super::*;
+    use sig_portal::persist::{ASIDE_KEY, REVISION_KEY, STATE_KEY};
+    use sig_portal::route::{Blade, BladeStack};
+    use wasm_bindgen::JsValue;
+
+    fn raw() -> web_sys::Storage {
+        web_sys::window().unwrap().local_storage().unwrap().unwrap()
+    }
+
+    fn reset() {
+        for key in [STATE_KEY, REVISION_KEY, ASIDE_KEY] {
+            raw().remove_item(key).unwrap();
+        }
+    }
+
+    /// Runs JavaScript in the page (to make the browser's storage throw).
+    fn js(code: &str) {
+        js_sys::Function::new_no_args(code)
+            .call0(&JsValue::NULL)
+            .unwrap();
+    }
+
+    /// Undoes an override when dropped, even if the test fails.
+    struct Restore(&'static str);
+
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            js(self.0);
+        }
+    }
+
+    /// Makes `Storage.prototype[method]` throw a `name` DOMException (for
+    /// `setItem`, only for `only_key` when given) until the guard is dropped.
+    fn make_throw(method: &'static str, name: &str, only_key: Option<&str>) -> Restore {
+        let condition = only_key.map_or("true".to_string(), |k| format!("key === {k:?}"));
+        js(&format!(
+            "const original = Storage.prototype.{method};
+             window.__sigOriginal_{method} = original;
+             Storage.prototype.{method} = function (key, ...rest) {{
+                 if ({condition}) throw new DOMException('The storage is disabled by policy.', '{name}');
+                 return original.call(this, key, ...rest);
+             }};"
+        ));
+        Restore(match method {
+            "getItem" => "Storage.prototype.getItem = window.__sigOriginal_getItem;",
+            "setItem" => "Storage.prototype.setItem = window.__sigOriginal_setItem;",
+            _ => panic!("no restore for {method}"),
+        })
+    }
+
+    async fn settle() {
+        for _ in 0..3 {
+            leptos::task::tick().await;
+        }
+    }
+
+    /// Waits `ms` milliseconds (past the store's scheduled save).
+    async fn sleep(ms: i32) {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    }
+
+    fn fill(scope: &Element, label: &str, value: &str) {
+        let input: web_sys::HtmlInputElement = labelled(scope, label);
+        input.set_value(value);
+        input
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+    }
+
+    fn banner(root: &Element) -> Element {
+        root.query_selector(".storage-banner[role=alert]")
+            .unwrap()
+            .expect("a banner tells the user")
+    }
+
+    async fn mount_subscriptions() -> (Element, leptos::mount::UnmountHandle<impl Mountable>) {
+        let mut stack = BladeStack::default();
+        stack.navigate(Blade::Subscriptions);
+        let mounted = mount_at(&stack.to_hash());
+        settle().await;
+        mounted
+    }
+
+    /// Adds a resource group in the Subscriptions blade and waits past the save.
+    async fn add_resource_group(root: &Element, name: &str) {
+        let subs = region(root, "Subscriptions and resource groups");
+        fill(&subs, "Resource group name", name);
+        settle().await;
+        control(&subs, "Add resource group").click();
+        settle().await;
+        sleep(150).await;
+        settle().await;
+        assert!(
+            subs.text_content().unwrap().contains(name),
+            "the command worked in memory"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_security_error_on_local_storage_leaves_the_portal_working_in_memory() {
+        reset();
+        js("window.__sigLocalStorage = Object.getOwnPropertyDescriptor(window, 'localStorage');
+            Object.defineProperty(window, 'localStorage', { configurable: true,
+                get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });");
+        let restore =
+            Restore("Object.defineProperty(window, 'localStorage', window.__sigLocalStorage);");
+        let (root, _handle) = mount_subscriptions().await;
+        let alert = banner(&root);
+        let text = alert.text_content().unwrap();
+        assert!(text.contains("changes won't survive a reload"), "{text}");
+        assert!(text.contains("SecurityError"), "{text}");
+        assert_eq!(control(&alert, "Export to file").tag_name(), "BUTTON");
+        add_resource_group(&root, "rg-in-memory").await;
+        let text = banner(&root).text_content().unwrap();
+        assert!(text.contains("changes won't survive a reload"), "{text}");
+        drop(restore);
+        assert_eq!(raw().get_item(STATE_KEY).unwrap(), None);
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_throwing_get_item_leaves_the_portal_working_in_memory_without_overwriting() {
+        reset();
+        raw()
+            .set_item(STATE_KEY, "saved by an earlier visit")
+            .unwrap();
+        let restore = make_throw("getItem", "SecurityError", None);
+        let (root, _handle) = mount_subscriptions().await;
+        let text = banner(&root).text_content().unwrap();
+        assert!(text.contains("changes won't survive a reload"), "{text}");
+        add_resource_group(&root, "rg-in-memory").await;
+        drop(restore);
+        assert_eq!(
+            raw().get_item(STATE_KEY).unwrap().as_deref(),
+            Some("saved by an earlier visit"),
+            "what could not be read is not saved over"
+        );
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_throwing_set_item_on_save_keeps_the_change_and_says_it_was_not_saved() {
+        reset();
+        let (root, _handle) = mount_subscriptions().await;
+        assert!(root
+            .query_selector(".storage-banner[role=alert]")
+            .unwrap()
+            .is_none());
+        let restore = make_throw("setItem", "SecurityError", None);
+        add_resource_group(&root, "rg-not-saved").await;
+        drop(restore);
+        let text = banner(&root).text_content().unwrap();
+        assert!(
+            text.contains("Your latest changes are not saved in this browser"),
+            "{text}"
+        );
+        assert!(
+            text.contains("The storage is disabled by policy."),
+            "the browser's own words are shown: {text}"
+        );
+        assert_eq!(raw().get_item(STATE_KEY).unwrap(), None);
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    async fn unreadable_data_that_cannot_be_set_aside_is_not_saved_over_until_discarded() {
+        reset();
+        raw().set_item(STATE_KEY, "not json at all").unwrap();
+        let restore = make_throw("setItem", "QuotaExceededError", Some(ASIDE_KEY));
+        let (root, _handle) = mount_subscriptions().await;
+        let alert = banner(&root);
+        let text = alert.text_content().unwrap();
+        assert!(text.contains("could not be read"), "{text}");
+        assert!(text.contains("It was NOT kept aside"), "{text}");
+        assert!(text.contains("storage for this page is full"), "{text}");
+        assert_eq!(
+            control(&alert, "Download the unreadable data").tag_name(),
+            "BUTTON"
+        );
+        add_resource_group(&root, "rg-held").await;
+        assert_eq!(
+            raw().get_item(STATE_KEY).unwrap().as_deref(),
+            Some("not json at all"),
+            "nothing is saved over the unreadable data"
+        );
+        assert_eq!(raw().get_item(ASIDE_KEY).unwrap(), None);
+
+        control(&banner(&root), "Discard it").click();
+        settle().await;
+        assert!(root
+            .query_selector(".storage-banner[role=alert]")
+            .unwrap()
+            .is_none());
+        let saved = raw().get_item(STATE_KEY).unwrap().unwrap_or_default();
+        assert!(saved.contains("rg-held"), "saving resumed: {saved}");
+        drop(restore);
+        reset();
+    }
+}
