@@ -131,7 +131,23 @@ pub const MAX_VALUE_BYTES: usize = 1 << 20;
 #[derive(Default)]
 struct Work {
     steps: std::cell::Cell<u64>,
+    /// Bytes of text produced so far (values built and variables reused).
+    bytes: std::cell::Cell<usize>,
     variables: std::cell::RefCell<std::collections::HashMap<String, Eval>>,
+}
+
+/// The most text one evaluation may produce in all, so reusing a large variable many times
+/// is bounded too.
+pub const MAX_TOTAL_BYTES: usize = 16 << 20;
+
+/// The size of a value as text (strings by length; arrays and objects by their elements).
+fn text_size(v: &Value) -> usize {
+    match v {
+        Value::String(s) => s.len(),
+        Value::Array(a) => a.iter().map(text_size).sum(),
+        Value::Object(o) => o.iter().map(|(k, v)| k.len() + text_size(v)).sum(),
+        _ => 8,
+    }
 }
 
 struct Parser<'a, 's> {
@@ -262,15 +278,27 @@ impl Parser<'_, '_> {
                 "it takes more than {MAX_STEPS} function calls (variables that refer to each other too often)"
             )));
         }
+        // What `concat` and `format` would build is known from their arguments: refuse before
+        // allocating it, not after.
+        if let Some(size) = result_size(&f.to_ascii_lowercase(), &args) {
+            if size > MAX_VALUE_BYTES {
+                return Err(Unknown::Unsupported(format!(
+                    "its value grows beyond {MAX_VALUE_BYTES} bytes"
+                )));
+            }
+        }
         let value = self.call_once(f, args)?;
-        let size = match &value {
-            Value::String(s) => s.len(),
-            Value::Array(a) => a.len(),
-            _ => 0,
-        };
+        let size = text_size(&value);
         if size > MAX_VALUE_BYTES {
             return Err(Unknown::Unsupported(format!(
                 "its value grows beyond {MAX_VALUE_BYTES} bytes"
+            )));
+        }
+        let total = self.work.bytes.get().saturating_add(size);
+        self.work.bytes.set(total);
+        if total > MAX_TOTAL_BYTES {
+            return Err(Unknown::Unsupported(format!(
+                "it builds more than {MAX_TOTAL_BYTES} bytes of text in all"
             )));
         }
         Ok(value)
@@ -415,6 +443,27 @@ impl Parser<'_, '_> {
             }
             other => Ok(other),
         }
+    }
+}
+
+/// The size `concat` or `format` would build from already-evaluated arguments (`None` for the
+/// other functions, whose results are measured once built).
+fn result_size(f: &str, args: &[Eval]) -> Option<usize> {
+    let size = |e: &Eval| e.as_ref().map_or(0, text_size);
+    match f {
+        "concat" => Some(args.iter().map(size).fold(0usize, usize::saturating_add)),
+        "format" => {
+            let Some(Ok(Value::String(fmt))) = args.first() else {
+                return None;
+            };
+            let mut total = fmt.len();
+            for (i, a) in args.iter().enumerate().skip(1) {
+                let uses = fmt.matches(&format!("{{{}}}", i - 1)).count();
+                total = total.saturating_add(uses.saturating_mul(size(a)));
+            }
+            Some(total)
+        }
+        _ => None,
     }
 }
 
@@ -721,5 +770,34 @@ mod tests {
             eval("[copyIndex()]"),
             Err(Unknown::DeploymentTime(_))
         ));
+    }
+
+    /// `format` and `concat` are refused before they build a value over the limit, and reusing
+    /// a large variable many times stops at the total budget.
+    #[test]
+    fn large_values_are_refused_before_they_are_built() {
+        let params = serde_json::Map::new();
+        let mut vars = serde_json::Map::new();
+        vars.insert("fmt".into(), json!("{0}".repeat(200_000)));
+        vars.insert("big".into(), json!("x".repeat(900_000)));
+        let scope = TemplateScope {
+            parameters: &params,
+            variables: &vars,
+            copy_index: None,
+        };
+        let grows = |r: Result<Value, Unknown>| matches!(&r, Err(Unknown::Unsupported(why)) if why.contains("grows beyond") || why.contains("in all"));
+        assert!(grows(evaluate(
+            "[format(variables('fmt'), 'abcdef')]",
+            &scope
+        )));
+        assert!(grows(evaluate(
+            "[concat(variables('big'), variables('big'))]",
+            &scope
+        )));
+        let many = format!(
+            "[concat({})]",
+            vec!["toLower(variables('big'))"; 30].join(", ")
+        );
+        assert!(grows(evaluate(&many, &scope)));
     }
 }

@@ -696,6 +696,19 @@ fn a_version_and_a_source_cannot_share_an_id_in_either_order() {
     // The other order: the version first, then the source.
     let mut w = testing::world_with(1, 1, 0);
     apply(&mut w, &system, version, FIXTURE_NOW).unwrap();
-    let refused = apply(&mut w, &system, Command::CreateSource(source), FIXTURE_NOW).unwrap_err();
+    let refused = apply(
+        &mut w,
+        &system,
+        Command::CreateSource(source.clone()),
+        FIXTURE_NOW,
+    )
+    .unwrap_err();
     assert_eq!(refused.code(), Code::Conflict, "{refused}");
+    // And a state file that holds both is refused on import, with the same code.
+    let mut doc = serde_json::to_value(&w).unwrap();
+    doc["sources"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::to_value(&source).unwrap());
+    assert_eq!(import(doc).unwrap_err().code(), Code::Conflict);
 }

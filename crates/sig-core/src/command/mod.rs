@@ -235,7 +235,8 @@ enum Admission {
     Command,
     /// A state file restored ([`Restore`]): what the file says is kept, and rules that only hold
     /// at the moment of creation are not re-run (an end of life that has passed since, a source
-    /// deleted after the version was made from it — both allowed by Azure).
+    /// deleted — or registered anew elsewhere — after the version was made from it: all allowed
+    /// by Azure).
     Restore,
 }
 

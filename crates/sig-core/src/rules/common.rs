@@ -148,9 +148,11 @@ pub const MAX_TAG_VALUE: usize = 256;
 
 /// Absolute `http`/`https` URI with a host, no whitespace (refuses `javascript:`, `data:`, relative).
 pub fn is_absolute_http_uri(s: &str) -> bool {
-    let rest = if s.len() >= 8 && s[..8].eq_ignore_ascii_case("https://") {
+    // `get` and not indexing: a non-ASCII character at byte 7 or 8 is not a char boundary.
+    let scheme = |n: usize, want: &str| s.get(..n).is_some_and(|p| p.eq_ignore_ascii_case(want));
+    let rest = if scheme(8, "https://") {
         &s[8..]
-    } else if s.len() >= 7 && s[..7].eq_ignore_ascii_case("http://") {
+    } else if scheme(7, "http://") {
         &s[7..]
     } else {
         return false;
@@ -457,5 +459,22 @@ mod tests {
             let got: Vec<Code> = out.iter().map(|d| d.code).collect();
             assert_eq!(got, want, "{:?}", tags.keys().next().map(|k| k.len()));
         }
+    }
+
+    /// A non-ASCII character where the scheme would end is not a boundary to slice at: the
+    /// answer is "not a URI", never a panic.
+    #[test]
+    fn uris_with_non_ascii_near_the_scheme_do_not_panic() {
+        for s in [
+            "https:/é",
+            "http:/é",
+            "httpé://x",
+            "ééééééééé",
+            "https://é.example",
+        ] {
+            let _ = is_absolute_http_uri(s);
+        }
+        assert!(!is_absolute_http_uri("https:/é"));
+        assert!(is_absolute_http_uri("https://é.example"));
     }
 }

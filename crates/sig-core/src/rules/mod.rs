@@ -189,14 +189,15 @@ impl<'a> RuleCtx<'a> {
         }
     }
     /// Context for restoring a resource from a state file: the create rules, less those that
-    /// only held when it was created (an end of life in the future; a source that may have been
-    /// deleted since — a source still present is checked).
+    /// only held when it was created (an end of life in the future; the source's presence and
+    /// facts — a source may be deleted after a version was made from it, and one of the same id
+    /// registered elsewhere).
     pub fn restore(now: OffsetDateTime, lookup: &'a dyn Lookup) -> Self {
         RuleCtx {
             now,
             lookup,
             require_refs: false,
-            check_sources: true,
+            check_sources: false,
             eol_must_be_future: false,
             eol_passed_warns: false,
             check_name_id: false,

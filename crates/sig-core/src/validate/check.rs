@@ -142,11 +142,12 @@ pub fn validate_input(input: &ParsedInput, now: OffsetDateTime) -> Vec<Diagnosti
     out.extend(duplicate_resources(&input.resources, &keys));
     // A state file's own refusal, unless the resource rules already said the same of the same
     // resource (the import stops at its first refusal; the rules report every finding).
+    let said: std::collections::HashSet<(Code, String)> = out
+        .iter()
+        .map(|o| (o.code, o.resource_id.to_ascii_lowercase()))
+        .collect();
     for d in &input.admission {
-        let said = out
-            .iter()
-            .any(|o| o.code == d.code && o.resource_id.eq_ignore_ascii_case(&d.resource_id));
-        if !said {
+        if !said.contains(&(d.code, d.resource_id.to_ascii_lowercase())) {
             out.push(d.clone());
         }
     }

@@ -444,4 +444,28 @@ mod tests {
         assert!(codes(template(1)).contains(&Code::ReplicaThrottlingRisk));
         assert!(!codes(template(2)).contains(&Code::ReplicaThrottlingRisk));
     }
+
+    /// A copy loop on a child resource is refused and checked once: loops never multiply
+    /// through the nesting.
+    #[test]
+    fn a_copy_loop_on_a_child_is_refused_not_multiplied() {
+        let t = json!({
+            "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+            "contentVersion": "1.0.0.0",
+            "resources": [{"type": "Microsoft.Compute/galleries", "apiVersion": "2022-03-03",
+                "name": "[concat('gal', copyIndex())]", "location": "westus",
+                "copy": {"name": "g", "count": 3},
+                "resources": [{"type": "images", "apiVersion": "2022-03-03",
+                    "name": "[concat('img', copyIndex())]", "location": "westus",
+                    "copy": {"name": "i", "count": 800},
+                    "properties": {"osType": "Linux", "osState": "Generalized",
+                        "identifier": {"publisher": "p", "offer": "o", "sku": "s"}}}]}]
+        });
+        let input = parse_documents(&t);
+        assert!(input.resources.len() <= 6, "{}", input.resources.len());
+        assert!(input
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::InvalidParameter && d.path == "copy"));
+    }
 }

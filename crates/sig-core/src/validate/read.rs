@@ -455,8 +455,18 @@ impl Reader {
             );
             return;
         }
+        // ARM allows `copy` on top-level resources only: a child's loop is checked once, so
+        // expansion never multiplies through the nesting.
+        if depth > 0 && obj.contains_key("copy") {
+            self.diag(
+                Code::InvalidParameter,
+                ptr,
+                "copy",
+                "A copy loop is only allowed on a top-level template resource, not on a child resource.",
+            );
+        }
         // A copy loop whose count is known is expanded, each copy with its copyIndex().
-        if let Some(copies) = self.copies(obj, ptr, scope) {
+        if let Some(copies) = (depth == 0).then(|| self.copies(obj, ptr, scope)).flatten() {
             for index in 0..copies {
                 let mut one = obj.clone();
                 one.remove("copy");

@@ -109,7 +109,7 @@ fn fail(code: Code, rid: &str, path: &str, msg: impl Into<String>) -> CommandErr
 }
 
 fn need_tenant(w: &World, tenant: &str) -> Result<(), CommandError> {
-    if w.tenants().any(|t| t.id.eq_ignore_ascii_case(tenant)) {
+    if w.tenants.contains_key(&Key::new(tenant)) {
         Ok(())
     } else {
         Err(fail(
