@@ -62,13 +62,44 @@ fn an_immutable_change_is_refused_and_a_new_resource_is_created() {
     );
 
     let mut new = existing_version();
-    let id = new["id"]
-        .as_str()
-        .unwrap()
-        .replace("/versions/", "/versions/9.")
-        .to_string();
-    new["id"] = json!(id);
-    new["name"] = json!(id.rsplit('/').next().unwrap());
-    let (_, out) = what_if(&json!([new]));
+    let id = new["id"].as_str().unwrap().to_string();
+    let (parent, _) = id.rsplit_once('/').unwrap();
+    new["id"] = json!(format!("{parent}/9.9.9"));
+    new["name"] = json!("9.9.9");
+    let (code, out) = what_if(&json!([new]));
     assert_eq!(out["whatIf"][0]["change"], "create", "{out}");
+    assert_eq!(code, 0, "a valid new version deploys: {out}");
+    assert_eq!(
+        out["whatIf"][0]["diagnostics"].as_array().map(Vec::len),
+        Some(0),
+        "{out}"
+    );
+}
+
+/// A new definition and its first version in one file: the version finds the definition the
+/// same deployment creates (previewed parents first, in order).
+#[test]
+fn a_new_parent_and_its_child_deploy_together() {
+    let version = existing_version();
+    let world = sig_core::testing::example::contoso_fabrikam();
+    let def = world.images().next().unwrap();
+    let mut new_def = serde_json::to_value(&def.resource).unwrap();
+    let def_id = new_def["id"].as_str().unwrap().to_string();
+    let (gallery, _) = def_id.rsplit_once('/').unwrap();
+    new_def["id"] = json!(format!("{gallery}/brand-new"));
+    new_def["name"] = json!("brand-new");
+    new_def["properties"]["identifier"]["sku"] = json!("brand-new-sku");
+    let mut child = version;
+    child["id"] = json!(format!("{gallery}/brand-new/versions/1.0.0"));
+    child["name"] = json!("1.0.0");
+    // Listed child first: the preview still places the parent before it.
+    let (code, out) = what_if(&json!([child, new_def]));
+    assert_eq!(code, 0, "{out}");
+    let changes: Vec<&str> = out["whatIf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["change"].as_str().unwrap())
+        .collect();
+    assert_eq!(changes, ["create", "create"], "{out}");
 }

@@ -336,7 +336,12 @@ pub fn check_template_deployment(
     let p = if t.scale_set { &VMSS_PATHS } else { &VM_PATHS };
     if let Some(n) = t.capacity.filter(|_| t.scale_set) {
         let n = u32::try_from(n.max(0)).unwrap_or(u32::MAX);
-        out.extend(check_scale_set_size(n, t.from_gallery_image, rid, p.count));
+        // 600 applies to managed images only; gallery and marketplace images allow 1,000.
+        let managed = t.image.is_some_and(|i| {
+            i.to_ascii_lowercase()
+                .contains("/providers/microsoft.compute/images/")
+        });
+        out.extend(check_scale_set_size(n, !managed, rid, p.count));
     }
     let definition = t
         .image

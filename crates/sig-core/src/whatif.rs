@@ -42,12 +42,37 @@ pub struct WhatIf {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Previews every gallery resource of `resources` (those with an id) against `world` at `now`.
+/// Previews every gallery resource of `resources` (those with an id in a known subscription)
+/// against `world` at `now`, as one deployment: parents first, each previewed on the world as
+/// the ones before it left it (a new gallery's definitions find it; limits add up).
+/// Resources of a template whose subscription and resource group are only known at deployment
+/// (the `{subscriptionId}` placeholders) cannot be placed in the state and are not previewed.
 pub fn what_if(world: &World, resources: &[ParsedResource], now: OffsetDateTime) -> Vec<WhatIf> {
-    resources
+    let mut scratch = world.clone();
+    let depth = |r: &ParsedResource| match r.id {
+        Some(GalleryResourceId::Gallery(_)) => 0,
+        Some(GalleryResourceId::Image(_)) => 1,
+        _ => 2,
+    };
+    let mut ordered: Vec<&ParsedResource> = resources
         .iter()
-        .filter_map(|r| preview(world, r, now))
-        .collect()
+        .filter(|r| !r.rid.contains(crate::template::TEMPLATE_SUBSCRIPTION))
+        .collect();
+    ordered.sort_by_key(|r| depth(r));
+    let mut out = Vec::new();
+    for r in ordered {
+        if let Some(w) = preview(&scratch, r, now) {
+            if !w.diagnostics.iter().any(Diagnostic::is_error) {
+                if let Some(command) =
+                    command_for(&r.resource, w.id.clone(), w.outcome != Outcome::Create)
+                {
+                    let _ = crate::apply(&mut scratch, &Actor::system(), command, now);
+                }
+            }
+            out.push(w);
+        }
+    }
+    out
 }
 
 fn preview(world: &World, r: &ParsedResource, now: OffsetDateTime) -> Option<WhatIf> {

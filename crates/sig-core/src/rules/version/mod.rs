@@ -285,6 +285,7 @@ mod tests {
             (set(base(), TR, json!([{"name": "eastus", "regionalReplicaCount": 5, "additionalReplicaSets": [{"storageAccountType": "PremiumV2_LRS", "regionalReplicaCount": 6}]}])), vec![Code::ReplicaCountOutOfRange]),
             (set(base(), TR, json!([{"name": "eastus", "additionalReplicaSets": [{"regionalReplicaCount": 9}, {"regionalReplicaCount": 1}]}])), vec![Code::ReplicaCountOutOfRange]),
             (set(base(), TR, json!([{"name": "eastus", "additionalReplicaSets": [{"regionalReplicaCount": 0}]}])), vec![Code::ReplicaCountOutOfRange]),
+            (set(base(), TR, json!([{"name": "eastus", "additionalReplicaSets": [{"storageAccountType": "Cheap", "regionalReplicaCount": 1}]}])), vec![Code::StorageAccountTypeInvalid]),
             // storage types & ZRS
             (set(base(), "/properties/publishingProfile/storageAccountType", json!("Premium_LRS")), vec![]),
             (set(base(), "/properties/publishingProfile/storageAccountType", json!("PremiumV2_LRS")), vec![Code::StorageAccountTypeInvalid]),

@@ -79,6 +79,22 @@ pub(super) fn check_targets(
                     rid,
                     out,
                 );
+                let allowed = [
+                    "Standard_LRS",
+                    "Standard_ZRS",
+                    "Premium_LRS",
+                    "PremiumV2_LRS",
+                ];
+                if let Some(ty) = set.storage_account_type.as_deref() {
+                    if !allowed.iter().any(|a| a.eq_ignore_ascii_case(ty)) {
+                        out.push(Diagnostic::new(
+                            Code::StorageAccountTypeInvalid,
+                            rid,
+                            format!("{path}.storageAccountType"),
+                            format!("'{ty}' is not a storage type for additional replica sets; use one of {}.", allowed.join(", ")),
+                        ));
+                    }
+                }
                 total = total.saturating_add(set.regional_replica_count.unwrap_or(1));
             }
             if total > MAX_REPLICAS_PER_REGION
