@@ -59,7 +59,9 @@ enum Command {
         at: Option<String>,
         /// A SIG Portal state to deploy onto: each resource in FILE is previewed as the create
         /// or update it amounts to there (what-if: create, change which properties, or no
-        /// change; an update may change only what the seed lets change).
+        /// change; an update may change only what the seed lets change). Files are previewed as
+        /// one deployment, parents first; template resources whose subscription is only known
+        /// at deployment are not previewed.
         #[arg(long, value_name = "STATE")]
         state: Option<std::path::PathBuf>,
         /// Files to check; all of them are checked together, so cross-file

@@ -47,8 +47,15 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, mut body: arm::Gallery) 
             .get(other)
             .and_then(|g| g.id.scope.resource_group.clone())
             .unwrap_or_default();
-        return Err(CommandError::one(Code::Conflict, &rid, "name",
-            format!("A gallery named '{}' already exists in subscription '{sub}' (resource group '{other_rg}'). Gallery names must be unique within your subscription.", gref.gallery)));
+        let taken = rules::common::gallery_name_taken(
+            &gref.gallery,
+            &sub,
+            &format!("resource group '{other_rg}'"),
+            &rid,
+        );
+        return Err(CommandError {
+            diagnostics: vec![taken],
+        });
     }
     if !cx.is_restore() {
         let props = body.properties.get_or_insert_with(Default::default);

@@ -65,8 +65,16 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImage)
             .map(|i| i.name.to_string())
             .unwrap_or_default();
         let i = &entry.identifier;
-        return Err(CommandError::one(Code::DuplicateIdentifier, &rid, "properties.identifier",
-            format!("Gallery image: {other_name} identified by (publisher:{}, offer:{}, sku:{}) already exists. Choose a different publisher, offer, sku combination.", i.publisher, i.offer, i.sku)));
+        let taken = rules::common::identifier_taken(
+            &other_name,
+            i.publisher.as_str(),
+            i.offer.as_str(),
+            i.sku.as_str(),
+            &rid,
+        );
+        return Err(CommandError {
+            diagnostics: vec![taken],
+        });
     }
     if w.counts(&sub, entry.location).images >= MAX_IMAGES_PER_SUBSCRIPTION_REGION {
         return Err(limit_error(

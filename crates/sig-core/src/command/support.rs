@@ -94,8 +94,11 @@ pub(super) fn limit_error(
     region: RegionName,
     rid: &str,
 ) -> CommandError {
-    CommandError::one(Code::OperationNotAllowed, rid, "location",
-        format!("Operation could not be completed as it results in exceeding the limit of {max} {kind} per subscription per region (subscription '{sub}', region '{}').", region.display_name()))
+    CommandError {
+        diagnostics: vec![crate::rules::common::limit_exceeded(
+            kind, max, sub, region, rid,
+        )],
+    }
 }
 
 fn cannot_delete(

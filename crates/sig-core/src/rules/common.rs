@@ -43,6 +43,39 @@ pub fn check_location(
     }
 }
 
+/// ARM's refusal when a resource would exceed a per-subscription, per-region limit (the seed's
+/// 100 galleries, 1,000 image definitions, 10,000 image versions). Commands and `sig validate`
+/// both say it with this one text.
+pub fn limit_exceeded(
+    what: &str,
+    max: usize,
+    subscription: &str,
+    region: RegionName,
+    rid: &str,
+) -> Diagnostic {
+    Diagnostic::new(Code::OperationNotAllowed, rid, "location",
+        format!("Operation could not be completed as it results in exceeding the limit of {max} {what} per subscription per region (subscription '{subscription}', region '{}').", region.display_name()))
+}
+
+/// A gallery name already used in the subscription (`other` says where: a resource group, or
+/// the other resource in a file). Gallery names are unique per subscription.
+pub fn gallery_name_taken(name: &str, subscription: &str, other: &str, rid: &str) -> Diagnostic {
+    Diagnostic::new(Code::Conflict, rid, "name",
+        format!("A gallery named '{name}' already exists in subscription '{subscription}' ({other}). Gallery names must be unique within your subscription."))
+}
+
+/// A Publisher / Offer / SKU already used by `other` (a definition's name) in the gallery.
+pub fn identifier_taken(
+    other: &str,
+    publisher: &str,
+    offer: &str,
+    sku: &str,
+    rid: &str,
+) -> Diagnostic {
+    Diagnostic::new(Code::DuplicateIdentifier, rid, "properties.identifier",
+        format!("Gallery image: {other} identified by (publisher:{publisher}, offer:{offer}, sku:{sku}) already exists. Choose a different publisher, offer, sku combination."))
+}
+
 /// The part every gallery resource has: a name, tags and a location.
 pub trait Envelope {
     /// The body's `name`.

@@ -493,8 +493,14 @@ fn cross_checks(items: &[Item], uniqueness: Uniqueness) -> Vec<Diagnostic> {
                 _ => (MAX_VERSIONS_PER_SUBSCRIPTION_REGION, "image versions"),
             };
             if kind < 3 && *c == max + 1 {
-                out.push(Diagnostic::new(Code::OperationNotAllowed, r.rid, "location",
-                    format!("Operation could not be completed as it results in exceeding the limit of {max} {what} per subscription per region (region '{}').", l.display_name())));
+                let subscription = id.scope().subscription.as_deref().unwrap_or("");
+                out.push(rules::common::limit_exceeded(
+                    what,
+                    max,
+                    subscription,
+                    l,
+                    r.rid,
+                ));
             }
         }
         match (r.res, id) {
@@ -502,8 +508,12 @@ fn cross_checks(items: &[Item], uniqueness: Uniqueness) -> Vec<Diagnostic> {
                 let name = g.gallery.to_ascii_lowercase();
                 let k = (sub.into_owned(), name);
                 match gallery_names.get(&k) {
-                    Some(other) => out.push(Diagnostic::new(Code::Conflict, r.rid, "name",
-                        format!("A gallery named '{}' already exists in the same subscription ({other}). Gallery names must be unique within your subscription.", g.gallery))),
+                    Some(other) => out.push(rules::common::gallery_name_taken(
+                        &g.gallery,
+                        g.scope.subscription.as_deref().unwrap_or(""),
+                        other,
+                        r.rid,
+                    )),
                     None => {
                         gallery_names.insert(k, r.rid);
                     }
@@ -531,8 +541,7 @@ fn cross_checks(items: &[Item], uniqueness: Uniqueness) -> Vec<Diagnostic> {
                     s.to_ascii_lowercase(),
                 );
                 match identifiers.get(&k) {
-                    Some(other) => out.push(Diagnostic::new(Code::DuplicateIdentifier, r.rid, "properties.identifier",
-                        format!("Gallery image: {other} identified by (publisher:{p}, offer:{o}, sku:{s}) already exists. Choose a different publisher, offer, sku combination."))),
+                    Some(other) => out.push(rules::common::identifier_taken(other, p, o, s, r.rid)),
                     None => {
                         identifiers.insert(k, &i.image);
                     }
