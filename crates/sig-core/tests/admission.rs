@@ -712,3 +712,29 @@ fn a_version_and_a_source_cannot_share_an_id_in_either_order() {
         .push(serde_json::to_value(&source).unwrap());
     assert_eq!(import(doc).unwrap_err().code(), Code::Conflict);
 }
+
+/// The creator of a tenant gets an account derived from their sign-in name. A name the
+/// directory would refuse (a `/` in it) must not slip in that way: the world it leaves has to
+/// load again, or the portal could not reopen its own saved state.
+#[test]
+fn a_creator_the_directory_would_refuse_gets_no_account_and_the_world_still_loads() {
+    for (who, gets_account) in [
+        ("odd/name@contoso.example", false),
+        ("admin@contoso.example", true),
+    ] {
+        let mut w = World::new();
+        apply(
+            &mut w,
+            &Actor::new(who),
+            Command::CreateTenant {
+                id: "t1".into(),
+                display_name: "T".into(),
+            },
+            FIXTURE_NOW,
+        )
+        .unwrap();
+        assert_eq!(w.access().user_by_upn(who).is_some(), gets_account, "{who}");
+        let doc = serde_json::to_value(&w).unwrap();
+        import(doc).unwrap_or_else(|e| panic!("{who}: the saved world loads again: {e}"));
+    }
+}

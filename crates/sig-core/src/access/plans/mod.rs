@@ -304,7 +304,19 @@ pub(crate) fn creator_follow_up(
     }
 }
 
-/// Applies a follow-up planned by [`creator_follow_up`].
+/// Applies a follow-up planned by [`creator_follow_up`], once the command itself is applied.
+/// The creator's account is derived from their sign-in name, so it is admitted here as a state
+/// file's user would be: a name the directory refuses gets no account rather than a world that
+/// no longer loads.
 pub(crate) fn commit_follow_up(w: &mut World, change: Change) {
+    if let Change::Objects(list) = &change {
+        let refused = list.iter().any(|(tenant, o)| match o {
+            DirectoryObject::User(u) => admit_user(w, tenant, u).is_err(),
+            _ => false,
+        });
+        if refused {
+            return;
+        }
+    }
     commit(w, (change, Vec::new()));
 }
