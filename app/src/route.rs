@@ -180,6 +180,18 @@ impl BladeStack {
         &self.blades
     }
 
+    /// Which of the portal menu's `items` the user is in: the rightmost open blade of one of
+    /// their kinds, so Home → Azure compute galleries → g1 marks "Azure compute galleries",
+    /// not Home. `None` when no open blade is a menu item.
+    pub fn menu_item(&self, items: &[Blade]) -> Option<usize> {
+        self.blades.iter().rev().find_map(|open| {
+            let kind = std::mem::discriminant(open);
+            items
+                .iter()
+                .position(|item| std::mem::discriminant(item) == kind)
+        })
+    }
+
     /// Opens `blade` as a fresh journey, as the left navigation does.
     pub fn navigate(&mut self, blade: Blade) {
         self.blades = vec![blade];
@@ -245,6 +257,24 @@ fn percent_decode(segment: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_menu_marks_the_service_the_user_went_to() {
+        let items = [
+            Blade::Home,
+            Blade::Galleries,
+            Blade::DeployPlanner(String::new()),
+        ];
+        let at = |hash: &str| BladeStack::from_hash(hash).menu_item(&items);
+        assert_eq!(at(""), Some(0));
+        assert_eq!(at("#/home/galleries"), Some(1));
+        assert_eq!(
+            at("#/home/galleries/resource:%2Fsubscriptions%2Fs%2FresourceGroups%2Frg%2Fproviders%2FMicrosoft.Compute%2Fgalleries%2Fg1"),
+            Some(1)
+        );
+        assert_eq!(at("#/galleries/deploy:x"), Some(2));
+        assert_eq!(at("#/"), None);
+    }
 
     #[test]
     fn empty_fragment_opens_home() {

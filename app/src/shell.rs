@@ -352,22 +352,21 @@ const NAV_ITEMS: [Blade; 11] = [
 
 #[component]
 fn LeftNav(stack: RwSignal<BladeStack>, menu: MenuState) -> impl IntoView {
+    let current = Memo::new(move |_| stack.with(|s| s.menu_item(&NAV_ITEMS)));
     let items = NAV_ITEMS
         .iter()
-        .map(|blade| {
+        .enumerate()
+        .map(|(index, blade)| {
             let target = blade.clone();
             let title = blade.title();
             let href = BladeStack::from_hash(&format!("#/{}", blade.segment())).to_hash();
-            let is_current = {
-                let blade = blade.clone();
-                move || stack.with(|s| s.blades().first() == Some(&blade))
-            };
+            let is_current = move || current.get() == Some(index);
             view! {
                 <li>
                     <a
                         href=href
                         title=title.clone()
-                        class:current=is_current.clone()
+                        class:current=is_current
                         aria-current=move || is_current().then_some("page")
                         on:click=move |event: ev::MouseEvent| {
                             event.prevent_default();

@@ -227,6 +227,13 @@ test('the portal menu is a rail below 1280 px that opens as a flyout, and docked
   await blade(page, 'Activity log').waitFor();
   assert.equal(await toggle.getAttribute('aria-expanded'), 'false', 'choosing a service closes the flyout');
 
+  // The menu marks the service the user is in, also when they came to it through Home.
+  await page.goto(`${env.server.url}#/home/galleries`);
+  await blade(page, 'Azure compute galleries').waitFor();
+  const current = (name) => menu(page).getByRole('link', { name, exact: true }).getAttribute('aria-current');
+  assert.equal(await current('Azure compute galleries'), 'page');
+  assert.equal(await current('Home'), null);
+
   await page.setViewportSize({ width: 1440, height: 800 });
   await page.waitForFunction(() => document.querySelector('.menu-button')?.getAttribute('aria-expanded') === 'true');
   assert.ok((await menu(page).boundingBox()).width >= 200, 'docked at 1280 px and wider');
