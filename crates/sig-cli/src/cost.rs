@@ -9,11 +9,13 @@ use crate::input::{read_json, InputProblem};
 use crate::report::{diagnostic_line, json, lines, read_state};
 use crate::Format;
 
-/// Prints one line per version and region, then the totals and the assumptions.
+/// Prints one line per version and region, then the totals and the assumptions. Prices come
+/// from `--prices` when given, else from the state's own price table (set in the portal), else
+/// the default assumptions.
 pub fn run(state: &Path, prices: Option<&Path>, format: Format) -> Result<ExitCode, InputProblem> {
     let world = read_state(state)?;
     let table = match prices {
-        None => PriceTable::default(),
+        None => world.price_table().cloned().unwrap_or_default(),
         Some(p) => {
             let t: PriceTable = serde_json::from_value(read_json(p)?)
                 .map_err(|e| InputProblem(format!("{} is not a price table: {e}", p.display())))?;

@@ -104,7 +104,7 @@ enum Command {
         /// SIG Portal state (World export JSON).
         #[arg(long, value_name = "FILE")]
         state: std::path::PathBuf,
-        /// Price table JSON overriding the assumed defaults.
+        /// Price table JSON overriding the state's own table (or the assumed defaults).
         #[arg(long, value_name = "FILE")]
         prices: Option<std::path::PathBuf>,
         /// Output format.

@@ -214,6 +214,31 @@ fn cost_lists_versions_regions_and_the_total() {
         (j["storageMonthly"].as_f64(), j["egressOneTime"].as_f64()),
         (Some(3.0), Some(0.0))
     );
+    // A state that carries the price table set in the portal is costed with it, and an
+    // explicit --prices still wins.
+    let mut world: World =
+        serde_json::from_str(&std::fs::read_to_string(&st).unwrap()).unwrap();
+    let own = sig_core::cost::PriceTable {
+        standard_lrs_monthly: vec![2.0; 11],
+        egress_per_gb: 0.0,
+        ..Default::default()
+    };
+    apply(
+        &mut world,
+        &Actor::system(),
+        Cmd::SetPriceTable { prices: Some(own) },
+        FIXTURE_NOW,
+    )
+    .unwrap();
+    let priced = dir.path().join("priced.json");
+    std::fs::write(&priced, serde_json::to_string(&world).unwrap()).unwrap();
+    let priced = priced.to_str().unwrap();
+    let j = json_out(&sig(&["cost", "--state", priced, "--format", "json"]));
+    assert_eq!(j["storageMonthly"].as_f64(), Some(6.0), "3 disks at 2.0");
+    let j = json_out(&sig(&[
+        "cost", "--state", priced, "--prices", prices.to_str().unwrap(), "--format", "json",
+    ]));
+    assert_eq!(j["storageMonthly"].as_f64(), Some(3.0));
     // Bad input: exit 2.
     std::fs::write(&prices, r#"{"premiumLrsMonthly": [1]}"#).unwrap();
     assert_eq!(

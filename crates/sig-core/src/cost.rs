@@ -86,6 +86,16 @@ pub enum PriceTableError {
     NegativeEgress,
 }
 
+impl PriceTableError {
+    /// The offending field's name (camelCase, as in the JSON), for the diagnostic's path.
+    pub fn field(&self) -> &'static str {
+        match self {
+            PriceTableError::WrongLength { field, .. } | PriceTableError::Negative(field) => field,
+            PriceTableError::NegativeEgress => "egressPerGb",
+        }
+    }
+}
+
 impl PriceTable {
     /// Checks a user-edited table: one non-negative price per tier and a non-negative egress price.
     pub fn check(&self) -> Result<(), PriceTableError> {

@@ -234,6 +234,8 @@ codes! {
     OverProvisionReplicas => Info, "Over-provision replicas because of image size, content and OS type.", "seed (Scaling)";
     /// Prices used by a cost estimate are assumptions.
     CostAssumption => Info, "Cost estimates use an editable price table; its defaults are assumptions, not Azure's price list.", "simulator";
+    /// A price table with a missing, negative or non-numeric price.
+    InvalidPriceTable => Error, "A price table has one non-negative price per managed-disk tier for each storage type, and a non-negative egress price per GiB.", "simulator";
     /// The actor lacks the RBAC action at the scope (or a directory privilege).
     AuthorizationFailed => Error, "A principal may perform an action at a scope only when a role assigned to it (or to a group it is in) at that scope or above allows the action; nothing crosses a tenant without an explicit assignment.", "Azure (403)";
     /// The principal is not in the scope's directory.

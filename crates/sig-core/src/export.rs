@@ -68,6 +68,9 @@ pub struct WorldExport {
     /// Directory, custom roles, role assignments (optional; see [`crate::access::export`]).
     #[serde(flatten)]
     pub access: crate::access::export::AccessExport,
+    /// The price table cost estimates use, when the user set one (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_table: Option<crate::cost::PriceTable>,
 }
 
 /// A gallery with its image definitions (format 2).
@@ -253,6 +256,8 @@ struct WorldExportRef<'a> {
     replication: Vec<crate::replication::ReplicationRecordExport>,
     #[serde(flatten)]
     access: crate::access::export::AccessExport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price_table: Option<&'a crate::cost::PriceTable>,
 }
 
 impl Serialize for World {
@@ -267,6 +272,7 @@ impl Serialize for World {
             galleries: gallery_nodes(self),
             replication: crate::replication::export_records(self),
             access: crate::access::export::export(self),
+            price_table: self.prices.as_ref(),
         }
         .serialize(s)
     }
@@ -363,6 +369,9 @@ impl World {
         let mut w = World::new();
         let now = clock.unwrap_or(OffsetDateTime::UNIX_EPOCH);
         let mut restore = Restore::new(&mut w, now);
+        if let Some(prices) = e.price_table {
+            restore.price_table(prices)?;
+        }
         for t in e.tenants {
             restore.tenant(t)?;
         }

@@ -184,6 +184,8 @@ pub struct World {
     pub(crate) replication: crate::replication_state::ReplicationState,
     /// Directory, custom roles and role assignments (see [`crate::iam`]).
     pub(crate) access: crate::iam::AccessState,
+    /// The price table cost estimates use, when the user set one (`SetPriceTable`).
+    pub(crate) prices: Option<crate::cost::PriceTable>,
 }
 
 fn ident_key(gallery: &Key, i: &Identifier) -> (Key, String, String, String) {
@@ -278,6 +280,10 @@ impl World {
     /// The clock of the last applied command (the export records it).
     pub fn clock(&self) -> Option<OffsetDateTime> {
         self.clock
+    }
+    /// The price table the user set, if any (cost estimates fall back to the defaults).
+    pub fn price_table(&self) -> Option<&crate::cost::PriceTable> {
+        self.prices.as_ref()
     }
     /// All tenants, sorted by id.
     pub fn tenants(&self) -> impl Iterator<Item = &Tenant> {

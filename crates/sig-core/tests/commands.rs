@@ -909,3 +909,48 @@ fn cost_advises_keeping_older_versions_in_fewer_regions() {
         );
     }
 }
+
+#[test]
+fn the_price_table_is_set_through_a_command_checked_and_kept_in_the_export() {
+    let mut w = testing::base_world();
+    let mut table = sig_core::cost::PriceTable {
+        egress_per_gb: 0.05,
+        ..Default::default()
+    };
+    let events = run(
+        &mut w,
+        Command::SetPriceTable {
+            prices: Some(table.clone()),
+        },
+    )
+    .unwrap();
+    assert_eq!(events[0].kind, EventKind::Updated);
+    assert_eq!(w.price_table(), Some(&table));
+    let back: World = serde_json::from_value(snapshot(&w)).unwrap();
+    assert_eq!(back.price_table(), Some(&table), "the export carries it");
+
+    // A refused table changes nothing, and the error names the field.
+    table.premium_lrs_monthly[3] = -1.0;
+    let refused = run(
+        &mut w,
+        Command::SetPriceTable {
+            prices: Some(table.clone()),
+        },
+    )
+    .unwrap_err();
+    let first = refused.first_error().unwrap();
+    assert_eq!(first.code, Code::InvalidPriceTable);
+    assert_eq!(first.path, "priceTable.premiumLrsMonthly");
+    assert_eq!(w.price_table().unwrap().premium_lrs_monthly[3], 38.01);
+
+    // A file with a bad table is refused on load like the command.
+    let mut doc = snapshot(&w);
+    doc["priceTable"]["egressPerGb"] = json!(-2);
+    let err = serde_json::from_value::<World>(doc).unwrap_err().to_string();
+    assert!(err.contains("egressPerGb"), "{err}");
+
+    // Back to the defaults: nothing is written.
+    run(&mut w, Command::SetPriceTable { prices: None }).unwrap();
+    assert_eq!(w.price_table(), None);
+    assert!(snapshot(&w).get("priceTable").is_none());
+}

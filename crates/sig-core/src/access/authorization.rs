@@ -104,7 +104,8 @@ fn tenant_of_group(w: &World, group: &str) -> String {
 pub fn required_permissions(w: &World, command: &Command) -> Vec<Requirement> {
     use crate::ids::{GALLERY_TYPE as G, IMAGE_TYPE as I, VERSION_TYPE as V};
     match command {
-        Command::CreateTenant { .. } => Vec::new(),
+        // Neither is an Azure request: a new directory, and the simulator's own price table.
+        Command::CreateTenant { .. } | Command::SetPriceTable { .. } => Vec::new(),
         Command::CreateSubscription { tenant_id, .. } => vec![Requirement::TenantPrincipal {
             tenant_id: tenant_id.clone(),
         }],

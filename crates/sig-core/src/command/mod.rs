@@ -131,6 +131,7 @@ fn plan(w: &World, cx: &Cx, command: Command) -> Planned {
         Command::CreateVersion { id, resource } => version::plan_create(w, cx, &id, resource),
         Command::UpdateVersion { id, resource } => version::plan_update(w, cx, &id, resource),
         Command::DeleteVersion { id } => version::plan_delete(w, cx, &id),
+        Command::SetPriceTable { prices } => setup::plan_price_table(cx, prices),
         other => Err(CommandError::one(
             crate::diagnostics::Code::InvalidParameter,
             "",
@@ -158,6 +159,7 @@ enum Change {
     InsertVersion(VersionEntry),
     ReplaceVersion(Key, VersionEntry),
     RemoveVersion(Key),
+    SetPrices(Option<crate::cost::PriceTable>),
 }
 
 type Planned = Result<(Change, Vec<Event>), CommandError>;
@@ -221,6 +223,7 @@ fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
         Change::RemoveVersion(k) => {
             w.remove_version(&k);
         }
+        Change::SetPrices(prices) => w.prices = prices,
     }
     events
 }
@@ -341,6 +344,12 @@ impl<'w> Restore<'w> {
             subscription_id: r.subscription_id,
             name: r.name,
             location: r.location.as_str().to_string(),
+        })
+    }
+    /// The state's price table, as `SetPriceTable`.
+    pub fn price_table(&mut self, prices: crate::cost::PriceTable) -> Result<(), CommandError> {
+        self.admit(Command::SetPriceTable {
+            prices: Some(prices),
         })
     }
     /// An image source, as `CreateSource`.

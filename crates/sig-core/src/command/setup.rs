@@ -37,6 +37,27 @@ pub(super) fn plan_tenant(w: &World, cx: &Cx, t: Tenant) -> Planned {
     Ok((Change::InsertTenant(t), events))
 }
 
+/// The price table is the simulator's setting; the one rule is [`crate::cost::PriceTable::check`].
+pub(super) fn plan_price_table(cx: &Cx, prices: Option<crate::cost::PriceTable>) -> Planned {
+    if let Some(table) = &prices {
+        table.check().map_err(|e| {
+            CommandError::one(
+                Code::InvalidPriceTable,
+                "/priceTable",
+                format!("priceTable.{}", e.field()),
+                format!("The price table is invalid: {e}."),
+            )
+        })?;
+    }
+    let kind = if prices.is_some() {
+        EventKind::Updated
+    } else {
+        EventKind::Deleted
+    };
+    let events = cx.event(kind, "PriceTable", "/priceTable", Vec::new());
+    Ok((Change::SetPrices(prices), events))
+}
+
 pub(super) fn plan_subscription(w: &World, cx: &Cx, s: Subscription) -> Planned {
     let rid = format!("/subscriptions/{}", s.id);
     if !plain_id_ok(&s.id) {

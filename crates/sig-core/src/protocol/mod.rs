@@ -150,6 +150,13 @@ pub enum Command {
         /// Target region (any accepted spelling).
         region: String,
     },
+    /// Sets the price table cost estimates use (`None` restores the default assumptions). It is
+    /// the simulator's own setting, not an Azure resource, so it travels with the state (and its
+    /// export) and changes through this entry point like everything else.
+    SetPriceTable {
+        /// The new table; `None` for the defaults.
+        prices: Option<crate::cost::PriceTable>,
+    },
     /// A member user in a tenant's directory.
     CreateUser(NewUser),
     /// A B2B guest: a user of one tenant invited into another.
