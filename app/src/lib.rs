@@ -4,11 +4,13 @@ pub mod blades;
 pub mod clock;
 pub mod components;
 pub mod identity;
+pub mod journal;
 pub mod persist;
 pub mod route;
 pub mod shell;
 pub mod sim_clock;
 pub mod storage;
 pub mod store;
+pub mod tab_lock;
 
 pub use shell::App;

@@ -6,11 +6,17 @@
 //! - when the browser refuses to store (quota), the in-memory state is kept
 //!   and the user is told to export;
 //! - a stale tab never overwrites newer data: every save checks the stored
-//!   revision first.
+//!   revision first (under the tabs' lock, [`crate::tab_lock`]), and the store
+//!   replays its unsaved commands onto the newer data ([`crate::journal`]);
+//! - the simulation clock is saved in the same envelope as the world (and
+//!   the price table is part of the world), so one revision covers all three
+//!   and tabs follow each other's clock like their data.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sig_core::World;
+
+use crate::sim_clock::SavedClock;
 
 /// Where the state lives.
 pub const STATE_KEY: &str = "sig-portal/state";
@@ -63,6 +69,8 @@ struct EnvelopeRef<'a> {
     envelope_version: u32,
     revision: u64,
     world: &'a World,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    clock: Option<&'a SavedClock>,
 }
 
 #[derive(Deserialize)]
@@ -72,6 +80,9 @@ struct Envelope {
     #[serde(default)]
     revision: u64,
     world: Value,
+    /// Absent in envelopes written before the clock moved in.
+    #[serde(default)]
+    clock: Option<SavedClock>,
 }
 
 /// A state read back from storage.
@@ -81,6 +92,9 @@ pub struct Loaded {
     pub world: World,
     /// Its revision.
     pub revision: u64,
+    /// The simulation clock saved with it (`None` in older envelopes and
+    /// bare exports).
+    pub clock: Option<SavedClock>,
 }
 
 /// Why a stored state could not be used.
@@ -103,7 +117,7 @@ pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
     let text = unpack(stored)?;
     let value: Value = serde_json::from_str(&text)
         .map_err(|e| LoadProblem::Unreadable(format!("the saved data is not valid JSON ({e})")))?;
-    let (world, revision) = if value.get("envelopeVersion").is_some() {
+    let (world, revision, clock) = if value.get("envelopeVersion").is_some() {
         let envelope: Envelope = serde_json::from_value(value)
             .map_err(|e| LoadProblem::Unreadable(format!("the saved data is damaged ({e})")))?;
         if envelope.envelope_version > ENVELOPE_VERSION {
@@ -112,9 +126,9 @@ pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
                 envelope.envelope_version
             )));
         }
-        (envelope.world, envelope.revision)
+        (envelope.world, envelope.revision, envelope.clock)
     } else if value.get("formatVersion").is_some() {
-        (value, 0)
+        (value, 0, None)
     } else {
         return Err(LoadProblem::Unreadable(
             "the saved data is not a SIG Portal state".into(),
@@ -122,16 +136,25 @@ pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
     };
     let world: World = serde_json::from_value(world)
         .map_err(|e| LoadProblem::Unreadable(format!("the saved world is invalid ({e})")))?;
-    Ok(Loaded { world, revision })
+    Ok(Loaded {
+        world,
+        revision,
+        clock,
+    })
 }
 
-/// Serializes a world with its revision, ready to store.
-pub fn serialize(world: &World, revision: u64) -> Result<String, String> {
+/// Serializes a world and the clock with their revision, ready to store.
+pub fn serialize(
+    world: &World,
+    clock: Option<&SavedClock>,
+    revision: u64,
+) -> Result<String, String> {
     serde_json::to_string(&EnvelopeRef {
         app: "sig-portal",
         envelope_version: ENVELOPE_VERSION,
         revision,
         world,
+        clock,
     })
     .map_err(|e| e.to_string())
 }
@@ -242,14 +265,20 @@ impl BrowserStorage {
             .unwrap_or(0)
     }
 
-    /// Saves `world` as `revision`, unless storage holds something newer
-    /// than `base` (the revision this tab last loaded or saved).
-    pub fn save(&self, world: &World, base: u64, revision: u64) -> Result<(), SaveProblem> {
+    /// Saves `world` and `clock` as `revision`, unless storage holds
+    /// something newer than `base` (the revision this tab last loaded or saved).
+    pub fn save(
+        &self,
+        world: &World,
+        clock: Option<&SavedClock>,
+        base: u64,
+        revision: u64,
+    ) -> Result<(), SaveProblem> {
         let stored = self.stored_revision();
         if stored > base {
             return Err(SaveProblem::Stale { stored });
         }
-        let text = pack(serialize(world, revision).map_err(SaveProblem::Refused)?);
+        let text = pack(serialize(world, clock, revision).map_err(SaveProblem::Refused)?);
         self.set(STATE_KEY, &text)?;
         self.set(REVISION_KEY, &revision.to_string())
     }

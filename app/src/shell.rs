@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::blades::export_import::export_world;
 use crate::blades::BladeContent;
 use crate::components::{BladeSubtitle, ClockControl};
-use crate::persist::STATE_KEY;
+use crate::persist::REVISION_KEY;
 use crate::route::{Blade, BladeStack};
 use crate::store::{StorageNotice, Store, Tone};
 
@@ -19,6 +19,7 @@ pub fn App() -> impl IntoView {
     let store = Store::load();
     provide_context(store);
     store.sim.run();
+    store.watch_clock();
     let stack = RwSignal::new(BladeStack::from_hash(&current_hash()));
     let menu = MenuState::new();
 
@@ -49,17 +50,18 @@ pub fn App() -> impl IntoView {
     });
     // The menu docks at 1280 px and wider, and collapses to a rail below.
     let resize_listener = window_event_listener(ev::resize, move |_| menu.measure());
-    // Another tab saved: take its newer state, so tabs never drift apart.
-    // Our own pending change is saved first, so a newer one from the other tab
-    // is detected (revision check) rather than silently overwriting ours.
+    // Another tab saved: take its newer state and clock, so tabs never drift
+    // apart. A change of ours not yet saved is replayed onto theirs and saved.
+    // The revision is written after the state, so when its change arrives
+    // the state it names has arrived too.
     let storage_listener = window_event_listener(ev::storage, move |event| {
-        if event.key().as_deref() == Some(STATE_KEY) {
-            store.flush_save();
+        if event.key().as_deref() == Some(REVISION_KEY) {
             store.reload_from_storage();
         }
     });
-    // Leaving or hiding the page saves what is pending (saves run just after a change).
-    let hide_listener = window_event_listener(ev::pagehide, move |_| store.flush_save());
+    // Leaving the page saves what is pending at once (an unloading page
+    // cannot wait for the tabs' lock); hiding it saves under the lock.
+    let hide_listener = window_event_listener(ev::pagehide, move |_| store.flush_save_now());
     let visibility_listener = window_event_listener(ev::visibilitychange, move |_| {
         let hidden = document().visibility_state() == web_sys::VisibilityState::Hidden;
         if hidden {
@@ -298,8 +300,14 @@ fn StorageBanner() -> impl IntoView {
                     format!("Your latest changes are not saved in this browser: {why}. They are still here; export them to a file to keep them."),
                     true,
                 ),
-                StorageNotice::ReloadedFromOtherTab => (
-                    "Another tab saved newer data, so this tab now shows it; your last change in this tab was not saved over it. Redo it if you still need it.".to_string(),
+                StorageNotice::RefusedAfterOtherTab(refused) => (
+                    format!(
+                        "Another tab saved changes first. Your other changes were saved on top of them, but {} no longer {} to what it saved, so {} not saved: {}.",
+                        if refused.len() == 1 { "this one".to_string() } else { format!("these {}", refused.len()) },
+                        if refused.len() == 1 { "applies" } else { "apply" },
+                        if refused.len() == 1 { "it was" } else { "they were" },
+                        refused.join("; ")
+                    ),
                     false,
                 ),
                 StorageNotice::Unavailable(why) => (

@@ -13,8 +13,9 @@ use time::OffsetDateTime;
 use crate::clock;
 use crate::storage;
 
-/// Where the clock's state is kept between visits.
-pub const CLOCK_KEY: &str = "sig-portal/sim-clock";
+/// Where builds before the clock moved into the saved envelope kept it; read
+/// once when the envelope has no clock, removed after the next save.
+pub const LEGACY_CLOCK_KEY: &str = "sig-portal/sim-clock";
 
 /// The clock as saved: its time, whether it was playing and how fast, and the
 /// browser time it was saved at (so a playing clock resumes where it would be).
@@ -73,12 +74,13 @@ fn from_millis(ms: i64) -> OffsetDateTime {
 }
 
 impl SimClock {
-    /// The clock as the user left it (saved in the browser), else at the
-    /// browser's time playing at 1×; never before `not_before` (the world's
-    /// last command), so time does not run backwards for a saved world.
-    pub fn new(not_before: Option<OffsetDateTime>) -> SimClock {
+    /// The clock as the user left it (`saved`, from the stored envelope, or
+    /// from where older builds kept it), else at the browser's time playing
+    /// at 1×; never before `not_before` (the world's last command), so time
+    /// does not run backwards for a saved world.
+    pub fn new(saved: Option<SavedClock>, not_before: Option<OffsetDateTime>) -> SimClock {
         let real_now = to_millis(clock::now());
-        let saved = storage::load::<SavedClock>(CLOCK_KEY).ok();
+        let saved = saved.or_else(|| storage::load::<SavedClock>(LEGACY_CLOCK_KEY).ok());
         let (start, playing, speed) = match saved {
             Some(s) => (s.resumed_at(real_now), s.playing, s.speed.max(1)),
             None => (real_now, true, 1),
@@ -90,18 +92,52 @@ impl SimClock {
         }
     }
 
-    /// Keeps the clock's state in the browser (best effort: a refusal only
-    /// means the next visit starts from the browser's time).
-    pub fn save(&self) {
-        let _ = storage::save(
-            CLOCK_KEY,
-            &SavedClock {
-                millis: self.millis.get_untracked(),
-                playing: self.playing.get_untracked(),
-                speed: self.speed.get_untracked(),
-                saved_at: to_millis(clock::now()),
-            },
-        );
+    /// The clock's state to save with the world.
+    pub fn snapshot(&self) -> SavedClock {
+        SavedClock {
+            millis: self.millis.get_untracked(),
+            playing: self.playing.get_untracked(),
+            speed: self.speed.get_untracked(),
+            saved_at: to_millis(clock::now()),
+        }
+    }
+
+    /// Follows a clock another tab saved: its play state and speed, and its
+    /// position — but never before `not_before` (the world's last command).
+    pub fn adopt(&self, saved: &SavedClock, not_before: Option<OffsetDateTime>) {
+        let at = saved
+            .resumed_at(to_millis(clock::now()))
+            .max(not_before.map_or(0, to_millis));
+        // Set only what differs, so following a tab does not look like a
+        // change of ours (which would be saved back to it).
+        let speed = saved.speed.max(1);
+        self.playing
+            .maybe_update(|p| std::mem::replace(p, saved.playing) != saved.playing);
+        self.speed
+            .maybe_update(|s| std::mem::replace(s, speed) != speed);
+        self.millis.maybe_update(|m| std::mem::replace(m, at) != at);
+    }
+
+    /// [`SimClock::setting`], untracked.
+    pub fn setting_untracked(&self) -> (bool, u32, Option<i64>) {
+        let playing = self.playing.get_untracked();
+        (
+            playing,
+            self.speed.get_untracked(),
+            (!playing).then(|| self.millis.get_untracked()),
+        )
+    }
+
+    /// What a save of the clock must record (tracked): play state, speed,
+    /// and the position while paused (a playing clock's position follows from
+    /// its save time, so its ticks are not changes).
+    pub fn setting(&self) -> (bool, u32, Option<i64>) {
+        let playing = self.playing.get();
+        (
+            playing,
+            self.speed.get(),
+            (!playing).then(|| self.millis.get()),
+        )
     }
 
     /// The simulation time, tracked (views that show it re-render as it moves).
@@ -135,7 +171,8 @@ impl SimClock {
     }
 
     /// Starts the timer that advances the clock while playing; stopped when
-    /// the owner (the app) is cleaned up.
+    /// the owner (the app) is cleaned up. Saving is the store's
+    /// ([`crate::store::Store::watch_clock`]): the clock is saved with the world.
     pub fn run(&self) {
         let clock = *self;
         let last_real = StoredValue::new(js_sys::Date::now());
@@ -155,18 +192,6 @@ impl SimClock {
         if let Ok(handle) = handle {
             on_cleanup(move || handle.clear());
         }
-        // Pausing, playing, changing speed and stepping are kept at once;
-        // a playing clock's position is derived from its save time.
-        Effect::new(move |_| {
-            clock.playing.track();
-            clock.speed.track();
-            if !clock.playing.get() {
-                clock.millis.track();
-            }
-            clock.save();
-        });
-        let hide = window_event_listener(leptos::ev::pagehide, move |_| clock.save());
-        on_cleanup(move || hide.remove());
     }
 }
 

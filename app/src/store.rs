@@ -8,7 +8,13 @@ use sig_core::{apply, check, Actor, Command, CommandError, Diagnostic, Event, Ev
 use time::OffsetDateTime;
 
 use crate::clock;
+use crate::journal::{rebase, Pending};
 use crate::persist::{BrowserStorage, LoadProblem, SaveProblem};
+use crate::tab_lock::{with_lock, STATE_LOCK};
+
+/// Where builds before the price table joined the state kept it; moved into
+/// the world on load and removed after the next save.
+pub const LEGACY_PRICES_KEY: &str = "sig-portal.prices";
 
 /// The directory, subscription and resource group a first run starts with,
 /// so a new user can create a gallery at once.
@@ -160,8 +166,10 @@ pub enum StorageNotice {
     Unreadable(String),
     /// The browser would not store the latest change.
     NotSaved(String),
-    /// Another tab saved newer data; this tab reloaded it.
-    ReloadedFromOtherTab,
+    /// Another tab saved first, and some of this tab's changes no longer
+    /// apply to what it saved: each is listed with the core's reason; the
+    /// rest were saved on top of the other tab's work.
+    RefusedAfterOtherTab(Vec<String>),
     /// The browser gives the page no storage (or would not read it): the app
     /// works in memory and nothing survives a reload.
     Unavailable(String),
@@ -213,6 +221,12 @@ pub struct Store {
     pending_save: StoredValue<bool>,
     /// Whether saves go to browser storage at all.
     saving: StoredValue<Saving>,
+    /// The commands applied since the last load or save, replayed onto
+    /// another tab's newer save so that neither tab's change is lost.
+    journal: StoredValue<Vec<Pending>>,
+    /// The clock's setting as last saved or taken from another tab (see
+    /// [`crate::sim_clock::SimClock::setting`]): only a change of it is saved.
+    clock_setting: StoredValue<(bool, u32, Option<i64>)>,
 }
 
 /// One line of the Activity log: a command, who ran it, when, and how it ended.
@@ -251,8 +265,12 @@ impl Store {
         let storage = BrowserStorage::open();
         let now = clock::now();
         let mut saving = Saving::On;
+        let mut saved_clock = None;
         let (mut world, revision, notice) = match storage.load() {
-            Ok(loaded) => (loaded.world, loaded.revision, None),
+            Ok(loaded) => {
+                saved_clock = loaded.clock;
+                (loaded.world, loaded.revision, None)
+            }
             Err(LoadProblem::Empty) => (first_run_world(now), 0, None),
             Err(LoadProblem::Unavailable(why)) => {
                 saving = Saving::InMemory;
@@ -277,7 +295,9 @@ impl Store {
             }
         };
         let added = ensure_signed_in_user(&mut world, now);
-        let sim = crate::sim_clock::SimClock::new(world.clock());
+        let legacy_prices = adopt_legacy_prices(&mut world, now);
+        let sim = crate::sim_clock::SimClock::new(saved_clock, world.clock());
+        let clock_setting = sim.setting_untracked();
         let world = RwSignal::new(world);
         let actor = RwSignal::new(Actor::new(defaults::USER));
         let visible = Memo::new(move |_| {
@@ -307,11 +327,37 @@ impl Store {
             next_id: StoredValue::new(1),
             pending_save: StoredValue::new(false),
             saving: StoredValue::new(saving),
+            journal: StoredValue::new(Vec::new()),
+            clock_setting: StoredValue::new(clock_setting),
         };
         if let Some(message) = added {
             store.notify(Tone::Info, "Signed-in user added".into(), message);
         }
+        if let Some(command) = legacy_prices {
+            store.journal.update_value(|j| {
+                j.push(Pending::Command {
+                    actor: Actor::system(),
+                    command: Box::new(command),
+                    at: now,
+                })
+            });
+            store.schedule_save();
+        }
         store
+    }
+
+    /// Saves the clock with the world whenever the user plays, pauses,
+    /// changes speed or steps it (and not for its ticks, nor when it follows
+    /// another tab). Called once by the shell.
+    pub fn watch_clock(&self) {
+        let store = *self;
+        Effect::new(move |_| {
+            let setting = store.sim.setting();
+            if store.clock_setting.get_value() != setting {
+                store.clock_setting.set_value(setting);
+                store.schedule_save();
+            }
+        });
     }
 
     /// Applies `command` as the signed-in user, saves, and notifies.
@@ -321,8 +367,12 @@ impl Store {
         let (operation, target) = describe(&command);
         // What the target was called before the command: a deleted user or
         // role assignment is named in the notification, not by its GUID.
+        // A command is applied to the newest stored state: if another tab
+        // saved since, take its state first (replaying ours on it).
+        self.take_newer_stored();
         let before = self.world.with_untracked(|world| subject(world, &target));
         let mut outcome = None;
+        let journaled = (self.saving.get_value() == Saving::On).then(|| command.clone());
         self.world.maybe_update(|world| {
             let result = apply(world, &actor, command, now);
             let changed = result.is_ok();
@@ -335,6 +385,15 @@ impl Store {
         self.record_activity(operation, target.clone(), &actor, now, &result);
         match &result {
             Ok(events) => {
+                if let Some(command) = journaled {
+                    self.journal.update_value(|j| {
+                        j.push(Pending::Command {
+                            actor: actor.clone(),
+                            command: Box::new(command),
+                            at: now,
+                        })
+                    });
+                }
                 self.schedule_save();
                 let notices: Vec<(String, String)> = self.world.with_untracked(|world| {
                     events
@@ -481,6 +540,7 @@ impl Store {
             self.notify(Tone::Info, "Signed-in user added".into(), message);
         }
         self.world.set(world);
+        self.journal.update_value(|j| j.push(Pending::Replaced));
         self.save();
     }
 
@@ -501,7 +561,8 @@ impl Store {
         );
     }
 
-    /// Runs a scheduled save now, if one is pending.
+    /// Runs a scheduled save now, if one is pending (under the tabs' lock,
+    /// so it completes a moment later).
     pub fn flush_save(&self) {
         if self.pending_save.get_value() {
             self.pending_save.set_value(false);
@@ -509,21 +570,50 @@ impl Store {
         }
     }
 
-    /// Saves the current world; on failure keeps it in memory and says why.
+    /// Runs a scheduled save at once, without waiting for the tabs' lock:
+    /// for a page being unloaded, which cannot wait. The revision check
+    /// still applies, and another tab's newer save is replayed onto first.
+    pub fn flush_save_now(&self) {
+        if self.pending_save.get_value() {
+            self.pending_save.set_value(false);
+            self.save_locked();
+        }
+    }
+
+    /// Saves the current world and clock under the tabs' lock; on failure
+    /// keeps them in memory and says why.
     pub fn save(&self) {
         if self.saving.get_value() != Saving::On {
             // In memory only, or an unreadable saved state must not be overwritten.
             return;
         }
+        let store = *self;
+        with_lock(STATE_LOCK, move || store.save_locked());
+    }
+
+    /// The save itself, run while this tab holds the lock: newer data from
+    /// another tab is taken first (this tab's unsaved commands replayed on
+    /// it), then the result is written as the next revision.
+    fn save_locked(&self) {
+        if self.saving.get_value() != Saving::On {
+            return;
+        }
         let storage = BrowserStorage::open();
+        if !self.take_newer(&storage) {
+            return;
+        }
         let base = self.revision.get_untracked();
-        let next = storage.stored_revision().max(base) + 1;
+        let next = base + 1;
+        let clock = self.sim.snapshot();
         let result = self
             .world
-            .with_untracked(|world| storage.save(world, base, next));
+            .with_untracked(|world| storage.save(world, Some(&clock), base, next));
         match result {
             Ok(()) => {
                 self.revision.set(next);
+                self.journal.update_value(Vec::clear);
+                crate::storage::remove(crate::sim_clock::LEGACY_CLOCK_KEY);
+                crate::storage::remove(LEGACY_PRICES_KEY);
                 if matches!(
                     self.storage_notice.get_untracked(),
                     Some(StorageNotice::NotSaved(_))
@@ -532,10 +622,10 @@ impl Store {
                 }
             }
             Err(SaveProblem::Stale { .. }) => {
-                // Someone else's newer data wins; ours was one change on top of older data.
-                self.reload_from_storage();
-                self.storage_notice
-                    .set(Some(StorageNotice::ReloadedFromOtherTab));
+                // Another tab wrote between our check and our write (only
+                // possible where the browser has no Web Locks): go again,
+                // which replays our changes onto what it wrote.
+                self.schedule_save();
             }
             Err(SaveProblem::Refused(why)) => {
                 self.storage_notice.set(Some(StorageNotice::NotSaved(why)));
@@ -543,20 +633,89 @@ impl Store {
         }
     }
 
-    /// Takes what another tab saved, if it is newer than ours.
+    /// Another tab saved: take its newer state (and clock). A change of ours
+    /// not yet saved is saved now, replayed onto it, so neither is lost.
     pub fn reload_from_storage(&self) {
         if self.saving.get_value() != Saving::On {
             return;
         }
-        let storage = BrowserStorage::open();
-        if let Ok(loaded) = storage.load() {
-            if loaded.revision > self.revision.get_untracked() {
-                // The other tab's clock may be ahead: time never runs backwards here.
-                self.sim.catch_up(loaded.world.clock());
-                self.world.set(loaded.world);
-                self.revision.set(loaded.revision);
+        if self.journal.with_value(Vec::is_empty) {
+            self.take_newer_stored();
+        } else {
+            self.pending_save.set_value(false);
+            self.save();
+        }
+    }
+
+    /// [`Store::take_newer`] against the page's storage, if saving is on.
+    fn take_newer_stored(&self) {
+        if self.saving.get_value() == Saving::On {
+            self.take_newer(&BrowserStorage::open());
+        }
+    }
+
+    /// If storage holds a newer revision than this tab's, makes it this
+    /// tab's state: its world with this tab's unsaved commands replayed on
+    /// it (those it now refuses are reported, not forced), and its clock.
+    /// Returns false when the newer data cannot be read — nothing may then
+    /// be saved over it.
+    fn take_newer(&self, storage: &BrowserStorage) -> bool {
+        let ours = self.revision.get_untracked();
+        if storage.stored_revision() <= ours {
+            return true;
+        }
+        let loaded = match storage.load() {
+            Ok(loaded) => loaded,
+            Err(LoadProblem::Empty) => return true,
+            Err(LoadProblem::Unreadable(why) | LoadProblem::Unavailable(why)) => {
+                self.storage_notice.set(Some(StorageNotice::NotSaved(format!(
+                    "another tab saved data this tab cannot read ({why}), so nothing is saved over it"
+                ))));
+                return false;
+            }
+        };
+        if loaded.revision <= ours {
+            // The revision arrived before the state it names: its own change
+            // event brings it in a moment.
+            return true;
+        }
+        let journal = self.journal.get_value();
+        let mut world = loaded.world;
+        let _ = ensure_signed_in_user(&mut world, self.sim.now_untracked());
+        match rebase(world, &journal) {
+            // An import in this tab replaces whatever the other tab saved.
+            None => {}
+            Some(rebased) => {
+                if !rebased.refused.is_empty() {
+                    let refused: Vec<String> = rebased
+                        .refused
+                        .iter()
+                        .map(|(command, error)| {
+                            let (operation, target) = describe(command);
+                            format!("{operation} {}: {}", last_segment(&target), refusal(error))
+                        })
+                        .collect();
+                    self.journal.update_value(|j| {
+                        j.retain(|p| match p {
+                            Pending::Command { command, .. } => {
+                                !rebased.refused.iter().any(|(c, _)| c == command.as_ref())
+                            }
+                            Pending::Replaced => true,
+                        })
+                    });
+                    self.storage_notice
+                        .set(Some(StorageNotice::RefusedAfterOtherTab(refused)));
+                }
+                self.world.set(rebased.world);
             }
         }
+        self.revision.set(loaded.revision);
+        if let Some(clock) = loaded.clock {
+            let not_before = self.world.with_untracked(World::clock);
+            self.sim.adopt(&clock, not_before);
+            self.clock_setting.set_value(self.sim.setting_untracked());
+        }
+        true
     }
 
     /// Discards the unreadable saved state that could not be moved aside;
@@ -570,7 +729,7 @@ impl Store {
             Ok(()) => {
                 self.saving.set_value(Saving::On);
                 self.storage_notice.set(None);
-                self.save();
+                self.save_locked();
             }
             Err(problem) => {
                 self.storage_notice.set(Some(StorageNotice::NotSaved(format!(
@@ -770,4 +929,20 @@ pub fn refusal(error: &CommandError) -> String {
 /// Is `id` in the visible set (`None`: everything is visible)?
 fn listed(visible: Option<&std::collections::BTreeSet<String>>, id: &str) -> bool {
     visible.is_none_or(|set| set.contains(&id.to_ascii_lowercase()))
+}
+
+/// The price table an older build kept under its own key, as the command
+/// that moves it into the world (applied here; journaled by the caller so
+/// the next save writes it). `None` when there is none, it does not parse,
+/// the world already has one, or the core refuses it.
+fn adopt_legacy_prices(world: &mut World, now: OffsetDateTime) -> Option<Command> {
+    if world.price_table().is_some() {
+        return None;
+    }
+    let prices = crate::storage::load::<sig_core::cost::PriceTable>(LEGACY_PRICES_KEY).ok()?;
+    let command = Command::SetPriceTable {
+        prices: Some(prices),
+    };
+    apply(world, &Actor::system(), command.clone(), now).ok()?;
+    Some(command)
 }

@@ -225,7 +225,7 @@ mod persistence {
     fn a_saved_world_loads_back_with_its_revision() {
         reset();
         let storage = BrowserStorage::open();
-        storage.save(&world(), 0, 1).unwrap();
+        storage.save(&world(), None, 0, 1).unwrap();
         let loaded = storage.load().unwrap();
         assert_eq!(loaded.revision, 1);
         assert_eq!(
@@ -267,10 +267,10 @@ mod persistence {
     fn a_stale_tab_cannot_overwrite_newer_data() {
         reset();
         let storage = BrowserStorage::open();
-        storage.save(&world(), 0, 3).unwrap();
+        storage.save(&world(), None, 0, 3).unwrap();
         // This tab last saw revision 1: saving would overwrite revision 3.
         assert_eq!(
-            storage.save(&world(), 1, 2),
+            storage.save(&world(), None, 1, 2),
             Err(SaveProblem::Stale { stored: 3 })
         );
         assert_eq!(storage.stored_revision(), 3);
@@ -293,7 +293,7 @@ mod persistence {
             }
         }
         let big = world();
-        let result = BrowserStorage::open().save(&big, 0, 1);
+        let result = BrowserStorage::open().save(&big, None, 0, 1);
         for key in &filled {
             s.remove_item(key).unwrap();
         }
@@ -379,7 +379,7 @@ mod iam {
     async fn a_reader_sees_add_and_remove_disabled_with_the_cores_reason() {
         reset();
         BrowserStorage::open()
-            .save(&world_with_reader(), 0, 1)
+            .save(&world_with_reader(), None, 0, 1)
             .unwrap();
         let mut stack = BladeStack::default();
         stack.navigate(Blade::AccessControl(format!(
@@ -533,7 +533,7 @@ mod visibility {
     ) -> (Element, leptos::mount::UnmountHandle<impl Mountable>) {
         reset();
         BrowserStorage::open()
-            .save(&contoso_fabrikam(), 0, 1)
+            .save(&contoso_fabrikam(), None, 0, 1)
             .unwrap();
         let mut stack = BladeStack::default();
         stack.navigate(first);
@@ -707,7 +707,7 @@ mod visibility {
     async fn iam_and_the_gallery_wizard_follow_the_signed_in_principal() {
         reset();
         let world = contoso_fabrikam();
-        BrowserStorage::open().save(&world, 0, 1).unwrap();
+        BrowserStorage::open().save(&world, None, 0, 1).unwrap();
         let contoso = format!("/subscriptions/{CONTOSO_SUB}");
         let mut stack = BladeStack::default();
         stack.navigate(Blade::AccessControl(contoso.clone()));
@@ -1008,6 +1008,194 @@ mod storage_failures {
         let saved = raw().get_item(STATE_KEY).unwrap().unwrap_or_default();
         assert!(saved.contains("rg-held"), "saving resumed: {saved}");
         drop(restore);
+        reset();
+    }
+}
+
+mod two_tabs {
+    //! Another tab's save never loses this tab's change: a command is applied
+    //! to the newest stored state, and a change not yet saved is replayed onto
+    //! a newer save before it is written. The other tab is played by the test
+    //! (it writes the stored state directly); the tabs' Web Lock is held by
+    //! the test to decide exactly when this tab's save may run.
+    use super::*;
+    use sig_core::{apply, Actor, Command};
+    use sig_portal::persist::{BrowserStorage, ASIDE_KEY, REVISION_KEY, STATE_KEY};
+    use sig_portal::route::{Blade, BladeStack};
+    use sig_portal::store::defaults;
+    use wasm_bindgen::JsValue;
+
+    fn raw() -> web_sys::Storage {
+        web_sys::window().unwrap().local_storage().unwrap().unwrap()
+    }
+
+    fn reset() {
+        for key in [STATE_KEY, REVISION_KEY, ASIDE_KEY] {
+            raw().remove_item(key).unwrap();
+        }
+    }
+
+    async fn js(code: &str) {
+        let value = js_sys::Function::new_no_args(code)
+            .call0(&JsValue::NULL)
+            .unwrap();
+        if let Ok(promise) = value.dyn_into::<js_sys::Promise>() {
+            wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+        }
+    }
+
+    async fn settle() {
+        for _ in 0..3 {
+            leptos::task::tick().await;
+        }
+    }
+
+    async fn sleep(ms: i32) {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    }
+
+    /// Takes the tabs' lock as another tab would, until [`release`].
+    async fn hold_the_lock() {
+        js(
+            "return new Promise((granted) => navigator.locks.request('sig-portal/state',
+                () => new Promise((release) => { window.__sigRelease = release; granted(); })));",
+        )
+        .await;
+    }
+
+    async fn release() {
+        js("window.__sigRelease();").await;
+        sleep(100).await;
+        settle().await;
+    }
+
+    /// Another tab adds resource group `name` and saves the next revision.
+    fn other_tab_adds(name: &str) {
+        let storage = BrowserStorage::open();
+        let loaded = storage.load().expect("a saved state");
+        let mut world = loaded.world;
+        let now = world.clock().unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        apply(
+            &mut world,
+            &Actor::system(),
+            Command::CreateResourceGroup {
+                subscription_id: defaults::SUBSCRIPTION.into(),
+                name: name.into(),
+                location: "northeurope".into(),
+            },
+            now,
+        )
+        .unwrap();
+        storage
+            .save(&world, None, loaded.revision, loaded.revision + 1)
+            .unwrap();
+    }
+
+    fn stored_groups() -> String {
+        let world = BrowserStorage::open().load().unwrap().world;
+        let mut names: Vec<String> = world.resource_groups().map(|r| r.name.clone()).collect();
+        names.sort();
+        names.join(",")
+    }
+
+    async fn add_resource_group(root: &Element, name: &str) {
+        let subs = region(root, "Subscriptions and resource groups");
+        let input: web_sys::HtmlInputElement = labelled(&subs, "Resource group name");
+        input.set_value(name);
+        input
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+        settle().await;
+        control(&subs, "Add resource group").click();
+        settle().await;
+    }
+
+    async fn mount_subscriptions() -> (Element, leptos::mount::UnmountHandle<impl Mountable>) {
+        let mut stack = BladeStack::default();
+        stack.navigate(Blade::Subscriptions);
+        let mounted = mount_at(&stack.to_hash());
+        settle().await;
+        mounted
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_command_is_applied_to_what_another_tab_saved_since() {
+        reset();
+        let (root, _handle) = mount_subscriptions().await;
+        add_resource_group(&root, "rg-first").await;
+        sleep(150).await;
+        other_tab_adds("rg-other-tab");
+        add_resource_group(&root, "rg-second").await;
+        sleep(150).await;
+        settle().await;
+        assert_eq!(
+            stored_groups(),
+            "rg-first,rg-images,rg-other-tab,rg-second",
+            "both tabs' changes are kept"
+        );
+        let shown = region(&root, "Subscriptions and resource groups")
+            .text_content()
+            .unwrap();
+        assert!(shown.contains("rg-other-tab"), "{shown}");
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_change_waiting_to_be_saved_is_replayed_onto_a_newer_save() {
+        reset();
+        let (root, _handle) = mount_subscriptions().await;
+        add_resource_group(&root, "rg-first").await;
+        sleep(150).await;
+        hold_the_lock().await;
+        add_resource_group(&root, "rg-mine").await;
+        sleep(100).await; // the save is due, and waits for the lock
+        other_tab_adds("rg-theirs");
+        release().await;
+        assert_eq!(stored_groups(), "rg-first,rg-images,rg-mine,rg-theirs");
+        assert!(root
+            .query_selector(".storage-banner[role=alert]")
+            .unwrap()
+            .is_none());
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_change_the_other_tabs_save_refuses_is_reported_and_not_forced() {
+        reset();
+        let (root, _handle) = mount_subscriptions().await;
+        add_resource_group(&root, "rg-first").await;
+        sleep(150).await;
+        hold_the_lock().await;
+        add_resource_group(&root, "rg-clash").await;
+        add_resource_group(&root, "rg-fine").await;
+        sleep(100).await;
+        other_tab_adds("rg-clash");
+        release().await;
+        assert_eq!(stored_groups(), "rg-clash,rg-fine,rg-first,rg-images");
+        let text = root
+            .query_selector(".storage-banner[role=alert]")
+            .unwrap()
+            .expect("the user is told")
+            .text_content()
+            .unwrap();
+        assert!(text.contains("Another tab saved changes first"), "{text}");
+        assert!(text.contains("CreateResourceGroup rg-clash"), "{text}");
+        let stored = BrowserStorage::open().load().unwrap().world;
+        let clash = stored
+            .resource_groups()
+            .find(|r| r.name == "rg-clash")
+            .unwrap();
+        assert_eq!(
+            clash.location.as_str(),
+            "northeurope",
+            "the other tab's resource group is kept"
+        );
         reset();
     }
 }

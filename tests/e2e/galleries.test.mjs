@@ -193,6 +193,57 @@ test('a change in one tab appears in the other', async () => {
   await context.close();
 });
 
+test('two tabs that create at the same moment both keep their change', async () => {
+  const context = await env.browser.newContext();
+  const pages = [await context.newPage(), await context.newPage()];
+  const names = [];
+  for (let round = 0; round < 3; round++) {
+    const creates = [];
+    for (const [tab, page] of pages.entries()) {
+      const name = `race${round}tab${tab}`;
+      names.push(name);
+      await page.goto(`${env.server.url}#/create-gallery`);
+      const wizard = blade(page, 'Create Azure compute gallery');
+      await wizard.getByLabel('Name', { exact: true }).fill(name);
+      await wizard.getByRole('button', { name: 'Review + create' }).click();
+      creates.push(wizard.getByRole('button', { name: 'Create', exact: true }));
+    }
+    // Both tabs create, and so save, at the same moment: each page clicks at the same instant
+    // of the shared clock (within a millisecond), not one after the other's round trip.
+    await Promise.all(creates.map((button) => button.waitFor()));
+    const at = Date.now() + 300;
+    await Promise.all(creates.map((button) => button.evaluate((element, when) => {
+      setTimeout(() => element.click(), when - Date.now());
+    }, at)));
+    await Promise.all(pages.map((page, tab) => blade(page, `race${round}tab${tab}`).waitFor()));
+  }
+  for (const page of pages) {
+    await page.goto(`${env.server.url}#/galleries`);
+    const list = blade(page, 'Azure compute galleries');
+    for (const name of names) await list.getByRole('button', { name, exact: true }).waitFor();
+  }
+  await pages[0].reload();
+  const list = blade(pages[0], 'Azure compute galleries');
+  for (const name of names) await list.getByRole('button', { name, exact: true }).waitFor();
+  await context.close();
+});
+
+test('the simulation clock follows the other tab', async () => {
+  const context = await env.browser.newContext();
+  const first = await context.newPage();
+  const second = await context.newPage();
+  await first.goto(`${env.server.url}#/home`);
+  await second.goto(`${env.server.url}#/home`);
+  const clockIn = (page) => page.getByRole('group', { name: 'Simulation clock' });
+  await clockIn(second).waitFor();
+  await clockIn(first).getByRole('button', { name: 'Pause' }).click();
+  await clockIn(first).getByRole('button', { name: 'Step 5 min' }).click();
+  const time = await clockIn(first).getByLabel('Simulation time').textContent();
+  await clockIn(second).getByRole('button', { name: 'Pause', pressed: true }).waitFor();
+  await clockIn(second).getByLabel('Simulation time').filter({ hasText: time }).waitFor();
+  await context.close();
+});
+
 test('select resources in the list and delete them, children first', async () => {
   const page = await newPage(env.browser, []);
   await createGallery(page, 'doomedGallery');

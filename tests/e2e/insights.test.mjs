@@ -482,9 +482,10 @@ test('figures: IAM and Replication blades with the full-limits state and 10,000 
   await page.close();
 });
 
-test('cost per version and region follows an edited price table, which is kept across reloads', async () => {
+test('cost per version and region follows an edited price table, which is kept across reloads and tabs', async () => {
   const errors = [];
   const page = await newPage(env.browser, errors);
+  const otherTab = await page.context().newPage();
   await page.goto(`${env.server.url}#/home`);
   await createSource(page, 'cost-base');
   await createGallery(page, 'costGallery');
@@ -498,11 +499,18 @@ test('cost per version and region follows an edited price table, which is kept a
   assert.match(before, /^Storage [\d.]+ USD per month/);
   await cost.getByRole('img', { name: /Monthly storage cost by region/ }).waitFor();
   await cost.getByRole('table', { name: 'Cost per version and region' }).getByRole('cell', { name: 'East US' }).first().waitFor();
+  await otherTab.goto(`${env.server.url}#/cost`);
+  await blade(otherTab, 'Cost').getByRole('status').filter({ hasText: before }).waitFor();
   // A 30 GiB OS disk bills as the S4 tier (up to 32 GiB): price it at 100.
   await cost.getByLabel('Standard_LRS S4', { exact: true }).fill('100');
   await cost.getByRole('button', { name: 'Save prices' }).click();
   await total.filter({ hasNotText: before }).waitFor();
   assert.match(await total.textContent(), /^Storage 100\.00 USD per month/);
+  // The price table is part of the saved state: the other tab follows it without a reload.
+  await blade(otherTab, 'Cost').getByRole('status').filter({ hasText: 'Storage 100.00 USD per month' }).waitFor();
+  const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('sig-portal/state')).world.priceTable);
+  assert.equal(saved.standardLrsMonthly[0], 100);
+  await otherTab.close();
   await page.reload();
   await blade(page, 'Cost').getByRole('status').filter({ hasText: 'Storage 100.00 USD per month' }).waitFor();
   assert.equal(await blade(page, 'Cost').getByLabel('Standard_LRS S4', { exact: true }).inputValue(), '100');

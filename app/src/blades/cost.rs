@@ -1,6 +1,7 @@
 //! The Cost blade: the core's storage and egress estimate per image version
 //! and region (`cost::estimate`), a bar chart of the monthly storage cost by
-//! region, and the price table, editable and kept in this browser.
+//! region, and the price table, editable; it is part of the state (the core's
+//! `SetPriceTable`), so it is saved, exported and shared across tabs with it.
 
 use std::collections::BTreeMap;
 
@@ -9,19 +10,8 @@ use sig_core::cost::{estimate, tier_name, CostLine, PriceTable, TIER_SIZES_GB};
 use sig_core::kinds::StorageAccountType;
 
 use crate::components::{AlertList, TextField};
-use crate::storage;
-use crate::store::Store;
-
-/// Where the price table is kept in `localStorage`.
-pub const PRICES_KEY: &str = "sig-portal.prices";
-
-/// The saved price table, or the core's defaults when none (or a bad one) is saved.
-pub fn saved_prices() -> PriceTable {
-    storage::load::<PriceTable>(PRICES_KEY)
-        .ok()
-        .filter(|p| p.check().is_ok())
-        .unwrap_or_default()
-}
+use crate::store::{refusal, Store};
+use sig_core::Command;
 
 /// Monthly storage cost by region (display name), for the chart.
 pub fn by_region(lines: &[&CostLine]) -> Vec<(String, f64)> {
@@ -131,32 +121,32 @@ fn chart(bars: Vec<(String, f64)>, currency: String) -> impl IntoView {
 #[component]
 pub fn Cost() -> impl IntoView {
     let store = expect_context::<Store>();
-    let prices = RwSignal::new(saved_prices());
+    let prices = Memo::new(move |_| {
+        store
+            .world
+            .with(|w| w.price_table().cloned().unwrap_or_default())
+    });
     let inputs = StoredValue::new(PriceInputs::new(&prices.get_untracked()));
+    // Another tab's (or an import's) price table shows in the fields too.
+    Effect::new(move |_| prices.with(|table| inputs.with_value(|i| i.set(table))));
     let problems = RwSignal::new(Vec::<String>::new());
     let result = Memo::new(move |_| prices.with(|p| store.world.with(|w| estimate(w, p))));
-    let save = move |_| {
-        let table = inputs.with_value(PriceInputs::read);
-        match table.and_then(|t| t.check().map(|()| t).map_err(|e| e.to_string())) {
-            Err(why) => problems.set(vec![why]),
-            Ok(table) => {
-                if let Err(e) = storage::save(PRICES_KEY, &table) {
-                    problems.set(vec![format!(
-                        "The price table could not be saved in this browser: {e:?}"
-                    )]);
-                } else {
-                    problems.set(Vec::new());
-                }
-                prices.set(table);
-            }
-        }
+    let save = move |_| match inputs.with_value(PriceInputs::read) {
+        Err(why) => problems.set(vec![why]),
+        Ok(table) => match store.dispatch(Command::SetPriceTable {
+            prices: Some(table),
+        }) {
+            Ok(_) => problems.set(Vec::new()),
+            Err(error) => problems.set(vec![refusal(&error)]),
+        },
     };
     let reset = move |_| {
-        storage::remove(PRICES_KEY);
-        let table = PriceTable::default();
-        inputs.with_value(|i| i.set(&table));
-        prices.set(table);
-        problems.set(Vec::new());
+        if store
+            .dispatch(Command::SetPriceTable { prices: None })
+            .is_ok()
+        {
+            problems.set(Vec::new());
+        }
     };
     let tiers = TIER_SIZES_GB.len();
     let price_rows = (0..tiers)

@@ -216,8 +216,7 @@ fn cost_lists_versions_regions_and_the_total() {
     );
     // A state that carries the price table set in the portal is costed with it, and an
     // explicit --prices still wins.
-    let mut world: World =
-        serde_json::from_str(&std::fs::read_to_string(&st).unwrap()).unwrap();
+    let mut world: World = serde_json::from_str(&std::fs::read_to_string(&st).unwrap()).unwrap();
     let own = sig_core::cost::PriceTable {
         standard_lrs_monthly: vec![2.0; 11],
         egress_per_gb: 0.0,
@@ -236,7 +235,13 @@ fn cost_lists_versions_regions_and_the_total() {
     let j = json_out(&sig(&["cost", "--state", priced, "--format", "json"]));
     assert_eq!(j["storageMonthly"].as_f64(), Some(6.0), "3 disks at 2.0");
     let j = json_out(&sig(&[
-        "cost", "--state", priced, "--prices", prices.to_str().unwrap(), "--format", "json",
+        "cost",
+        "--state",
+        priced,
+        "--prices",
+        prices.to_str().unwrap(),
+        "--format",
+        "json",
     ]));
     assert_eq!(j["storageMonthly"].as_f64(), Some(3.0));
     // Bad input: exit 2.

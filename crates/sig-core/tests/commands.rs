@@ -946,7 +946,9 @@ fn the_price_table_is_set_through_a_command_checked_and_kept_in_the_export() {
     // A file with a bad table is refused on load like the command.
     let mut doc = snapshot(&w);
     doc["priceTable"]["egressPerGb"] = json!(-2);
-    let err = serde_json::from_value::<World>(doc).unwrap_err().to_string();
+    let err = serde_json::from_value::<World>(doc)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("egressPerGb"), "{err}");
 
     // Back to the defaults: nothing is written.
