@@ -100,3 +100,29 @@ for (const [width, file] of [[1280, 'portal.png'], [1920, 'portal-1920.png']]) {
     await page.close();
   });
 }
+
+test('the portal runs under its Content-Security-Policy, which blocks an injected inline script', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  await page.goto(`${env.server.url}#/galleries`);
+  await blade(page, 'Azure compute galleries').waitFor();
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval';/);
+  assert.match(policy, /object-src 'none'/);
+  assert.match(policy, /base-uri 'none'/);
+  assert.equal(await page.locator('script:not([src])').count(), 0, 'no inline script in the page');
+  // The app itself runs without a single violation (they are reported as console errors).
+  assert.deepEqual(errors, []);
+
+  const injected = await page.evaluate(() => new Promise((resolve) => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      resolve({ directive: event.effectiveDirective, ran: window.__injected === true });
+    }, { once: true });
+    const script = document.createElement('script');
+    script.textContent = 'window.__injected = true;';
+    document.body.append(script);
+  }));
+  assert.deepEqual(injected, { directive: 'script-src-elem', ran: false });
+  assert.equal(await page.evaluate(() => window.__injected), undefined);
+  await page.close();
+});
