@@ -35,7 +35,7 @@ pub fn principals(world: &World) -> Vec<Principal> {
                 sign_in: u.user_principal_name.clone(),
                 label: format!(
                     "{} ({}){}",
-                    u.display_name,
+                    crate::components::reveal(&u.display_name),
                     u.user_principal_name,
                     if u.is_guest() { ", guest" } else { "" }
                 ),
@@ -44,7 +44,11 @@ pub fn principals(world: &World) -> Vec<Principal> {
             }),
             DirectoryObject::ServicePrincipal(s) => Some(Principal {
                 sign_in: s.id.clone(),
-                label: format!("{} (service principal, app {})", s.display_name, s.app_id),
+                label: format!(
+                    "{} (service principal, app {})",
+                    crate::components::reveal(&s.display_name),
+                    s.app_id
+                ),
                 tenant_id: entry.tenant_id.clone(),
                 kind: "ServicePrincipal",
             }),
@@ -87,7 +91,12 @@ pub fn IdentitySwitcher() -> impl IntoView {
     let tenants = move || {
         store.world.with(|w| {
             w.tenants()
-                .map(|t| (t.id.clone(), t.display_name.clone()))
+                .map(|t| {
+                    (
+                        t.id.clone(),
+                        crate::components::reveal(&t.display_name).into_owned(),
+                    )
+                })
                 .collect::<Vec<_>>()
         })
     };

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DIST, ROOT, blade, newPage, usePortal } from './support.mjs';
+import { DIST, ROOT, blade, createGallery, newPage, usePortal } from './support.mjs';
 
 const env = usePortal();
 const menu = (page) => page.getByRole('navigation', { name: 'Portal menu' });
@@ -124,5 +124,30 @@ test('the portal runs under its Content-Security-Policy, which blocks an injecte
   }));
   assert.deepEqual(injected, { directive: 'script-src-elem', ran: false });
   assert.equal(await page.evaluate(() => window.__injected), undefined);
+  await page.close();
+});
+
+test('a name hiding behind a right-to-left override is shown for what it is; a 100 KB unbroken description does not widen the page', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  await page.goto(`${env.server.url}#/directory`);
+  const dir = blade(page, 'Directory (simulated)');
+  const form = dir.getByRole('form', { name: 'Add a user' });
+  await form.getByLabel('User principal name').fill('mallory@contoso.onmicrosoft.com');
+  // Reads "exe.png" when the override is obeyed.
+  await form.getByLabel('Display name').fill('\u202Egnp.exe');
+  await form.getByRole('button', { name: 'Create user' }).click();
+  const cell = dir.getByRole('table', { name: 'Directory objects' }).getByRole('cell', { name: '[U+202E]gnp.exe', exact: true });
+  await cell.waitFor();
+  assert.equal(await cell.locator('bdi').count(), 1, 'isolated from the text around it');
+  assert.equal(await page.getByText('\u202Egnp.exe').count(), 0, 'the override itself is shown nowhere');
+
+  const description = 'x'.repeat(100_000);
+  await createGallery(page, env.server.url, 'longDescription', description);
+  const gallery = blade(page, 'longDescription');
+  await gallery.getByText('xxxxxxxxxx').first().waitFor();
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+  assert.ok(widths.page <= widths.window, `the page is ${widths.page} px wide in a ${widths.window} px window`);
+  assert.deepEqual(errors, []);
   await page.close();
 });

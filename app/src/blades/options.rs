@@ -97,7 +97,10 @@ pub fn tenant_name(world: &World, id: &str) -> String {
     world
         .tenants()
         .find(|t| t.id.eq_ignore_ascii_case(id))
-        .map_or_else(|| id.to_string(), |t| t.display_name.clone())
+        .map_or_else(
+            || id.to_string(),
+            |t| crate::components::reveal(&t.display_name).into_owned(),
+        )
 }
 
 /// The tenants the signed-in principal has an object in, as `(id, name)`: what
@@ -108,7 +111,12 @@ pub fn tenant_choices(store: Store) -> Memo<Vec<(String, String)>> {
         store.world.with(|w| {
             w.tenants()
                 .filter(|t| viewer.sees_tenant(w, &t.id))
-                .map(|t| (t.id.clone(), t.display_name.clone()))
+                .map(|t| {
+                    (
+                        t.id.clone(),
+                        crate::components::reveal(&t.display_name).into_owned(),
+                    )
+                })
                 .collect::<Vec<_>>()
         })
     })

@@ -431,7 +431,7 @@ fn pairs(rows: Vec<(&'static str, Shown)>, open: Callback<Blade>) -> impl IntoVi
         .map(|(label, value)| {
             let value = match value {
                 Shown::Text(text) if text.is_empty() => view! { "--" }.into_any(),
-                Shown::Text(text) => view! { {text} }.into_any(),
+                Shown::Text(text) => view! { <crate::components::UserText text/> }.into_any(),
                 Shown::Opens(text, blade) => view! {
                     <button type="button" class="link" on:click=move |_| open.run(blade.clone())>{text}</button>
                 }

@@ -26,6 +26,7 @@ mod tab_list;
 mod tags_editor;
 mod text_area;
 mod text_field;
+mod user_text;
 mod virtual_list;
 mod wizard;
 
@@ -49,5 +50,6 @@ pub use tab_list::*;
 pub use tags_editor::*;
 pub use text_area::*;
 pub use text_field::*;
+pub use user_text::*;
 pub use virtual_list::*;
 pub use wizard::*;

@@ -899,3 +899,30 @@ fn sharing_below_the_gallery_warns_at_the_gallery_it_does_not() {
         assert_eq!(warned, warns, "{scope}");
     }
 }
+
+#[test]
+fn display_names_have_graphs_length_limit() {
+    let mut w = example::contoso_fabrikam();
+    let user = |name: String| {
+        Command::CreateUser(NewUser {
+            tenant_id: CONTOSO.into(),
+            user_principal_name: "long@contoso.onmicrosoft.com".into(),
+            display_name: name,
+            id: None,
+        })
+    };
+    let refused = apply(&mut w, &Actor::system(), user("é".repeat(257)), FIXTURE_NOW)
+        .expect_err("257 characters are too many");
+    let first = refused.first_error().unwrap();
+    assert_eq!(
+        (first.code, first.path.as_str()),
+        (Code::InvalidParameter, "display_name")
+    );
+    assert!(
+        first.message.contains("at most 256 characters"),
+        "{}",
+        first.message
+    );
+    apply(&mut w, &Actor::system(), user("é".repeat(256)), FIXTURE_NOW)
+        .expect("256 characters (not bytes) are allowed");
+}

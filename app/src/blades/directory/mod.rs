@@ -89,7 +89,7 @@ pub fn Directory(open: Callback<Blade>) -> impl IntoView {
                 <thead><tr><th scope="col">"Tenant"</th><th scope="col">"Type"</th><th scope="col">"Name"</th><th scope="col">"Details"</th><th scope="col">"Object ID"</th></tr></thead>
                 <tbody>
                     {move || rows.get().into_iter().map(|r| view! {
-                        <tr><td>{r.tenant}</td><td>{r.kind}</td><td>{r.name}</td><td>{r.detail}</td><td><code>{r.id}</code></td></tr>
+                        <tr><td><crate::components::UserText text=r.tenant/></td><td>{r.kind}</td><td><crate::components::UserText text=r.name/></td><td><crate::components::UserText text=r.detail/></td><td><code>{r.id}</code></td></tr>
                     }).collect_view()}
                 </tbody>
             </table>

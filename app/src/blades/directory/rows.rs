@@ -28,9 +28,10 @@ pub fn directory_rows(world: &World, viewer: &Viewer) -> Vec<DirectoryRow> {
     let access = world.access();
     let tenant = |id: &str| tenant_name(world, id);
     let name_of = |id: &str| {
-        access
-            .object(id)
-            .map_or_else(|| id.to_string(), |e| e.object.display_name().to_string())
+        access.object(id).map_or_else(
+            || id.to_string(),
+            |e| crate::components::reveal(e.object.display_name()).into_owned(),
+        )
     };
     let mut rows: Vec<DirectoryRow> = access
         .objects()
@@ -75,7 +76,8 @@ pub fn directory_rows(world: &World, viewer: &Viewer) -> Vec<DirectoryRow> {
             DirectoryRow {
                 tenant: tenant(&e.tenant_id),
                 kind,
-                name: e.object.display_name().to_string(),
+                // Revealed here, so every list and picker built from rows shows it so.
+                name: crate::components::reveal(e.object.display_name()).into_owned(),
                 detail,
                 id: e.object.id().to_string(),
             }

@@ -95,7 +95,7 @@ pub fn Assignments(scope: String) -> impl IntoView {
         view! {
             <tr aria-rowindex=position>
                 <td>{r.role.clone()}</td>
-                <td>{r.principal.clone()}</td>
+                <td><crate::components::UserText text=r.principal.clone()/></td>
                 <td>{r.principal_type.clone()}</td>
                 <td>{at}</td>
                 <td>{inherited}</td>

@@ -42,7 +42,7 @@ pub fn Subscriptions(open: Callback<Blade>) -> impl IntoView {
                     let tenant = tenant_name(w, &s.tenant_id);
                     view! {
                         <tr>
-                            <td>{s.display_name.clone()}</td><td><code>{s.id.clone()}</code></td><td>{tenant}</td>
+                            <td><crate::components::UserText text=s.display_name.clone()/></td><td><code>{s.id.clone()}</code></td><td>{tenant}</td>
                             <td>{if s.allow_listed_regions { "Yes" } else { "No" }}</td>
                             <td>{iam::open_button(store, open, format!("/subscriptions/{}", s.id), Some(format!("Access control (IAM) of {}", s.display_name)))}</td>
                         </tr>

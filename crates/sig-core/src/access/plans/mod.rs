@@ -152,17 +152,31 @@ fn check_object_id(w: &World, id: &str) -> Result<(), CommandError> {
     Ok(())
 }
 
+/// The longest display name Microsoft Graph accepts for a user, group or application
+/// (Microsoft Graph reference, user / group resource type: displayName "Maximum length is 256
+/// characters").
+pub const MAX_DISPLAY_NAME: usize = 256;
+
+/// A directory object's display name: required, and at most [`MAX_DISPLAY_NAME`] characters.
 fn need_name(s: &str, rid: &str, path: &str) -> Result<(), CommandError> {
     if s.trim().is_empty() {
-        Err(fail(
+        return Err(fail(
             Code::RequiredPropertyMissing,
             rid,
             path,
             format!("'{path}' is required."),
-        ))
-    } else {
-        Ok(())
+        ));
     }
+    let length = s.chars().count();
+    if length > MAX_DISPLAY_NAME {
+        return Err(fail(
+            Code::InvalidParameter,
+            rid,
+            path,
+            format!("'{path}' can be at most {MAX_DISPLAY_NAME} characters long; this one has {length}."),
+        ));
+    }
+    Ok(())
 }
 
 /// Plans an access command (`None` for the other commands): read-only, so `check` can preview it.
