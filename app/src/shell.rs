@@ -5,6 +5,7 @@
 
 use leptos::ev;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::blades::export_import::export_world;
 use crate::blades::BladeContent;
@@ -211,7 +212,7 @@ fn Notifications() -> impl IntoView {
                 type="button"
                 class="bell"
                 aria-expanded=move || if open.get() { "true" } else { "false" }
-                aria-label=move || format!("Notifications ({} new)", unseen())
+                aria-label=move || format!("Notifications: {} new", unseen())
                 on:click=move |_| {
                     open.update(|o| *o = !*o);
                     seen.set(count());
@@ -502,17 +503,36 @@ fn BladeFrame(index: usize, blade: Blade, stack: RwSignal<BladeStack>) -> impl I
     // that had it is hidden now, and keyboard and screen reader users are
     // where the page now is. A first blade on its own (page load) keeps focus
     // where the browser put it.
-    let heading = NodeRef::<leptos::html::H2>::new();
+    let heading = NodeRef::<leptos::html::H1>::new();
     // What the blade's body adds to its heading ("| Tags"); the landmark
     // stays named by the plain title (the span the section is labelled by).
     let subtitle = BladeSubtitle::new();
     provide_context(subtitle);
+    // When a blade opened from this one closes again, focus goes back to the
+    // control that opened it (remembered as this blade was left), as the
+    // portal does; to the heading if that control is gone.
+    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
     Effect::new(move |was_active: Option<bool>| {
         let active = is_active.get();
+        if !active && was_active == Some(true) {
+            let focused = document()
+                .active_element()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            opener.set_value(focused);
+        }
         let opened_from_another = was_active.is_none() && index > 0;
         if active && (was_active == Some(false) || opened_from_another) {
-            if let Some(element) = heading.get_untracked() {
-                let _ = element.focus();
+            let back = opener
+                .get_value()
+                .filter(|e| e.is_connected() && e.offset_parent().is_some());
+            match (back, heading.get_untracked()) {
+                (Some(control), _) => {
+                    let _ = control.focus();
+                }
+                (None, Some(element)) => {
+                    let _ = element.focus();
+                }
+                (None, None) => {}
             }
         }
         active
@@ -520,10 +540,10 @@ fn BladeFrame(index: usize, blade: Blade, stack: RwSignal<BladeStack>) -> impl I
     view! {
         <section class="blade" aria-labelledby=labelled_by hidden=move || !is_active.get()>
             <header class="blade-header">
-                <h2 tabindex="-1" node_ref=heading>
+                <h1 tabindex="-1" node_ref=heading>
                     <span id=heading_id>{title}</span>
                     {move || subtitle.0.get().map(|item| format!(" | {item}"))}
-                </h2>
+                </h1>
                 <button
                     type="button"
                     class="blade-close"

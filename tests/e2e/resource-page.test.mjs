@@ -17,7 +17,7 @@ const menuItems = async (page, name) =>
 async function choose(page, name, item) {
   const nav = page.getByRole('navigation', { name: `${name} menu` });
   await nav.getByRole('link', { name: item, exact: true }).click();
-  await blade(page, name).getByRole('heading', { level: 2, name: `${name} | ${item}` }).waitFor();
+  await blade(page, name).getByRole('heading', { level: 1, name: `${name} | ${item}` }).waitFor();
   assert.equal(await nav.getByRole('link', { name: item, exact: true }).getAttribute('aria-current'), 'page');
 }
 
@@ -45,7 +45,7 @@ test('gallery, definition and version pages: menu, sections, command bar and Ess
   ]);
   const nav = page.getByRole('navigation', { name: 'pageGallery menu' });
   assert.equal(await nav.getByRole('link', { name: 'Overview' }).getAttribute('aria-current'), 'page');
-  await gallery.getByRole('heading', { level: 2, name: 'pageGallery', exact: true }).waitFor();
+  await gallery.getByRole('heading', { level: 1, name: 'pageGallery', exact: true }).waitFor();
   // Essentials: the subscription by name (it opens Subscriptions), its id beside it.
   await essential(page, 'pageGallery', 'Subscription ID').waitFor();
   const subscription = essential(page, 'pageGallery', /^Subscription$/);
@@ -81,7 +81,7 @@ test('gallery, definition and version pages: menu, sections, command bar and Ess
   await gallery.getByRole('region', { name: 'Properties' }).getByText('Resource ID').waitFor();
   // Back to Overview: the title is the plain name again and the tag is in the JSON.
   await nav.getByRole('link', { name: 'Overview' }).click();
-  await gallery.getByRole('heading', { level: 2, name: 'pageGallery', exact: true }).waitFor();
+  await gallery.getByRole('heading', { level: 1, name: 'pageGallery', exact: true }).waitFor();
   assert.match(await gallery.getByLabel('Resource JSON').textContent(), /"env": "test"/);
 
   // The definition's page.
@@ -155,7 +155,7 @@ test('gallery, definition and version pages: menu, sections, command bar and Ess
   await page.keyboard.press('End');
   assert.equal(await focused(), 'Export template');
   await page.keyboard.press('Enter');
-  await version.getByRole('heading', { level: 2, name: '1.0.0 | Export template' }).waitFor();
+  await version.getByRole('heading', { level: 1, name: '1.0.0 | Export template' }).waitFor();
   await menu.waitFor({ state: 'hidden' });
   assert.ok(
     (await page.evaluate(() => document.documentElement.scrollWidth)) <= 1024,

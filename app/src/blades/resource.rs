@@ -287,7 +287,7 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
                 </Show>
                 <details class="json-view">
                     <summary>"JSON View"</summary>
-                    <pre class="json" aria-label="Resource JSON">{move || current.get().map(|c| serde_json::to_string_pretty(&c.1).unwrap_or_default())}</pre>
+                    <pre class="json" tabindex="0" role="region" aria-label="Resource JSON">{move || current.get().map(|c| serde_json::to_string_pretty(&c.1).unwrap_or_default())}</pre>
                 </details>
             }
             .into_any(),

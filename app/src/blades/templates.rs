@@ -269,9 +269,9 @@ pub fn Templates(
                     <button type="button" class="button" on:click=move |_| download("template.json", &t)>"Download template"</button>
                     <button type="button" class="button" on:click=move |_| download("deploy.sh", &s)>"Download script"</button>
                     <h4>"ARM template"</h4>
-                    <pre class="json" aria-label="ARM template">{template}</pre>
+                    <pre class="json" tabindex="0" role="region" aria-label="ARM template">{template}</pre>
                     <h4>"Azure CLI"</h4>
-                    <pre class="json" aria-label="Azure CLI script">{script}</pre>
+                    <pre class="json" tabindex="0" role="region" aria-label="Azure CLI script">{script}</pre>
                 }.into_any()
             }
         }}

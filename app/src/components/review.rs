@@ -76,7 +76,7 @@ pub fn Review(
             </dl>
             <details>
                 <summary>"View ARM JSON"</summary>
-                <pre class="json" aria-label="ARM JSON to be created">{move || json.get()}</pre>
+                <pre class="json" tabindex="0" role="region" aria-label="ARM JSON to be created">{move || json.get()}</pre>
             </details>
         </div>
     }
