@@ -5,6 +5,8 @@
 #   scripts/dev.sh test       every check CI runs (fmt, clippy, native, wasm, end-to-end)
 #   scripts/dev.sh watch      live-reloading development server (trunk serve, debug build)
 #   scripts/dev.sh setup      only install the tools
+#   scripts/dev.sh e2e-load [N]  the end-to-end suite N times (default 3) while a
+#                             cargo build loads every core: timing races show up here
 #
 # Every install step checks first and skips what is already there, so the
 # second run is quick. Only crates.io, npm and Debian's packages are used.
@@ -154,13 +156,43 @@ run_tests() {
   TMPDIR="$TEST_TMP" node --test --test-concurrency=1 tests/e2e/
 }
 
+# The end-to-end suite N times in a row against the current dist/, while a
+# cargo build of the workspace (in a scratch target directory, cleaned and
+# started again until the runs end) keeps every core busy.
+e2e_under_load() {
+  local runs="${1:-3}" load_dir
+  setup
+  [ -f dist/index.html ] || build_release
+  [ -f tests/test-results/full-limits.json ] || {
+    mkdir -p tests/test-results
+    cargo run -q --locked -p sig-core --example full_limits_state > tests/test-results/full-limits.json
+  }
+  load_dir="$(mktemp -d)"
+  TEST_TMP="$(mktemp -d)"
+  ( while true; do
+      cargo build --quiet --locked --workspace --target-dir "$load_dir" >/dev/null 2>&1 || true
+      rm -rf "$load_dir/debug"
+    done ) &
+  local load_pid=$!
+  trap 'kill "$load_pid" 2>/dev/null; pkill -f -- "--target-dir $load_dir" 2>/dev/null; rm -rf "$load_dir" "$TEST_TMP"' EXIT
+  local run started
+  for run in $(seq 1 "$runs"); do
+    started=$(date +%s)
+    say "end-to-end run $run of $runs under load (load average $(cut -d' ' -f1 /proc/loadavg))"
+    TMPDIR="$TEST_TMP" node --test --test-concurrency=1 tests/e2e/ ||
+      fail "end-to-end run $run of $runs failed under load"
+    say "run $run passed in $(( $(date +%s) - started )) s (load average $(cut -d' ' -f1 /proc/loadavg))"
+  done
+}
+
 case "${1:-}" in
   serve) serve ;;
   test) run_tests ;;
+  e2e-load) e2e_under_load "${2:-3}" ;;
   watch) watch ;;
   setup) setup ;;
   *)
-    echo "usage: scripts/dev.sh serve|test|watch|setup" >&2
+    echo "usage: scripts/dev.sh serve|test|watch|setup|e2e-load [N]" >&2
     exit 2
     ;;
 esac

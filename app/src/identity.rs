@@ -35,7 +35,7 @@ pub fn principals(world: &World) -> Vec<Principal> {
                 sign_in: u.user_principal_name.clone(),
                 label: format!(
                     "{} ({}){}",
-                    crate::components::reveal(&u.display_name),
+                    crate::text::reveal(&u.display_name),
                     u.user_principal_name,
                     if u.is_guest() { ", guest" } else { "" }
                 ),
@@ -46,7 +46,7 @@ pub fn principals(world: &World) -> Vec<Principal> {
                 sign_in: s.id.clone(),
                 label: format!(
                     "{} (service principal, app {})",
-                    crate::components::reveal(&s.display_name),
+                    crate::text::reveal(&s.display_name),
                     s.app_id
                 ),
                 tenant_id: entry.tenant_id.clone(),
@@ -94,7 +94,7 @@ pub fn IdentitySwitcher() -> impl IntoView {
                 .map(|t| {
                     (
                         t.id.clone(),
-                        crate::components::reveal(&t.display_name).into_owned(),
+                        crate::text::reveal(&t.display_name).into_owned(),
                     )
                 })
                 .collect::<Vec<_>>()

@@ -12,5 +12,6 @@ pub mod sim_clock;
 pub mod storage;
 pub mod store;
 pub mod tab_lock;
+pub mod text;
 
 pub use shell::App;

@@ -459,7 +459,7 @@ impl Store {
                     actor: actor.principal.clone(),
                     at: clock::stamp(at),
                     succeeded,
-                    detail: crate::components::reveal(&detail).into_owned(),
+                    detail: crate::text::reveal(&detail).into_owned(),
                 },
             );
             log.truncate(2000);
@@ -748,8 +748,8 @@ impl Store {
                 0,
                 Notification {
                     id,
-                    title: crate::components::reveal(&title).into_owned(),
-                    detail: crate::components::reveal(&detail).into_owned(),
+                    title: crate::text::reveal(&title).into_owned(),
+                    detail: crate::text::reveal(&detail).into_owned(),
                     tone,
                     at: clock::stamp(clock::now()),
                 },

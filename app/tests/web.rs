@@ -933,6 +933,37 @@ mod storage_failures {
     }
 
     #[wasm_bindgen_test]
+    async fn another_tabs_save_does_not_take_a_tab_out_of_memory_mode() {
+        reset();
+        let restore = make_throw("getItem", "SecurityError", None);
+        let (root, _handle) = mount_subscriptions().await;
+        add_resource_group(&root, "rg-in-memory").await;
+        // Another tab (with working storage) saves; its storage event reaches us.
+        raw().set_item(STATE_KEY, "saved by another tab").unwrap();
+        raw().set_item(REVISION_KEY, "7").unwrap();
+        js("window.dispatchEvent(new StorageEvent('storage', { key: 'sig-portal/revision', newValue: '7' }));");
+        settle().await;
+        sleep(150).await;
+        settle().await;
+        let text = banner(&root).text_content().unwrap();
+        assert!(text.contains("changes won't survive a reload"), "{text}");
+        let shown = region(&root, "Subscriptions and resource groups")
+            .text_content()
+            .unwrap();
+        assert!(
+            shown.contains("rg-in-memory"),
+            "the in-memory work is kept: {shown}"
+        );
+        drop(restore);
+        assert_eq!(
+            raw().get_item(STATE_KEY).unwrap().as_deref(),
+            Some("saved by another tab"),
+            "nothing is saved over the other tab's data"
+        );
+        reset();
+    }
+
+    #[wasm_bindgen_test]
     async fn a_throwing_get_item_leaves_the_portal_working_in_memory_without_overwriting() {
         reset();
         raw()

@@ -99,7 +99,7 @@ pub fn tenant_name(world: &World, id: &str) -> String {
         .find(|t| t.id.eq_ignore_ascii_case(id))
         .map_or_else(
             || id.to_string(),
-            |t| crate::components::reveal(&t.display_name).into_owned(),
+            |t| crate::text::reveal(&t.display_name).into_owned(),
         )
 }
 
@@ -114,7 +114,7 @@ pub fn tenant_choices(store: Store) -> Memo<Vec<(String, String)>> {
                 .map(|t| {
                     (
                         t.id.clone(),
-                        crate::components::reveal(&t.display_name).into_owned(),
+                        crate::text::reveal(&t.display_name).into_owned(),
                     )
                 })
                 .collect::<Vec<_>>()

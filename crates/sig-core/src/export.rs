@@ -70,7 +70,7 @@ pub struct WorldExport {
     pub access: crate::access::export::AccessExport,
     /// The price table cost estimates use, when the user set one (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_table: Option<crate::cost::PriceTable>,
+    pub price_table: Option<crate::prices::PriceTable>,
 }
 
 /// A gallery with its image definitions (format 2).
@@ -257,7 +257,7 @@ struct WorldExportRef<'a> {
     #[serde(flatten)]
     access: crate::access::export::AccessExport,
     #[serde(skip_serializing_if = "Option::is_none")]
-    price_table: Option<&'a crate::cost::PriceTable>,
+    price_table: Option<&'a crate::prices::PriceTable>,
 }
 
 impl Serialize for World {

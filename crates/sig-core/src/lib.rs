@@ -24,6 +24,7 @@ pub mod latest;
 pub mod limits;
 pub mod names;
 pub mod nesting;
+pub mod prices;
 pub mod protocol;
 pub mod regions;
 pub mod replicas;

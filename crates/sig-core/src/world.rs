@@ -185,7 +185,7 @@ pub struct World {
     /// Directory, custom roles and role assignments (see [`crate::iam`]).
     pub(crate) access: crate::iam::AccessState,
     /// The price table cost estimates use, when the user set one (`SetPriceTable`).
-    pub(crate) prices: Option<crate::cost::PriceTable>,
+    pub(crate) prices: Option<crate::prices::PriceTable>,
 }
 
 fn ident_key(gallery: &Key, i: &Identifier) -> (Key, String, String, String) {
@@ -282,7 +282,7 @@ impl World {
         self.clock
     }
     /// The price table the user set, if any (cost estimates fall back to the defaults).
-    pub fn price_table(&self) -> Option<&crate::cost::PriceTable> {
+    pub fn price_table(&self) -> Option<&crate::prices::PriceTable> {
         self.prices.as_ref()
     }
     /// All tenants, sorted by id.

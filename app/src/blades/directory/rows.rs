@@ -30,7 +30,7 @@ pub fn directory_rows(world: &World, viewer: &Viewer) -> Vec<DirectoryRow> {
     let name_of = |id: &str| {
         access.object(id).map_or_else(
             || id.to_string(),
-            |e| crate::components::reveal(e.object.display_name()).into_owned(),
+            |e| crate::text::reveal(e.object.display_name()).into_owned(),
         )
     };
     let mut rows: Vec<DirectoryRow> = access
@@ -77,7 +77,7 @@ pub fn directory_rows(world: &World, viewer: &Viewer) -> Vec<DirectoryRow> {
                 tenant: tenant(&e.tenant_id),
                 kind,
                 // Revealed here, so every list and picker built from rows shows it so.
-                name: crate::components::reveal(e.object.display_name()).into_owned(),
+                name: crate::text::reveal(e.object.display_name()).into_owned(),
                 detail,
                 id: e.object.id().to_string(),
             }

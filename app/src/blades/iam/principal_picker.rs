@@ -31,8 +31,8 @@ pub fn principal_choices(world: &World, scope: &str) -> Vec<(String, String)> {
                 e.object.id().to_string(),
                 format!(
                     "{}{extra} · {kind} · {}",
-                    crate::components::reveal(e.object.display_name()),
-                    crate::components::reveal(&tenant(&e.tenant_id))
+                    crate::text::reveal(e.object.display_name()),
+                    crate::text::reveal(&tenant(&e.tenant_id))
                 ),
             ))
         })

@@ -159,7 +159,7 @@ enum Change {
     InsertVersion(VersionEntry),
     ReplaceVersion(Key, VersionEntry),
     RemoveVersion(Key),
-    SetPrices(Option<crate::cost::PriceTable>),
+    SetPrices(Option<crate::prices::PriceTable>),
 }
 
 type Planned = Result<(Change, Vec<Event>), CommandError>;
@@ -347,7 +347,7 @@ impl<'w> Restore<'w> {
         })
     }
     /// The state's price table, as `SetPriceTable`.
-    pub fn price_table(&mut self, prices: crate::cost::PriceTable) -> Result<(), CommandError> {
+    pub fn price_table(&mut self, prices: crate::prices::PriceTable) -> Result<(), CommandError> {
         self.admit(Command::SetPriceTable {
             prices: Some(prices),
         })

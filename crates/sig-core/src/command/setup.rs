@@ -37,8 +37,8 @@ pub(super) fn plan_tenant(w: &World, cx: &Cx, t: Tenant) -> Planned {
     Ok((Change::InsertTenant(t), events))
 }
 
-/// The price table is the simulator's setting; the one rule is [`crate::cost::PriceTable::check`].
-pub(super) fn plan_price_table(cx: &Cx, prices: Option<crate::cost::PriceTable>) -> Planned {
+/// The price table is the simulator's setting; the one rule is [`crate::prices::PriceTable::check`].
+pub(super) fn plan_price_table(cx: &Cx, prices: Option<crate::prices::PriceTable>) -> Planned {
     if let Some(table) = &prices {
         table.check().map_err(|e| {
             CommandError::one(

@@ -155,7 +155,7 @@ pub enum Command {
     /// export) and changes through this entry point like everything else.
     SetPriceTable {
         /// The new table; `None` for the defaults.
-        prices: Option<crate::cost::PriceTable>,
+        prices: Option<crate::prices::PriceTable>,
     },
     /// A member user in a tenant's directory.
     CreateUser(NewUser),
