@@ -5,6 +5,7 @@ pub mod clock;
 pub mod components;
 pub mod identity;
 pub mod journal;
+pub mod offline;
 pub mod persist;
 pub mod route;
 pub mod shell;

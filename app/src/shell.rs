@@ -19,6 +19,7 @@ use crate::store::{StorageNotice, Store, Tone};
 pub fn App() -> impl IntoView {
     let store = Store::load();
     provide_context(store);
+    provide_context(crate::offline::Offline::start());
     store.sim.run();
     store.watch_clock();
     let stack = RwSignal::new(BladeStack::from_hash(&current_hash()));
@@ -91,6 +92,7 @@ pub fn App() -> impl IntoView {
             <LeftNav stack=stack menu/>
             <main class="workspace">
                 <StorageBanner/>
+                <UpdateBanner/>
                 <div class="workspace-bar">
                     <Breadcrumb stack=stack/>
                     <Toasts/>
@@ -340,6 +342,27 @@ fn StorageBanner() -> impl IntoView {
                     <button type="button" class="button" on:click=move |_| store.storage_notice.set(None)>"Dismiss"</button>
                 </div>
             }.into_any()
+        })
+    }
+}
+
+/// Says that a new version of the portal is installed and waiting, and
+/// reloads into it (after saving) when the user chooses.
+#[component]
+fn UpdateBanner() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let offline = expect_context::<crate::offline::Offline>();
+    move || {
+        offline.update_ready.get().then(|| {
+            view! {
+                <div class="banner info update-banner" role="status">
+                    <p>"A new version of SIG Portal is available. Reload to use it; your work is kept."</p>
+                    <button type="button" class="button primary" on:click=move |_| {
+                        store.flush_save_now();
+                        offline.reload_into_update();
+                    }>"Reload"</button>
+                </div>
+            }
         })
     }
 }

@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST = join(ROOT, 'dist');
 
-const CHROMIUM_FLAGS = [
+export const CHROMIUM_FLAGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
   '--no-first-run', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--disable-default-apps', '--disable-extensions',
@@ -42,6 +42,8 @@ export async function startStaticServer() {
   });
   return {
     url: `http://127.0.0.1:${port}/`,
+    /** The directory served at / (a copy of dist/ that a test may change). */
+    root,
     stop() {
       server.kill();
       rmSync(root, { recursive: true, force: true });

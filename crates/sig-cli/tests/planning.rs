@@ -512,3 +512,33 @@ fn huge_scale_set_counts_answer_at_once() {
     );
     assert_eq!(j["capped"], true);
 }
+
+/// A state file edited by hand to hold replica counts no command accepts: `cost` refuses it with
+/// the rule (exit 2) instead of multiplying the counts (this once panicked on an overflow).
+#[test]
+fn cost_refuses_a_state_with_replica_counts_no_command_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let st = state(dir.path());
+    let text = std::fs::read_to_string(&st).unwrap().replace(
+        "\"regionalReplicaCount\":2",
+        "\"regionalReplicaCount\":4294967295",
+    );
+    assert!(
+        text.contains("4294967295"),
+        "the fixture carries a replica count"
+    );
+    std::fs::write(&st, text).unwrap();
+    for command in ["cost", "deploy"] {
+        let args: Vec<&str> = if command == "cost" {
+            vec!["cost", "--state", &st]
+        } else {
+            vec![
+                "deploy", "check", "--state", &st, "--image", "x", "--region", "westus",
+            ]
+        };
+        let out = sig(&args);
+        assert_eq!(code(&out), 2, "{command}: {}", stdout(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("regionalReplicaCount"), "{command}: {err}");
+    }
+}

@@ -383,7 +383,19 @@ mod tests {
                 .any(|c| c.severity() == crate::Severity::Error),
             "{unknown:?}"
         );
-        assert!(codes(template(json!(801))).contains(&Code::InvalidParameter));
+        for invalid in [json!(801), json!(-1), json!(2.5), json!("three")] {
+            let found = validate_input(&parse_documents(&template(invalid.clone())), NOW);
+            let on_count: Vec<Code> = found
+                .iter()
+                .filter(|d| d.path == "copy.count")
+                .map(|d| d.code)
+                .collect();
+            assert_eq!(
+                on_count,
+                [Code::InvalidParameter],
+                "an invalid count is reported once, not also as unknown ({invalid})"
+            );
+        }
     }
 
     /// VMs and scale sets in a template get the deployment rules the template decides: a scale

@@ -466,7 +466,12 @@ impl Reader {
             );
         }
         // A copy loop whose count is known is expanded, each copy with its copyIndex().
-        if let Some(copies) = (depth == 0).then(|| self.copies(obj, ptr, scope)).flatten() {
+        let count = if depth == 0 {
+            self.copies(obj, ptr, scope)
+        } else {
+            CopyCount::NoLoop
+        };
+        if let CopyCount::Known(copies) = count {
             for index in 0..copies {
                 let mut one = obj.clone();
                 one.remove("copy");
@@ -502,7 +507,8 @@ impl Reader {
             Some((_, pn)) if !name.contains('/') => (ty.to_string(), format!("{pn}/{name}")),
             _ => (ty.to_string(), name.to_string()),
         };
-        if body.contains_key("copy") {
+        // An invalid count was reported as such: it is not also "unknown".
+        if count == CopyCount::Unknown {
             diags.push(Diagnostic::new(
                 Code::TemplateValueUnknown,
                 &origin,
@@ -615,32 +621,48 @@ impl Reader {
 }
 
 impl Reader {
-    /// The number of copies of a resource with a `copy` loop whose count evaluates (ARM allows
-    /// 0 to 800); `None` without a loop or when the count is unknown (the resource is then
-    /// checked once).
-    fn copies(
-        &mut self,
-        obj: &Map<String, Value>,
-        ptr: &str,
-        scope: &TemplateScope,
-    ) -> Option<i64> {
-        let count = obj.get("copy")?.get("count")?;
-        let count = match count {
-            Value::String(s) if template::is_expression(s) => template::evaluate(s, scope).ok()?,
-            other => other.clone(),
+    /// The number of copies of a resource with a `copy` loop (ARM allows 0 to 800). An unknown
+    /// or invalid count leaves the resource checked once; an invalid one is reported here.
+    fn copies(&mut self, obj: &Map<String, Value>, ptr: &str, scope: &TemplateScope) -> CopyCount {
+        let Some(copy) = obj.get("copy") else {
+            return CopyCount::NoLoop;
         };
-        let n = count.as_i64()?;
-        if !(0..=MAX_COPIES).contains(&n) {
-            self.diag(
-                Code::InvalidParameter,
-                ptr,
-                "copy.count",
-                format!("A copy loop's count is between 0 and {MAX_COPIES}; this one is {n}."),
-            );
-            return None;
+        let count = match copy.get("count") {
+            Some(Value::String(s)) if template::is_expression(s) => {
+                match template::evaluate(s, scope) {
+                    Ok(value) => value,
+                    Err(_) => return CopyCount::Unknown,
+                }
+            }
+            Some(other) => other.clone(),
+            None => return CopyCount::Unknown,
+        };
+        match count.as_i64() {
+            Some(n) if (0..=MAX_COPIES).contains(&n) => CopyCount::Known(n),
+            _ => {
+                self.diag(
+                    Code::InvalidParameter,
+                    ptr,
+                    "copy.count",
+                    format!("A copy loop's count is a whole number between 0 and {MAX_COPIES}; this one is {count}."),
+                );
+                CopyCount::Invalid
+            }
         }
-        Some(n)
     }
+}
+
+/// What a resource's `copy` loop count comes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CopyCount {
+    /// No loop (or a child resource, whose loop is refused on its own).
+    NoLoop,
+    /// Known: that many copies.
+    Known(i64),
+    /// Only known at deployment time.
+    Unknown,
+    /// Not a whole number from 0 to 800 (reported).
+    Invalid,
 }
 
 /// ARM's limit on a copy loop's count.

@@ -1,0 +1,127 @@
+// Offline-first: after one visit the portal reloads with no network, at the
+// site root and under a sub-path, deep links included; a new build is
+// announced and runs only when the user reloads; and the app is installable.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS, blade, startStaticServer } from './support.mjs';
+
+/** A persistent profile (an installable app cannot be checked in an incognito-like context). */
+async function openProfile() {
+  const dir = mkdtempSync(join(tmpdir(), 'sig-profile-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_FLAGS,
+    headless: true,
+    viewport: { width: 1280, height: 760 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Waits until the page is controlled by the service worker of its own directory, active (its
+ * first visit installs it; at /sig/ the root's worker may answer first).
+ */
+async function controlled(page) {
+  await page.waitForFunction(async () => {
+    const registration = await navigator.serviceWorker.getRegistration();
+    return navigator.serviceWorker.controller !== null
+      && registration?.scope === new URL('./', location.href).href
+      && registration.active?.state === 'activated';
+  }, null, { timeout: 20_000 });
+}
+
+test('after one visit the portal reloads offline, at / and at /sig/, deep links included', async () => {
+  const server = await startStaticServer();
+  // One profile per deployment: the portal at the site root, and the portal under /sig/.
+  const profiles = { '': await openProfile(), 'sig/': await openProfile() };
+  try {
+    const pages = {};
+    const errors = [];
+    for (const [base, profile] of Object.entries(profiles)) {
+      const page = await profile.context.newPage();
+      page.on('pageerror', (error) => errors.push(String(error)));
+      await page.goto(`${server.url}${base}#/galleries`);
+      await blade(page, 'Azure compute galleries').waitFor();
+      await controlled(page);
+      pages[base] = page;
+    }
+    server.stop(); // No network at all from here on: the server is gone.
+    for (const [base, page] of Object.entries(pages)) {
+      await page.goto(`${server.url}${base}#/create-gallery`);
+      await blade(page, 'Create Azure compute gallery').waitFor();
+      await page.reload();
+      await blade(page, 'Create Azure compute gallery').waitFor();
+      assert.equal(await page.evaluate(() => location.pathname), `/${base}`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    server.stop();
+    for (const profile of Object.values(profiles)) await profile.close();
+  }
+});
+
+test('a new build is announced, and runs only when the user reloads — never a mix of two builds', async () => {
+  const server = await startStaticServer();
+  const profile = await openProfile();
+  try {
+    const page = await profile.context.newPage();
+    await page.goto(`${server.url}#/home`);
+    await blade(page, 'Home').waitFor();
+    await controlled(page);
+    // Deploy build B: index.html marked, and the service worker of a new build.
+    const index = join(server.root, 'index.html');
+    writeFileSync(index, readFileSync(index, 'utf8').replace('<head>', '<head><meta name="sig-build" content="B">'));
+    const worker = join(server.root, 'sw.js');
+    writeFileSync(worker, readFileSync(worker, 'utf8').replace(/const VERSION = "([0-9a-f]+)"/, 'const VERSION = "$1-b"'));
+    // The browser checks for a new worker on navigation and when the tab is shown again;
+    // ask it now, as it would.
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+    const notice = page.getByRole('status').filter({ hasText: 'A new version of SIG Portal is available' });
+    await notice.waitFor();
+    assert.equal(await page.locator('meta[name="sig-build"]').count(), 0, 'build A is still the one running');
+    // A reload of its own keeps build A (the new worker waits) and still offers the update.
+    await page.reload();
+    await blade(page, 'Home').waitFor();
+    assert.equal(await page.locator('meta[name="sig-build"]').count(), 0);
+    await notice.waitFor();
+    await notice.getByRole('button', { name: 'Reload' }).click();
+    await page.waitForFunction(() => document.querySelector('meta[name="sig-build"]')?.content === 'B');
+    await blade(page, 'Home').waitFor();
+    assert.equal(await notice.count(), 0);
+  } finally {
+    server.stop();
+    await profile.close();
+  }
+});
+
+test('the web app manifest is valid and Chromium finds the portal installable', async () => {
+  const server = await startStaticServer();
+  const profile = await openProfile();
+  try {
+    const page = await profile.context.newPage();
+    await page.goto(`${server.url}#/home`);
+    await blade(page, 'Home').waitFor();
+    await controlled(page);
+    const cdp = await profile.context.newCDPSession(page);
+    const manifest = await cdp.send('Page.getAppManifest');
+    assert.deepEqual(manifest.errors, []);
+    const parsed = JSON.parse(manifest.data);
+    assert.equal(parsed.short_name, 'SIG Portal');
+    assert.equal(parsed.display, 'standalone');
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    assert.deepEqual(installabilityErrors, []);
+  } finally {
+    server.stop();
+    await profile.close();
+  }
+});
