@@ -120,7 +120,8 @@ serve() {
   check_port_free "$PORT"
   build_release
   say "SIG Portal at http://127.0.0.1:$PORT/ (Ctrl+C stops it)"
-  exec python3 -m http.server "$PORT" --bind 127.0.0.1 --directory dist
+  # Like a static host: precompressed .br / .gz siblings when the browser accepts them.
+  exec python3 scripts/serve.py "$PORT" --bind 127.0.0.1 --directory dist
 }
 
 watch() {

@@ -28,7 +28,9 @@ if os.environ.get("TRUNK_PROFILE") != "release":
 
 files = sorted(
     name for name in os.listdir(staging)
-    if os.path.isfile(os.path.join(staging, name)) and name != "sw.js"
+    if os.path.isfile(os.path.join(staging, name))
+    and name != "sw.js"
+    and not name.endswith((".br", ".gz"))  # encodings of a file, not files of the app
 )
 digest = hashlib.sha256()
 for name in files:

@@ -83,6 +83,8 @@ test('a new build is announced, and runs only when the user reloads — never a 
     writeFileSync(index, readFileSync(index, 'utf8').replace('<head>', '<head><meta name="sig-build" content="B">'));
     const worker = join(server.root, 'sw.js');
     writeFileSync(worker, readFileSync(worker, 'utf8').replace(/const VERSION = "([0-9a-f]+)"/, 'const VERSION = "$1-b"'));
+    // A deploy replaces the precompressed siblings too.
+    for (const file of [index, worker]) for (const suffix of ['.br', '.gz']) rmSync(`${file}${suffix}`, { force: true });
     // The browser checks for a new worker on navigation and when the tab is shown again;
     // ask it now, as it would.
     await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));

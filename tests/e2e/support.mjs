@@ -18,7 +18,11 @@ export const CHROMIUM_FLAGS = [
   '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost',
 ];
 
-/** Serves a copy of dist/ at / and /sig/ with `python3 -m http.server` on a free port. */
+/**
+ * Serves a copy of dist/ at / and /sig/ on a free port with scripts/serve.py: Python's static
+ * server, sending a file's precompressed sibling (.br, .gz) when the browser accepts it, as
+ * static hosts do.
+ */
 export async function startStaticServer() {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error('dist/index.html is missing: build first (trunk build --release)');
@@ -26,7 +30,7 @@ export async function startStaticServer() {
   const root = mkdtempSync(join(tmpdir(), 'sig-static-'));
   cpSync(DIST, root, { recursive: true });
   cpSync(DIST, join(root, 'sig'), { recursive: true });
-  const server = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', root], {
+  const server = spawn('python3', ['-u', join(ROOT, 'scripts', 'serve.py'), '0', '--bind', '127.0.0.1', '--directory', root], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const port = await new Promise((resolve, reject) => {

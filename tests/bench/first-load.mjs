@@ -1,0 +1,73 @@
+// First-load benchmark: time to the first blade the app renders (the app's own
+// `sig:first-blade` performance mark, two frames after it mounted — not a static
+// placeholder), cold and on a second visit, over emulated networks, from
+// scripts/serve.py (which sends the precompressed siblings, as static hosts do).
+//
+//   node tests/bench/first-load.mjs [runs]     (after `trunk build --release`)
+//
+// Prints one line per condition and writes tests/test-results/first-load.json.
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIST, ROOT, launchBrowser, startStaticServer } from '../e2e/support.mjs';
+
+const RUNS = Number(process.argv[2] ?? 3);
+// Chrome DevTools' presets; throughput in bytes per second, latency in ms.
+const NETWORKS = {
+  'no throttling': null,
+  'Fast 4G': { latency: 60, downloadThroughput: (9 * 1024 * 1024) / 8, uploadThroughput: (1.5 * 1024 * 1024) / 8 },
+  'Slow 4G': { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 },
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function firstBlade(page) {
+  await page.waitForFunction(() => performance.getEntriesByName('sig:first-blade').length > 0, null, { timeout: 60_000 });
+  return page.evaluate(() => performance.getEntriesByName('sig:first-blade')[0].startTime);
+}
+
+async function transferred(page) {
+  return page.evaluate(() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+    .reduce((sum, r) => sum + (r.transferSize || 0), 0));
+}
+
+const server = await startStaticServer();
+const browser = await launchBrowser();
+const figures = {};
+try {
+  for (const [name, conditions] of Object.entries(NETWORKS)) {
+    const cold = [];
+    const second = [];
+    let bytes = 0;
+    for (let run = 0; run < RUNS; run++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      if (conditions) await cdp.send('Network.emulateNetworkConditions', { offline: false, ...conditions });
+      await page.goto(`${server.url}#/home`);
+      cold.push(await firstBlade(page));
+      bytes = await transferred(page);
+      // Second visit: the service worker (installed during the first) serves everything.
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
+      await page.goto(`${server.url}#/home`, { waitUntil: 'commit' });
+      await page.reload();
+      second.push(await firstBlade(page));
+      await context.close();
+    }
+    figures[name] = {
+      coldMs: Math.round(median(cold)),
+      secondVisitMs: Math.round(median(second)),
+      coldRunsMs: cold.map(Math.round),
+      transferredBytes: bytes,
+    };
+    console.log(`${name}: cold ${figures[name].coldMs} ms (runs ${figures[name].coldRunsMs.join(', ')}), second visit ${figures[name].secondVisitMs} ms, ${Math.round(bytes / 1024)} KB transferred`);
+  }
+  const wasm = readdirSync(DIST).find((f) => f.endsWith('.wasm'));
+  const size = (f) => (statSync(join(DIST, f), { throwIfNoEntry: false })?.size ?? 0);
+  figures.wasm = { raw: size(wasm), gzip: size(`${wasm}.gz`), brotli: size(`${wasm}.br`) };
+  console.log(`wasm: ${figures.wasm.raw} B raw, ${figures.wasm.gzip} B gzip, ${figures.wasm.brotli} B brotli`);
+  mkdirSync(join(ROOT, 'tests', 'test-results'), { recursive: true });
+  writeFileSync(join(ROOT, 'tests', 'test-results', 'first-load.json'), JSON.stringify(figures, null, 2));
+} finally {
+  await browser.close();
+  server.stop();
+}
