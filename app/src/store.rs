@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use crate::clock;
 use crate::journal::{rebase, Pending};
 use crate::persist::{BrowserStorage, LoadProblem, SaveProblem};
-use crate::tab_lock::{with_lock, STATE_LOCK};
+use crate::tab_lock::{announce, announced_head, sleep, with_lock, STATE_LOCK};
 
 /// Where builds before the price table joined the state kept it; moved into
 /// the world on load and removed after the next save.
@@ -564,7 +564,8 @@ impl Store {
     /// Runs a scheduled save now, if one is pending (under the tabs' lock,
     /// so it completes a moment later).
     pub fn flush_save(&self) {
-        if self.pending_save.get_value() {
+        // The app may be gone by the time a scheduled save runs (a test unmounted it).
+        if self.pending_save.try_get_value() == Some(true) {
             self.pending_save.set_value(false);
             self.save();
         }
@@ -576,7 +577,9 @@ impl Store {
     pub fn flush_save_now(&self) {
         if self.pending_save.get_value() {
             self.pending_save.set_value(false);
-            self.save_locked();
+            if let Some(revision) = self.save_locked() {
+                leptos::task::spawn_local(announce(revision));
+            }
         }
     }
 
@@ -588,19 +591,46 @@ impl Store {
             return;
         }
         let store = *self;
-        with_lock(STATE_LOCK, move || store.save_locked());
+        with_lock(
+            STATE_LOCK,
+            Box::new(move || {
+                Box::pin(async move {
+                    // Another tab may have saved a revision this tab's copy of
+                    // localStorage has not received yet: wait for it (it is on
+                    // its way, milliseconds behind). After two seconds the
+                    // announcement is taken as stale (the data was removed
+                    // since, e.g. an unreadable state discarded) and the
+                    // revision check alone decides.
+                    if let Some(head) = announced_head().await {
+                        let storage = BrowserStorage::open();
+                        let mut waited = 0;
+                        while storage.stored_revision() < head && waited < 2000 {
+                            sleep(10).await;
+                            waited += 10;
+                        }
+                    }
+                    if store.saving.try_get_value().is_none() {
+                        return; // The app is gone (a test unmounted it).
+                    }
+                    if let Some(revision) = store.save_locked() {
+                        announce(revision).await;
+                    }
+                })
+            }),
+        );
     }
 
     /// The save itself, run while this tab holds the lock: newer data from
     /// another tab is taken first (this tab's unsaved commands replayed on
-    /// it), then the result is written as the next revision.
-    fn save_locked(&self) {
+    /// it), then the result is written as the next revision, which is
+    /// returned when it was written.
+    fn save_locked(&self) -> Option<u64> {
         if self.saving.get_value() != Saving::On {
-            return;
+            return None;
         }
         let storage = BrowserStorage::open();
         if !self.take_newer(&storage) {
-            return;
+            return None;
         }
         let base = self.revision.get_untracked();
         let next = base + 1;
@@ -620,15 +650,18 @@ impl Store {
                 ) {
                     self.storage_notice.set(None);
                 }
+                Some(next)
             }
             Err(SaveProblem::Stale { .. }) => {
                 // Another tab wrote between our check and our write (only
                 // possible where the browser has no Web Locks): go again,
                 // which replays our changes onto what it wrote.
                 self.schedule_save();
+                None
             }
             Err(SaveProblem::Refused(why)) => {
                 self.storage_notice.set(Some(StorageNotice::NotSaved(why)));
+                None
             }
         }
     }
@@ -729,7 +762,9 @@ impl Store {
             Ok(()) => {
                 self.saving.set_value(Saving::On);
                 self.storage_notice.set(None);
-                self.save_locked();
+                if let Some(revision) = self.save_locked() {
+                    leptos::task::spawn_local(announce(revision));
+                }
             }
             Err(problem) => {
                 self.storage_notice.set(Some(StorageNotice::NotSaved(format!(

@@ -215,6 +215,7 @@ mod persistence {
         for key in [STATE_KEY, REVISION_KEY, ASIDE_KEY] {
             s.remove_item(key).unwrap();
         }
+        sig_portal::tab_lock::release_announcement();
     }
 
     fn world() -> sig_core::World {
@@ -341,6 +342,7 @@ mod iam {
         for key in [STATE_KEY, REVISION_KEY, ASIDE_KEY] {
             s.remove_item(key).unwrap();
         }
+        sig_portal::tab_lock::release_announcement();
     }
 
     /// The first-run world plus a user who is only a Reader of the subscription.
@@ -437,6 +439,7 @@ mod visibility {
         for key in [STATE_KEY, REVISION_KEY, ASIDE_KEY] {
             s.remove_item(key).unwrap();
         }
+        sig_portal::tab_lock::release_announcement();
     }
 
     /// Lets signals, memos and effects catch up.
@@ -820,6 +823,8 @@ mod storage_failures {
         for key in [STATE_KEY, REVISION_KEY, ASIDE_KEY] {
             raw().remove_item(key).unwrap();
         }
+        // The stored state is gone: so is the revision this page announced.
+        sig_portal::tab_lock::release_announcement();
     }
 
     /// Runs JavaScript in the page (to make the browser's storage throw).
@@ -1064,6 +1069,8 @@ mod two_tabs {
         for key in [STATE_KEY, REVISION_KEY, ASIDE_KEY] {
             raw().remove_item(key).unwrap();
         }
+        // The stored state is gone: so is the revision this page announced.
+        sig_portal::tab_lock::release_announcement();
     }
 
     async fn js(code: &str) {

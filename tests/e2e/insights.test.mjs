@@ -251,18 +251,21 @@ test('replicate to a zone region with Standard_ZRS on the clock; the deploy plan
   // 45 concurrent VMs: ⌈45 / 20⌉ = 3 replicas.
   await planner.getByText('Recommended replicas: 3').waitFor();
 
-  // Add East US 2 with zone-redundant storage, in the az CLI's syntax.
+  // Add East US 2 with zone-redundant storage in the grid; the az command follows, read-only.
   await page.goto(resourceUrl(versionId));
   await blade(page, '2.0.0').getByRole('button', { name: 'Replication' }).click();
   const replication = blade(page, 'Replication');
-  const argument = replication.getByLabel('az --target-regions');
-  assert.equal(await argument.inputValue(), 'eastus=1=standard_lrs');
+  const az = replication.locator('.az-command code');
+  assert.match(await az.textContent(), /--target-regions eastus=1=standard_lrs$/);
   await replication.getByLabel('Region to add').selectOption('eastus2');
-  await replication.getByLabel('Storage type').selectOption('standard_zrs');
+  await replication.getByLabel('Storage type to add').selectOption('standard_zrs');
   await replication.getByRole('button', { name: '+ Add region' }).click();
-  assert.equal(await argument.inputValue(), 'eastus=1=standard_lrs eastus2=1=standard_zrs');
+  assert.match(await az.textContent(), /--target-regions eastus=1=standard_lrs eastus2=1=standard_zrs$/);
+  const grid = replication.getByRole('table', { name: 'Target regions to replicate to' });
+  assert.equal(await grid.getByLabel('Storage type in East US 2').inputValue(), 'standard_zrs');
   await replication.getByRole('button', { name: 'Save target regions' }).click();
-  const row = replication.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'East US 2' }) });
+  const status = replication.getByRole('table', { name: 'Target regions', exact: true });
+  const row = status.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'East US 2' }) });
   await row.getByRole('cell', { name: 'Standard_ZRS' }).waitFor();
   const progress = replication.getByRole('progressbar', { name: 'Replication progress in East US 2' });
   const seen = [Number(await progress.getAttribute('value'))];
@@ -283,15 +286,23 @@ test('replicate to a zone region with Standard_ZRS on the clock; the deploy plan
   assert.deepEqual([...seen].sort((a, b) => a - b), seen, 'progress never goes backwards');
   await replication.getByRole('status').filter({ hasText: 'Replication state: Completed' }).waitFor();
 
-  // A region the core does not know: the az syntax parses, the service refuses, and the log says so.
-  await argument.fill('eastus=1=standard_lrs eastus2=1=standard_zrs atlantis=2');
+  // More replicas than a region holds: the service refuses, the grid keeps the edit, the log says so.
+  await grid.getByLabel('Replica count in East US 2').fill('11');
   await replication.getByRole('button', { name: 'Save target regions' }).click();
-  await replication.getByRole('alert').filter({ hasText: 'Target regions must be Azure regions.' }).waitFor();
+  await replication.getByRole('alert').filter({ hasText: 'The value 11 of parameter' }).waitFor();
+  assert.equal(await grid.getByLabel('Replica count in East US 2').inputValue(), '11');
+
+  // Remove asks first; "No" keeps the region, "Yes, remove" removes it.
+  await grid.getByRole('button', { name: 'Remove East US 2' }).click();
+  const confirm = replication.getByRole('alertdialog', { name: 'Confirm remove' });
+  await confirm.getByRole('button', { name: 'No' }).click();
+  assert.equal(await confirm.count(), 0);
+  assert.equal(await grid.getByRole('rowheader', { name: 'East US 2' }).count(), 1);
   await page.goto(`${env.server.url}#/activity`);
   const log = blade(page, 'Activity log');
   await log.getByLabel('Status').selectOption('Failed');
   const failed = log.getByRole('table', { name: 'Activity' }).getByRole('row').nth(1);
-  assert.match(await failed.textContent(), /UpdateVersion.*Failed.*admin@contoso\.onmicrosoft\.com.*versions\/2\.0\.0.*Target regions must be Azure regions/);
+  assert.match(await failed.textContent(), /UpdateVersion.*Failed.*admin@contoso\.onmicrosoft\.com.*versions\/2\.0\.0.*The value 11 of parameter/);
 
   // Completed: the same deployment is now allowed, and the planner's advice applies.
   await page.goto(`${env.server.url}#/${encodeURIComponent(`deploy:${versionId}`).replace(/%3A/g, ':')}`);
@@ -300,6 +311,15 @@ test('replicate to a zone region with Standard_ZRS on the clock; the deploy plan
   await verdict.getByText('Allowed', { exact: true }).waitFor();
   await planner.getByRole('button', { name: 'Apply recommendation' }).click();
   await verdict.getByText('Replicas of that version in the region: 3').waitFor();
+
+  // Removing the region, confirmed, removes it from the version.
+  await page.goto(`${env.server.url}#/${encodeURIComponent(`replication:${versionId}`).replace(/%3A/g, ':')}`);
+  assert.equal(await grid.getByLabel('Replica count in East US 2').inputValue(), '3');
+  await grid.getByRole('button', { name: 'Remove East US 2' }).click();
+  await confirm.getByRole('button', { name: 'Yes, remove' }).click();
+  await status.getByRole('rowheader', { name: 'East US 2' }).waitFor({ state: 'detached' });
+  assert.equal(await grid.getByRole('rowheader', { name: 'East US 2' }).count(), 0);
+  assert.match(await az.textContent(), /--target-regions eastus=1=standard_lrs$/);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -470,7 +490,7 @@ test('figures: IAM and Replication blades with the full-limits state and 10,000 
   const revision = await page.evaluate(() => Number(localStorage.getItem('sig-portal/revision')));
   t0 = Date.now();
   figures.replicationSaveTargetRegionsMs = await frame({ click: 'Save target regions' });
-  await replication.getByRole('rowheader', { name: 'East US 2' }).waitFor({ timeout: 60_000 });
+  await replication.getByRole('table', { name: 'Target regions', exact: true }).getByRole('rowheader', { name: 'East US 2' }).waitFor({ timeout: 60_000 });
   await page.waitForFunction((r) => Number(localStorage.getItem('sig-portal/revision')) > r, revision);
   figures.replicationPersistedMs = Date.now() - t0;
   figures.replicationStepAfterSaveMs = await frame({ click: 'Step 5 min' });

@@ -9,7 +9,8 @@ import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const DIST = join(ROOT, 'dist');
+/** The release build under test (SIG_DIST: another build directory, e.g. while dist/ is in use). */
+export const DIST = process.env.SIG_DIST ?? join(ROOT, 'dist');
 
 export const CHROMIUM_FLAGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',

@@ -1,7 +1,8 @@
 //! The Replication blade of an image version: per target region its replica
 //! count, storage type, state, progress, start and finish on the simulation
-//! clock, a timeline chart, and the editor for target regions and replica
-//! counts in the az CLI's `--target-regions` syntax (shown and accepted).
+//! clock, a timeline chart, and the editor for target regions as the
+//! portal's grid (region, replica count, storage type per row; Remove asks to
+//! confirm), with the equivalent az command shown read-only.
 //!
 //! States and progress are the core's pure function of (world, time); the
 //! syntax is the core's parser; the change is one `UpdateVersion` command.
@@ -15,9 +16,7 @@ use time::OffsetDateTime;
 
 use super::options;
 use crate::clock;
-use crate::components::{
-    run_command_keeping, unique_id, AlertList, GuardedButton, SelectField, TextField,
-};
+use crate::components::{run_command_keeping, AlertList, GuardedButton, SelectField, TextField};
 use crate::store::Store;
 
 /// Splits a `--target-regions` value into entries the way a shell splits
@@ -76,6 +75,47 @@ pub fn targets_argument(world: &World, id: &str) -> String {
         .unwrap_or_default()
 }
 
+/// One row of the target-regions grid, as the user edits it (the replica
+/// count as typed: the core's parser and rules judge it on save).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetRow {
+    /// Region name (`eastus2`).
+    pub region: String,
+    /// Replica count as typed.
+    pub replicas: String,
+    /// Storage type in the az CLI's spelling (`standard_zrs`).
+    pub storage: String,
+}
+
+/// The version's target regions as grid rows.
+pub fn target_rows(world: &World, id: &str) -> Vec<TargetRow> {
+    world
+        .version(id)
+        .map(|v| {
+            format_targets(v)
+                .iter()
+                .map(|entry| {
+                    let mut parts = entry.splitn(3, '=');
+                    TargetRow {
+                        region: parts.next().unwrap_or_default().to_string(),
+                        replicas: parts.next().unwrap_or_default().to_string(),
+                        storage: parts.next().unwrap_or_default().to_string(),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The `--target-regions` value the rows stand for (what Save sends through
+/// the core's parser, and what the read-only az command shows).
+pub fn rows_argument(rows: &[TargetRow]) -> String {
+    rows.iter()
+        .map(|r| quoted(&format!("{}={}={}", r.region, r.replicas.trim(), r.storage)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The `UpdateVersion` that sets the version's target regions to `argument`
 /// (parsed by the core's `--target-regions` parser). Regions kept keep their
 /// other settings (encryption, exclude from latest).
@@ -126,6 +166,14 @@ pub fn update_targets(world: &World, id: &str, argument: &str) -> Result<Command
         resource,
     })
 }
+
+/// The storage types a target region can use, as the az CLI spells them and
+/// as the portal shows them.
+const STORAGE_TYPES: [(&str, &str); 3] = [
+    ("standard_lrs", "Standard_LRS"),
+    ("standard_zrs", "Standard_ZRS"),
+    ("premium_lrs", "Premium_LRS"),
+];
 
 fn stamp(t: Option<OffsetDateTime>) -> String {
     t.map_or_else(|| "--".to_string(), clock::stamp)
@@ -200,24 +248,29 @@ pub fn Replication(id: String) -> impl IntoView {
     let store = expect_context::<Store>();
     let id = StoredValue::new(id);
     let exists = Memo::new(move |_| store.world.with(|w| w.version(&id.get_value()).is_some()));
-    // The editor shows the world's targets, or what the user typed over them;
-    // a change to the world (here or elsewhere) shows the new targets again.
-    let current = Memo::new(move |_| store.world.with(|w| targets_argument(w, &id.get_value())));
-    let draft = RwSignal::new(None::<(String, String)>);
-    let argument = Memo::new(move |_| {
+    // The grid shows the world's targets, or the user's edits over them; a
+    // change to the world (here or in another tab) shows the new targets again.
+    let current = Memo::new(move |_| store.world.with(|w| target_rows(w, &id.get_value())));
+    let draft = RwSignal::new(None::<(Vec<TargetRow>, Vec<TargetRow>)>);
+    let rows = Memo::new(move |_| {
         current.with(|c| {
             draft.with(|d| match d {
-                Some((base, text)) if base == c => text.clone(),
+                Some((base, edited)) if base == c => edited.clone(),
                 _ => c.clone(),
             })
         })
     });
-    let edit = move |text: String| draft.set(Some((current.get_untracked(), text)));
+    let edit = move |change: &dyn Fn(&mut Vec<TargetRow>)| {
+        let mut edited = rows.get_untracked();
+        change(&mut edited);
+        draft.set(Some((current.get_untracked(), edited)));
+    };
+    let argument = Memo::new(move |_| rows.with(|r| rows_argument(r)));
     let problems = RwSignal::new(Vec::<String>::new());
     let write_denied = Signal::derive(move || {
         store
             .world
-            .with(|w| update_targets(w, &id.get_value(), &current.get()))
+            .with(|w| update_targets(w, &id.get_value(), &current.with(|c| rows_argument(c))))
             .ok()
             .and_then(|c| store.denied(&c))
     });
@@ -232,18 +285,13 @@ pub fn Replication(id: String) -> impl IntoView {
             }
         }
     };
+    // The region whose removal waits for the user's confirmation.
+    let confirming = RwSignal::new(None::<String>);
     let new_region = RwSignal::new("eastus2".to_string());
     let new_count = RwSignal::new("1".to_string());
     let new_type = RwSignal::new("standard_lrs".to_string());
-    let types = Signal::derive(|| {
-        options::fixed(&[
-            ("standard_lrs", "Standard_LRS"),
-            ("standard_zrs", "Standard_ZRS"),
-            ("premium_lrs", "Premium_LRS"),
-        ])
-    });
+    let types = Signal::derive(|| options::fixed(&STORAGE_TYPES));
     let regions = Signal::derive(options::all_regions);
-    let argument_id = unique_id("target-regions");
 
     let status = move || {
         let now = store.sim.now();
@@ -258,7 +306,6 @@ pub fn Replication(id: String) -> impl IntoView {
     let visible = Memo::new(move |_| store.can_see(&id.get_value()));
 
     move || {
-        let argument_id = argument_id.clone();
         if !exists.get() {
             return view! { <div class="empty-state" role="status"><p class="empty-title">"Resource not found"</p></div> }.into_any();
         }
@@ -272,23 +319,11 @@ pub fn Replication(id: String) -> impl IntoView {
                 let rows = lines.iter().zip(targets.iter()).map(|(l, t)| {
                     let region = l.status.region.display_name().to_string();
                     let name = l.status.region.as_str().to_string();
-                    let remove_label = format!("Remove {region}");
                     let progress_label = format!("Replication progress in {region}");
                     let progress = l.status.progress;
                     let failed = l.status.state == sig_core::replication::RegionState::Failed;
                     let fault = Command::InjectReplicationFault { version_id: id.get_value(), region: name.clone() };
                     let retry = Command::RetryReplication { version_id: id.get_value(), region: name.clone() };
-                    let remove = move |_| {
-                        let without: Vec<String> = store.world.with_untracked(|w| {
-                            w.version(&id.get_value()).map(format_targets).unwrap_or_default()
-                        })
-                        .into_iter()
-                        .filter(|e| !e.split('=').next().unwrap_or_default().eq_ignore_ascii_case(&name))
-                        .map(|e| quoted(&e))
-                        .collect();
-                        edit(without.join(" "));
-                        apply();
-                    };
                     view! {
                         <tr>
                             <th scope="row">{region.clone()}</th>
@@ -308,7 +343,6 @@ pub fn Replication(id: String) -> impl IntoView {
                                     let run = Callback::new(move |()| { let _ = store.dispatch(command.clone()); });
                                     view! { <GuardedButton denied show_reason=false on_click=run>{label}</GuardedButton> }
                                 }
-                                <button type="button" class="button" aria-label=remove_label disabled=move || write_denied.get().is_some() on:click=remove>"Remove"</button>
                             </td>
                         </tr>
                     }
@@ -328,27 +362,85 @@ pub fn Replication(id: String) -> impl IntoView {
                     {chart}
                 }
             })}
-            <form class="target-editor" aria-label="Edit target regions" on:submit=move |ev| { ev.prevent_default(); apply(); }>
+            <form class="target-editor" aria-label="Edit target regions" novalidate=true on:submit=move |ev| { ev.prevent_default(); apply(); }>
                 <h3>"Target regions"</h3>
-                <div class="field">
-                    <label for=argument_id.clone()>"az --target-regions"</label>
-                    <p class="field-help">"Entries as region=replicas=storage type, separated by spaces (the az CLI's syntax)."</p>
-                    <input id=argument_id class="mono" type="text" prop:value=move || argument.get() on:input=move |ev| edit(event_target_value(&ev))/>
-                </div>
-                <p class="field-help"><code>{move || format!("az sig image-version update --ids {} --target-regions {}", id.get_value(), argument.get())}</code></p>
-                <AlertList messages=problems/>
+                <crate::components::ScrollRegion label="Target regions to replicate to">
+                    <table class="grid" aria-label="Target regions to replicate to">
+                        <thead><tr>
+                            <th scope="col">"Region"</th><th scope="col">"Replica count"</th>
+                            <th scope="col">"Storage account type"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr></thead>
+                        <tbody>
+                            {move || rows.get().into_iter().enumerate().map(|(index, row)| {
+                                let shown = options::region_display(&row.region);
+                                let storage = row.storage.clone();
+                                let region = row.region.clone();
+                                view! {
+                                    <tr>
+                                        <th scope="row">{shown.clone()}</th>
+                                        <td>
+                                            <input type="number" min="1" max="10" class="count-input"
+                                                aria-label=format!("Replica count in {shown}")
+                                                prop:value=row.replicas.clone()
+                                                on:input=move |ev| {
+                                                    let value = event_target_value(&ev);
+                                                    edit(&|r| if let Some(row) = r.get_mut(index) { row.replicas = value.clone(); });
+                                                }/>
+                                        </td>
+                                        <td>
+                                            <select aria-label=format!("Storage type in {shown}")
+                                                on:change=move |ev| {
+                                                    let value = event_target_value(&ev);
+                                                    edit(&|r| if let Some(row) = r.get_mut(index) { row.storage = value.clone(); });
+                                                }>
+                                                {STORAGE_TYPES.iter().map(|(value, label)| view! {
+                                                    <option value=*value selected=storage == *value>{*label}</option>
+                                                }).collect_view()}
+                                            </select>
+                                        </td>
+                                        <td>
+                                            <button type="button" class="button" aria-label=format!("Remove {shown}")
+                                                disabled=move || write_denied.get().is_some()
+                                                on:click=move |_| confirming.set(Some(region.clone()))>"Remove"</button>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </crate::components::ScrollRegion>
+                {move || confirming.get().map(|region| {
+                    let shown = options::region_display(&region);
+                    view! {
+                        <div class="banner warning" role="alertdialog" aria-label="Confirm remove" aria-describedby="confirm-remove-text">
+                            <p id="confirm-remove-text">{format!("Remove {shown} from the target regions? Its replicas there are deleted.")}</p>
+                            <button type="button" class="button primary" on:click=move |_| {
+                                confirming.set(None);
+                                edit(&|r| r.retain(|row| row.region != region));
+                                apply();
+                            }>"Yes, remove"</button>
+                            <button type="button" class="button" on:click=move |_| confirming.set(None)>"No"</button>
+                        </div>
+                    }
+                })}
                 <div class="field-row">
                     <SelectField label="Region to add" value=new_region options=regions/>
-                    <TextField label="Replica count" value=new_count input_type="number"/>
-                    <SelectField label="Storage type" value=new_type options=types/>
+                    <TextField label="Replica count to add" value=new_count input_type="number"/>
+                    <SelectField label="Storage type to add" value=new_type options=types/>
                 </div>
                 <button type="button" class="button" on:click=move |_| {
-                    let entry = format!("{}={}={}", new_region.get_untracked(), new_count.get_untracked().trim(), new_type.get_untracked());
-                    let mut text = argument.get_untracked();
-                    if !text.trim().is_empty() { text.push(' '); }
-                    text.push_str(&entry);
-                    edit(text);
+                    let row = TargetRow {
+                        region: new_region.get_untracked(),
+                        replicas: new_count.get_untracked().trim().to_string(),
+                        storage: new_type.get_untracked(),
+                    };
+                    edit(&|r| r.push(row.clone()));
                 }>"+ Add region"</button>
+                <figure class="az-command">
+                    <figcaption class="field-help">"Equivalent Azure CLI command"</figcaption>
+                    <code>{move || format!("az sig image-version update --ids {} --target-regions {}", id.get_value(), argument.get())}</code>
+                </figure>
+                <AlertList messages=problems/>
                 <GuardedButton denied=write_denied kind="submit" class="button primary">"Save target regions"</GuardedButton>
             </form>
         }.into_any()
