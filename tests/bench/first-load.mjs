@@ -69,5 +69,5 @@ try {
   writeFileSync(join(ROOT, 'tests', 'test-results', 'first-load.json'), JSON.stringify(figures, null, 2));
 } finally {
   await browser.close();
-  server.stop();
+  await server.stop();
 }

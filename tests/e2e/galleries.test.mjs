@@ -173,6 +173,32 @@ test('a corrupt saved state is kept aside, the user is told, and work goes on', 
   await page.close();
 });
 
+test('the version wizard creates its source in place with "Create new"', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  await createGallery(page, 'inPlaceGallery');
+  let wizard = await createDefinition(page, 'inPlaceGallery', 'in-place', ['Contoso', 'InPlace', 'Sku']);
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, 'in-place').getByRole('button', { name: '+ Add version' }).click();
+  wizard = blade(page, 'Create a VM image version');
+  await wizard.getByLabel('Version number').fill('1.0.0');
+  await wizard.getByRole('button', { name: 'Create new' }).click();
+  const form = wizard.getByRole('group', { name: 'New managed image (simulated source)' });
+  await form.getByLabel('Managed image name').fill('made-in-place');
+  await form.getByRole('button', { name: 'Create source' }).click();
+  await form.waitFor({ state: 'detached' });
+  // The new image is the chosen source, and the version is made from it.
+  const source = wizard.getByLabel('Source');
+  assert.match(await source.inputValue(), /\/providers\/Microsoft\.Compute\/images\/made-in-place$/);
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByText('Validation passed').waitFor();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, '1.0.0').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a change in one tab appears in the other', async () => {
   const context = await env.browser.newContext();
   const first = await context.newPage();

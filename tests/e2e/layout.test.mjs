@@ -174,7 +174,7 @@ for (const width of [1024, 1280, 1920]) {
     await replication.getByLabel('Region to add').selectOption('eastus2');
     await replication.getByRole('button', { name: '+ Add region' }).click();
     await replication.getByRole('button', { name: 'Save target regions' }).click();
-    await replication.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'East US 2' }) }).waitFor();
+    await replication.getByRole('table', { name: 'Target regions', exact: true }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'East US 2' }) }).waitFor();
     await checkLayout(page, width, 'replication', seen);
     // Every button of the per-region table can be reached and pressed.
     const table = replication.getByRole('table', { name: 'Target regions' });

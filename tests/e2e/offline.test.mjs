@@ -55,7 +55,7 @@ test('after one visit the portal reloads offline, at / and at /sig/, deep links 
       await controlled(page);
       pages[base] = page;
     }
-    server.stop(); // No network at all from here on: the server is gone.
+    await server.stop(); // No network at all from here on: the server is gone.
     for (const [base, page] of Object.entries(pages)) {
       await page.goto(`${server.url}${base}#/create-gallery`);
       await blade(page, 'Create Azure compute gallery').waitFor();
@@ -65,7 +65,7 @@ test('after one visit the portal reloads offline, at / and at /sig/, deep links 
     }
     assert.deepEqual(errors, []);
   } finally {
-    server.stop();
+    await server.stop();
     for (const profile of Object.values(profiles)) await profile.close();
   }
 });
@@ -101,7 +101,7 @@ test('a new build is announced, and runs only when the user reloads — never a 
     await blade(page, 'Home').waitFor();
     assert.equal(await notice.count(), 0);
   } finally {
-    server.stop();
+    await server.stop();
     await profile.close();
   }
 });
@@ -123,7 +123,7 @@ test('the web app manifest is valid and Chromium finds the portal installable', 
     const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
     assert.deepEqual(installabilityErrors, []);
   } finally {
-    server.stop();
+    await server.stop();
     await profile.close();
   }
 });

@@ -49,8 +49,16 @@ export async function startStaticServer() {
     url: `http://127.0.0.1:${port}/`,
     /** The directory served at / (a copy of dist/ that a test may change). */
     root,
-    stop() {
-      server.kill();
+    /**
+     * Stops the server, and only once it has exited removes its files: a request answered in
+     * between would be a 404, and a 404 for sw.js makes the browser drop the service worker.
+     */
+    async stop() {
+      if (server.exitCode === null && server.signalCode === null) {
+        const exited = new Promise((resolve) => server.once('exit', resolve));
+        server.kill();
+        await exited;
+      }
       rmSync(root, { recursive: true, force: true });
     },
   };
@@ -86,7 +94,7 @@ export function usePortal(check = () => {}) {
   });
   after(async () => {
     await env.browser?.close();
-    env.server?.stop();
+    await env.server?.stop();
   });
   return env;
 }

@@ -4,13 +4,14 @@ use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 use sig_core::command::version_id;
 use sig_core::ids::{GalleryResourceId, VERSION_TYPE};
-use sig_core::sources::SourceKind;
+use sig_core::regions::RegionName;
+use sig_core::sources::{Source, SourceKind};
 use sig_core::Command;
 
 use super::options;
 use crate::components::{
-    errors_at, number_or_text, tags_json, CheckField, CreateDraft, SelectField, TextField, Wizard,
-    WizardSteps,
+    errors_at, number_or_text, run_command, tags_json, AlertList, CheckField, CreateDraft,
+    SelectField, TextField, Wizard, WizardSteps,
 };
 use crate::route::Blade;
 use crate::store::Store;
@@ -104,6 +105,100 @@ fn source_choices(store: &Store) -> Vec<(String, String)> {
     })
 }
 
+/// "Create new" under the Source picker, as in the portal: a managed image
+/// made in place, in the definition's subscription and resource group, with
+/// its OS type, state and generation, in the version's region. It is the
+/// simulator's `CreateSource` command; the new image is then the source.
+#[derive(Clone, Copy)]
+struct NewSource {
+    store: Store,
+    open: RwSignal<bool>,
+    name: RwSignal<String>,
+    size: RwSignal<String>,
+    problems: RwSignal<Vec<String>>,
+    scope: StoredValue<(String, String, String)>,
+    region: RwSignal<String>,
+    chosen: RwSignal<String>,
+}
+
+impl NewSource {
+    fn new(
+        store: Store,
+        subscription: &str,
+        group: &str,
+        image: &str,
+        region: RwSignal<String>,
+        chosen: RwSignal<String>,
+    ) -> Self {
+        NewSource {
+            store,
+            open: RwSignal::new(false),
+            name: RwSignal::new(String::new()),
+            size: RwSignal::new("30".to_string()),
+            problems: RwSignal::new(Vec::new()),
+            scope: StoredValue::new((subscription.into(), group.into(), image.into())),
+            region,
+            chosen,
+        }
+    }
+
+    fn create(self) {
+        let (sub, rg, image) = self.scope.get_value();
+        let name = self.name.get_untracked().trim().to_string();
+        let Ok(size) = self.size.get_untracked().trim().parse::<u32>() else {
+            self.problems.set(vec![
+                "The OS disk size must be a whole number of GiB.".into()
+            ]);
+            return;
+        };
+        let Some(location) = RegionName::new(&self.region.get_untracked()) else {
+            self.problems
+                .set(vec!["Choose the version's region first.".into()]);
+            return;
+        };
+        let like = self.store.world.with_untracked(|w| {
+            w.image(&image)
+                .map(|i| (i.os_type, i.os_state, i.hyper_v_generation))
+        });
+        let id = format!(
+            "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/images/{name}"
+        );
+        let source = Source {
+            id: id.clone(),
+            kind: SourceKind::ManagedImage,
+            location,
+            os_type: like.map(|l| l.0),
+            os_state: like.map(|l| l.1),
+            hyper_v_generation: like.map(|l| l.2),
+            os_disk_size_gb: Some(size),
+            data_disks: Vec::new(),
+            storage_account_id: None,
+        };
+        if run_command(self.store, self.problems, Command::CreateSource(source)) {
+            self.chosen.set(id);
+            self.name.set(String::new());
+            self.open.set(false);
+        }
+    }
+
+    fn view(self) -> impl IntoView {
+        view! {
+            <button type="button" class="link" aria-expanded=move || if self.open.get() { "true" } else { "false" }
+                on:click=move |_| self.open.update(|o| *o = !*o)>"Create new"</button>
+            <Show when=move || self.open.get()>
+                <fieldset class="inline-form">
+                    <legend>"New managed image (simulated source)"</legend>
+                    <p class="field-help">"Made in this definition's resource group, with its OS type, state and generation, in the version's region."</p>
+                    <TextField label="Managed image name" value=self.name required=true/>
+                    <TextField label="OS disk size (GiB)" value=self.size input_type="number"/>
+                    <AlertList messages=self.problems/>
+                    <button type="button" class="button" on:click=move |_| self.create()>"Create source"</button>
+                </fieldset>
+            </Show>
+        }
+    }
+}
+
 /// The `storageProfile` for a source id: whole-image sources go under
 /// `source.id`, disks and snapshots under `osDiskImage.source.id`, VHDs by URI.
 fn storage_profile(store: &Store, source: &str) -> Value {
@@ -157,6 +252,7 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
         all
     });
     let (gal, img) = (gallery_name.clone(), image_name.clone());
+    let new_source = NewSource::new(store, &sub, &rg, &image, region, source);
     let id = Memo::new(move |_| version_id(&sub, &rg, &gal, &img, name.get().trim()));
     let body = Memo::new(move |_| {
         let mut publishing = Map::new();
@@ -193,6 +289,7 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
             help="MajorVersion.MinorVersion.Patch, for example 1.0.0"/>
         <SelectField label="Source" value=source options=sources required=true reveal=reveal
             errors=field(&["properties.storageProfile", "properties.publishingProfile.source"])/>
+        {new_source.view()}
         <CheckField label="Exclude from latest" checked=exclude/>
         <TextField label="End of life date" value=end_of_life input_type="date"
             errors=field(&["properties.publishingProfile.endOfLifeDate"])/>
