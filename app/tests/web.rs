@@ -815,11 +815,11 @@ mod storage_failures {
     use sig_portal::route::{Blade, BladeStack};
     use wasm_bindgen::JsValue;
 
-    fn raw() -> web_sys::Storage {
+    pub(super) fn raw() -> web_sys::Storage {
         web_sys::window().unwrap().local_storage().unwrap().unwrap()
     }
 
-    fn reset() {
+    pub(super) fn reset() {
         for key in [STATE_KEY, REVISION_KEY, ASIDE_KEY] {
             raw().remove_item(key).unwrap();
         }
@@ -862,14 +862,14 @@ mod storage_failures {
         })
     }
 
-    async fn settle() {
+    pub(super) async fn settle() {
         for _ in 0..3 {
             leptos::task::tick().await;
         }
     }
 
     /// Waits `ms` milliseconds (past the store's scheduled save).
-    async fn sleep(ms: i32) {
+    pub(super) async fn sleep(ms: i32) {
         let promise = js_sys::Promise::new(&mut |resolve, _| {
             web_sys::window()
                 .unwrap()
@@ -879,7 +879,7 @@ mod storage_failures {
         wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
     }
 
-    fn fill(scope: &Element, label: &str, value: &str) {
+    pub(super) fn fill(scope: &Element, label: &str, value: &str) {
         let input: web_sys::HtmlInputElement = labelled(scope, label);
         input.set_value(value);
         input
@@ -893,7 +893,8 @@ mod storage_failures {
             .expect("a banner tells the user")
     }
 
-    async fn mount_subscriptions() -> (Element, leptos::mount::UnmountHandle<impl Mountable>) {
+    pub(super) async fn mount_subscriptions(
+    ) -> (Element, leptos::mount::UnmountHandle<impl Mountable>) {
         let mut stack = BladeStack::default();
         stack.navigate(Blade::Subscriptions);
         let mounted = mount_at(&stack.to_hash());
@@ -1054,24 +1055,12 @@ mod two_tabs {
     //! a newer save before it is written. The other tab is played by the test
     //! (it writes the stored state directly); the tabs' Web Lock is held by
     //! the test to decide exactly when this tab's save may run.
+    use super::storage_failures::{fill, mount_subscriptions, reset, settle, sleep};
     use super::*;
     use sig_core::{apply, Actor, Command};
-    use sig_portal::persist::{BrowserStorage, ASIDE_KEY, REVISION_KEY, STATE_KEY};
-    use sig_portal::route::{Blade, BladeStack};
+    use sig_portal::persist::BrowserStorage;
     use sig_portal::store::defaults;
     use wasm_bindgen::JsValue;
-
-    fn raw() -> web_sys::Storage {
-        web_sys::window().unwrap().local_storage().unwrap().unwrap()
-    }
-
-    fn reset() {
-        for key in [STATE_KEY, REVISION_KEY, ASIDE_KEY] {
-            raw().remove_item(key).unwrap();
-        }
-        // The stored state is gone: so is the revision this page announced.
-        sig_portal::tab_lock::release_announcement();
-    }
 
     async fn js(code: &str) {
         let value = js_sys::Function::new_no_args(code)
@@ -1080,22 +1069,6 @@ mod two_tabs {
         if let Ok(promise) = value.dyn_into::<js_sys::Promise>() {
             wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
         }
-    }
-
-    async fn settle() {
-        for _ in 0..3 {
-            leptos::task::tick().await;
-        }
-    }
-
-    async fn sleep(ms: i32) {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            web_sys::window()
-                .unwrap()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-                .unwrap();
-        });
-        wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
     }
 
     /// Takes the tabs' lock as another tab would, until [`release`].
@@ -1144,30 +1117,24 @@ mod two_tabs {
 
     async fn add_resource_group(root: &Element, name: &str) {
         let subs = region(root, "Subscriptions and resource groups");
-        let input: web_sys::HtmlInputElement = labelled(&subs, "Resource group name");
-        input.set_value(name);
-        input
-            .dispatch_event(&web_sys::Event::new("input").unwrap())
-            .unwrap();
+        fill(&subs, "Resource group name", name);
         settle().await;
         control(&subs, "Add resource group").click();
         settle().await;
     }
 
-    async fn mount_subscriptions() -> (Element, leptos::mount::UnmountHandle<impl Mountable>) {
-        let mut stack = BladeStack::default();
-        stack.navigate(Blade::Subscriptions);
-        let mounted = mount_at(&stack.to_hash());
-        settle().await;
+    /// A portal on the Subscriptions blade with one change saved ("rg-first").
+    async fn with_one_saved_change() -> (Element, leptos::mount::UnmountHandle<impl Mountable>) {
+        reset();
+        let mounted = mount_subscriptions().await;
+        add_resource_group(&mounted.0, "rg-first").await;
+        sleep(150).await;
         mounted
     }
 
     #[wasm_bindgen_test]
     async fn a_command_is_applied_to_what_another_tab_saved_since() {
-        reset();
-        let (root, _handle) = mount_subscriptions().await;
-        add_resource_group(&root, "rg-first").await;
-        sleep(150).await;
+        let (root, _handle) = with_one_saved_change().await;
         other_tab_adds("rg-other-tab");
         add_resource_group(&root, "rg-second").await;
         sleep(150).await;
@@ -1186,10 +1153,7 @@ mod two_tabs {
 
     #[wasm_bindgen_test]
     async fn a_change_waiting_to_be_saved_is_replayed_onto_a_newer_save() {
-        reset();
-        let (root, _handle) = mount_subscriptions().await;
-        add_resource_group(&root, "rg-first").await;
-        sleep(150).await;
+        let (root, _handle) = with_one_saved_change().await;
         hold_the_lock().await;
         add_resource_group(&root, "rg-mine").await;
         sleep(100).await; // the save is due, and waits for the lock
@@ -1205,10 +1169,7 @@ mod two_tabs {
 
     #[wasm_bindgen_test]
     async fn a_change_the_other_tabs_save_refuses_is_reported_and_not_forced() {
-        reset();
-        let (root, _handle) = mount_subscriptions().await;
-        add_resource_group(&root, "rg-first").await;
-        sleep(150).await;
+        let (root, _handle) = with_one_saved_change().await;
         hold_the_lock().await;
         add_resource_group(&root, "rg-clash").await;
         add_resource_group(&root, "rg-fine").await;

@@ -40,6 +40,25 @@ async function controlled(page) {
   }, null, { timeout: 20_000 });
 }
 
+/**
+ * Runs `check` with a page of a fresh profile that has visited the portal once (Home shown,
+ * its service worker in control); the server and the profile are gone afterwards.
+ */
+async function afterOneVisit(check) {
+  const server = await startStaticServer();
+  const profile = await openProfile();
+  try {
+    const page = await profile.context.newPage();
+    await page.goto(`${server.url}#/home`);
+    await blade(page, 'Home').waitFor();
+    await controlled(page);
+    await check({ server, profile, page });
+  } finally {
+    await server.stop();
+    await profile.close();
+  }
+}
+
 test('after one visit the portal reloads offline, at / and at /sig/, deep links included', async () => {
   const server = await startStaticServer();
   // One profile per deployment: the portal at the site root, and the portal under /sig/.
@@ -70,60 +89,38 @@ test('after one visit the portal reloads offline, at / and at /sig/, deep links 
   }
 });
 
-test('a new build is announced, and runs only when the user reloads — never a mix of two builds', async () => {
-  const server = await startStaticServer();
-  const profile = await openProfile();
-  try {
-    const page = await profile.context.newPage();
-    await page.goto(`${server.url}#/home`);
-    await blade(page, 'Home').waitFor();
-    await controlled(page);
-    // Deploy build B: index.html marked, and the service worker of a new build.
-    const index = join(server.root, 'index.html');
-    writeFileSync(index, readFileSync(index, 'utf8').replace('<head>', '<head><meta name="sig-build" content="B">'));
-    const worker = join(server.root, 'sw.js');
-    writeFileSync(worker, readFileSync(worker, 'utf8').replace(/const VERSION = "([0-9a-f]+)"/, 'const VERSION = "$1-b"'));
-    // A deploy replaces the precompressed siblings too.
-    for (const file of [index, worker]) for (const suffix of ['.br', '.gz']) rmSync(`${file}${suffix}`, { force: true });
-    // The browser checks for a new worker on navigation and when the tab is shown again;
-    // ask it now, as it would.
-    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
-    const notice = page.getByRole('status').filter({ hasText: 'A new version of SIG Portal is available' });
-    await notice.waitFor();
-    assert.equal(await page.locator('meta[name="sig-build"]').count(), 0, 'build A is still the one running');
-    // A reload of its own keeps build A (the new worker waits) and still offers the update.
-    await page.reload();
-    await blade(page, 'Home').waitFor();
-    assert.equal(await page.locator('meta[name="sig-build"]').count(), 0);
-    await notice.waitFor();
-    await notice.getByRole('button', { name: 'Reload' }).click();
-    await page.waitForFunction(() => document.querySelector('meta[name="sig-build"]')?.content === 'B');
-    await blade(page, 'Home').waitFor();
-    assert.equal(await notice.count(), 0);
-  } finally {
-    await server.stop();
-    await profile.close();
-  }
-});
+test('a new build is announced, and runs only when the user reloads — never a mix of two builds', () => afterOneVisit(async ({ server, page }) => {
+  // Deploy build B: index.html marked, and the service worker of a new build.
+  const index = join(server.root, 'index.html');
+  writeFileSync(index, readFileSync(index, 'utf8').replace('<head>', '<head><meta name="sig-build" content="B">'));
+  const worker = join(server.root, 'sw.js');
+  writeFileSync(worker, readFileSync(worker, 'utf8').replace(/const VERSION = "([0-9a-f]+)"/, 'const VERSION = "$1-b"'));
+  // A deploy replaces the precompressed siblings too.
+  for (const file of [index, worker]) for (const suffix of ['.br', '.gz']) rmSync(`${file}${suffix}`, { force: true });
+  // The browser checks for a new worker on navigation and when the tab is shown again;
+  // ask it now, as it would.
+  await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+  const notice = page.getByRole('status').filter({ hasText: 'A new version of SIG Portal is available' });
+  await notice.waitFor();
+  assert.equal(await page.locator('meta[name="sig-build"]').count(), 0, 'build A is still the one running');
+  // A reload of its own keeps build A (the new worker waits) and still offers the update.
+  await page.reload();
+  await blade(page, 'Home').waitFor();
+  assert.equal(await page.locator('meta[name="sig-build"]').count(), 0);
+  await notice.waitFor();
+  await notice.getByRole('button', { name: 'Reload' }).click();
+  await page.waitForFunction(() => document.querySelector('meta[name="sig-build"]')?.content === 'B');
+  await blade(page, 'Home').waitFor();
+  assert.equal(await notice.count(), 0);
+}));
 
-test('the web app manifest is valid and Chromium finds the portal installable', async () => {
-  const server = await startStaticServer();
-  const profile = await openProfile();
-  try {
-    const page = await profile.context.newPage();
-    await page.goto(`${server.url}#/home`);
-    await blade(page, 'Home').waitFor();
-    await controlled(page);
-    const cdp = await profile.context.newCDPSession(page);
-    const manifest = await cdp.send('Page.getAppManifest');
-    assert.deepEqual(manifest.errors, []);
-    const parsed = JSON.parse(manifest.data);
-    assert.equal(parsed.short_name, 'SIG Portal');
-    assert.equal(parsed.display, 'standalone');
-    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
-    assert.deepEqual(installabilityErrors, []);
-  } finally {
-    await server.stop();
-    await profile.close();
-  }
-});
+test('the web app manifest is valid and Chromium finds the portal installable', () => afterOneVisit(async ({ profile, page }) => {
+  const cdp = await profile.context.newCDPSession(page);
+  const manifest = await cdp.send('Page.getAppManifest');
+  assert.deepEqual(manifest.errors, []);
+  const parsed = JSON.parse(manifest.data);
+  assert.equal(parsed.short_name, 'SIG Portal');
+  assert.equal(parsed.display, 'standalone');
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  assert.deepEqual(installabilityErrors, []);
+}));
