@@ -28,16 +28,23 @@ async function openProfile() {
 }
 
 /**
- * Waits until the page is controlled by the service worker of its own directory, active (its
- * first visit installs it; at /sig/ the root's worker may answer first).
+ * Waits until the page is controlled by the service worker of its own directory, activated
+ * (its first visit installs it). Event-driven, in the page: `ready` resolves once this page's
+ * registration has an active worker; then the page waits for it to take control and to finish
+ * activating. (A predicate polled by waitForFunction cannot be async: a promise is truthy.)
  */
 async function controlled(page) {
-  await page.waitForFunction(async () => {
-    const registration = await navigator.serviceWorker.getRegistration();
-    return navigator.serviceWorker.controller !== null
-      && registration?.scope === new URL('./', location.href).href
-      && registration.active?.state === 'activated';
-  }, null, { timeout: 20_000 });
+  await page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    }
+    const worker = registration.active;
+    if (worker.state !== 'activated') {
+      await new Promise((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()));
+    }
+    if (registration.scope !== new URL('./', location.href).href) throw new Error(`controlled by ${registration.scope}`);
+  });
 }
 
 /**

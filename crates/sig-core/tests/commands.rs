@@ -956,3 +956,42 @@ fn the_price_table_is_set_through_a_command_checked_and_kept_in_the_export() {
     assert_eq!(w.price_table(), None);
     assert!(snapshot(&w).get("priceTable").is_none());
 }
+
+/// Far-future dates stay correct: an end of life on the last day of year 9999 is in the future,
+/// the version is `latest`, and at a simulation time in year 9999 its replication is complete —
+/// no overflow, no wrapped date.
+#[test]
+fn far_future_dates_stay_correct() {
+    let mut w = testing::base_world();
+    gallery(&mut w, "far");
+    image(&mut w, "far", "img", "sku").expect("definition");
+    let mut body = testing::version_body();
+    body.properties
+        .as_mut()
+        .and_then(|p| p.publishing_profile.as_mut())
+        .expect("publishing profile")
+        .end_of_life_date = Some("9999-12-31T00:00:00Z".into());
+    version(&mut w, "far", "img", "1.0.0", body)
+        .expect("an end of life in year 9999 is in the future");
+    let chosen = sig_core::latest::resolve_latest(&w, &image_id(SUB, RG, "far", "img"), None)
+        .expect("latest resolves")
+        .chosen;
+    assert!(chosen.ends_with("/versions/1.0.0"), "{chosen}");
+    let late = time::macros::datetime!(9999-12-30 23:00 UTC);
+    let v = w
+        .version(&version_id(SUB, RG, "far", "img", "1.0.0"))
+        .expect("the version");
+    let status = sig_core::replication::version_status(&w, v, late);
+    assert!(!status.is_empty());
+    for region in status {
+        assert_eq!(region.progress, 100, "{:?}", region.region);
+        assert!(region.completes_at.is_some_and(|t| t <= late));
+    }
+    let deleted = run(
+        &mut w,
+        Command::DeleteVersion {
+            id: version_id(SUB, RG, "far", "img", "1.0.0"),
+        },
+    );
+    assert!(deleted.is_ok(), "and it can still be deleted");
+}
