@@ -161,7 +161,7 @@ run_tests() {
 # cargo build of the workspace (in a scratch target directory, cleaned and
 # started again until the runs end) keeps every core busy.
 e2e_under_load() {
-  local runs="${1:-3}" load_dir
+  local runs="${1:-3}"
   setup
   [ -f dist/index.html ] || build_release
   [ -f tests/test-results/full-limits.json ] || {
@@ -174,8 +174,10 @@ e2e_under_load() {
       cargo build --quiet --locked --workspace --target-dir "$load_dir" >/dev/null 2>&1 || true
       rm -rf "$load_dir/debug"
     done ) &
-  local load_pid=$!
-  trap 'kill "$load_pid" 2>/dev/null; pkill -f -- "--target-dir $load_dir" 2>/dev/null; rm -rf "$load_dir" "$TEST_TMP"' EXIT
+  # Globals, not locals: the EXIT trap runs after this function has returned.
+  LOAD_PID=$!
+  LOAD_DIR="$load_dir"
+  trap 'kill "${LOAD_PID:-}" 2>/dev/null; pkill -f -- "--target-dir ${LOAD_DIR:-/nonexistent}" 2>/dev/null; rm -rf "${LOAD_DIR:-}" "${TEST_TMP:-}"; true' EXIT
   local run started
   for run in $(seq 1 "$runs"); do
     started=$(date +%s)

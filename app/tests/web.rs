@@ -879,6 +879,19 @@ mod storage_failures {
         wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
     }
 
+    /// Waits until `condition` holds, checking every 10 ms — for what happens after a
+    /// scheduled save, whose moment depends on the machine's load. Up to 10 s, then fails
+    /// saying what did not happen.
+    pub(super) async fn until(what: &str, condition: impl Fn() -> bool) {
+        for _ in 0..1000 {
+            if condition() {
+                return;
+            }
+            sleep(10).await;
+        }
+        panic!("timed out waiting until {what}");
+    }
+
     pub(super) fn fill(scope: &Element, label: &str, value: &str) {
         let input: web_sys::HtmlInputElement = labelled(scope, label);
         input.set_value(value);
@@ -999,6 +1012,13 @@ mod storage_failures {
             .is_none());
         let restore = make_throw("setItem", "SecurityError", None);
         add_resource_group(&root, "rg-not-saved").await;
+        until("the save was refused", || {
+            root.query_selector(".storage-banner[role=alert]")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .await;
         drop(restore);
         let text = banner(&root).text_content().unwrap();
         assert!(
@@ -1038,6 +1058,14 @@ mod storage_failures {
 
         control(&banner(&root), "Discard it").click();
         settle().await;
+        until("saving resumed", || {
+            raw()
+                .get_item(STATE_KEY)
+                .ok()
+                .flatten()
+                .is_some_and(|s| s.contains("rg-held"))
+        })
+        .await;
         assert!(root
             .query_selector(".storage-banner[role=alert]")
             .unwrap()
@@ -1055,7 +1083,7 @@ mod two_tabs {
     //! a newer save before it is written. The other tab is played by the test
     //! (it writes the stored state directly); the tabs' Web Lock is held by
     //! the test to decide exactly when this tab's save may run.
-    use super::storage_failures::{fill, mount_subscriptions, reset, settle, sleep};
+    use super::storage_failures::{fill, mount_subscriptions, reset, settle, sleep, until};
     use super::*;
     use sig_core::{apply, Actor, Command};
     use sig_portal::persist::BrowserStorage;
@@ -1108,8 +1136,12 @@ mod two_tabs {
             .unwrap();
     }
 
+    /// The resource groups of the stored state, sorted ("" while nothing is stored).
     fn stored_groups() -> String {
-        let world = BrowserStorage::open().load().unwrap().world;
+        let Ok(loaded) = BrowserStorage::open().load() else {
+            return String::new();
+        };
+        let world = loaded.world;
         let mut names: Vec<String> = world.resource_groups().map(|r| r.name.clone()).collect();
         names.sort();
         names.join(",")
@@ -1128,7 +1160,7 @@ mod two_tabs {
         reset();
         let mounted = mount_subscriptions().await;
         add_resource_group(&mounted.0, "rg-first").await;
-        sleep(150).await;
+        until("rg-first is saved", || stored_groups().contains("rg-first")).await;
         mounted
     }
 
@@ -1137,7 +1169,10 @@ mod two_tabs {
         let (root, _handle) = with_one_saved_change().await;
         other_tab_adds("rg-other-tab");
         add_resource_group(&root, "rg-second").await;
-        sleep(150).await;
+        until("rg-second is saved", || {
+            stored_groups().contains("rg-second")
+        })
+        .await;
         settle().await;
         assert_eq!(
             stored_groups(),
@@ -1159,7 +1194,10 @@ mod two_tabs {
         sleep(100).await; // the save is due, and waits for the lock
         other_tab_adds("rg-theirs");
         release().await;
-        assert_eq!(stored_groups(), "rg-first,rg-images,rg-mine,rg-theirs");
+        until("both changes are saved", || {
+            stored_groups() == "rg-first,rg-images,rg-mine,rg-theirs"
+        })
+        .await;
         assert!(root
             .query_selector(".storage-banner[role=alert]")
             .unwrap()
@@ -1176,7 +1214,10 @@ mod two_tabs {
         sleep(100).await;
         other_tab_adds("rg-clash");
         release().await;
-        assert_eq!(stored_groups(), "rg-clash,rg-fine,rg-first,rg-images");
+        until("the change that still applies is saved", || {
+            stored_groups() == "rg-clash,rg-fine,rg-first,rg-images"
+        })
+        .await;
         let text = root
             .query_selector(".storage-banner[role=alert]")
             .unwrap()
