@@ -287,7 +287,10 @@ test('replicate to a zone region with Standard_ZRS on the clock; the deploy plan
   await replication.getByRole('status').filter({ hasText: 'Replication state: Completed' }).waitFor();
 
   // More replicas than a region holds: the service refuses, the grid keeps the edit, the log says so.
-  await grid.getByLabel('Replica count in East US 2').fill('11');
+  // Typed key by key: the field keeps focus while the grid follows the draft.
+  await grid.getByLabel('Replica count in East US 2').fill('');
+  await grid.getByLabel('Replica count in East US 2').pressSequentially('11');
+  assert.match(await az.textContent(), /eastus2=11=standard_zrs$/);
   await replication.getByRole('button', { name: 'Save target regions' }).click();
   await replication.getByRole('alert').filter({ hasText: 'The value 11 of parameter' }).waitFor();
   assert.equal(await grid.getByLabel('Replica count in East US 2').inputValue(), '11');

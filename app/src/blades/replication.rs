@@ -371,41 +371,49 @@ pub fn Replication(id: String) -> impl IntoView {
                             <th scope="col">"Storage account type"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
                         </tr></thead>
                         <tbody>
-                            {move || rows.get().into_iter().enumerate().map(|(index, row)| {
-                                let shown = options::region_display(&row.region);
-                                let storage = row.storage.clone();
-                                let region = row.region.clone();
-                                view! {
-                                    <tr>
-                                        <th scope="row">{shown.clone()}</th>
-                                        <td>
-                                            <input type="number" min="1" max="10" class="count-input"
-                                                aria-label=format!("Replica count in {shown}")
-                                                prop:value=row.replicas.clone()
-                                                on:input=move |ev| {
-                                                    let value = event_target_value(&ev);
-                                                    edit(&|r| if let Some(row) = r.get_mut(index) { row.replicas = value.clone(); });
-                                                }/>
-                                        </td>
-                                        <td>
-                                            <select aria-label=format!("Storage type in {shown}")
-                                                on:change=move |ev| {
-                                                    let value = event_target_value(&ev);
-                                                    edit(&|r| if let Some(row) = r.get_mut(index) { row.storage = value.clone(); });
-                                                }>
-                                                {STORAGE_TYPES.iter().map(|(value, label)| view! {
-                                                    <option value=*value selected=storage == *value>{*label}</option>
-                                                }).collect_view()}
-                                            </select>
-                                        </td>
-                                        <td>
-                                            <button type="button" class="button" aria-label=format!("Remove {shown}")
-                                                disabled=move || write_denied.get().is_some()
-                                                on:click=move |_| confirming.set(Some(region.clone()))>"Remove"</button>
-                                        </td>
-                                    </tr>
+                            // Keyed rows: typing in a row re-renders nothing, so the
+                            // field keeps focus; each value follows the draft.
+                            <For
+                                each=move || rows.with(|r| r.iter().enumerate().map(|(i, row)| (i, row.region.clone())).collect::<Vec<_>>())
+                                key=|entry| entry.clone()
+                                children=move |(index, region)| {
+                                    let shown = options::region_display(&region);
+                                    let value_of = move |pick: fn(&TargetRow) -> String| {
+                                        rows.with(|r| r.get(index).map(pick).unwrap_or_default())
+                                    };
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{shown.clone()}</th>
+                                            <td>
+                                                <input type="number" min="1" max="10" class="count-input"
+                                                    aria-label=format!("Replica count in {shown}")
+                                                    prop:value=move || value_of(|row| row.replicas.clone())
+                                                    on:input=move |ev| {
+                                                        let value = event_target_value(&ev);
+                                                        edit(&|r| if let Some(row) = r.get_mut(index) { row.replicas = value.clone(); });
+                                                    }/>
+                                            </td>
+                                            <td>
+                                                <select aria-label=format!("Storage type in {shown}")
+                                                    prop:value=move || value_of(|row| row.storage.clone())
+                                                    on:change=move |ev| {
+                                                        let value = event_target_value(&ev);
+                                                        edit(&|r| if let Some(row) = r.get_mut(index) { row.storage = value.clone(); });
+                                                    }>
+                                                    {STORAGE_TYPES.iter().map(|(value, label)| view! {
+                                                        <option value=*value>{*label}</option>
+                                                    }).collect_view()}
+                                                </select>
+                                            </td>
+                                            <td>
+                                                <button type="button" class="button" aria-label=format!("Remove {shown}")
+                                                    disabled=move || write_denied.get().is_some()
+                                                    on:click=move |_| confirming.set(Some(region.clone()))>"Remove"</button>
+                                            </td>
+                                        </tr>
+                                    }
                                 }
-                            }).collect_view()}
+                            />
                         </tbody>
                     </table>
                 </crate::components::ScrollRegion>
