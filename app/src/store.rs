@@ -217,7 +217,9 @@ pub struct Store {
     /// (the simulator itself). Computed by the core's `access::visible_resources`.
     pub visible: Memo<Option<std::collections::BTreeSet<String>>>,
     next_id: StoredValue<u64>,
-    /// A change is waiting to be saved (see [`Store::schedule_save`]).
+    /// A change is waiting to be saved (see [`Store::schedule_save`]); it
+    /// stays set until a save has written it, even while that save waits for
+    /// the tabs' lock.
     pending_save: StoredValue<bool>,
     /// Whether saves go to browser storage at all.
     saving: StoredValue<Saving>,
@@ -562,11 +564,12 @@ impl Store {
     }
 
     /// Runs a scheduled save now, if one is pending (under the tabs' lock,
-    /// so it completes a moment later).
+    /// so it completes a moment later). The change stays pending until the
+    /// save writes it, so a page unloaded meanwhile still saves it at once
+    /// ([`Store::flush_save_now`]).
     pub fn flush_save(&self) {
         // The app may be gone by the time a scheduled save runs (a test unmounted it).
         if self.pending_save.try_get_value() == Some(true) {
-            self.pending_save.set_value(false);
             self.save();
         }
     }
@@ -576,7 +579,6 @@ impl Store {
     /// still applies, and another tab's newer save is replayed onto first.
     pub fn flush_save_now(&self) {
         if self.pending_save.get_value() {
-            self.pending_save.set_value(false);
             if let Some(revision) = self.save_locked() {
                 leptos::task::spawn_local(announce(revision));
             }
@@ -628,6 +630,8 @@ impl Store {
         if self.saving.get_value() != Saving::On {
             return None;
         }
+        // What is written now is everything so far; a later change is pending again.
+        self.pending_save.set_value(false);
         let storage = BrowserStorage::open();
         if !self.take_newer(&storage) {
             return None;
@@ -675,7 +679,6 @@ impl Store {
         if self.journal.with_value(Vec::is_empty) {
             self.take_newer_stored();
         } else {
-            self.pending_save.set_value(false);
             self.save();
         }
     }
