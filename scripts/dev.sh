@@ -177,7 +177,9 @@ e2e_under_load() {
   # Globals, not locals: the EXIT trap runs after this function has returned.
   LOAD_PID=$!
   LOAD_DIR="$load_dir"
-  trap 'kill "${LOAD_PID:-}" 2>/dev/null; pkill -f -- "--target-dir ${LOAD_DIR:-/nonexistent}" 2>/dev/null; rm -rf "${LOAD_DIR:-}" "${TEST_TMP:-}"; true' EXIT
+  # Under `set -e` a failing command would end the trap (and the script) with its status:
+  # the build may have ended already, or still be writing into the directory.
+  trap 'kill "${LOAD_PID:-}" 2>/dev/null || true; pkill -f -- "--target-dir ${LOAD_DIR:-/nonexistent}" 2>/dev/null || true; rm -rf "${LOAD_DIR:-}" "${TEST_TMP:-}" 2>/dev/null || true' EXIT
   local run started
   for run in $(seq 1 "$runs"); do
     started=$(date +%s)
