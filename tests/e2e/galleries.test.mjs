@@ -303,3 +303,71 @@ test('the simulation clock is where the user left it after a reload', async () =
   assert.equal(await clock.getByRole('button', { name: 'Pause' }).getAttribute('aria-pressed'), 'true');
   await page.close();
 });
+
+/**
+ * Presses Tab (Shift+Tab when `back`) until the focused element is `role` named `name`
+ * (its text, aria-label or label), and returns how many presses it took.
+ */
+async function tabTo(page, role, name, back = false) {
+  for (let presses = 0; presses < 60; presses += 1) {
+    const at = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el) return {};
+      const label = el.labels?.[0]?.textContent ?? '';
+      return {
+        role: el.getAttribute('role') ?? ({ BUTTON: 'button', INPUT: 'textbox', SELECT: 'combobox' }[el.tagName] ?? ''),
+        name: (el.getAttribute('aria-label') ?? (label || el.textContent)).replace(/\s*\*\s*$/, '').trim(),
+      };
+    });
+    if (at.role === role && at.name === name) return presses;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`no ${role} named "${name}" reached with the keyboard`);
+}
+
+test('the version wizard, "Create new" source included, can be completed with the keyboard only; a marked tab says why', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  await createGallery(page, 'keysGallery');
+  const definition = await createDefinition(page, 'keysGallery', 'keys-def', ['Contoso', 'Keys', 'Sku']);
+  await definition.getByRole('button', { name: 'Review + create' }).click();
+  await definition.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, 'keys-def').getByRole('button', { name: '+ Add version' }).click();
+  const wizard = blade(page, 'Create a VM image version');
+  await wizard.getByLabel('Version number').waitFor();
+
+  // Straight to the review with nothing filled in: the Basics tab is marked, and says why.
+  await tabTo(page, 'tab', 'Basics', true);
+  await page.keyboard.press('End');
+  const tabs = wizard.getByRole('tablist', { name: 'Steps' });
+  assert.match(await tabs.getByRole('tab', { selected: true }).textContent(), /^Review \+ create/);
+  assert.match(await page.evaluate(() => document.activeElement.textContent), /^Review \+ create/);
+  const basicsTab = tabs.getByRole('tab', { name: /^Basics/ });
+  await basicsTab.locator('.tab-error-mark').waitFor();
+  await page.keyboard.press('ArrowRight'); // wraps to Basics
+  const summary = wizard.getByRole('group', { name: 'Errors on Basics' });
+  await summary.waitFor();
+  assert.match(await summary.textContent(), /Basics: fix \d+ error\(s\)/);
+  await summary.getByRole('listitem').filter({ hasText: 'Enter a version number (MajorVersion.MinorVersion.Patch' }).waitFor();
+
+  // Now the keyboard alone: the number, a new source made in place, review, create.
+  await tabTo(page, 'textbox', 'Version number');
+  await page.keyboard.type('2.0.0');
+  await tabTo(page, 'button', 'Create new');
+  await page.keyboard.press('Enter');
+  await tabTo(page, 'textbox', 'Managed image name');
+  await page.keyboard.type('keys-source');
+  await tabTo(page, 'button', 'Create source');
+  await page.keyboard.press('Enter');
+  await wizard.getByRole('group', { name: 'New managed image (simulated source)' }).waitFor({ state: 'detached' });
+  assert.match(await wizard.getByLabel('Source').inputValue(), /\/images\/keys-source$/);
+  await summary.waitFor({ state: 'detached' });
+  await tabTo(page, 'button', 'Review + create');
+  await page.keyboard.press('Enter');
+  await wizard.getByText('Validation passed').waitFor();
+  await tabTo(page, 'button', 'Create');
+  await page.keyboard.press('Enter');
+  await blade(page, '2.0.0').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});

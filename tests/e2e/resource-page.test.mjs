@@ -6,7 +6,8 @@
 // user's locale (UTC in their title).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { blade, createGallery, fillDefinition, newPage, usePortal } from './support.mjs';
+import { join } from 'node:path';
+import { blade, createGallery, fillDefinition, newPage, ROOT, usePortal } from './support.mjs';
 
 const env = usePortal();
 
@@ -163,4 +164,49 @@ test('gallery, definition and version pages: menu, sections, command bar and Ess
   );
 
   assert.deepEqual(errors, []);
+});
+
+test("a gallery's definitions and a definition's versions are sortable, filterable grids", async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  const url = env.server.url;
+  await page.goto(`${url}#/export-import`);
+  const io = blade(page, 'Export and import');
+  await io.getByLabel('State file').setInputFiles(join(ROOT, 'examples', 'state', 'contoso-fabrikam.json'));
+  await io.getByText(/Imported: \d+ galleries/).waitFor();
+
+  const gallery = '/subscriptions/2b7e1c4d-9a3f-4b8e-8c2d-5f6a7b8c9d0e/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/ContosoImages';
+  await page.goto(`${url}#/home/resource:${encodeURIComponent(gallery)}`);
+  const definitions = blade(page, 'ContosoImages').getByRole('table', { name: 'List of definitions' });
+  const names = async (grid) => grid.locator('[role=row]:not(.browse-head) [role=cell]:first-child button').allTextContents();
+  await definitions.getByRole('button', { name: 'ubuntu-22' }).waitFor();
+  assert.deepEqual(await names(definitions), ['appliance', 'ubuntu-22']);
+  await definitions.getByRole('columnheader', { name: /Name/ }).getByRole('button').click();
+  assert.deepEqual(await names(definitions), ['ubuntu-22', 'appliance']);
+  assert.equal(await definitions.getByRole('columnheader', { name: /Name/ }).getAttribute('aria-sort'), 'descending');
+  // Versions sort as numbers of versions, not as text.
+  await definitions.getByRole('columnheader', { name: /Versions/ }).getByRole('button').click();
+  assert.deepEqual(await names(definitions), ['appliance', 'ubuntu-22']);
+  await blade(page, 'ContosoImages').getByLabel('Filter definitions').fill('ubuntu');
+  assert.deepEqual(await names(definitions), ['ubuntu-22']);
+  await blade(page, 'ContosoImages').getByText('Showing 1 of 2 definitions').waitFor();
+
+  // The definition's versions: newest first, the one `latest` resolves to badged.
+  await definitions.getByRole('button', { name: 'ubuntu-22' }).click();
+  const page2 = blade(page, 'ubuntu-22');
+  const versions = page2.getByRole('table', { name: 'List of versions' });
+  await versions.getByRole('button', { name: '1.1.0' }).waitFor();
+  assert.deepEqual(await names(versions), ['1.1.0', '1.0.0']);
+  const latestRow = versions.getByRole('row').filter({ has: page.getByRole('button', { name: '1.1.0' }) });
+  await latestRow.getByText('Latest', { exact: true }).waitFor();
+  assert.match(await latestRow.textContent(), /Succeeded.*Completed/);
+  assert.equal(await versions.getByText('Latest', { exact: true }).count(), 1);
+  await page2.getByLabel('Replication state').selectOption('Completed');
+  await page2.getByText('Showing 2 of 2 versions').waitFor();
+  await page2.getByLabel('Filter versions').fill('1.0.0');
+  assert.deepEqual(await names(versions), ['1.0.0']);
+  await versions.getByRole('button', { name: '1.0.0' }).click();
+  await blade(page, '1.0.0').getByRole('navigation', { name: '1.0.0 menu' }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
 });

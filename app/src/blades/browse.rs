@@ -9,7 +9,7 @@ use sig_core::ids::GalleryResourceId;
 use sig_core::{Command, World};
 
 use super::resource::Kind;
-use crate::components::{options_view, unique_id, ListLayout, VirtualList};
+use crate::components::{options_view, unique_id, ListLayout, SortHeader, VirtualList};
 use crate::route::Blade;
 use crate::store::{short_type, Store};
 
@@ -321,25 +321,9 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
     };
     let header = move || {
         columns
-        .iter()
-        .map(|&column| {
-            let aria_sort = move || match sort.get() {
-                (c, true) if c == column => "ascending",
-                (c, false) if c == column => "descending",
-                _ => "none",
-            };
-            view! {
-                <div role="columnheader" aria-sort=aria_sort class="browse-cell">
-                    <button type="button" class="link" on:click=move |_| sort.update(|s| {
-                        *s = if s.0 == column { (column, !s.1) } else { (column, true) }
-                    })>
-                        {column.title()}
-                        {move || match sort.get() { (c, true) if c == column => " ↑", (c, false) if c == column => " ↓", _ => "" }}
-                    </button>
-                </div>
-            }
-        })
-        .collect_view()
+            .iter()
+            .map(|&column| view! { <SortHeader column title=column.title() sort/> })
+            .collect_view()
     };
     let search_id = unique_id("search");
     view! {

@@ -19,6 +19,10 @@ const BASICS_PATHS: &[&str] = &["name", "id", "location", "properties.descriptio
 const SHARING_PATHS: &[&str] = &[];
 
 /// The gallery create wizard.
+/// The form's own check: a new resource group needs a name before the core
+/// can be asked about it.
+const NEW_GROUP_NAME_MISSING: &str = "Enter a name for the new resource group.";
+
 #[component]
 pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
     let store = expect_context::<Store>();
@@ -58,10 +62,16 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
     .ignoring(move |d| new_group.get() && d.code == Code::ResourceGroupNotFound);
     let verdict = draft.verdict;
     let new_group_missing = move || new_group.get() && new_group_name.get().trim().is_empty();
-    let (accepted, basics_invalid) = (verdict.valid(), verdict.any_at(BASICS_PATHS));
+    let (accepted, basics_found) = (verdict.valid(), verdict.errors_at(BASICS_PATHS));
     let valid = Signal::derive(move || !new_group_missing() && accepted.get());
     let field = move |paths| verdict.errors_at(paths);
-    let basics_errors = Signal::derive(move || new_group_missing() || basics_invalid.get());
+    let basics_errors = Signal::derive(move || {
+        let mut found = basics_found.get();
+        if new_group_missing() {
+            found.insert(0, NEW_GROUP_NAME_MISSING.to_string());
+        }
+        found
+    });
 
     let create = Callback::new(move |()| {
         if new_group.get_untracked() {
@@ -91,7 +101,7 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
                         required=true
                         reveal=reveal
                         errors=Signal::derive(move || {
-                            if new_group_missing() { vec!["Enter a name for the new resource group.".to_string()] } else { Vec::new() }
+                            if new_group_missing() { vec![NEW_GROUP_NAME_MISSING.to_string()] } else { Vec::new() }
                         })
                     />
                     <button type="button" class="link" on:click=move |_| new_group.set(false)>"Use existing"</button>
@@ -151,6 +161,6 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
         summary,
     );
     // A new resource group's name is checked here, not by the core.
-    tabs[0].has_errors = basics_errors;
+    tabs[0].errors = basics_errors;
     view! { <Wizard tabs active valid on_create=create/> }
 }

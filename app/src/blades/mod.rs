@@ -2,6 +2,7 @@
 
 pub mod activity;
 mod browse;
+mod child_grid;
 pub mod cost;
 mod create_gallery;
 mod create_image;

@@ -14,6 +14,7 @@ use sig_core::replication::aggregate;
 use sig_core::replication_timeline::version_timeline;
 
 use super::activity::ActivityLog;
+use super::child_grid::ChildGrid;
 use super::iam::AccessControl;
 use super::options;
 use super::replication::Replication;
@@ -281,7 +282,7 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
                 </Show>
                 <Show when=move || editing.get() fallback=move || view! {
                     {move || view! { <Essentials kind resource=current.get().map(|c| c.1).unwrap_or_default() open/> }}
-                    <Children kind id=id.get_value() open/>
+                    <ChildGrid kind id=id.get_value() open/>
                 }>
                     <EditPanel kind id=id.get_value() resource=current.get_untracked().map(|c| c.1).unwrap_or_default() editing/>
                 </Show>
@@ -294,7 +295,7 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
             Section::ActivityLog => view! { <ActivityLog scope=id.get_value()/> }.into_any(),
             Section::AccessControl => view! { <AccessControl scope=id.get_value() open/> }.into_any(),
             Section::Tags => view! { <TagsPanel kind id=id.get_value() current write_denied/> }.into_any(),
-            Section::Children => view! { <Children kind id=id.get_value() open/> }.into_any(),
+            Section::Children => view! { <ChildGrid kind id=id.get_value() open/> }.into_any(),
             Section::Replication => view! { <Replication id=id.get_value()/> }.into_any(),
             Section::Properties => view! {
                 {move || view! { <Properties kind resource=current.get().map(|c| c.1).unwrap_or_default()/> }}
@@ -715,69 +716,6 @@ fn TagsPanel(
             </div>
         </form>
     }
-}
-
-#[component]
-fn Children(kind: Kind, id: String, open: Callback<Blade>) -> impl IntoView {
-    let store = expect_context::<Store>();
-    let children = move || {
-        store.world.with(|w| match GalleryResourceId::parse(&id) {
-            Some(GalleryResourceId::Gallery(g)) if kind == Kind::Gallery => w
-                .images_of(&g)
-                .map(|i| {
-                    (
-                        i.id.to_string(),
-                        i.name.to_string(),
-                        format!("{} · {}", i.os_type.as_str(), i.os_state.as_str()),
-                    )
-                })
-                .collect::<Vec<_>>(),
-            Some(GalleryResourceId::Image(i)) if kind == Kind::Image => {
-                let mut versions: Vec<_> = w.versions_of(&i).collect();
-                versions.sort_by(|a, b| b.name.cmp(&a.name));
-                versions
-                    .into_iter()
-                    .map(|v| {
-                        (
-                            v.id.to_string(),
-                            v.name.to_string(),
-                            v.location.display_name().to_string(),
-                        )
-                    })
-                    .collect()
-            }
-            _ => Vec::new(),
-        })
-    };
-    let heading = match kind {
-        Kind::Gallery => "Definitions",
-        Kind::Image => "Versions",
-        Kind::Version => return ().into_any(),
-    };
-    view! {
-        <section class="children" aria-label=heading>
-            <h3>{heading}</h3>
-            {move || {
-                let list = children();
-                if list.is_empty() {
-                    view! { <p class="field-help">"None yet."</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="child-list">
-                            {list.into_iter().map(|(child, name, detail)| view! {
-                                <li>
-                                    <button type="button" class="link" on:click=move |_| open.run(Blade::Resource(child.clone()))>{name}</button>
-                                    <span class="field-help">" "{detail}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }
-                    .into_any()
-                }
-            }}
-        </section>
-    }
-    .into_any()
 }
 
 #[component]

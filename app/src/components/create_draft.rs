@@ -168,19 +168,19 @@ impl CreateDraft {
             .into_iter()
             .map(|(title, paths, content)| WizardTab {
                 title,
-                has_errors: verdict.any_at(paths),
+                errors: verdict.errors_at(paths),
                 content,
             })
             .collect();
         let diagnostics = verdict.diagnostics;
         tabs.push(WizardTab {
             title: "Tags",
-            has_errors: Signal::derive(|| false),
+            errors: Signal::derive(Vec::new),
             content: view! { <TagsEditor tags/> }.into_any(),
         });
         tabs.push(WizardTab {
             title: "Review + create",
-            has_errors: verdict.unplaced(claimed),
+            errors: verdict.unplaced(claimed),
             content: view! { <Review summary json=self.json() diagnostics=Signal::derive(move || diagnostics.get())/> }
                 .into_any(),
         });

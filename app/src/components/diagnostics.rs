@@ -81,14 +81,9 @@ impl Verdict {
         Signal::derive(move || errors_at(&self.diagnostics.get(), paths))
     }
 
-    /// Whether any field owning `paths` (a tab) has an error.
-    pub fn any_at(self, paths: &'static [&'static str]) -> Signal<bool> {
-        Signal::derive(move || !errors_at(&self.diagnostics.get(), paths).is_empty())
-    }
-
-    /// Whether there are errors no field claims (shown on the review tab).
-    pub fn unplaced(self, claimed: Vec<&'static str>) -> Signal<bool> {
-        Signal::derive(move || !unplaced_errors(&self.diagnostics.get(), &claimed).is_empty())
+    /// The errors no field claims (shown on the review tab).
+    pub fn unplaced(self, claimed: Vec<&'static str>) -> Signal<Vec<String>> {
+        Signal::derive(move || unplaced_errors(&self.diagnostics.get(), &claimed))
     }
 }
 

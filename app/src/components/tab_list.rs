@@ -30,6 +30,7 @@ pub fn TabList(
         .map(|(index, title)| {
             let has_errors = errors.get(index).copied().unwrap_or(Signal::derive(|| false));
             let selected = move || active.get() == index;
+            let id_prefix = id.clone();
             view! {
                 <button
                     type="button"
@@ -44,11 +45,18 @@ pub fn TabList(
                         if !controls_panels {
                             return;
                         }
-                        match ev.key().as_str() {
-                            "ArrowRight" => active.set((index + 1) % count),
-                            "ArrowLeft" => active.set((index + count - 1) % count),
-                            _ => {}
-                        }
+                        // As the WAI-ARIA tabs pattern: the arrows, Home and
+                        // End open a tab and move the focus onto it.
+                        let next = match ev.key().as_str() {
+                            "ArrowRight" => (index + 1) % count,
+                            "ArrowLeft" => (index + count - 1) % count,
+                            "Home" => 0,
+                            "End" => count - 1,
+                            _ => return,
+                        };
+                        ev.prevent_default();
+                        active.set(next);
+                        focus_tab(&format!("{id_prefix}-tab-{next}"));
                     }
                 >
                     {title}
@@ -58,4 +66,15 @@ pub fn TabList(
         })
         .collect_view();
     view! { <div role="tablist" class="tabs" aria-label=label>{headers}</div> }
+}
+
+fn focus_tab(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(tab) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = tab.focus();
+    }
 }

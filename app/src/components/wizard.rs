@@ -8,8 +8,10 @@ use super::{unique_id, TabList};
 pub struct WizardTab {
     /// Tab label ("Basics", "Tags", ...).
     pub title: &'static str,
-    /// Does the core report errors on this tab's fields?
-    pub has_errors: Signal<bool>,
+    /// The core's error messages on this tab's fields (and the form's own
+    /// checks), listed at the top of the tab once the user has reached
+    /// "Review + create", so a marked tab always says why.
+    pub errors: Signal<Vec<String>>,
     /// The tab's content.
     pub content: AnyView,
 }
@@ -34,11 +36,47 @@ pub fn Wizard(
     let review = tabs.len() - 1;
     let tablist_id = unique_id("wizard");
     let titles = tabs.iter().map(|tab| tab.title).collect();
-    let errors = tabs.iter().map(|tab| tab.has_errors).collect();
+    // As in the portal, tabs are marked once the user has asked for the
+    // review; before that each field speaks for itself once touched.
+    let reviewed = RwSignal::new(false);
+    Effect::new(move |_| {
+        if active.get() == review {
+            reviewed.set(true);
+        }
+    });
+    let shown = move |errors: Signal<Vec<String>>| {
+        Signal::derive(move || {
+            if reviewed.get() {
+                errors.get()
+            } else {
+                Vec::new()
+            }
+        })
+    };
+    let errors = tabs
+        .iter()
+        .map(|tab| {
+            let messages = shown(tab.errors);
+            Signal::derive(move || messages.with(|m| !m.is_empty()))
+        })
+        .collect();
     let panels = tabs
         .into_iter()
         .enumerate()
         .map(|(index, tab)| {
+            let messages = shown(tab.errors);
+            let title = tab.title;
+            let summary = move || {
+                let list = messages.get();
+                (index != review && !list.is_empty()).then(|| {
+                    view! {
+                        <div class="banner error tab-errors" role="group" aria-label=format!("Errors on {title}")>
+                            <p><strong>{format!("{title}: fix {} error(s) before you create.", list.len())}</strong></p>
+                            <ul>{list.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                        </div>
+                    }
+                })
+            };
             view! {
                 <div
                     role="tabpanel"
@@ -47,6 +85,7 @@ pub fn Wizard(
                     hidden=move || active.get() != index
                     class="tab-panel"
                 >
+                    {summary}
                     {tab.content}
                 </div>
             }

@@ -995,3 +995,36 @@ fn far_future_dates_stay_correct() {
     );
     assert!(deleted.is_ok(), "and it can still be deleted");
 }
+
+#[test]
+fn an_empty_name_is_refused_for_the_name_before_authorization() {
+    let w = testing::world_with(1, 1, 0);
+    let image = w.images().next().unwrap().id.to_string();
+    // Someone with no role at all: a well-formed id is refused for authorization,
+    // a malformed one for its name (as ARM rejects a bad URL before RBAC is asked).
+    let nobody = Actor::new("nobody@contoso.com");
+    let create = |name: &str| Command::CreateVersion {
+        id: format!("{image}/versions/{name}"),
+        resource: testing::version_body(),
+    };
+    // A name that is there but invalid ("1.0") reaches the RP only after RBAC, as in Azure.
+    {
+        let name = "";
+        let refused = apply(&mut w.clone(), &nobody, create(name), FIXTURE_NOW).unwrap_err();
+        assert_ne!(refused.code(), Code::AuthorizationFailed, "{name:?}");
+        let previewed = sig_core::command::check(&w, &nobody, &create(name), FIXTURE_NOW)
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(previewed.code(), refused.code(), "{name:?}");
+        assert!(
+            refused
+                .diagnostics
+                .iter()
+                .any(|d| d.path == "name" && d.message.starts_with("Enter a version number")),
+            "{name:?}: {:?}",
+            refused.diagnostics
+        );
+    }
+    let refused = apply(&mut w.clone(), &nobody, create("1.0.0"), FIXTURE_NOW).unwrap_err();
+    assert_eq!(refused.code(), Code::AuthorizationFailed);
+}

@@ -32,6 +32,10 @@ type Res = Result<Vec<Event>, CommandError>;
 /// Applies one command. On `Err` the world is unchanged; on `Ok` the events say what changed.
 pub fn apply(state: &mut World, actor: &Actor, command: Command, now: OffsetDateTime) -> Res {
     let cx = Cx::command(actor, now);
+    if malformed_target(&command) {
+        // Refused for its id, as ARM rejects a malformed request URL before RBAC is asked.
+        plan(state, &cx, command.clone())?;
+    }
     crate::access::authorize(state, actor, &command)?;
     let follow_up = crate::access::plans::creator_follow_up(state, actor, &command, now);
     let events = match &command {
@@ -72,7 +76,22 @@ pub fn check(
         let verdict = crate::access::authorize(state, actor, command).and(planned);
         return Some(verdict.map(warnings));
     }
-    let previewed = matches!(
+    if !on_gallery_resource(command) {
+        return None;
+    }
+    let planned = plan(state, &Cx::command(actor, now), command.clone());
+    if malformed_target(command) && planned.is_err() {
+        return Some(planned.map(warnings));
+    }
+    if let Err(refused) = crate::access::authorize(state, actor, command) {
+        return Some(Err(refused));
+    }
+    Some(planned.map(warnings))
+}
+
+/// A gallery, image definition or image version command: the ones `check` previews.
+fn on_gallery_resource(command: &Command) -> bool {
+    matches!(
         command,
         Command::CreateGallery { .. }
             | Command::UpdateGallery { .. }
@@ -83,15 +102,16 @@ pub fn check(
             | Command::CreateVersion { .. }
             | Command::UpdateVersion { .. }
             | Command::DeleteVersion { .. }
-    );
-    if !previewed {
-        return None;
-    }
-    let planned = plan(state, &Cx::command(actor, now), command.clone());
-    if let Err(refused) = crate::access::authorize(state, actor, command) {
-        return Some(Err(refused));
-    }
-    Some(planned.map(warnings))
+    )
+}
+
+/// A gallery, definition or version command whose id is not one (an empty
+/// name): its refusal names the field, not an authorization failure over a
+/// scope that does not exist.
+fn malformed_target(command: &Command) -> bool {
+    on_gallery_resource(command)
+        && crate::ids::GalleryResourceId::parse(&crate::visibility::command_target(command))
+            .is_none()
 }
 
 /// Plans every command that is neither an access command nor a replication fault/retry.

@@ -20,6 +20,20 @@ fn parse_id(id: &str, want: &str) -> Result<GalleryResourceId, CommandError> {
     let parsed = GalleryResourceId::parse(id).filter(|p| p.resource_type() == want);
     match parsed {
         Some(p) if p.scope().subscription.is_some() && p.scope().resource_group.is_some() => Ok(p),
+        // A form left the name empty: say so, on the name.
+        _ if id.ends_with('/') => Err(CommandError::one(
+            Code::InvalidParameter,
+            id,
+            "name",
+            match want {
+                "Microsoft.Compute/galleries/images/versions" => {
+                    "Enter a version number (MajorVersion.MinorVersion.Patch, for example 1.0.0)."
+                }
+                "Microsoft.Compute/galleries/images" => "Enter a name for the image definition.",
+                _ => "Enter a name for the gallery.",
+            }
+            .to_string(),
+        )),
         _ => Err(CommandError::one(
             Code::ResourceIdInvalid,
             id,
