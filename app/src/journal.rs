@@ -6,6 +6,7 @@
 //! its name) is reported with the core's reason instead of being saved over
 //! the other tab's work.
 
+use sig_core::activity::ActivityRecord;
 use sig_core::{apply, Actor, Command, CommandError, World};
 use time::OffsetDateTime;
 
@@ -24,6 +25,9 @@ pub enum Pending {
     /// The whole world was replaced (an import): whatever is stored, the
     /// user asked for this state instead.
     Replaced,
+    /// A line this tab added to the Activity log (after its command, or for
+    /// a refusal, which changes nothing else).
+    Activity(Box<ActivityRecord>),
 }
 
 /// The newest stored state with this tab's changes replayed on it.
@@ -45,10 +49,14 @@ pub fn rebase(stored: World, journal: &[Pending]) -> Option<Rebased> {
     let mut world = stored;
     let mut refused = Vec::new();
     for pending in journal {
-        if let Pending::Command { actor, command, at } = pending {
-            if let Err(error) = apply(&mut world, actor, (**command).clone(), *at) {
-                refused.push(((**command).clone(), error));
+        match pending {
+            Pending::Command { actor, command, at } => {
+                if let Err(error) = apply(&mut world, actor, (**command).clone(), *at) {
+                    refused.push(((**command).clone(), error));
+                }
             }
+            Pending::Activity(record) => world.record_activity((**record).clone()),
+            Pending::Replaced => {}
         }
     }
     Some(Rebased { world, refused })
@@ -88,6 +96,32 @@ mod tests {
         let rebased = rebase(theirs, &[create("mine"), create("mineToo")]).unwrap();
         assert_eq!(galleries(&rebased.world), ["mine", "mineToo", "theirs"]);
         assert!(rebased.refused.is_empty());
+    }
+
+    #[test]
+    fn this_tabs_activity_lines_join_the_other_tabs_log() {
+        let line = |id: &str| {
+            sig_core::activity::ActivityRecord::new(
+                id.into(),
+                FIXTURE_NOW,
+                "admin@contoso.com",
+                "CreateGallery",
+                "/x",
+                false,
+                "refused".into(),
+            )
+        };
+        let mut theirs = testing::base_world();
+        theirs.record_activity(line("theirs"));
+        let journal = [Pending::Activity(Box::new(line("mine")))];
+        let rebased = rebase(theirs, &journal).unwrap();
+        let ids: Vec<&str> = rebased
+            .world
+            .activity()
+            .iter()
+            .map(|r| r.event_data_id.as_str())
+            .collect();
+        assert_eq!(ids, ["mine", "theirs"]);
     }
 
     #[test]

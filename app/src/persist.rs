@@ -71,6 +71,25 @@ struct EnvelopeRef<'a> {
     world: &'a World,
     #[serde(skip_serializing_if = "Option::is_none")]
     clock: Option<&'a SavedClock>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    notifications: &'a [SavedNotification],
+}
+
+/// A notification as saved with the state, so the bell's list survives a
+/// reload and follows the other tabs (the app's own bookkeeping: the export
+/// file, which is Azure's shapes, does not carry it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedNotification {
+    /// Unique across tabs and reloads.
+    pub id: u64,
+    /// Title.
+    pub title: String,
+    /// Sentence.
+    pub detail: String,
+    /// `success`, `error` or `info`.
+    pub tone: String,
+    /// When (UTC stamp).
+    pub at: String,
 }
 
 #[derive(Deserialize)]
@@ -83,6 +102,9 @@ struct Envelope {
     /// Absent in envelopes written before the clock moved in.
     #[serde(default)]
     clock: Option<SavedClock>,
+    /// Absent in envelopes written before notifications were kept.
+    #[serde(default)]
+    notifications: Vec<SavedNotification>,
 }
 
 /// A state read back from storage.
@@ -95,6 +117,8 @@ pub struct Loaded {
     /// The simulation clock saved with it (`None` in older envelopes and
     /// bare exports).
     pub clock: Option<SavedClock>,
+    /// The notifications saved with it, newest first.
+    pub notifications: Vec<SavedNotification>,
 }
 
 /// Why a stored state could not be used.
@@ -117,7 +141,7 @@ pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
     let text = unpack(stored)?;
     let value: Value = serde_json::from_str(&text)
         .map_err(|e| LoadProblem::Unreadable(format!("the saved data is not valid JSON ({e})")))?;
-    let (world, revision, clock) = if value.get("envelopeVersion").is_some() {
+    let (world, revision, clock, notifications) = if value.get("envelopeVersion").is_some() {
         let envelope: Envelope = serde_json::from_value(value)
             .map_err(|e| LoadProblem::Unreadable(format!("the saved data is damaged ({e})")))?;
         if envelope.envelope_version > ENVELOPE_VERSION {
@@ -126,9 +150,14 @@ pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
                 envelope.envelope_version
             )));
         }
-        (envelope.world, envelope.revision, envelope.clock)
+        (
+            envelope.world,
+            envelope.revision,
+            envelope.clock,
+            envelope.notifications,
+        )
     } else if value.get("formatVersion").is_some() {
-        (value, 0, None)
+        (value, 0, None, Vec::new())
     } else {
         return Err(LoadProblem::Unreadable(
             "the saved data is not a SIG Portal state".into(),
@@ -140,13 +169,15 @@ pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
         world,
         revision,
         clock,
+        notifications,
     })
 }
 
-/// Serializes a world and the clock with their revision, ready to store.
+/// Serializes a world, the clock and the notifications with their revision, ready to store.
 pub fn serialize(
     world: &World,
     clock: Option<&SavedClock>,
+    notifications: &[SavedNotification],
     revision: u64,
 ) -> Result<String, String> {
     serde_json::to_string(&EnvelopeRef {
@@ -155,6 +186,7 @@ pub fn serialize(
         revision,
         world,
         clock,
+        notifications,
     })
     .map_err(|e| e.to_string())
 }
@@ -265,12 +297,13 @@ impl BrowserStorage {
             .unwrap_or(0)
     }
 
-    /// Saves `world` and `clock` as `revision`, unless storage holds
+    /// Saves `world`, `clock` and `notifications` as `revision`, unless storage holds
     /// something newer than `base` (the revision this tab last loaded or saved).
     pub fn save(
         &self,
         world: &World,
         clock: Option<&SavedClock>,
+        notifications: &[SavedNotification],
         base: u64,
         revision: u64,
     ) -> Result<(), SaveProblem> {
@@ -278,7 +311,8 @@ impl BrowserStorage {
         if stored > base {
             return Err(SaveProblem::Stale { stored });
         }
-        let text = pack(serialize(world, clock, revision).map_err(SaveProblem::Refused)?);
+        let text =
+            pack(serialize(world, clock, notifications, revision).map_err(SaveProblem::Refused)?);
         self.set(STATE_KEY, &text)?;
         self.set(REVISION_KEY, &revision.to_string())
     }

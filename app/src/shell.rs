@@ -232,7 +232,7 @@ fn Notifications() -> impl IntoView {
             <Show when=move || open.get()>
                 <section class="notification-panel" aria-label="Notifications">
                     <h2>"Notifications"</h2>
-                    <button type="button" class="link" on:click=move |_| store.notifications.set(Vec::new())>"Dismiss all"</button>
+                    <button type="button" class="link" on:click=move |_| store.dismiss_notifications()>"Dismiss all"</button>
                     <ul>
                         {move || store.notifications.get().into_iter().map(|n| view! {
                             <li class=tone_class(n.tone)>
@@ -263,7 +263,11 @@ fn Toasts() -> impl IntoView {
     let store = expect_context::<Store>();
     // The newest notification is toasted until its 5 s are up; only the timer
     // (the outside world) writes, the toast itself is derived.
-    let newest = Memo::new(move |_| store.notifications.with(|n| n.first().map(|n| n.id)));
+    let newest = Memo::new(move |_| {
+        store
+            .notifications
+            .with(|n| n.first().filter(|n| n.fresh).map(|n| n.id))
+    });
     let expired = RwSignal::new(None::<u64>);
     let toast = Memo::new(move |_| newest.get().filter(|id| expired.get() != Some(*id)));
     Effect::new(move |_| {

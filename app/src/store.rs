@@ -3,13 +3,14 @@
 //! `sig_core::apply` — the same entry point the CLI and the tests use.
 
 use leptos::prelude::*;
+use sig_core::activity::ActivityRecord;
 use sig_core::protocol::requests::{NewRoleAssignment, NewUser};
 use sig_core::{apply, check, Actor, Command, CommandError, Diagnostic, Event, EventKind, World};
 use time::OffsetDateTime;
 
 use crate::clock;
 use crate::journal::{rebase, Pending};
-use crate::persist::{BrowserStorage, LoadProblem, SaveProblem};
+use crate::persist::{BrowserStorage, LoadProblem, SaveProblem, SavedNotification};
 use crate::tab_lock::{announce, announced_head, sleep, with_lock, STATE_LOCK};
 
 /// Where builds before the price table joined the state kept it; moved into
@@ -156,7 +157,45 @@ pub struct Notification {
     pub tone: Tone,
     /// When.
     pub at: String,
+    /// Raised in this page since it loaded (only those are toasted; the
+    /// ones kept from before a reload or from another tab are not).
+    pub fresh: bool,
 }
+
+impl Notification {
+    fn saved(&self) -> SavedNotification {
+        SavedNotification {
+            id: self.id,
+            title: self.title.clone(),
+            detail: self.detail.clone(),
+            tone: match self.tone {
+                Tone::Success => "success",
+                Tone::Error => "error",
+                Tone::Info => "info",
+            }
+            .into(),
+            at: self.at.clone(),
+        }
+    }
+
+    fn restored(saved: SavedNotification) -> Notification {
+        Notification {
+            id: saved.id,
+            tone: match saved.tone.as_str() {
+                "success" => Tone::Success,
+                "error" => Tone::Error,
+                _ => Tone::Info,
+            },
+            title: saved.title,
+            detail: saved.detail,
+            at: saved.at,
+            fresh: false,
+        }
+    }
+}
+
+/// How many notifications the bell keeps.
+const MAX_NOTIFICATIONS: usize = 100;
 
 /// A problem with browser storage the user must know about; shown as a banner
 /// until dismissed or resolved.
@@ -211,12 +250,20 @@ pub struct Store {
     pub storage_notice: RwSignal<Option<StorageNotice>>,
     /// The simulation clock: commands are applied at its time.
     pub sim: crate::sim_clock::SimClock,
-    /// Every command dispatched this session, newest first (the Activity log).
-    pub activity: RwSignal<Vec<ActivityEntry>>,
+    /// Every command dispatched, newest first (the Activity log): the
+    /// world's log (`sig_core::activity`), so it is saved, exported and
+    /// shared with the other tabs like the rest of the state.
+    pub activity: Memo<Vec<ActivityEntry>>,
     /// What the signed-in principal may read (lower-case ids); `None` = everything
     /// (the simulator itself). Computed by the core's `access::visible_resources`.
     pub visible: Memo<Option<std::collections::BTreeSet<String>>>,
     next_id: StoredValue<u64>,
+    /// A random prefix of this page's ids (activity events, notifications),
+    /// so that ids stay unique across reloads and tabs.
+    page_id: StoredValue<u64>,
+    /// The notifications raised since the last save: kept on top when
+    /// another tab's newer save is taken.
+    unsaved_notes: StoredValue<Vec<u64>>,
     /// A change is waiting to be saved (see [`Store::schedule_save`]); it
     /// stays set until a save has written it, even while that save waits for
     /// the tabs' lock.
@@ -234,8 +281,8 @@ pub struct Store {
 /// One line of the Activity log: a command, who ran it, when, and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityEntry {
-    /// Unique within the session.
-    pub id: u64,
+    /// The event's `eventDataId`.
+    pub id: String,
     /// The operation (the command's name, e.g. `CreateRoleAssignment`).
     pub operation: String,
     /// The resource or scope it targeted (`sig_core::visibility::command_target`).
@@ -253,6 +300,64 @@ pub struct ActivityEntry {
 /// The operation name of a command (its serialized tag) and its target as
 /// the core names it (`visibility::command_target`, which is also what
 /// decides who may see the entry).
+fn entry(record: &ActivityRecord) -> ActivityEntry {
+    let at = time::OffsetDateTime::parse(
+        &record.event_timestamp,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .map(clock::stamp)
+    .unwrap_or_else(|_| record.event_timestamp.clone());
+    ActivityEntry {
+        id: record.event_data_id.clone(),
+        operation: record.operation_name.value.clone(),
+        target: record.resource_id.clone(),
+        actor: record.caller.clone(),
+        at,
+        succeeded: record.succeeded(),
+        detail: crate::text::reveal(&record.properties.status_message).into_owned(),
+    }
+}
+
+/// The Activity log's record of one dispatched command (refusals included).
+fn activity_record(
+    id: u64,
+    operation: String,
+    target: String,
+    actor: &Actor,
+    at: OffsetDateTime,
+    result: &Result<Vec<Event>, CommandError>,
+) -> ActivityRecord {
+    let (succeeded, detail) = match result {
+        Ok(events) => (
+            true,
+            events
+                .iter()
+                .map(|e| format!("{} {}", event_title(e), e.id))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        Err(error) => (false, refusal(error)),
+    };
+    let target = if target.is_empty() {
+        result
+            .as_ref()
+            .ok()
+            .and_then(|e| e.first().map(|e| e.id.clone()))
+            .unwrap_or_default()
+    } else {
+        target
+    };
+    ActivityRecord::new(
+        format!("{id:016x}"),
+        at,
+        &actor.principal,
+        &operation,
+        &target,
+        succeeded,
+        detail,
+    )
+}
+
 fn describe(command: &Command) -> (String, String) {
     let operation = serde_json::to_value(command)
         .ok()
@@ -268,9 +373,11 @@ impl Store {
         let now = clock::now();
         let mut saving = Saving::On;
         let mut saved_clock = None;
+        let mut saved_notes = Vec::new();
         let (mut world, revision, notice) = match storage.load() {
             Ok(loaded) => {
                 saved_clock = loaded.clock;
+                saved_notes = loaded.notifications;
                 (loaded.world, loaded.revision, None)
             }
             Err(LoadProblem::Empty) => (first_run_world(now), 0, None),
@@ -321,12 +428,20 @@ impl Store {
             world,
             revision: RwSignal::new(revision),
             actor,
-            notifications: RwSignal::new(Vec::new()),
+            notifications: RwSignal::new(
+                saved_notes
+                    .into_iter()
+                    .map(Notification::restored)
+                    .collect(),
+            ),
             storage_notice: RwSignal::new(notice),
             sim,
-            activity: RwSignal::new(Vec::new()),
+            activity: Memo::new(move |_| world.with(|w| w.activity().iter().map(entry).collect())),
             visible,
             next_id: StoredValue::new(1),
+            // Randomness enters here, at the shell's edge, like the clock.
+            page_id: StoredValue::new((js_sys::Math::random() * 1e9) as u64 * 1_000_000),
+            unsaved_notes: StoredValue::new(Vec::new()),
             pending_save: StoredValue::new(false),
             saving: StoredValue::new(saving),
             journal: StoredValue::new(Vec::new()),
@@ -374,29 +489,35 @@ impl Store {
         self.take_newer_stored();
         let before = self.world.with_untracked(|world| subject(world, &target));
         let mut outcome = None;
-        let journaled = (self.saving.get_value() == Saving::On).then(|| command.clone());
-        self.world.maybe_update(|world| {
+        let saving = self.saving.get_value() == Saving::On;
+        let journaled = saving.then(|| command.clone());
+        let event_id = self.next_event_id();
+        // One update: the command's change and its line in the Activity log
+        // (a refusal changes only the log).
+        self.world.update(|world| {
             let result = apply(world, &actor, command, now);
-            let changed = result.is_ok();
-            outcome = Some(result);
-            changed
+            let record = activity_record(event_id, operation, target.clone(), &actor, now, &result);
+            world.record_activity(record.clone());
+            outcome = Some((result, record));
         });
-        let Some(result) = outcome else {
-            unreachable!("maybe_update always runs its closure")
+        let Some((result, record)) = outcome else {
+            unreachable!("update always runs its closure")
         };
-        self.record_activity(operation, target.clone(), &actor, now, &result);
-        match &result {
-            Ok(events) => {
-                if let Some(command) = journaled {
-                    self.journal.update_value(|j| {
-                        j.push(Pending::Command {
-                            actor: actor.clone(),
-                            command: Box::new(command),
-                            at: now,
-                        })
+        if saving {
+            self.journal.update_value(|j| {
+                if let (Ok(_), Some(command)) = (&result, journaled) {
+                    j.push(Pending::Command {
+                        actor: actor.clone(),
+                        command: Box::new(command),
+                        at: now,
                     });
                 }
-                self.schedule_save();
+                j.push(Pending::Activity(Box::new(record)));
+            });
+        }
+        self.schedule_save();
+        match &result {
+            Ok(events) => {
                 let notices: Vec<(String, String)> = self.world.with_untracked(|world| {
                     events
                         .iter()
@@ -420,52 +541,11 @@ impl Store {
         result
     }
 
-    /// Logs a dispatched command in the Activity log (refusals included).
-    fn record_activity(
-        &self,
-        operation: String,
-        target: String,
-        actor: &Actor,
-        at: OffsetDateTime,
-        result: &Result<Vec<Event>, CommandError>,
-    ) {
+    /// A new id, unique across this page's reloads and tabs.
+    fn next_event_id(&self) -> u64 {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
-        let (succeeded, detail) = match result {
-            Ok(events) => (
-                true,
-                events
-                    .iter()
-                    .map(|e| format!("{} {}", event_title(e), e.id))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-            Err(error) => (false, refusal(error)),
-        };
-        let target = if target.is_empty() {
-            result
-                .as_ref()
-                .ok()
-                .and_then(|e| e.first().map(|e| e.id.clone()))
-                .unwrap_or_default()
-        } else {
-            target
-        };
-        self.activity.update(|log| {
-            log.insert(
-                0,
-                ActivityEntry {
-                    id,
-                    operation,
-                    target,
-                    actor: actor.principal.clone(),
-                    at: clock::stamp(at),
-                    succeeded,
-                    detail: crate::text::reveal(&detail).into_owned(),
-                },
-            );
-            log.truncate(2000);
-        });
+        self.page_id.get_value() + id
     }
 
     /// Why the signed-in principal may not run `command` (the core's
@@ -639,13 +719,17 @@ impl Store {
         let base = self.revision.get_untracked();
         let next = base + 1;
         let clock = self.sim.snapshot();
+        let notes: Vec<SavedNotification> = self
+            .notifications
+            .with_untracked(|list| list.iter().map(Notification::saved).collect());
         let result = self
             .world
-            .with_untracked(|world| storage.save(world, Some(&clock), base, next));
+            .with_untracked(|world| storage.save(world, Some(&clock), &notes, base, next));
         match result {
             Ok(()) => {
                 self.revision.set(next);
                 self.journal.update_value(Vec::clear);
+                self.unsaved_notes.update_value(Vec::clear);
                 crate::storage::remove(crate::sim_clock::LEGACY_CLOCK_KEY);
                 crate::storage::remove(LEGACY_PRICES_KEY);
                 if matches!(
@@ -736,7 +820,7 @@ impl Store {
                             Pending::Command { command, .. } => {
                                 !rebased.refused.iter().any(|(c, _)| c == command.as_ref())
                             }
-                            Pending::Replaced => true,
+                            Pending::Replaced | Pending::Activity(_) => true,
                         })
                     });
                     self.storage_notice
@@ -746,6 +830,7 @@ impl Store {
             }
         }
         self.revision.set(loaded.revision);
+        self.take_notifications(loaded.notifications);
         if let Some(clock) = loaded.clock {
             let not_before = self.world.with_untracked(World::clock);
             self.sim.adopt(&clock, not_before);
@@ -779,8 +864,8 @@ impl Store {
 
     /// Adds a notification (newest first).
     pub fn notify(&self, tone: Tone, title: String, detail: String) {
-        let id = self.next_id.get_value();
-        self.next_id.set_value(id + 1);
+        let id = self.next_event_id();
+        self.unsaved_notes.update_value(|n| n.push(id));
         self.notifications.update(|list| {
             list.insert(
                 0,
@@ -790,10 +875,40 @@ impl Store {
                     detail: crate::text::reveal(&detail).into_owned(),
                     tone,
                     at: clock::stamp(clock::now()),
+                    fresh: true,
                 },
             );
-            list.truncate(100);
+            list.truncate(MAX_NOTIFICATIONS);
         });
+        self.schedule_save();
+    }
+
+    /// "Dismiss all": for every tab, from the next save on.
+    pub fn dismiss_notifications(&self) {
+        self.notifications.set(Vec::new());
+        self.unsaved_notes.update_value(Vec::clear);
+        self.schedule_save();
+    }
+
+    /// Another tab's saved notifications, with this tab's unsaved ones on top.
+    fn take_notifications(&self, theirs: Vec<SavedNotification>) {
+        let mine: Vec<Notification> = self.unsaved_notes.with_value(|ids| {
+            self.notifications.with_untracked(|list| {
+                list.iter()
+                    .filter(|n| ids.contains(&n.id))
+                    .cloned()
+                    .collect()
+            })
+        });
+        let mut merged: Vec<Notification> = theirs
+            .into_iter()
+            .filter(|n| !mine.iter().any(|m| m.id == n.id))
+            .map(Notification::restored)
+            .collect();
+        merged.extend(mine);
+        merged.sort_by(|a, b| b.at.cmp(&a.at));
+        merged.truncate(MAX_NOTIFICATIONS);
+        self.notifications.set(merged);
     }
 }
 

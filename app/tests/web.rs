@@ -226,7 +226,7 @@ mod persistence {
     fn a_saved_world_loads_back_with_its_revision() {
         reset();
         let storage = BrowserStorage::open();
-        storage.save(&world(), None, 0, 1).unwrap();
+        storage.save(&world(), None, &[], 0, 1).unwrap();
         let loaded = storage.load().unwrap();
         assert_eq!(loaded.revision, 1);
         assert_eq!(
@@ -268,10 +268,10 @@ mod persistence {
     fn a_stale_tab_cannot_overwrite_newer_data() {
         reset();
         let storage = BrowserStorage::open();
-        storage.save(&world(), None, 0, 3).unwrap();
+        storage.save(&world(), None, &[], 0, 3).unwrap();
         // This tab last saw revision 1: saving would overwrite revision 3.
         assert_eq!(
-            storage.save(&world(), None, 1, 2),
+            storage.save(&world(), None, &[], 1, 2),
             Err(SaveProblem::Stale { stored: 3 })
         );
         assert_eq!(storage.stored_revision(), 3);
@@ -294,7 +294,7 @@ mod persistence {
             }
         }
         let big = world();
-        let result = BrowserStorage::open().save(&big, None, 0, 1);
+        let result = BrowserStorage::open().save(&big, None, &[], 0, 1);
         for key in &filled {
             s.remove_item(key).unwrap();
         }
@@ -381,7 +381,7 @@ mod iam {
     async fn a_reader_sees_add_and_remove_disabled_with_the_cores_reason() {
         reset();
         BrowserStorage::open()
-            .save(&world_with_reader(), None, 0, 1)
+            .save(&world_with_reader(), None, &[], 0, 1)
             .unwrap();
         let mut stack = BladeStack::default();
         stack.navigate(Blade::AccessControl(format!(
@@ -536,7 +536,7 @@ mod visibility {
     ) -> (Element, leptos::mount::UnmountHandle<impl Mountable>) {
         reset();
         BrowserStorage::open()
-            .save(&contoso_fabrikam(), None, 0, 1)
+            .save(&contoso_fabrikam(), None, &[], 0, 1)
             .unwrap();
         let mut stack = BladeStack::default();
         stack.navigate(first);
@@ -710,7 +710,9 @@ mod visibility {
     async fn iam_and_the_gallery_wizard_follow_the_signed_in_principal() {
         reset();
         let world = contoso_fabrikam();
-        BrowserStorage::open().save(&world, None, 0, 1).unwrap();
+        BrowserStorage::open()
+            .save(&world, None, &[], 0, 1)
+            .unwrap();
         let contoso = format!("/subscriptions/{CONTOSO_SUB}");
         let mut stack = BladeStack::default();
         stack.navigate(Blade::AccessControl(contoso.clone()));
@@ -1132,7 +1134,7 @@ mod two_tabs {
         )
         .unwrap();
         storage
-            .save(&world, None, loaded.revision, loaded.revision + 1)
+            .save(&world, None, &[], loaded.revision, loaded.revision + 1)
             .unwrap();
     }
 

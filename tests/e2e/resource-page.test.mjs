@@ -6,6 +6,7 @@
 // user's locale (UTC in their title).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { blade, createGallery, fillDefinition, newPage, ROOT, usePortal } from './support.mjs';
 
@@ -207,6 +208,53 @@ test("a gallery's definitions and a definition's versions are sortable, filterab
   assert.deepEqual(await names(versions), ['1.0.0']);
   await versions.getByRole('button', { name: '1.0.0' }).click();
   await blade(page, '1.0.0').getByRole('navigation', { name: '1.0.0 menu' }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the Activity log and the notifications survive a reload, and the log is in the export', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  const url = env.server.url;
+  await createGallery(page, url, 'keptGallery');
+  const wizard = await fillDefinition(page, 'keptGallery', 'kept-def', ['Contoso', 'Kept', 'Sku']);
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, 'kept-def').waitFor();
+  // A refusal: the gallery still holds its definition.
+  await page.goto(`${url}#/galleries`);
+  const list = blade(page, 'Azure compute galleries');
+  await list.getByRole('checkbox', { name: 'Select keptGallery' }).check();
+  await list.getByRole('button', { name: 'Delete (1)' }).click();
+  await list.getByRole('button', { name: 'Yes, delete' }).click();
+  await page.locator('.toasts').getByText('Request refused').waitFor();
+
+  await page.reload();
+  await page.goto(`${url}#/activity`);
+  const log = blade(page, 'Activity log');
+  const rows = log.getByRole('table', { name: 'Activity' }).getByRole('row');
+  await log.getByLabel('Search operations').fill('keptGallery');
+  await rows.filter({ hasText: 'DeleteGallery' }).filter({ hasText: 'Failed' }).waitFor();
+  await rows.filter({ hasText: 'CreateGallery' }).filter({ hasText: 'Succeeded' }).waitFor();
+  await rows.filter({ hasText: 'CreateImage' }).filter({ hasText: 'Succeeded' }).waitFor();
+  // The bell still lists them, and nothing old pops up as a toast.
+  assert.equal(await page.locator('.toasts').textContent(), '');
+  await page.getByRole('button', { name: /^Notifications/ }).click();
+  const panel = page.getByRole('region', { name: 'Notifications' });
+  await panel.getByText('Request refused').waitFor();
+  await panel.getByText(/Created VM image definition kept-def/).waitFor();
+
+  await page.goto(`${url}#/export-import`);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    blade(page, 'Export and import').getByRole('button', { name: 'Export to file' }).click(),
+  ]);
+  const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  const refusal = exported.activityLog.find((e) => e.operationName.value === 'DeleteGallery');
+  assert.equal(refusal.status.value, 'Failed');
+  assert.equal(refusal.level, 'Error');
+  assert.match(refusal.resourceId, /galleries\/keptGallery$/);
+  assert.match(refusal.eventTimestamp, /^\d{4}-\d\d-\d\dT/);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -79,8 +79,8 @@ pub fn ActivityLog(
                                 s.as_deref().is_none_or(|s| under_scope(&e.target, s))
                             })
                     })
-                    .map(|(e, _)| e.id)
-                    .collect::<std::collections::HashSet<u64>>()
+                    .map(|(e, _)| e.id.clone())
+                    .collect::<std::collections::HashSet<String>>()
             })
         })
     });
@@ -159,7 +159,7 @@ mod tests {
 
     fn entry(id: u64, operation: &str, actor: &str, succeeded: bool) -> ActivityEntry {
         ActivityEntry {
-            id,
+            id: id.to_string(),
             operation: operation.into(),
             target: format!("/subscriptions/s/{operation}"),
             actor: actor.into(),
@@ -192,7 +192,7 @@ mod tests {
         let ids = |f: &ActivityFilter| {
             filter_entries(&log, f)
                 .iter()
-                .map(|e| e.id)
+                .map(|e| e.id.parse::<u64>().unwrap())
                 .collect::<Vec<_>>()
         };
         assert_eq!(ids(&ActivityFilter::default()), vec![1, 2, 3]);

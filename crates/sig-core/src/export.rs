@@ -71,6 +71,9 @@ pub struct WorldExport {
     /// The price table cost estimates use, when the user set one (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_table: Option<crate::prices::PriceTable>,
+    /// The Activity log, newest first (optional; see [`crate::activity`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activity_log: Vec<crate::activity::ActivityRecord>,
 }
 
 /// A gallery with its image definitions (format 2).
@@ -258,6 +261,8 @@ struct WorldExportRef<'a> {
     access: crate::access::export::AccessExport,
     #[serde(skip_serializing_if = "Option::is_none")]
     price_table: Option<&'a crate::prices::PriceTable>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    activity_log: &'a [crate::activity::ActivityRecord],
 }
 
 impl Serialize for World {
@@ -273,6 +278,7 @@ impl Serialize for World {
             replication: crate::replication::export_records(self),
             access: crate::access::export::export(self),
             price_table: self.prices.as_ref(),
+            activity_log: self.activity.records(),
         }
         .serialize(s)
     }
@@ -372,6 +378,7 @@ impl World {
         if let Some(prices) = e.price_table {
             restore.price_table(prices)?;
         }
+        let activity = crate::activity::ActivityLog::restore(e.activity_log).map_err(refused)?;
         for t in e.tenants {
             restore.tenant(t)?;
         }
@@ -432,6 +439,7 @@ impl World {
         }
         crate::access::export::import(&mut w, e.access, now, &mut warnings)?;
         w.clock = clock;
+        w.activity = activity;
         Ok((w, warnings))
     }
 }

@@ -8,6 +8,7 @@
 //! * Time is an input: nothing here reads a clock, uses randomness, or touches storage.
 
 pub mod access;
+pub mod activity;
 pub mod api_version;
 pub mod arm;
 pub mod command;

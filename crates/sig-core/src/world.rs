@@ -186,6 +186,8 @@ pub struct World {
     pub(crate) access: crate::iam::AccessState,
     /// The price table cost estimates use, when the user set one (`SetPriceTable`).
     pub(crate) prices: Option<crate::prices::PriceTable>,
+    /// The Activity log (see [`crate::activity`]).
+    pub(crate) activity: crate::activity::ActivityLog,
 }
 
 fn ident_key(gallery: &Key, i: &Identifier) -> (Key, String, String, String) {
@@ -284,6 +286,15 @@ impl World {
     /// The price table the user set, if any (cost estimates fall back to the defaults).
     pub fn price_table(&self) -> Option<&crate::prices::PriceTable> {
         self.prices.as_ref()
+    }
+    /// The Activity log, newest first.
+    pub fn activity(&self) -> &[crate::activity::ActivityRecord] {
+        self.activity.records()
+    }
+    /// Records what one `apply` answered in the Activity log (the shells
+    /// call it after every command, refusals included; see [`crate::activity`]).
+    pub fn record_activity(&mut self, record: crate::activity::ActivityRecord) {
+        self.activity.record(record);
     }
     /// All tenants, sorted by id.
     pub fn tenants(&self) -> impl Iterator<Item = &Tenant> {

@@ -1028,3 +1028,40 @@ fn an_empty_name_is_refused_for_the_name_before_authorization() {
     let refused = apply(&mut w.clone(), &nobody, create("1.0.0"), FIXTURE_NOW).unwrap_err();
     assert_eq!(refused.code(), Code::AuthorizationFailed);
 }
+
+#[test]
+fn the_activity_log_travels_in_the_export_and_a_bad_record_is_refused_on_load() {
+    use sig_core::activity::ActivityRecord;
+    let mut w = testing::base_world();
+    let refused = apply(
+        &mut w.clone(),
+        &Actor::new("nobody@contoso.com"),
+        Command::CreateGallery {
+            id: gallery_id(SUB, RG, "g"),
+            resource: testing::gallery_body(),
+        },
+        FIXTURE_NOW,
+    )
+    .unwrap_err();
+    w.record_activity(ActivityRecord::new(
+        "tab1-1".into(),
+        FIXTURE_NOW,
+        "nobody@contoso.com",
+        "CreateGallery",
+        &gallery_id(SUB, RG, "g"),
+        false,
+        refused.to_string(),
+    ));
+    let doc = snapshot(&w);
+    assert_eq!(doc["activityLog"][0]["status"]["value"], "Failed");
+    assert_eq!(doc["activityLog"][0]["caller"], "nobody@contoso.com");
+    let back: World = serde_json::from_value(doc.clone()).unwrap();
+    assert_eq!(back.activity(), w.activity());
+
+    let mut bad = doc;
+    bad["activityLog"][0]["eventTimestamp"] = json!("last week");
+    let err = serde_json::from_value::<World>(bad)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("activityLog[0].eventTimestamp"), "{err}");
+}
