@@ -1,5 +1,6 @@
-//! The top bar's "Directory" and "Signed in as" switchers over the simulated
-//! directory, so a person can see the portal as any user, guest or service
+//! The top bar's account button — who is signed in, in full, and in which
+//! directory — and its menu with the "Directory" and "Signed in as"
+//! switchers over the simulated directory, so a person can see the portal as any user, guest or service
 //! principal sees it. Switching only sets `Store::actor`; what that principal
 //! may see and do is decided by the core.
 
@@ -18,6 +19,8 @@ pub struct Principal {
     pub sign_in: String,
     /// What the switcher shows.
     pub label: String,
+    /// The display name alone (the account button's first line).
+    pub name: String,
     /// The tenant whose directory holds the object.
     pub tenant_id: String,
     /// `User`, `Guest` or `ServicePrincipal`.
@@ -39,6 +42,7 @@ pub fn principals(world: &World) -> Vec<Principal> {
                     u.user_principal_name,
                     if u.is_guest() { ", guest" } else { "" }
                 ),
+                name: crate::text::reveal(&u.display_name).into_owned(),
                 tenant_id: entry.tenant_id.clone(),
                 kind: if u.is_guest() { "Guest" } else { "User" },
             }),
@@ -49,6 +53,7 @@ pub fn principals(world: &World) -> Vec<Principal> {
                     crate::text::reveal(&s.display_name),
                     s.app_id
                 ),
+                name: crate::text::reveal(&s.display_name).into_owned(),
                 tenant_id: entry.tenant_id.clone(),
                 kind: "ServicePrincipal",
             }),
@@ -124,8 +129,69 @@ pub fn IdentitySwitcher() -> impl IntoView {
             store.actor.set(Actor::new(p.sign_in.clone()));
         }
     };
+    let open = RwSignal::new(false);
+    let button = NodeRef::<leptos::html::Button>::new();
+    let close = move || {
+        open.set(false);
+        if let Some(b) = button.get_untracked() {
+            let _ = b.focus();
+        }
+    };
+    let name = move || {
+        let actor = store.actor.get().principal;
+        people
+            .with(|list| {
+                list.iter()
+                    .find(|p| p.sign_in.eq_ignore_ascii_case(&actor))
+                    .map(|p| p.name.clone())
+            })
+            .filter(|n| !n.is_empty())
+            .unwrap_or(actor)
+    };
+    let directory = move || {
+        let tenant = current_tenant.get();
+        store.world.with(|w| {
+            if tenant.is_empty() {
+                "No directory".to_string()
+            } else {
+                tenant_name(w, &tenant)
+            }
+        })
+    };
     view! {
         <div class="identity" role="group" aria-label="Signed-in identity">
+            <button
+                type="button"
+                class="account-button"
+                node_ref=button
+                aria-haspopup="dialog"
+                aria-controls="account-panel"
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                title=move || format!("{} ({})", store.actor.get().principal, directory())
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <span class="identity-name">{name}</span>
+                <span class="identity-directory">{directory}</span>
+            </button>
+            <section
+                id="account-panel"
+                class="account-panel"
+                role="dialog"
+                aria-label="Switch directory or account"
+                hidden=move || !open.get()
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Escape" {
+                        // Closes the menu, not the blade behind it.
+                        ev.prevent_default();
+                        close();
+                    }
+                }
+            >
+                <p class="account-summary">
+                    <strong>{name}</strong><br/>
+                    {move || store.actor.get().principal}<br/>
+                    {directory}
+                </p>
             <div class="identity-field">
                 <label for=directory_id.clone()>"Directory"</label>
                 <select
@@ -174,19 +240,8 @@ pub fn IdentitySwitcher() -> impl IntoView {
                     }}
                 </select>
             </div>
-            <span class="identity-name">{move || store.actor.get().principal}</span>
-            <span class="identity-directory">
-                {move || {
-                    let tenant = current_tenant.get();
-                    store.world.with(|w| {
-                        if tenant.is_empty() {
-                            "No directory".to_string()
-                        } else {
-                            tenant_name(w, &tenant)
-                        }
-                    })
-                }}
-            </span>
+                <button type="button" class="button" on:click=move |_| close()>"Close"</button>
+            </section>
         </div>
     }
 }

@@ -3,6 +3,7 @@
 pub mod blades;
 pub mod clock;
 pub mod components;
+pub mod global_search;
 pub mod identity;
 pub mod journal;
 pub mod offline;

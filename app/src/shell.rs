@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use crate::blades::export_import::export_world;
 use crate::blades::BladeContent;
 use crate::components::{BladeSubtitle, ClockControl};
+use crate::global_search::GlobalSearch;
 use crate::persist::REVISION_KEY;
 use crate::route::{Blade, BladeStack};
 use crate::store::{StorageNotice, Store, Tone};
@@ -88,7 +89,7 @@ pub fn App() -> impl IntoView {
             class:menu-rail=move || !menu.wide.get() || menu.collapsed.get()
             class:menu-flyout=move || menu.is_flyout()
         >
-            <TopBar menu/>
+            <TopBar menu stack/>
             <LeftNav stack=stack menu/>
             <main class="workspace">
                 <StorageBanner/>
@@ -170,7 +171,7 @@ impl MenuState {
 }
 
 #[component]
-fn TopBar(menu: MenuState) -> impl IntoView {
+fn TopBar(menu: MenuState, stack: RwSignal<BladeStack>) -> impl IntoView {
     let sim = expect_context::<Store>().sim;
     view! {
         <header class="topbar">
@@ -191,7 +192,7 @@ fn TopBar(menu: MenuState) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 <span>"SIG Portal"</span>
             </a>
-            <span class="topbar-note">"Azure compute galleries, offline"</span>
+            <GlobalSearch stack services=&NAV_ITEMS/>
             <ClockControl sim/>
             <Notifications/>
             <crate::identity::IdentitySwitcher/>
@@ -372,7 +373,7 @@ fn UpdateBanner() -> impl IntoView {
 }
 
 /// The services a person can open from anywhere, as in the portal's menu.
-const NAV_ITEMS: [Blade; 11] = [
+static NAV_ITEMS: [Blade; 11] = [
     Blade::Home,
     Blade::AllResources,
     Blade::Galleries,

@@ -151,3 +151,46 @@ test('a name hiding behind a right-to-left override is shown for what it is; a 1
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('"/" focuses the top bar search, which opens services and resources with the keyboard', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  const url = env.server.url;
+  await createGallery(page, url, 'searchableGallery');
+  await page.goto(`${url}#/home`);
+  await blade(page, 'Home').waitFor();
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press('/');
+  const search = page.getByRole('combobox', { name: 'Search resources and services' });
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'global-search');
+  assert.equal(await search.inputValue(), '', 'the "/" itself is not typed');
+
+  // A service, chosen with the arrows and Enter.
+  await page.keyboard.type('galler');
+  const results = page.getByRole('listbox', { name: 'Search resources and services: suggestions' });
+  await results.getByRole('option', { name: /Azure compute galleries.*Service/ }).waitFor();
+  await results.getByRole('option', { name: /searchableGallery/ }).waitFor();
+  assert.equal(await search.getAttribute('aria-expanded'), 'true');
+  assert.equal(await search.getAttribute('aria-activedescendant'), 'global-search-option-0');
+  await page.keyboard.press('Enter');
+  await blade(page, 'Azure compute galleries').waitFor();
+
+  // A resource, the second hit: ArrowDown then Enter opens its page.
+  await search.focus();
+  await page.keyboard.type('searchable');
+  await results.getByRole('option', { name: /searchableGallery.*Azure compute gallery/ }).waitFor();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Enter');
+  await blade(page, 'searchableGallery').getByRole('navigation', { name: 'searchableGallery menu' }).waitFor();
+  assert.equal(await search.inputValue(), '');
+  // Escape closes the list, not the blade.
+  await search.focus();
+  await page.keyboard.type('search');
+  await results.waitFor();
+  await page.keyboard.press('Escape');
+  await results.waitFor({ state: 'detached' });
+  await blade(page, 'searchableGallery').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -217,19 +217,22 @@ fn FilterSelect(
     }
 }
 
+/// [`rows`] the signed-in principal may read (the core's visibility), as
+/// the portal lists them (tracked).
+pub fn readable_rows(store: Store, galleries_only: bool) -> Vec<Row> {
+    let mut list = store.world.with(|w| rows(w, galleries_only));
+    store.visible.with(|visible| {
+        if let Some(ids) = visible {
+            list.retain(|r| ids.contains(&r.id.to_ascii_lowercase()));
+        }
+    });
+    list
+}
+
 #[component]
 fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
     let store = expect_context::<Store>();
-    // Only what the signed-in principal may read (the core's visibility), as in the portal.
-    let all = Memo::new(move |_| {
-        let mut list = store.world.with(|w| rows(w, galleries_only));
-        store.visible.with(|visible| {
-            if let Some(ids) = visible {
-                list.retain(|r| ids.contains(&r.id.to_ascii_lowercase()));
-            }
-        });
-        list
-    });
+    let all = Memo::new(move |_| readable_rows(store, galleries_only));
     let text = RwSignal::new(String::new());
     let subscription = RwSignal::new(String::new());
     let group = RwSignal::new(String::new());

@@ -23,7 +23,7 @@ use leptos::prelude::*;
 
 use crate::route::Blade;
 
-pub use browse::{filtered, rows, sorted, visible, Column, Filters, Row};
+pub use browse::{filtered, readable_rows, rows, sorted, visible, Column, Filters, Row};
 
 /// Renders the body of `blade`. `open` opens another blade to its right,
 /// `replace` swaps this blade for another (after a create), `close` closes it.

@@ -15,7 +15,18 @@ pub fn ClockControl(
     let speed_id = unique_id("speed");
     view! {
         <div class="clock-control" role="group" aria-label="Simulation clock">
-            <time class="clock-time" aria-label="Simulation time">{move || clock::stamp(sim.now())}</time>
+            // Date over time, to keep the bar compact; read as one stamp.
+            <time class="clock-time" aria-label="Simulation time">
+                {move || {
+                    let stamp = clock::stamp(sim.now());
+                    let (date, time) = stamp.split_once(' ').unwrap_or((&stamp, ""));
+                    view! {
+                        <span class="clock-date">{date.to_string()}</span>
+                        " "
+                        <span class="clock-hms">{time.to_string()}</span>
+                    }
+                }}
+            </time>
             <button
                 type="button"
                 class="button"

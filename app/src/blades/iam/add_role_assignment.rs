@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use sig_core::access::roles;
 use sig_core::{Diagnostic, World};
 
-use super::principal_picker::PrincipalPicker;
+use super::member_picker::MemberPicker;
 use super::{add_command, principal_choices, scope_label};
 use crate::components::{run_command, unique_id, AlertList, TabList};
 use crate::store::Store;
@@ -92,7 +92,7 @@ pub fn AddRoleAssignment(scope: String, close: Callback<()>) -> impl IntoView {
             </fieldset>
         </div>
         <div role="tabpanel" hidden=move || step.get() != 1 class="tab-panel">
-            <PrincipalPicker search_label="Search members" label="Member" choices chosen=member/>
+            <MemberPicker scope=scope.get_value() choices chosen=member/>
             <AlertList messages=Signal::derive(move || {
                 verdict.get().err().filter(|_| !member.get().is_empty() && !role.get().is_empty()).unwrap_or_default()
             })/>

@@ -24,6 +24,7 @@ use crate::store::Store;
 mod add_role_assignment;
 mod assignments_tab;
 mod check_access_tab;
+mod member_picker;
 mod principal_picker;
 mod sharing_matrix;
 

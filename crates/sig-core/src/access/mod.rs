@@ -58,7 +58,7 @@ pub enum QueryError {
         subscription: String,
     },
 }
-pub use plans::assignable_in;
+pub use plans::{assignable_in, tenant_of_scope};
 
 /// Resolves text (object id, UPN, appId, or a unique display name) to a subject.
 pub fn resolve_principal(world: &World, text: &str) -> Result<Subject, QueryError> {

@@ -11,8 +11,8 @@ use objects::*;
 pub(crate) use objects::{
     admit_application, admit_group, admit_service_principal, admit_user, plan_add_member,
 };
-pub use rbac::assignable_in;
 use rbac::*;
+pub use rbac::{assignable_in, tenant_of_scope};
 pub(crate) use rbac::{plan_assignment, plan_role_definition};
 
 use super::{resolve_principal, scope_exists, Subject};

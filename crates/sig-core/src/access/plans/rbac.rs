@@ -1,7 +1,10 @@
 //! RBAC plans: custom role definitions and role assignments.
 
 use super::*;
-pub(super) fn tenant_of_scope(w: &World, scope: &str) -> Option<String> {
+
+/// The directory (tenant) a role assignment at `scope` draws its principals
+/// from: the scope's subscription's tenant.
+pub fn tenant_of_scope(w: &World, scope: &str) -> Option<String> {
     let p = ScopePath::parse(scope)?;
     w.subscription(&p.subscription).map(|s| s.tenant_id.clone())
 }
