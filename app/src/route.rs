@@ -23,6 +23,8 @@ pub enum Blade {
     CreateVersion(String),
     /// The overview of one gallery, image definition or image version, by id.
     Resource(String),
+    /// A resource group's page, by id (`/subscriptions/{s}/resourceGroups/{name}`).
+    ResourceGroup(String),
     /// The simulated image sources (managed images, snapshots, VMs, VHDs).
     Sources,
     /// Tenants, subscriptions and resource groups.
@@ -58,6 +60,7 @@ impl Blade {
             Blade::CreateImage(gallery) => format!("create-image:{gallery}"),
             Blade::CreateVersion(image) => format!("create-version:{image}"),
             Blade::Resource(id) => format!("resource:{id}"),
+            Blade::ResourceGroup(id) => format!("group:{id}"),
             Blade::Sources => "sources".into(),
             Blade::Subscriptions => "subscriptions".into(),
             Blade::ExportImport => "export-import".into(),
@@ -101,6 +104,7 @@ impl Blade {
             ("create-image", _) => with_arg(Blade::CreateImage),
             ("create-version", _) => with_arg(Blade::CreateVersion),
             ("resource", _) => with_arg(Blade::Resource),
+            ("group", _) => with_arg(Blade::ResourceGroup),
             _ => None,
         }
     }
@@ -114,7 +118,9 @@ impl Blade {
             Blade::CreateGallery => "Create Azure compute gallery".into(),
             Blade::CreateImage(_) => "Create a VM image definition".into(),
             Blade::CreateVersion(_) => "Create a VM image version".into(),
-            Blade::Resource(id) => id.rsplit('/').next().unwrap_or(id).to_string(),
+            Blade::Resource(id) | Blade::ResourceGroup(id) => {
+                id.rsplit('/').next().unwrap_or(id).to_string()
+            }
             Blade::Sources => "Image sources (simulated)".into(),
             Blade::Subscriptions => "Subscriptions and resource groups".into(),
             Blade::ExportImport => "Export and import".into(),

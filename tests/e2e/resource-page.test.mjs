@@ -23,6 +23,21 @@ async function choose(page, name, item) {
   assert.equal(await nav.getByRole('link', { name: item, exact: true }).getAttribute('aria-current'), 'page');
 }
 
+/** Imports the shipped Contoso/Fabrikam example through "Export and import", as a user would. */
+async function importExample(page, url) {
+  await page.goto(`${url}#/export-import`);
+  const io = blade(page, 'Export and import');
+  await io.getByLabel('State file').setInputFiles(join(ROOT, 'examples', 'state', 'contoso-fabrikam.json'));
+  await io.getByText(/Imported: \d+ galleries/).waitFor();
+}
+
+/** With the example imported, opens its ContosoImages gallery's page. */
+async function openExampleGallery(page, url) {
+  await importExample(page, url);
+  const gallery = '/subscriptions/2b7e1c4d-9a3f-4b8e-8c2d-5f6a7b8c9d0e/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/ContosoImages';
+  await page.goto(`${url}#/home/resource:${encodeURIComponent(gallery)}`);
+}
+
 /** The value next to `label` in the blade's Essentials. */
 const essential = (page, name, label) =>
   blade(page, name).getByRole('region', { name: 'Essentials' }).locator('dt', { hasText: typeof label === 'string' ? new RegExp(`^${label}$`) : label }).first().locator('xpath=following-sibling::dd[1]');
@@ -171,13 +186,7 @@ test("a gallery's definitions and a definition's versions are sortable, filterab
   const errors = [];
   const page = await newPage(env.browser, errors);
   const url = env.server.url;
-  await page.goto(`${url}#/export-import`);
-  const io = blade(page, 'Export and import');
-  await io.getByLabel('State file').setInputFiles(join(ROOT, 'examples', 'state', 'contoso-fabrikam.json'));
-  await io.getByText(/Imported: \d+ galleries/).waitFor();
-
-  const gallery = '/subscriptions/2b7e1c4d-9a3f-4b8e-8c2d-5f6a7b8c9d0e/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/ContosoImages';
-  await page.goto(`${url}#/home/resource:${encodeURIComponent(gallery)}`);
+  await openExampleGallery(page, url);
   const definitions = blade(page, 'ContosoImages').getByRole('table', { name: 'List of definitions' });
   const names = async (grid) => grid.locator('[role=row]:not(.browse-head) [role=cell]:first-child button').allTextContents();
   await definitions.getByRole('button', { name: 'ubuntu-22' }).waitFor();
@@ -255,6 +264,34 @@ test('the Activity log and the notifications survive a reload, and the log is in
   assert.equal(refusal.level, 'Error');
   assert.match(refusal.resourceId, /galleries\/keptGallery$/);
   assert.match(refusal.eventTimestamp, /^\d{4}-\d\d-\d\dT/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a resource's resource group opens as its own page, with the group's resources", async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  const url = env.server.url;
+  await openExampleGallery(page, url);
+  await essential(page, 'ContosoImages', 'Resource group').getByRole('button', { name: 'rg-images' }).click();
+  const group = blade(page, 'rg-images');
+  await group.getByRole('navigation', { name: 'rg-images menu' }).waitFor();
+  assert.deepEqual(await menuItems(page, 'rg-images'), ['Overview', 'Activity log', 'Access control (IAM)']);
+  assert.equal(await essential(page, 'rg-images', 'Subscription').getByRole('button').textContent(), 'Contoso Images');
+  assert.equal(await essential(page, 'rg-images', 'Location').textContent(), 'West US');
+  // Its resources, and only its: the gallery, its definitions and versions, not Fabrikam's.
+  const list = group.getByRole('table', { name: 'List of resources' });
+  await list.getByRole('button', { name: 'ContosoImages', exact: true }).waitFor();
+  await group.getByText('Showing 6 of 6 resources').waitFor();
+  assert.equal(await list.getByRole('button', { name: /FabrikamApps/ }).count(), 0);
+  assert.equal(await group.getByLabel('Resource group').count(), 0, 'no resource group filter inside a group');
+  await group.getByLabel('Type').selectOption('VM image version');
+  await group.getByText('Showing 3 of 6 resources').waitFor();
+  // Its IAM, and the page survives a reload (a deep link).
+  await choose(page, 'rg-images', 'Access control (IAM)');
+  await group.getByRole('tab', { name: 'Role assignments' }).waitFor();
+  await page.reload();
+  await blade(page, 'rg-images').getByRole('navigation', { name: 'rg-images menu' }).waitFor();
   assert.deepEqual(errors, []);
   await page.close();
 });

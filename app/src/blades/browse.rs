@@ -229,10 +229,30 @@ pub fn readable_rows(store: Store, galleries_only: bool) -> Vec<Row> {
     list
 }
 
+/// A resource group's resources, as its page lists them.
 #[component]
-fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
+pub fn GroupResources(group: String, open: Callback<Blade>) -> impl IntoView {
+    view! { <Browser galleries_only=false open group/> }
+}
+
+#[component]
+fn Browser(
+    galleries_only: bool,
+    open: Callback<Blade>,
+    /// Only the resources in this resource group (its id), as its page lists them.
+    #[prop(optional, into)]
+    group: Option<String>,
+) -> impl IntoView {
     let store = expect_context::<Store>();
-    let all = Memo::new(move |_| readable_rows(store, galleries_only));
+    let scoped = group.is_some();
+    let prefix = group.map(|g| format!("{}/", g.trim_end_matches('/').to_ascii_lowercase()));
+    let all = Memo::new(move |_| {
+        let mut list = readable_rows(store, galleries_only);
+        if let Some(prefix) = &prefix {
+            list.retain(|r| r.id.to_ascii_lowercase().starts_with(prefix));
+        }
+        list
+    });
     let text = RwSignal::new(String::new());
     let subscription = RwSignal::new(String::new());
     let group = RwSignal::new(String::new());
@@ -354,10 +374,12 @@ fn Browser(galleries_only: bool, open: Callback<Blade>) -> impl IntoView {
                 <input id=search_id type="search" placeholder="Filter for any field..."
                     prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
             </div>
-            <FilterSelect label="Subscription" value=subscription
-                options=Signal::derive(move || all.with(|r| distinct(r, |x| &x.subscription)))/>
-            <FilterSelect label="Resource group" value=group
-                options=Signal::derive(move || all.with(|r| distinct(r, |x| &x.group)))/>
+            {(!scoped).then(|| view! {
+                <FilterSelect label="Subscription" value=subscription
+                    options=Signal::derive(move || all.with(|r| distinct(r, |x| &x.subscription)))/>
+                <FilterSelect label="Resource group" value=group
+                    options=Signal::derive(move || all.with(|r| distinct(r, |x| &x.group)))/>
+            })}
             <FilterSelect label="Location" value=location
                 options=Signal::derive(move || all.with(|r| distinct(r, |x| &x.location)))/>
             {(!galleries_only).then(|| view! {

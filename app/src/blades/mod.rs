@@ -15,6 +15,7 @@ pub(crate) mod options;
 pub mod planner;
 pub mod replication;
 mod resource;
+mod resource_group;
 mod sources;
 mod subscriptions;
 pub mod templates;
@@ -46,6 +47,9 @@ pub fn BladeContent(
             view! { <create_version::CreateVersion image replace/> }.into_any()
         }
         Blade::Resource(id) => view! { <resource::ResourceOverview id open close/> }.into_any(),
+        Blade::ResourceGroup(id) => {
+            view! { <resource_group::ResourceGroupPage id open/> }.into_any()
+        }
         Blade::Sources => view! { <sources::Sources/> }.into_any(),
         Blade::Subscriptions => view! { <subscriptions::Subscriptions open/> }.into_any(),
         Blade::ExportImport => view! { <export_import::ExportImport/> }.into_any(),

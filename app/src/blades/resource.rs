@@ -21,7 +21,8 @@ use super::replication::Replication;
 use super::templates::Templates;
 use crate::components::{
     errors_at, number_or_text, run_command_findings, AlertList, BladeSubtitle, CheckField,
-    CommandBar, CommandItem, GuardedButton, Model, TagsEditor, TextArea, TextField,
+    CommandBar, CommandItem, GuardedButton, Model, ResourceMenu, TagsEditor, TextArea, TextField,
+    Unavailable, UnavailableNotice,
 };
 use crate::route::Blade;
 use crate::store::{refusal, Store};
@@ -200,22 +201,15 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
 
     move || {
         let Some(kind) = kind.get() else {
-            return view! {
-                <div class="empty-state" role="status">
-                    <p class="empty-title">"Resource not found"</p>
-                    <p>"It may have been deleted. "{id.get_value()}</p>
-                </div>
-            }
-            .into_any();
+            return view! { <UnavailableNotice reason=Unavailable::NotFound(id.get_value())/> }
+                .into_any();
         };
         if !visible.get() {
-            return view! {
-                <div class="empty-state" role="status">
-                    <p class="empty-title">"You don't have access"</p>
-                    <p>{format!("{} may not read this resource.", store.actor.get_untracked().principal)}</p>
-                </div>
-            }
-            .into_any();
+            let reason = Unavailable::NoAccess {
+                principal: store.actor.get_untracked().principal,
+                what: "this resource",
+            };
+            return view! { <UnavailableNotice reason/> }.into_any();
         }
         let name = id
             .get_value()
@@ -251,28 +245,10 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
             }),
             export: Callback::new(move |()| choose(Section::ExportTemplate, kind)),
         });
-        let menu = Section::menu(kind)
+        let menu_items = Section::menu(kind)
             .into_iter()
-            .map(|item| {
-                let label = item.label(kind);
-                let is_current = move || section.get() == item;
-                view! {
-                    <li>
-                        <a
-                            href="#"
-                            class:current=is_current
-                            aria-current=move || is_current().then_some("page")
-                            on:click=move |ev: leptos::ev::MouseEvent| {
-                                ev.prevent_default();
-                                choose(item, kind);
-                            }
-                        >
-                            {label}
-                        </a>
-                    </li>
-                }
-            })
-            .collect_view();
+            .map(|item| (item, item.label(kind)))
+            .collect::<Vec<_>>();
         let content = move || {
             match section.get() {
             Section::Overview => view! {
@@ -306,9 +282,8 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
         };
         view! {
             <div class="resource-page">
-                <nav class="resource-menu" aria-label=format!("{name} menu")>
-                    <ul>{menu}</ul>
-                </nav>
+                <ResourceMenu name=name.clone() items=menu_items current=section
+                    choose=Callback::new(move |item| choose(item, kind))/>
                 <div class="resource-content">
                     <CommandBar label="Resource actions" items=commands/>
                     {content}
@@ -408,7 +383,8 @@ fn commands(c: CommandContext) -> Vec<CommandItem> {
 }
 
 /// One value of Essentials: text, something that opens (a blade), or a date.
-enum Shown {
+#[derive(Clone)]
+pub(super) enum Shown {
     Text(String),
     Opens(String, Blade),
     Date(String),
@@ -427,7 +403,7 @@ fn local_date(text: &str) -> Option<(String, String)> {
     ))
 }
 
-fn pairs(rows: Vec<(&'static str, Shown)>, open: Callback<Blade>) -> impl IntoView {
+pub(super) fn pairs(rows: Vec<(&'static str, Shown)>, open: Callback<Blade>) -> impl IntoView {
     rows.into_iter()
         .map(|(label, value)| {
             let value = match value {
@@ -462,7 +438,15 @@ fn Essentials(kind: Kind, resource: Value, open: Callback<Blade>) -> impl IntoVi
         .world
         .with(|w| options::subscription_name(w, &subscription));
     let mut left: Vec<(&'static str, Shown)> = vec![
-        ("Resource group", Shown::Text(group)),
+        (
+            "Resource group",
+            Shown::Opens(
+                group.clone(),
+                Blade::ResourceGroup(format!(
+                    "/subscriptions/{subscription}/resourceGroups/{group}"
+                )),
+            ),
+        ),
         (
             "Location",
             Shown::Text(options::region_display(&text_at(&resource, "/location"))),
