@@ -17,24 +17,38 @@ pub struct CommandItem {
     pub run: Callback<()>,
 }
 
-/// How many commands fit in one row of a window `width` px wide (the portal
-/// menu and the resource menu take the rest); the others go into "…".
-pub fn inline_count(width: f64) -> usize {
-    if width < 1280.0 {
-        3
-    } else if width < 1600.0 {
-        5
-    } else {
-        usize::MAX
+/// How many commands, `widths` px wide each (gaps included), fit in a bar
+/// `available` px wide: all of them if they do, else as many as fit beside
+/// the "…" button (`more` px), which takes the others.
+pub fn fit_count(available: f64, widths: &[f64], more: f64) -> usize {
+    if widths.iter().sum::<f64>() <= available {
+        return widths.len();
     }
+    let mut used = more;
+    widths
+        .iter()
+        .take_while(|w| {
+            used += **w;
+            used <= available
+        })
+        .count()
 }
 
-fn window_width() -> f64 {
-    window()
-        .inner_width()
-        .ok()
-        .and_then(|w| w.as_f64())
-        .unwrap_or(1280.0)
+/// The gap between commands (the stylesheet's `gap`).
+const GAP: f64 = 2.0;
+/// The "…" button's width, with its gap.
+const MORE_WIDTH: f64 = 40.0;
+
+/// The width of each command as the bar lays it out, read from a hidden
+/// copy that shows them all.
+fn measured_widths(sizer: &web_sys::Element) -> Vec<f64> {
+    let Ok(buttons) = sizer.query_selector_all("button") else {
+        return Vec::new();
+    };
+    (0..buttons.length())
+        .filter_map(|i| buttons.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .map(|b| f64::from(b.offset_width()) + GAP)
+        .collect()
 }
 
 /// Moves focus among the menu's items: `step` +1 / -1, or to the first (`None`
@@ -77,14 +91,56 @@ pub fn CommandBar(
     /// The commands, most used first.
     items: Vec<CommandItem>,
 ) -> impl IntoView {
-    let width = RwSignal::new(window_width());
-    let resize = window_event_listener(ev::resize, move |_| width.set(window_width()));
-    on_cleanup(move || resize.remove());
     let open = RwSignal::new(false);
     let more = NodeRef::<leptos::html::Button>::new();
     let menu = NodeRef::<leptos::html::Div>::new();
+    let bar = NodeRef::<leptos::html::Div>::new();
+    let sizer = NodeRef::<leptos::html::Div>::new();
+    let labels: Vec<&'static str> = items.iter().map(|i| i.label).collect();
     let items = StoredValue::new(items);
-    let fits = Memo::new(move |_| inline_count(width.get()));
+    // The bar's width and the commands' widths, measured: what fits depends
+    // on the blade, the menus beside it and the font, not on the window.
+    let available = RwSignal::new(f64::INFINITY);
+    let widths = RwSignal::new(Vec::<f64>::new());
+    let measure = move || {
+        if let (Some(bar), Some(sizer)) = (bar.get_untracked(), sizer.get_untracked()) {
+            available.set(f64::from(bar.client_width()));
+            if widths.with_untracked(Vec::is_empty) {
+                widths.set(measured_widths(&sizer));
+            }
+        }
+    };
+    type Watch = (
+        web_sys::ResizeObserver,
+        wasm_bindgen::closure::Closure<dyn FnMut()>,
+    );
+    let observer = StoredValue::new_local(None::<Watch>);
+    Effect::new(move |_| {
+        let Some(element) = bar.get() else { return };
+        measure();
+        let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(measure);
+        if let Ok(watch) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+            watch.observe(&element);
+            observer.set_value(Some((watch, callback)));
+        }
+    });
+    on_cleanup(move || {
+        // Disconnected before its callback is dropped with the bar.
+        observer.try_with_value(|w| {
+            if let Some((watch, _)) = w {
+                watch.disconnect();
+            }
+        });
+    });
+    let fits = Memo::new(move |_| {
+        widths.with(|w| {
+            if w.is_empty() {
+                usize::MAX
+            } else {
+                fit_count(available.get(), w, MORE_WIDTH)
+            }
+        })
+    });
     let close = move |refocus: bool| {
         open.set(false);
         if refocus {
@@ -208,9 +264,38 @@ pub fn CommandBar(
         })
     };
     view! {
-        <div class="command-bar" role="toolbar" aria-label=label>
+        <div class="command-bar" role="toolbar" aria-label=label node_ref=bar>
             {inline}
             {overflow}
+            // Every command laid out once, unseen, to measure them.
+            <div class="command-sizer" aria-hidden="true" inert node_ref=sizer>
+                {labels.into_iter().map(|l| view! { <button type="button" class="command" tabindex="-1">{l}</button> }).collect_view()}
+            </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_count;
+
+    #[test]
+    fn commands_fit_in_full_or_beside_the_more_button() {
+        let widths = [100.0, 60.0, 80.0, 120.0];
+        // (available, how many stay in the bar)
+        let cases = [
+            (1000.0, 4), // all fit: no "…"
+            (360.0, 4),  // exactly
+            (359.0, 3),  // "…" (40) + 100 + 60 + 80 = 280
+            (279.0, 2),
+            (200.0, 2),
+            (199.0, 1),
+            (139.0, 0), // only "…"
+            (0.0, 0),
+        ];
+        for (available, fits) in cases {
+            assert_eq!(fit_count(available, &widths, 40.0), fits, "{available}");
+        }
+        assert_eq!(fit_count(10.0, &[], 40.0), 0);
     }
 }
