@@ -304,6 +304,16 @@ test('the simulation clock is where the user left it after a reload', async () =
   await page.close();
 });
 
+/** Creates gallery `gallery` with definition `definition` and opens its "Create a VM image version" wizard. */
+async function openVersionWizard(page, gallery, definition) {
+  await createGallery(page, gallery);
+  const wizard = await createDefinition(page, gallery, definition, ['Contoso', definition, 'Sku']);
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, definition).getByRole('button', { name: '+ Add version' }).click();
+  return blade(page, 'Create a VM image version');
+}
+
 /**
  * Presses Tab (Shift+Tab when `back`) until the focused element is `role` named `name`
  * (its text, aria-label or label), and returns how many presses it took.
@@ -328,12 +338,7 @@ async function tabTo(page, role, name, back = false) {
 test('the version wizard, "Create new" source included, can be completed with the keyboard only; a marked tab says why', async () => {
   const errors = [];
   const page = await newPage(env.browser, errors);
-  await createGallery(page, 'keysGallery');
-  const definition = await createDefinition(page, 'keysGallery', 'keys-def', ['Contoso', 'Keys', 'Sku']);
-  await definition.getByRole('button', { name: 'Review + create' }).click();
-  await definition.getByRole('button', { name: 'Create', exact: true }).click();
-  await blade(page, 'keys-def').getByRole('button', { name: '+ Add version' }).click();
-  const wizard = blade(page, 'Create a VM image version');
+  const wizard = await openVersionWizard(page, 'keysGallery', 'keys-def');
   await wizard.getByLabel('Version number').waitFor();
 
   // Straight to the review with nothing filled in: the Basics tab is marked, and says why.
@@ -368,6 +373,37 @@ test('the version wizard, "Create new" source included, can be completed with th
   await tabTo(page, 'button', 'Create');
   await page.keyboard.press('Enter');
   await blade(page, '2.0.0').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a version with Shallow replication: the caveats as advice, the mode on its page, ready after the set-up time', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  const wizard = await openVersionWizard(page, 'shallowGallery', 'shallow-def');
+  await wizard.getByLabel('Version number').fill('1.0.0');
+  await wizard.getByRole('button', { name: 'Create new' }).click();
+  const form = wizard.getByRole('group', { name: 'New managed image (simulated source)' });
+  await form.getByLabel('Managed image name').fill('shallow-source');
+  await form.getByRole('button', { name: 'Create source' }).click();
+  await form.waitFor({ state: 'detached' });
+  await wizard.getByRole('tab', { name: /Replication/ }).click();
+  await wizard.getByLabel('Replication mode').selectOption('Shallow');
+  // A second region: allowed, with the advice the tools enforce.
+  await wizard.getByRole('button', { name: '+ Add target region' }).click();
+  await wizard.getByRole('tabpanel', { name: 'Replication' }).locator('.field-warning').filter({ hasText: /Shallow replication skips copying the image, so it is ready sooner/ }).waitFor();
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByText('Validation passed').waitFor();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  const version = blade(page, '1.0.0');
+  await version.waitFor();
+  const essentials = version.getByRole('region', { name: 'Essentials' });
+  assert.equal(await essentials.locator('dt', { hasText: /^Replication mode$/ }).locator('xpath=following-sibling::dd[1]').textContent(), 'Shallow');
+  // Not copied: the set-up time alone (2 minutes on the simulation clock) and it is ready everywhere.
+  const clock = page.getByRole('group', { name: 'Simulation clock' });
+  await clock.getByRole('button', { name: 'Pause' }).click();
+  await clock.getByRole('button', { name: 'Step 5 min' }).click();
+  await essentials.locator('dt', { hasText: /^Replication state$/ }).locator('xpath=following-sibling::dd[1]').filter({ hasText: 'Completed' }).waitFor();
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -26,6 +26,7 @@ const BASICS: &[&str] = &[
     "properties.publishingProfile.endOfLifeDate",
 ];
 const REPLICATION: &[&str] = &[
+    "properties.publishingProfile.replicationMode",
     "properties.publishingProfile.replicaCount",
     "properties.publishingProfile.targetRegions",
     "properties.publishingProfile.storageAccountType",
@@ -237,6 +238,7 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
     let exclude = RwSignal::new(false);
     let end_of_life = RwSignal::new(String::new());
     let replica_count = RwSignal::new("1".to_string());
+    let mode = RwSignal::new("Full".to_string());
     let source_storage = RwSignal::new("Standard_LRS".to_string());
     let extra = RwSignal::new(Vec::<TargetRow>::new());
     let tags = RwSignal::new(Vec::<(String, String)>::new());
@@ -259,6 +261,10 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
         publishing.insert("targetRegions".into(), target_regions_json(&rows.get()));
         publishing.insert("replicaCount".into(), number_or_text(&replica_count.get()));
         publishing.insert("excludeFromLatest".into(), json!(exclude.get()));
+        // Sent only when chosen: Full is the default, and the field needs api-version 2021-07-01.
+        if mode.get() == "Shallow" {
+            publishing.insert("replicationMode".into(), json!("Shallow"));
+        }
         if !end_of_life.get().trim().is_empty() {
             publishing.insert("endOfLifeDate".into(), json!(end_of_life.get().trim()));
         }
@@ -343,7 +349,24 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
             </tr>
         }
     };
+    let mode_advice = move || {
+        diagnostics.with(|all| {
+            all.iter()
+                .filter(|d| {
+                    !d.is_error()
+                        && d.path
+                            .starts_with("properties.publishingProfile.replicationMode")
+                })
+                .map(|d| view! { <p class="field-warning">{d.message.clone()}</p> })
+                .collect_view()
+        })
+    };
     let replication = view! {
+        <SelectField label="Replication mode" value=mode
+            options=Signal::derive(|| vec![("Full".to_string(), "Full".to_string()), ("Shallow".to_string(), "Shallow".to_string())])
+            errors=field(&["properties.publishingProfile.replicationMode"])
+            help="Shallow replication skips copying the image: the version is ready sooner, but can't serve a large number of VMs. It can't be changed after the version is created."/>
+        <div aria-live="polite">{mode_advice}</div>
         <TextField label="Default replica count" value=replica_count input_type="number" required=true
             errors=field(&["properties.publishingProfile.replicaCount"])
             help="Used for every target region that has no replica count of its own."/>
@@ -410,6 +433,7 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
                 if exclude.get() { "Yes" } else { "No" }.to_string(),
             ),
             ("End of life date", end_of_life.get()),
+            ("Replication mode", mode.get()),
             ("Default replica count", replica_count.get()),
             ("Target regions", targets),
         ]

@@ -386,6 +386,8 @@ fn commands(c: CommandContext) -> Vec<CommandItem> {
 #[derive(Clone)]
 pub(super) enum Shown {
     Text(String),
+    /// A value that follows the simulation clock (a replication state).
+    Live(Signal<String>),
     Opens(String, Blade),
     Date(String),
 }
@@ -409,6 +411,7 @@ pub(super) fn pairs(rows: Vec<(&'static str, Shown)>, open: Callback<Blade>) -> 
             let value = match value {
                 Shown::Text(text) if text.is_empty() => view! { "--" }.into_any(),
                 Shown::Text(text) => view! { <crate::components::UserText text/> }.into_any(),
+                Shown::Live(value) => view! { {move || value.get()} }.into_any(),
                 Shown::Opens(text, blade) => view! {
                     <button type="button" class="link" on:click=move |_| open.run(blade.clone())>{text}</button>
                 }
@@ -513,12 +516,17 @@ fn Essentials(kind: Kind, resource: Value, open: Callback<Blade>) -> impl IntoVi
                     None => Shown::Opens(name, Blade::Sources),
                 }
             };
-            let state = store.world.with(|w| {
-                w.version(&id).map(|v| {
-                    let lines = version_timeline(w, v, store.sim.now());
-                    aggregate(lines.iter().map(|l| l.status.state))
-                        .as_str()
-                        .to_string()
+            let state = Signal::derive(move || {
+                let now = store.sim.now();
+                store.world.with(|w| {
+                    w.version(&id)
+                        .map(|v| {
+                            let lines = version_timeline(w, v, now);
+                            aggregate(lines.iter().map(|l| l.status.state))
+                                .as_str()
+                                .to_string()
+                        })
+                        .unwrap_or_default()
                 })
             });
             vec![
@@ -527,7 +535,18 @@ fn Essentials(kind: Kind, resource: Value, open: Callback<Blade>) -> impl IntoVi
                     "Published date",
                     Shown::Date(p("/properties/publishingProfile/publishedDate")),
                 ),
-                ("Replication state", Shown::Text(state.unwrap_or_default())),
+                ("Replication state", Shown::Live(state)),
+                (
+                    "Replication mode",
+                    Shown::Text({
+                        let mode = p("/properties/publishingProfile/replicationMode");
+                        if mode.is_empty() {
+                            "Full".to_string()
+                        } else {
+                            mode
+                        }
+                    }),
+                ),
                 (
                     "End of life date",
                     Shown::Date(p("/properties/publishingProfile/endOfLifeDate")),

@@ -28,19 +28,29 @@ pub fn SelectField(
     /// Show errors before the user touched the field.
     #[prop(into, optional)]
     reveal: Signal<bool>,
+    /// A line of help under the label.
+    #[prop(into, optional)]
+    help: Option<String>,
 ) -> impl IntoView {
     let input_id = unique_id("select");
     let error_id = format!("{input_id}-errors");
+    let help_id = format!("{input_id}-help");
+    let described_by = if help.is_some() {
+        format!("{help_id} {error_id}")
+    } else {
+        error_id.clone()
+    };
     let touched = RwSignal::new(false);
     let show = Signal::derive(move || touched.get() || reveal.get());
     view! {
         <div class="field">
             <label for=input_id.clone()>{label}</label>
             {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+            {help.map(|h| view! { <p class="field-help" id=help_id.clone()>{h}</p> })}
             <select
                 id=input_id
                 disabled=move || read_only.get()
-                aria-describedby=error_id.clone()
+                aria-describedby=described_by
                 prop:value=move || value.get()
                 on:change=move |ev| {
                     value.set(event_target_value(&ev));

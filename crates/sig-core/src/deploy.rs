@@ -98,6 +98,8 @@ struct Facts {
     os_state: Option<OsState>,
     hyper_v_generation: HyperVGeneration,
     luns: Vec<u32>,
+    /// The version is replicated with `replicationMode` Shallow.
+    shallow: bool,
 }
 
 fn not_available(rid: &str, region: RegionName, path: &str) -> Diagnostic {
@@ -224,6 +226,12 @@ pub fn check_deployment(
             os_state: image.map(|i| i.os_state),
             hyper_v_generation: image.map_or(HyperVGeneration::V1, |i| i.hyper_v_generation),
             luns: version_layout(world, v).luns(),
+            shallow: crate::rules::version::is_shallow(
+                v.resource
+                    .properties
+                    .as_ref()
+                    .and_then(|p| p.publishing_profile.as_ref()),
+            ),
         }
     });
     if let Some(f) = facts {
@@ -234,6 +242,19 @@ pub fn check_deployment(
                 .extend(check_scale_set_size(req.instances, true, &rid, p.count));
         }
         throttling(req, &rid, p, &mut out);
+        if f.shallow && req.instances > crate::limits::SHALLOW_CONCURRENT_VMS {
+            out.diagnostics.push(Diagnostic::new(
+                Code::ShallowReplicationAdvice,
+                &rid,
+                p.count,
+                format!(
+                    "{} {} from a version replicated with replicationMode Shallow: Shallow replication skips copying the image, so you can't deploy a large number of VMs from it (Azure docs); the simulator warns above {} concurrent VMs. Use a version with Full replication for large deployments.",
+                    req.instances,
+                    if req.scale_set { "scale set instances" } else { "concurrent VMs" },
+                    crate::limits::SHALLOW_CONCURRENT_VMS
+                ),
+            ));
+        }
         if let (true, Some(cur)) = (req.scale_set, req.current_managed_image.as_deref()) {
             swap_rules(world, cur, &f, &rid, p, &mut out.diagnostics);
         }

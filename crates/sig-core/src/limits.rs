@@ -7,6 +7,13 @@ pub const MAX_REPLICAS_PER_REGION: i64 = 10;
 pub const MIN_REPLICAS: i64 = 1;
 /// "Any disk attached to the image must be less than or equal to 1TB in size" — 1 TB read as 1024 GiB.
 pub const MAX_DISK_SIZE_GB: i64 = 1024;
+/// With `replicationMode` Shallow (newer than the seed; Azure docs, "Azure Compute Gallery":
+/// "large images (up to 32 TB)"), read per disk like the seed's limit: 32 TB as 32,768 GiB.
+pub const MAX_SHALLOW_DISK_SIZE_GB: i64 = 32 * 1024;
+/// Concurrent VMs a Shallow version serves before the simulator warns. Azure documents only that
+/// "you can't deploy a large number of VMs from that image version"; the simulator reads "large"
+/// as more than the seed's one-replica guideline (20 concurrent VMs).
+pub const SHALLOW_CONCURRENT_VMS: u32 = 20;
 /// Galleries per subscription per region.
 pub const MAX_GALLERIES_PER_SUBSCRIPTION_REGION: usize = 100;
 /// Image definitions per subscription per region.

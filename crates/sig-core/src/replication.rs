@@ -84,15 +84,28 @@ fn record_for(
     replicas: u32,
     now: OffsetDateTime,
 ) -> RegionReplication {
-    RegionReplication {
-        region,
-        started: unix(now),
-        duration_secs: duration_secs(
+    // "Shallow replication skips copying the image, so the image version is
+    // ready faster" (Azure docs, "Azure Compute Gallery"): only the set-up time.
+    let shallow = crate::rules::version::is_shallow(
+        v.resource
+            .properties
+            .as_ref()
+            .and_then(|p| p.publishing_profile.as_ref()),
+    );
+    let duration_secs = if shallow {
+        SETUP_SECS as u32
+    } else {
+        duration_secs(
             size_gb,
             v.targets.len(),
             replicas,
             distance_km(v.location.region(), region.region()),
-        ),
+        )
+    };
+    RegionReplication {
+        region,
+        started: unix(now),
+        duration_secs,
         failed_at: None,
         retries: 0,
     }

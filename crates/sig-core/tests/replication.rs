@@ -79,17 +79,27 @@ fn world(specialized: bool) -> World {
 }
 
 fn create(w: &mut World, v: &str, targets: serde_json::Value, t: OffsetDateTime) -> String {
+    create_from(w, v, version_body(targets), t).0
+}
+
+/// Creates version `v` of `g/i` from `body`; its id and the events.
+fn create_from(
+    w: &mut World,
+    v: &str,
+    body: arm::GalleryImageVersion,
+    t: OffsetDateTime,
+) -> (String, Vec<Event>) {
     let id = version_id(SUB, RG, "g", "i", v);
-    run(
+    let events = run(
         w,
         Command::CreateVersion {
             id: id.clone(),
-            resource: version_body(targets),
+            resource: body,
         },
         t,
     )
     .unwrap();
-    id
+    (id, events)
 }
 
 fn update(
@@ -569,16 +579,7 @@ fn specialized_images_take_no_os_profile() {
         .id = Some(format!(
         "/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.Compute/virtualMachines/vm"
     ));
-    let id = version_id(SUB, RG, "g", "i", "1.0.0");
-    run(
-        &mut w,
-        Command::CreateVersion {
-            id: id.clone(),
-            resource: body,
-        },
-        T0,
-    )
-    .unwrap();
+    let (id, _) = create_from(&mut w, "1.0.0", body, T0);
     let c = check_deployment(&w, &req(&id, "westus", 1, false, true), at(100_000));
     assert_eq!(
         codes(&c),
@@ -803,4 +804,50 @@ fn a_safety_profile_guards_replicated_regions_and_deletion_before_end_of_life() 
     .unwrap();
     run(&mut w, Command::DeleteVersion { id: id.clone() }, after_eol).unwrap();
     assert!(w.version(&id).is_none());
+}
+
+#[test]
+fn shallow_replication_is_ready_at_once_and_warns_before_a_large_deployment() {
+    let mut w = world(false);
+    let full = create(
+        &mut w,
+        "1.0.0",
+        json!([{"name": "westus"}, {"name": "westeurope"}]),
+        T0,
+    );
+    let mut body = version_body(json!([{"name": "westus"}, {"name": "westeurope"}]));
+    body.properties
+        .as_mut()
+        .and_then(|p| p.publishing_profile.as_mut())
+        .unwrap()
+        .replication_mode = Some("Shallow".into());
+    let (id, events) = create_from(&mut w, "2.0.0", body, T0);
+    // Two regions with Shallow: created, with the tools' advice as a warning.
+    assert!(events[0]
+        .warnings
+        .iter()
+        .any(|d| d.code == Code::ShallowReplicationAdvice));
+    // The image is not copied: only the set-up time, in every region; Full is still copying.
+    let setup = sig_core::replication::SETUP_SECS as i64;
+    assert!(states(&w, &id, at(setup - 1))
+        .iter()
+        .all(|s| s.1 == RegionState::Replicating));
+    assert!(states(&w, &id, at(setup))
+        .iter()
+        .all(|s| s.1 == RegionState::Completed));
+    assert!(states(&w, &full, at(setup))
+        .iter()
+        .any(|s| s.1 != RegionState::Completed));
+
+    // 20 concurrent VMs are fine; 21 get the warning, and are still allowed.
+    let ready = at(setup);
+    let c = check_deployment(&w, &req(&id, "westus", 20, false, true), ready);
+    assert!(!codes(&c).contains(&Code::ShallowReplicationAdvice));
+    let c = check_deployment(&w, &req(&id, "westus", 21, false, true), ready);
+    assert!(c.allowed);
+    assert!(
+        codes(&c).contains(&Code::ShallowReplicationAdvice),
+        "{:?}",
+        codes(&c)
+    );
 }

@@ -12,7 +12,9 @@ use crate::arm;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ids::{ArmId, Key, VersionRef, VERSION_TYPE};
 use crate::kinds::{HostCaching, HyperVGeneration, ReplicationMode, StorageAccountType};
-use crate::limits::{MAX_DISK_SIZE_GB, MAX_REPLICAS_PER_REGION, MIN_REPLICAS};
+use crate::limits::{
+    MAX_DISK_SIZE_GB, MAX_REPLICAS_PER_REGION, MAX_SHALLOW_DISK_SIZE_GB, MIN_REPLICAS,
+};
 use crate::names::ImageVersionName;
 use crate::regions::RegionName;
 use crate::template::is_expression;
@@ -84,23 +86,36 @@ fn replica_range(
     }
 }
 
+/// Whether a version is replicated with `replicationMode` Shallow.
+pub(crate) fn is_shallow(pp: Option<&arm::PublishingProfile>) -> bool {
+    pp.and_then(|p| p.replication_mode.as_deref())
+        .and_then(ReplicationMode::parse)
+        == Some(ReplicationMode::Shallow)
+}
+
+/// The seed's disk size limit; with Shallow replication, today's Azure's larger one.
 fn disk_size(
     size: Option<i64>,
+    shallow: bool,
     what: impl fmt::Display,
     path: impl fmt::Display,
     rid: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    if let Some(s) = size {
-        if s > MAX_DISK_SIZE_GB {
-            out.push(Diagnostic::new(
-                Code::DiskTooLarge,
-                rid,
-                path.to_string(),
-                format!("Any disk attached to the image must be less than or equal to 1TB in size ({MAX_DISK_SIZE_GB} GB); {what} is {s} GB."),
-            ));
-        }
-    }
+    let Some(s) = size else { return };
+    let message = if shallow && s > MAX_SHALLOW_DISK_SIZE_GB {
+        format!("With replicationMode Shallow a disk may be up to 32 TB ({MAX_SHALLOW_DISK_SIZE_GB} GB); {what} is {s} GB.")
+    } else if !shallow && s > MAX_DISK_SIZE_GB {
+        format!("Any disk attached to the image must be less than or equal to 1TB in size ({MAX_DISK_SIZE_GB} GB); {what} is {s} GB. (Today's Azure accepts images under 2 TB, and up to 32 TB with replicationMode Shallow.)")
+    } else {
+        return;
+    };
+    out.push(Diagnostic::new(
+        Code::DiskTooLarge,
+        rid,
+        path.to_string(),
+        message,
+    ));
 }
 
 fn kind_ok(id: &ArmId, level: Level) -> bool {
@@ -185,7 +200,7 @@ pub fn check_version(
     let sp = props.and_then(|p| p.storage_profile.as_ref());
 
     check_sources(pp, sp, loc, parent.as_ref(), rid, ctx, &mut out);
-    check_disks(sp, rid, &mut out);
+    check_disks(sp, is_shallow(pp), rid, &mut out);
     if let Some(pp) = pp {
         let subscription = id.and_then(|i| i.image.gallery.scope.subscription.as_deref());
         check_targets(
@@ -244,6 +259,14 @@ mod tests {
             .into_iter()
             .map(|d| d.code)
             .collect()
+    }
+
+    fn shallow() -> Value {
+        set(
+            base(),
+            "/properties/publishingProfile/replicationMode",
+            json!("Shallow"),
+        )
     }
 
     fn run(v: Value) -> Vec<Code> {
@@ -324,6 +347,14 @@ mod tests {
             // misc
             (set(base(), "/properties/publishingProfile/replicationMode", json!("Shallow")), vec![]),
             (set(base(), "/properties/publishingProfile/replicationMode", json!("Deep")), vec![Code::PropertyValueInvalid]),
+            // Shallow: larger disks (today's Azure: up to 32 TB), and the tools' caveats as advice.
+            (set(shallow(), "/properties/storageProfile/osDiskImage", json!({"sizeInGB": 1025})), vec![]),
+            (set(shallow(), "/properties/storageProfile/osDiskImage", json!({"sizeInGB": 32768})), vec![]),
+            (set(shallow(), "/properties/storageProfile/osDiskImage", json!({"sizeInGB": 32769})), vec![Code::DiskTooLarge]),
+            (set(shallow(), "/properties/publishingProfile/targetRegions/0/regionalReplicaCount", json!(2)), vec![Code::ShallowReplicationAdvice]),
+            (set(shallow(), "/properties/publishingProfile/replicaCount", json!(2)), vec![Code::ShallowReplicationAdvice]),
+            (set(shallow(), "/properties/publishingProfile/targetRegions", json!([{"name": "East US"}, {"name": "West US"}])), vec![Code::ShallowReplicationAdvice]),
+            (set(shallow(), "/properties/publishingProfile/targetRegions/0/encryption", json!({"osDiskImage": {"diskEncryptionSetId": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des"}})), vec![Code::ShallowReplicationAdvice]),
             (set(base(), "/properties/publishingProfile/endOfLifeDate", json!("2019-01-01")), vec![Code::EndOfLifeDateInPast]),
             (set(base(), "/properties/publishingProfile/endOfLifeDate", json!("2099-01-01T00:00:00Z")), vec![]),
             (set(base(), "/location", json!("westus3")), vec![Code::LocationNotAvailableForResourceType]),

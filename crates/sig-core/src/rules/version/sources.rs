@@ -166,6 +166,7 @@ pub(super) fn check_sources(
         };
         disk_size(
             facts.os_disk_size_gb,
+            is_shallow(pp),
             format_args!("{what} of source {}", u.id),
             &u.path,
             rid,
@@ -174,6 +175,7 @@ pub(super) fn check_sources(
         for (lun, size) in &facts.data_disks {
             disk_size(
                 Some(*size),
+                is_shallow(pp),
                 format_args!("data disk LUN {lun} of source {}", u.id),
                 &u.path,
                 rid,
@@ -183,11 +185,17 @@ pub(super) fn check_sources(
     }
 }
 
-pub(super) fn check_disks(sp: Option<&arm::StorageProfile>, rid: &str, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_disks(
+    sp: Option<&arm::StorageProfile>,
+    shallow: bool,
+    rid: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(sp) = sp else { return };
     if let Some(os) = &sp.os_disk_image {
         disk_size(
             os.size_in_gb,
+            shallow,
             "the OS disk",
             "properties.storageProfile.osDiskImage.sizeInGB",
             rid,
@@ -214,6 +222,7 @@ pub(super) fn check_disks(sp: Option<&arm::StorageProfile>, rid: &str, out: &mut
         }
         disk_size(
             d.size_in_gb,
+            shallow,
             format_args!("data disk {base}"),
             format_args!("{base}.sizeInGB"),
             rid,

@@ -38,6 +38,8 @@ pub(super) fn check_targets(
         out,
     );
 
+    shallow_advice(pp, rid, out);
+
     let zrs_msg = "ZRS storage account type is not supported in this region.";
     let Some(targets) = pp.target_regions.as_ref() else {
         // Azure defaults the targets to the source region.
@@ -200,5 +202,36 @@ pub(super) fn check_targets(
                 format!("Gallery image version publishing profile regions '{}' must contain the location of image version '{}'.",
                     names.join(", "), raw_location.unwrap_or(l.display_name()))));
         }
+    }
+}
+
+/// Shallow replication's caveats as warnings, not errors: Azure documents no
+/// region or replica limit for it, but Packer allows one region and one
+/// replica with it, and Terraform refuses a disk encryption set with it
+/// (see `../shared/spec/domain.md`, API-version corrections).
+fn shallow_advice(pp: &arm::PublishingProfile, rid: &str, out: &mut Vec<Diagnostic>) {
+    if !is_shallow(Some(pp)) {
+        return;
+    }
+    let targets = pp.target_regions.as_deref().unwrap_or_default();
+    let many_replicas = pp.replica_count.is_some_and(|n| n > 1)
+        || targets
+            .iter()
+            .any(|t| t.regional_replica_count.is_some_and(|n| n > 1));
+    if targets.len() > 1 || many_replicas {
+        out.push(Diagnostic::new(
+            Code::ShallowReplicationAdvice,
+            rid,
+            "properties.publishingProfile.replicationMode",
+            "Shallow replication skips copying the image, so it is ready sooner but can't serve a large number of VMs; tools such as Packer allow it with one target region and one replica only. Use Full replication to spread an image over regions and replicas.",
+        ));
+    }
+    if let Some(i) = targets.iter().position(|t| t.encryption.is_some()) {
+        out.push(Diagnostic::new(
+            Code::ShallowReplicationAdvice,
+            rid,
+            format!("properties.publishingProfile.targetRegions[{i}].encryption"),
+            "A disk encryption set with Shallow replication is refused by tools such as Terraform; Azure documents no such rule. Use Full replication for encrypted regions.",
+        ));
     }
 }
