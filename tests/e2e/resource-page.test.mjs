@@ -302,3 +302,32 @@ test("a resource's resource group opens as its own page, with the group's resour
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('raising a region\'s replica count replicates on the clock; lowering it is immediate', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  const url = env.server.url;
+  await importExample(page, url);
+  const version = '/subscriptions/2b7e1c4d-9a3f-4b8e-8c2d-5f6a7b8c9d0e/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/ContosoImages/images/ubuntu-22/versions/1.1.0';
+  await page.goto(`${url}#/home/replication:${encodeURIComponent(version)}`);
+  const replication = blade(page, 'Replication');
+  const clock = page.getByRole('group', { name: 'Simulation clock' });
+  await clock.getByRole('button', { name: 'Pause' }).click();
+  const westUs = replication.getByRole('table', { name: 'Target regions', exact: true }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'West US' }) });
+  await westUs.getByText('Completed').waitFor();
+
+  await replication.getByLabel('Replica count in West US').fill('3');
+  await replication.getByRole('button', { name: 'Save target regions' }).click();
+  await westUs.getByText('Replicating').waitFor();
+  for (let i = 0; i < 12 && (await westUs.getByText('Completed').count()) === 0; i += 1) {
+    await clock.getByRole('button', { name: 'Step 5 min' }).click();
+  }
+  await westUs.getByText('Completed').waitFor();
+
+  await replication.getByLabel('Replica count in West US').fill('1');
+  await replication.getByRole('button', { name: 'Save target regions' }).click();
+  await westUs.getByRole('cell', { name: '1', exact: true }).waitFor();
+  assert.equal(await westUs.getByText('Completed').count(), 1, 'fewer replicas: nothing to copy');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -77,6 +77,17 @@ pub fn duration_secs(size_gb: u64, regions: usize, replicas: u32, distance_km: u
     u32::try_from(total).unwrap_or(u32::MAX)
 }
 
+/// "Shallow replication skips copying the image, so the image version is ready faster" (Azure
+/// docs, "Azure Compute Gallery"): its regions take the set-up time alone.
+fn shallow(v: &VersionEntry) -> bool {
+    crate::rules::version::is_shallow(
+        v.resource
+            .properties
+            .as_ref()
+            .and_then(|p| p.publishing_profile.as_ref()),
+    )
+}
+
 fn record_for(
     v: &VersionEntry,
     size_gb: u64,
@@ -84,15 +95,7 @@ fn record_for(
     replicas: u32,
     now: OffsetDateTime,
 ) -> RegionReplication {
-    // "Shallow replication skips copying the image, so the image version is
-    // ready faster" (Azure docs, "Azure Compute Gallery"): only the set-up time.
-    let shallow = crate::rules::version::is_shallow(
-        v.resource
-            .properties
-            .as_ref()
-            .and_then(|p| p.publishing_profile.as_ref()),
-    );
-    let duration_secs = if shallow {
+    let duration_secs = if shallow(v) {
         SETUP_SECS as u32
     } else {
         duration_secs(
@@ -112,10 +115,17 @@ fn record_for(
 }
 
 /// Brings a version's records in line with its targets at `now`: new regions start now, removed
-/// regions lose their record, kept regions keep theirs. `previous` are the regions targeted before
-/// the command (empty on create); one of them without a record (an imported version) counts as
-/// already complete. Called by `apply` on create and update.
-pub(crate) fn sync_targets(w: &mut World, key: &Key, previous: &[RegionName], now: OffsetDateTime) {
+/// regions lose their record, kept regions keep theirs — unless the update raises the region's
+/// replica count: the added replicas replicate on the clock from `now`; a lowered count is
+/// immediate. `previous` are the targets before the command (empty on create); one of them
+/// without a record (an imported version) counts as already complete. Called by `apply` on
+/// create and update.
+pub(crate) fn sync_targets(
+    w: &mut World,
+    key: &Key,
+    previous: &[crate::world::TargetState],
+    now: OffsetDateTime,
+) {
     let Some(v) = w.versions.get(key) else {
         w.replication.remove_version(key);
         return;
@@ -125,13 +135,51 @@ pub(crate) fn sync_targets(w: &mut World, key: &Key, previous: &[RegionName], no
     let next: Vec<RegionReplication> = v
         .targets
         .iter()
-        .map(|t| match old.iter().find(|r| r.region == t.region) {
-            Some(r) => *r,
-            None if previous.contains(&t.region) => completed_record(t.region),
-            None => record_for(v, size, t.region, t.replicas, now),
+        .map(|t| {
+            let before = previous.iter().find(|p| p.region == t.region);
+            let kept = old
+                .iter()
+                .find(|r| r.region == t.region)
+                .copied()
+                .or_else(|| before.map(|_| completed_record(t.region)));
+            match (kept, before) {
+                (Some(r), Some(b)) => match follow_up(v, size, b, t) {
+                    Some(duration_secs) => RegionReplication {
+                        region: t.region,
+                        started: unix(now),
+                        duration_secs,
+                        failed_at: None,
+                        retries: 0,
+                    },
+                    None => r,
+                },
+                (Some(r), None) => r,
+                (None, _) => record_for(v, size, t.region, t.replicas, now),
+            }
         })
         .collect();
     w.replication.set(key.clone(), next);
+}
+
+/// How long the replicas an update adds to a region take to copy (each copies the image once),
+/// or `None` when it adds none: removing replicas is immediate. (A kept region's storage type
+/// can't change — `PropertyChangeNotAllowed` — so a count is all an update can raise.) With
+/// Shallow replication nothing is copied: the set-up time alone.
+fn follow_up(
+    v: &VersionEntry,
+    size_gb: u64,
+    before: &crate::world::TargetState,
+    after: &crate::world::TargetState,
+) -> Option<u32> {
+    let added = after.replicas.saturating_sub(before.replicas);
+    if added == 0 {
+        return None;
+    }
+    if shallow(v) {
+        return Some(SETUP_SECS as u32);
+    }
+    let secs = SETUP_SECS.saturating_add(u64::from(added).saturating_mul(size_gb));
+    Some(u32::try_from(secs).unwrap_or(u32::MAX))
 }
 
 fn completed_record(region: RegionName) -> RegionReplication {

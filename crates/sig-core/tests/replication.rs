@@ -261,7 +261,8 @@ fn target_region_updates_add_remove_and_keep_immutables() {
     let mut w = world(false);
     let id = create(&mut w, "1.0.0", THREE(), T0);
     let done = at(100_000);
-    // Add japaneast, drop westeurope, change eastus' replica count: the new region starts now.
+    // Add japaneast, drop westeurope, raise eastus' replica count: the new region starts now,
+    // and eastus replicates its added replica (issue 16: replication follows changes).
     update(&mut w, &id, json!({"properties": {"publishingProfile": {"targetRegions": [
         {"name": "westus"}, {"name": "eastus", "regionalReplicaCount": 3}, {"name": "japaneast"}]}}}), done).unwrap();
     let s = states(&w, &id, done);
@@ -273,7 +274,7 @@ fn target_region_updates_add_remove_and_keep_immutables() {
         (s[0].1, s[1].1, s[2].1),
         (
             RegionState::Completed,
-            RegionState::Completed,
+            RegionState::Replicating,
             RegionState::Replicating
         )
     );
@@ -850,4 +851,73 @@ fn shallow_replication_is_ready_at_once_and_warns_before_a_large_deployment() {
         "{:?}",
         codes(&c)
     );
+}
+
+#[test]
+fn replication_follows_changes_raising_replicates_lowering_is_immediate() {
+    let mut w = world(false);
+    let id = create(
+        &mut w,
+        "1.0.0",
+        json!([{"name": "westus"}, {"name": "eastus", "regionalReplicaCount": 3}]),
+        T0,
+    );
+    let done = at(100_000);
+    assert!(states(&w, &id, done)
+        .iter()
+        .all(|s| s.1 == RegionState::Completed));
+    let with = |eastus: serde_json::Value| json!({"properties": {"publishingProfile": {"targetRegions": [{"name": "westus"}, eastus]}}});
+
+    // Lower eastus to one replica: nothing to copy, still Completed at once.
+    update(
+        &mut w,
+        &id,
+        with(json!({"name": "eastus", "regionalReplicaCount": 1})),
+        done,
+    )
+    .unwrap();
+    assert!(states(&w, &id, done)
+        .iter()
+        .all(|s| s.1 == RegionState::Completed));
+
+    // Raise it to two: the added replica is copied on the clock, westus is untouched.
+    update(
+        &mut w,
+        &id,
+        with(json!({"name": "eastus", "regionalReplicaCount": 2})),
+        done,
+    )
+    .unwrap();
+    let s = states(&w, &id, done);
+    assert_eq!(
+        (s[0].1, s[1].1, s[1].2),
+        (RegionState::Completed, RegionState::Replicating, 0)
+    );
+    let raised_done = w
+        .version(&id)
+        .map(|v| version_status(&w, v, done)[1].completes_at.unwrap())
+        .unwrap();
+    assert!(raised_done > done);
+    assert_eq!(states(&w, &id, raised_done)[1].1, RegionState::Completed);
+
+    // Its storage type can't change (the seed's rule), so nothing else re-replicates a region.
+    let later = raised_done;
+    assert_eq!(
+        update(&mut w, &id, with(json!({"name": "eastus", "regionalReplicaCount": 2, "storageAccountType": "Premium_LRS"})), later)
+            .unwrap_err()
+            .code(),
+        Code::PropertyChangeNotAllowed
+    );
+    // Raised while still replicating: it starts over for the added replicas.
+    update(
+        &mut w,
+        &id,
+        with(json!({"name": "eastus", "regionalReplicaCount": 4})),
+        later,
+    )
+    .unwrap();
+    assert_eq!(states(&w, &id, later)[1].1, RegionState::Replicating);
+    // The state file keeps the follow-up: read back, the same states.
+    let back: World = serde_json::from_value(w.to_export_value()).unwrap();
+    assert_eq!(states(&back, &id, later), states(&w, &id, later));
 }

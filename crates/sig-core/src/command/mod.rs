@@ -233,7 +233,7 @@ fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
         Change::ReplaceVersion(k, e) => {
             let mut before = Vec::new();
             if let Some(slot) = w.versions.get_mut(&k) {
-                before = slot.targets.iter().map(|t| t.region).collect();
+                before = slot.targets.clone();
                 *slot = e;
             }
             if let Some(now) = at {
