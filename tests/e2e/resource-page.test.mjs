@@ -331,3 +331,19 @@ test('raising a region\'s replica count replicates on the clock; lowering it is 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('"Move" on a gallery says, before anything is sent, that a gallery cannot move and what to do instead', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  await openExampleGallery(page, env.server.url);
+  const gallery = blade(page, 'ContosoImages');
+  await gallery.getByRole('toolbar', { name: 'Resource actions' }).getByRole('button', { name: 'Move', exact: true }).click();
+  const form = gallery.getByRole('form', { name: 'Move' });
+  await form.getByLabel('Resource group').waitFor();
+  await form.getByRole('alert').filter({ hasText: /Resource move is not supported for resource types 'Microsoft\.Compute\/galleries'.*replicate the image versions/ }).waitFor();
+  assert.equal(await form.getByRole('button', { name: 'Move', exact: true }).isDisabled(), true);
+  await form.getByRole('button', { name: 'Cancel' }).click();
+  await form.waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

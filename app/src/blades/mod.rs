@@ -11,6 +11,7 @@ pub mod directory;
 pub mod export_import;
 mod home;
 pub mod iam;
+mod move_resource;
 pub(crate) mod options;
 pub mod planner;
 pub mod replication;

@@ -16,6 +16,7 @@ use sig_core::replication_timeline::version_timeline;
 use super::activity::ActivityLog;
 use super::child_grid::ChildGrid;
 use super::iam::AccessControl;
+use super::move_resource::MovePanel;
 use super::options;
 use super::replication::Replication;
 use super::templates::Templates;
@@ -172,6 +173,14 @@ impl Section {
 
 /// The id of the resource `id` is a child of (a definition's gallery, a
 /// version's definition): its id without the last `/{type}/{name}`.
+/// The resource group (its id) a gallery resource's id names.
+fn parent_group(id: &str) -> String {
+    GalleryResourceId::parse(id)
+        .map(|g| options::scope_of(&g))
+        .map(|(s, g)| format!("/subscriptions/{s}/resourceGroups/{g}"))
+        .unwrap_or_default()
+}
+
 fn parent_of(id: &str) -> String {
     let parts: Vec<&str> = id.split('/').collect();
     parts[..parts.len().saturating_sub(2)].join("/")
@@ -189,6 +198,7 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
     let section = RwSignal::new(Section::Overview);
     let editing = RwSignal::new(false);
     let deleting = RwSignal::new(false);
+    let moving = RwSignal::new(false);
     let id = StoredValue::new(id);
     // A memo, so the page (and what it embeds) is rebuilt only when the answer changes.
     let visible = Memo::new(move |_| store.can_see(&id.get_value()));
@@ -241,7 +251,14 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
             delete: Callback::new(move |()| {
                 choose(Section::Overview, kind);
                 editing.set(false);
+                moving.set(false);
                 deleting.set(true);
+            }),
+            relocate: Callback::new(move |()| {
+                choose(Section::Overview, kind);
+                editing.set(false);
+                deleting.set(false);
+                moving.set(true);
             }),
             export: Callback::new(move |()| choose(Section::ExportTemplate, kind)),
         });
@@ -255,6 +272,9 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
                 {move || write_denied.get().or(delete_denied.get()).map(|why| view! { <p class="field-help denied-reason">{why}</p> })}
                 <Show when=move || deleting.get()>
                     <DeletePanel kind id=id.get_value() deleting close/>
+                </Show>
+                <Show when=move || moving.get()>
+                    <MovePanel id=id.get_value() group=parent_group(&id.get_value()) moving/>
                 </Show>
                 <Show when=move || editing.get() fallback=move || view! {
                     {move || view! { <Essentials kind resource=current.get().map(|c| c.1).unwrap_or_default() open/> }}
@@ -304,6 +324,7 @@ struct CommandContext {
     delete_denied: Signal<Option<String>>,
     edit: Callback<()>,
     delete: Callback<()>,
+    relocate: Callback<()>,
     export: Callback<()>,
 }
 
@@ -354,6 +375,13 @@ fn commands(c: CommandContext) -> Vec<CommandItem> {
         denied: c.delete_denied,
         run: c.delete,
     });
+    if kind == Kind::Gallery {
+        items.push(CommandItem {
+            label: "Move",
+            denied: allowed,
+            run: c.relocate,
+        });
+    }
     let scope = id.clone();
     items.push(CommandItem {
         label: "Access control (IAM)",

@@ -224,6 +224,8 @@ codes! {
     SpecializedComputerName => Warning, "VMs from a specialized image have the computer name of the VM the image was taken from; change it to avoid collisions.", "seed (Generalized and specialized images)";
     /// Shallow replication's caveats (advice, as the tools that enforce them are not Azure).
     ShallowReplicationAdvice => Warning, "Shallow replication skips copying the image: ready sooner, but not for deploying many VMs; Packer allows one region and one replica with it, Terraform no disk encryption set.", "Azure docs (Shallow replication), Packer, Terraform";
+    /// Gallery resources can't move to another resource group or subscription.
+    ResourceMoveNotSupported => Error, "Gallery resources can't be moved to another resource group or subscription; replicate versions or copy an image from another gallery instead.", "seed FAQ; ARM (409)";
     /// Scale-set size limits.
     ScaleSetTooLarge => Error, "A scale set holds at most 1,000 instances from a gallery image (600 from a managed image).", "seed (Scaling)";
     /// Too few replicas for the concurrent deployment.

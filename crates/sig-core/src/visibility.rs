@@ -266,6 +266,7 @@ pub fn command_target(command: &Command) -> String {
         Command::InjectReplicationFault { version_id, .. }
         | Command::RetryReplication { version_id, .. } => version_id.clone(),
         Command::SetPriceTable { .. } => "/priceTable".to_string(),
+        Command::MoveResources { source_group, .. } => source_group.clone(),
         Command::CreateUser(u) => directory(&u.tenant_id, "users", &u.user_principal_name),
         Command::InviteGuest(g) => directory(&g.tenant_id, "users", &g.user),
         Command::CreateGroup(g) => directory(&g.tenant_id, "groups", &g.display_name),

@@ -1065,3 +1065,59 @@ fn the_activity_log_travels_in_the_export_and_a_bad_record_is_refused_on_load() 
         .to_string();
     assert!(err.contains("activityLog[0].eventTimestamp"), "{err}");
 }
+
+#[test]
+fn a_gallery_cannot_move_to_another_resource_group_or_subscription() {
+    let mut w = testing::world_with(1, 1, 1);
+    let gallery = w.galleries().next().unwrap().id.to_string();
+    let version = w.versions().next().unwrap().id.to_string();
+    let source_group = format!("/subscriptions/{SUB}/resourceGroups/{RG}");
+    let target =
+        "/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/elsewhere".to_string();
+    let before = snapshot(&w);
+    let moving = |resources: Vec<String>| Command::MoveResources {
+        source_group: source_group.clone(),
+        resources,
+        target_resource_group: target.clone(),
+    };
+    // (what is moved, the code of each refusal)
+    let cases = [
+        (vec![gallery.clone()], vec![Code::ResourceMoveNotSupported]),
+        (vec![version.clone()], vec![Code::ResourceMoveNotSupported]),
+        (
+            vec![
+                gallery.clone(),
+                format!("{source_group}/providers/Microsoft.Compute/galleries/nope"),
+            ],
+            vec![Code::ResourceMoveNotSupported, Code::ResourceNotFound],
+        ),
+        (vec![], vec![Code::InvalidParameter]),
+    ];
+    for (resources, codes) in cases {
+        let refused = run(&mut w, moving(resources.clone())).unwrap_err();
+        let got: Vec<Code> = refused.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(got, codes, "{resources:?}");
+        // The preview says the same, before anything is sent.
+        let previewed = sig_core::command::check(
+            &w,
+            &Actor::system(),
+            &moving(resources.clone()),
+            FIXTURE_NOW,
+        );
+        assert_eq!(previewed.unwrap().unwrap_err(), refused);
+    }
+    let refused = run(&mut w, moving(vec![gallery.clone()])).unwrap_err();
+    assert_eq!(refused.diagnostics[0].path, "resources[0]");
+    assert!(refused.diagnostics[0]
+        .message
+        .contains("You can't move the shared image gallery resource to a different subscription"));
+    assert_eq!(snapshot(&w), before, "nothing moved");
+    // Someone without rights on the group is refused for that first, as ARM does.
+    let nobody = apply(
+        &mut w,
+        &Actor::new("nobody@contoso.com"),
+        moving(vec![gallery]),
+        FIXTURE_NOW,
+    );
+    assert_eq!(nobody.unwrap_err().code(), Code::AuthorizationFailed);
+}

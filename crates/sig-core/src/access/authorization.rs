@@ -106,6 +106,21 @@ pub fn required_permissions(w: &World, command: &Command) -> Vec<Requirement> {
     match command {
         // Neither is an Azure request: a new directory, and the simulator's own price table.
         Command::CreateTenant { .. } | Command::SetPriceTable { .. } => Vec::new(),
+        // ARM's move: the action on the source group, and write on the target group.
+        Command::MoveResources {
+            source_group,
+            target_resource_group,
+            ..
+        } => vec![
+            rbac(
+                "Microsoft.Resources/subscriptions/resourceGroups/moveResources/action",
+                source_group.clone(),
+            ),
+            rbac(
+                "Microsoft.Resources/subscriptions/resourceGroups/write",
+                target_resource_group.clone(),
+            ),
+        ],
         Command::CreateSubscription { tenant_id, .. } => vec![Requirement::TenantPrincipal {
             tenant_id: tenant_id.clone(),
         }],

@@ -60,8 +60,8 @@ pub fn apply(state: &mut World, actor: &Actor, command: Command, now: OffsetDate
 /// Checks a gallery, image definition or image version command exactly as [`apply`] would,
 /// without changing the world, so the portal can show the core's verdict while the user types.
 /// Returns the warnings the command would raise, or the errors that would refuse it.
-/// Access commands (directory, roles, assignments) are previewed too, and every preview is
-/// authorized like [`apply`]. Setup commands (tenants, subscriptions, resource groups, sources)
+/// Access commands (directory, roles, assignments) and moves are previewed too, and every
+/// preview is authorized like [`apply`]. Setup commands (tenants, subscriptions, resource groups, sources)
 /// and replication faults are not previewed: they return `None`.
 pub fn check(
     state: &World,
@@ -76,7 +76,7 @@ pub fn check(
         let verdict = crate::access::authorize(state, actor, command).and(planned);
         return Some(verdict.map(warnings));
     }
-    if !on_gallery_resource(command) {
+    if !on_gallery_resource(command) && !matches!(command, Command::MoveResources { .. }) {
         return None;
     }
     let planned = plan(state, &Cx::command(actor, now), command.clone());
@@ -152,6 +152,11 @@ fn plan(w: &World, cx: &Cx, command: Command) -> Planned {
         Command::UpdateVersion { id, resource } => version::plan_update(w, cx, &id, resource),
         Command::DeleteVersion { id } => version::plan_delete(w, cx, &id),
         Command::SetPriceTable { prices } => setup::plan_price_table(cx, prices),
+        Command::MoveResources {
+            source_group,
+            resources,
+            target_resource_group,
+        } => setup::plan_move(w, &source_group, &resources, &target_resource_group),
         other => Err(CommandError::one(
             crate::diagnostics::Code::InvalidParameter,
             "",

@@ -37,6 +37,59 @@ pub(super) fn plan_tenant(w: &World, cx: &Cx, t: Tenant) -> Planned {
     Ok((Change::InsertTenant(t), events))
 }
 
+/// ARM's move of resources to another group or subscription. The resources must be in the source
+/// group; gallery resources can't move — the seed's FAQ: "No, you can't move the shared image
+/// gallery resource to a different subscription" (Azure docs add: nor to another resource group,
+/// `ResourceMoveNotSupported`) — and the simulator models no other resource that could, so every
+/// move is refused, with the reason.
+pub(super) fn plan_move(
+    w: &World,
+    source_group: &str,
+    resources: &[String],
+    target: &str,
+) -> Planned {
+    if resources.is_empty() {
+        return Err(CommandError::one(
+            Code::InvalidParameter,
+            source_group,
+            "resources",
+            "Name at least one resource to move.",
+        ));
+    }
+    let mut found = Vec::new();
+    for (i, id) in resources.iter().enumerate() {
+        let path = format!("resources[{i}]");
+        let inside = id.to_ascii_lowercase().starts_with(&format!(
+            "{}/",
+            source_group.trim_end_matches('/').to_ascii_lowercase()
+        ));
+        let exists = w.gallery(id).is_some() || w.image(id).is_some() || w.version(id).is_some();
+        if !exists || !inside {
+            found.push(crate::diagnostics::Diagnostic::new(
+                Code::ResourceNotFound,
+                id,
+                path,
+                format!("The resource '{id}' was not found in resource group '{source_group}'."),
+            ));
+            continue;
+        }
+        let kind = if w.version(id).is_some() {
+            crate::ids::VERSION_TYPE
+        } else if w.image(id).is_some() {
+            crate::ids::IMAGE_TYPE
+        } else {
+            crate::ids::GALLERY_TYPE
+        };
+        found.push(crate::diagnostics::Diagnostic::new(
+            Code::ResourceMoveNotSupported,
+            id,
+            path,
+            format!("Resource move is not supported for resource types '{kind}' (to '{target}'). You can't move the shared image gallery resource to a different subscription; you can replicate the image versions in the gallery to other regions, or copy an image from another gallery."),
+        ));
+    }
+    Err(CommandError { diagnostics: found })
+}
+
 /// The price table is the simulator's setting; the one rule is [`crate::prices::PriceTable::check`].
 pub(super) fn plan_price_table(cx: &Cx, prices: Option<crate::prices::PriceTable>) -> Planned {
     if let Some(table) = &prices {

@@ -157,6 +157,16 @@ pub enum Command {
         /// The new table; `None` for the defaults.
         prices: Option<crate::prices::PriceTable>,
     },
+    /// ARM's `POST …/resourceGroups/{group}/moveResources`: moves resources to another resource
+    /// group or subscription. Gallery resources can't move (seed FAQ), so for them it is refused.
+    MoveResources {
+        /// The resource group the resources are in (its id).
+        source_group: String,
+        /// The resources' ids.
+        resources: Vec<String>,
+        /// The target resource group's id (in the same or another subscription).
+        target_resource_group: String,
+    },
     /// A member user in a tenant's directory.
     CreateUser(NewUser),
     /// A B2B guest: a user of one tenant invited into another.
