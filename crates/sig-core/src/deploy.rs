@@ -316,6 +316,11 @@ fn os_profile_rule(
             }
             d.push(Diagnostic::new(Code::SpecializedComputerName, rid, path,
                 "VMs will have the Computer name of the VM the image was taken from. You should change the computer name to avoid collisions."));
+            // The seed's other caveats of specialized images, said where a deployment shows them.
+            d.push(Diagnostic::new(Code::SpecializedSecrets, rid, path,
+                "The osProfile is how some sensitive information is passed to the VM, using secrets. Without one, KeyVault certificates, WinRM and other functionality that uses secrets in the osProfile may not work; in some cases, you can use managed service identities (MSI) to work around these limitations."));
+            d.push(Diagnostic::new(Code::SpecializedAccounts, rid, path,
+                "Accounts that could be used to log into the source VM can also be used on any VM created from this specialized image."));
         }
         Some(OsState::Generalized) if !os_profile => {
             d.push(Diagnostic::new(

@@ -220,6 +220,10 @@ codes! {
     OsProfileNotAllowed => Error, "VMs from specialized images have no osProfile.", "Azure troubleshooting + seed";
     /// Generalized images need an osProfile.
     OsProfileRequired => Error, "VMs from generalized images need an osProfile (computer name, admin account).", "Azure troubleshooting";
+    /// Specialized images pass no secrets (no osProfile): KeyVault, WinRM may not work.
+    SpecializedSecrets => Warning, "VMs from a specialized image get no osProfile, so no secrets: KeyVault certificates, WinRM and other functionality using them may not work; managed identities can help.", "seed (Generalized and specialized images)";
+    /// Specialized images keep the source VM's accounts.
+    SpecializedAccounts => Info, "Accounts that could log into the source VM can log into every VM from a specialized image.", "seed (Generalized and specialized images)";
     /// Specialized images keep the source VM's computer name.
     SpecializedComputerName => Warning, "VMs from a specialized image have the computer name of the VM the image was taken from; change it to avoid collisions.", "seed (Generalized and specialized images)";
     /// Shallow replication's caveats (advice, as the tools that enforce them are not Azure).

@@ -587,7 +587,9 @@ fn specialized_images_take_no_os_profile() {
         [
             Code::ReplicationStateInRegion,
             Code::OsProfileNotAllowed,
-            Code::SpecializedComputerName
+            Code::SpecializedComputerName,
+            Code::SpecializedSecrets,
+            Code::SpecializedAccounts
         ]
     );
     assert_eq!(
@@ -601,9 +603,22 @@ fn specialized_images_take_no_os_profile() {
         codes(&c),
         [
             Code::ReplicationStateInRegion,
-            Code::SpecializedComputerName
+            Code::SpecializedComputerName,
+            Code::SpecializedSecrets,
+            Code::SpecializedAccounts
         ]
     );
+    // The seed's caveats, in its words: secrets (KeyVault, WinRM, MSI) and the source's accounts.
+    let secrets = &c.diagnostics[2].message;
+    assert!(
+        secrets.contains("KeyVault")
+            && secrets.contains("WinRM")
+            && secrets.contains("managed service identities"),
+        "{secrets}"
+    );
+    assert!(c.diagnostics[3]
+        .message
+        .contains("Accounts that could be used to log into the source VM"));
 }
 
 #[test]
