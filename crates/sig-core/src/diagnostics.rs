@@ -230,6 +230,8 @@ codes! {
     ShallowReplicationAdvice => Warning, "Shallow replication skips copying the image: ready sooner, but not for deploying many VMs; Packer allows one region and one replica with it, Terraform no disk encryption set.", "Azure docs (Shallow replication), Packer, Terraform";
     /// Gallery resources can't move to another resource group or subscription.
     ResourceMoveNotSupported => Error, "Gallery resources can't be moved to another resource group or subscription; replicate versions or copy an image from another gallery instead.", "seed FAQ; ARM (409)";
+    /// The source can't make a version of the definition's security type.
+    SourceSecurityTypeMismatch => Error, "A confidential VM image can't come from a managed image (a TrustedLaunchSupported version captured from a VM is Azure's InvalidParameter).", "Azure docs (Image definitions, Confidential VMs)";
     /// Scale-set size limits.
     ScaleSetTooLarge => Error, "A scale set holds at most 1,000 instances from a gallery image (600 from a managed image).", "seed (Scaling)";
     /// Too few replicas for the concurrent deployment.

@@ -527,6 +527,12 @@ impl Lookup for World {
             os_state: Some(i.os_state),
             hyper_v_generation: i.hyper_v_generation,
             location: Some(i.location),
+            security_type: crate::rules::security_type(
+                i.resource
+                    .properties
+                    .as_ref()
+                    .and_then(|p| p.features.as_ref()),
+            ),
         })
     }
     fn gallery_location(&self, key: &Key) -> Option<RegionName> {

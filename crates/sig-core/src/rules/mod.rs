@@ -25,6 +25,23 @@ pub struct ImageFacts {
     pub hyper_v_generation: HyperVGeneration,
     /// Location, when valid.
     pub location: Option<RegionName>,
+    /// The `SecurityType` feature, when set and valid.
+    pub security_type: Option<crate::kinds::SecurityType>,
+}
+
+/// The `SecurityType` feature of a definition's `features`, when set and valid.
+pub fn security_type(
+    features: Option<&Vec<crate::arm::GalleryImageFeature>>,
+) -> Option<crate::kinds::SecurityType> {
+    features?
+        .iter()
+        .find(|f| {
+            f.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case("SecurityType"))
+        })
+        .and_then(|f| f.value.as_deref())
+        .and_then(crate::kinds::SecurityType::parse)
 }
 
 /// What the rules know about a source.

@@ -111,6 +111,7 @@ fn build_lookup<'a>(input: &ParsedInput, items: &[Item<'a>]) -> InputLookup<'a> 
                         .and_then(HyperVGeneration::parse)
                         .unwrap_or(HyperVGeneration::V1),
                     location: loc(i.location.as_deref()),
+                    security_type: crate::rules::security_type(p.and_then(|p| p.features.as_ref())),
                 });
             }
             // A registered source with the same key wins (it is looked up first).

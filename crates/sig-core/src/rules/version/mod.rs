@@ -169,6 +169,38 @@ fn check_os_facts(
         out.push(Diagnostic::new(Code::HyperVGenerationMismatch, rid, path,
             format!("The resource with id '{id}' has a different Hypervisor generation ['{s}'] than the parent gallery image Hypervisor generation ['{}']", parent.hyper_v_generation)));
     }
+    source_fits_security_type(f, parent, id, path, rid, out);
+}
+
+/// Whether the source can make a version of a definition of its security type (newer than the
+/// seed; Azure docs, "Image definitions" and "Confidential VMs", and packer-plugin-azure#304):
+/// a confidential VM image can't come from a managed image, and a TrustedLaunchSupported
+/// version can't be captured from a VM.
+fn source_fits_security_type(
+    f: &SourceFacts,
+    parent: &ImageFacts,
+    id: &str,
+    path: &str,
+    rid: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    use crate::kinds::SecurityType as T;
+    use crate::sources::SourceKind as K;
+    let Some(security) = parent.security_type else {
+        return;
+    };
+    // Azure answers the VM case with InvalidParameter (packer-plugin-azure#304); it documents no
+    // code for the managed-image case, so that one is the simulator's.
+    let (code, message) = match (security, f.kind) {
+        (T::ConfidentialVm | T::ConfidentialVmSupported | T::TrustedLaunchAndConfidentialVmSupported, K::ManagedImage) => (Code::SourceSecurityTypeMismatch, format!(
+            "A managed image is not a supported source for a confidential VM image: the definition's SecurityType is '{security}'. Capture the version from a VM, a disk or a snapshot, or another image version."
+        )),
+        (T::TrustedLaunchSupported, K::VirtualMachine) => (Code::InvalidParameter, format!(
+            "An image version of a definition with SecurityType 'TrustedLaunchSupported' can't be captured from a virtual machine ('{id}'); capture it from a disk, a snapshot or another image version, or use SecurityType 'TrustedLaunch'."
+        )),
+        _ => return,
+    };
+    out.push(Diagnostic::new(code, rid, path, message));
 }
 
 /// Checks an image version. `id` is the parsed id; `rid` the id text for diagnostics.
@@ -404,8 +436,57 @@ mod tests {
                 os_state: Some(OsState::Generalized),
                 hyper_v_generation: HyperVGeneration::V1,
                 location: RegionName::new("eastus"),
+                security_type: None,
             },
             allow: false,
+        }
+    }
+
+    #[test]
+    fn a_source_must_fit_the_definitions_security_type() {
+        use crate::kinds::SecurityType as T;
+        use SourceKind as K;
+        // (the definition's security type, the source's kind, what is found)
+        let cases = [
+            (None, K::ManagedImage, vec![]),
+            (Some(T::Standard), K::VirtualMachine, vec![]),
+            (Some(T::TrustedLaunch), K::ManagedImage, vec![]),
+            (Some(T::TrustedLaunch), K::VirtualMachine, vec![]),
+            (
+                Some(T::TrustedLaunchSupported),
+                K::VirtualMachine,
+                vec![Code::InvalidParameter],
+            ),
+            (Some(T::TrustedLaunchSupported), K::Snapshot, vec![]),
+            (
+                Some(T::ConfidentialVm),
+                K::ManagedImage,
+                vec![Code::SourceSecurityTypeMismatch],
+            ),
+            (
+                Some(T::ConfidentialVmSupported),
+                K::ManagedImage,
+                vec![Code::SourceSecurityTypeMismatch],
+            ),
+            (
+                Some(T::TrustedLaunchAndConfidentialVmSupported),
+                K::ManagedImage,
+                vec![Code::SourceSecurityTypeMismatch],
+            ),
+            (Some(T::ConfidentialVm), K::Snapshot, vec![]),
+            (Some(T::ConfidentialVm), K::VirtualMachine, vec![]),
+        ];
+        for (security, kind, want) in cases {
+            let mut w = world();
+            w.image.hyper_v_generation = HyperVGeneration::V2;
+            w.facts.hyper_v_generation = Some(HyperVGeneration::V2);
+            w.image.security_type = security;
+            w.facts.kind = kind;
+            assert_eq!(
+                run_with(base(), &w, true),
+                want,
+                "{security:?} from {kind:?}"
+            );
         }
     }
 
