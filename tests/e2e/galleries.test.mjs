@@ -407,3 +407,39 @@ test('a version with Shallow replication: the caveats as advice, the mode on its
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('publish a Trusted Launch version: the definition needs Gen 2, and a source made in place fits it', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  await createGallery(page, 'trustedGallery');
+  const wizard = await createDefinition(page, 'trustedGallery', 'trusted-def', ['Contoso', 'Trusted', 'Sku']);
+  await wizard.getByLabel('Security type').selectOption('TrustedLaunch');
+  await wizard.getByLabel('VM generation').selectOption('V1');
+  await wizard.getByRole('tab', { name: /Review/ }).click();
+  assert.equal(await wizard.getByRole('button', { name: 'Create', exact: true }).isDisabled(), true);
+  // The Basics tab is marked, and says why.
+  await wizard.getByRole('tab', { name: /Basics/ }).locator('.tab-error-mark').waitFor();
+  await wizard.getByRole('tab', { name: /Basics/ }).click();
+  await wizard.getByRole('group', { name: 'Errors on Basics' }).getByText(/SecurityType 'TrustedLaunch' is only supported for Hyper-V generation V2 images/).waitFor();
+  await wizard.getByLabel('VM generation').selectOption('V2');
+  await wizard.getByRole('button', { name: 'Review + create' }).click();
+  await wizard.getByText('Validation passed').waitFor();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  const definition = blade(page, 'trusted-def');
+  await definition.getByRole('region', { name: 'Essentials' }).getByText('V2').waitFor();
+
+  await definition.getByRole('button', { name: '+ Add version' }).click();
+  const versionWizard = blade(page, 'Create a VM image version');
+  await versionWizard.getByLabel('Version number').fill('1.0.0');
+  await versionWizard.getByRole('button', { name: 'Create new' }).click();
+  const form = versionWizard.getByRole('group', { name: 'New managed image (simulated source)' });
+  await form.getByLabel('Managed image name').fill('trusted-source');
+  await form.getByRole('button', { name: 'Create source' }).click();
+  await form.waitFor({ state: 'detached' });
+  await versionWizard.getByRole('button', { name: 'Review + create' }).click();
+  await versionWizard.getByText('Validation passed').waitFor();
+  await versionWizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, '1.0.0').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
