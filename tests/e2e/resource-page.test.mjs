@@ -58,7 +58,7 @@ test('gallery, definition and version pages: menu, sections, command bar and Ess
   await createGallery(page, url, 'pageGallery', 'A resource page');
   const gallery = blade(page, 'pageGallery');
   assert.deepEqual(await menuItems(page, 'pageGallery'), [
-    'Overview', 'Activity log', 'Access control (IAM)', 'Tags', 'Definitions', 'Properties', 'Export template',
+    'Overview', 'Activity log', 'Access control (IAM)', 'Tags', 'Definitions', 'Sharing', 'Properties', 'Export template',
   ]);
   const nav = page.getByRole('navigation', { name: 'pageGallery menu' });
   assert.equal(await nav.getByRole('link', { name: 'Overview' }).getAttribute('aria-current'), 'page');
@@ -94,6 +94,15 @@ test('gallery, definition and version pages: menu, sections, command bar and Ess
   await gallery.getByLabel('Tag 1 value').fill('test');
   await gallery.getByRole('button', { name: 'Save' }).click();
   // Properties: everything, read-only.
+  // Sharing: the method (RBAC, the seed's) and sharing as a role assignment from here.
+  await choose(page, 'pageGallery', 'Sharing');
+  const sharing = gallery.getByRole('region', { name: 'Sharing', exact: true });
+  await sharing.getByText('Role based access control (RBAC)').waitFor();
+  await sharing.getByRole('region', { name: 'Sharing matrix', exact: true }).waitFor();
+  await sharing.getByRole('button', { name: '+ Add role assignment' }).click();
+  await blade(page, 'Add role assignment').getByText(/Scope: .*pageGallery/).waitFor();
+  await page.keyboard.press('Escape');
+  await blade(page, 'Add role assignment').waitFor({ state: 'detached' });
   await choose(page, 'pageGallery', 'Properties');
   await gallery.getByRole('region', { name: 'Properties' }).getByText('Resource ID').waitFor();
   // Back to Overview: the title is the plain name again and the tag is in the JSON.

@@ -93,8 +93,16 @@ for (const [width, file] of [[1280, 'portal.png'], [1920, 'portal-1920.png']]) {
   test(`the README screenshot shows the running portal at ${width} px`, async () => {
     const page = await newPage(env.browser, []);
     await page.setViewportSize({ width, height: width === 1280 ? 760 : 960 });
-    await page.goto(`${env.server.url}#/home/galleries`);
-    await blade(page, 'Azure compute galleries').waitFor();
+    // The shipped example, and a definition's page with its versions grid.
+    await page.goto(`${env.server.url}#/export-import`);
+    const io = blade(page, 'Export and import');
+    await io.getByLabel('State file').setInputFiles(join(ROOT, 'examples', 'state', 'contoso-fabrikam.json'));
+    await io.getByText(/Imported: \d+ galleries/).waitFor();
+    const definition = '/subscriptions/2b7e1c4d-9a3f-4b8e-8c2d-5f6a7b8c9d0e/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/ContosoImages/images/ubuntu-22';
+    await page.goto(`${env.server.url}#/home/galleries/resource:${encodeURIComponent(definition)}`);
+    await blade(page, 'ubuntu-22').getByRole('table', { name: 'List of versions' }).getByRole('button', { name: '1.1.0' }).waitFor();
+    // Once the import's toast has gone.
+    await page.locator('.toasts .note').waitFor({ state: 'detached', timeout: 10_000 });
     mkdirSync(join(ROOT, 'docs'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'docs', file) });
     await page.close();

@@ -34,7 +34,7 @@ pub use principal_picker::principal_choices;
 
 use assignments_tab::Assignments;
 use check_access_tab::CheckAccess;
-use sharing_matrix::SharingMatrix;
+pub use sharing_matrix::SharingMatrix;
 
 /// Principals a picker lists at once; a search narrows a large directory.
 pub const PICKER_LIMIT: usize = 50;
