@@ -319,6 +319,12 @@ test('replicate to a zone region with Standard_ZRS on the clock; the deploy plan
   await planner.getByLabel('Deployment region').selectOption('eastus2');
   await planner.getByLabel('Instance count').fill('45');
   await verdict.getByText('Allowed', { exact: true }).waitFor();
+  // A trusted launch VM from a definition without that security type: refused, and why.
+  await planner.getByLabel('Security type').selectOption('TrustedLaunch');
+  await verdict.getByText('Refused', { exact: true }).waitFor();
+  assert.match(await planner.getByRole('list', { name: 'Reasons' }).textContent(), /securityType 'TrustedLaunch' can't be created from this image: its definition's SecurityType is 'Standard'/);
+  await planner.getByLabel('Security type').selectOption('Standard');
+  await verdict.getByText('Allowed', { exact: true }).waitFor();
   await planner.getByRole('button', { name: 'Apply recommendation' }).click();
   await verdict.getByText('Replicas of that version in the region: 3').waitFor();
 

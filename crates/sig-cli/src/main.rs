@@ -192,6 +192,10 @@ enum DeployCommand {
         /// `Microsoft.Compute/galleries/images/versions/read` on the version.
         #[arg(long, value_name = "PRINCIPAL")]
         principal: Option<String>,
+        /// The VM's securityProfile.securityType (Standard, TrustedLaunch, ConfidentialVM),
+        /// checked against the definition's SecurityType.
+        #[arg(long, value_name = "TYPE")]
+        security_type: Option<String>,
         /// Time of the deployment (RFC 3339); the current time when omitted.
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
@@ -258,6 +262,7 @@ fn main() -> ExitCode {
                     os_profile,
                     current_image,
                     principal,
+                    security_type,
                     at,
                     format,
                 },
@@ -270,6 +275,7 @@ fn main() -> ExitCode {
                 os_profile,
                 current_managed_image: current_image,
                 principal,
+                security_type,
             };
             deploy::check(&state, &request, now, format)
         }),

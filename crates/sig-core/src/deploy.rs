@@ -20,7 +20,7 @@ use crate::access::authorize_action;
 use crate::diagnostics::{has_errors, Code, Diagnostic};
 use crate::ids::GalleryResourceId;
 use crate::image_size::{layout_from_facts, version_layout};
-use crate::kinds::{HyperVGeneration, OsState, OsType};
+use crate::kinds::{HyperVGeneration, OsState, OsType, SecurityType};
 use crate::latest::{resolve_latest_at, LatestResolution};
 use crate::regions::RegionName;
 use crate::replicas::{check_scale_set_size, recommend, RegionDemand, ScaleSets};
@@ -51,6 +51,53 @@ pub struct DeploymentRequest {
     /// (seed, Access: "Once a user has access to the Shared Image version, they can deploy a VM").
     /// `None` checks the image only, as the simulator itself.
     pub principal: Option<String>,
+    /// The VM's `securityProfile.securityType` (`Standard`, `TrustedLaunch`, `ConfidentialVM`),
+    /// checked against the definition's `SecurityType` feature; `None` checks nothing.
+    pub security_type: Option<String>,
+}
+
+/// A VM's `securityProfile.securityType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VmSecurityType {
+    /// No security features.
+    Standard,
+    /// Trusted launch (secure boot, vTPM).
+    TrustedLaunch,
+    /// Confidential VM.
+    ConfidentialVm,
+}
+
+impl VmSecurityType {
+    /// Reads Azure's spelling, case-insensitively.
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            ("Standard", VmSecurityType::Standard),
+            ("TrustedLaunch", VmSecurityType::TrustedLaunch),
+            ("ConfidentialVM", VmSecurityType::ConfidentialVm),
+        ]
+        .into_iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(text))
+        .map(|(_, t)| t)
+    }
+}
+
+/// Whether a VM of `vm`'s security type can be created from a definition of `definition`'s
+/// (Azure docs, "Image definitions", features: "TrustedLaunchSupported — trusted launch or
+/// standard VMs", "TrustedLaunch — only trusted launch VMs", "ConfidentialVMSupported —
+/// confidential or standard VMs", "ConfidentialVM — only confidential VMs",
+/// "TrustedLaunchAndConfidentialVmSupported — any of the three"; without the feature, standard
+/// VMs only).
+pub fn vm_security_fits(definition: Option<SecurityType>, vm: VmSecurityType) -> bool {
+    use SecurityType as D;
+    use VmSecurityType as V;
+    match definition.unwrap_or(D::Standard) {
+        D::Standard => vm == V::Standard,
+        D::TrustedLaunch => vm == V::TrustedLaunch,
+        D::TrustedLaunchSupported => vm != V::ConfidentialVm,
+        D::ConfidentialVm => vm == V::ConfidentialVm,
+        D::ConfidentialVmSupported => vm != V::TrustedLaunch,
+        D::TrustedLaunchAndConfidentialVmSupported => true,
+    }
 }
 
 /// The RBAC action deploying a VM or scale set from an image version requires.
@@ -100,6 +147,8 @@ struct Facts {
     luns: Vec<u32>,
     /// The version is replicated with `replicationMode` Shallow.
     shallow: bool,
+    /// The definition's `SecurityType` feature.
+    security_type: Option<SecurityType>,
 }
 
 fn not_available(rid: &str, region: RegionName, path: &str) -> Diagnostic {
@@ -226,6 +275,14 @@ pub fn check_deployment(
             os_state: image.map(|i| i.os_state),
             hyper_v_generation: image.map_or(HyperVGeneration::V1, |i| i.hyper_v_generation),
             luns: version_layout(world, v).luns(),
+            security_type: image.and_then(|i| {
+                crate::rules::security_type(
+                    i.resource
+                        .properties
+                        .as_ref()
+                        .and_then(|p| p.features.as_ref()),
+                )
+            }),
             shallow: crate::rules::version::is_shallow(
                 v.resource
                     .properties
@@ -242,6 +299,27 @@ pub fn check_deployment(
                 .extend(check_scale_set_size(req.instances, true, &rid, p.count));
         }
         throttling(req, &rid, p, &mut out);
+        if let Some(text) = &req.security_type {
+            let path = "properties.securityProfile.securityType";
+            match VmSecurityType::parse(text) {
+                None => out.diagnostics.push(Diagnostic::new(
+                    Code::PropertyValueInvalid,
+                    &rid,
+                    path,
+                    format!("The value '{text}' of securityProfile.securityType is not one of Standard, TrustedLaunch, ConfidentialVM."),
+                )),
+                Some(vm) if !vm_security_fits(f.security_type, vm) => out.diagnostics.push(Diagnostic::new(
+                    Code::VmSecurityTypeMismatch,
+                    &rid,
+                    path,
+                    format!(
+                        "A VM with securityType '{text}' can't be created from this image: its definition's SecurityType is '{}'.",
+                        f.security_type.map_or("Standard", |s| s.as_str())
+                    ),
+                )),
+                Some(_) => {}
+            }
+        }
         if f.shallow && req.instances > crate::limits::SHALLOW_CONCURRENT_VMS {
             out.diagnostics.push(Diagnostic::new(
                 Code::ShallowReplicationAdvice,
@@ -518,4 +596,39 @@ fn managed_image(
     }
     out.allowed = !has_errors(&out.diagnostics);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vms_security_type_must_be_one_its_definition_allows() {
+        use SecurityType as D;
+        use VmSecurityType::{ConfidentialVm as C, Standard as S, TrustedLaunch as T};
+        // (the definition's SecurityType, the VMs that may be created from it)
+        let table = [
+            (None, vec![S]),
+            (Some(D::Standard), vec![S]),
+            (Some(D::TrustedLaunch), vec![T]),
+            (Some(D::TrustedLaunchSupported), vec![S, T]),
+            (Some(D::ConfidentialVm), vec![C]),
+            (Some(D::ConfidentialVmSupported), vec![S, C]),
+            (
+                Some(D::TrustedLaunchAndConfidentialVmSupported),
+                vec![S, T, C],
+            ),
+        ];
+        for (definition, allowed) in table {
+            for vm in [S, T, C] {
+                assert_eq!(
+                    vm_security_fits(definition, vm),
+                    allowed.contains(&vm),
+                    "{definition:?} / {vm:?}"
+                );
+            }
+        }
+        assert_eq!(VmSecurityType::parse("trustedlaunch"), Some(T));
+        assert_eq!(VmSecurityType::parse("Confidential"), None);
+    }
 }

@@ -232,6 +232,8 @@ codes! {
     ResourceMoveNotSupported => Error, "Gallery resources can't be moved to another resource group or subscription; replicate versions or copy an image from another gallery instead.", "seed FAQ; ARM (409)";
     /// The source can't make a version of the definition's security type.
     SourceSecurityTypeMismatch => Error, "A confidential VM image can't come from a managed image (a TrustedLaunchSupported version captured from a VM is Azure's InvalidParameter).", "Azure docs (Image definitions, Confidential VMs)";
+    /// The VM's security type does not fit the definition's.
+    VmSecurityTypeMismatch => Error, "A VM's security type must be one its image definition's SecurityType allows (TrustedLaunch only from TrustedLaunch images, and so on).", "Azure docs (Image definitions: features)";
     /// Scale-set size limits.
     ScaleSetTooLarge => Error, "A scale set holds at most 1,000 instances from a gallery image (600 from a managed image).", "seed (Scaling)";
     /// Too few replicas for the concurrent deployment.

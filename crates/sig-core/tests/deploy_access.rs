@@ -13,6 +13,7 @@ const DEV: &str = "dev@contoso.example";
 
 fn denied(world: &sig_core::World, image: &str) -> bool {
     let request = DeploymentRequest {
+        security_type: None,
         region: "westus".into(),
         image: image.into(),
         instances: 1,

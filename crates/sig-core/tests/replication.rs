@@ -438,6 +438,7 @@ fn req(
         os_profile,
         current_managed_image: None,
         principal: None,
+        security_type: None,
     }
 }
 
@@ -935,4 +936,33 @@ fn replication_follows_changes_raising_replicates_lowering_is_immediate() {
     // The state file keeps the follow-up: read back, the same states.
     let back: World = serde_json::from_value(w.to_export_value()).unwrap();
     assert_eq!(states(&back, &id, later), states(&w, &id, later));
+}
+
+#[test]
+fn a_vm_security_type_the_definition_does_not_allow_is_refused() {
+    let mut w = world(false);
+    let id = create(&mut w, "1.0.0", json!([{"name": "westus"}]), T0);
+    let done = at(100_000);
+    let with = |security: &str| DeploymentRequest {
+        security_type: Some(security.into()),
+        ..req(&id, "westus", 1, false, true)
+    };
+    // The fixture's definition has no SecurityType: standard VMs only.
+    assert!(check_deployment(&w, &with("Standard"), done).allowed);
+    let c = check_deployment(&w, &with("TrustedLaunch"), done);
+    assert!(!c.allowed);
+    assert!(
+        codes(&c).contains(&Code::VmSecurityTypeMismatch),
+        "{:?}",
+        codes(&c)
+    );
+    let d = c
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::VmSecurityTypeMismatch)
+        .unwrap();
+    assert_eq!(d.path, "properties.securityProfile.securityType");
+    assert!(d.message.contains("'Standard'"), "{}", d.message);
+    let c = check_deployment(&w, &with("Shielded"), done);
+    assert!(codes(&c).contains(&Code::PropertyValueInvalid));
 }
