@@ -234,6 +234,8 @@ codes! {
     SourceSecurityTypeMismatch => Error, "A confidential VM image can't come from a managed image (a TrustedLaunchSupported version captured from a VM is Azure's InvalidParameter).", "Azure docs (Image definitions, Confidential VMs)";
     /// The VM's security type does not fit the definition's.
     VmSecurityTypeMismatch => Error, "A VM's security type must be one its image definition's SecurityType allows (TrustedLaunch only from TrustedLaunch images, and so on).", "Azure docs (Image definitions: features)";
+    /// Encryption per target region breaks one of its rules.
+    EncryptionSettingsInvalid => Error, "Each target region has its own disk encryption set in the gallery's subscription; only the version's data disks; no VHD source.", "Azure docs (customer-managed keys for images)";
     /// Scale-set size limits.
     ScaleSetTooLarge => Error, "A scale set holds at most 1,000 instances from a gallery image (600 from a managed image).", "seed (Scaling)";
     /// Too few replicas for the concurrent deployment.

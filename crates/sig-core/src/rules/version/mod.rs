@@ -1,6 +1,7 @@
 //! Rules for one image version (REST: GalleryRP `GalleryImageVersion`; Azure docs, "Azure Compute Gallery" and
 //! "Create an image definition and an image version"; the seed's limits and FAQ).
 
+mod encryption;
 mod sources;
 mod targets;
 
@@ -18,6 +19,7 @@ use crate::limits::{
 use crate::names::ImageVersionName;
 use crate::regions::RegionName;
 use crate::template::is_expression;
+use encryption::check_encryption;
 use sources::{check_disks, check_sources};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -244,6 +246,7 @@ pub fn check_version(
             ctx,
             &mut out,
         );
+        check_encryption(pp, sp, subscription, rid, &mut out);
         check_end_of_life(
             pp.end_of_life_date.as_deref(),
             "properties.publishingProfile.endOfLifeDate",
@@ -440,6 +443,63 @@ mod tests {
             },
             allow: false,
         }
+    }
+
+    #[test]
+    fn encryption_per_region_has_its_rules() {
+        const DES: &str = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des-east";
+        const DES2: &str = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des-west";
+        let os = |des: &str| json!({"osDiskImage": {"diskEncryptionSetId": des}});
+        let two = |a: Value, b: Value| json!([{"name": "East US", "encryption": a}, {"name": "West US", "encryption": b}]);
+        let targets = "/properties/publishingProfile/targetRegions";
+        let bad = vec![Code::EncryptionSettingsInvalid];
+        let cases = [
+            // One region, its own set in the gallery's subscription.
+            (set(base(), &format!("{targets}/0/encryption"), os(DES)), vec![]),
+            (set(base(), targets, two(os(DES), os(DES2))), vec![]),
+            // Not a disk encryption set; another subscription's.
+            (set(base(), &format!("{targets}/0/encryption"), os("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv")), bad.clone()),
+            (set(base(), &format!("{targets}/0/encryption"), os("/subscriptions/other/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des")), bad.clone()),
+            // One set for two regions.
+            (set(base(), targets, two(os(DES), os(DES))), bad.clone()),
+            // Only the version's own data disks.
+            (
+                set(
+                    set(base(), "/properties/storageProfile/dataDiskImages", json!([{"lun": 0, "source": {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/snapshots/d0"}}])),
+                    &format!("{targets}/0/encryption"),
+                    json!({"dataDiskImages": [{"lun": 3, "diskEncryptionSetId": DES}]}),
+                ),
+                bad.clone(),
+            ),
+        ];
+        for (input, want) in cases {
+            let got = run(input.clone());
+            assert_eq!(
+                got.iter()
+                    .filter(|c| **c == Code::EncryptionSettingsInvalid)
+                    .count(),
+                want.len(),
+                "{input}: {got:?}"
+            );
+        }
+        // The OS disk in one region only: accepted, as Azure's own samples return such versions.
+        let partial = set(
+            base(),
+            targets,
+            json!([{"name": "East US", "encryption": os(DES)}, {"name": "West US"}]),
+        );
+        assert_eq!(run(partial), vec![]);
+        // A VHD source can't be encrypted.
+        let vhd = set(
+            set(
+                base(),
+                "/properties/storageProfile",
+                json!({"osDiskImage": {"source": {"uri": "https://acct.blob.core.windows.net/vhds/os.vhd", "storageAccountId": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct"}}}),
+            ),
+            &format!("{targets}/0/encryption"),
+            os(DES),
+        );
+        assert!(run(vhd).contains(&Code::EncryptionSettingsInvalid));
     }
 
     #[test]
