@@ -63,7 +63,7 @@ pub fn GlobalSearch(stack: RwSignal<BladeStack>, services: &'static [Blade]) -> 
         resources.with(|list| {
             out.extend(
                 list.iter()
-                    .filter(|r| r.name.to_lowercase().contains(&needle))
+                    .filter(|r| r.search.contains(&needle))
                     .take(MAX_RESOURCES)
                     .map(|r| Hit {
                         label: r.name.clone(),

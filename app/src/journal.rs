@@ -48,14 +48,31 @@ pub fn rebase(stored: World, journal: &[Pending]) -> Option<Rebased> {
     }
     let mut world = stored;
     let mut refused = Vec::new();
+    // A command the newer state refuses: its Activity log line (which follows it) says so.
+    let mut just_refused: Option<String> = None;
     for pending in journal {
         match pending {
             Pending::Command { actor, command, at } => {
+                just_refused = None;
                 if let Err(error) = apply(&mut world, actor, (**command).clone(), *at) {
+                    just_refused = Some(format!(
+                        "Refused when replayed onto another tab's newer save: {}",
+                        error
+                            .first_error()
+                            .map_or_else(|| error.to_string(), |d| d.message.clone())
+                    ));
                     refused.push(((**command).clone(), error));
                 }
             }
-            Pending::Activity(record) => world.record_activity((**record).clone()),
+            Pending::Activity(record) => {
+                let mut record = (**record).clone();
+                if let Some(why) = just_refused.take().filter(|_| record.succeeded()) {
+                    record.status.value = "Failed".into();
+                    record.level = "Error".into();
+                    record.properties.status_message = why;
+                }
+                world.record_activity(record);
+            }
             Pending::Replaced => {}
         }
     }
@@ -122,6 +139,32 @@ mod tests {
             .map(|r| r.event_data_id.as_str())
             .collect();
         assert_eq!(ids, ["mine", "theirs"]);
+    }
+
+    #[test]
+    fn the_log_line_of_a_change_the_newer_state_refuses_says_failed() {
+        let line = sig_core::activity::ActivityRecord::new(
+            "mine".into(),
+            FIXTURE_NOW,
+            "admin@contoso.com",
+            "CreateGallery",
+            "/x",
+            true,
+            "Created gallery taken".into(),
+        );
+        let mut theirs = testing::base_world();
+        let Pending::Command { actor, command, at } = create("taken") else {
+            unreachable!()
+        };
+        apply(&mut theirs, &actor, *command, at).unwrap();
+        let journal = [create("taken"), Pending::Activity(Box::new(line))];
+        let rebased = rebase(theirs, &journal).unwrap();
+        let record = &rebased.world.activity()[0];
+        assert!(!record.succeeded());
+        assert!(record
+            .properties
+            .status_message
+            .starts_with("Refused when replayed onto another tab's newer save"));
     }
 
     #[test]

@@ -297,9 +297,7 @@ pub struct ActivityEntry {
     pub detail: String,
 }
 
-/// The operation name of a command (its serialized tag) and its target as
-/// the core names it (`visibility::command_target`, which is also what
-/// decides who may see the entry).
+/// An Activity log record as the blade lists it (the time as a UTC stamp).
 fn entry(record: &ActivityRecord) -> ActivityEntry {
     let at = time::OffsetDateTime::parse(
         &record.event_timestamp,
@@ -358,6 +356,9 @@ fn activity_record(
     )
 }
 
+/// The operation name of a command (its serialized tag) and its target as
+/// the core names it (`visibility::command_target`, which is also what
+/// decides who may see the entry).
 fn describe(command: &Command) -> (String, String) {
     let operation = serde_json::to_value(command)
         .ok()

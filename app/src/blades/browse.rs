@@ -29,7 +29,7 @@ pub struct Row {
     /// Subscription display name.
     pub subscription: String,
     /// Lower-cased name, for filtering without allocating per keystroke.
-    search: String,
+    pub(crate) search: String,
 }
 
 /// Every gallery resource of the world as rows (galleries only when `galleries_only`).

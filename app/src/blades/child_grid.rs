@@ -79,16 +79,18 @@ impl ChildRow {
         }
     }
 
-    /// Identity plus everything that changes as the clock runs, so a row
-    /// whose progress moved is rendered again.
+    /// Identity plus everything the row shows, so a row whose progress,
+    /// badge or any cell changed is rendered again.
     fn render_key(&self) -> String {
         let mut key = self.id.clone();
         for cell in &self.cells {
-            if let Cell::Replication { state, progress } = cell {
-                key.push_str(&format!("|{state}|{progress}"));
-            }
-            if let Cell::Name { latest: true, .. } = cell {
-                key.push_str("|latest");
+            key.push('\u{1f}');
+            match cell {
+                Cell::Replication { state, progress } => {
+                    key.push_str(&format!("{state}|{progress}"))
+                }
+                Cell::Name { text, latest } => key.push_str(&format!("{text}|{latest}")),
+                Cell::Text(text) => key.push_str(text),
             }
         }
         key
@@ -202,8 +204,11 @@ pub fn version_rows(world: &World, id: &str, now: OffsetDateTime) -> Vec<ChildRo
                 (statuses.iter().map(|s| u32::from(s.progress)).sum::<u32>()
                     / statuses.len() as u32) as u8
             };
-            let props = v.resource.properties.clone().unwrap_or_default();
-            let profile = props.publishing_profile.unwrap_or_default();
+            let props = v.resource.properties.as_ref();
+            let profile = props.and_then(|p| p.publishing_profile.as_ref());
+            let text = |f: fn(&sig_core::arm::PublishingProfile) -> Option<&String>| {
+                profile.and_then(f).cloned().unwrap_or_default()
+            };
             let vid = v.id.to_string();
             let regions = v
                 .targets
@@ -218,7 +223,7 @@ pub fn version_rows(world: &World, id: &str, now: OffsetDateTime) -> Vec<ChildRo
                 },
                 Cell::Text(
                     props
-                        .provisioning_state
+                        .and_then(|p| p.provisioning_state.clone())
                         .unwrap_or_else(|| "Succeeded".into()),
                 ),
                 Cell::Replication {
@@ -226,11 +231,9 @@ pub fn version_rows(world: &World, id: &str, now: OffsetDateTime) -> Vec<ChildRo
                     progress,
                 },
                 Cell::Text(if v.exclude_from_latest { "Yes" } else { "No" }.into()),
-                Cell::Text(or_dashes(date_part(
-                    &profile.end_of_life_date.unwrap_or_default(),
-                ))),
+                Cell::Text(or_dashes(date_part(&text(|p| p.end_of_life_date.as_ref())))),
                 Cell::Text(regions),
-                Cell::Text(date_part(&profile.published_date.unwrap_or_default())),
+                Cell::Text(date_part(&text(|p| p.published_date.as_ref()))),
             ];
             let mut keys: Vec<String> = cells.iter().map(|c| c.text().to_lowercase()).collect();
             let (major, minor, patch) = v.name.parts();
@@ -299,12 +302,7 @@ pub fn ChildGrid(kind: Kind, id: String, open: Callback<Blade>) -> impl IntoView
     let facet = RwSignal::new(String::new());
     // Versions newest first, as the portal lists them.
     let sort = RwSignal::new((0usize, kind == Kind::Gallery));
-    let shown = Memo::new(move |_| {
-        let (column, ascending) = sort.get();
-        let (text, facet) = (text.get(), facet.get());
-        all.with(|rows| arrange(rows, column, ascending, &text, &facet))
-    });
-    let facets = Signal::derive(move || {
+    let facets = Memo::new(move |_| {
         let mut values: Vec<String> =
             all.with(|rows| rows.iter().map(|r| r.facet.clone()).collect());
         values.sort();
@@ -312,6 +310,21 @@ pub fn ChildGrid(kind: Kind, id: String, open: Callback<Blade>) -> impl IntoView
         let mut out = vec![(String::new(), "All".to_string())];
         out.extend(values.into_iter().map(|v| (v.clone(), v)));
         out
+    });
+    // A facet value no row has any more (the versions it named completed) filters nothing, as
+    // the select then shows "All".
+    let chosen_facet = Memo::new(move |_| {
+        let wanted = facet.get();
+        if facets.with(|f| f.iter().any(|(v, _)| *v == wanted)) {
+            wanted
+        } else {
+            String::new()
+        }
+    });
+    let shown = Memo::new(move |_| {
+        let (column, ascending) = sort.get();
+        let (text, facet) = (text.get(), chosen_facet.get());
+        all.with(|rows| arrange(rows, column, ascending, &text, &facet))
     });
     let count = move || shown.with(Vec::len);
     let total = move || all.with(Vec::len);

@@ -18,11 +18,11 @@ const BASICS_PATHS: &[&str] = &["name", "id", "location", "properties.descriptio
 /// The sharing method is not part of the request, so the core names nothing there.
 const SHARING_PATHS: &[&str] = &[];
 
-/// The gallery create wizard.
 /// The form's own check: a new resource group needs a name before the core
 /// can be asked about it.
 const NEW_GROUP_NAME_MISSING: &str = "Enter a name for the new resource group.";
 
+/// The gallery create wizard.
 #[component]
 pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
     let store = expect_context::<Store>();

@@ -47,7 +47,11 @@ pub fn MovePanel(id: String, group: String, moving: RwSignal<bool>) -> impl Into
                 <SelectField label="Subscription" value=subscription options=subscriptions/>
                 <SelectField label="Resource group" value=target options=groups/>
             </div>
-            <AlertList messages=Signal::derive(move || verdict.get().unwrap_or_default())/>
+            <AlertList messages=Signal::derive(move || {
+                let mut all = verdict.get().unwrap_or_default();
+                all.extend(problems.get().into_iter().filter(|p| !all.contains(p)).collect::<Vec<_>>());
+                all
+            })/>
             <div class="wizard-footer">
                 <button type="submit" class="button primary" disabled=move || verdict.with(Option::is_some)>"Move"</button>
                 <button type="button" class="button" on:click=move |_| moving.set(false)>"Cancel"</button>

@@ -106,7 +106,8 @@ pub fn DeployPlanner(image: String) -> impl IntoView {
     let kind = RwSignal::new("vm".to_string());
     let instances = RwSignal::new("1".to_string());
     let os_profile = RwSignal::new(true);
-    let security = RwSignal::new("Standard".to_string());
+    // Not checked until chosen: a trusted launch image is not "refused" before the user says how the VM is made.
+    let security = RwSignal::new(String::new());
     let regions = Signal::derive(options::all_regions);
     let kinds = Signal::derive(|| {
         options::fixed(&[
@@ -124,7 +125,7 @@ pub fn DeployPlanner(image: String) -> impl IntoView {
         os_profile: os_profile.get(),
         current_managed_image: None,
         principal: Some(store.actor.get().principal),
-        security_type: Some(security.get()),
+        security_type: Some(security.get()).filter(|s| !s.is_empty()),
     };
     let check = Memo::new(move |_| {
         let now = store.sim.now();
@@ -188,7 +189,7 @@ pub fn DeployPlanner(image: String) -> impl IntoView {
         </div>
         <CheckField label="The request has an osProfile (admin account, computer name)" checked=os_profile/>
         <SelectField label="Security type" value=security
-            options=Signal::derive(|| options::fixed(&[("Standard", "Standard"), ("TrustedLaunch", "Trusted launch virtual machines"), ("ConfidentialVM", "Confidential virtual machines")]))/>
+            options=Signal::derive(|| options::fixed(&[("", "Not checked"), ("Standard", "Standard"), ("TrustedLaunch", "Trusted launch virtual machines"), ("ConfidentialVM", "Confidential virtual machines")]))/>
         {move || check.with(|c| {
             let verdict = if c.allowed { "Allowed" } else { "Refused" };
             let class = if c.allowed { "banner success" } else { "banner error" };

@@ -177,8 +177,6 @@ impl Section {
     }
 }
 
-/// The id of the resource `id` is a child of (a definition's gallery, a
-/// version's definition): its id without the last `/{type}/{name}`.
 /// A gallery's Sharing page: its sharing method and how to share it. The
 /// seed's method is Azure RBAC (the gallery's `sharingProfile` says when
 /// another applies), so sharing is a role assignment, made from here.
@@ -217,6 +215,8 @@ fn parent_group(id: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The id of the resource `id` is a child of (a definition's gallery, a
+/// version's definition): its id without the last `/{type}/{name}`.
 fn parent_of(id: &str) -> String {
     let parts: Vec<&str> = id.split('/').collect();
     parts[..parts.len().saturating_sub(2)].join("/")

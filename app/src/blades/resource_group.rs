@@ -90,9 +90,10 @@ pub fn ResourceGroupPage(id: String, open: Callback<Blade>) -> impl IntoView {
             };
             return view! { <UnavailableNotice reason/> }.into_any();
         }
+        // Untracked: the page is rebuilt when the group changes, not after every command.
         let subscription_name = store
             .world
-            .with(|w| options::subscription_name(w, &found.subscription_id));
+            .with_untracked(|w| options::subscription_name(w, &found.subscription_id));
         let left = vec![
             (
                 "Subscription",

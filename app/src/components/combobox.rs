@@ -79,12 +79,13 @@ pub fn Combobox(
                 active.update(|a| *a = (*a + count - 1) % count);
             }
             "Enter" if open.get_untracked() => {
-                if let Some(option) = options.with(|o| o.get(active.get_untracked()).cloned()) {
+                let at = active.get_untracked().min(count.saturating_sub(1));
+                if let Some(option) = options.with(|o| o.get(at).cloned()) {
                     event.prevent_default();
                     choose(option);
                 }
             }
-            "Escape" if open.get_untracked() => {
+            "Escape" if open.get_untracked() && count > 0 => {
                 event.prevent_default();
                 open.set(false);
             }
@@ -92,6 +93,14 @@ pub fn Combobox(
         }
     };
     let expanded = move || open.get() && options.with(|o| !o.is_empty());
+    // The list can change without typing (a choice clears the text, the world changes): the
+    // active option stays one that is listed.
+    Effect::new(move |_| {
+        let count = options.with(Vec::len);
+        if active.get_untracked() >= count {
+            active.set(0);
+        }
+    });
     let active_id = {
         let option_id = option_id.clone();
         move || expanded().then(|| option_id(active.get()))

@@ -105,7 +105,8 @@ pub fn CommandBar(
     let measure = move || {
         if let (Some(bar), Some(sizer)) = (bar.get_untracked(), sizer.get_untracked()) {
             available.set(f64::from(bar.client_width()));
-            if widths.with_untracked(Vec::is_empty) {
+            // Measured again while every width is just the gap: the bar was hidden then.
+            if widths.with_untracked(|w| w.iter().all(|w| *w <= GAP)) {
                 widths.set(measured_widths(&sizer));
             }
         }
@@ -118,6 +119,11 @@ pub fn CommandBar(
     Effect::new(move |_| {
         let Some(element) = bar.get() else { return };
         measure();
+        observer.update_value(|w| {
+            if let Some((watch, _)) = w.take() {
+                watch.disconnect();
+            }
+        });
         let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(measure);
         if let Ok(watch) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
             watch.observe(&element);

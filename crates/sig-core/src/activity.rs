@@ -154,7 +154,7 @@ impl ActivityLog {
         &self.records
     }
 
-    /// Adds a record at the top, keeping the newest [`MAX_ACTIVITY_RECORDS`].
+    /// Adds a record in time order (newest first), keeping the newest [`MAX_ACTIVITY_RECORDS`].
     /// A record whose `eventDataId` is already there is not added twice
     /// (another tab's save may bring it back).
     pub fn record(&mut self, record: ActivityRecord) {
@@ -165,7 +165,14 @@ impl ActivityLog {
         {
             return;
         }
-        self.records.insert(0, record);
+        // Newest first by time: a tab's lines replayed onto another tab's
+        // newer save fall in among them (RFC 3339 UTC stamps sort as text).
+        let at = self
+            .records
+            .iter()
+            .position(|r| r.event_timestamp <= record.event_timestamp)
+            .unwrap_or(self.records.len());
+        self.records.insert(at, record);
         self.records.truncate(MAX_ACTIVITY_RECORDS);
     }
 

@@ -313,8 +313,14 @@ pub fn check_deployment(
                     &rid,
                     path,
                     format!(
-                        "A VM with securityType '{text}' can't be created from this image: its definition's SecurityType is '{}'.",
-                        f.security_type.map_or("Standard", |s| s.as_str())
+                        "A VM with securityType '{text}' can't be created from this image: its definition's SecurityType is '{}', which allows {}.",
+                        f.security_type.map_or("Standard", |s| s.as_str()),
+                        [("Standard", VmSecurityType::Standard), ("TrustedLaunch", VmSecurityType::TrustedLaunch), ("ConfidentialVM", VmSecurityType::ConfidentialVm)]
+                            .into_iter()
+                            .filter(|(_, t)| vm_security_fits(f.security_type, *t))
+                            .map(|(n, _)| n)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )),
                 Some(_) => {}

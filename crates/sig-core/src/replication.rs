@@ -29,8 +29,10 @@
 //! A 30 GiB image to a region 6,000 km away among 3 regions takes 120 + 405 = 525 s; a 1 TiB image
 //! the same way ≈ 3.8 h — the seed's "a few hours in some cases".
 //!
-//! Choices: a region keeps the duration fixed when it started (changing another region or a replica
-//! count later does not move it); a region added by an update starts at the update's time; a
+//! Choices: a region keeps the duration fixed when it started (changing another region does not
+//! move it); a raised replica count copies the added replicas — from the update's time in a
+//! completed region, added to the remaining time in one still copying (a fault stays a fault);
+//! a region added by an update starts at the update's time; a
 //! removed region's record (and replicas) disappear. In an export (format 3), a region whose record
 //! is nominal — started at the version's `publishedDate`, untouched since — is left out and rebuilt
 //! on import; versions from older exports without records, or without a `publishedDate`, are
@@ -144,12 +146,20 @@ pub(crate) fn sync_targets(
                 .or_else(|| before.map(|_| completed_record(t.region)));
             match (kept, before) {
                 (Some(r), Some(b)) => match follow_up(v, size, b, t) {
-                    Some(duration_secs) => RegionReplication {
-                        region: t.region,
-                        started: unix(now),
-                        duration_secs,
-                        failed_at: None,
-                        retries: 0,
+                    // A completed region copies the added replicas from now.
+                    Some(extra) if r.state_at(unix(now)) == RegionState::Completed => {
+                        RegionReplication {
+                            region: t.region,
+                            started: unix(now),
+                            duration_secs: extra,
+                            failed_at: None,
+                            retries: 0,
+                        }
+                    }
+                    // One still copying (or failed) takes that much longer; its fault stays.
+                    Some(extra) => RegionReplication {
+                        duration_secs: r.duration_secs.saturating_add(extra),
+                        ..r
                     },
                     None => r,
                 },

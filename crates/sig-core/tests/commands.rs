@@ -1110,7 +1110,7 @@ fn a_gallery_cannot_move_to_another_resource_group_or_subscription() {
     assert_eq!(refused.diagnostics[0].path, "resources[0]");
     assert!(refused.diagnostics[0]
         .message
-        .contains("You can't move the shared image gallery resource to a different subscription"));
+        .contains("You can't move a gallery resource to another resource group or subscription"));
     assert_eq!(snapshot(&w), before, "nothing moved");
     // Someone without rights on the group is refused for that first, as ARM does.
     let nobody = apply(

@@ -966,3 +966,40 @@ fn a_vm_security_type_the_definition_does_not_allow_is_refused() {
     let c = check_deployment(&w, &with("Shielded"), done);
     assert!(codes(&c).contains(&Code::PropertyValueInvalid));
 }
+
+#[test]
+fn raising_replicas_while_copying_adds_to_the_copy_and_keeps_a_fault() {
+    let mut w = world(false);
+    let id = create(
+        &mut w,
+        "1.0.0",
+        json!([{"name": "westus"}, {"name": "eastus"}]),
+        T0,
+    );
+    let early = at(10);
+    let done_before = w
+        .version(&id)
+        .map(|v| version_status(&w, v, early)[1].completes_at.unwrap())
+        .unwrap();
+    let progress_before = states(&w, &id, early)[1].2;
+    update(&mut w, &id, json!({"properties": {"publishingProfile": {"targetRegions": [{"name": "westus"}, {"name": "eastus", "regionalReplicaCount": 2}]}}}), early).unwrap();
+    let s = states(&w, &id, early);
+    assert_eq!(s[1].1, RegionState::Replicating);
+    let done_after = w
+        .version(&id)
+        .map(|v| version_status(&w, v, early)[1].completes_at.unwrap())
+        .unwrap();
+    assert!(
+        done_after > done_before,
+        "the added replica takes longer, not a fresh short copy"
+    );
+    assert!(s[1].2 <= progress_before, "progress does not jump ahead");
+    // A failed region stays failed when its count is raised: only Retry resumes it.
+    let fault = Command::InjectReplicationFault {
+        version_id: id.clone(),
+        region: "eastus".into(),
+    };
+    run(&mut w, fault, at(20)).unwrap();
+    update(&mut w, &id, json!({"properties": {"publishingProfile": {"targetRegions": [{"name": "westus"}, {"name": "eastus", "regionalReplicaCount": 3}]}}}), at(30)).unwrap();
+    assert_eq!(states(&w, &id, at(30))[1].1, RegionState::Failed);
+}

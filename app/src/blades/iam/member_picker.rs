@@ -10,8 +10,8 @@ use sig_core::protocol::requests::GuestInvitation;
 use sig_core::Command;
 
 use super::PICKER_LIMIT;
-use crate::components::{run_command, unique_id, AlertList, ComboOption, Combobox, TextField};
-use crate::store::Store;
+use crate::components::{unique_id, AlertList, ComboOption, Combobox, TextField};
+use crate::store::{refusal, Store};
 
 /// `(object id, "name <upn> · kind · tenant")` as an option: the name on
 /// the left, the kind and tenant on the right.
@@ -73,20 +73,25 @@ pub fn MemberPicker(
             user: guest.get_untracked().trim().to_string(),
             id: None,
         });
-        let before: Vec<String> =
-            choices.with_untracked(|c| c.iter().map(|(id, _)| id.clone()).collect());
-        if run_command(store, problems, command) {
-            // The new guest is the one principal the directory did not have.
-            let made = choices.with_untracked(|c| {
-                c.iter()
-                    .map(|(id, _)| id.clone())
-                    .find(|id| !before.contains(id))
-            });
-            if let Some(id) = made {
-                chosen.set(id);
+        match store.dispatch(command) {
+            Ok(events) => {
+                problems.set(Vec::new());
+                // The guest the core created: the event names its object.
+                let made = events.first().and_then(|e| {
+                    choices.with_untracked(|c| {
+                        c.iter().map(|(id, _)| id.clone()).find(|id| {
+                            e.id.to_ascii_lowercase()
+                                .ends_with(&id.to_ascii_lowercase())
+                        })
+                    })
+                });
+                if let Some(id) = made {
+                    chosen.set(id);
+                }
+                guest.set(String::new());
+                inviting.set(false);
             }
-            guest.set(String::new());
-            inviting.set(false);
+            Err(error) => problems.set(vec![refusal(&error)]),
         }
     };
     let invite = StoredValue::new(invite);

@@ -84,7 +84,7 @@ pub(super) fn plan_move(
             Code::ResourceMoveNotSupported,
             id,
             path,
-            format!("Resource move is not supported for resource types '{kind}' (to '{target}'). You can't move the shared image gallery resource to a different subscription; you can replicate the image versions in the gallery to other regions, or copy an image from another gallery."),
+            format!("Resource move is not supported for resource types '{kind}' (to '{target}'). You can't move a gallery resource to another resource group or subscription; you can replicate the image versions in the gallery to other regions, or copy an image from another gallery."),
         ));
     }
     Err(CommandError { diagnostics: found })

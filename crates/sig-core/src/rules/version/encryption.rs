@@ -37,14 +37,16 @@ pub(super) fn check_encryption(
         .filter(|disks| !disks.is_empty() && disks.iter().all(|d| d.source.is_some()))
         .map(|disks| disks.iter().filter_map(|d| d.lun).collect());
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
+    let mut vhd_reported = false;
     for (i, t) in targets.iter().enumerate() {
         let region = t.name.clone().unwrap_or_default();
         let base = format!("properties.publishingProfile.targetRegions[{i}].encryption");
         let Some(e) = &t.encryption else {
             continue;
         };
-        if vhd {
-            out.push(bad(base.clone(), format!("A version made from a VHD can't be encrypted with a disk encryption set (target region '{region}').")));
+        if vhd && !vhd_reported {
+            vhd_reported = true;
+            out.push(bad(base.clone(), format!("A version made from a VHD can't be encrypted with a disk encryption set (target region '{region}' names one).")));
         }
         let os_des = e
             .os_disk_image
@@ -72,10 +74,11 @@ pub(super) fn check_encryption(
             }
             let Some(des) = des else { continue };
             let path = format!("{path}.diskEncryptionSetId");
-            // Azure's own example names `…/diskEncryptionSet/…` (sic); the simulator models no
-            // disk encryption sets, so it asks only for a Microsoft.Compute id.
-            let Some(id) = ArmId::parse(des).filter(|id| id.namespace == "Microsoft.Compute")
-            else {
+            // Azure's own examples name `…/diskEncryptionSet/…` (sic): accepted too.
+            let des_type = |id: &ArmId| {
+                id.is_type(DES_TYPE) || id.is_type("Microsoft.Compute/diskEncryptionSet")
+            };
+            let Some(id) = ArmId::parse(des).filter(des_type) else {
                 out.push(bad(
                     path,
                     format!("'{des}' is not the id of a disk encryption set ({DES_TYPE})."),
