@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, blade, createGallery as createGalleryAt, fillDefinition, newPage, usePortal } from './support.mjs';
+import { ROOT, blade, createGallery as createGalleryAt, fillDefinition, importExample, newPage, usePortal } from './support.mjs';
 
 const env = usePortal();
 const topbar = (page) => page.getByRole('group', { name: 'Signed-in identity' });
@@ -559,10 +559,7 @@ test('cost per version and region follows an edited price table, which is kept a
 test('the IAM member picker searches the directory and invites an external user in place', async () => {
   const errors = [];
   const page = await newPage(env.browser, errors);
-  await page.goto(`${env.server.url}#/export-import`);
-  const io = blade(page, 'Export and import');
-  await io.getByLabel('State file').setInputFiles(join(ROOT, 'examples', 'state', 'contoso-fabrikam.json'));
-  await io.getByText(/Imported: \d+ galleries/).waitFor();
+  await importExample(page, env.server.url);
   await page.goto(`${env.server.url}#/home/iam:${encodeURIComponent(`/subscriptions/${SUB}`)}`);
   const iam = blade(page, 'Access control (IAM)');
   await iam.getByRole('button', { name: '+ Add role assignment' }).click();

@@ -7,8 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { blade, createGallery, fillDefinition, newPage, ROOT, usePortal } from './support.mjs';
+import { blade, createGallery, fillDefinition, importExample, newPage, usePortal } from './support.mjs';
 
 const env = usePortal();
 
@@ -21,14 +20,6 @@ async function choose(page, name, item) {
   await nav.getByRole('link', { name: item, exact: true }).click();
   await blade(page, name).getByRole('heading', { level: 1, name: `${name} | ${item}` }).waitFor();
   assert.equal(await nav.getByRole('link', { name: item, exact: true }).getAttribute('aria-current'), 'page');
-}
-
-/** Imports the shipped Contoso/Fabrikam example through "Export and import", as a user would. */
-async function importExample(page, url) {
-  await page.goto(`${url}#/export-import`);
-  const io = blade(page, 'Export and import');
-  await io.getByLabel('State file').setInputFiles(join(ROOT, 'examples', 'state', 'contoso-fabrikam.json'));
-  await io.getByText(/Imported: \d+ galleries/).waitFor();
 }
 
 /** With the example imported, opens its ContosoImages gallery's page. */

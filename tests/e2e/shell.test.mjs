@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DIST, ROOT, blade, createGallery, newPage, usePortal } from './support.mjs';
+import { DIST, ROOT, blade, createGallery, importExample, newPage, usePortal } from './support.mjs';
 
 const env = usePortal();
 const menu = (page) => page.getByRole('navigation', { name: 'Portal menu' });
@@ -94,10 +94,7 @@ for (const [width, file] of [[1280, 'portal.png'], [1920, 'portal-1920.png']]) {
     const page = await newPage(env.browser, []);
     await page.setViewportSize({ width, height: width === 1280 ? 760 : 960 });
     // The shipped example, and a definition's page with its versions grid.
-    await page.goto(`${env.server.url}#/export-import`);
-    const io = blade(page, 'Export and import');
-    await io.getByLabel('State file').setInputFiles(join(ROOT, 'examples', 'state', 'contoso-fabrikam.json'));
-    await io.getByText(/Imported: \d+ galleries/).waitFor();
+    await importExample(page, env.server.url);
     const definition = '/subscriptions/2b7e1c4d-9a3f-4b8e-8c2d-5f6a7b8c9d0e/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/ContosoImages/images/ubuntu-22';
     await page.goto(`${env.server.url}#/home/galleries/resource:${encodeURIComponent(definition)}`);
     await blade(page, 'ubuntu-22').getByRole('table', { name: 'List of versions' }).getByRole('button', { name: '1.1.0' }).waitFor();

@@ -125,3 +125,11 @@ export async function fillDefinition(page, gallery, name, [publisher, offer, sku
   await wizard.getByLabel('SKU').fill(sku);
   return wizard;
 }
+
+/** Imports the shipped Contoso/Fabrikam example through "Export and import", as a user would. */
+export async function importExample(page, url) {
+  await page.goto(`${url}#/export-import`);
+  const io = blade(page, 'Export and import');
+  await io.getByLabel('State file').setInputFiles(join(ROOT, 'examples', 'state', 'contoso-fabrikam.json'));
+  await io.getByText(/Imported: \d+ galleries/).waitFor();
+}

@@ -38,33 +38,36 @@ pub fn Wizard(
     let titles = tabs.iter().map(|tab| tab.title).collect();
     // As in the portal, tabs are marked once the user has asked for the
     // review; before that each field speaks for itself once touched.
-    let reviewed = RwSignal::new(false);
-    Effect::new(move |_| {
-        if active.get() == review {
-            reviewed.set(true);
-        }
+    // A latch derived from the open tab (a memo sees its previous value), not an effect.
+    let reviewed = Memo::new(move |before: Option<&bool>| {
+        before.copied().unwrap_or(false) || active.get() == review
     });
-    let shown = move |errors: Signal<Vec<String>>| {
-        Signal::derive(move || {
-            if reviewed.get() {
-                errors.get()
-            } else {
-                Vec::new()
-            }
-        })
-    };
-    let errors = tabs
+    // Each tab's messages, once, shared by its mark and its summary.
+    let messages: Vec<Memo<Vec<String>>> = tabs
         .iter()
         .map(|tab| {
-            let messages = shown(tab.errors);
-            Signal::derive(move || messages.with(|m| !m.is_empty()))
+            let errors = tab.errors;
+            Memo::new(move |_| {
+                if reviewed.get() {
+                    errors.get()
+                } else {
+                    Vec::new()
+                }
+            })
+        })
+        .collect();
+    let errors = messages
+        .iter()
+        .map(|m| {
+            let m = *m;
+            Signal::derive(move || m.with(|m| !m.is_empty()))
         })
         .collect();
     let panels = tabs
         .into_iter()
+        .zip(messages)
         .enumerate()
-        .map(|(index, tab)| {
-            let messages = shown(tab.errors);
+        .map(|(index, (tab, messages))| {
             let title = tab.title;
             let summary = move || {
                 let list = messages.get();
