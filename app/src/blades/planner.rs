@@ -48,6 +48,25 @@ pub fn image_choices(world: &World, can_see: impl Fn(&str) -> bool) -> Vec<(Stri
     out
 }
 
+/// The images shared with `subscription` (directly or through its tenant) and the community's,
+/// as `(reference, label)`: the core's `sharing::shared_images`.
+pub fn shared_choices(world: &World, subscription: &str) -> Vec<(String, String)> {
+    sig_core::sharing::shared_images(world, subscription)
+        .into_iter()
+        .map(|i| {
+            let how = match i.kind {
+                sig_core::sharing::SharedKind::Direct => "shared with you",
+                sig_core::sharing::SharedKind::Community => "community",
+            };
+            let label = match &i.version {
+                Some(v) => format!("{}/{}/{v} ({how})", i.gallery, i.image),
+                None => format!("{}/{} (latest, {how})", i.gallery, i.image),
+            };
+            (i.reference, label)
+        })
+        .collect()
+}
+
 /// The `UpdateVersion` that gives `version` `replicas` replicas in `region`,
 /// adding the region (with the version's default storage type) if missing.
 pub fn apply_replicas(
@@ -93,6 +112,14 @@ pub fn DeployPlanner(image: String) -> impl IntoView {
             .world
             .with(|w| image_choices(w, |id| store.in_visible_untracked(id)))
     });
+    // A direct shared image is used from the subscription it is shared with: the one the VM
+    // is created in.
+    let subscriptions = options::subscription_choices(store);
+    let subscription = crate::components::first_of(subscriptions);
+    let shared = Memo::new(move |_| {
+        let sub = subscription.get();
+        store.world.with(|w| shared_choices(w, &sub))
+    });
     let image = RwSignal::new(if image.is_empty() {
         choices
             .get_untracked()
@@ -115,7 +142,11 @@ pub fn DeployPlanner(image: String) -> impl IntoView {
             ("vmss", "Virtual machine scale set"),
         ])
     });
-    let image_options = Signal::derive(move || choices.get());
+    let image_options = Signal::derive(move || {
+        let mut all = choices.get();
+        all.extend(shared.get());
+        all
+    });
     let count = move || instances.get().trim().parse::<u32>().unwrap_or(0);
     let request = move || DeploymentRequest {
         region: region.get(),
@@ -126,6 +157,7 @@ pub fn DeployPlanner(image: String) -> impl IntoView {
         current_managed_image: None,
         principal: Some(store.actor.get().principal),
         security_type: Some(security.get()).filter(|s| !s.is_empty()),
+        subscription: Some(subscription.get()).filter(|s| !s.is_empty()),
     };
     let check = Memo::new(move |_| {
         let now = store.sim.now();
@@ -180,6 +212,7 @@ pub fn DeployPlanner(image: String) -> impl IntoView {
     view! {
         <p class="field-help">"Checks a deployment at the simulation time, as Azure would answer it."</p>
         <div class="field-row">
+            <SelectField label="Subscription" value=subscription options=subscriptions/>
             <SelectField label="Image" value=image options=image_options/>
             <SelectField label="Deployment region" value=region options=regions/>
         </div>

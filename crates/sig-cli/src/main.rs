@@ -170,7 +170,9 @@ enum DeployCommand {
         /// SIG Portal state (World export JSON).
         #[arg(long, value_name = "FILE")]
         state: std::path::PathBuf,
-        /// Image version id, image definition id (= latest) or managed image id.
+        /// Image version id, image definition id (= latest), managed image id, or a shared
+        /// image's reference (/SharedGalleries/{uniqueName}/Images/{image}/Versions/{version|latest},
+        /// /CommunityGalleries/{publicName}/Images/…).
         #[arg(long)]
         image: String,
         /// Deployment region.
@@ -196,6 +198,10 @@ enum DeployCommand {
         /// checked against the definition's SecurityType.
         #[arg(long, value_name = "TYPE")]
         security_type: Option<String>,
+        /// The subscription the VM is created in (a direct shared image must be shared with it
+        /// or its tenant).
+        #[arg(long, value_name = "ID")]
+        subscription: Option<String>,
         /// Time of the deployment (RFC 3339); the current time when omitted.
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
@@ -263,6 +269,7 @@ fn main() -> ExitCode {
                     current_image,
                     principal,
                     security_type,
+                    subscription,
                     at,
                     format,
                 },
@@ -276,6 +283,7 @@ fn main() -> ExitCode {
                 current_managed_image: current_image,
                 principal,
                 security_type,
+                subscription,
             };
             deploy::check(&state, &request, now, format)
         }),

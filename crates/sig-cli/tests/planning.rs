@@ -542,3 +542,77 @@ fn cost_refuses_a_state_with_replica_counts_no_command_accepts() {
         assert!(err.contains("regionalReplicaCount"), "{command}: {err}");
     }
 }
+
+#[test]
+fn deploy_check_reads_a_shared_gallery_reference_for_the_subscription_it_is_shared_with() {
+    use sig_core::testing::example::{
+        contoso_fabrikam, ADMIN, CONTOSO_SUB, FABRIKAM_SUB, NORTHWIND_SUB,
+    };
+    let mut w = contoso_fabrikam();
+    let gallery = gallery_id(CONTOSO_SUB, "rg-images", "ContosoImages");
+    let admin = Actor::new(ADMIN);
+    let update: arm::Gallery = serde_json::from_value(
+        json!({"location": "westus", "properties": {"sharingProfile": {"permissions": "Groups"}}}),
+    )
+    .unwrap();
+    apply(
+        &mut w,
+        &admin,
+        Cmd::UpdateGallery {
+            id: gallery.clone(),
+            resource: update,
+        },
+        FIXTURE_NOW,
+    )
+    .unwrap();
+    let share: arm::SharingUpdate = serde_json::from_value(
+        json!({"operationType": "Add", "groups": [{"type": "Subscriptions", "ids": [FABRIKAM_SUB]}]}),
+    )
+    .unwrap();
+    apply(
+        &mut w,
+        &admin,
+        Cmd::ShareGallery {
+            id: gallery,
+            update: share,
+        },
+        FIXTURE_NOW,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let st = dir.path().join("state.json");
+    std::fs::write(&st, serde_json::to_string(&w).unwrap()).unwrap();
+    let image =
+        format!("/SharedGalleries/{CONTOSO_SUB}-CONTOSOIMAGES/Images/ubuntu-22/Versions/latest");
+    let run = |sub: &str| {
+        sig(&[
+            "deploy",
+            "check",
+            "--state",
+            st.to_str().unwrap(),
+            "--image",
+            &image,
+            "--region",
+            "westus",
+            "--os-profile",
+            "--subscription",
+            sub,
+            "--at",
+            "2020-06-05T00:00:00Z",
+            "--format",
+            "json",
+        ])
+    };
+    let out = run(FABRIKAM_SUB);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(json_out(&out)["imageVersion"]
+        .as_str()
+        .unwrap()
+        .ends_with("/ubuntu-22/versions/1.1.0"));
+    let out = run(NORTHWIND_SUB);
+    assert_eq!(code(&out), 1);
+    assert_eq!(
+        json_out(&out)["diagnostics"][0]["code"],
+        "GalleryImageNotFound"
+    );
+}

@@ -37,8 +37,12 @@ use time::OffsetDateTime;
 pub struct DeploymentRequest {
     /// Deployment region (any accepted spelling).
     pub region: String,
-    /// Image version id, image definition id (= `latest`), or a managed image id.
+    /// Image version id, image definition id (= `latest`), a managed image id, or a consumer's
+    /// reference to a shared gallery image (`/SharedGalleries/…`, `/CommunityGalleries/…`).
     pub image: String,
+    /// The subscription the VM is created in: a directly shared image must be shared with it
+    /// (or its tenant). `None` when not known (then a direct shared image can't be checked).
+    pub subscription: Option<String>,
     /// VMs created concurrently, or the scale set's capacity.
     pub instances: u32,
     /// A virtual machine scale set rather than individual VMs.
@@ -185,8 +189,15 @@ pub fn check_deployment(
         ));
         return out;
     };
-    let facts = match GalleryResourceId::parse(&req.image) {
-        Some(GalleryResourceId::Version(_)) => match world.version(&req.image) {
+    // A consumer's reference: the sharing, not RBAC, lets them use it; it names a gallery
+    // resource of the publisher, checked from here on like any other.
+    let (target, shared) = match shared_target(world, req, p, d) {
+        Shared::Not => (req.image.clone(), false),
+        Shared::To(id) => (id, true),
+        Shared::Refused => return out,
+    };
+    let facts = match GalleryResourceId::parse(&target) {
+        Some(GalleryResourceId::Version(_)) => match world.version(&target) {
             None => {
                 d.push(Diagnostic::new(
                     Code::ResourceNotFound,
@@ -199,7 +210,7 @@ pub fn check_deployment(
             Some(v) => Some(v),
         },
         Some(GalleryResourceId::Image(_)) => {
-            match resolve_latest_at(world, &req.image, Some(region.as_str()), Some(at)) {
+            match resolve_latest_at(world, &target, Some(region.as_str()), Some(at)) {
                 Ok(res) => {
                     d.push(latest_info(&res, region, p.image));
                     world.version(&res.chosen)
@@ -220,7 +231,7 @@ pub fn check_deployment(
     .map(|v| {
         let rid = v.id.to_string();
         out.image_version = Some(rid.clone());
-        if let Some(principal) = &req.principal {
+        if let (Some(principal), false) = (&req.principal, shared) {
             let actor = crate::Actor::new(principal.clone());
             if let Err(denied) = authorize_action(world, &actor, DEPLOY_ACTION, &rid) {
                 d.push(Diagnostic {
@@ -345,6 +356,100 @@ pub fn check_deployment(
     }
     out.allowed = !has_errors(&out.diagnostics);
     out
+}
+
+enum Shared {
+    /// Not a consumer's reference.
+    Not,
+    /// The publisher's id it stands for (a version, or a definition for `latest`).
+    To(String),
+    /// Refused (the reason is in the diagnostics).
+    Refused,
+}
+
+/// Reads a `/SharedGalleries/…` or `/CommunityGalleries/…` reference: the gallery must be shared
+/// that way, a direct share with the deployment's subscription or its tenant.
+fn shared_target(
+    world: &World,
+    req: &DeploymentRequest,
+    p: &Paths,
+    d: &mut Vec<Diagnostic>,
+) -> Shared {
+    use crate::sharing::{shared_with_subscription, SharedImageRef, SharedKind};
+    let Some(r) = SharedImageRef::parse(&req.image) else {
+        return Shared::Not;
+    };
+    let what = match r.kind {
+        SharedKind::Direct => "shared gallery",
+        SharedKind::Community => "community gallery",
+    };
+    let Some(gallery) = r.gallery(world) else {
+        d.push(Diagnostic::new(
+            Code::GalleryImageNotFound,
+            &req.image,
+            p.image,
+            format!(
+                "The {what} '{}' was not found: no gallery is {} under that name.",
+                r.gallery,
+                match r.kind {
+                    SharedKind::Direct =>
+                        "shared directly (sharingProfile.permissions Groups) with that unique name",
+                    SharedKind::Community => "published to the community",
+                }
+            ),
+        ));
+        return Shared::Refused;
+    };
+    if r.kind == SharedKind::Direct {
+        match req.subscription.as_deref() {
+            None => {
+                d.push(Diagnostic::new(
+                    Code::RequiredPropertyMissing,
+                    &req.image,
+                    "subscription",
+                    "A direct shared image is used from the subscriptions and tenants it is shared with: name the subscription the VM is created in.",
+                ));
+                return Shared::Refused;
+            }
+            Some(sub) if !shared_with_subscription(world, &gallery.resource, sub) => {
+                d.push(Diagnostic::new(
+                    Code::GalleryImageNotFound,
+                    &req.image,
+                    p.image,
+                    format!(
+                        "The shared gallery '{}' is not shared with subscription '{sub}' or its tenant: the publisher adds them with az sig share add.",
+                        r.gallery
+                    ),
+                ));
+                return Shared::Refused;
+            }
+            Some(_) => {}
+        }
+    }
+    let image = crate::ids::ImageRef {
+        gallery: gallery.id.clone(),
+        image: r.image.clone(),
+    };
+    if world.image(&image.to_string()).is_none() {
+        d.push(Diagnostic::new(
+            Code::GalleryImageNotFound,
+            &req.image,
+            p.image,
+            format!(
+                "The {what} '{}' has no image definition '{}'.",
+                r.gallery, r.image
+            ),
+        ));
+        return Shared::Refused;
+    }
+    Shared::To(match &r.version {
+        Some(v) => crate::ids::VersionRef {
+            image,
+            version: v.clone(),
+        }
+        .to_string(),
+        None => image.to_string(),
+    })
 }
 
 fn latest_info(res: &LatestResolution, region: RegionName, path: &str) -> Diagnostic {

@@ -236,6 +236,14 @@ codes! {
     VmSecurityTypeMismatch => Error, "A VM's security type must be one its image definition's SecurityType allows (TrustedLaunch only from TrustedLaunch images, and so on).", "Azure docs (Image definitions: features)";
     /// Encryption per target region breaks one of its rules.
     EncryptionSettingsInvalid => Error, "Each target region has its own disk encryption set in the gallery's subscription; only the version's data disks; no VHD source.", "Azure docs (customer-managed keys for images)";
+    /// A share action that does not fit the gallery's sharing method or state.
+    SharingOperationNotAllowed => Error, "Add and Remove need a gallery shared directly (Groups), EnableCommunity a community gallery; a shared gallery goes back to Private only through Reset, and a published community gallery is reset before it is deleted.", "Azure docs (direct shared and community galleries)";
+    /// The subscriptions and tenants named by a share action.
+    SharingGroupsInvalid => Error, "A share action names at least one subscription or tenant id (types Subscriptions, AADTenants); a gallery is shared with at most 30 subscriptions and 5 tenants.", "Azure docs (direct shared gallery), az CLI";
+    /// A community gallery's publisher information.
+    CommunityGalleryInfoInvalid => Error, "A community gallery has a publisher URL, publisher email, legal agreement URL and a community gallery prefix of 5 to 16 letters or digits.", "Azure docs (community gallery), az CLI, Terraform";
+    /// What a shared gallery can't hold.
+    SharedGalleryContentInvalid => Error, "A directly shared or community gallery holds no encrypted image versions and no TrustedLaunch or ConfidentialVM definitions, and its definitions and versions are in its region.", "Azure docs (direct shared and community galleries, image definitions)";
     /// Scale-set size limits.
     ScaleSetTooLarge => Error, "A scale set holds at most 1,000 instances from a gallery image (600 from a managed image).", "seed (Scaling)";
     /// Too few replicas for the concurrent deployment.

@@ -33,6 +33,7 @@ pub mod replication;
 pub mod replication_state;
 pub mod replication_timeline;
 pub mod rules;
+pub mod sharing;
 pub mod sources;
 pub mod target_regions;
 pub mod template;

@@ -20,3 +20,8 @@ pub const MAX_GALLERIES_PER_SUBSCRIPTION_REGION: usize = 100;
 pub const MAX_IMAGES_PER_SUBSCRIPTION_REGION: usize = 1_000;
 /// Image versions per subscription per region.
 pub const MAX_VERSIONS_PER_SUBSCRIPTION_REGION: usize = 10_000;
+/// "You can share up to 30 subscriptions and 5 tenants" (Azure docs, direct shared gallery): a
+/// gallery's `sharingProfile.groups` name at most this many subscriptions…
+pub const MAX_SHARED_SUBSCRIPTIONS: usize = 30;
+/// …and at most this many tenants.
+pub const MAX_SHARED_TENANTS: usize = 5;

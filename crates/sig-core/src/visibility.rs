@@ -255,6 +255,7 @@ pub fn command_target(command: &Command) -> String {
         Command::DeleteSource { id }
         | Command::CreateGallery { id, .. }
         | Command::UpdateGallery { id, .. }
+        | Command::ShareGallery { id, .. }
         | Command::DeleteGallery { id }
         | Command::CreateImage { id, .. }
         | Command::UpdateImage { id, .. }

@@ -21,6 +21,7 @@ fn denied(world: &sig_core::World, image: &str) -> bool {
         os_profile: true,
         current_managed_image: None,
         principal: Some(DEV.into()),
+        subscription: None,
     };
     let later = FIXTURE_NOW + Duration::days(2);
     check_deployment(world, &request, later)

@@ -9,7 +9,7 @@
 //! | Gallery_Update | RequiredPropertyMissing (`location`) on the request | a PATCH body, read as a full resource |
 //! | GalleryImage_Update, GalleryImage_UpdateFeatures | RequiredPropertyMissing (`location`) on the request | PATCH bodies |
 //! | GalleryImageVersion_Update | RequiredPropertyMissing (`location`) on the request | PATCH body |
-//! | Gallery_AddToSharingProfile, Gallery_ResetSharingProfile, Gallery_EnableCommunityGallery | NotAResource (info) | sharing updates are not resources |
+//! | Gallery_AddToSharingProfile, Gallery_ResetSharingProfile, Gallery_EnableCommunityGallery | NotAResource (info) | sharing updates are actions: checked by the core's share rules, not imported |
 //! | *_Delete | NotAResource (info) | no body |
 //! | everything else | none | sources (`{imageName}` etc.) are absent from the file, so they are not checked; ZRS targets are in East US (zones) |
 //!

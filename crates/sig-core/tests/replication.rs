@@ -439,6 +439,7 @@ fn req(
         current_managed_image: None,
         principal: None,
         security_type: None,
+        subscription: None,
     }
 }
 

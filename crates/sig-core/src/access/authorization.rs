@@ -94,6 +94,24 @@ fn source_reads(w: &World, resource: &crate::arm::GalleryImageVersion) -> Vec<Re
         .collect()
 }
 
+/// Whether a gallery body changes its sharing method away from the current one (Private when
+/// new) or turns soft delete on: "Only the owner of a subscription, or a user or service
+/// principal assigned to the Compute Gallery Sharing Admin role at the subscription or gallery
+/// level" may (Azure docs, direct shared and community galleries, soft delete).
+fn enables_sharing(current: Option<&crate::arm::Gallery>, desired: &crate::arm::Gallery) -> bool {
+    use crate::sharing::{permission_of, Permission};
+    let soft_delete = |g: &crate::arm::Gallery| {
+        g.properties
+            .as_ref()
+            .and_then(|p| p.soft_delete_policy.as_ref())
+            .and_then(|s| s.is_soft_delete_enabled)
+            == Some(true)
+    };
+    let before = current.map_or(Permission::Private, permission_of);
+    (permission_of(desired) != before && permission_of(desired) != Permission::Private)
+        || (soft_delete(desired) && !current.is_some_and(soft_delete))
+}
+
 fn tenant_of_group(w: &World, group: &str) -> String {
     w.access
         .object(group)
@@ -153,9 +171,14 @@ pub fn required_permissions(w: &World, command: &Command) -> Vec<Requirement> {
                 id.clone(),
             )],
         },
-        Command::CreateGallery { id, .. } | Command::UpdateGallery { id, .. } => {
-            vec![rbac(format!("{G}/write"), id.clone())]
+        Command::CreateGallery { id, resource } | Command::UpdateGallery { id, resource } => {
+            let mut needs = vec![rbac(format!("{G}/write"), id.clone())];
+            if enables_sharing(w.gallery(id).map(|g| &g.resource), resource) {
+                needs.push(rbac(format!("{G}/share/action"), id.clone()));
+            }
+            needs
         }
+        Command::ShareGallery { id, .. } => vec![rbac(format!("{G}/share/action"), id.clone())],
         Command::DeleteGallery { id } => vec![rbac(format!("{G}/delete"), id.clone())],
         Command::CreateImage { id, .. } | Command::UpdateImage { id, .. } => {
             vec![rbac(format!("{I}/write"), id.clone())]

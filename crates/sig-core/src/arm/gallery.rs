@@ -58,8 +58,8 @@ arm_object! {
         pub permissions: String,
         /// Read-only share groups.
         pub groups: Vec<SharingProfileGroup>,
-        /// Community gallery info.
-        pub community_gallery_info: serde_json::Value,
+        /// Community gallery info (2021-10-01+).
+        pub community_gallery_info: CommunityGalleryInfo,
     }
 }
 
@@ -79,5 +79,35 @@ arm_object! {
     pub struct SoftDeletePolicy {
         /// Whether soft delete is on.
         pub is_soft_delete_enabled: bool,
+    }
+}
+
+arm_object! {
+    /// Gallery `properties.sharingProfile.communityGalleryInfo`: the publisher information a
+    /// community gallery shows to everyone, and what Azure sets when it is published.
+    pub struct CommunityGalleryInfo {
+        /// The publisher's website ("Publisher URL" in the portal).
+        pub publisher_uri: String,
+        /// The publisher's contact email ("Publisher email").
+        pub publisher_contact: String,
+        /// The end-user license agreement's URL ("Legal agreement URL").
+        pub eula: String,
+        /// The prefix of the gallery's public name ("Public name prefix").
+        pub public_name_prefix: String,
+        /// Read-only: whether the gallery is published as a community gallery.
+        pub community_gallery_enabled: bool,
+        /// Read-only: the public names Azure gave the gallery (`{prefix}-{guid}`).
+        pub public_names: Vec<String>,
+    }
+}
+
+arm_object! {
+    /// The body of `POST …/galleries/{gallery}/share` (REST `SharingUpdate`): what a share
+    /// action changes in the gallery's sharing profile.
+    pub struct SharingUpdate {
+        /// Add | Remove | Reset | EnableCommunity (required).
+        pub operation_type: String,
+        /// The subscriptions and tenants to add or remove.
+        pub groups: Vec<SharingProfileGroup>,
     }
 }

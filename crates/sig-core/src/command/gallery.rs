@@ -57,10 +57,12 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, mut body: arm::Gallery) 
             diagnostics: vec![taken],
         });
     }
+    let unique = format!("{sub}-{}", gref.gallery.to_ascii_uppercase());
+    super::sharing::on_create(&mut body, &unique, cx, &rid)?;
     if !cx.is_restore() {
         let props = body.properties.get_or_insert_with(Default::default);
         props.identifier = Some(arm::GalleryIdentifier {
-            unique_name: Some(format!("{sub}-{}", gref.gallery.to_ascii_uppercase())),
+            unique_name: Some(unique),
             extra: Default::default(),
         });
         props.provisioning_state = Some("Succeeded".into());
@@ -82,7 +84,8 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, mut body: arm::Gallery) 
 
 pub(super) fn plan_update(w: &World, cx: &Cx, id: &str, desired: arm::Gallery) -> Planned {
     let (key, rid, cur) = existing(&w.galleries, id, GALLERY_TYPE)?;
-    let merged = merge_update(&update::GALLERY_POLICY, &cur.resource, &desired, &rid)?;
+    let mut merged = merge_update(&update::GALLERY_POLICY, &cur.resource, &desired, &rid)?;
+    super::sharing::on_update(w, cur, &mut merged, &rid)?;
     let ctx = cx.rules(w);
     let diags = gate(rules::gallery::check_gallery(
         &merged,
@@ -99,6 +102,16 @@ pub(super) fn plan_update(w: &World, cx: &Cx, id: &str, desired: arm::Gallery) -
 
 pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
     let (key, rid, cur) = existing(&w.galleries, id, GALLERY_TYPE)?;
+    if crate::sharing::community_enabled(&cur.resource) {
+        // "To delete a gallery that's shared with the community, you must first run
+        // az sig share reset to stop sharing." (Azure docs, community gallery)
+        return Err(CommandError::one(
+            Code::SharingOperationNotAllowed,
+            &rid,
+            "properties.sharingProfile",
+            "The gallery is shared to the community: reset its sharing (az sig share reset) before you delete it.",
+        ));
+    }
     check_no_children(w, &key, &rid)?;
     let id = cur.id.to_string();
     let events = cx.event(EventKind::Deleted, GALLERY_TYPE, id, Vec::new());

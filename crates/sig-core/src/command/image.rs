@@ -58,6 +58,22 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImage)
             .provisioning_state = Some("Succeeded".into());
     }
     let entry = image_entry(iref, body).map_err(|d| CommandError { diagnostics: d })?;
+    let features = entry
+        .resource
+        .properties
+        .as_ref()
+        .and_then(|p| p.features.as_ref());
+    if let Some(d) = crate::sharing::definition_problem(
+        rules::security_type(features),
+        entry.location,
+        gallery,
+        crate::sharing::permission_of(&gallery.resource),
+        &rid,
+    ) {
+        return Err(CommandError {
+            diagnostics: vec![d],
+        });
+    }
     if let Some(other) = w.image_identified(&gkey, &entry.identifier) {
         let other_name = w
             .images

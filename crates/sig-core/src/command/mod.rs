@@ -11,6 +11,7 @@
 mod gallery;
 mod image;
 mod setup;
+mod sharing;
 mod support;
 mod version;
 
@@ -95,6 +96,7 @@ fn on_gallery_resource(command: &Command) -> bool {
         command,
         Command::CreateGallery { .. }
             | Command::UpdateGallery { .. }
+            | Command::ShareGallery { .. }
             | Command::DeleteGallery { .. }
             | Command::CreateImage { .. }
             | Command::UpdateImage { .. }
@@ -144,6 +146,7 @@ fn plan(w: &World, cx: &Cx, command: Command) -> Planned {
         Command::DeleteSource { id } => setup::plan_delete_source(w, cx, &id),
         Command::CreateGallery { id, resource } => gallery::plan_create(w, cx, &id, resource),
         Command::UpdateGallery { id, resource } => gallery::plan_update(w, cx, &id, resource),
+        Command::ShareGallery { id, update } => sharing::plan_share(w, cx, &id, update),
         Command::DeleteGallery { id } => gallery::plan_delete(w, cx, &id),
         Command::CreateImage { id, resource } => image::plan_create(w, cx, &id, resource),
         Command::UpdateImage { id, resource } => image::plan_update(w, cx, &id, resource),

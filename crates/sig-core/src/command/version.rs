@@ -72,6 +72,7 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImageV
         }
     }
     let entry = version_entry(vref, body).map_err(|d| CommandError { diagnostics: d })?;
+    shared_content(w, &entry, &rid)?;
     if w.counts(&sub, entry.location).versions >= MAX_VERSIONS_PER_SUBSCRIPTION_REGION {
         return Err(limit_error(
             "image versions",
@@ -122,6 +123,7 @@ pub(super) fn plan_update(
         &rid,
     ));
     let diags = gate(diags)?;
+    shared_content(w, &entry, &rid)?;
     let events = cx.event(EventKind::Updated, VERSION_TYPE, rid, diags);
     Ok((Change::ReplaceVersion(key, entry), events))
 }
@@ -140,4 +142,33 @@ pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
         Vec::new(),
     );
     Ok((Change::RemoveVersion(key), events))
+}
+
+/// A version of a directly shared or community gallery is not encrypted and is in the
+/// gallery's region ([`crate::sharing::version_problem`]).
+fn shared_content(
+    w: &World,
+    entry: &crate::world::VersionEntry,
+    rid: &str,
+) -> Result<(), CommandError> {
+    let Some(gallery) = w.galleries.get(&entry.id.image.gallery.key()) else {
+        return Ok(());
+    };
+    let publishing = entry
+        .resource
+        .properties
+        .as_ref()
+        .and_then(|p| p.publishing_profile.as_ref());
+    match crate::sharing::version_problem(
+        publishing,
+        entry.location,
+        gallery,
+        crate::sharing::permission_of(&gallery.resource),
+        rid,
+    ) {
+        Some(d) => Err(CommandError {
+            diagnostics: vec![d],
+        }),
+        None => Ok(()),
+    }
 }

@@ -93,6 +93,15 @@ pub enum Command {
         /// Desired body.
         resource: arm::Gallery,
     },
+    /// `POST …/galleries/{gallery}/share`: shares a gallery directly with subscriptions and
+    /// tenants (Add, Remove), publishes it to the community (EnableCommunity), or makes it
+    /// private again (Reset). See [`crate::sharing`].
+    ShareGallery {
+        /// Gallery id.
+        id: String,
+        /// The `SharingUpdate` body.
+        update: arm::SharingUpdate,
+    },
     /// DELETE of a gallery.
     DeleteGallery {
         /// Gallery id.
@@ -263,7 +272,8 @@ impl CommandError {
             Code::Conflict
             | Code::CannotDeleteResource
             | Code::RoleAssignmentExists
-            | Code::DeletionBlockedBeforeEndOfLife => 409,
+            | Code::DeletionBlockedBeforeEndOfLife
+            | Code::SharingOperationNotAllowed => 409,
             Code::AuthorizationFailed | Code::LinkedAuthorizationFailed => 403,
             _ => 400,
         }

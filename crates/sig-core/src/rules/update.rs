@@ -31,11 +31,26 @@ impl UpdatePolicy {
 /// Seed: gallery — description (+ tags).
 pub const GALLERY_POLICY: UpdatePolicy = UpdatePolicy {
     prefix: "gallery",
-    mutable: &["tags", "properties.description"],
+    // Newer than the seed (which lets only the description change): the sharing method and
+    // community information (their own rules in `command::sharing`) and soft delete
+    // ("Customers can update an existing Gallery to have soft delete enabled").
+    mutable: &[
+        "tags",
+        "properties.description",
+        "properties.sharingProfile.permissions",
+        "properties.sharingProfile.communityGalleryInfo.publisherUri",
+        "properties.sharingProfile.communityGalleryInfo.publisherContact",
+        "properties.sharingProfile.communityGalleryInfo.eula",
+        "properties.sharingProfile.communityGalleryInfo.publicNamePrefix",
+        "properties.softDeletePolicy",
+    ],
     read_only: &[
         "properties.identifier",
         "properties.provisioningState",
         "properties.sharingStatus",
+        "properties.sharingProfile.groups",
+        "properties.sharingProfile.communityGalleryInfo.communityGalleryEnabled",
+        "properties.sharingProfile.communityGalleryInfo.publicNames",
     ],
 };
 
@@ -366,13 +381,19 @@ mod tests {
             json!({"properties": {"description": "b", "identifier": {"uniqueName": "z"}}})
         )
         .is_empty());
+        assert!(paths(
+            &GALLERY_POLICY,
+            cur.clone(),
+            json!({"properties": {"softDeletePolicy": {"isSoftDeleteEnabled": true}}})
+        )
+        .is_empty());
         assert_eq!(
             paths(
                 &GALLERY_POLICY,
                 cur.clone(),
-                json!({"properties": {"softDeletePolicy": {"isSoftDeleteEnabled": true}}})
+                json!({"properties": {"sharingProfile": {"permissions": "Groups", "foo": 1}}})
             ),
-            vec!["properties.softDeletePolicy.isSoftDeleteEnabled"]
+            vec!["properties.sharingProfile.foo"]
         );
         let m = merge(
             &GALLERY_POLICY,

@@ -266,14 +266,9 @@ impl Reader {
                 );
             }
         }
-        if params.contains_key("sharingUpdate") {
+        if let Some(update) = params.get("sharingUpdate") {
             found = true;
-            self.diag(
-                Code::NotAResource,
-                &format!("{ptr}/parameters/sharingUpdate"),
-                "",
-                "A gallery sharing update (POST /share) is not a resource; skipped.",
-            );
+            self.sharing_update(update, &format!("{ptr}/parameters/sharingUpdate"));
         }
         if let Some(responses) = o.get("responses").and_then(Value::as_object) {
             for (status, resp) in responses {
@@ -287,12 +282,7 @@ impl Reader {
                         self.resource(x, &format!("{bptr}/value/{i}"), None, Some(&rp));
                     }
                 } else if body.get("operationType").is_some() {
-                    self.diag(
-                        Code::NotAResource,
-                        &bptr,
-                        "",
-                        "A gallery sharing update (POST /share) is not a resource; skipped.",
-                    );
+                    self.sharing_update(body, &bptr);
                 } else {
                     self.resource(body, &bptr, rp.deepest(), Some(&rp));
                 }
@@ -301,6 +291,30 @@ impl Reader {
         if !found {
             self.diag(Code::NotAResource, ptr, "", "This REST example has no request or response body (e.g. a DELETE); nothing to validate.");
         }
+    }
+
+    /// A share action's body (POST /share): checked by the core's rules, then skipped, as it is
+    /// an action on a gallery, not a resource to import.
+    fn sharing_update(&mut self, v: &Value, ptr: &str) {
+        match arm::SharingUpdate::deserialize(v) {
+            Ok(update) => {
+                for d in crate::sharing::check_sharing_update(&update, ptr) {
+                    self.diag(d.code, ptr, &d.path, d.message);
+                }
+            }
+            Err(e) => self.diag(
+                Code::ResourceShapeInvalid,
+                ptr,
+                "",
+                format!("A gallery sharing update (POST /share) does not match its schema: {e}"),
+            ),
+        }
+        self.diag(
+            Code::NotAResource,
+            ptr,
+            "",
+            "A gallery sharing update (POST /share) is an action on a gallery, not a resource: checked, not imported.",
+        );
     }
 
     /// One ARM resource object; `hint` = kind implied by where it was found.
