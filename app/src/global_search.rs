@@ -140,7 +140,12 @@ mod tests {
 
     #[test]
     fn services_match_anywhere_in_their_title_and_nothing_for_blank() {
-        let services = [Blade::Home, Blade::AllResources, Blade::Galleries];
+        let services = [
+            Blade::Home,
+            Blade::AllResources,
+            Blade::Galleries,
+            Blade::SharedWithMe,
+        ];
         let labels = |q: &str| -> Vec<String> {
             service_hits(&services, q)
                 .into_iter()

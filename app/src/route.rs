@@ -15,6 +15,8 @@ pub enum Blade {
     AllResources,
     /// The browse list of galleries ("Azure compute galleries").
     Galleries,
+    /// Images other publishers share with the signed-in principal's subscriptions.
+    SharedWithMe,
     /// The "Create Azure compute gallery" wizard.
     CreateGallery,
     /// The "Create VM image definition" wizard, in the gallery with this id.
@@ -56,6 +58,7 @@ impl Blade {
             Blade::Home => "home".into(),
             Blade::AllResources => "resources".into(),
             Blade::Galleries => "galleries".into(),
+            Blade::SharedWithMe => "shared-with-me".into(),
             Blade::CreateGallery => "create-gallery".into(),
             Blade::CreateImage(gallery) => format!("create-image:{gallery}"),
             Blade::CreateVersion(image) => format!("create-version:{image}"),
@@ -88,6 +91,7 @@ impl Blade {
             ("home", None) => Some(Blade::Home),
             ("resources", None) => Some(Blade::AllResources),
             ("galleries", None) => Some(Blade::Galleries),
+            ("shared-with-me", None) => Some(Blade::SharedWithMe),
             ("create-gallery", None) => Some(Blade::CreateGallery),
             ("sources", None) => Some(Blade::Sources),
             ("subscriptions", None) => Some(Blade::Subscriptions),
@@ -115,6 +119,7 @@ impl Blade {
             Blade::Home => "Home".into(),
             Blade::AllResources => "All resources".into(),
             Blade::Galleries => "Azure compute galleries".into(),
+            Blade::SharedWithMe => "Shared with me".into(),
             Blade::CreateGallery => "Create Azure compute gallery".into(),
             Blade::CreateImage(_) => "Create a VM image definition".into(),
             Blade::CreateVersion(_) => "Create a VM image version".into(),

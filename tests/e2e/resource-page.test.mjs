@@ -88,7 +88,8 @@ test('gallery, definition and version pages: menu, sections, command bar and Ess
   // Sharing: the method (RBAC, the seed's) and sharing as a role assignment from here.
   await choose(page, 'pageGallery', 'Sharing');
   const sharing = gallery.getByRole('region', { name: 'Sharing', exact: true });
-  await sharing.getByText('Role based access control (RBAC)').waitFor();
+  await sharing.getByRole('definition').getByText('Role based access control (RBAC)').waitFor();
+  await sharing.getByRole('form', { name: 'Change sharing method' }).waitFor();
   await sharing.getByRole('region', { name: 'Sharing matrix', exact: true }).waitFor();
   await sharing.getByRole('button', { name: '+ Add role assignment' }).click();
   await blade(page, 'Add role assignment').getByText(/Scope: .*pageGallery/).waitFor();

@@ -353,6 +353,9 @@ fn Browser(
         <div class="toolbar" role="toolbar" aria-label="Browse actions">
             <button type="button" class="button" on:click=move |_| open.run(Blade::CreateGallery)>"+ Create"</button>
             <button type="button" class="button" on:click=move |_| store.reload_from_storage()>"Refresh"</button>
+            {galleries_only.then(|| view! {
+                <button type="button" class="button" on:click=move |_| open.run(Blade::SharedWithMe)>"Shared with me"</button>
+            })}
             <button type="button" class="button" disabled=move || selected.with(BTreeSet::is_empty)
                 on:click=move |_| confirming.set(true)>
                 {move || format!("Delete ({})", selected.with(BTreeSet::len))}

@@ -7,16 +7,17 @@ use sig_core::ids::GALLERY_TYPE;
 use sig_core::{Code, Command};
 
 use super::options;
+use super::sharing_method::{SharingMethod, SharingMethodFields};
 use crate::components::{
     tags_json, CreateDraft, SelectField, TextArea, TextField, Wizard, WizardSteps,
 };
 use crate::route::Blade;
 use crate::store::{defaults, Store};
+use sig_core::sharing::Permission;
 
 const NAME_PATHS: &[&str] = &["name", "id"];
 const BASICS_PATHS: &[&str] = &["name", "id", "location", "properties.description"];
-/// The sharing method is not part of the request, so the core names nothing there.
-const SHARING_PATHS: &[&str] = &[];
+const SHARING_PATHS: &[&str] = &["properties.sharingProfile"];
 
 /// The form's own check: a new resource group needs a name before the core
 /// can be asked about it.
@@ -34,6 +35,7 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
     let region = RwSignal::new(defaults::REGION.to_string());
     let description = RwSignal::new(String::new());
     let tags = RwSignal::new(Vec::<(String, String)>::new());
+    let sharing_method = SharingMethod::new(Permission::Private);
     let WizardSteps { active, reveal } = WizardSteps::new(4);
 
     let group = move || {
@@ -48,6 +50,9 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
         let mut properties = serde_json::Map::new();
         if !description.get().trim().is_empty() {
             properties.insert("description".into(), json!(description.get()));
+        }
+        if let Some(profile) = sharing_method.profile() {
+            properties.insert("sharingProfile".into(), profile);
         }
         json!({
             "location": region.get(),
@@ -122,18 +127,17 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
         <TextArea label="Description" value=description errors=field(&["properties.description"])/>
     }
     .into_any();
+    let sharing_errors = Callback::new(move |paths: &'static [&'static str]| {
+        verdict
+            .diagnostics
+            .with(|d| crate::components::errors_at(d, paths))
+    });
     let sharing = view! {
-        <fieldset class="field">
-            <legend>"Sharing method"</legend>
-            <div class="field-check">
-                <input type="radio" id="sharing-rbac" name="sharing" checked=true/>
-                <label for="sharing-rbac">"Role based access control (RBAC)"</label>
-            </div>
-            <p class="field-help">
-                "Share the gallery, or individual image definitions, with users, groups and service principals "
-                "of any tenant through Azure role assignments. We recommend sharing at the gallery level."
-            </p>
-        </fieldset>
+        <SharingMethodFields
+            method=sharing_method
+            offered=vec![Permission::Private, Permission::Groups, Permission::Community]
+            errors_at=sharing_errors
+            reveal=reveal/>
     }
     .into_any();
     let summary = Signal::derive(move || {
@@ -148,7 +152,7 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
             ("Description", description.get()),
             (
                 "Sharing method",
-                "Role based access control (RBAC)".to_string(),
+                sharing_method.permission.get().portal_label().to_string(),
             ),
         ]
     });

@@ -9,6 +9,7 @@ mod create_image;
 mod create_version;
 pub mod directory;
 pub mod export_import;
+mod gallery_sharing;
 mod home;
 pub mod iam;
 mod move_resource;
@@ -17,6 +18,8 @@ pub mod planner;
 pub mod replication;
 mod resource;
 mod resource_group;
+mod shared_with_me;
+mod sharing_method;
 mod sources;
 mod subscriptions;
 pub mod templates;
@@ -40,6 +43,7 @@ pub fn BladeContent(
         Blade::Home => view! { <home::Home open/> }.into_any(),
         Blade::AllResources => view! { <browse::AllResources open/> }.into_any(),
         Blade::Galleries => view! { <browse::Galleries open/> }.into_any(),
+        Blade::SharedWithMe => view! { <shared_with_me::SharedWithMe open/> }.into_any(),
         Blade::CreateGallery => view! { <create_gallery::CreateGallery replace/> }.into_any(),
         Blade::CreateImage(gallery) => {
             view! { <create_image::CreateImage gallery replace/> }.into_any()

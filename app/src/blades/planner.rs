@@ -116,6 +116,17 @@ pub fn DeployPlanner(image: String) -> impl IntoView {
     // is created in.
     let subscriptions = options::subscription_choices(store);
     let subscription = crate::components::first_of(subscriptions);
+    // Opened with a shared reference ("Shared with me"): the subscription it is shared with.
+    if sig_core::sharing::SharedImageRef::parse(&image).is_some() {
+        let shared_to = subscriptions.get_untracked().into_iter().find(|(sub, _)| {
+            store
+                .world
+                .with_untracked(|w| shared_choices(w, sub).iter().any(|(r, _)| *r == image))
+        });
+        if let Some((sub, _)) = shared_to {
+            subscription.set(sub);
+        }
+    }
     let shared = Memo::new(move |_| {
         let sub = subscription.get();
         store.world.with(|w| shared_choices(w, &sub))

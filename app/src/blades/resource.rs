@@ -15,7 +15,7 @@ use sig_core::replication_timeline::version_timeline;
 
 use super::activity::ActivityLog;
 use super::child_grid::ChildGrid;
-use super::iam::{AccessControl, SharingMatrix};
+use super::iam::AccessControl;
 use super::move_resource::MovePanel;
 use super::options;
 use super::replication::Replication;
@@ -177,36 +177,6 @@ impl Section {
     }
 }
 
-/// A gallery's Sharing page: its sharing method and how to share it. The
-/// seed's method is Azure RBAC (the gallery's `sharingProfile` says when
-/// another applies), so sharing is a role assignment, made from here.
-#[component]
-fn SharingPanel(id: String, resource: Value, open: Callback<Blade>) -> impl IntoView {
-    let method = match text_at(&resource, "/properties/sharingProfile/permissions").as_str() {
-        "Groups" => "Direct shared gallery (subscriptions and tenants)",
-        "Community" => "Community gallery",
-        _ => "Role based access control (RBAC)",
-    };
-    let scope = id.clone();
-    view! {
-        <section class="children" aria-label="Sharing">
-            <h2 class="section-title">"Sharing"</h2>
-            <dl class="summary">
-                <dt>"Sharing method"</dt><dd>{method}</dd>
-            </dl>
-            <p class="field-help">"Share the gallery, a definition or a version by assigning a role on it to users, groups and service principals — people of another tenant are invited as guests from the member picker. Sharing at the gallery level is recommended."</p>
-            <button type="button" class="button primary" on:click=move |_| open.run(Blade::AddRoleAssignment(scope.clone()))>
-                "+ Add role assignment"
-            </button>
-            " "
-            <button type="button" class="button" on:click=move |_| open.run(Blade::AccessControl(id.clone()))>
-                "Who has access"
-            </button>
-            <SharingMatrix/>
-        </section>
-    }
-}
-
 /// The resource group (its id) a gallery resource's id names.
 fn parent_group(id: &str) -> String {
     GalleryResourceId::parse(id)
@@ -330,7 +300,7 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
             Section::Children => view! { <ChildGrid kind id=id.get_value() open/> }.into_any(),
             Section::Replication => view! { <Replication id=id.get_value()/> }.into_any(),
             Section::Sharing => view! {
-                {move || view! { <SharingPanel id=id.get_value() resource=current.get().map(|c| c.1).unwrap_or_default() open/> }}
+                <super::gallery_sharing::GallerySharing id=id.get_value() open/>
             }
             .into_any(),
             Section::Properties => view! {
