@@ -244,6 +244,10 @@ codes! {
     CommunityGalleryInfoInvalid => Error, "A community gallery has a publisher URL, publisher email, legal agreement URL and a community gallery prefix of 5 to 16 letters or digits.", "Azure docs (community gallery), az CLI, Terraform";
     /// What a shared gallery can't hold.
     SharedGalleryContentInvalid => Error, "A directly shared or community gallery holds no encrypted image versions and no TrustedLaunch or ConfidentialVM definitions, and its definitions and versions are in its region.", "Azure docs (direct shared and community galleries, image definitions)";
+    /// Soft delete's location rule, and a soft-deleted version's name taken.
+    SoftDeleteNotAllowed => Error, "Soft delete needs the gallery, its image definitions and versions in one location; a soft-deleted version's name is taken until it is restored or purged.", "Azure docs (soft delete)";
+    /// A version was soft-deleted: recoverable for 7 days.
+    SoftDeleted => Info, "With soft delete on, a deleted image version is kept for 7 days: it can be restored until then, and one replica per region is billed.", "Azure docs (soft delete)";
     /// Scale-set size limits.
     ScaleSetTooLarge => Error, "A scale set holds at most 1,000 instances from a gallery image (600 from a managed image).", "seed (Scaling)";
     /// Too few replicas for the concurrent deployment.

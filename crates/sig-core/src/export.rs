@@ -74,6 +74,10 @@ pub struct WorldExport {
     /// The Activity log, newest first (optional; see [`crate::activity`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub activity_log: Vec<crate::activity::ActivityRecord>,
+    /// Soft-deleted image versions, as Azure lists them, each with its body (optional; see
+    /// [`crate::soft_delete`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub soft_deleted_versions: Vec<crate::soft_delete::SoftDeletedResource>,
 }
 
 /// A gallery with its image definitions (format 2).
@@ -263,6 +267,8 @@ struct WorldExportRef<'a> {
     price_table: Option<&'a crate::prices::PriceTable>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     activity_log: &'a [crate::activity::ActivityRecord],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    soft_deleted_versions: Vec<crate::soft_delete::SoftDeletedResource>,
 }
 
 impl Serialize for World {
@@ -279,6 +285,7 @@ impl Serialize for World {
             access: crate::access::export::export(self),
             price_table: self.prices.as_ref(),
             activity_log: self.activity.records(),
+            soft_deleted_versions: crate::soft_delete::export(self),
         }
         .serialize(s)
     }
@@ -438,10 +445,74 @@ impl World {
             crate::replication::rebuild_nominal_records(&mut w);
         }
         crate::access::export::import(&mut w, e.access, now, &mut warnings)?;
+        for (n, kept) in e.soft_deleted_versions.into_iter().enumerate() {
+            soft_deleted(&mut w, kept, n, now, &mut warnings)?;
+        }
         w.clock = clock;
         w.activity = activity;
         Ok((w, warnings))
     }
+}
+
+/// A soft-deleted version from a file: admitted by the create plan (as the version it was), then
+/// kept as soft-deleted; its gallery must have soft delete on, and its deletion time can't be
+/// after the file's clock. One whose retention has passed by that clock was purged, so it is left
+/// out.
+fn soft_deleted(
+    w: &mut World,
+    kept: crate::soft_delete::SoftDeletedResource,
+    n: usize,
+    now: OffsetDateTime,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(), CommandError> {
+    let deleted_at = crate::soft_delete::deleted_time(&kept, n).map_err(|d| refused(vec![d]))?;
+    let rid = kept.properties.resource_arm_id.clone();
+    let path = format!("softDeletedVersions[{n}].properties.softDeletedTime");
+    if deleted_at > now {
+        return Err(refused(vec![Diagnostic::new(
+            Code::DateInvalid,
+            &rid,
+            path,
+            format!("The version '{rid}' is soft-deleted after the state's clock."),
+        )]));
+    }
+    let mut version = kept.version;
+    if version.id.is_none() {
+        version.id = Some(rid.clone());
+    }
+    let key = match version.id.as_deref().and_then(GalleryResourceId::parse) {
+        Some(GalleryResourceId::Version(v)) => v.key(),
+        _ => {
+            return Err(refused(err(
+                Code::ResourceIdInvalid,
+                &rid,
+                format!("softDeletedVersions[{n}].version.id is not an image version id."),
+            )))
+        }
+    };
+    let mut restore = Restore::new(w, now);
+    restore.version(version)?;
+    warnings.append(&mut restore.warnings);
+    let Some(entry) = w.remove_version(&key) else {
+        return Ok(());
+    };
+    let gallery_on = w
+        .galleries
+        .get(&entry.id.image.gallery.key())
+        .is_some_and(|g| crate::soft_delete::enabled(&g.resource));
+    if !gallery_on {
+        return Err(refused(vec![Diagnostic::new(
+            Code::SoftDeleteNotAllowed,
+            &rid,
+            format!("softDeletedVersions[{n}]"),
+            format!("'{rid}' is soft-deleted in a gallery whose soft delete is off."),
+        )]));
+    }
+    let kept = crate::world::SoftDeletedVersion { entry, deleted_at };
+    if kept.recoverable_at(now) {
+        w.soft_deleted.insert(key, kept);
+    }
+    Ok(())
 }
 
 fn refused(diagnostics: Vec<Diagnostic>) -> CommandError {

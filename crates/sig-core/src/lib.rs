@@ -34,6 +34,7 @@ pub mod replication_state;
 pub mod replication_timeline;
 pub mod rules;
 pub mod sharing;
+pub mod soft_delete;
 pub mod sources;
 pub mod target_regions;
 pub mod template;

@@ -25,3 +25,6 @@ pub const MAX_VERSIONS_PER_SUBSCRIPTION_REGION: usize = 10_000;
 pub const MAX_SHARED_SUBSCRIPTIONS: usize = 30;
 /// …and at most this many tenants.
 pub const MAX_SHARED_TENANTS: usize = 5;
+/// Soft delete: "recover accidentally deleted resources within a 7 day retention period. After
+/// this timeframe, the platform permanently deletes the resources" (Azure docs, soft delete).
+pub const SOFT_DELETE_RETENTION_DAYS: i64 = 7;

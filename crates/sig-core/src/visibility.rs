@@ -263,6 +263,8 @@ pub fn command_target(command: &Command) -> String {
         | Command::CreateVersion { id, .. }
         | Command::UpdateVersion { id, .. }
         | Command::DeleteVersion { id }
+        | Command::RestoreVersion { id }
+        | Command::PurgeSoftDeletedVersion { id }
         | Command::DeleteRoleAssignment { id } => id.clone(),
         Command::InjectReplicationFault { version_id, .. }
         | Command::RetryReplication { version_id, .. } => version_id.clone(),

@@ -188,6 +188,30 @@ pub struct World {
     pub(crate) prices: Option<crate::prices::PriceTable>,
     /// The Activity log (see [`crate::activity`]).
     pub(crate) activity: crate::activity::ActivityLog,
+    /// Image versions deleted while their gallery's soft delete was on, by the version's key
+    /// (see [`crate::soft_delete`]).
+    pub(crate) soft_deleted: BTreeMap<Key, SoftDeletedVersion>,
+}
+
+/// A soft-deleted image version: what it was, and when it was deleted (it is purged
+/// [`SOFT_DELETE_RETENTION_DAYS`](crate::limits::SOFT_DELETE_RETENTION_DAYS) later).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SoftDeletedVersion {
+    /// The version as it was when deleted.
+    pub entry: VersionEntry,
+    /// When it was deleted.
+    pub deleted_at: OffsetDateTime,
+}
+
+impl SoftDeletedVersion {
+    /// When the platform deletes it for good.
+    pub fn purged_at(&self) -> OffsetDateTime {
+        self.deleted_at + time::Duration::days(crate::limits::SOFT_DELETE_RETENTION_DAYS)
+    }
+    /// Whether it can still be restored at `at`.
+    pub fn recoverable_at(&self, at: OffsetDateTime) -> bool {
+        at < self.purged_at()
+    }
 }
 
 fn ident_key(gallery: &Key, i: &Identifier) -> (Key, String, String, String) {
@@ -348,6 +372,21 @@ impl World {
     /// An image version by id.
     pub fn version(&self, id: &str) -> Option<&VersionEntry> {
         crate::ids::GalleryResourceId::parse(id).and_then(|i| self.versions.get(&i.key()))
+    }
+    /// The soft-deleted versions still recoverable at `at` (deleted less than the retention
+    /// ago), under the definition `image` or, with `None`, everywhere.
+    pub fn soft_deleted_at<'a>(
+        &'a self,
+        image: Option<&'a ImageRef>,
+        at: OffsetDateTime,
+    ) -> impl Iterator<Item = &'a SoftDeletedVersion> + 'a {
+        self.soft_deleted.values().filter(move |s| {
+            image.is_none_or(|i| s.entry.id.image.key() == i.key()) && s.recoverable_at(at)
+        })
+    }
+    /// A soft-deleted version by its id (the version's own id), recoverable or not.
+    pub fn soft_deleted_version(&self, id: &str) -> Option<&SoftDeletedVersion> {
+        crate::ids::GalleryResourceId::parse(id).and_then(|i| self.soft_deleted.get(&i.key()))
     }
     /// The definitions of a gallery.
     pub fn images_of<'a>(

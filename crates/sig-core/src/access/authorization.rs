@@ -190,7 +190,10 @@ pub fn required_permissions(w: &World, command: &Command) -> Vec<Requirement> {
                 .collect()
         }
         Command::UpdateVersion { id, .. } => vec![rbac(format!("{V}/write"), id.clone())],
-        Command::DeleteVersion { id } => vec![rbac(format!("{V}/delete"), id.clone())],
+        Command::DeleteVersion { id } | Command::PurgeSoftDeletedVersion { id } => {
+            vec![rbac(format!("{V}/delete"), id.clone())]
+        }
+        Command::RestoreVersion { id } => vec![rbac(format!("{V}/write"), id.clone())],
         Command::InjectReplicationFault { version_id, .. }
         | Command::RetryReplication { version_id, .. } => {
             vec![rbac(format!("{V}/write"), version_id.clone())]

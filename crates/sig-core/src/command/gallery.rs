@@ -86,6 +86,9 @@ pub(super) fn plan_update(w: &World, cx: &Cx, id: &str, desired: arm::Gallery) -
     let (key, rid, cur) = existing(&w.galleries, id, GALLERY_TYPE)?;
     let mut merged = merge_update(&update::GALLERY_POLICY, &cur.resource, &desired, &rid)?;
     super::sharing::on_update(w, cur, &mut merged, &rid)?;
+    if crate::soft_delete::enabled(&merged) && !crate::soft_delete::enabled(&cur.resource) {
+        gate(crate::soft_delete::location_problems(w, cur, &rid))?;
+    }
     let ctx = cx.rules(w);
     let diags = gate(rules::gallery::check_gallery(
         &merged,
@@ -113,6 +116,7 @@ pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
         ));
     }
     check_no_children(w, &key, &rid)?;
+    super::support::check_no_soft_deleted(w, cx, |v| v.image.gallery.key() == key, &rid)?;
     let id = cur.id.to_string();
     let events = cx.event(EventKind::Deleted, GALLERY_TYPE, id, Vec::new());
     Ok((Change::RemoveGallery(key), events))

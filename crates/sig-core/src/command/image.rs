@@ -74,6 +74,18 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImage)
             diagnostics: vec![d],
         });
     }
+    if crate::soft_delete::enabled(&gallery.resource) && entry.location != gallery.location {
+        return Err(CommandError::one(
+            Code::SoftDeleteNotAllowed,
+            &rid,
+            "location",
+            format!(
+                "The gallery has soft delete on, so its image definitions are in its location ({}), not {}.",
+                gallery.location.display_name(),
+                entry.location.display_name()
+            ),
+        ));
+    }
     if let Some(other) = w.image_identified(&gkey, &entry.identifier) {
         let other_name = w
             .images
@@ -129,6 +141,7 @@ pub(super) fn plan_update(w: &World, cx: &Cx, id: &str, desired: arm::GalleryIma
 pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
     let (key, rid, cur) = existing(&w.images, id, IMAGE_TYPE)?;
     check_no_children(w, &key, &rid)?;
+    super::support::check_no_soft_deleted(w, cx, |v| v.image.key() == key, &rid)?;
     let id = cur.id.to_string();
     let events = cx.event(EventKind::Deleted, IMAGE_TYPE, id, Vec::new());
     Ok((Change::RemoveImage(key), events))

@@ -54,6 +54,8 @@ pub fn apply(state: &mut World, actor: &Actor, command: Command, now: OffsetDate
     if let Some(change) = follow_up {
         crate::access::plans::commit_follow_up(state, change);
     }
+    // The platform purges soft-deleted versions once their retention has passed.
+    state.soft_deleted.retain(|_, s| s.recoverable_at(now));
     state.clock = Some(now);
     Ok(events)
 }
@@ -104,6 +106,8 @@ fn on_gallery_resource(command: &Command) -> bool {
             | Command::CreateVersion { .. }
             | Command::UpdateVersion { .. }
             | Command::DeleteVersion { .. }
+            | Command::RestoreVersion { .. }
+            | Command::PurgeSoftDeletedVersion { .. }
     )
 }
 
@@ -154,6 +158,8 @@ fn plan(w: &World, cx: &Cx, command: Command) -> Planned {
         Command::CreateVersion { id, resource } => version::plan_create(w, cx, &id, resource),
         Command::UpdateVersion { id, resource } => version::plan_update(w, cx, &id, resource),
         Command::DeleteVersion { id } => version::plan_delete(w, cx, &id),
+        Command::RestoreVersion { id } => version::plan_restore(w, cx, &id),
+        Command::PurgeSoftDeletedVersion { id } => version::plan_purge(w, cx, &id),
         Command::SetPriceTable { prices } => setup::plan_price_table(cx, prices),
         Command::MoveResources {
             source_group,
@@ -187,6 +193,10 @@ enum Change {
     InsertVersion(VersionEntry),
     ReplaceVersion(Key, VersionEntry),
     RemoveVersion(Key),
+    /// Deleted with soft delete on: kept, recoverable, from this time.
+    SoftDeleteVersion(Key, OffsetDateTime),
+    RestoreVersion(Key),
+    PurgeVersion(Key),
     SetPrices(Option<crate::prices::PriceTable>),
 }
 
@@ -215,6 +225,12 @@ fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
         }
         Change::InsertGallery(e) => w.insert_gallery(e),
         Change::ReplaceGallery(k, e) => {
+            // Soft delete turned off: what it kept is deleted for good (Azure's FAQ: "disable
+            // soft delete on the gallery to delete the image definition").
+            if !crate::soft_delete::enabled(&e.resource) {
+                w.soft_deleted
+                    .retain(|_, s| s.entry.id.image.gallery.key() != k);
+            }
             if let Some(slot) = w.galleries.get_mut(&k) {
                 *slot = e;
             }
@@ -250,6 +266,24 @@ fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
         }
         Change::RemoveVersion(k) => {
             w.remove_version(&k);
+        }
+        Change::SoftDeleteVersion(k, deleted_at) => {
+            if let Some(entry) = w.remove_version(&k) {
+                w.soft_deleted
+                    .insert(k, crate::world::SoftDeletedVersion { entry, deleted_at });
+            }
+        }
+        Change::RestoreVersion(k) => {
+            if let Some(s) = w.soft_deleted.remove(&k) {
+                w.insert_version(s.entry);
+                // One replica per region was kept: the regions replicate again from here.
+                if let Some(now) = at {
+                    replication::sync_targets(w, &k, &[], now);
+                }
+            }
+        }
+        Change::PurgeVersion(k) => {
+            w.soft_deleted.remove(&k);
         }
         Change::SetPrices(prices) => w.prices = prices,
     }

@@ -223,3 +223,31 @@ pub(super) fn check_no_children(w: &World, key: &Key, rid: &str) -> Result<(), C
         None => Ok(()),
     }
 }
+
+/// "Deleting a gallery or image definition with Soft Deleted resources isn't supported" (Azure
+/// docs, soft delete): refused while a soft-deleted version `under` it is still kept.
+pub(super) fn check_no_soft_deleted(
+    w: &World,
+    cx: &super::Cx,
+    under: impl Fn(&crate::ids::VersionRef) -> bool,
+    rid: &str,
+) -> Result<(), CommandError> {
+    let kept: Vec<String> = w
+        .soft_deleted
+        .values()
+        .filter(|s| under(&s.entry.id) && s.recoverable_at(cx.now))
+        .map(|s| s.entry.id.to_string())
+        .collect();
+    match kept.first() {
+        None => Ok(()),
+        Some(first) => Err(CommandError::one(
+            Code::CannotDeleteResource,
+            rid,
+            "",
+            format!(
+                "Deleting a gallery or image definition with soft-deleted resources isn't supported: {} soft-deleted image version(s) are kept (such as '{first}'). Delete them permanently, or turn the gallery's soft delete off, first.",
+                kept.len()
+            ),
+        )),
+    }
+}

@@ -73,6 +73,7 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImageV
     }
     let entry = version_entry(vref, body).map_err(|d| CommandError { diagnostics: d })?;
     shared_content(w, &entry, &rid)?;
+    soft_delete_rules(w, cx, &entry, &rid)?;
     if w.counts(&sub, entry.location).versions >= MAX_VERSIONS_PER_SUBSCRIPTION_REGION {
         return Err(limit_error(
             "image versions",
@@ -92,6 +93,16 @@ pub(super) fn plan_update(
     id: &str,
     desired: arm::GalleryImageVersion,
 ) -> Planned {
+    let restoring = desired
+        .properties
+        .as_ref()
+        .and_then(|p| p.restore)
+        .unwrap_or(false);
+    let live = GalleryResourceId::parse(id).is_some_and(|p| w.versions.contains_key(&p.key()));
+    if restoring && !live {
+        // REST: "Indicates if this is a soft-delete resource restoration request."
+        return plan_restore(w, cx, id);
+    }
     let (key, rid, cur) = existing(&w.versions, id, VERSION_TYPE)?;
     let merged = merge_update(&update::VERSION_POLICY, &cur.resource, &desired, &rid)?;
     let eol = |r: &arm::GalleryImageVersion| {
@@ -135,13 +146,85 @@ pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
             diagnostics: vec![blocked],
         });
     }
-    let events = cx.event(
-        EventKind::Deleted,
-        VERSION_TYPE,
-        cur.id.to_string(),
-        Vec::new(),
-    );
+    let soft = w
+        .galleries
+        .get(&cur.id.image.gallery.key())
+        .is_some_and(|g| crate::soft_delete::enabled(&g.resource));
+    let rid = cur.id.to_string();
+    if soft {
+        let kept = crate::world::SoftDeletedVersion {
+            entry: cur.clone(),
+            deleted_at: cx.now,
+        };
+        let until = kept
+            .purged_at()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let note = Diagnostic::new(
+            Code::SoftDeleted,
+            &rid,
+            "",
+            format!("Soft-deleted: '{rid}' can be restored until {until} (7 days); one replica per region is kept, and billed, until then."),
+        );
+        let events = cx.event(EventKind::Deleted, VERSION_TYPE, rid, vec![note]);
+        return Ok((Change::SoftDeleteVersion(key, cx.now), events));
+    }
+    let events = cx.event(EventKind::Deleted, VERSION_TYPE, rid, Vec::new());
     Ok((Change::RemoveVersion(key), events))
+}
+
+/// A soft-deleted version, still recoverable at the command's time, by its id.
+fn soft_deleted<'w>(
+    w: &'w World,
+    cx: &Cx,
+    id: &str,
+) -> Result<
+    (
+        crate::ids::Key,
+        String,
+        &'w crate::world::SoftDeletedVersion,
+    ),
+    CommandError,
+> {
+    let parsed = parse_as(id, VERSION_TYPE, |r| match r {
+        GalleryResourceId::Version(x) => Some(x),
+        _ => None,
+    })?;
+    let rid = parsed.to_string();
+    match w.soft_deleted.get(&parsed.key()) {
+        Some(s) if s.recoverable_at(cx.now) => Ok((parsed.key(), rid, s)),
+        _ => Err(CommandError::one(
+            Code::ResourceNotFound,
+            &rid,
+            "",
+            format!("There is no soft-deleted image version '{rid}' to restore: it was not deleted while its gallery's soft delete was on, or its 7-day retention has passed."),
+        )),
+    }
+}
+
+/// Restores a soft-deleted version (`restore: true`): back as it was, within the limits, its
+/// regions replicating again.
+pub(super) fn plan_restore(w: &World, cx: &Cx, id: &str) -> Planned {
+    let (key, rid, kept) = soft_deleted(w, cx, id)?;
+    let sub = kept.entry.id.image.gallery.scope.subscription_key();
+    if w.counts(&sub, kept.entry.location).versions >= MAX_VERSIONS_PER_SUBSCRIPTION_REGION {
+        return Err(limit_error(
+            "image versions",
+            MAX_VERSIONS_PER_SUBSCRIPTION_REGION,
+            &sub,
+            kept.entry.location,
+            &rid,
+        ));
+    }
+    let events = cx.event(EventKind::Created, VERSION_TYPE, rid, Vec::new());
+    Ok((Change::RestoreVersion(key), events))
+}
+
+/// Deletes a soft-deleted version for good.
+pub(super) fn plan_purge(w: &World, cx: &Cx, id: &str) -> Planned {
+    let (key, rid, _) = soft_deleted(w, cx, id)?;
+    let events = cx.event(EventKind::Deleted, VERSION_TYPE, rid, Vec::new());
+    Ok((Change::PurgeVersion(key), events))
 }
 
 /// A version of a directly shared or community gallery is not encrypted and is in the
@@ -171,4 +254,42 @@ fn shared_content(
         }),
         None => Ok(()),
     }
+}
+
+/// A version of a gallery with soft delete is in the gallery's location, and does not take the
+/// name of a soft-deleted version still kept.
+fn soft_delete_rules(
+    w: &World,
+    cx: &Cx,
+    entry: &crate::world::VersionEntry,
+    rid: &str,
+) -> Result<(), CommandError> {
+    let key = entry.id.key();
+    if w.soft_deleted
+        .get(&key)
+        .is_some_and(|s| s.recoverable_at(cx.now))
+    {
+        return Err(CommandError::one(
+            Code::SoftDeleteNotAllowed,
+            rid,
+            "name",
+            format!("A soft-deleted image version '{}' is kept under this name: restore it, or delete it permanently, before you create another.", entry.name),
+        ));
+    }
+    let Some(gallery) = w.galleries.get(&entry.id.image.gallery.key()) else {
+        return Ok(());
+    };
+    if crate::soft_delete::enabled(&gallery.resource) && entry.location != gallery.location {
+        return Err(CommandError::one(
+            Code::SoftDeleteNotAllowed,
+            rid,
+            "location",
+            format!(
+                "The gallery has soft delete on, so its image versions are in its location ({}), not {}.",
+                gallery.location.display_name(),
+                entry.location.display_name()
+            ),
+        ));
+    }
+    Ok(())
 }

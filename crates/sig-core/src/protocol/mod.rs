@@ -145,6 +145,17 @@ pub enum Command {
         /// Version id.
         id: String,
     },
+    /// Restores a soft-deleted image version (REST: the version's PATCH with `restore: true`).
+    RestoreVersion {
+        /// The version's id.
+        id: String,
+    },
+    /// Deletes a soft-deleted image version for good, before its retention ends (REST: DELETE
+    /// of `…/softDeletedArtifactTypes/Images/artifacts/{image}/versions/{version}`).
+    PurgeSoftDeletedVersion {
+        /// The version's id.
+        id: String,
+    },
     /// Simulates a replication failure in one target region at `now` (see [`crate::replication`]).
     InjectReplicationFault {
         /// Version id.
