@@ -151,3 +151,50 @@ test('a community gallery needs its publisher information, gets a public name an
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('soft-delete a version and restore it: kept under "Show soft deleted versions", Undelete brings it back', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  await importExample(page, env.server.url);
+  await page.goto(`${env.server.url}#/home/resource:${encodeURIComponent(GALLERY)}`);
+  const gallery = blade(page, 'ContosoImages');
+  // Edit: soft delete on (the signed-in admin owns the subscription).
+  await gallery.getByRole('toolbar', { name: 'Resource actions' }).getByRole('button', { name: 'Edit', exact: true }).click();
+  const edit = gallery.getByRole('form', { name: 'Edit' });
+  await edit.getByLabel('Enables soft delete for image versions').check();
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await edit.waitFor({ state: 'detached' });
+
+  // Delete 1.1.0 from its page.
+  const version = `${GALLERY}/images/ubuntu-22/versions/1.1.0`;
+  await page.goto(`${env.server.url}#/home/resource:${encodeURIComponent(version)}`);
+  const page110 = blade(page, '1.1.0');
+  await page110.getByRole('toolbar', { name: 'Resource actions' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  await page110.getByRole('alertdialog', { name: 'Confirm delete' }).getByRole('button', { name: 'Yes, delete' }).click();
+
+  // The definition lists only 1.0.0; the kept one is under "Show soft deleted versions".
+  const definition = `${GALLERY}/images/ubuntu-22`;
+  await page.goto(`${env.server.url}#/home/resource:${encodeURIComponent(definition)}`);
+  const ubuntu = blade(page, 'ubuntu-22');
+  const versions = ubuntu.getByRole('table', { name: 'List of versions' });
+  await versions.getByRole('button', { name: '1.0.0' }).waitFor();
+  assert.equal(await versions.getByRole('button', { name: '1.1.0' }).count(), 0);
+  const kept = ubuntu.getByRole('region', { name: 'Soft deleted versions' });
+  await kept.getByLabel('Show soft deleted versions').check();
+  const row = kept.getByRole('table', { name: 'Soft deleted versions' }).getByRole('row', { name: /1\.1\.0/ });
+  await row.waitFor();
+  // Kept 7 days: the purge date is the deletion date + 7 days.
+  const [deleted, purged] = (await row.locator('td').allTextContents()).slice(1, 3).map((t) => new Date(t.replace(' UTC', 'Z').replace(' ', 'T')));
+  assert.equal(purged - deleted, 7 * 24 * 3600 * 1000);
+  // Its definition can't be deleted meanwhile (the core says why).
+  await ubuntu.getByRole('toolbar', { name: 'Resource actions' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  await ubuntu.getByRole('alertdialog', { name: 'Delete blocked' }).getByText(/nested resources|soft-deleted/).first().waitFor();
+
+  assert.equal(await kept.getByLabel('Show soft deleted versions').isChecked(), true, 'the list stays open');
+  // Undelete: back in the versions grid, gone from the kept list.
+  await row.getByRole('button', { name: 'Undelete 1.1.0' }).click();
+  await versions.getByRole('button', { name: '1.1.0' }).waitFor();
+  await kept.getByText('No soft deleted versions').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});

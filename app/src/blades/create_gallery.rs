@@ -9,14 +9,20 @@ use sig_core::{Code, Command};
 use super::options;
 use super::sharing_method::{SharingMethod, SharingMethodFields};
 use crate::components::{
-    tags_json, CreateDraft, SelectField, TextArea, TextField, Wizard, WizardSteps,
+    tags_json, CheckField, CreateDraft, SelectField, TextArea, TextField, Wizard, WizardSteps,
 };
 use crate::route::Blade;
 use crate::store::{defaults, Store};
 use sig_core::sharing::Permission;
 
 const NAME_PATHS: &[&str] = &["name", "id"];
-const BASICS_PATHS: &[&str] = &["name", "id", "location", "properties.description"];
+const BASICS_PATHS: &[&str] = &[
+    "name",
+    "id",
+    "location",
+    "properties.description",
+    "properties.softDeletePolicy",
+];
 const SHARING_PATHS: &[&str] = &["properties.sharingProfile"];
 
 /// The form's own check: a new resource group needs a name before the core
@@ -36,6 +42,7 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
     let description = RwSignal::new(String::new());
     let tags = RwSignal::new(Vec::<(String, String)>::new());
     let sharing_method = SharingMethod::new(Permission::Private);
+    let soft_delete = RwSignal::new(false);
     let WizardSteps { active, reveal } = WizardSteps::new(4);
 
     let group = move || {
@@ -53,6 +60,12 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
         }
         if let Some(profile) = sharing_method.profile() {
             properties.insert("sharingProfile".into(), profile);
+        }
+        if soft_delete.get() {
+            properties.insert(
+                "softDeletePolicy".into(),
+                json!({ "isSoftDeleteEnabled": true }),
+            );
         }
         json!({
             "location": region.get(),
@@ -125,6 +138,8 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
             help="Letters, numbers, underscores and periods; must start and end with a letter or number; no dashes."/>
         <SelectField label="Region" value=region options=regions required=true errors=field(&["location"]) reveal=reveal/>
         <TextArea label="Description" value=description errors=field(&["properties.description"])/>
+        <CheckField label="Enables soft delete for image versions" checked=soft_delete/>
+        <p class="field-help">"A deleted image version is kept for 7 days and can be restored (Undelete) until then. Needs the gallery, its definitions and versions in one region, and the Owner or Compute Gallery Sharing Admin role."</p>
     }
     .into_any();
     let sharing_errors = Callback::new(move |paths: &'static [&'static str]| {
@@ -150,6 +165,15 @@ pub fn CreateGallery(replace: Callback<Blade>) -> impl IntoView {
             ("Name", name.get()),
             ("Region", options::region_display(&region.get())),
             ("Description", description.get()),
+            (
+                "Soft delete",
+                if soft_delete.get() {
+                    "Enabled"
+                } else {
+                    "Disabled"
+                }
+                .to_string(),
+            ),
             (
                 "Sharing method",
                 sharing_method.permission.get().portal_label().to_string(),

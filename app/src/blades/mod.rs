@@ -20,6 +20,7 @@ mod resource;
 mod resource_group;
 mod shared_with_me;
 mod sharing_method;
+mod soft_deleted;
 mod sources;
 mod subscriptions;
 pub mod templates;

@@ -177,6 +177,18 @@ impl Section {
     }
 }
 
+/// A resource's children: the definitions or versions grid and, for a
+/// definition, its soft-deleted versions.
+#[component]
+fn Children(kind: Kind, id: String, open: Callback<Blade>) -> impl IntoView {
+    let soft_deleted = (kind == Kind::Image)
+        .then(|| view! { <super::soft_deleted::SoftDeletedVersions image=id.clone()/> });
+    view! {
+        <ChildGrid kind id open/>
+        {soft_deleted}
+    }
+}
+
 /// The resource group (its id) a gallery resource's id names.
 fn parent_group(id: &str) -> String {
     GalleryResourceId::parse(id)
@@ -209,7 +221,11 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
     // A memo, so the page (and what it embeds) is rebuilt only when the answer changes.
     let visible = Memo::new(move |_| store.can_see(&id.get_value()));
     let choose = move |next: Section, kind: Kind| {
-        section.set(next);
+        // Setting the same section would rebuild its content and lose what the user set there
+        // (a ticked "Show soft deleted versions", a filter).
+        if section.get_untracked() != next {
+            section.set(next);
+        }
         subtitle
             .0
             .set((next != Section::Overview).then(|| next.label(kind).to_string()));
@@ -284,7 +300,7 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
                 </Show>
                 <Show when=move || editing.get() fallback=move || view! {
                     {move || view! { <Essentials kind resource=current.get().map(|c| c.1).unwrap_or_default() open/> }}
-                    <ChildGrid kind id=id.get_value() open/>
+                    <Children kind id=id.get_value() open/>
                 }>
                     <EditPanel kind id=id.get_value() resource=current.get_untracked().map(|c| c.1).unwrap_or_default() editing/>
                 </Show>
@@ -297,7 +313,7 @@ pub fn ResourceOverview(id: String, open: Callback<Blade>, close: Callback<()>) 
             Section::ActivityLog => view! { <ActivityLog scope=id.get_value()/> }.into_any(),
             Section::AccessControl => view! { <AccessControl scope=id.get_value() open/> }.into_any(),
             Section::Tags => view! { <TagsPanel kind id=id.get_value() current write_denied/> }.into_any(),
-            Section::Children => view! { <ChildGrid kind id=id.get_value() open/> }.into_any(),
+            Section::Children => view! { <Children kind id=id.get_value() open/> }.into_any(),
             Section::Replication => view! { <Replication id=id.get_value()/> }.into_any(),
             Section::Sharing => view! {
                 <super::gallery_sharing::GallerySharing id=id.get_value() open/>
@@ -818,6 +834,12 @@ const GALLERY_FIELDS: &[EditableField] = &[
         path: "location",
         input: "text",
     },
+    EditableField {
+        label: "Enables soft delete for image versions",
+        pointer: "/properties/softDeletePolicy/isSoftDeleteEnabled",
+        path: "properties.softDeletePolicy.isSoftDeleteEnabled",
+        input: "checkbox",
+    },
 ];
 const IMAGE_FIELDS: &[EditableField] = &[
     EditableField {
@@ -1026,7 +1048,9 @@ fn EditPanel(kind: Kind, id: String, resource: Value, editing: RwSignal<bool>) -
     let save = move |_| {
         let mut desired = resource.clone();
         for (f, value) in fields.iter().zip(values.iter()) {
-            if policy.is_mutable(f.path) {
+            // Only what the user changed: an untouched checkbox adds no property.
+            let changed = value.get_untracked() != text_at(&resource, f.pointer);
+            if policy.is_mutable(f.path) && changed {
                 set_at(&mut desired, f.pointer, &value.get_untracked(), f.input);
             }
         }
