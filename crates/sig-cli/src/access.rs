@@ -92,6 +92,17 @@ fn grant_lines(d: &ActionDecision) -> Vec<String> {
                 g.role_name, g.assignment_id
             )
         })
+        .chain(d.denied_by.iter().map(|x| {
+            let from = if x.inherited {
+                format!("inherited from {}", x.scope)
+            } else {
+                "at this scope".into()
+            };
+            format!(
+                "    denied by deny assignment '{}' ({from}; a deny wins over any role): {}",
+                x.deny_assignment_name, x.deny_assignment_id
+            )
+        }))
         .collect()
 }
 

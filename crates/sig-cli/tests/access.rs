@@ -234,3 +234,39 @@ fn validate_reports_the_warnings_loading_a_state_raises() {
     assert!(out.contains("warning ShareAtGalleryLevel"), "{out}");
     assert!(out.contains("0 error(s), 2 warning(s)"), "{out}");
 }
+
+#[test]
+fn a_deny_assignment_in_the_state_denies_what_the_owner_may_and_says_which() {
+    let mut state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(STATE).unwrap()).unwrap();
+    state["denyAssignments"] = serde_json::json!([{
+        "name": "7d1e4c2a-0000-4000-8000-000000000001",
+        "properties": {
+            "denyAssignmentName": "Deployment stack: protect images",
+            "permissions": [{"actions": ["*/delete"]}],
+            "scope": GALLERY,
+            "principals": [{"id": "00000000-0000-0000-0000-000000000000", "type": "SystemDefined"}]
+        }
+    }]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state.json");
+    std::fs::write(&file, state.to_string()).unwrap();
+    let (code, out, _) = sig(&[
+        "access",
+        "check",
+        "--state",
+        file.to_str().unwrap(),
+        "--principal",
+        "admin@contoso.onmicrosoft.com",
+        "--scope",
+        GALLERY,
+        "--action",
+        "Microsoft.Compute/galleries/delete",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("granted by 'Owner'"), "{out}");
+    assert!(
+        out.contains("denied by deny assignment 'Deployment stack: protect images' (at this scope; a deny wins over any role)"),
+        "{out}"
+    );
+}

@@ -219,19 +219,18 @@ pub fn can_see_application(world: &World, subject: &Subject, app_id: &str) -> bo
 }
 
 /// The directory objects a role assignment at `scope` may name, in object id order: the users
-/// (guests included), groups and service principals of the tenant owning the scope's subscription
-/// (the module doc says why). Empty for an unparsable scope or one whose subscription is not in
-/// the world. One pass over the directory, so a portal computes it once per change of the world.
+/// (guests included), groups and service principals of the tenant owning the scope (its
+/// subscription's, or its management group's; the module doc says why). Empty for an unparsable
+/// scope or one the world does not have. One pass over the directory, so a portal computes it
+/// once per change of the world.
 pub fn assignable_principals<'w>(world: &'w World, scope: &str) -> Vec<&'w Entry> {
-    let Some(subscription) =
-        ScopePath::parse(scope).and_then(|p| world.subscription(&p.subscription))
-    else {
+    let Ok((tenant, _)) = crate::access::full_path(world, scope) else {
         return Vec::new();
     };
     world
         .access
         .objects()
-        .filter(|e| assignable_in(e, &subscription.tenant_id))
+        .filter(|e| assignable_in(e, tenant))
         .collect()
 }
 
@@ -284,6 +283,11 @@ pub fn command_target(command: &Command) -> String {
             .first()
             .cloned()
             .unwrap_or_else(|| r.id.clone()),
+        Command::CreateManagementGroup(g) => crate::iam::governance::management_group_id(&g.name),
+        Command::AddSubscriptionToManagementGroup {
+            management_group, ..
+        } => crate::iam::governance::management_group_id(management_group),
+        Command::CreateDenyAssignment(d) => d.properties.scope.clone(),
         Command::CreateRoleAssignment(a) => match &a.name {
             Some(name) => assignment_id(&a.scope, name),
             None => assignments_at(&a.scope),

@@ -71,11 +71,15 @@ pub fn CheckAccess(scope: String) -> impl IntoView {
                             <thead><tr><th scope="col">"Action"</th><th scope="col">"Allowed"</th><th scope="col">"Why"</th></tr></thead>
                             <tbody>
                                 {decisions.into_iter().map(|d| {
-                                    let why = if d.grants.is_empty() {
+                                    let mut why = if d.grants.is_empty() {
                                         "No role assignment grants it.".to_string()
                                     } else {
                                         d.grants.iter().map(explain).collect::<Vec<_>>().join("; ")
                                     };
+                                    for deny in &d.denied_by {
+                                        let at = if deny.inherited { format!("inherited from {}", scope_label(&deny.scope)) } else { "at this scope".to_string() };
+                                        why = format!("Denied by deny assignment '{}' ({at}), which wins over any role. {why}", deny.deny_assignment_name);
+                                    }
                                     view! {
                                         <tr>
                                             <td><code>{d.action}</code></td>

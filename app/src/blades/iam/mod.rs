@@ -47,6 +47,7 @@ pub fn scope_label(scope: &str) -> String {
     let name = path.id().rsplit('/').next().unwrap_or_default().to_string();
     let resource_type = path.resource_type();
     let kind = match path.levels.len() {
+        _ if path.management_group.is_some() => "Management group".to_string(),
         1 => "Subscription".to_string(),
         2 => "Resource group".to_string(),
         _ => crate::store::short_type(&resource_type).to_string(),
@@ -89,6 +90,82 @@ pub fn open_button(
     }
 }
 
+/// The "Deny assignments" tab: read-only, as in Azure (they are created by Azure for
+/// Blueprints, managed applications and deployment stacks), from the core's
+/// `access::deny_assignments_at`.
+#[component]
+fn DenyAssignments(scope: String) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let rows = Memo::new(move |_| {
+        store.world.with(|w| {
+            sig_core::access::deny_assignments_at(w, &scope)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(d, inherited)| {
+                    let p = &d.properties;
+                    let who = |list: &[sig_core::iam::governance::DenyPrincipal]| {
+                        list.iter()
+                            .map(|x| {
+                                if x.id == sig_core::iam::governance::EVERYONE {
+                                    "Everyone".to_string()
+                                } else {
+                                    w.access().object(&x.id).map_or_else(
+                                        || x.id.clone(),
+                                        |e| e.object.display_name().to_string(),
+                                    )
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    let actions = p
+                        .permissions
+                        .iter()
+                        .flat_map(|x| x.actions.iter().cloned())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let scope_text = if inherited {
+                        format!("{} (inherited)", p.scope)
+                    } else {
+                        "This resource".to_string()
+                    };
+                    (
+                        p.deny_assignment_name.clone(),
+                        p.description.clone(),
+                        actions,
+                        who(&p.principals),
+                        who(&p.exclude_principals),
+                        scope_text,
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <p class="field-help">"Deny assignments block actions even when a role assignment allows them; a deny always wins. Azure creates them (Blueprints, managed applications, deployment stacks): they can be read here, not changed."</p>
+        {move || rows.with(|list| if list.is_empty() {
+            view! { <p role="status">"No deny assignments apply at this scope."</p> }.into_any()
+        } else {
+            view! {
+                <table class="grid" aria-label="Deny assignments">
+                    <thead><tr>
+                        <th scope="col">"Name"</th><th scope="col">"Description"</th><th scope="col">"Denied actions"</th>
+                        <th scope="col">"Principals"</th><th scope="col">"Excluded"</th><th scope="col">"Scope"</th>
+                    </tr></thead>
+                    <tbody>
+                        {list.iter().map(|(name, description, actions, who, excluded, at)| view! {
+                            <tr>
+                                <td>{name.clone()}</td><td>{description.clone()}</td><td><code>{actions.clone()}</code></td>
+                                <td>{who.clone()}</td><td>{excluded.clone()}</td><td>{at.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        })}
+    }
+}
+
 /// The IAM blade.
 #[component]
 pub fn AccessControl(scope: String, open: Callback<Blade>) -> impl IntoView {
@@ -124,7 +201,7 @@ pub fn AccessControl(scope: String, open: Callback<Blade>) -> impl IntoView {
             None => view! {
                 <TabList
                     label="Access control"
-                    titles=vec!["Role assignments", "Check access"]
+                    titles=vec!["Role assignments", "Check access", "Deny assignments"]
                     active=tab
                     id=tabs_id.clone()
                 />
@@ -134,6 +211,9 @@ pub fn AccessControl(scope: String, open: Callback<Blade>) -> impl IntoView {
                 </div>
                 <div role="tabpanel" hidden=move || tab.get() != 1>
                     <CheckAccess scope=scope.get_value()/>
+                </div>
+                <div role="tabpanel" hidden=move || tab.get() != 2>
+                    <DenyAssignments scope=scope.get_value()/>
                 </div>
             }
             .into_any(),
@@ -149,6 +229,10 @@ mod tests {
     #[test]
     fn scope_labels_name_the_kind() {
         assert_eq!(scope_label("/subscriptions/s"), "s (Subscription)");
+        assert_eq!(
+            scope_label("/providers/Microsoft.Management/managementGroups/Platform"),
+            "Platform (Management group)"
+        );
         assert_eq!(
             scope_label("/subscriptions/s/resourceGroups/rg"),
             "rg (Resource group)"

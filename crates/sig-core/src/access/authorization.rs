@@ -19,7 +19,7 @@
 //! * Every command has its arm in [`required_permissions`], with no wildcard: a new command does
 //!   not compile until its authorization is decided.
 
-use super::{context, decide, resolve_principal, Subject};
+use super::{context, decide, resolve_principal, ActionDecision, Subject};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::assignments::split_assignment_id;
 use crate::protocol::{Actor, Command, CommandError};
@@ -179,6 +179,28 @@ pub fn required_permissions(w: &World, command: &Command) -> Vec<Requirement> {
             needs
         }
         Command::ShareGallery { id, .. } => vec![rbac(format!("{G}/share/action"), id.clone())],
+        Command::CreateManagementGroup(g) => vec![Requirement::DirectoryMember {
+            tenant_id: g.tenant_id.clone(),
+            action: "Microsoft.Management/managementGroups/write",
+        }],
+        // Azure asks for Owner on the subscription and write access to the target group; the
+        // action that sets Owner apart from Contributor is the role assignments' write.
+        Command::AddSubscriptionToManagementGroup {
+            management_group,
+            subscription_id,
+        } => vec![
+            rbac(
+                "Microsoft.Management/managementGroups/subscriptions/write",
+                crate::iam::governance::management_group_id(management_group),
+            ),
+            rbac(
+                "Microsoft.Authorization/roleAssignments/write",
+                format!("/subscriptions/{subscription_id}"),
+            ),
+        ],
+        Command::CreateDenyAssignment(_) => vec![Requirement::System {
+            what: "create deny assignments (Azure creates them for Blueprints, managed applications and deployment stacks; users only read them)",
+        }],
         Command::DeleteGallery { id } => vec![rbac(format!("{G}/delete"), id.clone())],
         Command::CreateImage { id, .. } | Command::UpdateImage { id, .. } => {
             vec![rbac(format!("{I}/write"), id.clone())]
@@ -259,6 +281,26 @@ fn denied(principal: &str, object_id: &str, action: &str, scope: &str) -> Diagno
     )
 }
 
+/// The refusal of a decision: a deny assignment's (Azure's text names it) when one denies what a
+/// role allows, else the plain `AuthorizationFailed`.
+fn refusal(
+    principal: &str,
+    object_id: &str,
+    action: &str,
+    scope: &str,
+    d: &ActionDecision,
+) -> Diagnostic {
+    match d.denied_by.first() {
+        Some(deny) if !d.grants.is_empty() => Diagnostic::new(
+            Code::AuthorizationFailed,
+            scope,
+            "",
+            format!("The client '{principal}' with object id '{object_id}' has permission to perform action '{action}' on scope '{scope}'; however, the access is denied because of the deny assignment with name '{}' and Id '{}' at scope '{}'.", deny.deny_assignment_name, deny.deny_assignment_id.rsplit('/').next().unwrap_or_default(), deny.scope),
+        ),
+        _ => denied(principal, object_id, action, scope),
+    }
+}
+
 /// Authorizes one RBAC `action` over `scope` for `actor` — the decision [`authorize`] makes for a
 /// command's requirement, for checks that are not commands (deploying a VM from an image version
 /// needs `Microsoft.Compute/galleries/images/versions/read`). `Ok` always for [`Actor::system`].
@@ -279,11 +321,11 @@ pub fn authorize_action(
         .and_then(|s| context(w, s, scope).ok())
         .map(|cx| {
             let id = cx.principal.map(|p| p.object.id().to_string());
-            (decide(w, &cx, action).allowed, id)
+            (decide(w, &cx, action), id)
         });
     match decision {
-        Some((true, _)) => Ok(()),
-        Some((false, Some(id))) => Err(denied(&actor.principal, &id, action, scope)),
+        Some((d, _)) if d.allowed => Ok(()),
+        Some((d, Some(id))) => Err(refusal(&actor.principal, &id, action, scope, &d)),
         _ => {
             let id = match &subject {
                 Some(Subject::Person(k)) | Some(Subject::App(k)) | Some(Subject::Group(k)) => {
@@ -315,17 +357,17 @@ pub fn authorize(w: &World, actor: &Actor, command: &Command) -> Result<(), Comm
     };
     // Whether `action` at `scope` is allowed, with the object id a message names (the
     // principal's object in that scope's tenant).
-    let rbac_check = |action: &str, scope: &str| -> (bool, String) {
+    let rbac_check = |action: &str, scope: &str| -> (bool, String, Option<ActionDecision>) {
         let decision = subject
             .as_ref()
             .and_then(|s| context(w, s, scope).ok())
             .map(|cx| {
                 let id = cx.principal.map(|p| p.object.id().to_string());
-                (decide(w, &cx, action).allowed, id)
+                (decide(w, &cx, action), id)
             });
         match decision {
-            Some((allowed, id)) => (allowed, id.unwrap_or_else(|| home_id(&subject))),
-            None => (false, home_id(&subject)),
+            Some((d, id)) => (d.allowed, id.unwrap_or_else(|| home_id(&subject)), Some(d)),
+            None => (false, home_id(&subject), None),
         }
     };
     let mut errors = Vec::new();
@@ -335,9 +377,12 @@ pub fn authorize(w: &World, actor: &Actor, command: &Command) -> Result<(), Comm
     for req in required_permissions(w, command) {
         match req {
             Requirement::Rbac { action, scope } => {
-                let (allowed, id) = rbac_check(&action, &scope);
+                let (allowed, id, decision) = rbac_check(&action, &scope);
                 if !allowed {
-                    errors.push(denied(&actor.principal, &id, &action, &scope));
+                    errors.push(match &decision {
+                        Some(d) => refusal(&actor.principal, &id, &action, &scope, d),
+                        None => denied(&actor.principal, &id, &action, &scope),
+                    });
                 }
                 primary.get_or_insert((action, scope, id));
             }

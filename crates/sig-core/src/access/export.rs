@@ -32,6 +32,12 @@ pub struct AccessExport {
     /// Role assignments (ARM).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub role_assignments: Vec<RoleAssignment>,
+    /// Management groups (ARM), each with the subscriptions placed in it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub management_groups: Vec<crate::iam::governance::ManagementGroup>,
+    /// Deny assignments (ARM).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deny_assignments: Vec<crate::iam::governance::DenyAssignment>,
 }
 
 /// The access fields of `w`.
@@ -40,6 +46,8 @@ pub fn export(w: &World) -> AccessExport {
         directory: w.access.directories(),
         role_definitions: w.access.custom_roles.values().cloned().collect(),
         role_assignments: w.access.assignments.values().cloned().collect(),
+        management_groups: w.access.management_groups.values().cloned().collect(),
+        deny_assignments: w.access.deny_assignments.values().cloned().collect(),
     }
 }
 
@@ -109,6 +117,47 @@ pub fn import(
         let planned = plans::plan_role_definition(w, &system, &r, now, false)?;
         plans::commit(w, planned);
     }
+    // Management groups parents first (a parent that never comes is refused as the command
+    // would refuse it), then the subscriptions placed in them, then the assignments, which may
+    // be made at a group.
+    let mut pending = e.management_groups;
+    while !pending.is_empty() {
+        let ready = pending.iter().position(|g| {
+            g.parent().is_none_or(|p| {
+                p.eq_ignore_ascii_case(&g.properties.tenant_id)
+                    || w.access.management_group(p).is_some()
+                    || !pending.iter().any(|o| o.name.eq_ignore_ascii_case(p))
+            })
+        });
+        let g = pending.remove(ready.unwrap_or(0));
+        let request = crate::protocol::requests::NewManagementGroup {
+            tenant_id: g.properties.tenant_id.clone(),
+            name: g.name.clone(),
+            display_name: g.properties.display_name.clone(),
+            parent: g.parent().map(str::to_string),
+        };
+        admit_command(
+            w,
+            &system,
+            crate::protocol::Command::CreateManagementGroup(request),
+            now,
+        )?;
+        for s in &g.properties.subscriptions {
+            let place = crate::protocol::Command::AddSubscriptionToManagementGroup {
+                management_group: g.name.clone(),
+                subscription_id: s.clone(),
+            };
+            admit_command(w, &system, place, now)?;
+        }
+    }
+    for d in e.deny_assignments {
+        admit_command(
+            w,
+            &system,
+            crate::protocol::Command::CreateDenyAssignment(d),
+            now,
+        )?;
+    }
     for a in e.role_assignments {
         let p = &a.properties;
         let request = NewRoleAssignment {
@@ -125,6 +174,19 @@ pub fn import(
             made.properties.extra = a.properties.extra;
         }
         plans::commit(w, (change, events));
+    }
+    Ok(())
+}
+
+/// Admits an access command's result through its plan, as the command would be.
+fn admit_command(
+    w: &mut World,
+    system: &Actor,
+    command: crate::protocol::Command,
+    now: OffsetDateTime,
+) -> Result<(), CommandError> {
+    if let Some(planned) = plans::plan(w, system, &command, now) {
+        plans::commit(w, planned?);
     }
     Ok(())
 }

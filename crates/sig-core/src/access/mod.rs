@@ -49,6 +49,9 @@ pub enum QueryError {
         "'{0}' is not a scope: use /subscriptions/{{id}}, a resource group id or a resource id"
     )]
     NotAScope(String),
+    /// A management group the world does not have.
+    #[error("management group '{0}' is not in the world")]
+    UnknownManagementGroup(String),
     /// A scope in a subscription the world does not have.
     #[error("subscription '{subscription}' of scope '{scope}' is not in the world")]
     UnknownSubscription {
@@ -133,8 +136,11 @@ pub struct ActionDecision {
     pub action: String,
     /// Allowed?
     pub allowed: bool,
-    /// Every assignment that allows it (empty when denied).
+    /// Every assignment that allows it (empty when no role allows it).
     pub grants: Vec<Grant>,
+    /// The deny assignments that deny it anyway (a deny wins over any allow).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub denied_by: Vec<Denial>,
 }
 
 /// Where and as whom a check runs.
@@ -155,19 +161,51 @@ pub fn context<'a>(
     subject: &Subject,
     scope: &str,
 ) -> Result<CheckContext<'a>, QueryError> {
-    let path = ScopePath::parse(scope).ok_or_else(|| QueryError::NotAScope(scope.to_string()))?;
-    let sub =
-        world
-            .subscription(&path.subscription)
-            .ok_or_else(|| QueryError::UnknownSubscription {
-                scope: scope.to_string(),
-                subscription: path.subscription.clone(),
-            })?;
+    let (tenant_id, path) = full_path(world, scope)?;
     Ok(CheckContext {
-        tenant_id: sub.tenant_id.as_str(),
-        principal: subject.object_in(&world.access, &sub.tenant_id),
+        tenant_id,
+        principal: subject.object_in(&world.access, tenant_id),
         scope: path,
     })
+}
+
+/// A scope with its tenant and every level above it: the management groups (the tenant root
+/// group first), then the subscription, resource group and resources down to the scope.
+pub fn full_path<'w>(world: &'w World, scope: &str) -> Result<(&'w str, ScopePath), QueryError> {
+    let mut path =
+        ScopePath::parse(scope).ok_or_else(|| QueryError::NotAScope(scope.to_string()))?;
+    let a = &world.access;
+    let (tenant, mut chain) = match &path.management_group {
+        Some(name) => {
+            let tenant = match a.management_group(name) {
+                Some(g) => g.properties.tenant_id.as_str(),
+                None => world
+                    .tenants()
+                    .find(|t| t.id.eq_ignore_ascii_case(name))
+                    .map(|t| t.id.as_str())
+                    .ok_or_else(|| QueryError::UnknownManagementGroup(name.clone()))?,
+            };
+            let mut chain = a.management_chain(tenant, Some(name));
+            chain.pop(); // the group itself is the path's own level
+            (tenant, chain)
+        }
+        None => {
+            let sub = world.subscription(&path.subscription).ok_or_else(|| {
+                QueryError::UnknownSubscription {
+                    scope: scope.to_string(),
+                    subscription: path.subscription.clone(),
+                }
+            })?;
+            let group = a.group_of_subscription(&sub.id).map(|g| g.name.as_str());
+            (
+                sub.tenant_id.as_str(),
+                a.management_chain(&sub.tenant_id, group),
+            )
+        }
+    };
+    chain.append(&mut path.levels);
+    path.levels = chain;
+    Ok((tenant, path))
 }
 
 /// Decides one action: the assignments at the scope and its ancestors naming the principal or
@@ -217,11 +255,88 @@ pub fn decide(world: &World, cx: &CheckContext<'_>, action: &str) -> ActionDecis
             }
         }
     }
+    let denials = cx
+        .principal
+        .map_or_else(Vec::new, |p| denials(world, cx, p, action));
     ActionDecision {
         action: action.to_string(),
-        allowed: !grants.is_empty(),
+        allowed: !grants.is_empty() && denials.is_empty(),
         grants,
+        denied_by: denials,
     }
+}
+
+/// The deny assignments at the scope (or above it, unless limited to their own scope) that deny
+/// `action` to the principal or a group it is in: "Deny assignments take precedence over role
+/// assignments."
+fn denials(world: &World, cx: &CheckContext<'_>, principal: &Entry, action: &str) -> Vec<Denial> {
+    let a = &world.access;
+    if a.deny_assignments.is_empty() {
+        return Vec::new();
+    }
+    let pk = Key::new(principal.object.id());
+    let ids: Vec<&str> = std::iter::once(principal.object.id())
+        .chain(a.groups_of(&pk).iter().map(Key::as_str))
+        .collect();
+    let depth = cx.scope.levels.len();
+    let mut out = Vec::new();
+    for (level, scope_id) in cx.scope.levels.iter().enumerate() {
+        let inherited = level + 1 < depth;
+        for d in a.deny_assignments.values() {
+            let here = ScopePath::parse(&d.properties.scope)
+                .is_some_and(|p| p.id().eq_ignore_ascii_case(scope_id));
+            if here
+                && !(inherited && d.properties.do_not_apply_to_child_scopes)
+                && d.denies(action)
+                && d.applies_to(ids.iter().copied())
+            {
+                out.push(Denial {
+                    deny_assignment_id: d.id.clone(),
+                    deny_assignment_name: d.properties.deny_assignment_name.clone(),
+                    scope: d.properties.scope.clone(),
+                    inherited,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The deny assignments that apply at `scope` — made there, or above it and not limited to
+/// their own scope — each with whether it is inherited: what the portal's "Deny assignments" tab
+/// lists.
+pub fn deny_assignments_at<'w>(
+    world: &'w World,
+    scope: &str,
+) -> Result<Vec<(&'w crate::iam::governance::DenyAssignment, bool)>, QueryError> {
+    let (_, path) = full_path(world, scope)?;
+    let depth = path.levels.len();
+    let mut out = Vec::new();
+    for (level, s) in path.levels.iter().enumerate() {
+        let inherited = level + 1 < depth;
+        for d in world.access.deny_assignments.values() {
+            let here = ScopePath::parse(&d.properties.scope)
+                .is_some_and(|p| p.id().eq_ignore_ascii_case(s));
+            if here && !(inherited && d.properties.do_not_apply_to_child_scopes) {
+                out.push((d, inherited));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A deny assignment that denies an action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Denial {
+    /// Its id.
+    pub deny_assignment_id: String,
+    /// Its name.
+    pub deny_assignment_name: String,
+    /// Where it was made.
+    pub scope: String,
+    /// True when made at an ancestor of the checked scope.
+    pub inherited: bool,
 }
 
 /// The effective permissions of a subject at a scope: every action of
@@ -244,6 +359,9 @@ pub fn scope_exists(world: &World, scope: &str) -> bool {
     let Some(p) = ScopePath::parse(scope) else {
         return false;
     };
+    if p.management_group.is_some() {
+        return full_path(world, scope).is_ok();
+    }
     match (p.levels.len(), &p.resource_group) {
         (1, _) => world.subscription(&p.subscription).is_some(),
         (2, Some(rg)) => world.resource_group(&p.subscription, rg).is_some(),
@@ -334,7 +452,7 @@ pub struct AccessHolder {
 /// Who has access to `scope`: every assignment at it or above, and for group assignments every
 /// transitive member.
 pub fn who_has_access(world: &World, scope: &str) -> Result<Vec<AccessHolder>, QueryError> {
-    let path = ScopePath::parse(scope).ok_or_else(|| QueryError::NotAScope(scope.to_string()))?;
+    let (_, path) = full_path(world, scope)?;
     let a = &world.access;
     let depth = path.levels.len();
     let mut out = Vec::new();

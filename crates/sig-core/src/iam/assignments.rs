@@ -63,6 +63,8 @@ pub struct ScopePath {
     pub subscription: String,
     /// Resource group, when the scope is at or below one.
     pub resource_group: Option<String>,
+    /// The management group, when the scope is one (then `subscription` is empty).
+    pub management_group: Option<String>,
     /// Canonical ids, outermost first.
     pub levels: Vec<String>,
 }
@@ -71,6 +73,14 @@ impl ScopePath {
     /// Parses `/subscriptions/{s}`, `/subscriptions/{s}/resourceGroups/{rg}` or a resource id in
     /// a resource group; `None` for anything else (management groups and `/` are not simulated).
     pub fn parse(scope: &str) -> Option<ScopePath> {
+        if let Some(name) = super::governance::management_group_name(scope) {
+            return Some(ScopePath {
+                subscription: String::new(),
+                resource_group: None,
+                management_group: Some(name.to_string()),
+                levels: vec![super::governance::management_group_id(name)],
+            });
+        }
         let parts: Vec<&str> = scope.split('/').filter(|p| !p.is_empty()).collect();
         if parts.len() < 2
             || !parts[0].eq_ignore_ascii_case("subscriptions")
@@ -84,6 +94,7 @@ impl ScopePath {
             return Some(ScopePath {
                 subscription: sub,
                 resource_group: None,
+                management_group: None,
                 levels,
             });
         }
@@ -96,6 +107,7 @@ impl ScopePath {
             return Some(ScopePath {
                 subscription: sub,
                 resource_group: Some(rg),
+                management_group: None,
                 levels,
             });
         }
@@ -114,6 +126,7 @@ impl ScopePath {
         Some(ScopePath {
             subscription: sub,
             resource_group: Some(rg),
+            management_group: None,
             levels,
         })
     }
@@ -131,6 +144,9 @@ impl ScopePath {
     /// The ARM type of the scope (`Microsoft.Resources/subscriptions`, `.../resourceGroups`, or
     /// the resource's type).
     pub fn resource_type(&self) -> String {
+        if self.management_group.is_some() {
+            return super::governance::MANAGEMENT_GROUP_TYPE.into();
+        }
         match self.levels.len() {
             1 => "Microsoft.Resources/subscriptions".into(),
             2 => "Microsoft.Resources/subscriptions/resourceGroups".into(),

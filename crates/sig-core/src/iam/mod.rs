@@ -5,6 +5,7 @@
 
 pub mod assignments;
 pub mod directory;
+pub mod governance;
 pub mod roles;
 
 use crate::ids::Key;
@@ -20,6 +21,10 @@ pub struct AccessState {
     pub(crate) custom_roles: BTreeMap<Key, RoleDefinition>,
     pub(crate) assignments: BTreeMap<Key, RoleAssignment>,
     pub(crate) index: AccessIndex,
+    /// Management groups by name (see [`governance`]).
+    pub(crate) management_groups: BTreeMap<Key, governance::ManagementGroup>,
+    /// Deny assignments by id (see [`governance`]).
+    pub(crate) deny_assignments: BTreeMap<Key, governance::DenyAssignment>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -184,6 +189,51 @@ impl AccessState {
     /// True when `group` contains `member` directly or through nested groups.
     pub fn is_in_group(&self, member: &Key, group: &Key) -> bool {
         self.groups_of(member).contains(group)
+    }
+
+    /// A management group by name.
+    pub fn management_group(&self, name: &str) -> Option<&governance::ManagementGroup> {
+        self.management_groups.get(&Key::new(name))
+    }
+    /// Every management group.
+    pub fn management_groups(&self) -> impl Iterator<Item = &governance::ManagementGroup> {
+        self.management_groups.values()
+    }
+    /// Every deny assignment.
+    pub fn deny_assignments(&self) -> impl Iterator<Item = &governance::DenyAssignment> {
+        self.deny_assignments.values()
+    }
+    /// The group a subscription is placed in (`None`: the tenant root group).
+    pub fn group_of_subscription(
+        &self,
+        subscription: &str,
+    ) -> Option<&governance::ManagementGroup> {
+        self.management_groups.values().find(|g| {
+            g.properties
+                .subscriptions
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(subscription))
+        })
+    }
+    /// The scope ids of the management groups above and including `group` (in `tenant`), the
+    /// tenant root group first. A group's ancestry has no cycles: a group is created under an
+    /// existing one and never moved.
+    pub fn management_chain(&self, tenant: &str, group: Option<&str>) -> Vec<String> {
+        let mut chain = Vec::new();
+        let mut next = group.filter(|g| !g.eq_ignore_ascii_case(tenant));
+        while let Some(name) = next {
+            let Some(g) = self.management_group(name) else {
+                break;
+            };
+            chain.push(governance::management_group_id(&g.name));
+            next = g.parent().filter(|p| !p.eq_ignore_ascii_case(tenant));
+            if chain.len() > self.management_groups.len() {
+                break;
+            }
+        }
+        chain.push(governance::management_group_id(tenant));
+        chain.reverse();
+        chain
     }
 
     pub(crate) fn insert_assignment(&mut self, a: RoleAssignment) {

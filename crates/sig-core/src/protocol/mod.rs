@@ -9,8 +9,8 @@ use crate::arm;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::sources::Source;
 use requests::{
-    GroupMembership, GuestInvitation, NewApplication, NewGroup, NewRoleAssignment,
-    NewServicePrincipal, NewUser,
+    GroupMembership, GuestInvitation, NewApplication, NewGroup, NewManagementGroup,
+    NewRoleAssignment, NewServicePrincipal, NewUser,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -210,6 +210,19 @@ pub enum Command {
         /// Assignment id.
         id: String,
     },
+    /// A management group above subscriptions; its creator becomes its Owner.
+    CreateManagementGroup(NewManagementGroup),
+    /// Places a subscription in a management group (`az account management-group subscription
+    /// add`), out of the one it was in.
+    AddSubscriptionToManagementGroup {
+        /// The group's name.
+        management_group: String,
+        /// The subscription.
+        subscription_id: String,
+    },
+    /// A deny assignment. Azure creates them (Blueprints, managed applications, deployment
+    /// stacks) and users only read them, so only the simulator itself may.
+    CreateDenyAssignment(crate::iam::governance::DenyAssignment),
 }
 
 /// What happened.

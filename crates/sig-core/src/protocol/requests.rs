@@ -87,3 +87,18 @@ pub struct NewRoleAssignment {
     #[serde(default)]
     pub name: Option<String>,
 }
+
+/// `CreateManagementGroup` (`az account management-group create`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewManagementGroup {
+    /// The tenant.
+    pub tenant_id: String,
+    /// Its name (the id's last segment).
+    pub name: String,
+    /// Display name (the name when empty).
+    #[serde(default)]
+    pub display_name: String,
+    /// The parent group's name; `None` for the tenant root group.
+    #[serde(default)]
+    pub parent: Option<String>,
+}

@@ -4,9 +4,11 @@
 //! request (ids, guest UPNs) and admit it; a state file's objects are admitted by the same
 //! functions ([`crate::access::export::import`]), so a file cannot hold what a command refuses.
 
+mod governance;
 mod objects;
 mod rbac;
 
+use governance::*;
 use objects::*;
 pub(crate) use objects::{
     admit_application, admit_group, admit_service_principal, admit_user, plan_add_member,
@@ -44,6 +46,10 @@ pub(crate) enum Change {
     Assign(RoleAssignment),
     Unassign(Key),
     UnassignScope(Key),
+    ManagementGroup(crate::iam::governance::ManagementGroup),
+    /// The group (by name) a subscription is placed in.
+    PlaceSubscription(Key, String),
+    Deny(crate::iam::governance::DenyAssignment),
 }
 
 pub(crate) type Planned = Result<(Change, Vec<Event>), CommandError>;
@@ -197,6 +203,12 @@ pub(crate) fn plan(
         Command::CreateRoleDefinition(r) => plan_role(w, actor, r, now),
         Command::CreateRoleAssignment(a) => plan_assignment(w, actor, a, now),
         Command::DeleteRoleAssignment { id } => plan_unassign(w, actor, id, now),
+        Command::CreateManagementGroup(g) => plan_management_group(w, actor, g, now),
+        Command::AddSubscriptionToManagementGroup {
+            management_group,
+            subscription_id,
+        } => plan_place_subscription(w, actor, management_group, subscription_id, now),
+        Command::CreateDenyAssignment(d) => plan_deny(w, actor, d, now),
         _ => return None,
     })
 }
@@ -219,6 +231,22 @@ pub(crate) fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> V
         Change::Assign(ra) => a.insert_assignment(ra),
         Change::Unassign(k) => {
             a.remove_assignment(&k);
+        }
+        Change::ManagementGroup(g) => {
+            a.management_groups.insert(Key::new(&g.name), g);
+        }
+        Change::PlaceSubscription(group, subscription) => {
+            for g in a.management_groups.values_mut() {
+                g.properties
+                    .subscriptions
+                    .retain(|s| !s.eq_ignore_ascii_case(&subscription));
+            }
+            if let Some(g) = a.management_groups.get_mut(&group) {
+                g.properties.subscriptions.push(subscription);
+            }
+        }
+        Change::Deny(d) => {
+            a.deny_assignments.insert(Key::new(&d.id), d);
         }
         Change::UnassignScope(scope) => {
             let gone: Vec<Key> = a
@@ -271,6 +299,30 @@ pub(crate) fn creator_follow_up(
                 properties: RoleAssignmentProperties {
                     role_definition_id: format!(
                         "/subscriptions/{id}/providers/Microsoft.Authorization/roleDefinitions/{}",
+                        roles::OWNER
+                    ),
+                    principal_id: obj.object.id().to_string(),
+                    principal_type: obj.object.principal_type().map(str::to_string),
+                    scope,
+                    created_on: now.format(&Rfc3339).ok(),
+                    created_by: Some(obj.object.id().to_string()),
+                    extra: Default::default(),
+                },
+            }))
+        }
+        Command::CreateManagementGroup(g) => {
+            // "the user who creates a management group is assigned Owner on it".
+            let subject = resolve_principal(w, &actor.principal).ok()?;
+            let obj = subject.object_in(&w.access, &g.tenant_id)?;
+            let scope = crate::iam::governance::management_group_id(&g.name);
+            let name = derived_guid(&[&scope, roles::OWNER, obj.object.id()]);
+            Some(Change::Assign(RoleAssignment {
+                id: assignment_id(&scope, &name),
+                name,
+                resource_type: ROLE_ASSIGNMENT_TYPE.into(),
+                properties: RoleAssignmentProperties {
+                    role_definition_id: format!(
+                        "{scope}/providers/Microsoft.Authorization/roleDefinitions/{}",
                         roles::OWNER
                     ),
                     principal_id: obj.object.id().to_string(),

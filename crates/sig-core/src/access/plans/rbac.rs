@@ -5,8 +5,9 @@ use super::*;
 /// The directory (tenant) a role assignment at `scope` draws its principals
 /// from: the scope's subscription's tenant.
 pub fn tenant_of_scope(w: &World, scope: &str) -> Option<String> {
-    let p = ScopePath::parse(scope)?;
-    w.subscription(&p.subscription).map(|s| s.tenant_id.clone())
+    crate::access::full_path(w, scope)
+        .ok()
+        .map(|(tenant, _)| tenant.to_string())
 }
 
 pub(super) fn plan_role(
@@ -131,16 +132,24 @@ pub(crate) fn plan_assignment(
             ),
         ));
     };
-    let Some(sub) = w.subscription(&path.subscription) else {
-        return Err(fail(
-            Code::SubscriptionNotFound,
-            &a.scope,
-            "scope",
-            format!(
-                "The subscription '{}' could not be found.",
-                path.subscription
+    let Some(tenant) = tenant_of_scope(w, &a.scope) else {
+        return Err(match &path.management_group {
+            Some(name) => fail(
+                Code::ResourceNotFound,
+                &a.scope,
+                "scope",
+                format!("The management group '{name}' could not be found."),
             ),
-        ));
+            None => fail(
+                Code::SubscriptionNotFound,
+                &a.scope,
+                "scope",
+                format!(
+                    "The subscription '{}' could not be found.",
+                    path.subscription
+                ),
+            ),
+        });
     };
     if !scope_exists(w, &a.scope) {
         return Err(fail(
@@ -151,7 +160,6 @@ pub(crate) fn plan_assignment(
         ));
     }
     let scope = path.id().to_string();
-    let tenant = sub.tenant_id.clone();
     let Some(role) = w.access.role(&a.role_definition_id) else {
         return Err(fail(
             Code::RoleDefinitionDoesNotExist,
@@ -240,10 +248,19 @@ pub(crate) fn plan_assignment(
         name,
         resource_type: ROLE_ASSIGNMENT_TYPE.into(),
         properties: RoleAssignmentProperties {
-            role_definition_id: format!(
-                "/subscriptions/{}/providers/Microsoft.Authorization/roleDefinitions/{}",
-                sub.id, role.name
-            ),
+            // Azure names the role under the assignment's subscription, or at a management
+            // group under the group.
+            role_definition_id: match &path.management_group {
+                Some(_) => format!(
+                    "{}/providers/Microsoft.Authorization/roleDefinitions/{}",
+                    path.id(),
+                    role.name
+                ),
+                None => format!(
+                    "/subscriptions/{}/providers/Microsoft.Authorization/roleDefinitions/{}",
+                    path.subscription, role.name
+                ),
+            },
             principal_id: pid,
             principal_type: principal.object.principal_type().map(str::to_string),
             scope,
