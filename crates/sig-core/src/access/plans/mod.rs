@@ -288,52 +288,16 @@ pub(crate) fn creator_follow_up(
     }
     match command {
         Command::CreateSubscription { id, tenant_id, .. } => {
-            let subject = resolve_principal(w, &actor.principal).ok()?;
-            let obj = subject.object_in(&w.access, tenant_id)?;
-            let scope = format!("/subscriptions/{id}");
-            let name = derived_guid(&[&scope, roles::OWNER, obj.object.id()]);
-            Some(Change::Assign(RoleAssignment {
-                id: assignment_id(&scope, &name),
-                name,
-                resource_type: ROLE_ASSIGNMENT_TYPE.into(),
-                properties: RoleAssignmentProperties {
-                    role_definition_id: format!(
-                        "/subscriptions/{id}/providers/Microsoft.Authorization/roleDefinitions/{}",
-                        roles::OWNER
-                    ),
-                    principal_id: obj.object.id().to_string(),
-                    principal_type: obj.object.principal_type().map(str::to_string),
-                    scope,
-                    created_on: now.format(&Rfc3339).ok(),
-                    created_by: Some(obj.object.id().to_string()),
-                    extra: Default::default(),
-                },
-            }))
+            owner_of(w, actor, tenant_id, &format!("/subscriptions/{id}"), now)
         }
-        Command::CreateManagementGroup(g) => {
-            // "the user who creates a management group is assigned Owner on it".
-            let subject = resolve_principal(w, &actor.principal).ok()?;
-            let obj = subject.object_in(&w.access, &g.tenant_id)?;
-            let scope = crate::iam::governance::management_group_id(&g.name);
-            let name = derived_guid(&[&scope, roles::OWNER, obj.object.id()]);
-            Some(Change::Assign(RoleAssignment {
-                id: assignment_id(&scope, &name),
-                name,
-                resource_type: ROLE_ASSIGNMENT_TYPE.into(),
-                properties: RoleAssignmentProperties {
-                    role_definition_id: format!(
-                        "{scope}/providers/Microsoft.Authorization/roleDefinitions/{}",
-                        roles::OWNER
-                    ),
-                    principal_id: obj.object.id().to_string(),
-                    principal_type: obj.object.principal_type().map(str::to_string),
-                    scope,
-                    created_on: now.format(&Rfc3339).ok(),
-                    created_by: Some(obj.object.id().to_string()),
-                    extra: Default::default(),
-                },
-            }))
-        }
+        // "the user who creates a management group is assigned Owner on it".
+        Command::CreateManagementGroup(g) => owner_of(
+            w,
+            actor,
+            &g.tenant_id,
+            &crate::iam::governance::management_group_id(&g.name),
+            now,
+        ),
         Command::CreateTenant { id, .. } => match home_user(w, &actor.principal) {
             Some((_, home)) => {
                 let oid = derived_guid(&["external", id, &home.id]);
@@ -368,6 +332,37 @@ pub(crate) fn creator_follow_up(
         },
         _ => None,
     }
+}
+
+/// The Owner assignment the creator of a subscription or management group gets at `scope`
+/// (the role named under the scope, as Azure names it).
+fn owner_of(
+    w: &World,
+    actor: &Actor,
+    tenant: &str,
+    scope: &str,
+    now: OffsetDateTime,
+) -> Option<Change> {
+    let subject = resolve_principal(w, &actor.principal).ok()?;
+    let obj = subject.object_in(&w.access, tenant)?;
+    let name = derived_guid(&[scope, roles::OWNER, obj.object.id()]);
+    Some(Change::Assign(RoleAssignment {
+        id: assignment_id(scope, &name),
+        name,
+        resource_type: ROLE_ASSIGNMENT_TYPE.into(),
+        properties: RoleAssignmentProperties {
+            role_definition_id: format!(
+                "{scope}/providers/Microsoft.Authorization/roleDefinitions/{}",
+                roles::OWNER
+            ),
+            principal_id: obj.object.id().to_string(),
+            principal_type: obj.object.principal_type().map(str::to_string),
+            scope: scope.to_string(),
+            created_on: now.format(&Rfc3339).ok(),
+            created_by: Some(obj.object.id().to_string()),
+            extra: Default::default(),
+        },
+    }))
 }
 
 /// Applies a follow-up planned by [`creator_follow_up`], once the command itself is applied.
