@@ -82,7 +82,7 @@ test('share a gallery and a definition with a guest from another tenant; signed 
   await subs.getByLabel('Tenant name').fill('Fabrikam');
   await subs.getByLabel('Tenant ID').fill('4b0a4b57-33a1-4c1d-9d43-6c1f3b2a0f10');
   await subs.getByRole('button', { name: 'Add tenant' }).click();
-  await subs.getByRole('cell', { name: 'Fabrikam' }).waitFor();
+  await subs.getByRole('cell', { name: 'Fabrikam', exact: true }).waitFor();
   // The subscription's IAM: its creator is its Owner.
   await subs.getByRole('button', { name: 'Access control (IAM) of Contoso Images' }).click();
   const subIam = blade(page, 'Access control (IAM)');
@@ -156,7 +156,7 @@ test('share a gallery and a definition with a guest from another tenant; signed 
   // Her tenants, and Contoso's subscription (she holds roles within it), but
   // not its resource group, where she has none.
   await page.goto(`${env.server.url}#/subscriptions`);
-  await subs.getByRole('cell', { name: 'Contoso Images', exact: true }).waitFor();
+  await subs.getByRole('region', { name: /^Subscriptions \(/ }).getByRole('cell', { name: 'Contoso Images', exact: true }).waitFor();
   const firstColumn = (n) => subs.getByRole('table').nth(n).locator('tbody tr td:first-child').allTextContents();
   assert.deepEqual(await firstColumn(0), ['Fabrikam', 'Contoso']);
   assert.deepEqual(await firstColumn(1), ['Contoso Images']);

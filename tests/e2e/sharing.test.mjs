@@ -198,3 +198,35 @@ test('soft-delete a version and restore it: kept under "Show soft deleted versio
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('encryption per region is shown and edited in Update replication, judged by the core', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  await importExample(page, env.server.url);
+  const version = `${GALLERY}/images/ubuntu-22/versions/1.1.0`;
+  await page.goto(`${env.server.url}#/${encodeURIComponent(`replication:${version}`).replace(/%3A/g, ':')}`);
+  const replication = blade(page, 'Replication');
+  const grid = replication.getByRole('table', { name: 'Target regions to replicate to' });
+  const field = grid.getByLabel('OS disk encryption set in West US');
+  assert.equal(await field.inputValue(), '');
+  // Not a disk encryption set: the core's rule, in place; the edit is kept.
+  await field.fill('my-key');
+  await replication.getByRole('button', { name: 'Save target regions' }).click();
+  await replication.getByRole('alert').filter({ hasText: "'my-key' is not the id of a disk encryption set" }).waitFor();
+  assert.equal(await field.inputValue(), 'my-key');
+  // One in another subscription: refused too.
+  const elsewhere = '/subscriptions/6f1d2c3b-4a59-4e8f-9d0c-1b2a3c4d5e6f/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des-westus';
+  await field.fill(elsewhere);
+  await replication.getByRole('button', { name: 'Save target regions' }).click();
+  await replication.getByRole('alert').filter({ hasText: "must be in the gallery's subscription" }).waitFor();
+  // The gallery's own: saved, and shown again after a reload.
+  const des = `/subscriptions/${CONTOSO_SUB}/resourceGroups/rg-images/providers/Microsoft.Compute/diskEncryptionSets/des-westus`;
+  await field.fill(des);
+  await replication.getByRole('button', { name: 'Save target regions' }).click();
+  await replication.getByRole('alert').waitFor({ state: 'detached' });
+  await page.reload();
+  await blade(page, 'Replication').getByRole('table', { name: 'Target regions to replicate to' }).getByLabel('OS disk encryption set in West US').waitFor();
+  assert.equal(await blade(page, 'Replication').getByRole('table', { name: 'Target regions to replicate to' }).getByLabel('OS disk encryption set in West US').inputValue(), des);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

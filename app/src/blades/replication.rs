@@ -85,6 +85,8 @@ pub struct TargetRow {
     pub replicas: String,
     /// Storage type in the az CLI's spelling (`standard_zrs`).
     pub storage: String,
+    /// The OS disk's disk encryption set in this region (its id; empty: platform keys).
+    pub os_encryption: String,
 }
 
 /// The version's target regions as grid rows.
@@ -92,19 +94,103 @@ pub fn target_rows(world: &World, id: &str) -> Vec<TargetRow> {
     world
         .version(id)
         .map(|v| {
+            let encrypted = targets_of(&v.resource);
             format_targets(v)
                 .iter()
                 .map(|entry| {
                     let mut parts = entry.splitn(3, '=');
+                    let region = parts.next().unwrap_or_default().to_string();
+                    let os_encryption = encrypted
+                        .iter()
+                        .find(|t| same_region(t, &region))
+                        .and_then(os_disk_encryption_set)
+                        .unwrap_or_default();
                     TargetRow {
-                        region: parts.next().unwrap_or_default().to_string(),
+                        region,
                         replicas: parts.next().unwrap_or_default().to_string(),
                         storage: parts.next().unwrap_or_default().to_string(),
+                        os_encryption,
                     }
                 })
                 .collect()
         })
         .unwrap_or_default()
+}
+
+fn targets_of(resource: &arm::GalleryImageVersion) -> Vec<arm::TargetRegion> {
+    resource
+        .properties
+        .as_ref()
+        .and_then(|p| p.publishing_profile.as_ref())
+        .and_then(|p| p.target_regions.clone())
+        .unwrap_or_default()
+}
+
+fn same_region(t: &arm::TargetRegion, region: &str) -> bool {
+    let a = t
+        .name
+        .as_deref()
+        .and_then(sig_core::regions::RegionName::new);
+    a.is_some() && a == sig_core::regions::RegionName::new(region)
+}
+
+/// A target region's OS disk encryption set id, when it has one.
+fn os_disk_encryption_set(t: &arm::TargetRegion) -> Option<String> {
+    t.encryption
+        .as_ref()?
+        .os_disk_image
+        .as_ref()?
+        .get("diskEncryptionSetId")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// `command` (an `UpdateVersion`) with each region's OS disk encryption set as the rows say:
+/// set, changed, or removed when emptied; data disk and confidential VM settings are kept.
+pub fn with_os_encryption(command: Command, rows: &[TargetRow]) -> Command {
+    let Command::UpdateVersion { id, mut resource } = command else {
+        return command;
+    };
+    let targets = resource
+        .properties
+        .as_mut()
+        .and_then(|p| p.publishing_profile.as_mut())
+        .and_then(|p| p.target_regions.as_mut());
+    for t in targets.into_iter().flatten() {
+        let Some(row) = rows.iter().find(|r| same_region(t, &r.region)) else {
+            continue;
+        };
+        let wanted = row.os_encryption.trim();
+        let encryption = t.encryption.get_or_insert_with(Default::default);
+        let os = encryption
+            .os_disk_image
+            .get_or_insert_with(|| serde_json::json!({}));
+        if let Some(os) = os.as_object_mut() {
+            if wanted.is_empty() {
+                os.remove("diskEncryptionSetId");
+            } else {
+                os.insert("diskEncryptionSetId".into(), wanted.into());
+            }
+        }
+        let os_empty = encryption
+            .os_disk_image
+            .as_ref()
+            .and_then(|v| v.as_object())
+            .is_some_and(|o| o.is_empty());
+        if os_empty {
+            encryption.os_disk_image = None;
+        }
+        let nothing = encryption.os_disk_image.is_none()
+            && encryption
+                .data_disk_images
+                .as_ref()
+                .is_none_or(Vec::is_empty)
+            && encryption.extra.is_empty();
+        if nothing {
+            t.encryption = None;
+        }
+    }
+    Command::UpdateVersion { id, resource }
 }
 
 /// The `--target-regions` value the rows stand for (what Save sends through
@@ -277,7 +363,8 @@ pub fn Replication(id: String) -> impl IntoView {
     let apply = move || {
         let command = store
             .world
-            .with_untracked(|w| update_targets(w, &id.get_value(), &argument.get_untracked()));
+            .with_untracked(|w| update_targets(w, &id.get_value(), &argument.get_untracked()))
+            .map(|c| rows.with_untracked(|r| with_os_encryption(c, r)));
         match command {
             Err(why) => problems.set(vec![why]),
             Ok(command) => {
@@ -368,7 +455,8 @@ pub fn Replication(id: String) -> impl IntoView {
                     <table class="grid" aria-label="Target regions to replicate to">
                         <thead><tr>
                             <th scope="col">"Region"</th><th scope="col">"Replica count"</th>
-                            <th scope="col">"Storage account type"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            <th scope="col">"Storage account type"</th><th scope="col">"OS disk encryption set"</th>
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                         </tr></thead>
                         <tbody>
                             // Keyed rows: typing in a row re-renders nothing, so the
@@ -406,6 +494,15 @@ pub fn Replication(id: String) -> impl IntoView {
                                                 </select>
                                             </td>
                                             <td>
+                                                <input type="text" class="des-input" placeholder="Platform-managed key"
+                                                    aria-label=format!("OS disk encryption set in {shown}")
+                                                    prop:value=move || value_of(|row| row.os_encryption.clone())
+                                                    on:input=move |ev| {
+                                                        let value = event_target_value(&ev);
+                                                        edit(&|r| if let Some(row) = r.get_mut(index) { row.os_encryption = value.clone(); });
+                                                    }/>
+                                            </td>
+                                            <td>
                                                 <button type="button" class="button" aria-label=format!("Remove {shown}")
                                                     disabled=move || write_denied.get().is_some()
                                                     on:click=move |_| confirming.set(Some(region.clone()))>"Remove"</button>
@@ -441,6 +538,7 @@ pub fn Replication(id: String) -> impl IntoView {
                         region: new_region.get_untracked(),
                         replicas: new_count.get_untracked().trim().to_string(),
                         storage: new_type.get_untracked(),
+                        os_encryption: String::new(),
                     };
                     edit(&|r| r.push(row.clone()));
                 }>"+ Add region"</button>
@@ -459,6 +557,41 @@ pub fn Replication(id: String) -> impl IntoView {
 mod tests {
     use super::*;
     use sig_core::testing::world_with;
+
+    #[test]
+    fn the_os_disk_encryption_set_of_a_row_is_set_changed_and_removed() {
+        let w = world_with(1, 1, 1);
+        let id = w.versions().next().expect("a version").id.to_string();
+        let des = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des-westus";
+        let mut rows = target_rows(&w, &id);
+        assert_eq!(rows[0].os_encryption, "");
+        rows[0].os_encryption = des.to_string();
+        let os_des = |c: &Command| match c {
+            Command::UpdateVersion { resource, .. } => resource
+                .properties
+                .as_ref()
+                .and_then(|p| p.publishing_profile.as_ref())
+                .and_then(|p| p.target_regions.as_ref())
+                .and_then(|t| t[0].encryption.as_ref())
+                .map(|e| serde_json::to_value(e).unwrap_or_default()),
+            other => panic!("unexpected {other:?}"),
+        };
+        let set = with_os_encryption(
+            update_targets(&w, &id, &rows_argument(&rows)).unwrap(),
+            &rows,
+        );
+        assert_eq!(
+            os_des(&set),
+            Some(serde_json::json!({"osDiskImage": {"diskEncryptionSetId": des}}))
+        );
+        rows[0].os_encryption = "  ".into();
+        let cleared = with_os_encryption(set, &rows);
+        assert_eq!(
+            os_des(&cleared),
+            None,
+            "an emptied field removes the encryption"
+        );
+    }
 
     #[test]
     fn arguments_split_like_a_shell() {

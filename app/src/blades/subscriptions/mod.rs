@@ -75,10 +75,10 @@ pub fn Subscriptions(open: Callback<Blade>) -> impl IntoView {
         <crate::components::ScrollRegion label="Subscriptions"><table class="grid"><thead><tr><th scope="col">"Name"</th><th scope="col">"Subscription ID"</th><th scope="col">"Tenant"</th><th scope="col">"Allow-listed for Australia Central"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead><tbody>{subscriptions}</tbody></table></crate::components::ScrollRegion>
         <NewSubscriptionForm tenants=tenant_options/>
 
-        <management_groups::ManagementGroups open/>
-
         <h3>"Resource groups"</h3>
         <crate::components::ScrollRegion label="Resource groups"><table class="grid"><thead><tr><th scope="col">"Name"</th><th scope="col">"Subscription"</th><th scope="col">"Location"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead><tbody>{groups}</tbody></table></crate::components::ScrollRegion>
         <NewResourceGroupForm/>
+
+        <management_groups::ManagementGroups open/>
     }
 }
