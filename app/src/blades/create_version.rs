@@ -239,6 +239,20 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
     let end_of_life = RwSignal::new(String::new());
     let replica_count = RwSignal::new("1".to_string());
     let mode = RwSignal::new("Full".to_string());
+    // A ConfidentialVM definition's versions name an encryption type in every region.
+    let confidential = store.world.with_untracked(|w| {
+        w.image(&image).is_some_and(|i| {
+            let features = i
+                .resource
+                .properties
+                .as_ref()
+                .and_then(|p| p.features.as_ref());
+            sig_core::rules::security_type(features)
+                == Some(sig_core::kinds::SecurityType::ConfidentialVm)
+        })
+    });
+    let cvm_type = RwSignal::new("EncryptedWithPmk".to_string());
+    let cvm_des = RwSignal::new(String::new());
     let source_storage = RwSignal::new("Standard_LRS".to_string());
     let extra = RwSignal::new(Vec::<TargetRow>::new());
     let tags = RwSignal::new(Vec::<(String, String)>::new());
@@ -258,7 +272,17 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
     let id = Memo::new(move |_| version_id(&sub, &rg, &gal, &img, name.get().trim()));
     let body = Memo::new(move |_| {
         let mut publishing = Map::new();
-        publishing.insert("targetRegions".into(), target_regions_json(&rows.get()));
+        let mut targets = target_regions_json(&rows.get());
+        if confidential {
+            let mut profile = json!({ "confidentialVMEncryptionType": cvm_type.get() });
+            if !cvm_des.get().trim().is_empty() {
+                profile["secureVMDiskEncryptionSetId"] = json!(cvm_des.get().trim());
+            }
+            for t in targets.as_array_mut().into_iter().flatten() {
+                t["encryption"] = json!({ "osDiskImage": { "securityProfile": profile.clone() } });
+            }
+        }
+        publishing.insert("targetRegions".into(), targets);
         publishing.insert("replicaCount".into(), number_or_text(&replica_count.get()));
         publishing.insert("excludeFromLatest".into(), json!(exclude.get()));
         // Sent only when chosen: Full is the default, and the field needs api-version 2021-07-01.
@@ -367,6 +391,20 @@ pub fn CreateVersion(image: String, replace: Callback<Blade>) -> impl IntoView {
             errors=field(&["properties.publishingProfile.replicationMode"])
             help="Shallow replication skips copying the image: the version is ready sooner, but can't serve a large number of VMs. It can't be changed after the version is created."/>
         <div aria-live="polite">{mode_advice}</div>
+        {confidential.then(|| view! {
+            <SelectField label="Confidential VM encryption type" value=cvm_type
+                options=Signal::derive(|| options::fixed(&[
+                    ("EncryptedVMGuestStateOnlyWithPmk", "VM guest state only, platform-managed key"),
+                    ("EncryptedWithPmk", "OS disk and VM guest state, platform-managed key"),
+                    ("EncryptedWithCmk", "OS disk and VM guest state, customer-managed key"),
+                    ("NonPersistedTPM", "Non-persisted vTPM (no VM guest state)"),
+                ]))
+                help="The definition's SecurityType is ConfidentialVM: every target region names one. Only the home region can be targeted, unless the type is Non-persisted vTPM."/>
+            <Show when=move || cvm_type.get() == "EncryptedWithCmk">
+                <TextField label="Confidential disk encryption set" value=cvm_des required=true
+                    help="A disk encryption set of type ConfidentialVmEncryptedWithCustomerKey (its id)."/>
+            </Show>
+        })}
         <TextField label="Default replica count" value=replica_count input_type="number" required=true
             errors=field(&["properties.publishingProfile.replicaCount"])
             help="Used for every target region that has no replica count of its own."/>

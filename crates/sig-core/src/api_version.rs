@@ -116,6 +116,10 @@ pub const FEATURE_GATES: &[FeatureGate] = &[
         min: V2019_12_01,
     },
     FeatureGate {
+        path: "properties.publishingProfile.targetRegions[].encryption.osDiskImage.securityProfile",
+        min: V2021_10_01,
+    },
+    FeatureGate {
         path: "properties.storageProfile.osDiskImage.source.uri",
         min: V2020_09_30,
     },
@@ -353,6 +357,27 @@ pub fn check_version(
                 &format!("{base}.additionalReplicaSets"),
                 V2024_03_03,
             );
+            // Confidential VM encryption: 2021-10-01; its NonPersistedTPM value: 2023-07-03
+            // (absent from the 2022-03-03 spec's enum).
+            let cvm = t
+                .encryption
+                .as_ref()
+                .and_then(|e| e.os_disk_image.as_ref())
+                .and_then(|o| o.get("securityProfile"));
+            c.gate(
+                cvm.is_some(),
+                &format!("{base}.encryption.osDiskImage.securityProfile"),
+                V2021_10_01,
+            );
+            c.gate(
+                cvm.and_then(|p| p.get("confidentialVMEncryptionType"))
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|v| v.eq_ignore_ascii_case("NonPersistedTPM")),
+                &format!(
+                    "{base}.encryption.osDiskImage.securityProfile.confidentialVMEncryptionType"
+                ),
+                V2023_07_03,
+            );
         }
     }
     if let Some(sp) = &p.storage_profile {
@@ -460,6 +485,36 @@ mod tests {
         );
         assert!(check_version(&v, Some("2019-03-01"), "r").is_empty());
         assert!(check_version(&v, None, "r").is_empty());
+    }
+
+    #[test]
+    fn confidential_vm_encryption_needs_2021_10_01_and_non_persisted_tpm_2023_07_03() {
+        let with = |kind: &str| -> arm::GalleryImageVersion {
+            serde_json::from_value(serde_json::json!({
+                "location": "eastus",
+                "properties": {"publishingProfile": {"targetRegions": [{"name": "eastus",
+                    "encryption": {"osDiskImage": {"securityProfile": {"confidentialVMEncryptionType": kind}}}}]}}
+            }))
+            .unwrap()
+        };
+        let paths = |v: &arm::GalleryImageVersion, api: &str| -> Vec<String> {
+            check_version(v, Some(api), "r")
+                .into_iter()
+                .map(|d| d.path)
+                .collect()
+        };
+        let base =
+            "properties.publishingProfile.targetRegions[0].encryption.osDiskImage.securityProfile";
+        assert_eq!(
+            paths(&with("EncryptedWithPmk"), "2021-07-01"),
+            [base.to_string()]
+        );
+        assert!(paths(&with("EncryptedWithPmk"), "2021-10-01").is_empty());
+        assert_eq!(
+            paths(&with("NonPersistedTPM"), "2022-03-03"),
+            [format!("{base}.confidentialVMEncryptionType")]
+        );
+        assert!(paths(&with("NonPersistedTPM"), "2023-07-03").is_empty());
     }
 
     #[test]

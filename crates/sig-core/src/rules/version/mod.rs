@@ -1,6 +1,7 @@
 //! Rules for one image version (REST: GalleryRP `GalleryImageVersion`; Azure docs, "Azure Compute Gallery" and
 //! "Create an image definition and an image version"; the seed's limits and FAQ).
 
+mod confidential;
 mod encryption;
 mod sources;
 mod targets;
@@ -19,6 +20,7 @@ use crate::limits::{
 use crate::names::ImageVersionName;
 use crate::regions::RegionName;
 use crate::template::is_expression;
+use confidential::check_confidential;
 use encryption::check_encryption;
 use sources::{check_disks, check_sources};
 use std::borrow::Cow;
@@ -247,6 +249,13 @@ pub fn check_version(
             &mut out,
         );
         check_encryption(pp, sp, subscription, rid, &mut out);
+        check_confidential(
+            pp,
+            parent.as_ref().and_then(|p| p.security_type),
+            loc,
+            rid,
+            &mut out,
+        );
         check_end_of_life(
             pp.end_of_life_date.as_deref(),
             "properties.publishingProfile.endOfLifeDate",
@@ -542,8 +551,15 @@ mod tests {
             w.facts.hyper_v_generation = Some(HyperVGeneration::V2);
             w.image.security_type = security;
             w.facts.kind = kind;
+            // A confidential VM version names its encryption type per region (see
+            // `confidential`), so only the source's fit is left to find.
+            let mut body = serde_json::to_value(base()).unwrap();
+            if security == Some(T::ConfidentialVm) {
+                body["properties"]["publishingProfile"]["targetRegions"][0]["encryption"] = serde_json::json!(
+                    {"osDiskImage": {"securityProfile": {"confidentialVMEncryptionType": "EncryptedWithPmk"}}});
+            }
             assert_eq!(
-                run_with(base(), &w, true),
+                run_with(serde_json::from_value(body).unwrap(), &w, true),
                 want,
                 "{security:?} from {kind:?}"
             );
