@@ -255,6 +255,22 @@ pub fn check_deployment(
                     ),
                 ));
             }
+            Some(s)
+                if s.state != RegionState::Completed
+                    && crate::replication::serves(world, v, region, at) =>
+            {
+                d.push(Diagnostic::new(
+                    Code::ReplicationStateInRegion,
+                    &rid,
+                    "properties.replicationStatus.summary",
+                    format!(
+                        "Replicas added in {} are {} ({}%); the replicas the region already had serve this deployment.",
+                        region.display_name(),
+                        s.state.as_str(),
+                        s.progress
+                    ),
+                ));
+            }
             Some(s) if s.state != RegionState::Completed => {
                 d.push(not_available(&rid, region, p.image));
                 let eta = s

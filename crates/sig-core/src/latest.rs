@@ -94,6 +94,9 @@ pub fn resolve_latest_at(
             };
             let (eligible, reason) = match (eligible, region, at) {
                 (true, Some(r), Some(t)) => match replication::region_status(world, v, r, t) {
+                    Some(s) if s.state != RegionState::Completed && replication::serves(world, v, r, t) => (true, format!(
+                        "{reason}; replicas added in {} are {} ({}%), the earlier ones serve",
+                        r.display_name(), s.state.as_str(), s.progress)),
                     Some(s) if s.state != RegionState::Completed => (false, format!(
                         "not yet available: replication to {} is {} ({}%)",
                         r.display_name(), s.state.as_str(), s.progress)),

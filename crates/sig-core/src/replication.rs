@@ -113,6 +113,7 @@ fn record_for(
         duration_secs,
         failed_at: None,
         retries: 0,
+        serving: false,
     }
 }
 
@@ -154,6 +155,7 @@ pub(crate) fn sync_targets(
                             duration_secs: extra,
                             failed_at: None,
                             retries: 0,
+                            serving: true,
                         }
                     }
                     // One still copying (or failed) takes that much longer; its fault stays.
@@ -199,6 +201,21 @@ fn completed_record(region: RegionName) -> RegionReplication {
         duration_secs: 0,
         failed_at: None,
         retries: 0,
+        serving: false,
+    }
+}
+
+/// Whether `v` can serve a deployment in `region` at `t`: its replication there is Completed,
+/// or the region is copying replicas added after it had completed (the ones it had serve).
+pub fn serves(w: &World, v: &VersionEntry, region: RegionName, t: OffsetDateTime) -> bool {
+    match region_status(w, v, region, t) {
+        None => false,
+        Some(s) if s.state == RegionState::Completed => true,
+        Some(_) => w
+            .replication
+            .regions(&v.id.key())
+            .iter()
+            .any(|r| r.region == region && r.serving),
     }
 }
 
@@ -521,6 +538,9 @@ pub struct ReplicationRecordExport {
     /// Retries so far.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub retries: u32,
+    /// The region serves the version while this copy (of added replicas) runs.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub serving: bool,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -585,6 +605,7 @@ pub fn export_records(w: &World) -> Vec<ReplicationRecordExport> {
                 duration_seconds: written.duration_secs,
                 failed_at: written.failed_at.map(fmt),
                 retries: written.retries,
+                serving: written.serving,
             });
         }
     }
@@ -667,6 +688,7 @@ pub fn import_records(
                 .map(|f| time(f, &e.version_id).map(unix))
                 .transpose()?,
             retries: e.retries,
+            serving: e.serving,
         };
         let mut recs = w.replication.regions(&key).to_vec();
         if recs.iter().any(|r| r.region == region) {

@@ -72,6 +72,9 @@ pub struct RegionReplication {
     pub failed_at: Option<i64>,
     /// How many times it was retried (shown in `details`).
     pub retries: u32,
+    /// The region already serves the version while this copy runs: it is the copy of replicas
+    /// added to a region that had completed, whose replicas keep serving deployments.
+    pub serving: bool,
 }
 
 /// What a region looks like at a time.

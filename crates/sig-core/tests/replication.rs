@@ -915,6 +915,19 @@ fn replication_follows_changes_raising_replicates_lowering_is_immediate() {
         .map(|v| version_status(&w, v, done)[1].completes_at.unwrap())
         .unwrap();
     assert!(raised_done > done);
+    // Meanwhile the replica eastus already had serves deployments, and latest there.
+    let deploying = check_deployment(&w, &req(&id, "eastus", 1, false, true), done);
+    assert!(deploying.allowed, "{:?}", deploying.diagnostics);
+    assert!(deploying.diagnostics.iter().any(|d| d
+        .message
+        .contains("the replicas the region already had serve")));
+    let image = id.rsplit_once("/versions/").unwrap().0;
+    let latest =
+        sig_core::latest::resolve_latest_at(&w, image, Some("eastus"), Some(done)).unwrap();
+    assert_eq!(latest.chosen, id);
+    // …and the export keeps that it serves.
+    let back: sig_core::World = serde_json::from_str(&serde_json::to_string(&w).unwrap()).unwrap();
+    assert!(check_deployment(&back, &req(&id, "eastus", 1, false, true), done).allowed);
     assert_eq!(states(&w, &id, raised_done)[1].1, RegionState::Completed);
 
     // Its storage type can't change (the seed's rule), so nothing else re-replicates a region.
