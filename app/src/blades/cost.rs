@@ -167,14 +167,26 @@ pub fn Cost() -> impl IntoView {
     let (egress, currency) = inputs.with_value(|i| (i.egress, i.currency));
     view! {
         {move || result.with(|r| {
-            let visible: Vec<&CostLine> = r.lines.iter().filter(|l| store.in_visible(&l.version_id)).collect();
+            // A soft-deleted version is no longer a resource: its definition's readers see it.
+            let readable = |l: &CostLine| {
+                store.in_visible(&l.version_id)
+                    || (l.soft_deleted
+                        && l.version_id
+                            .rsplit_once("/versions/")
+                            .is_some_and(|(definition, _)| store.in_visible(definition)))
+            };
+            let visible: Vec<&CostLine> = r.lines.iter().filter(|l| readable(l)).collect();
             let storage_total: f64 = visible.iter().map(|l| l.storage_monthly).sum();
             let egress_total: f64 = visible.iter().map(|l| l.egress_one_time).sum();
             let currency = r.currency.clone();
             let bars = by_region(&visible);
             let rows = visible.iter().take(500).map(|l| view! {
                 <tr>
-                    <td>{l.version_id.split("/galleries/").nth(1).unwrap_or(&l.version_id).to_string()}</td>
+                    <td>{format!(
+                        "{}{}",
+                        l.version_id.split("/galleries/").nth(1).unwrap_or(&l.version_id),
+                        if l.soft_deleted { " (soft-deleted: one replica kept)" } else { "" }
+                    )}</td>
                     <td>{super::options::region_display(&l.region)}{if l.source_region { " (source)" } else { "" }}</td>
                     <td>{l.replicas}</td>
                     <td>{l.storage_account_type.as_str()}</td>

@@ -63,6 +63,10 @@ pub struct CostLine {
     pub storage_monthly: f64,
     /// One-time egress for the first replication into this region.
     pub egress_one_time: f64,
+    /// A soft-deleted version: "only one replica per region is retained. You are charged for
+    /// that single replica until the image is permanently deleted" (Azure docs, soft delete).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub soft_deleted: bool,
 }
 
 /// A whole estimate.
@@ -151,7 +155,14 @@ pub fn estimate(world: &World, prices: &PriceTable) -> CostEstimate {
         ));
     }
     let mut sizes = LayoutCache::default();
-    for v in world.versions() {
+    // Live versions, then the soft-deleted ones still kept at the world's time (one replica
+    // per region, already there: no egress).
+    let kept_at = world.clock().unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let live = world.versions().map(|v| (v, false));
+    let kept = world
+        .soft_deleted_at(None, kept_at)
+        .map(|s| (&s.entry, true));
+    for (v, soft_deleted) in live.chain(kept) {
         let rid = v.id.to_string();
         let layout = version_layout_cached(world, v, &mut sizes);
         if layout.assumed {
@@ -180,9 +191,13 @@ pub fn estimate(world: &World, prices: &PriceTable) -> CostEstimate {
                 .sum();
             // Additional replica sets are billed like the region's own replicas (priced at the
             // region's storage type: the price table has no other tiers).
-            let billed_replicas = t.replicas.saturating_add(t.additional_replicas);
+            let billed_replicas = if soft_deleted {
+                1
+            } else {
+                t.replicas.saturating_add(t.additional_replicas)
+            };
             let source = t.region == v.location;
-            let egress = if source {
+            let egress = if source || soft_deleted {
                 0.0
             } else {
                 layout.total_gb() as f64 * prices.egress_per_gb
@@ -202,6 +217,7 @@ pub fn estimate(world: &World, prices: &PriceTable) -> CostEstimate {
                     .saturating_mul(u32::try_from(disks.len()).unwrap_or(u32::MAX)),
                 storage_monthly: cents(per_replica * f64::from(billed_replicas)),
                 egress_one_time: cents(egress),
+                soft_deleted,
             });
         }
     }

@@ -69,6 +69,13 @@ fn a_deleted_version_is_kept_seven_days_restored_with_restore_true_and_replicate
         .map(|s| s.entry.name.to_string())
         .collect();
     assert_eq!(listed, ["1.1.0"]);
+    // Billed while kept: one replica per region, no new egress.
+    let est = sig_core::cost::estimate(&w, &sig_core::prices::PriceTable::default());
+    let kept: Vec<_> = est.lines.iter().filter(|l| l.soft_deleted).collect();
+    assert!(!kept.is_empty());
+    assert!(kept
+        .iter()
+        .all(|l| l.version_id == v("1.1.0") && l.replicas == 1 && l.egress_one_time == 0.0));
     // Its name is taken while it is kept; its parents can't be deleted.
     let body = w
         .soft_deleted_version(&v("1.1.0"))
