@@ -152,6 +152,14 @@ pub const FEATURE_GATES: &[FeatureGate] = &[
         min: V2023_07_03,
     },
     FeatureGate {
+        path: "properties.sharingProfile.communityGalleryInfo",
+        min: V2021_10_01,
+    },
+    FeatureGate {
+        path: "properties.sharingProfile.permissions (Community)",
+        min: V2022_01_03,
+    },
+    FeatureGate {
         path: "properties.softDeletePolicy",
         min: V2024_03_03,
     },
@@ -257,6 +265,19 @@ pub fn check_gallery(g: &arm::Gallery, api: Option<&str>, rid: &str) -> Vec<Diag
         p.is_some_and(|p| p.sharing_profile.is_some()),
         "properties.sharingProfile",
         V2020_09_30,
+    );
+    let sharing = p.and_then(|p| p.sharing_profile.as_ref());
+    c.gate(
+        sharing.is_some_and(|s| s.community_gallery_info.is_some()),
+        "properties.sharingProfile.communityGalleryInfo",
+        V2021_10_01,
+    );
+    c.gate(
+        sharing
+            .and_then(|s| s.permissions.as_deref())
+            .is_some_and(|v| v.eq_ignore_ascii_case("Community")),
+        "properties.sharingProfile.permissions",
+        V2022_01_03,
     );
     c.gate(
         p.is_some_and(|p| p.soft_delete_policy.is_some()),
@@ -515,6 +536,26 @@ mod tests {
             [format!("{base}.confidentialVMEncryptionType")]
         );
         assert!(paths(&with("NonPersistedTPM"), "2023-07-03").is_empty());
+    }
+
+    #[test]
+    fn community_galleries_need_2021_10_01_for_their_info_and_2022_01_03_for_the_value() {
+        let g: arm::Gallery = serde_json::from_value(serde_json::json!({"location": "westus",
+            "properties": {"sharingProfile": {"permissions": "Community",
+                "communityGalleryInfo": {"publicNamePrefix": "Contoso"}}}}))
+        .unwrap();
+        let paths = |api: &str| -> Vec<String> {
+            check_gallery(&g, Some(api), "r").into_iter().map(|d| d.path).collect()
+        };
+        assert_eq!(
+            paths("2021-07-01"),
+            [
+                "properties.sharingProfile.communityGalleryInfo",
+                "properties.sharingProfile.permissions"
+            ]
+        );
+        assert_eq!(paths("2021-10-01"), ["properties.sharingProfile.permissions"]);
+        assert!(paths("2022-01-03").is_empty());
     }
 
     #[test]
