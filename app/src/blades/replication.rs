@@ -87,6 +87,9 @@ pub struct TargetRow {
     pub storage: String,
     /// The OS disk's disk encryption set in this region (its id; empty: platform keys).
     pub os_encryption: String,
+    /// Each data disk's (LUN, disk encryption set id) in this region, one per LUN the version
+    /// has (empty id: platform keys).
+    pub data_encryption: Vec<(u32, String)>,
 }
 
 /// The version's target regions as grid rows.
@@ -95,21 +98,31 @@ pub fn target_rows(world: &World, id: &str) -> Vec<TargetRow> {
         .version(id)
         .map(|v| {
             let encrypted = targets_of(&v.resource);
+            let luns = sig_core::image_size::version_layout(world, v).luns();
             format_targets(v)
                 .iter()
                 .map(|entry| {
                     let mut parts = entry.splitn(3, '=');
                     let region = parts.next().unwrap_or_default().to_string();
-                    let os_encryption = encrypted
+                    let target = encrypted.iter().find(|t| same_region(t, &region));
+                    let os_encryption = target.and_then(os_disk_encryption_set).unwrap_or_default();
+                    let data_encryption = luns
                         .iter()
-                        .find(|t| same_region(t, &region))
-                        .and_then(os_disk_encryption_set)
-                        .unwrap_or_default();
+                        .map(|&lun| {
+                            (
+                                lun,
+                                target
+                                    .and_then(|t| data_disk_encryption_set(t, lun))
+                                    .unwrap_or_default(),
+                            )
+                        })
+                        .collect();
                     TargetRow {
                         region,
                         replicas: parts.next().unwrap_or_default().to_string(),
                         storage: parts.next().unwrap_or_default().to_string(),
                         os_encryption,
+                        data_encryption,
                     }
                 })
                 .collect()
@@ -145,9 +158,22 @@ fn os_disk_encryption_set(t: &arm::TargetRegion) -> Option<String> {
         .map(str::to_string)
 }
 
-/// `command` (an `UpdateVersion`) with each region's OS disk encryption set as the rows say:
-/// set, changed, or removed when emptied; data disk and confidential VM settings are kept.
-pub fn with_os_encryption(command: Command, rows: &[TargetRow]) -> Command {
+/// A target region's disk encryption set for the data disk at `lun`.
+fn data_disk_encryption_set(t: &arm::TargetRegion, lun: u32) -> Option<String> {
+    t.encryption
+        .as_ref()?
+        .data_disk_images
+        .as_ref()?
+        .iter()
+        .find(|d| d.lun == Some(i64::from(lun)))?
+        .disk_encryption_set_id
+        .clone()
+}
+
+/// `command` (an `UpdateVersion`) with each region's disk encryption sets as the rows say, for
+/// the OS disk and each data disk: set, changed, or removed when emptied; confidential VM
+/// settings are kept.
+pub fn with_encryption(command: Command, rows: &[TargetRow]) -> Command {
     let Command::UpdateVersion { id, mut resource } = command else {
         return command;
     };
@@ -162,6 +188,19 @@ pub fn with_os_encryption(command: Command, rows: &[TargetRow]) -> Command {
         };
         let wanted = row.os_encryption.trim();
         let encryption = t.encryption.get_or_insert_with(Default::default);
+        let data = encryption.data_disk_images.get_or_insert_with(Vec::new);
+        for (lun, des) in &row.data_encryption {
+            let lun = i64::from(*lun);
+            data.retain(|d| d.lun != Some(lun));
+            if !des.trim().is_empty() {
+                data.push(arm::DataDiskImageEncryption {
+                    lun: Some(lun),
+                    disk_encryption_set_id: Some(des.trim().to_string()),
+                    extra: Default::default(),
+                });
+            }
+        }
+        data.sort_by_key(|d| d.lun);
         let os = encryption
             .os_disk_image
             .get_or_insert_with(|| serde_json::json!({}));
@@ -179,6 +218,13 @@ pub fn with_os_encryption(command: Command, rows: &[TargetRow]) -> Command {
             .is_some_and(|o| o.is_empty());
         if os_empty {
             encryption.os_disk_image = None;
+        }
+        if encryption
+            .data_disk_images
+            .as_ref()
+            .is_some_and(Vec::is_empty)
+        {
+            encryption.data_disk_images = None;
         }
         let nothing = encryption.os_disk_image.is_none()
             && encryption
@@ -352,6 +398,14 @@ pub fn Replication(id: String) -> impl IntoView {
         draft.set(Some((current.get_untracked(), edited)));
     };
     let argument = Memo::new(move |_| rows.with(|r| rows_argument(r)));
+    // The version's data disk LUNs (the same in every region).
+    let luns = Memo::new(move |_| {
+        current.with(|c| {
+            c.first()
+                .map(|r| r.data_encryption.iter().map(|d| d.0).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    });
     let problems = RwSignal::new(Vec::<String>::new());
     let write_denied = Signal::derive(move || {
         store
@@ -364,7 +418,7 @@ pub fn Replication(id: String) -> impl IntoView {
         let command = store
             .world
             .with_untracked(|w| update_targets(w, &id.get_value(), &argument.get_untracked()))
-            .map(|c| rows.with_untracked(|r| with_os_encryption(c, r)));
+            .map(|c| rows.with_untracked(|r| with_encryption(c, r)));
         match command {
             Err(why) => problems.set(vec![why]),
             Ok(command) => {
@@ -456,6 +510,9 @@ pub fn Replication(id: String) -> impl IntoView {
                         <thead><tr>
                             <th scope="col">"Region"</th><th scope="col">"Replica count"</th>
                             <th scope="col">"Storage account type"</th><th scope="col">"OS disk encryption set"</th>
+                            {move || luns.get().into_iter().map(|lun| view! {
+                                <th scope="col">{format!("Data disk LUN {lun} encryption set")}</th>
+                            }).collect_view()}
                             <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                         </tr></thead>
                         <tbody>
@@ -502,6 +559,20 @@ pub fn Replication(id: String) -> impl IntoView {
                                                         edit(&|r| if let Some(row) = r.get_mut(index) { row.os_encryption = value.clone(); });
                                                     }/>
                                             </td>
+                                            {let for_luns = shown.clone(); move || luns.get().into_iter().enumerate().map(|(n, lun)| {
+                                                let shown = for_luns.clone();
+                                                view! {
+                                                    <td>
+                                                        <input type="text" class="des-input" placeholder="Platform-managed key"
+                                                            aria-label=format!("Data disk LUN {lun} encryption set in {shown}")
+                                                            prop:value=move || rows.with(|r| r.get(index).and_then(|row| row.data_encryption.get(n)).map(|d| d.1.clone()).unwrap_or_default())
+                                                            on:input=move |ev| {
+                                                                let value = event_target_value(&ev);
+                                                                edit(&|r| if let Some(d) = r.get_mut(index).and_then(|row| row.data_encryption.get_mut(n)) { d.1 = value.clone(); });
+                                                            }/>
+                                                    </td>
+                                                }
+                                            }).collect_view()}
                                             <td>
                                                 <button type="button" class="button" aria-label=format!("Remove {shown}")
                                                     disabled=move || write_denied.get().is_some()
@@ -539,6 +610,7 @@ pub fn Replication(id: String) -> impl IntoView {
                         replicas: new_count.get_untracked().trim().to_string(),
                         storage: new_type.get_untracked(),
                         os_encryption: String::new(),
+                        data_encryption: luns.get_untracked().into_iter().map(|lun| (lun, String::new())).collect(),
                     };
                     edit(&|r| r.push(row.clone()));
                 }>"+ Add region"</button>
@@ -559,6 +631,81 @@ mod tests {
     use sig_core::testing::world_with;
 
     #[test]
+    fn each_data_disk_has_its_encryption_set_per_region() {
+        use sig_core::testing::{self, FIXTURE_NOW, RESOURCE_GROUP as RG, SUBSCRIPTION as SUB};
+        let mut w = testing::base_world();
+        let source_id = format!(
+            "/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.Compute/images/with-data"
+        );
+        let mut source = testing::linux_image_source(source_id.clone());
+        source.data_disks = vec![sig_core::sources::SourceDisk {
+            lun: 0,
+            size_gb: 64,
+        }];
+        let run = |w: &mut World, c: Command| {
+            sig_core::apply(w, &sig_core::Actor::system(), c, FIXTURE_NOW).expect("applied")
+        };
+        run(&mut w, Command::CreateSource(source));
+        run(
+            &mut w,
+            Command::CreateGallery {
+                id: sig_core::command::gallery_id(SUB, RG, "g"),
+                resource: testing::gallery_body(),
+            },
+        );
+        run(
+            &mut w,
+            Command::CreateImage {
+                id: sig_core::command::image_id(SUB, RG, "g", "i"),
+                resource: testing::image_body(0, 0),
+            },
+        );
+        let mut body = testing::version_body();
+        if let Some(src) = body
+            .properties
+            .as_mut()
+            .and_then(|p| p.storage_profile.as_mut())
+            .and_then(|s| s.source.as_mut())
+        {
+            src.id = Some(source_id);
+        }
+        let id = sig_core::command::version_id(SUB, RG, "g", "i", "1.0.0");
+        run(
+            &mut w,
+            Command::CreateVersion {
+                id: id.clone(),
+                resource: body,
+            },
+        );
+        let mut rows = target_rows(&w, &id);
+        assert_eq!(rows[0].data_encryption, vec![(0, String::new())]);
+        let des = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/data-westus";
+        rows[0].data_encryption[0].1 = des.to_string();
+        let command = with_encryption(
+            update_targets(&w, &id, &rows_argument(&rows)).unwrap(),
+            &rows,
+        );
+        let Command::UpdateVersion { resource, .. } = command else {
+            panic!("an update")
+        };
+        let encryption = serde_json::to_value(
+            &resource
+                .properties
+                .unwrap()
+                .publishing_profile
+                .unwrap()
+                .target_regions
+                .unwrap()[0]
+                .encryption,
+        )
+        .unwrap();
+        assert_eq!(
+            encryption,
+            serde_json::json!({"dataDiskImages": [{"lun": 0, "diskEncryptionSetId": des}]})
+        );
+    }
+
+    #[test]
     fn the_os_disk_encryption_set_of_a_row_is_set_changed_and_removed() {
         let w = world_with(1, 1, 1);
         let id = w.versions().next().expect("a version").id.to_string();
@@ -576,7 +723,7 @@ mod tests {
                 .map(|e| serde_json::to_value(e).unwrap_or_default()),
             other => panic!("unexpected {other:?}"),
         };
-        let set = with_os_encryption(
+        let set = with_encryption(
             update_targets(&w, &id, &rows_argument(&rows)).unwrap(),
             &rows,
         );
@@ -585,7 +732,7 @@ mod tests {
             Some(serde_json::json!({"osDiskImage": {"diskEncryptionSetId": des}}))
         );
         rows[0].os_encryption = "  ".into();
-        let cleared = with_os_encryption(set, &rows);
+        let cleared = with_encryption(set, &rows);
         assert_eq!(
             os_des(&cleared),
             None,

@@ -545,7 +545,10 @@ mod tests {
                 "communityGalleryInfo": {"publicNamePrefix": "Contoso"}}}}))
         .unwrap();
         let paths = |api: &str| -> Vec<String> {
-            check_gallery(&g, Some(api), "r").into_iter().map(|d| d.path).collect()
+            check_gallery(&g, Some(api), "r")
+                .into_iter()
+                .map(|d| d.path)
+                .collect()
         };
         assert_eq!(
             paths("2021-07-01"),
@@ -554,7 +557,10 @@ mod tests {
                 "properties.sharingProfile.permissions"
             ]
         );
-        assert_eq!(paths("2021-10-01"), ["properties.sharingProfile.permissions"]);
+        assert_eq!(
+            paths("2021-10-01"),
+            ["properties.sharingProfile.permissions"]
+        );
         assert!(paths("2022-01-03").is_empty());
     }
 
