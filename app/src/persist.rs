@@ -142,7 +142,8 @@ pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
     let value: Value = serde_json::from_str(&text)
         .map_err(|e| LoadProblem::Unreadable(format!("the saved data is not valid JSON ({e})")))?;
     let (world, revision, clock, notifications) = if value.get("envelopeVersion").is_some() {
-        let envelope: Envelope = serde_json::from_value(value)
+        // From a borrowed value: the owned-value deserializer is not linked into the module.
+        let envelope: Envelope = serde::Deserialize::deserialize(&value)
             .map_err(|e| LoadProblem::Unreadable(format!("the saved data is damaged ({e})")))?;
         if envelope.envelope_version > ENVELOPE_VERSION {
             return Err(LoadProblem::Unreadable(format!(
@@ -163,7 +164,7 @@ pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
             "the saved data is not a SIG Portal state".into(),
         ));
     };
-    let world: World = serde_json::from_value(world)
+    let world: World = serde::Deserialize::deserialize(&world)
         .map_err(|e| LoadProblem::Unreadable(format!("the saved world is invalid ({e})")))?;
     Ok(Loaded {
         world,

@@ -81,7 +81,7 @@ fn import_text(store: &Store, text: &str) -> ImportResult {
             )])
         }
     };
-    match serde_json::from_value::<World>(value.clone()) {
+    match <World as serde::Deserialize>::deserialize(&value) {
         Ok(world) => {
             let counts = format!(
                 "{} galleries, {} image definitions, {} image versions",

@@ -60,8 +60,9 @@ fn share(id: &str, operation: &str, group_type: &str, ids: Vec<String>) -> Comma
     } else {
         json!([{ "type": group_type, "ids": ids }])
     };
-    let update = serde_json::from_value(json!({ "operationType": operation, "groups": groups }))
-        .unwrap_or_default();
+    let update =
+        serde::Deserialize::deserialize(&json!({ "operationType": operation, "groups": groups }))
+            .unwrap_or_default();
     Command::ShareGallery {
         id: id.to_string(),
         update,
@@ -243,7 +244,7 @@ pub fn GallerySharing(id: String, open: Callback<Blade>) -> impl IntoView {
             json!({ "location": location, "properties": { "sharingProfile": method.profile() } });
         Command::UpdateGallery {
             id: id.get_value(),
-            resource: serde_json::from_value(body).unwrap_or_default(),
+            resource: serde::Deserialize::deserialize(&body).unwrap_or_default(),
         }
     });
     let change_findings = Memo::new(move |_| {

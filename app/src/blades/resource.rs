@@ -60,15 +60,15 @@ impl Kind {
         Ok(match self {
             Kind::Gallery => Command::UpdateGallery {
                 id,
-                resource: serde_json::from_value(resource)?,
+                resource: serde::Deserialize::deserialize(&resource)?,
             },
             Kind::Image => Command::UpdateImage {
                 id,
-                resource: serde_json::from_value(resource)?,
+                resource: serde::Deserialize::deserialize(&resource)?,
             },
             Kind::Version => Command::UpdateVersion {
                 id,
-                resource: serde_json::from_value(resource)?,
+                resource: serde::Deserialize::deserialize(&resource)?,
             },
         })
     }

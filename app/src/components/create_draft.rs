@@ -100,7 +100,7 @@ impl CreateDraft {
         make: fn(String, R) -> Command,
     ) -> Self {
         let command: MakeCommand = Arc::new(move || {
-            serde_json::from_value::<R>(body.get())
+            R::deserialize(&body.get())
                 .ok()
                 .map(|resource| make(id.get(), resource))
         });

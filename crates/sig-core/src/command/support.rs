@@ -161,7 +161,8 @@ fn reparse<T: serde::de::DeserializeOwned>(
     v: serde_json::Value,
     rid: &str,
 ) -> Result<T, CommandError> {
-    serde_json::from_value(v).map_err(|e| {
+    // From a borrowed value: no owned-value deserializer in the wasm module for this one call.
+    T::deserialize(&v).map_err(|e| {
         CommandError::one(
             Code::ResourceShapeInvalid,
             rid,

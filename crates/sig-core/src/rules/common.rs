@@ -220,8 +220,25 @@ pub fn parse_iso8601(s: &str) -> Option<OffsetDateTime> {
     if let Ok(t) = PrimitiveDateTime::parse(s, &Iso8601::DEFAULT) {
         return Some(t.assume_utc());
     }
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(s, &fmt).ok().map(|d| d.midnight().assume_utc())
+    // `yyyy-MM-dd`, read by hand: a format description here links time's whole description
+    // parser into the wasm module (18 KB) for one shape.
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !digits(0..4)
+        || !digits(5..7)
+        || !digits(8..10)
+    {
+        return None;
+    }
+    let year: i32 = s[0..4].parse().ok()?;
+    let month = time::Month::try_from(s[5..7].parse::<u8>().ok()?).ok()?;
+    let day: u8 = s[8..10].parse().ok()?;
+    Date::from_calendar_date(year, month, day)
+        .ok()
+        .map(|d| d.midnight().assume_utc())
 }
 
 /// Checks an `endOfLifeDate`: parses, and is in the future relative to `now` when `must_be_future`.
@@ -364,6 +381,28 @@ pub fn warn_location_differs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plain_date_is_midnight_utc_and_nothing_else_passes_for_one() {
+        let day =
+            |s: &str| parse_iso8601(s).map(|t| (t.year(), u8::from(t.month()), t.day(), t.hour()));
+        assert_eq!(day("2030-02-28"), Some((2030, 2, 28, 0)));
+        assert_eq!(day(" 2030-12-01 "), Some((2030, 12, 1, 0)));
+        for bad in [
+            "2030-02-30",
+            "2030-13-01",
+            "2030-2-28",
+            "+203-02-28",
+            "2030/02/28",
+            "20300228",
+            "2030-02-2a",
+            "",
+            "2030-02-28x",
+        ] {
+            assert_eq!(day(bad), None, "{bad}");
+        }
+        assert!(parse_iso8601("2030-02-28T10:00:00Z").is_some());
+    }
     use time::macros::datetime;
 
     #[test]
