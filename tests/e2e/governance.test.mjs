@@ -123,6 +123,7 @@ test('a deny assignment from a state file wins over the Owner\'s role, and the I
   const gallery = blade(page, 'ContosoImages');
   const del = gallery.getByRole('toolbar', { name: 'Resource actions' }).getByRole('button', { name: 'Delete', exact: true });
   assert.equal(await del.isDisabled(), true, 'the core refuses it, so the command is disabled');
+  assert.match(await del.getAttribute('title'), /however, the access is denied because of the deny assignment with name 'Deployment stack: protect images'/);
   assert.deepEqual(errors, []);
   await page.close();
 });

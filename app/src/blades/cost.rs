@@ -171,9 +171,8 @@ pub fn Cost() -> impl IntoView {
             let readable = |l: &CostLine| {
                 store.in_visible(&l.version_id)
                     || (l.soft_deleted
-                        && l.version_id
-                            .rsplit_once("/versions/")
-                            .is_some_and(|(definition, _)| store.in_visible(definition)))
+                        && sig_core::visibility::soft_deleted_read_scope(&l.version_id)
+                            .is_some_and(|definition| store.in_visible(&definition)))
             };
             let visible: Vec<&CostLine> = r.lines.iter().filter(|l| readable(l)).collect();
             let storage_total: f64 = visible.iter().map(|l| l.storage_monthly).sum();

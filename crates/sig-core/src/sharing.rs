@@ -123,17 +123,6 @@ pub fn shared_with_subscription(world: &World, g: &arm::Gallery, subscription: &
         || tenant.is_some_and(|t| shared_ids(g, TENANTS).any(|x| x.eq_ignore_ascii_case(t)))
 }
 
-/// Whether a gallery shared by Groups reaches anyone in `tenant` (a tenant shared with it, or one
-/// of the tenant's subscriptions).
-pub fn shared_with_tenant(world: &World, g: &arm::Gallery, tenant: &str) -> bool {
-    permission_of(g) == Permission::Groups
-        && (shared_ids(g, TENANTS).any(|t| t.eq_ignore_ascii_case(tenant))
-            || world
-                .subscriptions()
-                .filter(|s| s.tenant_id.eq_ignore_ascii_case(tenant))
-                .any(|s| shared_ids(g, SUBSCRIPTIONS).any(|x| x.eq_ignore_ascii_case(&s.id))))
-}
-
 /// The public name of a community gallery: its prefix and a GUID unique to the gallery (a pure
 /// function of its unique name: the core has no randomness).
 pub fn public_name(prefix: &str, unique_name: &str) -> String {
@@ -546,33 +535,6 @@ pub fn shared_image_id(
         "/{root}/{gallery}/Images/{image}/Versions/{}",
         version.unwrap_or("latest")
     )
-}
-
-/// The galleries shared directly with any of `subscriptions` or `tenants` (what "Shared with me"
-/// lists), and every community gallery.
-pub fn visible_to<'w>(
-    world: &'w World,
-    subscriptions: &[String],
-    tenants: &[String],
-) -> Vec<(&'w GalleryEntry, SharedKind)> {
-    world
-        .galleries()
-        .filter_map(|g| {
-            if community_enabled(&g.resource) {
-                Some((g, SharedKind::Community))
-            } else if subscriptions
-                .iter()
-                .any(|s| shared_with_subscription(world, &g.resource, s))
-                || tenants
-                    .iter()
-                    .any(|t| shared_with_tenant(world, &g.resource, t))
-            {
-                Some((g, SharedKind::Direct))
-            } else {
-                None
-            }
-        })
-        .collect()
 }
 
 /// One image a consumer can deploy from a shared gallery: what "Shared with me" and the deploy

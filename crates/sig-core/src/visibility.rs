@@ -97,6 +97,15 @@ pub fn can_read_scope(world: &World, subject: &Subject, scope: &str) -> bool {
     context(world, subject, scope).is_ok_and(|cx| read_allowed(world, &cx))
 }
 
+/// Where a soft-deleted version is read from: it is no longer a resource, so whoever may read
+/// its image definition sees it (in "Show soft deleted versions" and the cost of what is kept).
+pub fn soft_deleted_read_scope(version_id: &str) -> Option<String> {
+    match crate::ids::GalleryResourceId::parse(version_id)? {
+        crate::ids::GalleryResourceId::Version(v) => Some(v.image.to_string()),
+        _ => None,
+    }
+}
+
 /// True when `subject` is allowed `action` at `scope` (false for a scope not in the world).
 fn allowed_at(world: &World, subject: &Subject, action: &str, scope: &str) -> bool {
     context(world, subject, scope).is_ok_and(|cx| decide(world, &cx, action).allowed)
@@ -131,6 +140,25 @@ pub fn can_see_subscription(world: &World, subject: &Subject, subscription_id: &
     let acting: Vec<&Key> = std::iter::once(&own)
         .chain(access.groups_of(&own))
         .collect();
+    // An assignment at a management group above the subscription reaches into it.
+    let above = crate::access::full_path(world, &scope)
+        .map(|(_, p)| p.levels)
+        .unwrap_or_default();
+    let from_groups = above
+        .iter()
+        .filter(|l| crate::iam::governance::management_group_name(l).is_some())
+        .any(|l| {
+            acting.iter().any(|who| {
+                access
+                    .index
+                    .by_scope_principal
+                    .get(&(Key::new(l), (*who).clone()))
+                    .is_some_and(|list| !list.is_empty())
+            })
+        });
+    if from_groups {
+        return true;
+    }
     let base = Key::from_string(scope);
     let within = format!("{}/", base.as_str());
     // Every scope inside sorts between the subscription's key and that key followed by '0'

@@ -52,7 +52,7 @@ fn an_assignment_at_a_management_group_reaches_the_subscriptions_below_it() {
         Code::InvalidParameter
     );
     assert_eq!(
-        run(&mut w, admin(), group("x", Some("nope")))
+        run(&mut w, Actor::system(), group("x", Some("nope")))
             .unwrap_err()
             .code(),
         Code::ResourceNotFound
@@ -131,6 +131,76 @@ fn an_assignment_at_a_management_group_reaches_the_subscriptions_below_it() {
         ]
     );
 
+    // The kinds of the levels below the groups are still told apart (what visibility asks).
+    let rg = format!("/subscriptions/{CONTOSO_SUB}/resourceGroups/rg-images");
+    assert_eq!(
+        sig_core::access::full_path(&w, &rg)
+            .unwrap()
+            .1
+            .resource_type(),
+        "Microsoft.Resources/subscriptions/resourceGroups"
+    );
+    // A member with no role but Reader at the group sees the subscription below it.
+    run(
+        &mut w,
+        admin(),
+        Command::CreateUser(sig_core::protocol::requests::NewUser {
+            tenant_id: CONTOSO.into(),
+            user_principal_name: "dana@contoso.onmicrosoft.com".into(),
+            display_name: "Dana".into(),
+            id: None,
+        }),
+    )
+    .unwrap();
+    let dana = resolve_principal(&w, "dana@contoso.onmicrosoft.com").unwrap();
+    assert!(!sig_core::visibility::can_see_subscription(
+        &w,
+        &dana,
+        CONTOSO_SUB
+    ));
+    run(
+        &mut w,
+        admin(),
+        Command::CreateRoleAssignment(NewRoleAssignment {
+            scope: management_group_id("Contoso-Images"),
+            role_definition_id: "Reader".into(),
+            principal_id: "dana@contoso.onmicrosoft.com".into(),
+            name: None,
+        }),
+    )
+    .unwrap();
+    assert!(sig_core::visibility::can_see_subscription(
+        &w,
+        &dana,
+        CONTOSO_SUB
+    ));
+    // Bob may create a group of his own (under the root), but not take the subscription out
+    // of one he has no write access to.
+    run(&mut w, Actor::new(BOB), group("Bobs", None)).expect("any member creates under the root");
+    let away = Command::AddSubscriptionToManagementGroup {
+        management_group: "Bobs".into(),
+        subscription_id: CONTOSO_SUB.into(),
+    };
+    let e = run(&mut w, Actor::new(BOB), away).unwrap_err();
+    assert_eq!(e.code(), Code::AuthorizationFailed);
+    assert!(
+        e.diagnostics
+            .iter()
+            .any(|d| d.resource_id.ends_with("/Contoso-Images")),
+        "{e:?}"
+    );
+    // Nor create one under another's group.
+    assert_eq!(
+        run(
+            &mut w,
+            Actor::new(BOB),
+            group("Sub", Some("Contoso-Images"))
+        )
+        .unwrap_err()
+        .code(),
+        Code::AuthorizationFailed
+    );
+
     // Everything travels in the export.
     let text = serde_json::to_string(&w).unwrap();
     let back: World = serde_json::from_str(&text).expect("loads");
@@ -193,6 +263,61 @@ fn a_deny_assignment_wins_over_any_allow_and_only_azure_makes_one() {
     let mut w2 = contoso_fabrikam();
     run(&mut w2, Actor::system(), Command::CreateDenyAssignment(own)).unwrap();
     assert!(allowed(&w2, ADMIN, "Microsoft.Compute/galleries/delete", &gallery).allowed);
+    // …but still at its own.
+    let rg = format!("/subscriptions/{CONTOSO_SUB}/resourceGroups/rg-images");
+    assert!(
+        !allowed(
+            &w2,
+            ADMIN,
+            "Microsoft.Resources/subscriptions/resourceGroups/delete",
+            &rg
+        )
+        .allowed
+    );
+    // A deny assignment at a resource goes with it, and the export still loads.
+    let mut w3 = contoso_fabrikam();
+    let version = sig_core::command::version_id(
+        CONTOSO_SUB,
+        "rg-images",
+        "ContosoImages",
+        "ubuntu-22",
+        "1.0.0",
+    );
+    let mut at_version: DenyAssignment = serde_json::from_value(json!({
+        "name": "7d1e4c2a-0000-4000-8000-000000000003",
+        "properties": {"permissions": [{"actions": ["*/write"]}], "scope": version,
+            "principals": [{"id": "00000000-0000-0000-0000-000000000000", "type": "SystemDefined"}]}
+    }))
+    .unwrap();
+    run(
+        &mut w3,
+        Actor::system(),
+        Command::CreateDenyAssignment(at_version.clone()),
+    )
+    .unwrap();
+    run(
+        &mut w3,
+        Actor::new(ADMIN),
+        Command::DeleteVersion {
+            id: version.clone(),
+        },
+    )
+    .unwrap();
+    assert_eq!(w3.access().deny_assignments().count(), 0);
+    let _: World = serde_json::from_str(&serde_json::to_string(&w3).unwrap()).expect("loads");
+    // A deny assignment is named by a GUID.
+    at_version.name = "not-a-guid".into();
+    at_version.properties.scope = gallery.clone();
+    assert_eq!(
+        run(
+            &mut w3,
+            Actor::system(),
+            Command::CreateDenyAssignment(at_version)
+        )
+        .unwrap_err()
+        .code(),
+        Code::InvalidParameter
+    );
     // It travels in the export.
     let back: World = serde_json::from_str(&serde_json::to_string(&w).unwrap()).expect("loads");
     assert!(!allowed(&back, ADMIN, "Microsoft.Compute/galleries/delete", &gallery).allowed);

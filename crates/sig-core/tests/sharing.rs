@@ -478,3 +478,34 @@ fn azures_share_examples_round_trip_and_a_bad_share_body_is_named_where_it_is_wr
         ]
     );
 }
+
+#[test]
+fn a_state_file_cannot_give_two_galleries_one_unique_name_or_share_with_a_malformed_id() {
+    let w = contoso_fabrikam();
+    let v: serde_json::Value = serde_json::from_str(&serde_json::to_string(&w).unwrap()).unwrap();
+    let mut twin = v.clone();
+    let pos = |doc: &serde_json::Value, name: &str| {
+        doc["galleries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|g| g["id"].as_str().is_some_and(|i| i.ends_with(name)))
+            .unwrap()
+    };
+    let (contoso, fabrikam) = (pos(&v, "/ContosoImages"), pos(&v, "/FabrikamApps"));
+    let theirs = v["galleries"][contoso]["properties"]["identifier"]["uniqueName"].clone();
+    twin["galleries"][fabrikam]["properties"]["identifier"]["uniqueName"] = theirs;
+    let err = serde_json::from_value::<World>(twin)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("is already the gallery"), "{err}");
+    let mut bad = v.clone();
+    bad["galleries"][contoso]["properties"]["sharingProfile"] = json!({"permissions": "Groups", "groups": [{"type": "Subscriptions", "ids": ["fabrikam"]}]});
+    let err = serde_json::from_value::<World>(bad)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("'fabrikam' is not a subscription or tenant id"),
+        "{err}"
+    );
+}

@@ -151,7 +151,11 @@ fn purge_or_turning_soft_delete_off_deletes_for_good() {
     )
     .expect("purged");
     assert_eq!(w.soft_deleted_at(None, day(2)).count(), 1);
-    soft_delete_on(&mut w, false).expect("off");
+    let events = soft_delete_on(&mut w, false).expect("off");
+    // Turning it off deletes what it kept, and says so.
+    assert!(events
+        .iter()
+        .any(|e| e.kind == sig_core::EventKind::Deleted && e.id == v("1.1.0")));
     assert_eq!(w.soft_deleted_at(None, day(2)).count(), 0);
     let ubuntu = image_id(CONTOSO_SUB, RG, "ContosoImages", "ubuntu-22");
     run(&mut w, day(2), Command::DeleteImage { id: ubuntu }).expect("nothing keeps it now");
@@ -261,4 +265,39 @@ fn soft_delete_needs_one_location_the_sharing_admin_and_travels_in_the_export() 
         .unwrap_err()
         .to_string();
     assert!(err.contains("soft delete is off"), "{err}");
+}
+
+#[test]
+fn a_restored_version_must_still_fit_its_gallery() {
+    // Encrypted in a private gallery, soft-deleted, the gallery then shared: restoring it would
+    // put an encrypted version in a shared gallery, so it is refused.
+    let mut w = contoso_fabrikam();
+    soft_delete_on(&mut w, true).unwrap();
+    let current = w.version(&v("1.1.0")).unwrap().resource.clone();
+    let mut encrypted = serde_json::to_value(&current).unwrap();
+    encrypted["properties"]["publishingProfile"]["targetRegions"][0]["encryption"] = json!({"osDiskImage": {
+        "diskEncryptionSetId": format!("/subscriptions/{CONTOSO_SUB}/resourceGroups/{RG}/providers/Microsoft.Compute/diskEncryptionSets/des-westus")}});
+    run(
+        &mut w,
+        day(1),
+        Command::UpdateVersion {
+            id: v("1.1.0"),
+            resource: serde_json::from_value(encrypted).unwrap(),
+        },
+    )
+    .expect("encrypted");
+    delete(&mut w, day(2), "1.1.0").unwrap();
+    let shared: arm::Gallery = serde_json::from_value(json!({"location": "westus",
+        "properties": {"sharingProfile": {"permissions": "Groups"}, "softDeletePolicy": {"isSoftDeleteEnabled": true}}})).unwrap();
+    run(
+        &mut w,
+        day(2),
+        Command::UpdateGallery {
+            id: gallery(),
+            resource: shared,
+        },
+    )
+    .expect("shared: no live encrypted version");
+    let e = run(&mut w, day(3), Command::RestoreVersion { id: v("1.1.0") }).unwrap_err();
+    assert_eq!(e.code(), Code::SharedGalleryContentInvalid);
 }

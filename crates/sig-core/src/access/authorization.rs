@@ -172,32 +172,69 @@ pub fn required_permissions(w: &World, command: &Command) -> Vec<Requirement> {
             )],
         },
         Command::CreateGallery { id, resource } | Command::UpdateGallery { id, resource } => {
+            let current = w.gallery(id);
             let mut needs = vec![rbac(format!("{G}/write"), id.clone())];
-            if enables_sharing(w.gallery(id).map(|g| &g.resource), resource) {
+            if enables_sharing(current.map(|g| &g.resource), resource) {
                 needs.push(rbac(format!("{G}/share/action"), id.clone()));
+            }
+            // Turning soft delete off deletes the versions it keeps: that is their delete.
+            let turns_off = current.is_some_and(|g| {
+                crate::soft_delete::enabled(&g.resource)
+                    && !crate::soft_delete::enabled(resource)
+                    && w.soft_deleted
+                        .values()
+                        .any(|s| s.entry.id.image.gallery.key() == g.id.key())
+            });
+            if turns_off {
+                needs.push(rbac(format!("{V}/delete"), id.clone()));
             }
             needs
         }
         Command::ShareGallery { id, .. } => vec![rbac(format!("{G}/share/action"), id.clone())],
-        Command::CreateManagementGroup(g) => vec![Requirement::DirectoryMember {
-            tenant_id: g.tenant_id.clone(),
-            action: "Microsoft.Management/managementGroups/write",
-        }],
+        // Any member user may create a group under the tenant root (Azure's default); under
+        // another group it takes write access to that parent.
+        Command::CreateManagementGroup(g) => {
+            let mut needs = vec![Requirement::DirectoryMember {
+                tenant_id: g.tenant_id.clone(),
+                action: "Microsoft.Management/managementGroups/write",
+            }];
+            if let Some(parent) = g
+                .parent
+                .as_deref()
+                .filter(|p| !p.eq_ignore_ascii_case(&g.tenant_id))
+            {
+                needs.push(rbac(
+                    "Microsoft.Management/managementGroups/write",
+                    crate::iam::governance::management_group_id(parent),
+                ));
+            }
+            needs
+        }
         // Azure asks for Owner on the subscription and write access to the target group; the
         // action that sets Owner apart from Contributor is the role assignments' write.
         Command::AddSubscriptionToManagementGroup {
             management_group,
             subscription_id,
-        } => vec![
-            rbac(
-                "Microsoft.Management/managementGroups/subscriptions/write",
-                crate::iam::governance::management_group_id(management_group),
-            ),
-            rbac(
-                "Microsoft.Authorization/roleAssignments/write",
-                format!("/subscriptions/{subscription_id}"),
-            ),
-        ],
+        } => {
+            let group = |name: &str| {
+                rbac(
+                    "Microsoft.Management/managementGroups/subscriptions/write",
+                    crate::iam::governance::management_group_id(name),
+                )
+            };
+            let mut needs = vec![
+                group(management_group),
+                rbac(
+                    "Microsoft.Authorization/roleAssignments/write",
+                    format!("/subscriptions/{subscription_id}"),
+                ),
+            ];
+            // Leaving a group (other than the root) takes write access to it too.
+            if let Some(current) = w.access.group_of_subscription(subscription_id) {
+                needs.push(group(&current.name));
+            }
+            needs
+        }
         Command::CreateDenyAssignment(_) => vec![Requirement::System {
             what: "create deny assignments (Azure creates them for Blueprints, managed applications and deployment stacks; users only read them)",
         }],

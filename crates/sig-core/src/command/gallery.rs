@@ -58,7 +58,7 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, mut body: arm::Gallery) 
         });
     }
     let unique = format!("{sub}-{}", gref.gallery.to_ascii_uppercase());
-    super::sharing::on_create(&mut body, &unique, cx, &rid)?;
+    super::sharing::on_create(w, &mut body, &unique, cx, &rid)?;
     if !cx.is_restore() {
         let props = body.properties.get_or_insert_with(Default::default);
         props.identifier = Some(arm::GalleryIdentifier {
@@ -99,7 +99,22 @@ pub(super) fn plan_update(w: &World, cx: &Cx, id: &str, desired: arm::Gallery) -
     let entry =
         gallery_entry(cur.id.clone(), merged).map_err(|d| CommandError { diagnostics: d })?;
     // Name and location are immutable, so no index moves.
-    let events = cx.event(EventKind::Updated, GALLERY_TYPE, rid, diags);
+    let mut events = cx.event(EventKind::Updated, GALLERY_TYPE, rid, diags);
+    // Soft delete turned off: the versions it kept are deleted for good (commit does it).
+    if !crate::soft_delete::enabled(&entry.resource) {
+        for s in w
+            .soft_deleted
+            .values()
+            .filter(|s| s.entry.id.image.gallery.key() == key)
+        {
+            events.extend(cx.event(
+                EventKind::Deleted,
+                crate::ids::VERSION_TYPE,
+                s.entry.id.to_string(),
+                Vec::new(),
+            ));
+        }
+    }
     Ok((Change::ReplaceGallery(key, entry), events))
 }
 

@@ -154,9 +154,15 @@ fn removed(
     rid: &str,
 ) -> Result<Vec<arm::SharingProfileGroup>, CommandError> {
     let mut missing = Vec::new();
+    let mut seen: Vec<(String, String)> = Vec::new();
     for (i, g) in gone.iter().enumerate() {
         let ty = g.group_type.as_deref().unwrap_or_default();
         for (j, id) in g.ids.iter().flatten().enumerate() {
+            let named = (canonical_type(ty).to_string(), id.to_ascii_lowercase());
+            if seen.contains(&named) {
+                continue; // named twice: removed once
+            }
+            seen.push(named);
             let slot = now.iter_mut().find(|x| {
                 x.group_type
                     .as_deref()
@@ -196,11 +202,15 @@ fn removed(
 /// public name (given by the service on a command; read-only fields of the body are ignored,
 /// a restored file keeps its own), the share limits of a restored profile.
 pub(super) fn on_create(
+    w: &World,
     gallery: &mut arm::Gallery,
     unique_name: &str,
     cx: &Cx,
     rid: &str,
 ) -> Result<(), CommandError> {
+    if cx.is_restore() {
+        names_free(w, gallery, unique_name, rid)?;
+    }
     let permission = permission_of(gallery);
     if permission == Permission::Community {
         gate(check_community_info(
@@ -216,10 +226,24 @@ pub(super) fn on_create(
         return Ok(());
     };
     if cx.is_restore() {
-        gate(check_share_limits(
-            profile.groups.as_deref().unwrap_or_default(),
-            rid,
-        ))?;
+        let groups = profile.groups.clone().unwrap_or_default();
+        gate(check_share_limits(&groups, rid))?;
+        if !groups.is_empty() {
+            // The file's groups pass what an Add of them would (types, GUID-shaped ids).
+            let as_added = arm::SharingUpdate {
+                operation_type: Some("Add".into()),
+                groups: Some(groups),
+                extra: Default::default(),
+            };
+            let found = crate::sharing::check_sharing_update(&as_added, rid)
+                .into_iter()
+                .map(|d| Diagnostic {
+                    path: format!("properties.sharingProfile.{}", d.path),
+                    ..d
+                })
+                .collect();
+            gate(found)?;
+        }
         return Ok(());
     }
     profile.groups = None;
@@ -300,6 +324,55 @@ pub(super) fn on_update(
                 None
             }
             .or_else(|| Some(vec![public_name(&prefix, &unique)]));
+        }
+    }
+    Ok(())
+}
+
+/// A restored gallery's unique name and public names are its own: another gallery with the same
+/// one would make a consumer's reference name two galleries.
+fn names_free(
+    w: &World,
+    gallery: &arm::Gallery,
+    computed: &str,
+    rid: &str,
+) -> Result<(), CommandError> {
+    let unique = gallery
+        .properties
+        .as_ref()
+        .and_then(|p| p.identifier.as_ref())
+        .and_then(|i| i.unique_name.clone())
+        .unwrap_or_else(|| computed.to_string());
+    let public: Vec<String> = crate::sharing::community_info(gallery)
+        .and_then(|c| c.public_names.clone())
+        .unwrap_or_default();
+    for other in w.galleries() {
+        if crate::sharing::unique_name(other).eq_ignore_ascii_case(&unique) {
+            return Err(refuse(
+                Code::Conflict,
+                rid,
+                "properties.identifier.uniqueName",
+                format!(
+                    "The unique name '{unique}' is already the gallery '{}''s.",
+                    other.id
+                ),
+            ));
+        }
+        let taken = crate::sharing::community_info(&other.resource)
+            .and_then(|c| c.public_names.as_ref())
+            .into_iter()
+            .flatten()
+            .find(|n| public.iter().any(|p| p.eq_ignore_ascii_case(n)));
+        if let Some(name) = taken {
+            return Err(refuse(
+                Code::Conflict,
+                rid,
+                "properties.sharingProfile.communityGalleryInfo.publicNames",
+                format!(
+                    "The public name '{name}' is already the gallery '{}''s.",
+                    other.id
+                ),
+            ));
         }
     }
     Ok(())

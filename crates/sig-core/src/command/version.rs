@@ -206,6 +206,8 @@ fn soft_deleted<'w>(
 /// regions replicating again.
 pub(super) fn plan_restore(w: &World, cx: &Cx, id: &str) -> Planned {
     let (key, rid, kept) = soft_deleted(w, cx, id)?;
+    // The gallery may have changed since: what it holds now must still fit it.
+    shared_content(w, &kept.entry, &rid)?;
     let sub = kept.entry.id.image.gallery.scope.subscription_key();
     if w.counts(&sub, kept.entry.location).versions >= MAX_VERSIONS_PER_SUBSCRIPTION_REGION {
         return Err(limit_error(

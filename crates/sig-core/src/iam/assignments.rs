@@ -147,7 +147,14 @@ impl ScopePath {
         if self.management_group.is_some() {
             return super::governance::MANAGEMENT_GROUP_TYPE.into();
         }
-        match self.levels.len() {
+        // `access::full_path` puts the management groups above the subscription in front:
+        // only the subscription's own levels name the kind.
+        let own = self
+            .levels
+            .iter()
+            .filter(|l| super::governance::management_group_name(l).is_none())
+            .count();
+        match own {
             1 => "Microsoft.Resources/subscriptions".into(),
             2 => "Microsoft.Resources/subscriptions/resourceGroups".into(),
             _ => ArmId::parse(self.id()).map_or_else(String::new, |a| a.resource_type()),

@@ -30,9 +30,12 @@ pub fn management_group_id(name: &str) -> String {
 
 /// The name of the management group a scope id names, when it names one.
 pub fn management_group_name(scope: &str) -> Option<&str> {
+    let scope = scope.trim_end_matches('/');
+    let prefix = "/providers/";
     let rest = scope
-        .strip_prefix("/providers/")
-        .or_else(|| scope.strip_prefix("/Providers/"))?;
+        .get(..prefix.len())
+        .filter(|p| p.eq_ignore_ascii_case(prefix))
+        .and_then(|_| scope.get(prefix.len()..))?;
     let (ty, name) = rest.rsplit_once('/')?;
     (ty.eq_ignore_ascii_case(MANAGEMENT_GROUP_TYPE) && !name.is_empty()).then_some(name)
 }
@@ -253,6 +256,10 @@ mod tests {
         assert_eq!(
             management_group_name("/providers/Microsoft.Management/managementGroups/Contoso"),
             Some("Contoso")
+        );
+        assert_eq!(
+            management_group_name("/PROVIDERS/Microsoft.Management/managementGroups/x/"),
+            Some("x")
         );
         assert_eq!(
             management_group_name("/providers/microsoft.management/managementgroups/x"),

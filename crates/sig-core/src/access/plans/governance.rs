@@ -157,7 +157,9 @@ pub(super) fn plan_deny(
     }
     let canonical = path.id().to_string();
     let id = format!("{canonical}/providers/{DENY_ASSIGNMENT_TYPE}/{}", d.name);
-    if d.name.trim().is_empty() || d.name.contains('/') {
+    let guid = d.name.split('-').map(str::len).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
+        && d.name.chars().all(|c| c == '-' || c.is_ascii_hexdigit());
+    if !guid {
         return Err(fail(
             Code::InvalidParameter,
             &id,

@@ -260,6 +260,10 @@ pub(crate) fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> V
             for k in gone {
                 a.remove_assignment(&k);
             }
+            // As its role assignments, a deleted scope's deny assignments go with it.
+            a.deny_assignments.retain(|_, d| {
+                ScopePath::parse(&d.properties.scope).is_none_or(|p| Key::new(p.id()) != scope)
+            });
         }
     }
     events
