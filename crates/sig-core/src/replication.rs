@@ -690,6 +690,24 @@ pub fn import_records(
             retries: e.retries,
             serving: e.serving,
         };
+        // A serving record copies replicas added after the region had completed: it can't
+        // start before the region's first copy (from publishedDate) could have finished.
+        if rec.serving {
+            let mut sizes = crate::image_size::LayoutCache::default();
+            let first = nominal_records(w, v, &mut sizes)
+                .into_iter()
+                .find(|n| n.region == region);
+            let done = first.map_or(i64::MIN, |n| n.started + i64::from(n.duration_secs));
+            if rec.started < done {
+                return Err(bad(
+                    &e.version_id,
+                    format!(
+                        "the replication record for '{}' serves before the region could have completed its first copy",
+                        e.region
+                    ),
+                ));
+            }
+        }
         let mut recs = w.replication.regions(&key).to_vec();
         if recs.iter().any(|r| r.region == region) {
             return Err(bad(

@@ -926,8 +926,20 @@ fn replication_follows_changes_raising_replicates_lowering_is_immediate() {
         sig_core::latest::resolve_latest_at(&w, image, Some("eastus"), Some(done)).unwrap();
     assert_eq!(latest.chosen, id);
     // …and the export keeps that it serves.
-    let back: sig_core::World = serde_json::from_str(&serde_json::to_string(&w).unwrap()).unwrap();
+    let text = serde_json::to_string(&w).unwrap();
+    let back: sig_core::World = serde_json::from_str(&text).unwrap();
     assert!(check_deployment(&back, &req(&id, "eastus", 1, false, true), done).allowed);
+    // A file can't claim a region serves before it could have completed its first copy.
+    let mut forged: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let record = forged["replication"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["serving"] == json!(true))
+        .expect("the serving record is exported");
+    record["started"] = json!("2020-06-01T12:00:00Z");
+    let err = serde_json::from_value::<sig_core::World>(forged).unwrap_err().to_string();
+    assert!(err.contains("serves before the region could have completed"), "{err}");
     assert_eq!(states(&w, &id, raised_done)[1].1, RegionState::Completed);
 
     // Its storage type can't change (the seed's rule), so nothing else re-replicates a region.
