@@ -475,11 +475,22 @@ pub struct PlannedImport {
 
 fn retarget(id: &GalleryResourceId, subscription: &str, resource_group: &str) -> GalleryResourceId {
     let fix = |s: &mut crate::ids::Scope| {
-        let placeholder = |x: &Option<String>, p: &str| x.as_deref().is_none_or(|v| v == p);
-        if placeholder(&s.subscription, crate::template::TEMPLATE_SUBSCRIPTION) {
+        // A template's own placeholder, or a REST example's (`{subscription-id}`,
+        // `{resourceGroupName}`): the resource goes where the user imports it.
+        let placeholder = |x: &Option<String>, p: &str| {
+            x.as_deref()
+                .is_none_or(|v| v == p || (v.starts_with('{') && v.ends_with('}')))
+        };
+        // A placeholder subscription takes its resource group with it: the example's group
+        // (`myResourceGroup`) is in no subscription of this world.
+        let example = s
+            .subscription
+            .as_deref()
+            .is_some_and(|v| v.starts_with('{') && v.ends_with('}'));
+        if example || placeholder(&s.subscription, crate::template::TEMPLATE_SUBSCRIPTION) {
             s.subscription = Some(subscription.to_string());
         }
-        if placeholder(&s.resource_group, crate::template::TEMPLATE_RESOURCE_GROUP) {
+        if example || placeholder(&s.resource_group, crate::template::TEMPLATE_RESOURCE_GROUP) {
             s.resource_group = Some(resource_group.to_string());
         }
     };
@@ -494,7 +505,9 @@ fn retarget(id: &GalleryResourceId, subscription: &str, resource_group: &str) ->
 
 /// The create commands for the gallery resources of `input`, in dependency order (galleries,
 /// definitions, versions). A template's resources (which have no subscription or resource group
-/// until deployed) go to `subscription` / `resource_group`; resources with full ids keep them.
+/// until deployed), and a REST example's (whose ids hold placeholders such as
+/// `{subscription-id}`), go to `subscription` / `resource_group`; resources with full ids keep
+/// them.
 /// Resources without an id (an expression the simulator cannot evaluate) are not planned: the
 /// validator reports them.
 pub fn import_plan(

@@ -938,8 +938,13 @@ fn replication_follows_changes_raising_replicates_lowering_is_immediate() {
         .find(|r| r["serving"] == json!(true))
         .expect("the serving record is exported");
     record["started"] = json!("2020-06-01T12:00:00Z");
-    let err = serde_json::from_value::<sig_core::World>(forged).unwrap_err().to_string();
-    assert!(err.contains("serves before the region could have completed"), "{err}");
+    let err = serde_json::from_value::<sig_core::World>(forged)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("serves before the region could have completed"),
+        "{err}"
+    );
     assert_eq!(states(&w, &id, raised_done)[1].1, RegionState::Completed);
 
     // Its storage type can't change (the seed's rule), so nothing else re-replicates a region.

@@ -509,3 +509,42 @@ fn a_state_file_cannot_give_two_galleries_one_unique_name_or_share_with_a_malfor
         "{err}"
     );
 }
+
+#[test]
+fn azures_sharing_and_soft_delete_examples_import_with_their_fields_kept_and_checked() {
+    use sig_core::testing::{self, RESOURCE_GROUP, SUBSCRIPTION};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let cases = [
+        (
+            "Gallery_Create_WithSharingProfile.json",
+            "/properties/sharingProfile/permissions",
+            json!("Groups"),
+        ),
+        (
+            "Gallery_Create_SoftDeletionEnabled.json",
+            "/properties/softDeletePolicy/isSoftDeleteEnabled",
+            json!(true),
+        ),
+    ];
+    for (name, pointer, want) in cases {
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap();
+        let input = sig_core::validate::parse_documents(&doc);
+        let plan = sig_core::export_template::import_plan(&input, SUBSCRIPTION, RESOURCE_GROUP);
+        assert!(!plan.is_empty(), "{name}: something to import");
+        let mut w = testing::base_world();
+        // The request and each response describe the same gallery: the first creates it, the
+        // others are refused as the import shows them (it exists).
+        let mut steps = plan.into_iter();
+        let first = steps.next().unwrap();
+        apply(&mut w, &Actor::system(), first.command, FIXTURE_NOW)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        for step in steps {
+            let refused = apply(&mut w, &Actor::system(), step.command, FIXTURE_NOW).unwrap_err();
+            assert_eq!(refused.code(), Code::Conflict, "{name}");
+        }
+        let g = w.galleries().next().expect("imported");
+        let got = serde_json::to_value(&g.resource).unwrap();
+        assert_eq!(got.pointer(pointer), Some(&want), "{name}: {got}");
+    }
+}
