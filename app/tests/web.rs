@@ -778,7 +778,10 @@ mod visibility {
         // create galleries in the one subscription it sees.
         let (status, tabs, table) = iam_shows(&iam);
         assert!(table, "the role assignments are listed");
-        assert_eq!(tabs, strings(&["Role assignments", "Check access"]));
+        assert_eq!(
+            tabs,
+            strings(&["Role assignments", "Check access", "Deny assignments"])
+        );
         assert!(!status.iter().any(|s| s.contains("You don't have access")));
         assert_eq!(
             offered(),
