@@ -41,6 +41,9 @@ test('a role assigned at a management group is inherited by the subscription bel
   assert.doesNotMatch(await before.row.textContent(), /Management group/);
 
   await page.goto(`${env.server.url}#/subscriptions`);
+  // No group yet: nothing to place a subscription in, and the blade says what to do.
+  await subs.getByText('Create a management group to place subscriptions in it.').waitFor();
+  assert.equal(await subs.getByRole('form', { name: 'Add subscription to a management group' }).count(), 0);
   const create = subs.getByRole('form', { name: 'Create management group' });
   await create.getByLabel('Directory').selectOption({ label: 'Contoso' });
   await create.getByLabel('Management group ID').fill('bad name');

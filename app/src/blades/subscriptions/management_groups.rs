@@ -160,11 +160,16 @@ pub fn ManagementGroups(open: Callback<Blade>) -> impl IntoView {
                 <TextField label="Management group display name" value=display/>
             </div>
         </CommandFormView>
-        <CommandFormView form=place label="Add subscription to a management group" submit="Add subscription">
-            <div class="field-row">
-                <SelectField label="Management group" value=group options=groups/>
-                <SelectField label="Subscription" value=subscription options=subscriptions/>
-            </div>
-        </CommandFormView>
+        <Show
+            when=move || groups.with(|g| !g.is_empty())
+            fallback=|| view! { <p class="field-help">"Create a management group to place subscriptions in it."</p> }
+        >
+            <CommandFormView form=place label="Add subscription to a management group" submit="Add subscription">
+                <div class="field-row">
+                    <SelectField label="Management group" value=group options=groups/>
+                    <SelectField label="Subscription" value=subscription options=subscriptions/>
+                </div>
+            </CommandFormView>
+        </Show>
     }
 }
