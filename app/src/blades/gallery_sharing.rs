@@ -16,9 +16,9 @@ use sig_core::{arm, Command, World};
 use super::iam::SharingMatrix;
 use super::options;
 use super::sharing_method::{SharingMethod, SharingMethodFields};
-use crate::components::{errors_at, AlertList, SelectField, TextField};
+use crate::components::{errors_at, run_command_keeping, AlertList, SelectField, TextField};
 use crate::route::Blade;
-use crate::store::{refusal, Store};
+use crate::store::Store;
 
 /// One subscription or tenant the gallery is shared with, as the page lists it.
 #[derive(Clone, Debug, PartialEq)]
@@ -92,15 +92,9 @@ pub fn GallerySharing(id: String, open: Callback<Blade>) -> impl IntoView {
         })
     });
     let problems = RwSignal::new(Vec::<String>::new());
-    let run = move |command: Command| match store.dispatch(command) {
-        Ok(_) => {
-            problems.set(Vec::new());
-            true
-        }
-        Err(e) => {
-            problems.set(vec![refusal(&e)]);
-            false
-        }
+    // Every error of a refusal is shown (two malformed ids: both named), not only the first.
+    let run = move |command: Command| {
+        run_command_keeping(store, problems, command, sig_core::Diagnostic::is_error)
     };
     let confirming_reset = RwSignal::new(false);
 

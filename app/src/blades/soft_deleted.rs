@@ -10,8 +10,8 @@ use sig_core::ids::{GalleryResourceId, ImageRef};
 use sig_core::Command;
 
 use crate::clock::stamp;
-use crate::components::{AlertList, CheckField};
-use crate::store::{refusal, Store};
+use crate::components::{run_command_keeping, AlertList, CheckField};
+use crate::store::Store;
 
 /// One kept version as listed.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,9 +56,8 @@ pub fn SoftDeletedVersions(image: String) -> impl IntoView {
     });
     let show = RwSignal::new(false);
     let problems = RwSignal::new(Vec::<String>::new());
-    let run = move |command: Command| match store.dispatch(command) {
-        Ok(_) => problems.set(Vec::new()),
-        Err(e) => problems.set(vec![refusal(&e)]),
+    let run = move |command: Command| {
+        run_command_keeping(store, problems, command, sig_core::Diagnostic::is_error);
     };
     let shown = move || gallery_on.get() || kept.with(|k| !k.is_empty());
     view! {
