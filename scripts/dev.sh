@@ -142,8 +142,11 @@ run_tests() {
   cargo clippy --workspace --all-targets --locked -- -D warnings
   say "clippy (wasm32)"
   cargo clippy -p sig-core -p sig-portal --target wasm32-unknown-unknown --lib --bins --tests --locked -- -D warnings
+  say "clippy (wasm32, release builds' split blades)"
+  cargo clippy -p sig-portal --target wasm32-unknown-unknown --features split --lib --bins --locked -- -D warnings
   say "native tests"
-  cargo test --workspace --locked
+  # The splitter (tools/wasm-split) has no tests; the release build below runs it.
+  cargo test --workspace --exclude wasm-split-tool --locked
   say "sig-core tests on wasm32 (node)"
   cargo test -p sig-core --target wasm32-unknown-unknown --locked
   say "app tests on wasm32 (headless Chromium)"

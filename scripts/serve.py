@@ -5,7 +5,10 @@ scripts/precompress.mjs for release builds) when the browser accepts that
 encoding, so figures measured locally match what users of a real host get.
 Everything else is Python's own http.server.
 
-    python3 scripts/serve.py PORT [--bind 127.0.0.1] [--directory dist]
+    python3 scripts/serve.py PORT [--bind 127.0.0.1] [--directory dist] [--encodings br,gzip]
+
+`--encodings gzip` stands in for a host that only gzips (the first-load
+benchmark measures both).
 """
 import argparse
 import os
@@ -28,7 +31,7 @@ class PrecompressedHandler(SimpleHTTPRequestHandler):
         accepted = self.headers.get("Accept-Encoding", "")
         for encoding, suffix in ENCODINGS:
             sibling = path + suffix
-            if encoding in accepted and os.path.isfile(sibling) and os.path.isfile(path):
+            if encoding in self.server.encodings and encoding in accepted and os.path.isfile(sibling) and os.path.isfile(path):
                 f = open(sibling, "rb")
                 size = os.fstat(f.fileno()).st_size
                 self.send_response(200)
@@ -47,9 +50,11 @@ def main():
     parser.add_argument("port", type=int)
     parser.add_argument("--bind", default="127.0.0.1")
     parser.add_argument("--directory", default=os.getcwd())
+    parser.add_argument("--encodings", default="br,gzip", help="the precompressed encodings to send")
     args = parser.parse_args()
     handler = partial(PrecompressedHandler, directory=args.directory)
     server = ThreadingHTTPServer((args.bind, args.port), handler)
+    server.encodings = set(args.encodings.split(","))
     host, port = server.server_address[:2]
     print(f"Serving HTTP on {host} port {port} (http://{host}:{port}/) ...", flush=True)
     try:

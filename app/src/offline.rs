@@ -38,7 +38,16 @@ impl Offline {
         let Some(window) = web_sys::window() else {
             return;
         };
-        let container = window.navigator().service_worker();
+        // No service workers in an insecure context (plain http other than
+        // localhost) or where the browser disables them: the portal then works
+        // online only, and says nothing.
+        let navigator = window.navigator();
+        let available = js_sys::Reflect::get(&navigator, &"serviceWorker".into())
+            .is_ok_and(|container| !container.is_undefined() && !container.is_null());
+        if !available {
+            return;
+        }
+        let container = navigator.service_worker();
         // The new worker took over because the user asked: run its build.
         let on_controller = Closure::<dyn FnMut()>::new(move || {
             if self.reload_requested.get_value() {
@@ -52,7 +61,10 @@ impl Offline {
             let Ok(registration) = wasm_bindgen_futures::JsFuture::from(registering).await else {
                 return;
             };
-            let registration: ServiceWorkerRegistration = registration.unchecked_into();
+            // Checked, not assumed: a blocked registration resolves to nothing.
+            let Ok(registration) = registration.dyn_into::<ServiceWorkerRegistration>() else {
+                return;
+            };
             self.watch(&registration);
             self.registration.set_value(Some(registration));
         });

@@ -12,6 +12,7 @@
 //!   the price table is part of the world), so one revision covers all three
 //!   and tabs follow each other's clock like their data.
 
+use leptos::wasm_split::SplitLoaderError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sig_core::World;
@@ -131,6 +132,10 @@ pub enum LoadProblem {
     /// The browser gives the page no storage, or would not read it; the
     /// text says why. The app works in memory.
     Unavailable(String),
+    /// A state is stored, but the part of the app that reads it could not be
+    /// downloaded (release builds fetch it separately): the state stays as it
+    /// is and the app works in memory until reloaded.
+    ReaderMissing,
 }
 
 /// Parses stored text (compressed or not), migrating older formats.
@@ -172,6 +177,60 @@ pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
         clock,
         notifications,
     })
+}
+
+/// [`parse`] behind a split point: the readers of every ARM shape (serde's
+/// visitors for the whole export document) are the largest part of the module
+/// that a first visit, with nothing stored, never runs. Release builds
+/// (`--features split`) keep them in their own wasm file, fetched at start-up
+/// when a state is stored and otherwise in the background once the first blade
+/// is shown ([`ensure_reader`]); other builds call [`parse`] directly.
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(
+        state_reader,
+        wasm_split_path = ::leptos::wasm_split,
+        preload(preload_reader),
+        fallible
+    )
+)]
+fn read_stored(text: String) -> Result<Result<Loaded, LoadProblem>, SplitLoaderError> {
+    Ok(parse(&text))
+}
+
+/// Parses a stored state's text, downloading the reader first if need be. A
+/// reader that cannot be downloaded is [`LoadProblem::ReaderMissing`].
+pub async fn parse_stored(text: String) -> Result<Loaded, LoadProblem> {
+    #[cfg(feature = "split")]
+    let read = read_stored(text).await;
+    #[cfg(not(feature = "split"))]
+    let read = read_stored(text);
+    read.unwrap_or(Err(LoadProblem::ReaderMissing))
+}
+
+/// [`parse_stored`] when the reader is already here (always, in builds that do
+/// not split); `None` when it still has to be downloaded.
+pub fn parse_stored_now(text: String) -> Option<Result<Loaded, LoadProblem>> {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    let mut parsing = std::pin::pin!(parse_stored(text));
+    match parsing
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(read) => Some(read),
+        Poll::Pending => None,
+    }
+}
+
+/// Downloads the reader (release builds), so that the tab-sync paths, which
+/// must run synchronously under the tabs' lock, can parse another tab's save.
+/// False when it could not be downloaded.
+pub async fn ensure_reader() -> bool {
+    #[cfg(feature = "split")]
+    return preload_reader().await.is_ok();
+    #[cfg(not(feature = "split"))]
+    true
 }
 
 /// Serializes a world, the clock and the notifications with their revision, ready to store.
@@ -249,13 +308,10 @@ impl BrowserStorage {
         self.read(key).ok().flatten()
     }
 
-    /// Reads the stored state.
-    pub fn load(&self) -> Result<Loaded, LoadProblem> {
-        match self.read(STATE_KEY) {
-            Err(why) => Err(LoadProblem::Unavailable(why)),
-            Ok(None) => Err(LoadProblem::Empty),
-            Ok(Some(text)) => parse(&text),
-        }
+    /// The stored state's text, unparsed: `Ok(None)` when nothing is stored.
+    /// Parse it with [`parse_stored`] (or [`parse_stored_now`]).
+    pub fn read_state(&self) -> Result<Option<String>, LoadProblem> {
+        self.read(STATE_KEY).map_err(LoadProblem::Unavailable)
     }
 
     /// Moves an unreadable state aside so a new one can be saved without losing it.

@@ -7,18 +7,35 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::blades::export_import::export_world;
-use crate::blades::BladeContent;
+use crate::blades::{export_to_file, BladeContent};
 use crate::components::{BladeSubtitle, ClockControl};
 use crate::global_search::GlobalSearch;
-use crate::persist::REVISION_KEY;
+use crate::persist::{
+    ensure_reader, parse_stored, parse_stored_now, BrowserStorage, LoadProblem, REVISION_KEY,
+};
 use crate::route::{Blade, BladeStack};
 use crate::store::{StorageNotice, Store, Tone};
 
 /// The whole portal, mounted once at start-up (and per test).
 #[component]
 pub fn App() -> impl IntoView {
-    let store = Store::load();
+    let read = match BrowserStorage::open().read_state() {
+        Ok(Some(text)) => match parse_stored_now(text.clone()) {
+            Some(read) => read,
+            // Release builds: the reader of a saved state is its own download.
+            None => {
+                return Suspend::new(async move { portal(Store::start(parse_stored(text).await)) })
+                    .into_any()
+            }
+        },
+        Ok(None) => Err(LoadProblem::Empty),
+        Err(problem) => Err(problem),
+    };
+    portal(Store::start(read)).into_any()
+}
+
+/// The portal over its store.
+fn portal(store: Store) -> impl IntoView {
     provide_context(store);
     provide_context(crate::offline::Offline::start());
     store.sim.run();
@@ -322,6 +339,10 @@ fn StorageBanner() -> impl IntoView {
                     format!("This browser does not let the page keep data ({why}), so the portal works in memory: changes won't survive a reload. Export them to a file to keep them."),
                     true,
                 ),
+                StorageNotice::ReaderMissing => (
+                    "Your saved data could not be opened: the part of the portal that reads it was not downloaded (is the network down?). It is kept as it is and nothing is saved over it; until you reload once online, the portal works in memory.".to_string(),
+                    true,
+                ),
                 StorageNotice::UnreadableNotKeptAside { why, reason } => {
                     let text = format!("The saved data could not be read ({why}). It was NOT kept aside: moving it failed ({reason}). It is still where it was, and nothing will be saved over it until you download or discard it; until then your changes stay in this tab only.");
                     return view! {
@@ -333,7 +354,7 @@ fn StorageBanner() -> impl IntoView {
                                 }
                             }>"Download the unreadable data"</button>
                             <button type="button" class="button" on:click=move |_| store.discard_unreadable()>"Discard it"</button>
-                            <button type="button" class="button" on:click=move |_| export_world(&store)>"Export to file"</button>
+                            <button type="button" class="button" on:click=move |_| export_to_file(store)>"Export to file"</button>
                         </div>
                     }.into_any();
                 }
@@ -342,7 +363,7 @@ fn StorageBanner() -> impl IntoView {
                 <div class="banner warning storage-banner" role="alert">
                     <p>{text}</p>
                     {offer_export.then(|| view! {
-                        <button type="button" class="button" on:click=move |_| export_world(&store)>"Export to file"</button>
+                        <button type="button" class="button" on:click=move |_| export_to_file(store)>"Export to file"</button>
                     })}
                     <button type="button" class="button" on:click=move |_| store.storage_notice.set(None)>"Dismiss"</button>
                 </div>
@@ -612,6 +633,17 @@ fn mark_first_blade_painted() {
             if let Some(performance) = window().performance() {
                 let _ = performance.mark("sig:first-blade");
             }
+            // Release builds: fetch the saved-state reader once the first blade is
+            // on screen (never before it: loading it takes main-thread time), so that
+            // another tab's save can be taken at once (see `persist::ensure_reader`).
+            set_timeout(
+                || {
+                    leptos::task::spawn_local(async {
+                        ensure_reader().await;
+                    })
+                },
+                std::time::Duration::from_millis(300),
+            );
         })
     });
 }

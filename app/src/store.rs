@@ -10,7 +10,10 @@ use time::OffsetDateTime;
 
 use crate::clock;
 use crate::journal::{rebase, Pending};
-use crate::persist::{BrowserStorage, LoadProblem, SaveProblem, SavedNotification};
+use crate::persist::{
+    ensure_reader, parse_stored_now, BrowserStorage, LoadProblem, Loaded, SaveProblem,
+    SavedNotification,
+};
 use crate::tab_lock::{announce, announced_head, sleep, with_lock, STATE_LOCK};
 
 /// Where builds before the price table joined the state kept it; moved into
@@ -212,6 +215,9 @@ pub enum StorageNotice {
     /// The browser gives the page no storage (or would not read it): the app
     /// works in memory and nothing survives a reload.
     Unavailable(String),
+    /// A state is saved, but the part of the portal that reads it could not
+    /// be downloaded: it is kept as it is, and the portal works in memory.
+    ReaderMissing,
     /// The saved state could not be read, and could not be moved aside
     /// either (`reason`): it is still where it was, and nothing is saved
     /// over it until the user downloads or discards it.
@@ -368,14 +374,16 @@ fn describe(command: &Command) -> (String, String) {
 }
 
 impl Store {
-    /// Loads the saved state (or starts a first run) and wires persistence.
-    pub fn load() -> Store {
+    /// Starts from what storage held (`read`: the saved state, or why there is
+    /// none — read by the shell, which may first download the reader) and
+    /// wires persistence.
+    pub fn start(read: Result<Loaded, LoadProblem>) -> Store {
         let storage = BrowserStorage::open();
         let now = clock::now();
         let mut saving = Saving::On;
         let mut saved_clock = None;
         let mut saved_notes = Vec::new();
-        let (mut world, revision, notice) = match storage.load() {
+        let (mut world, revision, notice) = match read {
             Ok(loaded) => {
                 saved_clock = loaded.clock;
                 saved_notes = loaded.notifications;
@@ -389,6 +397,10 @@ impl Store {
                     0,
                     Some(StorageNotice::Unavailable(why)),
                 )
+            }
+            Err(LoadProblem::ReaderMissing) => {
+                saving = Saving::InMemory;
+                (first_run_world(now), 0, Some(StorageNotice::ReaderMissing))
             }
             Err(LoadProblem::Unreadable(why)) => {
                 let notice = match storage.set_aside() {
@@ -692,6 +704,9 @@ impl Store {
                             waited += 10;
                         }
                     }
+                    // Taking another tab's newer save needs the reader (a
+                    // separate download in release builds, normally here long since).
+                    ensure_reader().await;
                     if store.saving.try_get_value().is_none() {
                         return; // The app is gone (a test unmounted it).
                     }
@@ -785,9 +800,33 @@ impl Store {
         if storage.stored_revision() <= ours {
             return true;
         }
-        let loaded = match storage.load() {
+        let read = match storage.read_state() {
+            Ok(Some(text)) => match parse_stored_now(text) {
+                Some(read) => read,
+                None => {
+                    // Release builds download the reader in the background
+                    // after the first blade; until it is here, nothing is
+                    // saved over the other tab's data, which is taken (and
+                    // our changes saved on top) as soon as it arrives.
+                    let store = *self;
+                    leptos::task::spawn_local(async move {
+                        if ensure_reader().await {
+                            store.reload_from_storage();
+                        }
+                    });
+                    return false;
+                }
+            },
+            Ok(None) => Err(LoadProblem::Empty),
+            Err(problem) => Err(problem),
+        };
+        let loaded = match read {
             Ok(loaded) => loaded,
             Err(LoadProblem::Empty) => return true,
+            Err(LoadProblem::ReaderMissing) => {
+                self.storage_notice.set(Some(StorageNotice::ReaderMissing));
+                return false;
+            }
             Err(LoadProblem::Unreadable(why) | LoadProblem::Unavailable(why)) => {
                 self.storage_notice.set(Some(StorageNotice::NotSaved(format!(
                     "another tab saved data this tab cannot read ({why}), so nothing is saved over it"

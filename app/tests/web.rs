@@ -17,6 +17,17 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
+/// What storage holds, read and parsed as the portal does at start-up (these
+/// builds do not split, so the reader is always here).
+fn load_stored(
+    storage: &sig_portal::persist::BrowserStorage,
+) -> Result<sig_portal::persist::Loaded, sig_portal::persist::LoadProblem> {
+    match storage.read_state()? {
+        Some(text) => sig_portal::persist::parse_stored_now(text).expect("the reader is linked in"),
+        None => Err(sig_portal::persist::LoadProblem::Empty),
+    }
+}
+
 /// Mounts the portal at `hash` in a fresh container; keep the handle alive.
 fn mount_at(hash: &str) -> (Element, leptos::mount::UnmountHandle<impl Mountable>) {
     web_sys::window()
@@ -227,7 +238,7 @@ mod persistence {
         reset();
         let storage = BrowserStorage::open();
         storage.save(&world(), None, &[], 0, 1).unwrap();
-        let loaded = storage.load().unwrap();
+        let loaded = load_stored(&storage).unwrap();
         assert_eq!(loaded.revision, 1);
         assert_eq!(
             serde_json::to_value(&loaded.world).unwrap(),
@@ -243,10 +254,13 @@ mod persistence {
             .set_item(STATE_KEY, "{\"envelopeVersion\":1,")
             .unwrap();
         let storage = BrowserStorage::open();
-        assert!(matches!(storage.load(), Err(LoadProblem::Unreadable(_))));
+        assert!(matches!(
+            load_stored(&storage),
+            Err(LoadProblem::Unreadable(_))
+        ));
         storage.set_aside().unwrap();
         assert_eq!(storage.aside().as_deref(), Some("{\"envelopeVersion\":1,"));
-        assert!(matches!(storage.load(), Err(LoadProblem::Empty)));
+        assert!(matches!(load_stored(&storage), Err(LoadProblem::Empty)));
         reset();
     }
 
@@ -1137,7 +1151,7 @@ mod two_tabs {
     /// Another tab adds resource group `name` and saves the next revision.
     fn other_tab_adds(name: &str) {
         let storage = BrowserStorage::open();
-        let loaded = storage.load().expect("a saved state");
+        let loaded = load_stored(&storage).expect("a saved state");
         let mut world = loaded.world;
         let now = world.clock().unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
         apply(
@@ -1158,7 +1172,7 @@ mod two_tabs {
 
     /// The resource groups of the stored state, sorted ("" while nothing is stored).
     fn stored_groups() -> String {
-        let Ok(loaded) = BrowserStorage::open().load() else {
+        let Ok(loaded) = load_stored(&BrowserStorage::open()) else {
             return String::new();
         };
         let world = loaded.world;
@@ -1246,7 +1260,7 @@ mod two_tabs {
             .unwrap();
         assert!(text.contains("Another tab saved changes first"), "{text}");
         assert!(text.contains("CreateResourceGroup rg-clash"), "{text}");
-        let stored = BrowserStorage::open().load().unwrap().world;
+        let stored = load_stored(&BrowserStorage::open()).unwrap().world;
         let clash = stored
             .resource_groups()
             .find(|r| r.name == "rg-clash")

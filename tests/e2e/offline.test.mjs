@@ -7,7 +7,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_FLAGS, blade, startStaticServer } from './support.mjs';
+import { CHROMIUM_FLAGS, blade, createGallery, importExample, launchBrowser, startStaticServer } from './support.mjs';
+
+/** The example state's gallery (examples/state/contoso-fabrikam.json). */
+const GALLERY = '/subscriptions/2b7e1c4d-9a3f-4b8e-8c2d-5f6a7b8c9d0e/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/ContosoImages';
 
 /** A persistent profile (an installable app cannot be checked in an incognito-like context). */
 async function openProfile() {
@@ -88,6 +91,11 @@ test('after one visit the portal reloads offline, at / and at /sig/, deep links 
       await page.reload();
       await blade(page, 'Create Azure compute gallery').waitFor();
       assert.equal(await page.evaluate(() => location.pathname), `/${base}`);
+      // Blades of the two groups this visit never opened: their files were precached.
+      await page.goto(`${server.url}${base}#/subscriptions`);
+      await blade(page, 'Subscriptions and resource groups').waitFor();
+      await page.goto(`${server.url}${base}#/activity`);
+      await blade(page, 'Activity log').waitFor();
     }
     assert.deepEqual(errors, []);
   } finally {
@@ -95,6 +103,70 @@ test('after one visit the portal reloads offline, at / and at /sig/, deep links 
     for (const profile of Object.values(profiles)) await profile.close();
   }
 });
+
+/**
+ * Runs `check` with a page whose fetches are all its own (no service worker: the state of a
+ * first visit before the worker has the build's files), collecting its errors; the server and
+ * the browser are gone afterwards.
+ */
+async function withoutWorker(check) {
+  const server = await startStaticServer();
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 760 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await check({ server, page });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+test('a blade whose file could not be downloaded says so, and Retry opens it once the network is back', () => withoutWorker(async ({ server, page }) => {
+  // The tools group's file cannot be fetched (the connection dropped).
+  await page.route(/-split_tools\.wasm$/, (route) => route.abort('internetdisconnected'));
+  await page.goto(`${server.url}#/home`);
+  await blade(page, 'Home').waitFor();
+  await page.goto(`${server.url}#/home/activity`);
+  const failed = blade(page, 'Activity log').getByRole('alert');
+  await failed.filter({ hasText: 'This blade could not be loaded' }).waitFor();
+  // The rest of the portal keeps working.
+  await page.getByRole('button', { name: 'Home', exact: true }).first().click();
+  await blade(page, 'Home').waitFor();
+  await page.goto(`${server.url}#/home/activity`);
+  await failed.waitFor();
+  await page.unroute(/-split_tools\.wasm$/);
+  await failed.getByRole('button', { name: 'Retry' }).click();
+  await blade(page, 'Activity log').getByRole('table').first().waitFor();
+  assert.equal(await failed.count(), 0);
+}));
+
+test('saved data whose reader could not be downloaded is kept as it is, and opens once the network is back', () => withoutWorker(async ({ server, page }) => {
+  await importExample(page, server.url);
+  await page.waitForFunction(() => (localStorage.getItem('sig-portal/revision') ?? '0') !== '0');
+  // A later visit on which the reader of saved data (its own file in release builds)
+  // cannot be downloaded (the page left saves what it had pending first).
+  await page.route(/-split_state_reader\.wasm$/, (route) => route.abort('internetdisconnected'));
+  await page.goto(`${server.url}#/home`);
+  await page.reload();
+  await page.getByRole('alert').filter({ hasText: 'Your saved data could not be opened' }).waitFor();
+  await blade(page, 'Home').waitFor();
+  const saved = await page.evaluate(() => localStorage.getItem('sig-portal/state'));
+  assert.match(saved, /ContosoImages/);
+  // The portal works in memory, and writes nothing over the saved data.
+  await createGallery(page, server.url, 'InMemoryOnly');
+  await page.unroute(/-split_state_reader\.wasm$/);
+  // Leaving the page saves what is pending, were anything to be saved: nothing is.
+  await page.goto(`${server.url}#/home/resource:${encodeURIComponent(GALLERY)}`);
+  await page.reload();
+  await blade(page, 'ContosoImages').waitFor();
+  // The saved data is exactly what it was; what was done in memory is gone, as the banner said.
+  assert.equal(await page.evaluate(() => localStorage.getItem('sig-portal/state')), saved);
+  assert.equal(await page.getByRole('alert').filter({ hasText: 'could not be opened' }).count(), 0);
+}));
 
 test('a new build is announced, and runs only when the user reloads — never a mix of two builds', () => afterOneVisit(async ({ server, page }) => {
   // Deploy build B: index.html marked, and the service worker of a new build.

@@ -24,16 +24,20 @@ export const CHROMIUM_FLAGS = [
  * server, sending a file's precompressed sibling (.br, .gz) when the browser accepts it, as
  * static hosts do.
  */
-export async function startStaticServer() {
+export async function startStaticServer({ encodings = 'br,gzip' } = {}) {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error('dist/index.html is missing: build first (trunk build --release)');
   }
   const root = mkdtempSync(join(tmpdir(), 'sig-static-'));
   cpSync(DIST, root, { recursive: true });
   cpSync(DIST, join(root, 'sig'), { recursive: true });
-  const server = spawn('python3', ['-u', join(ROOT, 'scripts', 'serve.py'), '0', '--bind', '127.0.0.1', '--directory', root], {
+  const server = spawn('python3', ['-u', join(ROOT, 'scripts', 'serve.py'), '0', '--bind', '127.0.0.1', '--directory', root, '--encodings', encodings], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The server logs every request to stderr: a pipe nobody reads fills up (64 KB, a few
+  // hundred requests — one service worker precaching the build's split files) and then
+  // blocks the server. Read it and drop it.
+  server.stderr.resume();
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('static server did not start in 10 s')), 10_000);
     server.stdout.on('data', (chunk) => {
