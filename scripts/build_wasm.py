@@ -13,12 +13,14 @@ two and no such option (trunk-rs/trunk#1022). So index.html marks its Rust link
            wasm-bindgen --keep-lld-exports -> wasm-opt -Oz on every module
   debug:   cargo build -> wasm-bindgen (what `trunk serve` needs; no split)
 
-Every file is named by a hash of the linked module, so two builds never mix;
+Every file is named by a hash of the linked module (the service worker's cache
+is named by the files' contents besides), so two builds never mix;
 the loader block written into index.html is Trunk's own, so the later steps
 (externalize_loader.py, service_worker.py, precompress.mjs) are unchanged.
 """
 import base64
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -34,7 +36,12 @@ if not staging:
     sys.exit("build_wasm.py runs as a Trunk hook (TRUNK_STAGING_DIR is not set)")
 release = os.environ.get("TRUNK_PROFILE") == "release"
 cargo = os.environ.get("CARGO", "cargo")
-target_dir = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+# Wherever cargo puts its output (CARGO_TARGET_DIR, a config's build.target-dir).
+metadata = subprocess.run([cargo, "metadata", "--format-version", "1", "--no-deps"],
+                          cwd=ROOT, capture_output=True, text=True)
+if metadata.returncode != 0:
+    sys.exit(f"build_wasm: cargo metadata failed:\n{metadata.stderr}")
+target_dir = json.loads(metadata.stdout)["target_directory"]
 
 
 def run(*args, quiet=False):
@@ -68,8 +75,9 @@ stem = f"{NAME}-{digest}"
 bindgen_input = linked
 split_files = []
 if release:
+    # Only this build's split output is kept (earlier builds' would pile up).
+    shutil.rmtree(os.path.join(target_dir, "wasm-split"), ignore_errors=True)
     work = os.path.join(target_dir, "wasm-split", stem)
-    shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     link_js = f"{stem}.split.js"
     run(cargo, "build", "-q", "--locked", "--profile", "tool", "-p", "wasm-split-tool")
@@ -85,7 +93,7 @@ if release:
         loader = f.read()
     # Each split file gets the build's name too: a cached file of another build
     # can never be loaded by this one.
-    for path in listed.stdout.split():
+    for path in listed.stdout.splitlines():
         base = os.path.basename(path)
         named = f"{stem}-{base}"
         reference = f'"./{base}"'

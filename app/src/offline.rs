@@ -48,11 +48,17 @@ impl Offline {
             return;
         }
         let container = navigator.service_worker();
-        // The new worker took over because the user asked: run its build.
+        let mut controlled_before = container.controller().is_some();
         let on_controller = Closure::<dyn FnMut()>::new(move || {
             if self.reload_requested.get_value() {
+                // The new worker took over because the user asked: run its build.
                 let _ = web_sys::window().map(|w| w.location().reload());
+            } else if controlled_before {
+                // Another tab let a new build take over: this page still runs the old
+                // one, whose blades' files are no longer cached; offer the reload.
+                self.update_ready.set(true);
             }
+            controlled_before = true;
         });
         container.set_oncontrollerchange(Some(on_controller.as_ref().unchecked_ref()));
         on_controller.forget();

@@ -200,7 +200,7 @@ fn read_stored(text: String) -> Result<Result<Loaded, LoadProblem>, SplitLoaderE
 
 /// Parses a stored state's text, downloading the reader first if need be. A
 /// reader that cannot be downloaded is [`LoadProblem::ReaderMissing`].
-pub async fn parse_stored(text: String) -> Result<Loaded, LoadProblem> {
+async fn parse_stored(text: String) -> Result<Loaded, LoadProblem> {
     #[cfg(feature = "split")]
     let read = read_stored(text).await;
     #[cfg(not(feature = "split"))]
@@ -223,14 +223,39 @@ pub fn parse_stored_now(text: String) -> Option<Result<Loaded, LoadProblem>> {
     }
 }
 
+/// Set once the reader is here (release builds download it; other builds link it).
+static READER_READY: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(cfg!(not(feature = "split")));
+
 /// Downloads the reader (release builds), so that the tab-sync paths, which
 /// must run synchronously under the tabs' lock, can parse another tab's save.
 /// False when it could not be downloaded.
 pub async fn ensure_reader() -> bool {
     #[cfg(feature = "split")]
-    return preload_reader().await.is_ok();
+    let ready = preload_reader().await.is_ok();
     #[cfg(not(feature = "split"))]
-    true
+    let ready = true;
+    if ready {
+        READER_READY.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+    ready
+}
+
+/// Whether [`parse_stored_now`] can parse now (the reader is here).
+pub fn reader_ready() -> bool {
+    READER_READY.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Reads and parses the stored state in one synchronous step, when the reader
+/// is here (`None` otherwise): what is read is what is parsed, and what the
+/// caller then does with it (set an unreadable state aside, start from it)
+/// happens before any other tab can write.
+pub fn read_stored_now() -> Option<Result<Loaded, LoadProblem>> {
+    match BrowserStorage::open().read_state() {
+        Ok(Some(text)) => parse_stored_now(text),
+        Ok(None) => Some(Err(LoadProblem::Empty)),
+        Err(problem) => Some(Err(problem)),
+    }
 }
 
 /// Serializes a world, the clock and the notifications with their revision, ready to store.
@@ -309,7 +334,7 @@ impl BrowserStorage {
     }
 
     /// The stored state's text, unparsed: `Ok(None)` when nothing is stored.
-    /// Parse it with [`parse_stored`] (or [`parse_stored_now`]).
+    /// Parse it with [`parse_stored_now`] (or read and parse with [`read_stored_now`]).
     pub fn read_state(&self) -> Result<Option<String>, LoadProblem> {
         self.read(STATE_KEY).map_err(LoadProblem::Unavailable)
     }

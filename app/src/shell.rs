@@ -10,28 +10,28 @@ use wasm_bindgen::JsCast;
 use crate::blades::{export_to_file, BladeContent};
 use crate::components::{BladeSubtitle, ClockControl};
 use crate::global_search::GlobalSearch;
-use crate::persist::{
-    ensure_reader, parse_stored, parse_stored_now, BrowserStorage, LoadProblem, REVISION_KEY,
-};
+use crate::persist::{ensure_reader, read_stored_now, LoadProblem, REVISION_KEY};
 use crate::route::{Blade, BladeStack};
 use crate::store::{StorageNotice, Store, Tone};
 
 /// The whole portal, mounted once at start-up (and per test).
 #[component]
 pub fn App() -> impl IntoView {
-    let read = match BrowserStorage::open().read_state() {
-        Ok(Some(text)) => match parse_stored_now(text.clone()) {
-            Some(read) => read,
-            // Release builds: the reader of a saved state is its own download.
-            None => {
-                return Suspend::new(async move { portal(Store::start(parse_stored(text).await)) })
-                    .into_any()
-            }
-        },
-        Ok(None) => Err(LoadProblem::Empty),
-        Err(problem) => Err(problem),
-    };
-    portal(Store::start(read)).into_any()
+    if let Some(read) = read_stored_now() {
+        return portal(Store::start(read)).into_any();
+    }
+    // Release builds: a state is stored and its reader is a download of its own.
+    // Once it is here the state is read again and started from in one step (an
+    // unreadable one is set aside as read, never as another tab left it meanwhile).
+    Suspend::new(async move {
+        let read = if ensure_reader().await {
+            read_stored_now().unwrap_or(Err(LoadProblem::ReaderMissing))
+        } else {
+            Err(LoadProblem::ReaderMissing)
+        };
+        portal(Store::start(read))
+    })
+    .into_any()
 }
 
 /// The portal over its store.

@@ -11,8 +11,8 @@ use time::OffsetDateTime;
 use crate::clock;
 use crate::journal::{rebase, Pending};
 use crate::persist::{
-    ensure_reader, parse_stored_now, BrowserStorage, LoadProblem, Loaded, SaveProblem,
-    SavedNotification,
+    ensure_reader, parse_stored_now, reader_ready, BrowserStorage, LoadProblem, Loaded,
+    SaveProblem, SavedNotification,
 };
 use crate::tab_lock::{announce, announced_head, sleep, with_lock, STATE_LOCK};
 
@@ -274,6 +274,9 @@ pub struct Store {
     /// stays set until a save has written it, even while that save waits for
     /// the tabs' lock.
     pending_save: StoredValue<bool>,
+    /// A save waits for the reader of saved data to download (release builds),
+    /// so that it can take another tab's newer state first.
+    awaiting_reader: StoredValue<bool>,
     /// Whether saves go to browser storage at all.
     saving: StoredValue<Saving>,
     /// The commands applied since the last load or save, replayed onto
@@ -456,6 +459,7 @@ impl Store {
             page_id: StoredValue::new((js_sys::Math::random() * 1e9) as u64 * 1_000_000),
             unsaved_notes: StoredValue::new(Vec::new()),
             pending_save: StoredValue::new(false),
+            awaiting_reader: StoredValue::new(false),
             saving: StoredValue::new(saving),
             journal: StoredValue::new(Vec::new()),
             clock_setting: StoredValue::new(clock_setting),
@@ -686,6 +690,14 @@ impl Store {
             return;
         }
         let store = *self;
+        if !reader_ready()
+            && BrowserStorage::open().stored_revision() > self.revision.get_untracked()
+        {
+            // Another tab saved, and taking its state needs the reader, a download of
+            // its own in release builds: fetched first, never while holding the lock.
+            store.await_reader_then_save();
+            return;
+        }
         with_lock(
             STATE_LOCK,
             Box::new(move || {
@@ -704,9 +716,6 @@ impl Store {
                             waited += 10;
                         }
                     }
-                    // Taking another tab's newer save needs the reader (a
-                    // separate download in release builds, normally here long since).
-                    ensure_reader().await;
                     if store.saving.try_get_value().is_none() {
                         return; // The app is gone (a test unmounted it).
                     }
@@ -807,13 +816,8 @@ impl Store {
                     // Release builds download the reader in the background
                     // after the first blade; until it is here, nothing is
                     // saved over the other tab's data, which is taken (and
-                    // our changes saved on top) as soon as it arrives.
-                    let store = *self;
-                    leptos::task::spawn_local(async move {
-                        if ensure_reader().await {
-                            store.reload_from_storage();
-                        }
-                    });
+                    // what we have pending saved on top) as soon as it arrives.
+                    self.await_reader_then_save();
                     return false;
                 }
             },
@@ -877,6 +881,31 @@ impl Store {
             self.clock_setting.set_value(self.sim.setting_untracked());
         }
         true
+    }
+
+    /// Keeps this tab's changes pending until the reader of saved data is
+    /// here, then saves them (on top of the other tab's newer state); says so
+    /// when it cannot be downloaded. One wait at a time.
+    fn await_reader_then_save(&self) {
+        self.pending_save.set_value(true);
+        if self.awaiting_reader.get_value() {
+            return;
+        }
+        self.awaiting_reader.set_value(true);
+        let store = *self;
+        leptos::task::spawn_local(async move {
+            let ready = ensure_reader().await;
+            if store.awaiting_reader.try_set_value(false).is_some() {
+                return; // The app is gone (a test unmounted it).
+            }
+            if ready {
+                store.flush_save();
+            } else {
+                store.storage_notice.set(Some(StorageNotice::NotSaved(
+                    "another tab saved newer data, and the part of the portal that reads it could not be downloaded (is the network down?), so nothing is saved over it".into(),
+                )));
+            }
+        });
     }
 
     /// Discards the unreadable saved state that could not be moved aside;

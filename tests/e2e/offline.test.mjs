@@ -168,6 +168,26 @@ test('saved data whose reader could not be downloaded is kept as it is, and open
   assert.equal(await page.getByRole('alert').filter({ hasText: 'could not be opened' }).count(), 0);
 }));
 
+test('another tab\'s save waits for the reader of saved data: nothing is written over it, and both tabs\' work is kept once it arrives', () => withoutWorker(async ({ server, page: tabA }) => {
+  const stored = () => tabA.evaluate(() => localStorage.getItem('sig-portal/state') ?? '');
+  // Tab A started with nothing stored: it needs the reader only once another tab saves,
+  // and cannot download it.
+  await tabA.route(/-split_state_reader\.wasm$/, (route) => route.abort('internetdisconnected'));
+  await tabA.goto(`${server.url}#/home`);
+  await blade(tabA, 'Home').waitFor();
+  const tabB = await tabA.context().newPage();
+  await createGallery(tabB, server.url, 'FromTabB');
+  await tabA.waitForFunction(() => (localStorage.getItem('sig-portal/state') ?? '').includes('FromTabB'));
+  await createGallery(tabA, server.url, 'FromTabA1');
+  await tabA.getByRole('alert').filter({ hasText: 'another tab saved newer data' }).waitFor();
+  assert.ok((await stored()).includes('FromTabB'));
+  assert.ok(!(await stored()).includes('FromTabA1'), "nothing is written over the other tab's save");
+  // The network is back: the next save takes the other tab's state and saves both on top.
+  await tabA.unroute(/-split_state_reader\.wasm$/);
+  await createGallery(tabA, server.url, 'FromTabA2');
+  await tabA.waitForFunction(() => ['FromTabB', 'FromTabA1', 'FromTabA2'].every((name) => (localStorage.getItem('sig-portal/state') ?? '').includes(name)));
+}));
+
 test('a new build is announced, and runs only when the user reloads — never a mix of two builds', () => afterOneVisit(async ({ server, page }) => {
   // Deploy build B: index.html marked, and the service worker of a new build.
   const index = join(server.root, 'index.html');

@@ -240,7 +240,7 @@ fn SplitBody(load: impl Fn() -> BodyLoad + Send + Sync + 'static) -> impl IntoVi
 fn load_failed(attempt: RwSignal<u32>) -> AnyView {
     view! {
         <div class="banner warning" role="alert">
-            <p>"This blade could not be loaded: its part of the portal was not downloaded (check the network connection)."</p>
+            <p>"This blade could not be loaded: its part of the portal was not downloaded. Check the network connection; if a new version of the portal was installed meanwhile, reload the page."</p>
             <button type="button" class="button" on:click=move |_| attempt.update(|n| *n += 1)>"Retry"</button>
         </div>
     }
