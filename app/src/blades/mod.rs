@@ -221,18 +221,31 @@ type BodyLoad =
 #[component]
 fn SplitBody(load: impl Fn() -> BodyLoad + Send + Sync + 'static) -> impl IntoView {
     let attempt = RwSignal::new(0u32);
-    move || {
+    // Shown only while the file downloads (a slow network's first open of the
+    // group). A flag rather than `<Suspense>`, whose machinery would add ~50 KB
+    // to the first download (measured).
+    let loading = RwSignal::new(true);
+    let body = move || {
         attempt.track();
+        if !loading.get_untracked() {
+            loading.set(true); // Retry: downloading again.
+        }
         // The browser runs one thread: the download never leaves it.
         let pending = load();
         Suspend::new(leptos::__reexports::send_wrapper::SendWrapper::new(
             async move {
-                match pending.await {
+                let body = match pending.await {
                     Ok(body) => body,
                     Err(_) => load_failed(attempt),
-                }
+                };
+                loading.set(false);
+                body
             },
         ))
+    };
+    view! {
+        {move || loading.get().then(|| view! { <p class="field-help" role="status">"Loading…"</p> })}
+        {body}
     }
 }
 
