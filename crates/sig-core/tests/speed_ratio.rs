@@ -89,6 +89,29 @@ fn core_speed_at_the_full_limits() {
         }),
     );
 
+    // What a command does most: compare resource ids in the world's ordered maps. Ids share
+    // long prefixes (`/subscriptions/{guid}/resourcegroups/...`), and wasm has no native
+    // memcmp (compiler-builtins compares byte by byte), so this isolates that cost.
+    let ids: Vec<String> = (0..1000)
+        .map(|i| {
+            version_id(
+                SUB,
+                RG,
+                "g099",
+                &format!("i{:02}", i % 10),
+                &format!("1.0.{i}"),
+            )
+        })
+        .collect();
+    report(
+        "compare resource ids (1,000 x 1,000)",
+        &time(15, || {
+            ids.iter()
+                .map(|a| ids.iter().filter(|b| a.as_str() < b.as_str()).count())
+                .sum()
+        }),
+    );
+
     report(
         "serialize the full-limits world",
         &time(7, || serde_json::to_string(&full).map_or(0, |s| s.len())),
