@@ -348,7 +348,9 @@ fn StorageBanner() -> impl IntoView {
                 ),
                 StorageNotice::ReaderMissing => (
                     "Your saved data could not be opened: the part of the portal that reads it was not downloaded (is the network down?). It is kept as it is and nothing is saved over it; until you reload once online, the portal works in memory.".to_string(),
-                    true,
+                    // Not "Export to file": that would export this empty in-memory
+                    // state, not the saved data the banner is about.
+                    false,
                 ),
                 StorageNotice::UnreadableNotKeptAside { why, reason } => {
                     let text = format!("The saved data could not be read ({why}). It was NOT kept aside: moving it failed ({reason}). It is still where it was, and nothing will be saved over it until you download or discard it; until then your changes stay in this tab only.");
