@@ -141,7 +141,7 @@ run_tests() {
   say "clippy (native)"
   cargo clippy --workspace --all-targets --locked -- -D warnings
   say "clippy (wasm32)"
-  cargo clippy -p sig-core -p sig-portal --target wasm32-unknown-unknown --lib --bins --tests --locked -- -D warnings
+  cargo clippy -p sig-core -p sig-portal -p wasm-memcmp --target wasm32-unknown-unknown --lib --bins --tests --locked -- -D warnings
   say "clippy (wasm32, release builds' split blades)"
   cargo clippy -p sig-portal --target wasm32-unknown-unknown --features split --lib --bins --locked -- -D warnings
   say "native tests"

@@ -58,6 +58,9 @@ fn time(runs: usize, mut work: impl FnMut() -> usize) -> Vec<f64> {
 #[bench]
 #[ignore = "a benchmark: scripts/core-ratio.sh runs it on both targets"]
 fn core_speed_at_the_full_limits() {
+    // As the portal's module does (app/src/main.rs).
+    #[cfg(target_arch = "wasm32")]
+    wasm_memcmp::link();
     let full = testing::full_limits_world();
     report(
         "validate the full-limits world",
