@@ -16,6 +16,10 @@ use crate::persist::{
 };
 use crate::tab_lock::{announce, announced_head, sleep, with_lock, STATE_LOCK};
 
+/// Why a change is not saved while another tab's newer save cannot be read:
+/// the reader (its own download in release builds) did not arrive.
+const READER_UNAVAILABLE: &str = "another tab saved newer data, and the part of the portal that reads it could not be downloaded (is the network down?), so nothing is saved over it";
+
 /// Where builds before the price table joined the state kept it; moved into
 /// the world on load and removed after the next save.
 pub const LEGACY_PRICES_KEY: &str = "sig-portal.prices";
@@ -828,7 +832,8 @@ impl Store {
             Ok(loaded) => loaded,
             Err(LoadProblem::Empty) => return true,
             Err(LoadProblem::ReaderMissing) => {
-                self.storage_notice.set(Some(StorageNotice::ReaderMissing));
+                self.storage_notice
+                    .set(Some(StorageNotice::NotSaved(READER_UNAVAILABLE.into())));
                 return false;
             }
             Err(LoadProblem::Unreadable(why) | LoadProblem::Unavailable(why)) => {
@@ -901,9 +906,9 @@ impl Store {
             if ready {
                 store.flush_save();
             } else {
-                store.storage_notice.set(Some(StorageNotice::NotSaved(
-                    "another tab saved newer data, and the part of the portal that reads it could not be downloaded (is the network down?), so nothing is saved over it".into(),
-                )));
+                store
+                    .storage_notice
+                    .set(Some(StorageNotice::NotSaved(READER_UNAVAILABLE.into())));
             }
         });
     }
