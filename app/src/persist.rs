@@ -134,7 +134,8 @@ pub enum LoadProblem {
     Unavailable(String),
     /// A state is stored, but the part of the app that reads it could not be
     /// downloaded (release builds fetch it separately): the state stays as it
-    /// is and the app works in memory until reloaded.
+    /// is. At start-up the app then works in memory until reloaded; later
+    /// (another tab saved) nothing is saved over it.
     ReaderMissing,
 }
 
@@ -209,10 +210,14 @@ async fn parse_stored(text: String) -> Result<Loaded, LoadProblem> {
 }
 
 /// [`parse_stored`] when the reader is already here (always, in builds that do
-/// not split); `None` when it still has to be downloaded.
+/// not split); `None` when it still has to be downloaded ([`ensure_reader`]).
 pub fn parse_stored_now(text: String) -> Option<Result<Loaded, LoadProblem>> {
     use std::future::Future;
     use std::task::{Context, Poll, Waker};
+    if !reader_ready() {
+        // Not polled: that would start a download only to drop it.
+        return None;
+    }
     let mut parsing = std::pin::pin!(parse_stored(text));
     match parsing
         .as_mut()
