@@ -699,7 +699,7 @@ impl Store {
         {
             // Another tab saved, and taking its state needs the reader, a download of
             // its own in release builds: fetched first, never while holding the lock.
-            store.await_reader_then_save();
+            store.await_reader_then_sync();
             return;
         }
         with_lock(
@@ -743,6 +743,10 @@ impl Store {
         self.pending_save.set_value(false);
         let storage = BrowserStorage::open();
         if !self.take_newer(&storage) {
+            if self.awaiting_reader.get_value() {
+                // Written once the reader is here, on top of the other tab's state.
+                self.pending_save.set_value(true);
+            }
             return None;
         }
         let base = self.revision.get_untracked();
@@ -821,7 +825,7 @@ impl Store {
                     // after the first blade; until it is here, nothing is
                     // saved over the other tab's data, which is taken (and
                     // what we have pending saved on top) as soon as it arrives.
-                    self.await_reader_then_save();
+                    self.await_reader_then_sync();
                     return false;
                 }
             },
@@ -888,11 +892,12 @@ impl Store {
         true
     }
 
-    /// Keeps this tab's changes pending until the reader of saved data is
-    /// here, then saves them (on top of the other tab's newer state); says so
-    /// when it cannot be downloaded. One wait at a time.
-    fn await_reader_then_save(&self) {
-        self.pending_save.set_value(true);
+    /// Takes another tab's newer save once the reader of saved data is here
+    /// (its own download in release builds), then saves what this tab has
+    /// pending on top of it — only if it has something: a tab that merely
+    /// follows must not write, or it could race the other tab's next change.
+    /// Says so when the reader cannot be downloaded. One wait at a time.
+    fn await_reader_then_sync(&self) {
         if self.awaiting_reader.get_value() {
             return;
         }
@@ -903,12 +908,14 @@ impl Store {
             if store.awaiting_reader.try_set_value(false).is_some() {
                 return; // The app is gone (a test unmounted it).
             }
-            if ready {
-                store.flush_save();
-            } else {
+            if !ready {
                 store
                     .storage_notice
                     .set(Some(StorageNotice::NotSaved(READER_UNAVAILABLE.into())));
+            } else if store.pending_save.get_value() {
+                store.save();
+            } else {
+                store.reload_from_storage();
             }
         });
     }
