@@ -10,11 +10,21 @@
 //!   replays its unsaved commands onto the newer data ([`crate::journal`]);
 //! - the simulation clock is saved in the same envelope as the world (and
 //!   the price table is part of the world), so one revision covers all three
-//!   and tabs follow each other's clock like their data.
+//!   and tabs follow each other's clock like their data;
+//! - a save costs in proportion to what changed: the world is stored in parts
+//!   (`sig_core::parts`: one per gallery, one for the access fields, the rest in
+//!   the envelope), and a save writes the parts the change touched, then the
+//!   envelope naming every part. A part is never overwritten: each save writes
+//!   new keys and the envelope switches to them in one write, so a save cut
+//!   short leaves the previous revision whole. Replaced parts are removed one
+//!   save later, when no envelope another tab may still be writing names them.
+
+use std::collections::BTreeMap;
 
 use leptos::wasm_split::SplitLoaderError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sig_core::parts::Touched;
 use sig_core::World;
 
 use crate::sim_clock::SavedClock;
@@ -25,20 +35,31 @@ pub const STATE_KEY: &str = "sig-portal/state";
 pub const REVISION_KEY: &str = "sig-portal/revision";
 /// Where an unreadable state is moved so that nothing is lost.
 pub const ASIDE_KEY: &str = "sig-portal/state-unreadable";
-/// The envelope format this build writes.
-pub const ENVELOPE_VERSION: u32 = 1;
+/// Where the parts of a stored state live: `<prefix><revision>.<writer>.<n>`.
+pub const PART_PREFIX: &str = "sig-portal/part/";
+/// The envelope format this build writes (2: the world in parts; 1, one
+/// document, and 0, a bare export, are still read).
+pub const ENVELOPE_VERSION: u32 = 2;
 /// Marks a stored state that is deflate-compressed (one byte per UTF-16 unit).
 ///
 /// localStorage holds about 5 million UTF-16 units per origin in Chromium; a
 /// state at the documented limits is ~6 MB of JSON but ~70 KB deflated, so
 /// large states are stored compressed and small ones stay readable as JSON.
 pub const COMPRESSED_PREFIX: &str = "sigz1:";
-/// States larger than this are stored compressed.
+/// Envelopes larger than this are stored compressed.
 pub const COMPRESS_ABOVE: usize = 256 * 1024;
+/// Parts larger than this are stored compressed: a gallery at the limits is
+/// ~60 KB of JSON, and a hundred of them must fit the origin's quota.
+pub const COMPRESS_PART_ABOVE: usize = 8 * 1024;
 
-/// The text to store for `json`: itself when small, else compressed.
+/// The text to store for an envelope: itself when small, else compressed.
 pub fn pack(json: String) -> String {
-    if json.len() <= COMPRESS_ABOVE {
+    pack_above(json, COMPRESS_ABOVE)
+}
+
+/// The text to store for `json`: itself when at most `limit` bytes, else compressed.
+fn pack_above(json: String, limit: usize) -> String {
+    if json.len() <= limit {
         return json;
     }
     let bytes = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 1);
@@ -65,15 +86,69 @@ pub fn unpack(stored: &str) -> Result<String, LoadProblem> {
 /// the bookkeeping the app needs.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct EnvelopeRef<'a> {
+struct EnvelopeRef<'a, W: Serialize> {
     app: &'static str,
     envelope_version: u32,
     revision: u64,
-    world: &'a World,
+    /// The whole document (format 1), or the rest of it (format 2).
+    world: W,
+    /// Format 2: where the galleries and the access fields are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parts: Option<&'a PartMap>,
     #[serde(skip_serializing_if = "Option::is_none")]
     clock: Option<&'a SavedClock>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     notifications: &'a [SavedNotification],
+}
+
+/// Where each part of a stored state is kept (format 2): the key of every
+/// gallery's part, by the gallery's key, and of the access part.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartMap {
+    /// Gallery key (lower-cased id) → storage key.
+    #[serde(default)]
+    pub galleries: BTreeMap<String, String>,
+    /// Storage key of the access fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<String>,
+}
+
+impl PartMap {
+    /// Every storage key it names.
+    fn keys(&self) -> impl Iterator<Item = &String> {
+        self.galleries.values().chain(self.access.iter())
+    }
+}
+
+/// A stored state as read in one synchronous step: the envelope and every
+/// part key present (the envelope says which of them are its own).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredState {
+    /// The text under [`STATE_KEY`].
+    pub head: String,
+    /// Storage key → text, for every key under [`PART_PREFIX`].
+    pub parts: BTreeMap<String, String>,
+}
+
+impl StoredState {
+    /// A state stored in one text (formats 0 and 1; tests).
+    pub fn single(head: String) -> StoredState {
+        StoredState {
+            head,
+            parts: BTreeMap::new(),
+        }
+    }
+
+    /// The text to download for an unreadable state: the envelope itself when
+    /// it has no parts, else one JSON object with the envelope and every part.
+    pub fn bundle(&self) -> String {
+        if self.parts.is_empty() {
+            return self.head.clone();
+        }
+        serde_json::json!({ "sigPortalUnreadableState": { "state": self.head, "parts": self.parts } })
+            .to_string()
+    }
 }
 
 /// A notification as saved with the state, so the bell's list survives a
@@ -106,6 +181,9 @@ struct Envelope {
     /// Absent in envelopes written before notifications were kept.
     #[serde(default)]
     notifications: Vec<SavedNotification>,
+    /// Format 2: where the parts are.
+    #[serde(default)]
+    parts: Option<PartMap>,
 }
 
 /// A state read back from storage.
@@ -120,6 +198,8 @@ pub struct Loaded {
     pub clock: Option<SavedClock>,
     /// The notifications saved with it, newest first.
     pub notifications: Vec<SavedNotification>,
+    /// Where its parts are (empty for formats 0 and 1: the next save writes every part).
+    pub parts: PartMap,
 }
 
 /// Why a stored state could not be used.
@@ -139,15 +219,22 @@ pub enum LoadProblem {
     ReaderMissing,
 }
 
-/// Parses stored text (compressed or not), migrating older formats.
+/// Parses a state stored in one text (formats 0 and 1, or 2 without parts).
+pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
+    parse_state(&StoredState::single(stored.to_string()))
+}
+
+/// Parses a stored state (compressed or not), migrating older formats.
 ///
 /// Version 0 is a bare world export (what early builds and the `sig` export
-/// file contain); version 1 wraps it with a revision.
-pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
-    let text = unpack(stored)?;
+/// file contain); version 1 wraps it with a revision; version 2 keeps the
+/// galleries and the access fields in parts of their own, put back together
+/// here (`sig_core::parts::assemble`) and then read like any export document.
+pub fn parse_state(stored: &StoredState) -> Result<Loaded, LoadProblem> {
+    let text = unpack(&stored.head)?;
     let value: Value = serde_json::from_str(&text)
         .map_err(|e| LoadProblem::Unreadable(format!("the saved data is not valid JSON ({e})")))?;
-    let (world, revision, clock, notifications) = if value.get("envelopeVersion").is_some() {
+    let (world, revision, clock, notifications, parts) = if value.get("envelopeVersion").is_some() {
         // From a borrowed value: the owned-value deserializer is not linked into the module.
         let envelope: Envelope = serde::Deserialize::deserialize(&value)
             .map_err(|e| LoadProblem::Unreadable(format!("the saved data is damaged ({e})")))?;
@@ -157,14 +244,21 @@ pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
                 envelope.envelope_version
             )));
         }
+        let parts = envelope.parts.unwrap_or_default();
+        let world = if envelope.envelope_version >= 2 {
+            put_together(envelope.world, &parts, stored)?
+        } else {
+            envelope.world
+        };
         (
-            envelope.world,
+            world,
             envelope.revision,
             envelope.clock,
             envelope.notifications,
+            parts,
         )
     } else if value.get("formatVersion").is_some() {
-        (value, 0, None, Vec::new())
+        (value, 0, None, Vec::new(), PartMap::default())
     } else {
         return Err(LoadProblem::Unreadable(
             "the saved data is not a SIG Portal state".into(),
@@ -177,7 +271,33 @@ pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
         revision,
         clock,
         notifications,
+        parts,
     })
+}
+
+/// The export document of a format 2 state: its rest with every part it names.
+fn put_together(rest: Value, parts: &PartMap, stored: &StoredState) -> Result<Value, LoadProblem> {
+    let part = |key: &String| -> Result<Value, LoadProblem> {
+        let text = stored.parts.get(key).ok_or_else(|| {
+            LoadProblem::Unreadable(format!(
+                "the saved data is damaged (its part {key} is missing)"
+            ))
+        })?;
+        serde_json::from_str(&unpack(text)?).map_err(|e| {
+            LoadProblem::Unreadable(format!("the saved data is damaged (its part {key}: {e})"))
+        })
+    };
+    let galleries = parts
+        .galleries
+        .values()
+        .map(part)
+        .collect::<Result<Vec<_>, _>>()?;
+    let access = match &parts.access {
+        Some(key) => part(key)?,
+        None => Value::Object(Default::default()),
+    };
+    sig_core::parts::assemble(rest, galleries, access)
+        .map_err(|why| LoadProblem::Unreadable(format!("the saved data is damaged ({why})")))
 }
 
 /// [`parse`] behind a split point: the readers of every ARM shape (serde's
@@ -195,30 +315,30 @@ pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
         fallible
     )
 )]
-fn read_stored(text: String) -> Result<Result<Loaded, LoadProblem>, SplitLoaderError> {
-    Ok(parse(&text))
+fn read_stored(stored: StoredState) -> Result<Result<Loaded, LoadProblem>, SplitLoaderError> {
+    Ok(parse_state(&stored))
 }
 
 /// Parses a stored state's text, downloading the reader first if need be. A
 /// reader that cannot be downloaded is [`LoadProblem::ReaderMissing`].
-async fn parse_stored(text: String) -> Result<Loaded, LoadProblem> {
+async fn parse_stored(stored: StoredState) -> Result<Loaded, LoadProblem> {
     #[cfg(feature = "split")]
-    let read = read_stored(text).await;
+    let read = read_stored(stored).await;
     #[cfg(not(feature = "split"))]
-    let read = read_stored(text);
+    let read = read_stored(stored);
     read.unwrap_or(Err(LoadProblem::ReaderMissing))
 }
 
 /// [`parse_stored`] when the reader is already here (always, in builds that do
 /// not split); `None` when it still has to be downloaded ([`ensure_reader`]).
-pub fn parse_stored_now(text: String) -> Option<Result<Loaded, LoadProblem>> {
+pub fn parse_stored_now(stored: StoredState) -> Option<Result<Loaded, LoadProblem>> {
     use std::future::Future;
     use std::task::{Context, Poll, Waker};
     if !reader_ready() {
         // Not polled: that would start a download only to drop it.
         return None;
     }
-    let mut parsing = std::pin::pin!(parse_stored(text));
+    let mut parsing = std::pin::pin!(parse_stored(stored));
     match parsing
         .as_mut()
         .poll(&mut Context::from_waker(Waker::noop()))
@@ -257,30 +377,62 @@ pub fn reader_ready() -> bool {
 /// happens before any other tab can write.
 pub fn read_stored_now() -> Option<Result<Loaded, LoadProblem>> {
     match BrowserStorage::open().read_state() {
-        Ok(Some(text)) => parse_stored_now(text),
+        Ok(Some(stored)) => parse_stored_now(stored),
         Ok(None) => Some(Err(LoadProblem::Empty)),
         Err(problem) => Some(Err(problem)),
     }
 }
 
-/// Serializes a world, the clock and the notifications with their revision, ready to store.
-pub fn serialize(
-    world: &World,
-    clock: Option<&SavedClock>,
-    notifications: &[SavedNotification],
-    revision: u64,
-) -> Result<String, String> {
-    serde_json::to_string(&EnvelopeRef {
-        app: "sig-portal",
-        envelope_version: ENVELOPE_VERSION,
-        revision,
-        world,
-        clock,
-        notifications,
-    })
-    .map_err(|e| e.to_string())
+/// One save: what to write, and what this tab knows of what is stored.
+pub struct Save<'a> {
+    /// The world.
+    pub world: &'a World,
+    /// The simulation clock.
+    pub clock: Option<&'a SavedClock>,
+    /// The bell's notifications.
+    pub notifications: &'a [SavedNotification],
+    /// The revision this tab last loaded or saved: nothing newer is written over.
+    pub base: u64,
+    /// The revision to write.
+    pub revision: u64,
+    /// Where the parts of revision `base` are (empty: every part is written).
+    pub parts: &'a PartMap,
+    /// The parts changed since `base`.
+    pub touched: &'a Touched,
+    /// Parts the previous save replaced, removed once this one is written.
+    pub retired: &'a [String],
+    /// Tells this tab's new part keys from another tab's writing the same
+    /// revision (possible only where the browser has no Web Locks, or while a
+    /// page unloads).
+    pub writer: u64,
 }
 
+/// What a save wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    /// Where the parts of the new revision are.
+    pub parts: PartMap,
+    /// The parts it replaced, to remove at the next save (see [`Save::retired`]).
+    pub replaced: Vec<String>,
+    /// How many parts it wrote (the envelope aside).
+    pub written: usize,
+}
+
+/// The JSON text of one part.
+fn part_text(part: &impl Serialize) -> Result<String, SaveProblem> {
+    serde_json::to_string(part)
+        .map(|json| pack_above(json, COMPRESS_PART_ABOVE))
+        .map_err(|e| SaveProblem::Refused(e.to_string()))
+}
+
+/// The revision a part key was written at.
+fn part_revision(key: &str) -> Option<u64> {
+    key.strip_prefix(PART_PREFIX)?
+        .split('.')
+        .next()?
+        .parse()
+        .ok()
+}
 /// Why a save did not happen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SaveProblem {
@@ -338,20 +490,44 @@ impl BrowserStorage {
         self.read(key).ok().flatten()
     }
 
-    /// The stored state's text, unparsed: `Ok(None)` when nothing is stored.
+    /// The stored state, unparsed: `Ok(None)` when nothing is stored.
     /// Parse it with [`parse_stored_now`] (or read and parse with [`read_stored_now`]).
-    pub fn read_state(&self) -> Result<Option<String>, LoadProblem> {
-        self.read(STATE_KEY).map_err(LoadProblem::Unavailable)
+    pub fn read_state(&self) -> Result<Option<StoredState>, LoadProblem> {
+        let Some(head) = self.read(STATE_KEY).map_err(LoadProblem::Unavailable)? else {
+            return Ok(None);
+        };
+        let mut parts = BTreeMap::new();
+        for key in self.part_keys() {
+            if let Some(text) = self.read(&key).map_err(LoadProblem::Unavailable)? {
+                parts.insert(key, text);
+            }
+        }
+        Ok(Some(StoredState { head, parts }))
+    }
+
+    /// Every key under [`PART_PREFIX`].
+    pub fn part_keys(&self) -> Vec<String> {
+        let Ok(storage) = &self.storage else {
+            return Vec::new();
+        };
+        let count = storage.length().unwrap_or(0);
+        (0..count)
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .filter(|key| key.starts_with(PART_PREFIX))
+            .collect()
     }
 
     /// Moves an unreadable state aside so a new one can be saved without losing it.
     pub fn set_aside(&self) -> Result<(), SaveProblem> {
-        let Some(text) = self.read(STATE_KEY).map_err(SaveProblem::Refused)? else {
-            return Ok(());
+        let stored = match self.read_state() {
+            Ok(Some(stored)) => stored,
+            Err(LoadProblem::Unavailable(why) | LoadProblem::Unreadable(why)) => {
+                return Err(SaveProblem::Refused(why))
+            }
+            Ok(None) | Err(LoadProblem::Empty | LoadProblem::ReaderMissing) => return Ok(()),
         };
-        self.set(ASIDE_KEY, &text)?;
-        self.remove(STATE_KEY)?;
-        self.remove(REVISION_KEY)
+        self.set(ASIDE_KEY, &stored.bundle())?;
+        self.discard_state()
     }
 
     /// The unreadable state kept aside, for download.
@@ -360,9 +536,9 @@ impl BrowserStorage {
     }
 
     /// The state stored now, as stored (for downloading an unreadable state
-    /// that could not be moved aside).
+    /// that could not be moved aside): see [`StoredState::bundle`].
     pub fn stored_text(&self) -> Option<String> {
-        self.get(STATE_KEY)
+        self.read_state().ok().flatten().map(|s| s.bundle())
     }
 
     /// Forgets the set-aside copy once the user has dealt with it.
@@ -374,7 +550,11 @@ impl BrowserStorage {
     /// unreadable state that could not be moved aside).
     pub fn discard_state(&self) -> Result<(), SaveProblem> {
         self.remove(STATE_KEY)?;
-        self.remove(REVISION_KEY)
+        self.remove(REVISION_KEY)?;
+        for key in self.part_keys() {
+            self.remove(&key)?;
+        }
+        Ok(())
     }
 
     /// The revision currently stored (0 when none).
@@ -384,24 +564,122 @@ impl BrowserStorage {
             .unwrap_or(0)
     }
 
-    /// Saves `world`, `clock` and `notifications` as `revision`, unless storage holds
-    /// something newer than `base` (the revision this tab last loaded or saved).
-    pub fn save(
-        &self,
-        world: &World,
-        clock: Option<&SavedClock>,
-        notifications: &[SavedNotification],
-        base: u64,
-        revision: u64,
-    ) -> Result<(), SaveProblem> {
+    /// Writes `save.revision`, unless storage holds something newer than
+    /// `save.base`: the parts it touched (every part when storage does not hold
+    /// `base`, whose parts `save.parts` names), then the envelope naming them.
+    /// On a refusal, what it wrote is removed and revision `base` stays whole.
+    pub fn save(&self, save: &Save) -> Result<Saved, SaveProblem> {
         let stored = self.stored_revision();
-        if stored > base {
+        if stored > save.base {
             return Err(SaveProblem::Stale { stored });
         }
-        let text =
-            pack(serialize(world, clock, notifications, revision).map_err(SaveProblem::Refused)?);
-        self.set(STATE_KEY, &text)?;
-        self.set(REVISION_KEY, &revision.to_string())
+        // Parts are reused only from the revision stored now (another tab may
+        // have discarded or set aside what `base` named).
+        let empty = PartMap::default();
+        let known = if stored == save.base {
+            save.parts
+        } else {
+            &empty
+        };
+        let mut written = Vec::new();
+        let result = self.write_parts(save, known, &mut written);
+        let (parts, count) = match result {
+            Ok(done) => done,
+            Err(problem) => {
+                for key in &written {
+                    let _ = self.remove(key);
+                }
+                return Err(problem);
+            }
+        };
+        for key in save.retired {
+            let _ = self.remove(key);
+        }
+        if known.keys().next().is_none() {
+            // Every part was written: whatever else is under the prefix from an
+            // older revision is left from a save cut short.
+            for key in self.part_keys() {
+                let referenced = parts.keys().any(|k| *k == key);
+                if !referenced && part_revision(&key).is_some_and(|r| r < save.revision) {
+                    let _ = self.remove(&key);
+                }
+            }
+        }
+        let replaced = known
+            .keys()
+            .filter(|key| !parts.keys().any(|k| k == *key))
+            .cloned()
+            .collect();
+        Ok(Saved {
+            parts,
+            replaced,
+            written: count,
+        })
+    }
+
+    /// The parts and the envelope of [`BrowserStorage::save`], and how many
+    /// parts it wrote. Until the envelope is written, every part written is in
+    /// `written` (to remove on a refusal); once it is, they are its own.
+    fn write_parts(
+        &self,
+        save: &Save,
+        known: &PartMap,
+        written: &mut Vec<String>,
+    ) -> Result<(PartMap, usize), SaveProblem> {
+        let mut parts = PartMap::default();
+        let mut next_key = || {
+            let key = format!(
+                "{PART_PREFIX}{}.{:x}.{}",
+                save.revision,
+                save.writer,
+                written.len()
+            );
+            written.push(key.clone());
+            key
+        };
+        for gallery in save.world.gallery_keys() {
+            let reuse = known
+                .galleries
+                .get(gallery.as_str())
+                .filter(|_| !save.touched.galleries.contains(gallery));
+            let key = match reuse {
+                Some(key) => key.clone(),
+                None => {
+                    let Some(part) = save.world.gallery_part(gallery) else {
+                        continue;
+                    };
+                    let text = part_text(&part)?;
+                    let key = next_key();
+                    self.set(&key, &text)?;
+                    key
+                }
+            };
+            parts.galleries.insert(gallery.as_str().to_string(), key);
+        }
+        parts.access = match known.access.as_ref().filter(|_| !save.touched.access) {
+            Some(key) => Some(key.clone()),
+            None => {
+                let text = part_text(&save.world.access_part())?;
+                let key = next_key();
+                self.set(&key, &text)?;
+                Some(key)
+            }
+        };
+        let envelope = serde_json::to_string(&EnvelopeRef {
+            app: "sig-portal",
+            envelope_version: ENVELOPE_VERSION,
+            revision: save.revision,
+            world: save.world.rest_part(),
+            parts: Some(&parts),
+            clock: save.clock,
+            notifications: save.notifications,
+        })
+        .map_err(|e| SaveProblem::Refused(e.to_string()))?;
+        self.set(STATE_KEY, &pack(envelope))?;
+        let count = written.len();
+        written.clear();
+        self.set(REVISION_KEY, &save.revision.to_string())?;
+        Ok((parts, count))
     }
 
     fn remove(&self, key: &str) -> Result<(), SaveProblem> {

@@ -11,10 +11,11 @@ use time::OffsetDateTime;
 use crate::clock;
 use crate::journal::{rebase, Pending};
 use crate::persist::{
-    ensure_reader, parse_stored_now, reader_ready, BrowserStorage, LoadProblem, Loaded,
-    SaveProblem, SavedNotification,
+    ensure_reader, parse_stored_now, reader_ready, BrowserStorage, LoadProblem, Loaded, PartMap,
+    Save, SaveProblem, SavedNotification,
 };
 use crate::tab_lock::{announce, announced_head, sleep, with_lock, STATE_LOCK};
+use sig_core::parts::Touched;
 
 /// Why a change is not saved while another tab's newer save cannot be read:
 /// the reader (its own download in release builds) did not arrive.
@@ -289,6 +290,14 @@ pub struct Store {
     /// The clock's setting as last saved or taken from another tab (see
     /// [`crate::sim_clock::SimClock::setting`]): only a change of it is saved.
     clock_setting: StoredValue<(bool, u32, Option<i64>)>,
+    /// Where the parts of the stored revision this tab has are (see
+    /// [`crate::persist`]): a save rewrites only the parts a change touched.
+    parts: StoredValue<PartMap>,
+    /// Parts touched by changes a save has not yet written (a refused save
+    /// keeps them here).
+    touched: StoredValue<Touched>,
+    /// Parts the last save replaced, removed by the next one.
+    retired: StoredValue<Vec<String>>,
 }
 
 /// One line of the Activity log: a command, who ran it, when, and how it ended.
@@ -390,10 +399,12 @@ impl Store {
         let mut saving = Saving::On;
         let mut saved_clock = None;
         let mut saved_notes = Vec::new();
+        let mut parts = PartMap::default();
         let (mut world, revision, notice) = match read {
             Ok(loaded) => {
                 saved_clock = loaded.clock;
                 saved_notes = loaded.notifications;
+                parts = loaded.parts;
                 (loaded.world, loaded.revision, None)
             }
             Err(LoadProblem::Empty) => (first_run_world(now), 0, None),
@@ -467,6 +478,9 @@ impl Store {
             saving: StoredValue::new(saving),
             journal: StoredValue::new(Vec::new()),
             clock_setting: StoredValue::new(clock_setting),
+            parts: StoredValue::new(parts),
+            touched: StoredValue::new(Touched::default()),
+            retired: StoredValue::new(Vec::new()),
         };
         if let Some(message) = added {
             store.notify(Tone::Info, "Signed-in user added".into(), message);
@@ -642,6 +656,12 @@ impl Store {
         if let Some(message) = ensure_signed_in_user(&mut world, self.sim.now_untracked()) {
             self.notify(Tone::Info, "Signed-in user added".into(), message);
         }
+        // A new world: every part is written anew.
+        let everything = Touched {
+            galleries: world.gallery_keys().cloned().collect(),
+            access: true,
+        };
+        self.touched.update_value(|t| t.merge(everything));
         self.world.set(world);
         self.journal.update_value(|j| j.push(Pending::Replaced));
         self.save();
@@ -755,10 +775,48 @@ impl Store {
         let notes: Vec<SavedNotification> = self
             .notifications
             .with_untracked(|list| list.iter().map(Notification::saved).collect());
-        let result = self
-            .world
-            .with_untracked(|world| storage.save(world, Some(&clock), &notes, base, next));
-        match result {
+        let mut touched = self.touched.get_value();
+        if let Some(now) = self.world.try_update_untracked(World::take_touched) {
+            touched.merge(now);
+        }
+        let parts = self.parts.get_value();
+        let retired = self.retired.get_value();
+        let performance = web_sys::window().and_then(|w| w.performance());
+        if let Some(p) = &performance {
+            let _ = p.mark("sig:save-start");
+        }
+        let result = self.world.with_untracked(|world| {
+            storage.save(&Save {
+                world,
+                clock: Some(&clock),
+                notifications: &notes,
+                base,
+                revision: next,
+                parts: &parts,
+                touched: &touched,
+                retired: &retired,
+                writer: self.page_id.get_value(),
+            })
+        });
+        if let Some(p) = &performance {
+            // The latest save's duration, for the benchmarks (`sig:save`).
+            p.clear_measures_with_measure_name("sig:save");
+            let _ = p.measure_with_start_mark("sig:save", "sig:save-start");
+        }
+        let outcome = match result {
+            Ok(saved) => {
+                self.parts.set_value(saved.parts);
+                self.retired.set_value(saved.replaced);
+                self.touched.set_value(Touched::default());
+                Ok(())
+            }
+            Err(problem) => {
+                // Not written: the next save writes these parts too.
+                self.touched.set_value(touched);
+                Err(problem)
+            }
+        };
+        match outcome {
             Ok(()) => {
                 self.revision.set(next);
                 self.journal.update_value(Vec::clear);
@@ -883,6 +941,7 @@ impl Store {
             }
         }
         self.revision.set(loaded.revision);
+        self.parts.set_value(loaded.parts);
         self.take_notifications(loaded.notifications);
         if let Some(clock) = loaded.clock {
             let not_before = self.world.with_untracked(World::clock);

@@ -17,13 +17,36 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
+/// Saves `world` as `revision` over `base`, every part written (what a tab's
+/// first save does).
+fn save_world(
+    storage: &sig_portal::persist::BrowserStorage,
+    world: &sig_core::World,
+    base: u64,
+    revision: u64,
+) -> Result<sig_portal::persist::Saved, sig_portal::persist::SaveProblem> {
+    storage.save(&sig_portal::persist::Save {
+        world,
+        clock: None,
+        notifications: &[],
+        base,
+        revision,
+        parts: &Default::default(),
+        touched: &Default::default(),
+        retired: &[],
+        writer: 1,
+    })
+}
+
 /// What storage holds, read and parsed as the portal does at start-up (these
 /// builds do not split, so the reader is always here).
 fn load_stored(
     storage: &sig_portal::persist::BrowserStorage,
 ) -> Result<sig_portal::persist::Loaded, sig_portal::persist::LoadProblem> {
     match storage.read_state()? {
-        Some(text) => sig_portal::persist::parse_stored_now(text).expect("the reader is linked in"),
+        Some(stored) => {
+            sig_portal::persist::parse_stored_now(stored).expect("the reader is linked in")
+        }
         None => Err(sig_portal::persist::LoadProblem::Empty),
     }
 }
@@ -226,6 +249,7 @@ mod persistence {
         for key in [STATE_KEY, REVISION_KEY, ASIDE_KEY] {
             s.remove_item(key).unwrap();
         }
+        BrowserStorage::open().discard_state().unwrap();
         sig_portal::tab_lock::release_announcement();
     }
 
@@ -237,12 +261,156 @@ mod persistence {
     fn a_saved_world_loads_back_with_its_revision() {
         reset();
         let storage = BrowserStorage::open();
-        storage.save(&world(), None, &[], 0, 1).unwrap();
+        save_world(&storage, &world(), 0, 1).unwrap();
         let loaded = load_stored(&storage).unwrap();
         assert_eq!(loaded.revision, 1);
         assert_eq!(
             serde_json::to_value(&loaded.world).unwrap(),
             serde_json::to_value(world()).unwrap()
+        );
+        reset();
+    }
+
+    /// The first-run world with `n` galleries.
+    fn world_with_galleries(n: usize) -> sig_core::World {
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        let mut w = world();
+        for g in 0..n {
+            let command = sig_core::Command::CreateGallery {
+                id: gallery(g),
+                resource: serde_json::from_value(serde_json::json!({ "location": "eastus" }))
+                    .unwrap(),
+            };
+            sig_core::apply(&mut w, &sig_core::Actor::system(), command, now).unwrap();
+        }
+        w.take_touched();
+        w
+    }
+
+    fn gallery(g: usize) -> String {
+        sig_core::command::gallery_id(
+            sig_portal::store::defaults::SUBSCRIPTION,
+            sig_portal::store::defaults::RESOURCE_GROUP,
+            &format!("Gallery{g}"),
+        )
+    }
+
+    /// The keys of every stored part, sorted.
+    fn part_keys() -> Vec<String> {
+        let mut keys = BrowserStorage::open().part_keys();
+        keys.sort();
+        keys
+    }
+
+    #[wasm_bindgen_test]
+    fn a_save_writes_only_the_parts_a_change_touched() {
+        reset();
+        let storage = BrowserStorage::open();
+        let mut w = world_with_galleries(3);
+        let first = save_world(&storage, &w, 0, 1).unwrap();
+        assert_eq!(first.written, 4, "three galleries and the access fields");
+        let tagged = sig_core::Command::UpdateGallery {
+            id: gallery(1),
+            resource: serde_json::from_value(
+                serde_json::json!({ "location": "eastus", "tags": { "team": "images" } }),
+            )
+            .unwrap(),
+        };
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        sig_core::apply(&mut w, &sig_core::Actor::system(), tagged, now).unwrap();
+        let touched = w.take_touched();
+        let second = storage
+            .save(&persist::Save {
+                world: &w,
+                clock: None,
+                notifications: &[],
+                base: 1,
+                revision: 2,
+                parts: &first.parts,
+                touched: &touched,
+                retired: &[],
+                writer: 1,
+            })
+            .unwrap();
+        assert_eq!(second.written, 1, "only the tagged gallery");
+        assert_eq!(second.replaced.len(), 1);
+        let loaded = load_stored(&storage).unwrap();
+        assert_eq!(loaded.revision, 2);
+        assert_eq!(loaded.parts, second.parts);
+        assert_eq!(
+            serde_json::to_value(&loaded.world).unwrap(),
+            serde_json::to_value(&w).unwrap()
+        );
+        // The replaced part stays one save (another tab may still name it), then goes.
+        assert!(part_keys().contains(&second.replaced[0]));
+        storage
+            .save(&persist::Save {
+                world: &w,
+                clock: None,
+                notifications: &[],
+                base: 2,
+                revision: 3,
+                parts: &second.parts,
+                touched: &Default::default(),
+                retired: &second.replaced,
+                writer: 1,
+            })
+            .unwrap();
+        let mut named: Vec<String> = second.parts.galleries.values().cloned().collect();
+        named.extend(second.parts.access.clone());
+        named.sort();
+        assert_eq!(part_keys(), named, "nothing left but the parts in use");
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    fn a_missing_part_is_unreadable_and_everything_is_set_aside() {
+        reset();
+        let storage = BrowserStorage::open();
+        let saved = save_world(&storage, &world_with_galleries(2), 0, 1).unwrap();
+        let lost = saved.parts.galleries.values().next().unwrap().clone();
+        raw().remove_item(&lost).unwrap();
+        match load_stored(&storage) {
+            Err(LoadProblem::Unreadable(why)) => {
+                assert!(why.contains("missing") && why.contains(&lost), "{why}")
+            }
+            other => panic!("a missing part must make the state unreadable, got {other:?}"),
+        }
+        storage.set_aside().unwrap();
+        let aside: serde_json::Value = serde_json::from_str(&storage.aside().unwrap()).unwrap();
+        let kept = &aside["sigPortalUnreadableState"];
+        assert!(kept["state"]
+            .as_str()
+            .unwrap()
+            .contains("\"envelopeVersion\":2"));
+        assert_eq!(
+            kept["parts"].as_object().unwrap().len(),
+            2,
+            "the other gallery and access"
+        );
+        assert!(part_keys().is_empty());
+        assert!(matches!(load_stored(&storage), Err(LoadProblem::Empty)));
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    fn a_format_1_state_loads_and_its_next_save_writes_every_part() {
+        reset();
+        let w = world_with_galleries(2);
+        let v1 = serde_json::json!({
+            "app": "sig-portal", "envelopeVersion": 1, "revision": 4, "world": w.to_export_value()
+        });
+        raw().set_item(STATE_KEY, &v1.to_string()).unwrap();
+        raw().set_item(REVISION_KEY, "4").unwrap();
+        let storage = BrowserStorage::open();
+        let loaded = load_stored(&storage).unwrap();
+        assert_eq!(loaded.revision, 4);
+        assert_eq!(loaded.parts, persist::PartMap::default());
+        let saved = save_world(&storage, &loaded.world, 4, 5).unwrap();
+        assert_eq!(saved.written, 3);
+        assert_eq!(
+            serde_json::to_value(load_stored(&storage).unwrap().world).unwrap(),
+            w.to_export_value()
         );
         reset();
     }
@@ -282,10 +450,10 @@ mod persistence {
     fn a_stale_tab_cannot_overwrite_newer_data() {
         reset();
         let storage = BrowserStorage::open();
-        storage.save(&world(), None, &[], 0, 3).unwrap();
+        save_world(&storage, &world(), 0, 3).unwrap();
         // This tab last saw revision 1: saving would overwrite revision 3.
         assert_eq!(
-            storage.save(&world(), None, &[], 1, 2),
+            save_world(&storage, &world(), 1, 2).map(|_| ()),
             Err(SaveProblem::Stale { stored: 3 })
         );
         assert_eq!(storage.stored_revision(), 3);
@@ -295,11 +463,14 @@ mod persistence {
     #[wasm_bindgen_test]
     fn a_full_storage_refuses_the_save_and_says_so() {
         reset();
+        save_world(&BrowserStorage::open(), &world_with_galleries(1), 0, 1).unwrap();
+        let before = part_keys();
         let s = raw();
-        // Fill localStorage until the browser refuses even a few bytes more.
+        // Fill localStorage until less than a few kilobytes are left: a save of
+        // twenty galleries gets some parts in before it is refused.
         let mut filled = Vec::new();
         let mut size = 1024 * 1024;
-        while size >= 8 {
+        while size >= 2048 {
             let key = format!("sig-portal-test:filler-{}", filled.len());
             if s.set_item(&key, &"x".repeat(size)).is_ok() {
                 filled.push(key);
@@ -307,8 +478,9 @@ mod persistence {
                 size /= 2;
             }
         }
-        let big = world();
-        let result = BrowserStorage::open().save(&big, None, &[], 0, 1);
+        let big = world_with_galleries(20);
+        let result = save_world(&BrowserStorage::open(), &big, 1, 2);
+        let left = part_keys();
         for key in &filled {
             s.remove_item(key).unwrap();
         }
@@ -316,6 +488,11 @@ mod persistence {
             Err(SaveProblem::Refused(why)) => assert!(why.contains("full"), "{why}"),
             other => panic!("expected a refusal when storage is full, got {other:?}"),
         }
+        // Revision 1 is still whole, and nothing of the refused save is left.
+        assert_eq!(left, before);
+        let loaded = load_stored(&BrowserStorage::open()).unwrap();
+        assert_eq!(loaded.revision, 1);
+        assert_eq!(loaded.world.galleries().count(), 1);
         reset();
     }
 
@@ -356,6 +533,7 @@ mod iam {
         for key in [STATE_KEY, REVISION_KEY, ASIDE_KEY] {
             s.remove_item(key).unwrap();
         }
+        BrowserStorage::open().discard_state().unwrap();
         sig_portal::tab_lock::release_announcement();
     }
 
@@ -394,9 +572,7 @@ mod iam {
     #[wasm_bindgen_test]
     async fn a_reader_sees_add_and_remove_disabled_with_the_cores_reason() {
         reset();
-        BrowserStorage::open()
-            .save(&world_with_reader(), None, &[], 0, 1)
-            .unwrap();
+        save_world(&BrowserStorage::open(), &world_with_reader(), 0, 1).unwrap();
         let mut stack = BladeStack::default();
         stack.navigate(Blade::AccessControl(format!(
             "/subscriptions/{}",
@@ -453,6 +629,7 @@ mod visibility {
         for key in [STATE_KEY, REVISION_KEY, ASIDE_KEY] {
             s.remove_item(key).unwrap();
         }
+        BrowserStorage::open().discard_state().unwrap();
         sig_portal::tab_lock::release_announcement();
     }
 
@@ -549,9 +726,7 @@ mod visibility {
         second: Blade,
     ) -> (Element, leptos::mount::UnmountHandle<impl Mountable>) {
         reset();
-        BrowserStorage::open()
-            .save(&contoso_fabrikam(), None, &[], 0, 1)
-            .unwrap();
+        save_world(&BrowserStorage::open(), &contoso_fabrikam(), 0, 1).unwrap();
         let mut stack = BladeStack::default();
         stack.navigate(first);
         stack.open_from(0, second);
@@ -724,9 +899,7 @@ mod visibility {
     async fn iam_and_the_gallery_wizard_follow_the_signed_in_principal() {
         reset();
         let world = contoso_fabrikam();
-        BrowserStorage::open()
-            .save(&world, None, &[], 0, 1)
-            .unwrap();
+        save_world(&BrowserStorage::open(), &world, 0, 1).unwrap();
         let contoso = format!("/subscriptions/{CONTOSO_SUB}");
         let mut stack = BladeStack::default();
         stack.navigate(Blade::AccessControl(contoso.clone()));
@@ -1165,9 +1338,7 @@ mod two_tabs {
             now,
         )
         .unwrap();
-        storage
-            .save(&world, None, &[], loaded.revision, loaded.revision + 1)
-            .unwrap();
+        save_world(&storage, &world, loaded.revision, loaded.revision + 1).unwrap();
     }
 
     /// The resource groups of the stored state, sorted ("" while nothing is stored).

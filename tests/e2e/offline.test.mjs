@@ -9,6 +9,22 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS, blade, createGallery, importExample, launchBrowser, startStaticServer } from './support.mjs';
 
+/** Everything the portal keeps of its state, in the page: the envelope and every part. */
+const storedState = () => Object.keys(localStorage)
+  .filter((key) => key === 'sig-portal/state' || key.startsWith('sig-portal/part/'))
+  .sort()
+  .map((key) => `${key}=${localStorage.getItem(key)}`)
+  .join('\n');
+
+/** Whether everything the portal keeps of its state names every one of `names` (in the page). */
+const storedNames = (names) => {
+  const text = Object.keys(localStorage)
+    .filter((key) => key === 'sig-portal/state' || key.startsWith('sig-portal/part/'))
+    .map((key) => localStorage.getItem(key))
+    .join('\n');
+  return names.every((name) => text.includes(name));
+};
+
 /** The example state's gallery (examples/state/contoso-fabrikam.json). */
 const GALLERY = '/subscriptions/2b7e1c4d-9a3f-4b8e-8c2d-5f6a7b8c9d0e/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/ContosoImages';
 
@@ -154,7 +170,7 @@ test('saved data whose reader could not be downloaded is kept as it is, and open
   await page.reload();
   await page.getByRole('alert').filter({ hasText: 'Your saved data could not be opened' }).waitFor();
   await blade(page, 'Home').waitFor();
-  const saved = await page.evaluate(() => localStorage.getItem('sig-portal/state'));
+  const saved = await page.evaluate(storedState);
   assert.match(saved, /ContosoImages/);
   // The portal works in memory, and writes nothing over the saved data.
   await createGallery(page, server.url, 'InMemoryOnly');
@@ -164,12 +180,12 @@ test('saved data whose reader could not be downloaded is kept as it is, and open
   await page.reload();
   await blade(page, 'ContosoImages').waitFor();
   // The saved data is exactly what it was; what was done in memory is gone, as the banner said.
-  assert.equal(await page.evaluate(() => localStorage.getItem('sig-portal/state')), saved);
+  assert.equal(await page.evaluate(storedState), saved);
   assert.equal(await page.getByRole('alert').filter({ hasText: 'could not be opened' }).count(), 0);
 }));
 
 test('another tab\'s save waits for the reader of saved data: nothing is written over it, and both tabs\' work is kept once it arrives', () => withoutWorker(async ({ server, page: tabA }) => {
-  const stored = () => tabA.evaluate(() => localStorage.getItem('sig-portal/state') ?? '');
+  const stored = () => tabA.evaluate(storedState);
   // Tab A started with nothing stored: it needs the reader only once another tab saves,
   // and cannot download it.
   await tabA.route(/-split_state_reader\.wasm$/, (route) => route.abort('internetdisconnected'));
@@ -177,7 +193,7 @@ test('another tab\'s save waits for the reader of saved data: nothing is written
   await blade(tabA, 'Home').waitFor();
   const tabB = await tabA.context().newPage();
   await createGallery(tabB, server.url, 'FromTabB');
-  await tabA.waitForFunction(() => (localStorage.getItem('sig-portal/state') ?? '').includes('FromTabB'));
+  await tabA.waitForFunction(storedNames, ['FromTabB']);
   await createGallery(tabA, server.url, 'FromTabA1');
   await tabA.getByRole('alert').filter({ hasText: 'another tab saved newer data' }).waitFor();
   assert.ok((await stored()).includes('FromTabB'));
@@ -185,7 +201,7 @@ test('another tab\'s save waits for the reader of saved data: nothing is written
   // The network is back: the next save takes the other tab's state and saves both on top.
   await tabA.unroute(/-split_state_reader\.wasm$/);
   await createGallery(tabA, server.url, 'FromTabA2');
-  await tabA.waitForFunction(() => ['FromTabB', 'FromTabA1', 'FromTabA2'].every((name) => (localStorage.getItem('sig-portal/state') ?? '').includes(name)));
+  await tabA.waitForFunction(storedNames, ['FromTabB', 'FromTabA1', 'FromTabA2']);
 }));
 
 test('a new build is announced, and runs only when the user reloads — never a mix of two builds', () => afterOneVisit(async ({ server, page }) => {

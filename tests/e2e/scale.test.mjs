@@ -60,7 +60,9 @@ test('full-limits state: load, filter 11,100 rows, save after a command', async 
   await blade(page, 'Export and import').getByLabel('State file').setInputFiles(STATE);
   await blade(page, 'Export and import').getByText(/Imported:/).waitFor({ timeout: 120_000 });
   figures.importMs = Date.now() - started;
-  figures.storedUnits = await page.evaluate(() => localStorage.getItem('sig-portal/state')?.length ?? 0);
+  figures.storedUnits = await page.evaluate(() => Object.keys(localStorage)
+    .filter((key) => key === 'sig-portal/state' || key.startsWith('sig-portal/part/'))
+    .reduce((units, key) => units + localStorage.getItem(key).length, 0));
   assert.equal(
     await page.getByRole('alert').filter({ hasText: 'not saved' }).count(),
     0,
@@ -108,6 +110,14 @@ test('full-limits state: load, filter 11,100 rows, save after a command', async 
   const sources = blade(page, 'Image sources (simulated)');
   await sources.getByLabel('Source name').fill('scale-probe');
   const revision = await page.evaluate(() => Number(localStorage.getItem('sig-portal/revision')));
+  const partKeys = () => page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('sig-portal/part/')).sort());
+  const partsBefore = await partKeys();
+  // Every main-thread task from the click to the save's end (Long Tasks API: over 50 ms).
+  await page.evaluate(() => {
+    window.sigLongTasks = [];
+    new PerformanceObserver((list) => window.sigLongTasks.push(...list.getEntries().map((e) => e.duration)))
+      .observe({ type: 'longtask' });
+  });
   const t0 = Date.now();
   await sources.getByRole('button', { name: 'Add source' }).click();
   await sources.getByRole('cell', { name: 'scale-probe' }).waitFor();
@@ -115,7 +125,14 @@ test('full-limits state: load, filter 11,100 rows, save after a command', async 
   // The save follows the change, off the interaction.
   await page.waitForFunction((r) => Number(localStorage.getItem('sig-portal/revision')) > r, revision);
   figures.commandSavedMs = Date.now() - t0;
+  figures.saveMs = await page.evaluate(() => Math.round(performance.getEntriesByName('sig:save').at(-1).duration * 10) / 10);
+  figures.longTasksMs = await page.evaluate(() => window.sigLongTasks.map(Math.round));
   assert.equal(await page.getByRole('alert').filter({ hasText: 'not saved' }).count(), 0);
+  // A source is not in any gallery: the save wrote no part, only the envelope (and
+  // removed what the save before it replaced).
+  const written = (await partKeys()).filter((key) => !partsBefore.includes(key));
+  assert.deepEqual(written, [], 'no part written for a change outside the galleries and access');
+  figures.partsStored = partsBefore.length;
 
   console.log(`figures: ${JSON.stringify(figures)}`);
   mkdirSync(join(ROOT, 'tests', 'test-results'), { recursive: true });

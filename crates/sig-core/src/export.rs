@@ -190,62 +190,69 @@ fn own_location<'a>(mine: &'a Option<String>, parent: &Option<String>) -> Option
 fn gallery_nodes(w: &World) -> Vec<Node<'_, arm::GalleryProperties>> {
     w.galleries
         .iter()
-        .map(|(gk, g)| {
-            let r = &g.resource;
-            Node {
-                id: r.id.as_deref(),
-                name: None,
-                location: r.location.as_deref(),
-                tags: r.tags.as_ref(),
-                api_version: r.api_version.as_deref(),
-                identity: r.identity.as_ref(),
-                properties: r.properties.as_ref(),
-                extra: &r.extra,
-                images: w
-                    .child_keys(gk)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|ik| w.images.get(ik).map(|i| (ik, i)))
-                    .map(|(ik, i)| {
-                        let ir = &i.resource;
-                        Node {
-                            id: None,
-                            name: ir.name.as_deref(),
-                            location: own_location(&ir.location, &r.location),
-                            tags: ir.tags.as_ref(),
-                            api_version: ir.api_version.as_deref(),
-                            identity: None,
-                            properties: ir.properties.as_ref(),
-                            extra: &ir.extra,
-                            images: Vec::new(),
-                            versions: w
-                                .child_keys(ik)
-                                .into_iter()
-                                .flatten()
-                                .filter_map(|vk| w.versions.get(vk))
-                                .map(|v| {
-                                    let vr = &v.resource;
-                                    Node {
-                                        id: None,
-                                        name: vr.name.as_deref(),
-                                        location: own_location(&vr.location, &ir.location),
-                                        tags: vr.tags.as_ref(),
-                                        api_version: vr.api_version.as_deref(),
-                                        identity: None,
-                                        properties: vr.properties.as_ref(),
-                                        extra: &vr.extra,
-                                        images: Vec::new(),
-                                        versions: Vec::new(),
-                                    }
-                                })
-                                .collect(),
-                        }
-                    })
-                    .collect(),
-                versions: Vec::new(),
-            }
-        })
+        .map(|(gk, g)| gallery_node(w, gk, g))
         .collect()
+}
+
+/// One gallery as format 3 writes it, with its definitions and their versions.
+fn gallery_node<'a>(
+    w: &'a World,
+    gk: &Key,
+    g: &'a crate::world::GalleryEntry,
+) -> Node<'a, arm::GalleryProperties> {
+    let r = &g.resource;
+    Node {
+        id: r.id.as_deref(),
+        name: None,
+        location: r.location.as_deref(),
+        tags: r.tags.as_ref(),
+        api_version: r.api_version.as_deref(),
+        identity: r.identity.as_ref(),
+        properties: r.properties.as_ref(),
+        extra: &r.extra,
+        images: w
+            .child_keys(gk)
+            .into_iter()
+            .flatten()
+            .filter_map(|ik| w.images.get(ik).map(|i| (ik, i)))
+            .map(|(ik, i)| {
+                let ir = &i.resource;
+                Node {
+                    id: None,
+                    name: ir.name.as_deref(),
+                    location: own_location(&ir.location, &r.location),
+                    tags: ir.tags.as_ref(),
+                    api_version: ir.api_version.as_deref(),
+                    identity: None,
+                    properties: ir.properties.as_ref(),
+                    extra: &ir.extra,
+                    images: Vec::new(),
+                    versions: w
+                        .child_keys(ik)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|vk| w.versions.get(vk))
+                        .map(|v| {
+                            let vr = &v.resource;
+                            Node {
+                                id: None,
+                                name: vr.name.as_deref(),
+                                location: own_location(&vr.location, &ir.location),
+                                tags: vr.tags.as_ref(),
+                                api_version: vr.api_version.as_deref(),
+                                identity: None,
+                                properties: vr.properties.as_ref(),
+                                extra: &vr.extra,
+                                images: Vec::new(),
+                                versions: Vec::new(),
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+        versions: Vec::new(),
+    }
 }
 
 #[derive(Serialize)]
@@ -273,22 +280,68 @@ struct WorldExportRef<'a> {
 
 impl Serialize for World {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        WorldExportRef {
-            format_version: FORMAT_VERSION,
-            clock: self.clock.and_then(|c| c.format(&Rfc3339).ok()),
-            tenants: self.tenants.values().collect(),
-            subscriptions: self.subscriptions.values().collect(),
-            resource_groups: self.resource_groups.values().collect(),
-            sources: self.sources.values().collect(),
-            galleries: gallery_nodes(self),
-            replication: crate::replication::export_records(self),
-            access: crate::access::export::export(self),
-            price_table: self.prices.as_ref(),
-            activity_log: self.activity.records(),
-            soft_deleted_versions: crate::soft_delete::export(self),
-        }
+        export_ref(
+            self,
+            gallery_nodes(self),
+            crate::replication::export_records(self),
+            crate::access::export::export(self),
+        )
         .serialize(s)
     }
+}
+
+/// The export document, its galleries, replication records and access fields given (the whole
+/// world's, or none for the rest part of [`crate::parts`]).
+fn export_ref<'a>(
+    w: &'a World,
+    galleries: Vec<Node<'a, arm::GalleryProperties>>,
+    replication: Vec<crate::replication::ReplicationRecordExport>,
+    access: crate::access::export::AccessExport,
+) -> WorldExportRef<'a> {
+    WorldExportRef {
+        format_version: FORMAT_VERSION,
+        clock: w.clock.and_then(|c| c.format(&Rfc3339).ok()),
+        tenants: w.tenants.values().collect(),
+        subscriptions: w.subscriptions.values().collect(),
+        resource_groups: w.resource_groups.values().collect(),
+        sources: w.sources.values().collect(),
+        galleries,
+        replication,
+        access,
+        price_table: w.prices.as_ref(),
+        activity_log: w.activity.records(),
+        soft_deleted_versions: crate::soft_delete::export(w),
+    }
+}
+
+/// The document without its galleries, their replication records and the access fields (see
+/// [`crate::parts`]).
+pub(crate) fn rest_of_document(w: &World) -> impl Serialize + '_ {
+    export_ref(w, Vec::new(), Vec::new(), Default::default())
+}
+
+/// One gallery's part (see [`crate::parts`]): its entry in the document's `galleries`, and the
+/// document's `replication` records of its versions.
+#[derive(Serialize)]
+struct GalleryPart<'a> {
+    node: Node<'a, arm::GalleryProperties>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    replication: Vec<crate::replication::ReplicationRecordExport>,
+}
+
+/// One gallery's part (see [`crate::parts`]).
+pub(crate) fn gallery_part<'a>(w: &'a World, key: &Key) -> Option<impl Serialize + 'a> {
+    let (gk, g) = w.galleries.get_key_value(key)?;
+    let versions = w
+        .child_keys(gk)
+        .into_iter()
+        .flatten()
+        .flat_map(|ik| w.child_keys(ik).into_iter().flatten())
+        .filter_map(|vk| w.versions.get_key_value(vk));
+    Some(GalleryPart {
+        node: gallery_node(w, gk, g),
+        replication: crate::replication::export_records_of(w, versions),
+    })
 }
 
 impl<'de> Deserialize<'de> for World {
@@ -450,6 +503,8 @@ impl World {
         }
         w.clock = clock;
         w.activity = activity;
+        // Nothing has changed since the document: a saver that keeps it in parts starts clean.
+        w.touched = Default::default();
         Ok((w, warnings))
     }
 }

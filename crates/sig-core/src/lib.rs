@@ -25,6 +25,7 @@ pub mod latest;
 pub mod limits;
 pub mod names;
 pub mod nesting;
+pub mod parts;
 pub mod prices;
 pub mod protocol;
 pub mod regions;

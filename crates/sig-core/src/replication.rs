@@ -130,7 +130,7 @@ pub(crate) fn sync_targets(
     now: OffsetDateTime,
 ) {
     let Some(v) = w.versions.get(key) else {
-        w.replication.remove_version(key);
+        w.replication_mut(key).remove_version(key);
         return;
     };
     let size = crate::image_size::version_layout(w, v).total_gb();
@@ -170,7 +170,7 @@ pub(crate) fn sync_targets(
             }
         })
         .collect();
-    w.replication.set(key.clone(), next);
+    w.replication_mut(key).set(key.clone(), next);
 }
 
 /// How long the replicas an update adds to a region take to copy (each copies the image once),
@@ -507,7 +507,7 @@ fn change_record(
             format!("{}; {} is {state}.", change.rule, r.display_name()),
         )
     };
-    let Some(rec) = w.replication.get_mut(&key, r) else {
+    let Some(rec) = w.replication_mut(&key).get_mut(&key, r) else {
         return Err(refuse("Completed"));
     };
     let state = rec.at(now).state;
@@ -584,10 +584,19 @@ fn nominal_records<'w>(
 /// target region without a record (completed before the simulation) is written as a completed
 /// record when the reader would otherwise rebuild a nominal one.
 pub fn export_records(w: &World) -> Vec<ReplicationRecordExport> {
+    export_records_of(w, w.versions.iter())
+}
+
+/// [`export_records`] for some of the versions (one gallery's, for its part: see
+/// [`crate::parts`]).
+pub(crate) fn export_records_of<'w>(
+    w: &'w World,
+    versions: impl Iterator<Item = (&'w Key, &'w VersionEntry)>,
+) -> Vec<ReplicationRecordExport> {
     let fmt = |t: i64| from_unix(t).format(&Rfc3339).unwrap_or_default();
     let mut out = Vec::new();
     let mut sizes = crate::image_size::LayoutCache::default();
-    for (k, v) in w.versions.iter() {
+    for (k, v) in versions {
         let recs = w.replication.regions(k);
         let nominal = nominal_records(w, v, &mut sizes);
         let id = crate::nesting::nested_version_id(w, v);
@@ -638,7 +647,7 @@ pub(crate) fn rebuild_nominal_records(w: &mut World) {
         rebuilt.push((k.clone(), next));
     }
     for (k, recs) in rebuilt {
-        w.replication.set(k, recs);
+        w.replication_mut(&k).set(k, recs);
     }
 }
 
@@ -716,7 +725,7 @@ pub fn import_records(
             ));
         }
         recs.push(rec);
-        w.replication.set(key, recs);
+        w.replication_mut(&key).set(key, recs);
     }
     Ok(())
 }

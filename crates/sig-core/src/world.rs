@@ -191,6 +191,32 @@ pub struct World {
     /// Image versions deleted while their gallery's soft delete was on, by the version's key
     /// (see [`crate::soft_delete`]).
     pub(crate) soft_deleted: BTreeMap<Key, SoftDeletedVersion>,
+    /// What changed since [`World::take_touched`] (see [`crate::parts`]).
+    pub(crate) touched: Touched,
+}
+
+/// What changed in a world since the last [`World::take_touched`]: which parts of the
+/// stored document (see [`crate::parts`]) a saver must write again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// Galleries whose part changed: created, deleted, or one of their definitions or versions
+    /// created, updated or deleted.
+    pub galleries: BTreeSet<Key>,
+    /// Whether the access fields changed.
+    pub access: bool,
+}
+
+impl Touched {
+    /// Adds what `other` touched (a save that failed keeps what it would have written).
+    pub fn merge(&mut self, other: Touched) {
+        self.galleries.extend(other.galleries);
+        self.access |= other.access;
+    }
+
+    /// Nothing touched.
+    pub fn is_empty(&self) -> bool {
+        self.galleries.is_empty() && !self.access
+    }
 }
 
 /// A soft-deleted image version: what it was, and when it was deleted (it is purged
@@ -429,33 +455,55 @@ impl World {
 
     pub(crate) fn insert_gallery(&mut self, e: GalleryEntry) {
         let key = e.id.key();
+        self.touched.galleries.insert(key.clone());
         self.index.add_gallery(&key, &e);
         self.galleries.insert(key, e);
     }
     pub(crate) fn remove_gallery(&mut self, key: &Key) -> Option<GalleryEntry> {
         let e = self.galleries.remove(key)?;
+        self.touched.galleries.insert(key.clone());
         self.index.remove_gallery(key, &e);
         self.index.prune();
         Some(e)
     }
     pub(crate) fn insert_image(&mut self, e: ImageEntry) {
         let key = e.id.key();
+        self.touched.galleries.insert(e.id.gallery.key());
         self.index.add_image(&key, &e);
         self.images.insert(key, e);
     }
     pub(crate) fn remove_image(&mut self, key: &Key) -> Option<ImageEntry> {
         let e = self.images.remove(key)?;
+        self.touched.galleries.insert(e.id.gallery.key());
         self.index.remove_image(key, &e);
         self.index.prune();
         Some(e)
     }
     pub(crate) fn insert_version(&mut self, e: VersionEntry) {
         let key = e.id.key();
+        self.touched.galleries.insert(e.id.image.gallery.key());
         self.index.add_version(&key, &e);
         self.versions.insert(key, e);
     }
+    /// The replication records, to change those of `version`: its gallery's part changes too.
+    pub(crate) fn replication_mut(
+        &mut self,
+        version: &Key,
+    ) -> &mut crate::replication_state::ReplicationState {
+        let gallery = match self.versions.get(version) {
+            Some(v) => Some(v.id.image.gallery.key()),
+            // Gone already (its removal marked the gallery); keys are lower-cased ids.
+            None => version
+                .as_str()
+                .find("/images/")
+                .map(|end| Key::new(&version.as_str()[..end])),
+        };
+        self.touched.galleries.extend(gallery);
+        &mut self.replication
+    }
     pub(crate) fn remove_version(&mut self, key: &Key) -> Option<VersionEntry> {
         let e = self.versions.remove(key)?;
+        self.touched.galleries.insert(e.id.image.gallery.key());
         self.index.remove_version(key, &e);
         self.replication.remove_version(key);
         self.index.prune();

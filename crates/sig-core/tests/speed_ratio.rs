@@ -119,6 +119,23 @@ fn core_speed_at_the_full_limits() {
         "serialize the full-limits world",
         &time(7, || serde_json::to_string(&full).map_or(0, |s| s.len())),
     );
+    // What the portal's save serializes after a command (sig_core::parts): the rest of the
+    // document every time, one gallery's part when the command touched it.
+    report(
+        "serialize the rest part (no galleries, no access)",
+        &time(15, || {
+            serde_json::to_string(&full.rest_part()).map_or(0, |s| s.len())
+        }),
+    );
+    let gallery = full.gallery_keys().last().expect("a gallery").clone();
+    report(
+        "serialize one gallery's part (10 definitions, 100 versions)",
+        &time(15, || {
+            full.gallery_part(&gallery)
+                .and_then(|p| serde_json::to_string(&p).ok())
+                .map_or(0, |s| s.len())
+        }),
+    );
     let text = serde_json::to_string(&full).expect("serialize");
     report(
         "read the full-limits world back (every create's rules)",

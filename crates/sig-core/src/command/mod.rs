@@ -233,6 +233,7 @@ fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
                     .retain(|_, s| s.entry.id.image.gallery.key() != k);
             }
             if let Some(slot) = w.galleries.get_mut(&k) {
+                w.touched.galleries.insert(k);
                 *slot = e;
             }
         }
@@ -242,6 +243,7 @@ fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
         Change::InsertImage(e) => w.insert_image(e),
         Change::ReplaceImage(k, e) => {
             if let Some(slot) = w.images.get_mut(&k) {
+                w.touched.galleries.insert(e.id.gallery.key());
                 *slot = e;
             }
         }
@@ -258,6 +260,7 @@ fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
         Change::ReplaceVersion(k, e) => {
             let mut before = Vec::new();
             if let Some(slot) = w.versions.get_mut(&k) {
+                w.touched.galleries.insert(e.id.image.gallery.key());
                 before = slot.targets.clone();
                 *slot = e;
             }

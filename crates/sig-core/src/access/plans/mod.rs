@@ -215,6 +215,7 @@ pub(crate) fn plan(
 
 /// Applies a planned change.
 pub(crate) fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
+    w.touched.access = true;
     let a = &mut w.access;
     match change {
         Change::Objects(list) => {
