@@ -24,7 +24,8 @@ use std::collections::BTreeMap;
 use leptos::wasm_split::SplitLoaderError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sig_core::parts::Touched;
+use sig_core::export::WorldExport;
+use sig_core::parts::{GalleryPart, Touched};
 use sig_core::World;
 
 use crate::sim_clock::SavedClock;
@@ -246,9 +247,9 @@ pub fn parse_state(stored: &StoredState) -> Result<Loaded, LoadProblem> {
         }
         let parts = envelope.parts.unwrap_or_default();
         let world = if envelope.envelope_version >= 2 {
-            put_together(envelope.world, &parts, stored)?
+            put_together(&envelope.world, &parts, stored)?
         } else {
-            envelope.world
+            read_world(&envelope.world)?
         };
         (
             world,
@@ -258,14 +259,12 @@ pub fn parse_state(stored: &StoredState) -> Result<Loaded, LoadProblem> {
             parts,
         )
     } else if value.get("formatVersion").is_some() {
-        (value, 0, None, Vec::new(), PartMap::default())
+        (read_world(&value)?, 0, None, Vec::new(), PartMap::default())
     } else {
         return Err(LoadProblem::Unreadable(
             "the saved data is not a SIG Portal state".into(),
         ));
     };
-    let world: World = serde::Deserialize::deserialize(&world)
-        .map_err(|e| LoadProblem::Unreadable(format!("the saved world is invalid ({e})")))?;
     Ok(Loaded {
         world,
         revision,
@@ -275,9 +274,20 @@ pub fn parse_state(stored: &StoredState) -> Result<Loaded, LoadProblem> {
     })
 }
 
-/// The export document of a format 2 state: its rest with every part it names.
-fn put_together(rest: Value, parts: &PartMap, stored: &StoredState) -> Result<Value, LoadProblem> {
-    let part = |key: &String| -> Result<Value, LoadProblem> {
+/// A whole export document (formats 0 and 1).
+fn read_world(document: &Value) -> Result<World, LoadProblem> {
+    serde::Deserialize::deserialize(document)
+        .map_err(|e| LoadProblem::Unreadable(format!("the saved world is invalid ({e})")))
+}
+
+/// The world of a format 2 state: its rest with every part it names, each read straight
+/// into the document's types (no JSON tree of the whole world is built), then admitted
+/// like any state file (`World::from_export`).
+fn put_together(rest: &Value, parts: &PartMap, stored: &StoredState) -> Result<World, LoadProblem> {
+    fn part<T: serde::de::DeserializeOwned>(
+        key: &String,
+        stored: &StoredState,
+    ) -> Result<T, LoadProblem> {
         let text = stored.parts.get(key).ok_or_else(|| {
             LoadProblem::Unreadable(format!(
                 "the saved data is damaged (its part {key} is missing)"
@@ -286,18 +296,24 @@ fn put_together(rest: Value, parts: &PartMap, stored: &StoredState) -> Result<Va
         serde_json::from_str(&unpack(text)?).map_err(|e| {
             LoadProblem::Unreadable(format!("the saved data is damaged (its part {key}: {e})"))
         })
-    };
+    }
+    let rest: WorldExport = serde::Deserialize::deserialize(rest)
+        .map_err(|e| LoadProblem::Unreadable(format!("the saved data is damaged ({e})")))?;
     let galleries = parts
         .galleries
         .values()
-        .map(part)
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|key| part(key, stored))
+        .collect::<Result<Vec<GalleryPart>, _>>()?;
     let access = match &parts.access {
-        Some(key) => part(key)?,
-        None => Value::Object(Default::default()),
+        Some(key) => part(key, stored)?,
+        None => Default::default(),
     };
-    sig_core::parts::assemble(rest, galleries, access)
-        .map_err(|why| LoadProblem::Unreadable(format!("the saved data is damaged ({why})")))
+    World::from_export(sig_core::parts::assemble(rest, galleries, access)).map_err(|refusal| {
+        LoadProblem::Unreadable(format!(
+            "the saved world is invalid ({})",
+            sig_core::export::invalid(&refusal)
+        ))
+    })
 }
 
 /// [`parse`] behind a split point: the readers of every ARM shape (serde's

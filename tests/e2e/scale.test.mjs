@@ -5,9 +5,10 @@
 // keeps the DOM small).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, blade, newPage, usePortal } from './support.mjs';
+import { ROOT, blade, createGallery, newPage, usePortal } from './support.mjs';
 
 const STATE = join(ROOT, 'tests', 'test-results', 'full-limits.json');
 const env = usePortal(() => {
@@ -137,5 +138,48 @@ test('full-limits state: load, filter 11,100 rows, save after a command', async 
   console.log(`figures: ${JSON.stringify(figures)}`);
   mkdirSync(join(ROOT, 'tests', 'test-results'), { recursive: true });
   writeFileSync(join(ROOT, 'tests', 'test-results', 'scale-figures.json'), JSON.stringify(figures, null, 2));
+  await page.close();
+});
+
+test('an import shows its progress and can be cancelled; a refused or cancelled file changes nothing', async () => {
+  const page = await newPage(env.browser, []);
+  await createGallery(page, env.server.url, 'KeptGallery');
+  const stored = () => page.evaluate(() => localStorage.getItem('sig-portal/revision'));
+  const revision = await stored();
+  const io = blade(page, 'Export and import');
+  const dir = mkdtempSync(join(tmpdir(), 'sig-import-'));
+
+  // Not JSON at all.
+  await page.goto(`${env.server.url}#/export-import`);
+  writeFileSync(join(dir, 'broken.json'), '{"formatVersion": 3, "galleries": [');
+  await io.getByLabel('State file').setInputFiles(join(dir, 'broken.json'));
+  await io.getByRole('alert').filter({ hasText: 'Import refused; nothing was changed.' }).getByText(/not valid JSON/).waitFor();
+
+  // Valid JSON, refused by a rule: two versions with one name under one definition.
+  const doc = JSON.parse(readFileSync(STATE, 'utf8'));
+  doc.galleries[3].images[2].versions[1].name = doc.galleries[3].images[2].versions[0].name;
+  writeFileSync(join(dir, 'duplicate.json'), JSON.stringify(doc));
+  await io.getByLabel('State file').setInputFiles(join(dir, 'duplicate.json'));
+  const refused = io.getByRole('alert').filter({ hasText: 'Import refused; nothing was changed.' });
+  await refused.getByText(/not a SIG Portal state file: invalid world export/).waitFor({ timeout: 60_000 });
+
+  // The full-limits file, cancelled while it is admitted: its progress is shown, then nothing
+  // changes. The CPU is slowed (as on a slow laptop), so the import lasts long enough to cancel.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
+  await io.getByLabel('State file').setInputFiles(STATE);
+  const progress = io.getByRole('status').filter({ hasText: /Importing… \d+ of 11100 resources/ });
+  await progress.waitFor({ timeout: 60_000 });
+  assert.ok(await io.getByLabel(/Importing…/).isVisible(), 'a labelled progress bar');
+  assert.ok(await io.getByLabel('State file').isDisabled(), 'no second file while one is imported');
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await io.getByText('Import cancelled; nothing was changed.').waitFor({ timeout: 60_000 });
+  assert.equal(await io.getByLabel('State file').isDisabled(), false);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+
+  assert.equal(await stored(), revision, 'nothing was saved');
+  await page.goto(`${env.server.url}#/galleries`);
+  await blade(page, 'Azure compute galleries').getByRole('button', { name: 'KeptGallery' }).waitFor();
+  assert.equal(await blade(page, 'Azure compute galleries').getByRole('button', { name: 'g000' }).count(), 0);
   await page.close();
 });

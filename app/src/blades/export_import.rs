@@ -2,13 +2,14 @@
 //! document `sig validate` and the other `sig` commands read.
 
 use leptos::prelude::*;
+use sig_core::export::{invalid, Reading, WorldExport};
 use sig_core::validate::{parse_documents, validate_input};
-use sig_core::World;
 use wasm_bindgen::JsCast;
 
 use crate::clock;
 use crate::persist::BrowserStorage;
 use crate::store::{Store, Tone};
+use crate::tab_lock::sleep;
 
 /// Offers `text` to the user as a download named `file_name`.
 pub fn download(file_name: &str, text: &str) {
@@ -66,11 +67,77 @@ pub fn export_world(store: &Store) {
 enum ImportResult {
     Imported(String),
     Refused(Vec<String>),
+    Cancelled,
 }
 
-/// Reads `text` as an export document; refuses (with the core's reasons)
-/// anything that is not a valid world, changing nothing.
-fn import_text(store: &Store, text: &str) -> ImportResult {
+/// How long one slice of an import may keep the page busy before it yields
+/// (a frame is 16 ms; the Long Tasks API flags tasks over 50 ms).
+const SLICE_MS: f64 = 25.0;
+
+/// Milliseconds since the page started, for slicing work.
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Reads `text` as an export document and admits it in slices that yield to
+/// the browser, showing how far it is in `progress` and stopping when `cancel`
+/// is set; the world is replaced only once the whole file is admitted.
+/// Refuses (with the core's reasons) anything that is not a valid world,
+/// changing nothing.
+async fn import_in_steps(
+    store: Store,
+    text: String,
+    progress: RwSignal<Option<(usize, usize)>>,
+    cancel: StoredValue<bool>,
+) -> ImportResult {
+    // Straight into the document's types: a JSON tree of a large file would take
+    // several times the file's size in memory before the world is even built.
+    let export = match serde_json::from_str::<WorldExport>(&text) {
+        Ok(export) => export,
+        Err(e) => return refusal(&text, without_position(&e)),
+    };
+    let mut reading = match Reading::new(export) {
+        Ok(reading) => reading,
+        Err(refused) => return refusal(&text, invalid(&refused)),
+    };
+    loop {
+        progress.set(Some(reading.progress()));
+        sleep(0).await;
+        if cancel.try_get_value() != Some(false) {
+            return ImportResult::Cancelled;
+        }
+        let started = now_ms();
+        let mut finished = false;
+        while !finished && now_ms() - started < SLICE_MS {
+            finished = match reading.step(200) {
+                Ok(done) => done,
+                Err(refused) => return refusal(&text, invalid(&refused)),
+            };
+        }
+        if finished {
+            break;
+        }
+    }
+    let world = match reading.finish() {
+        Ok((world, _warnings)) => world,
+        Err(refused) => return refusal(&text, invalid(&refused)),
+    };
+    let counts = format!(
+        "{} galleries, {} image definitions, {} image versions",
+        world.galleries().count(),
+        world.images().count(),
+        world.versions().count()
+    );
+    store.replace_world(world);
+    store.notify(Tone::Success, "Import complete".into(), counts.clone());
+    ImportResult::Imported(counts)
+}
+
+/// Why `text` is refused: `why`, and what the core finds in it, so the user
+/// knows what to fix.
+fn refusal(text: &str, why: String) -> ImportResult {
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -81,31 +148,28 @@ fn import_text(store: &Store, text: &str) -> ImportResult {
             )])
         }
     };
-    match <World as serde::Deserialize>::deserialize(&value) {
-        Ok(world) => {
-            let counts = format!(
-                "{} galleries, {} image definitions, {} image versions",
-                world.galleries().count(),
-                world.images().count(),
-                world.versions().count()
-            );
-            store.replace_world(world);
-            store.notify(Tone::Success, "Import complete".into(), counts.clone());
-            ImportResult::Imported(counts)
-        }
-        Err(e) => {
-            // Not a state file: say what the core finds in it, so the user knows why.
-            let parsed = parse_documents(&value);
-            let mut reasons = vec![format!("The file is not a SIG Portal state file: {e}.")];
-            reasons.extend(
-                validate_input(&parsed, clock::now())
-                    .into_iter()
-                    .filter(|d| d.is_error())
-                    .take(20)
-                    .map(|d| format!("{} {}: {}", d.code.as_str(), d.resource_id, d.message)),
-            );
-            ImportResult::Refused(reasons)
-        }
+    let parsed = parse_documents(&value);
+    let mut reasons = vec![format!("The file is not a SIG Portal state file: {why}.")];
+    reasons.extend(
+        validate_input(&parsed, clock::now())
+            .into_iter()
+            .filter(|d| d.is_error())
+            .take(20)
+            .map(|d| format!("{} {}: {}", d.code.as_str(), d.resource_id, d.message)),
+    );
+    ImportResult::Refused(reasons)
+}
+
+/// A reading error's message without serde_json's " at line L column C" (the file
+/// is valid JSON: the position of a rule's refusal is the end of the document).
+fn without_position(error: &serde_json::Error) -> String {
+    if error.is_syntax() || error.is_eof() {
+        return error.to_string();
+    }
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(at) if error.line() > 0 => text[..at].to_string(),
+        _ => text,
     }
 }
 
@@ -115,13 +179,23 @@ pub fn ExportImport() -> impl IntoView {
     let store = expect_context::<Store>();
     let result = RwSignal::new(None::<ImportResult>);
     let aside = RwSignal::new(BrowserStorage::open().aside());
+    // While a file is admitted: resources admitted so far, and in all.
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    let cancel = StoredValue::new(false);
     let on_file = move |ev: leptos::ev::Event| {
+        result.set(None);
+        cancel.set_value(false);
+        progress.set(Some((0, 0)));
         read_file_text(&ev, move |text| {
-            let outcome = match text {
-                Some(text) => import_text(&store, &text),
-                None => ImportResult::Refused(vec!["The file could not be read.".into()]),
-            };
-            result.set(Some(outcome));
+            leptos::task::spawn_local(async move {
+                let outcome = match text {
+                    Some(text) => import_in_steps(store, text, progress, cancel).await,
+                    None => ImportResult::Refused(vec!["The file could not be read.".into()]),
+                };
+                // The blade may have been closed meanwhile.
+                let _ = progress.try_set(None);
+                let _ = result.try_set(Some(outcome));
+            });
         });
     };
     view! {
@@ -133,10 +207,25 @@ pub fn ExportImport() -> impl IntoView {
         <p>"Replace what is in this browser with a state file. Nothing changes if the file is refused."</p>
         <div class="field">
             <label for="import-file">"State file"</label>
-            <input id="import-file" type="file" accept="application/json,.json" on:change=on_file/>
+            <input id="import-file" type="file" accept="application/json,.json" on:change=on_file
+                disabled=move || progress.get().is_some()/>
         </div>
+        // Built once per import (only the figures follow it), so Cancel stays put.
+        <Show when=move || progress.with(Option::is_some)>
+            <div class="import-progress" role="status">
+                <label for="import-progress">{move || match progress.get() {
+                    Some((done, total)) if total > 0 => format!("Importing… {done} of {total} resources"),
+                    _ => "Reading the file…".to_string(),
+                }}</label>
+                <progress id="import-progress"
+                    max=move || progress.get().map_or(1, |(_, total)| total.max(1))
+                    value=move || progress.get().map_or(0, |(done, _)| done)></progress>
+                <button type="button" class="button" on:click=move |_| cancel.set_value(true)>"Cancel"</button>
+            </div>
+        </Show>
         {move || result.get().map(|r| match r {
             ImportResult::Imported(counts) => view! { <p class="banner success" role="status">"Imported: "{counts}</p> }.into_any(),
+            ImportResult::Cancelled => view! { <p class="banner info" role="status">"Import cancelled; nothing was changed."</p> }.into_any(),
             ImportResult::Refused(reasons) => view! {
                 <div class="banner error" role="alert">
                     <p>"Import refused; nothing was changed."</p>

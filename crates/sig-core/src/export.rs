@@ -347,16 +347,20 @@ pub(crate) fn gallery_part<'a>(w: &'a World, key: &Key) -> Option<impl Serialize
 impl<'de> Deserialize<'de> for World {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let export = WorldExport::deserialize(d)?;
-        World::from_export(export).map_err(|refusal| {
-            let msgs: Vec<String> = refusal
-                .diagnostics
-                .iter()
-                .take(5)
-                .map(|d| d.to_string())
-                .collect();
-            serde::de::Error::custom(format!("invalid world export: {}", msgs.join("; ")))
-        })
+        World::from_export(export).map_err(|refusal| serde::de::Error::custom(invalid(&refusal)))
     }
+}
+
+/// A refused document in one line, as every reader of state files words it: "invalid world
+/// export: " and its first five reasons.
+pub fn invalid(refusal: &CommandError) -> String {
+    let reasons: Vec<String> = refusal
+        .diagnostics
+        .iter()
+        .take(5)
+        .map(|d| d.to_string())
+        .collect();
+    format!("invalid world export: {}", reasons.join("; "))
 }
 
 fn err(code: Code, rid: &str, msg: impl Into<String>) -> Vec<Diagnostic> {
@@ -384,6 +388,52 @@ impl World {
     pub fn from_export_with_warnings(
         e: WorldExport,
     ) -> Result<(World, Vec<Diagnostic>), CommandError> {
+        let mut reading = Reading::new(e)?;
+        while !reading.step(usize::MAX)? {}
+        reading.finish()
+    }
+}
+
+/// Reading a document in steps: [`World::from_export`]'s admission, cut so that a caller on the
+/// browser's main thread can yield between steps, show how far it is, and cancel (drop it: the
+/// world it was building is simply dropped). The setup (tenants, subscriptions, resource groups,
+/// sources, price table, Activity log) is read by [`Reading::new`], the gallery resources by
+/// [`Reading::step`], parents first, and the rest (replication records, access fields,
+/// soft-deleted versions) by [`Reading::finish`].
+pub struct Reading {
+    world: World,
+    now: OffsetDateTime,
+    clock: Option<OffsetDateTime>,
+    activity: crate::activity::ActivityLog,
+    rebuild_nominal: bool,
+    warnings: Vec<Diagnostic>,
+    stage: Stage,
+    /// Definitions whose galleries are admitted, in document order.
+    images: Vec<ImageNode>,
+    /// Versions whose definitions are admitted, in document order.
+    versions: Vec<arm::GalleryImageVersion>,
+    flat_images: Vec<arm::GalleryImage>,
+    flat_versions: Vec<arm::GalleryImageVersion>,
+    replication: Vec<crate::replication::ReplicationRecordExport>,
+    access: crate::access::export::AccessExport,
+    soft_deleted_versions: Vec<crate::soft_delete::SoftDeletedResource>,
+    done: usize,
+    total: usize,
+}
+
+/// Where a [`Reading`] is.
+enum Stage {
+    Galleries(std::vec::IntoIter<GalleryNode>),
+    Images(std::vec::IntoIter<ImageNode>),
+    Versions(std::vec::IntoIter<arm::GalleryImageVersion>),
+    FlatImages(std::vec::IntoIter<arm::GalleryImage>),
+    FlatVersions(std::vec::IntoIter<arm::GalleryImageVersion>),
+    Done,
+}
+
+impl Reading {
+    /// Checks the document's format and clock and admits its setup.
+    pub fn new(e: WorldExport) -> Result<Reading, CommandError> {
         // Format 3 leaves nominal replication records out; in 1 and 2 a missing record means
         // "completed before the simulation", so only format 3 rebuilds them.
         let rebuild_nominal = e.format_version == FORMAT_VERSION;
@@ -432,9 +482,9 @@ impl World {
                 ))
             })?),
         };
-        let mut w = World::new();
+        let mut world = World::new();
         let now = clock.unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        let mut restore = Restore::new(&mut w, now);
+        let mut restore = Restore::new(&mut world, now);
         if let Some(prices) = e.price_table {
             restore.price_table(prices)?;
         }
@@ -451,58 +501,151 @@ impl World {
         for s in e.sources {
             restore.source(s)?;
         }
-        let mut images = Vec::new();
-        for GalleryNode {
-            resource: g,
-            images: children,
-        } in e.galleries
-        {
-            for mut i in children {
-                // Only an id the file spells out can disagree with the nesting.
-                if i.resource.id.is_some() {
-                    nested_under(i.resource.id.as_deref(), g.id.as_deref())?;
-                }
-                complete_image(&g, &mut i.resource);
-                images.push(i);
+        let warnings = std::mem::take(&mut restore.warnings);
+        let total = e.galleries.len()
+            + e.galleries
+                .iter()
+                .flat_map(|g| &g.images)
+                .map(|i| 1 + i.versions.len())
+                .sum::<usize>()
+            + e.images.len()
+            + e.versions.len();
+        Ok(Reading {
+            world,
+            now,
+            clock,
+            activity,
+            rebuild_nominal,
+            warnings,
+            stage: Stage::Galleries(e.galleries.into_iter()),
+            images: Vec::new(),
+            versions: Vec::new(),
+            flat_images: e.images,
+            flat_versions: e.versions,
+            replication: e.replication,
+            access: e.access,
+            soft_deleted_versions: e.soft_deleted_versions,
+            done: 0,
+            total,
+        })
+    }
+
+    /// Gallery resources admitted so far, and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.done, self.total)
+    }
+
+    /// Admits up to `budget` gallery resources (galleries, then definitions, then versions);
+    /// true once every one is admitted.
+    pub fn step(&mut self, budget: usize) -> Result<bool, CommandError> {
+        let mut restore = Restore::new(&mut self.world, self.now);
+        let mut left = budget;
+        let result = 'admit: loop {
+            if left == 0 {
+                break Ok(false);
             }
-            restore.gallery(g)?;
-        }
-        let mut versions = Vec::new();
-        for ImageNode {
-            resource: i,
-            versions: children,
-        } in images
-        {
-            for mut v in children {
-                if v.id.is_some() {
-                    nested_under(v.id.as_deref(), i.id.as_deref())?;
-                }
-                complete_version(&i, &mut v);
-                versions.push(v);
+            let admitted = match &mut self.stage {
+                Stage::Galleries(list) => match list.next() {
+                    Some(GalleryNode {
+                        resource: g,
+                        images: children,
+                    }) => {
+                        for mut i in children {
+                            // Only an id the file spells out can disagree with the nesting.
+                            if i.resource.id.is_some() {
+                                if let Err(e) =
+                                    nested_under(i.resource.id.as_deref(), g.id.as_deref())
+                                {
+                                    break 'admit Err(e);
+                                }
+                            }
+                            complete_image(&g, &mut i.resource);
+                            self.images.push(i);
+                        }
+                        restore.gallery(g)
+                    }
+                    None => {
+                        self.stage = Stage::Images(std::mem::take(&mut self.images).into_iter());
+                        continue;
+                    }
+                },
+                Stage::Images(list) => match list.next() {
+                    Some(ImageNode {
+                        resource: i,
+                        versions: children,
+                    }) => {
+                        for mut v in children {
+                            if v.id.is_some() {
+                                if let Err(e) = nested_under(v.id.as_deref(), i.id.as_deref()) {
+                                    break 'admit Err(e);
+                                }
+                            }
+                            complete_version(&i, &mut v);
+                            self.versions.push(v);
+                        }
+                        restore.image(i)
+                    }
+                    None => {
+                        self.stage =
+                            Stage::Versions(std::mem::take(&mut self.versions).into_iter());
+                        continue;
+                    }
+                },
+                Stage::Versions(list) => match list.next() {
+                    Some(v) => restore.version(v),
+                    None => {
+                        // Format 1's resources without a parent in the document: the plan
+                        // says why not.
+                        self.stage =
+                            Stage::FlatImages(std::mem::take(&mut self.flat_images).into_iter());
+                        continue;
+                    }
+                },
+                Stage::FlatImages(list) => match list.next() {
+                    Some(i) => restore.image(i),
+                    None => {
+                        self.stage = Stage::FlatVersions(
+                            std::mem::take(&mut self.flat_versions).into_iter(),
+                        );
+                        continue;
+                    }
+                },
+                Stage::FlatVersions(list) => match list.next() {
+                    Some(v) => restore.version(v),
+                    None => {
+                        self.stage = Stage::Done;
+                        continue;
+                    }
+                },
+                Stage::Done => break Ok(true),
+            };
+            if let Err(e) = admitted {
+                break Err(e);
             }
-            restore.image(i)?;
-        }
-        for v in versions {
-            restore.version(v)?;
-        }
-        // Format 1's resources without a parent in the document: the plan says why not.
-        for i in e.images {
-            restore.image(i)?;
-        }
-        for v in e.versions {
-            restore.version(v)?;
-        }
-        let mut warnings = std::mem::take(&mut restore.warnings);
-        crate::replication::import_records(&mut w, e.replication).map_err(refused)?;
-        if rebuild_nominal {
+            self.done += 1;
+            left -= 1;
+        };
+        self.warnings.append(&mut restore.warnings);
+        result
+    }
+
+    /// Admits what is left after the gallery resources (replication records, access fields,
+    /// soft-deleted versions) and returns the world with the warnings the plans raised.
+    pub fn finish(mut self) -> Result<(World, Vec<Diagnostic>), CommandError> {
+        while !self.step(usize::MAX)? {}
+        let mut w = self.world;
+        let mut warnings = self.warnings;
+        let now = self.now;
+        crate::replication::import_records(&mut w, self.replication).map_err(refused)?;
+        if self.rebuild_nominal {
             crate::replication::rebuild_nominal_records(&mut w);
         }
-        crate::access::export::import(&mut w, e.access, now, &mut warnings)?;
-        for (n, kept) in e.soft_deleted_versions.into_iter().enumerate() {
+        crate::access::export::import(&mut w, self.access, now, &mut warnings)?;
+        for (n, kept) in self.soft_deleted_versions.into_iter().enumerate() {
             soft_deleted(&mut w, kept, n, now, &mut warnings)?;
         }
-        w.clock = clock;
-        w.activity = activity;
+        w.clock = self.clock;
+        w.activity = self.activity;
         // Nothing has changed since the document: a saver that keeps it in parts starts clean.
         w.touched = Default::default();
         Ok((w, warnings))

@@ -738,3 +738,43 @@ fn a_creator_the_directory_would_refuse_gets_no_account_and_the_world_still_load
         import(doc).unwrap_or_else(|e| panic!("{who}: the saved world loads again: {e}"));
     }
 }
+
+/// Reading a file in steps (the portal's import and load yield between them) admits exactly
+/// what reading it at once does, refuses where reading it at once refuses, and counts every
+/// gallery resource it admits.
+#[test]
+fn reading_in_steps_is_reading_at_once() {
+    use sig_core::export::{Reading, WorldExport};
+    let world = testing::world_with(3, 2, 3);
+    let doc = world.to_export_value();
+    for budget in [1, 2, 7, usize::MAX] {
+        let mut reading = Reading::new(from::<WorldExport>(doc.clone())).expect("setup admitted");
+        let (_, total) = reading.progress();
+        assert_eq!(total, 3 + 3 * 2 + 3 * 2 * 3);
+        let mut steps = 0;
+        while !reading.step(budget).expect("every resource admitted") {
+            steps += 1;
+            assert!(reading.progress().0 <= total);
+        }
+        assert_eq!(reading.progress(), (total, total));
+        assert!(budget == usize::MAX || steps >= total / budget);
+        let (read, _) = reading.finish().expect("the rest admitted");
+        assert_eq!(read.to_export_value(), doc, "budget {budget}");
+    }
+    // Two versions with the same name under one definition: refused by the step that reaches it,
+    // with the code reading at once gives.
+    let mut broken = doc.clone();
+    broken["galleries"][1]["images"][0]["versions"][0]["name"] = json!("1.0.0");
+    broken["galleries"][1]["images"][0]["versions"][1]["name"] = json!("1.0.0");
+    let at_once = import(broken.clone()).expect_err("a duplicate version is refused");
+    let mut reading = Reading::new(from::<WorldExport>(broken)).expect("setup admitted");
+    let in_steps = loop {
+        match reading.step(4) {
+            Ok(false) => continue,
+            Ok(true) => panic!("every step admitted a file reading at once refuses"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(in_steps.diagnostics[0].code, at_once.diagnostics[0].code);
+    assert!(reading.progress().0 < reading.progress().1);
+}
