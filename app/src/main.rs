@@ -5,4 +5,11 @@ fn main() {
     #[cfg(target_arch = "wasm32")]
     wasm_memcmp::link();
     leptos::mount::mount_to_body(sig_portal::App);
+    // The portal (or its own "Opening your saved data…") is on the page now.
+    if let Some(boot) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
 }

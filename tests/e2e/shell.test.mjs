@@ -37,6 +37,20 @@ test('first visit opens Home, and the first blade paints quickly', async () => {
   await page.close();
 });
 
+test('the frame is on screen at once, while the module downloads, and the portal replaces it', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  await page.route(/_bg\.wasm$/, async (route) => { await new Promise((r) => setTimeout(r, 500)); await route.continue(); });
+  await page.goto(env.server.url);
+  await page.getByRole('status').filter({ hasText: 'Opening the portal…' }).waitFor();
+  assert.ok(await page.getByText('SIG Portal').first().isVisible());
+  await blade(page, 'Home').waitFor();
+  assert.equal(await page.getByText('Opening the portal…').count(), 0, 'the frame from index.html is gone');
+  assert.equal(await page.getByRole('banner').count(), 1, 'one top bar');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the menu opens a blade and links open blades to the right', async () => {
   const errors = [];
   const page = await newPage(env.browser, errors);
