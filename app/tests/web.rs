@@ -514,6 +514,46 @@ mod persistence {
         );
         reset();
     }
+
+    #[wasm_bindgen_test]
+    async fn a_saved_state_missing_a_part_is_reported_kept_aside_whole_and_not_written_over() {
+        reset();
+        let storage = BrowserStorage::open();
+        let saved = save_world(&storage, &world_with_galleries(2), 0, 1).unwrap();
+        let lost = saved.parts.galleries.values().next().unwrap().clone();
+        raw().remove_item(&lost).unwrap();
+        let envelope = raw().get_item(STATE_KEY).unwrap().unwrap();
+        let (root, _handle) = mount_at("#/home");
+        leptos::task::tick().await;
+        let alert = root
+            .query_selector(".storage-banner[role=alert]")
+            .unwrap()
+            .expect("a banner tells the user");
+        let text = alert.text_content().unwrap();
+        assert!(
+            text.contains("could not be read") && text.contains("missing"),
+            "{text}"
+        );
+        // Everything that was stored is in the aside copy; nothing of it is left to mix with
+        // what the portal saves next.
+        let aside: serde_json::Value =
+            serde_json::from_str(&raw().get_item(ASIDE_KEY).unwrap().unwrap()).unwrap();
+        assert_eq!(
+            aside["sigPortalUnreadableState"]["state"].as_str(),
+            Some(envelope.as_str())
+        );
+        assert_eq!(
+            aside["sigPortalUnreadableState"]["parts"]
+                .as_object()
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(!part_keys()
+            .iter()
+            .any(|k| saved.parts.galleries.values().any(|p| p == k)));
+        reset();
+    }
 }
 
 mod iam {
