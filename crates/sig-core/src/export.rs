@@ -428,7 +428,22 @@ enum Stage {
     Versions(std::vec::IntoIter<arm::GalleryImageVersion>),
     FlatImages(std::vec::IntoIter<arm::GalleryImage>),
     FlatVersions(std::vec::IntoIter<arm::GalleryImageVersion>),
+    /// The replication records, then the access fields but the role assignments.
+    Records,
+    Assignments(std::vec::IntoIter<crate::iam::assignments::RoleAssignment>),
+    SoftDeleted,
     Done,
+}
+
+/// The next thing a [`Reading`] admits.
+enum Next {
+    Gallery(GalleryNode),
+    Image(ImageNode),
+    Version(arm::GalleryImageVersion),
+    FlatImage(arm::GalleryImage),
+    Assignment(crate::iam::assignments::RoleAssignment),
+    Records,
+    SoftDeleted,
 }
 
 impl Reading {
@@ -509,7 +524,8 @@ impl Reading {
                 .map(|i| 1 + i.versions.len())
                 .sum::<usize>()
             + e.images.len()
-            + e.versions.len();
+            + e.versions.len()
+            + e.access.role_assignments.len();
         Ok(Reading {
             world,
             now,
@@ -535,120 +551,149 @@ impl Reading {
         (self.done, self.total)
     }
 
-    /// Admits up to `budget` gallery resources (galleries, then definitions, then versions);
-    /// true once every one is admitted.
+    /// Admits up to `budget` resources (galleries, then definitions, then versions, then role
+    /// assignments, with the replication records and the rest of the access fields between
+    /// versions and assignments); true once everything is admitted.
     pub fn step(&mut self, budget: usize) -> Result<bool, CommandError> {
-        let mut restore = Restore::new(&mut self.world, self.now);
         let mut left = budget;
-        let result = 'admit: loop {
-            if left == 0 {
-                break Ok(false);
-            }
-            let admitted = match &mut self.stage {
-                Stage::Galleries(list) => match list.next() {
-                    Some(GalleryNode {
-                        resource: g,
-                        images: children,
-                    }) => {
-                        for mut i in children {
-                            // Only an id the file spells out can disagree with the nesting.
-                            if i.resource.id.is_some() {
-                                if let Err(e) =
-                                    nested_under(i.resource.id.as_deref(), g.id.as_deref())
-                                {
-                                    break 'admit Err(e);
-                                }
-                            }
-                            complete_image(&g, &mut i.resource);
-                            self.images.push(i);
-                        }
-                        restore.gallery(g)
-                    }
-                    None => {
-                        self.stage = Stage::Images(std::mem::take(&mut self.images).into_iter());
-                        continue;
-                    }
-                },
-                Stage::Images(list) => match list.next() {
-                    Some(ImageNode {
-                        resource: i,
-                        versions: children,
-                    }) => {
-                        for mut v in children {
-                            if v.id.is_some() {
-                                if let Err(e) = nested_under(v.id.as_deref(), i.id.as_deref()) {
-                                    break 'admit Err(e);
-                                }
-                            }
-                            complete_version(&i, &mut v);
-                            self.versions.push(v);
-                        }
-                        restore.image(i)
-                    }
-                    None => {
-                        self.stage =
-                            Stage::Versions(std::mem::take(&mut self.versions).into_iter());
-                        continue;
-                    }
-                },
-                Stage::Versions(list) => match list.next() {
-                    Some(v) => restore.version(v),
-                    None => {
-                        // Format 1's resources without a parent in the document: the plan
-                        // says why not.
-                        self.stage =
-                            Stage::FlatImages(std::mem::take(&mut self.flat_images).into_iter());
-                        continue;
-                    }
-                },
-                Stage::FlatImages(list) => match list.next() {
-                    Some(i) => restore.image(i),
-                    None => {
-                        self.stage = Stage::FlatVersions(
-                            std::mem::take(&mut self.flat_versions).into_iter(),
-                        );
-                        continue;
-                    }
-                },
-                Stage::FlatVersions(list) => match list.next() {
-                    Some(v) => restore.version(v),
-                    None => {
-                        self.stage = Stage::Done;
-                        continue;
-                    }
-                },
-                Stage::Done => break Ok(true),
+        while left > 0 {
+            let Some(next) = self.next() else {
+                return Ok(true);
             };
-            if let Err(e) = admitted {
-                break Err(e);
+            let counted = matches!(
+                next,
+                Next::Gallery(_)
+                    | Next::Image(_)
+                    | Next::Version(_)
+                    | Next::FlatImage(_)
+                    | Next::Assignment(_)
+            );
+            self.admit(next)?;
+            if counted {
+                self.done += 1;
+                left -= 1;
             }
-            self.done += 1;
-            left -= 1;
-        };
-        self.warnings.append(&mut restore.warnings);
-        result
+        }
+        Ok(matches!(self.stage, Stage::Done))
     }
 
-    /// Admits what is left after the gallery resources (replication records, access fields,
-    /// soft-deleted versions) and returns the world with the warnings the plans raised.
+    /// Takes the next thing to admit out of the stage it is in, moving on when a stage is done.
+    fn next(&mut self) -> Option<Next> {
+        loop {
+            let next = match &mut self.stage {
+                Stage::Galleries(list) => list.next().map(Next::Gallery),
+                Stage::Images(list) => list.next().map(Next::Image),
+                Stage::Versions(list) | Stage::FlatVersions(list) => list.next().map(Next::Version),
+                Stage::FlatImages(list) => list.next().map(Next::FlatImage),
+                Stage::Assignments(list) => list.next().map(Next::Assignment),
+                Stage::Records => Some(Next::Records),
+                Stage::SoftDeleted => Some(Next::SoftDeleted),
+                Stage::Done => return None,
+            };
+            if next.is_some() {
+                return next;
+            }
+            self.stage = match &self.stage {
+                Stage::Galleries(_) => Stage::Images(std::mem::take(&mut self.images).into_iter()),
+                Stage::Images(_) => Stage::Versions(std::mem::take(&mut self.versions).into_iter()),
+                // Format 1's resources without a parent in the document: the plan says why not.
+                Stage::Versions(_) => {
+                    Stage::FlatImages(std::mem::take(&mut self.flat_images).into_iter())
+                }
+                Stage::FlatImages(_) => {
+                    Stage::FlatVersions(std::mem::take(&mut self.flat_versions).into_iter())
+                }
+                Stage::FlatVersions(_) => Stage::Records,
+                Stage::Assignments(_) => Stage::SoftDeleted,
+                Stage::Records | Stage::SoftDeleted | Stage::Done => Stage::Done,
+            };
+        }
+    }
+
+    /// Admits one thing, through the plan of the command that creates it.
+    fn admit(&mut self, next: Next) -> Result<(), CommandError> {
+        let now = self.now;
+        match next {
+            Next::Gallery(GalleryNode {
+                resource: g,
+                images: children,
+            }) => {
+                for mut i in children {
+                    // Only an id the file spells out can disagree with the nesting.
+                    if i.resource.id.is_some() {
+                        nested_under(i.resource.id.as_deref(), g.id.as_deref())?;
+                    }
+                    complete_image(&g, &mut i.resource);
+                    self.images.push(i);
+                }
+                self.restore(|r| r.gallery(g))
+            }
+            Next::Image(ImageNode {
+                resource: i,
+                versions: children,
+            }) => {
+                for mut v in children {
+                    if v.id.is_some() {
+                        nested_under(v.id.as_deref(), i.id.as_deref())?;
+                    }
+                    complete_version(&i, &mut v);
+                    self.versions.push(v);
+                }
+                self.restore(|r| r.image(i))
+            }
+            Next::Version(v) => self.restore(|r| r.version(v)),
+            Next::FlatImage(i) => self.restore(|r| r.image(i)),
+            Next::Records => {
+                let w = &mut self.world;
+                crate::replication::import_records(w, std::mem::take(&mut self.replication))
+                    .map_err(refused)?;
+                if self.rebuild_nominal {
+                    crate::replication::rebuild_nominal_records(w);
+                }
+                let access = std::mem::take(&mut self.access);
+                let assignments =
+                    crate::access::export::import_all_but_assignments(w, access, now)?;
+                self.stage = Stage::Assignments(assignments.into_iter());
+                Ok(())
+            }
+            Next::Assignment(a) => crate::access::export::import_assignment(
+                &mut self.world,
+                a,
+                now,
+                &mut self.warnings,
+            ),
+            Next::SoftDeleted => {
+                let kept = std::mem::take(&mut self.soft_deleted_versions);
+                for (n, kept) in kept.into_iter().enumerate() {
+                    soft_deleted(&mut self.world, kept, n, now, &mut self.warnings)?;
+                }
+                self.stage = Stage::Done;
+                Ok(())
+            }
+        }
+    }
+
+    /// Runs `admit` with a [`Restore`] into the world, keeping the warnings it raised.
+    fn restore(
+        &mut self,
+        admit: impl FnOnce(&mut Restore) -> Result<(), CommandError>,
+    ) -> Result<(), CommandError> {
+        let mut restore = Restore::new(&mut self.world, self.now);
+        let admitted = admit(&mut restore);
+        let mut raised = std::mem::take(&mut restore.warnings);
+        self.warnings.append(&mut raised);
+        admitted
+    }
+
+    /// Admits whatever is left and returns the world with the warnings the plans raised.
     pub fn finish(mut self) -> Result<(World, Vec<Diagnostic>), CommandError> {
         while !self.step(usize::MAX)? {}
         let mut w = self.world;
-        let mut warnings = self.warnings;
-        let now = self.now;
-        crate::replication::import_records(&mut w, self.replication).map_err(refused)?;
-        if self.rebuild_nominal {
-            crate::replication::rebuild_nominal_records(&mut w);
-        }
-        crate::access::export::import(&mut w, self.access, now, &mut warnings)?;
-        for (n, kept) in self.soft_deleted_versions.into_iter().enumerate() {
-            soft_deleted(&mut w, kept, n, now, &mut warnings)?;
-        }
         w.clock = self.clock;
         w.activity = self.activity;
         // Nothing has changed since the document: a saver that keeps it in parts starts clean.
         w.touched = Default::default();
-        Ok((w, warnings))
+        Ok((w, self.warnings))
     }
 }
 

@@ -747,19 +747,33 @@ fn reading_in_steps_is_reading_at_once() {
     use sig_core::export::{Reading, WorldExport};
     let world = testing::world_with(3, 2, 3);
     let doc = world.to_export_value();
-    for budget in [1, 2, 7, usize::MAX] {
-        let mut reading = Reading::new(from::<WorldExport>(doc.clone())).expect("setup admitted");
-        let (_, total) = reading.progress();
-        assert_eq!(total, 3 + 3 * 2 + 3 * 2 * 3);
-        let mut steps = 0;
-        while !reading.step(budget).expect("every resource admitted") {
-            steps += 1;
-            assert!(reading.progress().0 <= total);
+    // The example: directory, groups, applications, role assignments at every level.
+    let example = testing::example::contoso_fabrikam().to_export_value();
+    let assignments = example["roleAssignments"].as_array().map_or(0, Vec::len);
+    assert!(assignments > 5);
+    for (doc, resources) in [(&doc, 3 + 3 * 2 + 3 * 2 * 3), (&example, 0)] {
+        for budget in [1, 2, 7, usize::MAX] {
+            let mut reading =
+                Reading::new(from::<WorldExport>(doc.clone())).expect("setup admitted");
+            let (_, total) = reading.progress();
+            if resources > 0 {
+                assert_eq!(total, resources);
+            } else {
+                assert!(
+                    total > assignments,
+                    "gallery resources and role assignments"
+                );
+            }
+            let mut steps = 0;
+            while !reading.step(budget).expect("every resource admitted") {
+                steps += 1;
+                assert!(reading.progress().0 <= total);
+            }
+            assert_eq!(reading.progress(), (total, total));
+            assert!(budget == usize::MAX || steps >= total / budget);
+            let (read, _) = reading.finish().expect("the rest admitted");
+            assert_eq!(&read.to_export_value(), doc, "budget {budget}");
         }
-        assert_eq!(reading.progress(), (total, total));
-        assert!(budget == usize::MAX || steps >= total / budget);
-        let (read, _) = reading.finish().expect("the rest admitted");
-        assert_eq!(read.to_export_value(), doc, "budget {budget}");
     }
     // Two versions with the same name under one definition: refused by the step that reaches it,
     // with the code reading at once gives.

@@ -63,6 +63,20 @@ pub fn import(
     now: OffsetDateTime,
     warnings: &mut Vec<crate::diagnostics::Diagnostic>,
 ) -> Result<(), CommandError> {
+    for a in import_all_but_assignments(w, e, now)? {
+        import_assignment(w, a, now, warnings)?;
+    }
+    Ok(())
+}
+
+/// [`import`] but the role assignments, which it returns: the directory, custom roles,
+/// management groups and deny assignments an assignment may name come first, and a reader that
+/// yields between steps ([`crate::export::Reading`]) admits the assignments a few at a time.
+pub(crate) fn import_all_but_assignments(
+    w: &mut World,
+    e: AccessExport,
+    now: OffsetDateTime,
+) -> Result<Vec<RoleAssignment>, CommandError> {
     let system = Actor::system();
     let mut homes = Vec::new();
     let mut accounts = Vec::new();
@@ -158,23 +172,32 @@ pub fn import(
             now,
         )?;
     }
-    for a in e.role_assignments {
-        let p = &a.properties;
-        let request = NewRoleAssignment {
-            scope: p.scope.clone(),
-            role_definition_id: p.role_definition_id.clone(),
-            principal_id: p.principal_id.clone(),
-            name: Some(a.name.clone()),
-        };
-        let (mut change, events) = plans::plan_assignment(w, &system, &request, now)?;
-        warnings.extend(events.iter().flat_map(|e| e.warnings.iter().cloned()));
-        if let plans::Change::Assign(made) = &mut change {
-            made.properties.created_on = a.properties.created_on;
-            made.properties.created_by = a.properties.created_by;
-            made.properties.extra = a.properties.extra;
-        }
-        plans::commit(w, (change, events));
+    Ok(e.role_assignments)
+}
+
+/// One role assignment of a file, through the plan `CreateRoleAssignment` uses, keeping when
+/// and by whom it was made.
+pub(crate) fn import_assignment(
+    w: &mut World,
+    a: RoleAssignment,
+    now: OffsetDateTime,
+    warnings: &mut Vec<crate::diagnostics::Diagnostic>,
+) -> Result<(), CommandError> {
+    let p = &a.properties;
+    let request = NewRoleAssignment {
+        scope: p.scope.clone(),
+        role_definition_id: p.role_definition_id.clone(),
+        principal_id: p.principal_id.clone(),
+        name: Some(a.name.clone()),
+    };
+    let (mut change, events) = plans::plan_assignment(w, &Actor::system(), &request, now)?;
+    warnings.extend(events.iter().flat_map(|e| e.warnings.iter().cloned()));
+    if let plans::Change::Assign(made) = &mut change {
+        made.properties.created_on = a.properties.created_on;
+        made.properties.created_by = a.properties.created_by;
+        made.properties.extra = a.properties.extra;
     }
+    plans::commit(w, (change, events));
     Ok(())
 }
 
