@@ -415,11 +415,10 @@ pub struct Save<'a> {
     pub parts: &'a PartMap,
     /// The parts changed since `base`.
     pub touched: &'a Touched,
-    /// Parts the previous save replaced, removed once this one is written.
-    pub retired: &'a [String],
-    /// Tells this tab's new part keys from another tab's writing the same
-    /// revision (possible only where the browser has no Web Locks, or while a
-    /// page unloads).
+    /// Unique to this save attempt (the tab's id and a counter): tells its new
+    /// part keys from another tab's writing the same revision (possible only
+    /// where the browser has no Web Locks, or while a page unloads) and from an
+    /// earlier attempt of its own at the same revision.
     pub writer: u64,
 }
 
@@ -428,7 +427,8 @@ pub struct Save<'a> {
 pub struct Saved {
     /// Where the parts of the new revision are.
     pub parts: PartMap,
-    /// The parts it replaced, to remove at the next save (see [`Save::retired`]).
+    /// The parts of revision `base` it no longer names: removed by a later save
+    /// (one that no envelope being written by another tab can still name).
     pub replaced: Vec<String>,
     /// How many parts it wrote (the envelope aside).
     pub written: usize,
@@ -563,10 +563,12 @@ impl BrowserStorage {
     }
 
     /// Forgets the stored state itself (the user chose to discard an
-    /// unreadable state that could not be moved aside).
+    /// unreadable state that could not be moved aside, or it was moved aside).
+    /// The revision number stays: the next save, from any tab, is a newer
+    /// revision, so a tab still holding the discarded state's revision never
+    /// mistakes the next one for its own.
     pub fn discard_state(&self) -> Result<(), SaveProblem> {
         self.remove(STATE_KEY)?;
-        self.remove(REVISION_KEY)?;
         for key in self.part_keys() {
             self.remove(&key)?;
         }
@@ -582,17 +584,23 @@ impl BrowserStorage {
 
     /// Writes `save.revision`, unless storage holds something newer than
     /// `save.base`: the parts it touched (every part when storage does not hold
-    /// `base`, whose parts `save.parts` names), then the envelope naming them.
-    /// On a refusal, what it wrote is removed and revision `base` stays whole.
+    /// what `save.parts` names), then the envelope naming them. On a refusal,
+    /// what it wrote is removed and revision `base` stays whole. Then removes
+    /// the parts nothing can name any more: older than this revision, and named
+    /// neither by this envelope nor by the one it replaces (another tab that
+    /// writes the same revision without the lock names only parts of these two
+    /// revisions, or its own).
     pub fn save(&self, save: &Save) -> Result<Saved, SaveProblem> {
         let stored = self.stored_revision();
         if stored > save.base {
             return Err(SaveProblem::Stale { stored });
         }
-        // Parts are reused only from the revision stored now (another tab may
-        // have discarded or set aside what `base` named).
+        let present = self.part_keys();
+        // Parts are reused only from the revision stored now, and only if every
+        // one is still there (another tab may have discarded or set aside what
+        // `base` named).
         let empty = PartMap::default();
-        let known = if stored == save.base {
+        let known = if stored == save.base && save.parts.keys().all(|k| present.contains(k)) {
             save.parts
         } else {
             &empty
@@ -608,17 +616,10 @@ impl BrowserStorage {
                 return Err(problem);
             }
         };
-        for key in save.retired {
-            let _ = self.remove(key);
-        }
-        if known.keys().next().is_none() {
-            // Every part was written: whatever else is under the prefix from an
-            // older revision is left from a save cut short.
-            for key in self.part_keys() {
-                let referenced = parts.keys().any(|k| *k == key);
-                if !referenced && part_revision(&key).is_some_and(|r| r < save.revision) {
-                    let _ = self.remove(&key);
-                }
+        let named = |key: &String| parts.keys().any(|k| k == key) || known.keys().any(|k| k == key);
+        for key in &present {
+            if !named(key) && part_revision(key).is_some_and(|r| r < save.revision) {
+                let _ = self.remove(key);
             }
         }
         let replaced = known

@@ -296,8 +296,6 @@ pub struct Store {
     /// Parts touched by changes a save has not yet written (a refused save
     /// keeps them here).
     touched: StoredValue<Touched>,
-    /// Parts the last save replaced, removed by the next one.
-    retired: StoredValue<Vec<String>>,
 }
 
 /// One line of the Activity log: a command, who ran it, when, and how it ended.
@@ -480,7 +478,6 @@ impl Store {
             clock_setting: StoredValue::new(clock_setting),
             parts: StoredValue::new(parts),
             touched: StoredValue::new(Touched::default()),
-            retired: StoredValue::new(Vec::new()),
         };
         if let Some(message) = added {
             store.notify(Tone::Info, "Signed-in user added".into(), message);
@@ -780,7 +777,7 @@ impl Store {
             touched.merge(now);
         }
         let parts = self.parts.get_value();
-        let retired = self.retired.get_value();
+        let writer = self.next_event_id();
         let performance = web_sys::window().and_then(|w| w.performance());
         if let Some(p) = &performance {
             let _ = p.mark("sig:save-start");
@@ -794,8 +791,7 @@ impl Store {
                 revision: next,
                 parts: &parts,
                 touched: &touched,
-                retired: &retired,
-                writer: self.page_id.get_value(),
+                writer,
             })
         });
         if let Some(p) = &performance {
@@ -806,7 +802,6 @@ impl Store {
         let outcome = match result {
             Ok(saved) => {
                 self.parts.set_value(saved.parts);
-                self.retired.set_value(saved.replaced);
                 self.touched.set_value(Touched::default());
                 Ok(())
             }
@@ -892,7 +887,13 @@ impl Store {
         };
         let loaded = match read {
             Ok(loaded) => loaded,
-            Err(LoadProblem::Empty) => return true,
+            Err(LoadProblem::Empty) => {
+                // Discarded or set aside by another tab, which kept the revision
+                // number: this tab's state is saved as the next revision.
+                self.revision.set(storage.stored_revision());
+                self.parts.set_value(PartMap::default());
+                return true;
+            }
             Err(LoadProblem::ReaderMissing) => {
                 self.storage_notice
                     .set(Some(StorageNotice::NotSaved(READER_UNAVAILABLE.into())));

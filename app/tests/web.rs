@@ -33,7 +33,6 @@ fn save_world(
         revision,
         parts: &Default::default(),
         touched: &Default::default(),
-        retired: &[],
         writer: 1,
     })
 }
@@ -295,6 +294,27 @@ mod persistence {
         )
     }
 
+    /// Saves `w` as the revision after `base`, whose parts `parts` names, having
+    /// changed what `touched` says.
+    fn save_over(
+        storage: &BrowserStorage,
+        w: &sig_core::World,
+        base: u64,
+        parts: &persist::PartMap,
+        touched: &sig_core::parts::Touched,
+    ) -> Result<persist::Saved, SaveProblem> {
+        storage.save(&persist::Save {
+            world: w,
+            clock: None,
+            notifications: &[],
+            base,
+            revision: base + 1,
+            parts,
+            touched,
+            writer: base + 1,
+        })
+    }
+
     /// The keys of every stored part, sorted.
     fn part_keys() -> Vec<String> {
         let mut keys = BrowserStorage::open().part_keys();
@@ -319,19 +339,7 @@ mod persistence {
         let now = time::OffsetDateTime::UNIX_EPOCH;
         sig_core::apply(&mut w, &sig_core::Actor::system(), tagged, now).unwrap();
         let touched = w.take_touched();
-        let second = storage
-            .save(&persist::Save {
-                world: &w,
-                clock: None,
-                notifications: &[],
-                base: 1,
-                revision: 2,
-                parts: &first.parts,
-                touched: &touched,
-                retired: &[],
-                writer: 1,
-            })
-            .unwrap();
+        let second = save_over(&storage, &w, 1, &first.parts, &touched).unwrap();
         assert_eq!(second.written, 1, "only the tagged gallery");
         assert_eq!(second.replaced.len(), 1);
         let loaded = load_stored(&storage).unwrap();
@@ -341,25 +349,32 @@ mod persistence {
             serde_json::to_value(&loaded.world).unwrap(),
             serde_json::to_value(&w).unwrap()
         );
-        // The replaced part stays one save (another tab may still name it), then goes.
+        // The replaced part stays one save (another tab writing without the lock may
+        // still name it), then the next save, from whichever tab, removes it.
         assert!(part_keys().contains(&second.replaced[0]));
-        storage
-            .save(&persist::Save {
-                world: &w,
-                clock: None,
-                notifications: &[],
-                base: 2,
-                revision: 3,
-                parts: &second.parts,
-                touched: &Default::default(),
-                retired: &second.replaced,
-                writer: 1,
-            })
-            .unwrap();
+        save_over(&storage, &w, 2, &second.parts, &Default::default()).unwrap();
         let mut named: Vec<String> = second.parts.galleries.values().cloned().collect();
         named.extend(second.parts.access.clone());
         named.sort();
         assert_eq!(part_keys(), named, "nothing left but the parts in use");
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    fn parts_another_tab_discarded_are_written_again_not_named() {
+        reset();
+        let storage = BrowserStorage::open();
+        let w = world_with_galleries(2);
+        let first = save_world(&storage, &w, 0, 1).unwrap();
+        // Another tab set the state aside: its parts are gone, its revision number stays.
+        storage.discard_state().unwrap();
+        assert_eq!(storage.stored_revision(), 1);
+        let again = save_over(&storage, &w, 1, &first.parts, &Default::default()).unwrap();
+        assert_eq!(again.written, 3, "every part written again");
+        assert_eq!(
+            serde_json::to_value(load_stored(&storage).unwrap().world).unwrap(),
+            serde_json::to_value(&w).unwrap()
+        );
         reset();
     }
 

@@ -183,6 +183,10 @@ pub fn ExportImport() -> impl IntoView {
     let progress = RwSignal::new(None::<(usize, usize)>);
     let cancel = StoredValue::new(false);
     let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if input.files().and_then(|f| f.get(0)).is_none() {
+            return; // The picker was dismissed: nothing to import.
+        }
         result.set(None);
         cancel.set_value(false);
         progress.set(Some((0, 0)));

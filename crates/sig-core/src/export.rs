@@ -320,8 +320,9 @@ pub(crate) fn rest_of_document(w: &World) -> impl Serialize + '_ {
     export_ref(w, Vec::new(), Vec::new(), Default::default())
 }
 
-/// One gallery's part (see [`crate::parts`]): its entry in the document's `galleries`, and the
-/// document's `replication` records of its versions.
+/// One gallery's part (see [`crate::parts`]): its entry in the document's `galleries`, and every
+/// replication record of its versions (the nominal ones too: see
+/// [`crate::replication::export_records_of`]).
 #[derive(Serialize)]
 struct GalleryPart<'a> {
     node: Node<'a, arm::GalleryProperties>,
@@ -340,7 +341,7 @@ pub(crate) fn gallery_part<'a>(w: &'a World, key: &Key) -> Option<impl Serialize
         .filter_map(|vk| w.versions.get_key_value(vk));
     Some(GalleryPart {
         node: gallery_node(w, gk, g),
-        replication: crate::replication::export_records_of(w, versions),
+        replication: crate::replication::export_records_of(w, versions, true),
     })
 }
 

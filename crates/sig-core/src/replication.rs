@@ -584,25 +584,36 @@ fn nominal_records<'w>(
 /// target region without a record (completed before the simulation) is written as a completed
 /// record when the reader would otherwise rebuild a nominal one.
 pub fn export_records(w: &World) -> Vec<ReplicationRecordExport> {
-    export_records_of(w, w.versions.iter())
+    export_records_of(w, w.versions.iter(), false)
 }
 
-/// [`export_records`] for some of the versions (one gallery's, for its part: see
-/// [`crate::parts`]).
+/// [`export_records`] for some of the versions; with `all`, the nominal records too (a
+/// gallery's stored part, see [`crate::parts`]: what is nominal depends on the version's size,
+/// which comes from its source — possibly in another part — so a part that left them out could
+/// read back differently after that source changed).
 pub(crate) fn export_records_of<'w>(
     w: &'w World,
     versions: impl Iterator<Item = (&'w Key, &'w VersionEntry)>,
+    all: bool,
 ) -> Vec<ReplicationRecordExport> {
     let fmt = |t: i64| from_unix(t).format(&Rfc3339).unwrap_or_default();
     let mut out = Vec::new();
     let mut sizes = crate::image_size::LayoutCache::default();
     for (k, v) in versions {
         let recs = w.replication.regions(k);
-        let nominal = nominal_records(w, v, &mut sizes);
+        let missing = v
+            .targets
+            .iter()
+            .any(|t| !recs.iter().any(|r| r.region == t.region));
+        let nominal = if all && !missing {
+            Vec::new()
+        } else {
+            nominal_records(w, v, &mut sizes)
+        };
         let id = crate::nesting::nested_version_id(w, v);
         for (n, t) in v.targets.iter().enumerate() {
             let written = match recs.iter().find(|r| r.region == t.region) {
-                Some(r) if nominal.get(n) == Some(r) => continue,
+                Some(r) if !all && nominal.get(n) == Some(r) => continue,
                 Some(r) => *r,
                 None if nominal.is_empty() => continue,
                 None => completed_record(t.region),
