@@ -135,6 +135,35 @@ test('full-limits state: load, filter 11,100 rows, save after a command', async 
   assert.deepEqual(written, [], 'no part written for a change outside the galleries and access');
   figures.partsStored = partsBefore.length;
 
+  // A command on one gallery (a tag, from its page): its save writes that gallery's part
+  // and the envelope, nothing else.
+  const galleryId = doc.galleries[50].id;
+  const galleryName = galleryId.split('/').pop();
+  await page.goto(`${env.server.url}#/home/resource:${encodeURIComponent(galleryId)}`);
+  const galleryPage = blade(page, galleryName);
+  await page.getByRole('navigation', { name: `${galleryName} menu` }).getByRole('link', { name: 'Tags', exact: true }).click();
+  await galleryPage.getByRole('button', { name: '+ Add tag' }).click();
+  await galleryPage.getByLabel('Tag 1 name').fill('team');
+  await galleryPage.getByLabel('Tag 1 value').fill('images');
+  const partsBeforeTag = await partKeys();
+  const revisionBeforeTag = await page.evaluate(() => Number(localStorage.getItem('sig-portal/revision')));
+  await page.evaluate(() => { window.sigLongTasks = []; });
+  await galleryPage.getByRole('button', { name: 'Save' }).click();
+  await page.waitForFunction((r) => Number(localStorage.getItem('sig-portal/revision')) > r, revisionBeforeTag);
+  figures.gallerySaveMs = await page.evaluate(() => Math.round(performance.getEntriesByName('sig:save').at(-1).duration * 10) / 10);
+  figures.galleryLongTasksMs = await page.evaluate(() => window.sigLongTasks.map(Math.round));
+  const newParts = (await partKeys()).filter((key) => !partsBeforeTag.includes(key));
+  assert.equal(newParts.length, 1, `one gallery's part written, not ${newParts.length}`);
+  // Parts over 8 KB are stored deflated (raw deflate, one byte per UTF-16 unit, after "sigz1:").
+  const partText = await page.evaluate(async (key) => {
+    const stored = localStorage.getItem(key);
+    if (!stored.startsWith('sigz1:')) return stored;
+    const bytes = Uint8Array.from(stored.slice('sigz1:'.length), (c) => c.charCodeAt(0));
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).text();
+  }, newParts[0]);
+  assert.equal(JSON.parse(partText).node.id, galleryId);
+  assert.deepEqual(JSON.parse(partText).node.tags, { team: 'images' });
+
   console.log(`figures: ${JSON.stringify(figures)}`);
   mkdirSync(join(ROOT, 'tests', 'test-results'), { recursive: true });
   writeFileSync(join(ROOT, 'tests', 'test-results', 'scale-figures.json'), JSON.stringify(figures, null, 2));
