@@ -413,8 +413,13 @@ pub struct Save<'a> {
     pub revision: u64,
     /// Where the parts of revision `base` are (empty: every part is written).
     pub parts: &'a PartMap,
-    /// The parts changed since `base`.
+    /// The parts changed since `base` (and, for those in `ahead`, since they
+    /// were written there).
     pub touched: &'a Touched,
+    /// Parts already written for this save by [`BrowserStorage::write_ahead`],
+    /// in slices before it: used for every gallery (and the access fields) not
+    /// touched since.
+    pub ahead: &'a PartMap,
     /// Unique to this save attempt (the tab's id and a counter): tells its new
     /// part keys from another tab's writing the same revision (possible only
     /// where the browser has no Web Locks, or while a page unloads) and from an
@@ -595,7 +600,7 @@ impl BrowserStorage {
         if stored > save.base {
             return Err(SaveProblem::Stale { stored });
         }
-        let present = self.part_keys();
+        let present: std::collections::BTreeSet<String> = self.part_keys().into_iter().collect();
         // Parts are reused only from the revision stored now, and only if every
         // one is still there (another tab may have discarded or set aside what
         // `base` named).
@@ -616,15 +621,17 @@ impl BrowserStorage {
                 return Err(problem);
             }
         };
-        let named = |key: &String| parts.keys().any(|k| k == key) || known.keys().any(|k| k == key);
+        let now_named: std::collections::BTreeSet<&String> = parts.keys().collect();
+        let named: std::collections::BTreeSet<&String> =
+            now_named.iter().copied().chain(known.keys()).collect();
         for key in &present {
-            if !named(key) && part_revision(key).is_some_and(|r| r < save.revision) {
+            if !named.contains(key) && part_revision(key).is_some_and(|r| r < save.revision) {
                 let _ = self.remove(key);
             }
         }
         let replaced = known
             .keys()
-            .filter(|key| !parts.keys().any(|k| k == *key))
+            .filter(|key| !now_named.contains(key))
             .cloned()
             .collect();
         Ok(Saved {
@@ -655,10 +662,14 @@ impl BrowserStorage {
             key
         };
         for gallery in save.world.gallery_keys() {
-            let reuse = known
-                .galleries
-                .get(gallery.as_str())
-                .filter(|_| !save.touched.galleries.contains(gallery));
+            let reuse = (!save.touched.galleries.contains(gallery))
+                .then(|| {
+                    save.ahead
+                        .galleries
+                        .get(gallery.as_str())
+                        .or_else(|| known.galleries.get(gallery.as_str()))
+                })
+                .flatten();
             let key = match reuse {
                 Some(key) => key.clone(),
                 None => {
@@ -673,7 +684,8 @@ impl BrowserStorage {
             };
             parts.galleries.insert(gallery.as_str().to_string(), key);
         }
-        parts.access = match known.access.as_ref().filter(|_| !save.touched.access) {
+        let reuse = save.ahead.access.as_ref().or(known.access.as_ref());
+        parts.access = match reuse.filter(|_| !save.touched.access) {
             Some(key) => Some(key.clone()),
             None => {
                 let text = part_text(&save.world.access_part())?;
@@ -697,6 +709,39 @@ impl BrowserStorage {
         written.clear();
         self.set(REVISION_KEY, &save.revision.to_string())?;
         Ok((parts, count))
+    }
+
+    /// Writes the parts of `galleries` (and of the access fields, with
+    /// `access`) ahead of the save of `revision`, recording their keys in
+    /// `ahead` (see [`Save::ahead`]). Nothing names them until that save's
+    /// envelope; if it never comes, a later save removes them.
+    pub fn write_ahead(
+        &self,
+        world: &World,
+        galleries: &[sig_core::ids::Key],
+        access: bool,
+        (revision, writer): (u64, u64),
+        ahead: &mut PartMap,
+    ) -> Result<(), SaveProblem> {
+        let key = |ahead: &PartMap| {
+            let n = ahead.galleries.len() + usize::from(ahead.access.is_some());
+            format!("{PART_PREFIX}{revision}.{writer:x}.a{n}")
+        };
+        for gallery in galleries {
+            if let Some(part) = world.gallery_part(gallery) {
+                let text = part_text(&part)?;
+                let key = key(ahead);
+                self.set(&key, &text)?;
+                ahead.galleries.insert(gallery.as_str().to_string(), key);
+            }
+        }
+        if access {
+            let text = part_text(&world.access_part())?;
+            let key = key(ahead);
+            self.set(&key, &text)?;
+            ahead.access = Some(key);
+        }
+        Ok(())
     }
 
     fn remove(&self, key: &str) -> Result<(), SaveProblem> {

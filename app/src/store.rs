@@ -15,11 +15,18 @@ use crate::persist::{
     Save, SaveProblem, SavedNotification,
 };
 use crate::tab_lock::{announce, announced_head, sleep, with_lock, STATE_LOCK};
+use sig_core::ids::Key;
 use sig_core::parts::Touched;
 
 /// Why a change is not saved while another tab's newer save cannot be read:
 /// the reader (its own download in release builds) did not arrive.
 const READER_UNAVAILABLE: &str = "another tab saved newer data, and the part of the portal that reads it could not be downloaded (is the network down?), so nothing is saved over it";
+
+/// A save with at least this many parts to write writes them ahead in slices
+/// ([`Store::write_ahead`]).
+const WRITE_AHEAD_ABOVE: usize = 16;
+/// How long one slice of writing ahead may keep the page busy.
+const SLICE_MS: f64 = 25.0;
 
 /// Where builds before the price table joined the state kept it; moved into
 /// the world on load and removed after the next save.
@@ -740,7 +747,11 @@ impl Store {
                     if store.saving.try_get_value().is_none() {
                         return; // The app is gone (a test unmounted it).
                     }
-                    if let Some(revision) = store.save_locked() {
+                    let ahead = store.write_ahead().await;
+                    if store.saving.try_get_value().is_none() {
+                        return;
+                    }
+                    if let Some(revision) = store.save_locked_with(ahead) {
                         announce(revision).await;
                     }
                 })
@@ -753,13 +764,100 @@ impl Store {
     /// it), then the result is written as the next revision, which is
     /// returned when it was written.
     fn save_locked(&self) -> Option<u64> {
+        self.save_locked_with(None)
+    }
+
+    /// When a save has many parts to write (an import, the first save over an
+    /// older format), writes them ahead in slices that yield to the browser,
+    /// still under the tabs' lock, so the save itself writes only what changed
+    /// meanwhile and the envelope. Returns what was written, and for which
+    /// stored revision; `None` when there was little to write.
+    async fn write_ahead(&self) -> Option<(u64, PartMap)> {
         if self.saving.get_value() != Saving::On {
+            return None;
+        }
+        let base = self.revision.get_untracked();
+        if BrowserStorage::open().stored_revision() != base {
+            return None; // Another tab's state is taken first, by the save itself.
+        }
+        if let Some(now) = self.world.try_update_untracked(World::take_touched) {
+            self.touched.update_value(|t| t.merge(now));
+        }
+        let parts = self.parts.get_value();
+        let (galleries, access) = self.touched.with_value(|touched| {
+            let galleries: Vec<sig_core::ids::Key> = self.world.with_untracked(|w| {
+                w.gallery_keys()
+                    .filter(|g| {
+                        touched.galleries.contains(*g) || !parts.galleries.contains_key(g.as_str())
+                    })
+                    .cloned()
+                    .collect()
+            });
+            (galleries, touched.access || parts.access.is_none())
+        });
+        if galleries.len() < WRITE_AHEAD_ABOVE {
+            return None;
+        }
+        let writer = (base + 1, self.next_event_id());
+        let mut ahead = PartMap::default();
+        let storage = BrowserStorage::open();
+        let mut left = galleries.as_slice();
+        let mut access = access;
+        while !left.is_empty() || access {
+            let started = js_sys::Date::now();
+            while !left.is_empty() && js_sys::Date::now() - started < SLICE_MS {
+                let (now, rest) = left.split_at(left.len().min(4));
+                let written = self.world.try_with_untracked(|w| {
+                    storage.write_ahead(w, now, false, writer, &mut ahead)
+                })?;
+                if written.is_err() {
+                    // The save itself writes what is left, and says why if it cannot.
+                    return Some((base, ahead));
+                }
+                left = rest;
+            }
+            if left.is_empty() && access {
+                let written = self.world.try_with_untracked(|w| {
+                    storage.write_ahead(w, &[], true, writer, &mut ahead)
+                })?;
+                if written.is_err() {
+                    return Some((base, ahead));
+                }
+                access = false;
+            }
+            sleep(0).await;
+        }
+        // What was written ahead is as of its writing; changes since are marked anew.
+        self.touched.try_update_value(|t| {
+            t.galleries
+                .retain(|g| !ahead.galleries.contains_key(g.as_str()));
+            t.access &= ahead.access.is_none();
+        })?;
+        Some((base, ahead))
+    }
+
+    /// [`Store::save_locked`], using parts written ahead for the stored
+    /// revision they were written over (see [`Store::write_ahead`]).
+    fn save_locked_with(&self, ahead: Option<(u64, PartMap)>) -> Option<u64> {
+        let (ahead_base, ahead) = ahead.unwrap_or_default();
+        // Until a save names them, the parts written ahead are still to write.
+        let written_ahead = Touched {
+            galleries: ahead.galleries.keys().map(|k| Key::new(k)).collect(),
+            access: ahead.access.is_some(),
+        };
+        let still_to_write = || {
+            self.touched
+                .update_value(|t| t.merge(written_ahead.clone()))
+        };
+        if self.saving.get_value() != Saving::On {
+            still_to_write();
             return None;
         }
         // What is written now is everything so far; a later change is pending again.
         self.pending_save.set_value(false);
         let storage = BrowserStorage::open();
         if !self.take_newer(&storage) {
+            still_to_write();
             if self.awaiting_reader.get_value() {
                 // Written once the reader is here, on top of the other tab's state.
                 self.pending_save.set_value(true);
@@ -768,6 +866,14 @@ impl Store {
         }
         let base = self.revision.get_untracked();
         let next = base + 1;
+        // Parts written ahead describe this tab's world as it was then: not if
+        // another tab's state has been taken since.
+        let ahead = if ahead_base == base {
+            ahead
+        } else {
+            still_to_write();
+            PartMap::default()
+        };
         let clock = self.sim.snapshot();
         let notes: Vec<SavedNotification> = self
             .notifications
@@ -791,6 +897,7 @@ impl Store {
                 revision: next,
                 parts: &parts,
                 touched: &touched,
+                ahead: &ahead,
                 writer,
             })
         });
@@ -808,6 +915,7 @@ impl Store {
             Err(problem) => {
                 // Not written: the next save writes these parts too.
                 self.touched.set_value(touched);
+                still_to_write();
                 Err(problem)
             }
         };

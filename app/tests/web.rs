@@ -33,6 +33,7 @@ fn save_world(
         revision,
         parts: &Default::default(),
         touched: &Default::default(),
+        ahead: &Default::default(),
         writer: 1,
     })
 }
@@ -311,6 +312,7 @@ mod persistence {
             revision: base + 1,
             parts,
             touched,
+            ahead: &Default::default(),
             writer: base + 1,
         })
     }
@@ -357,6 +359,57 @@ mod persistence {
         named.extend(second.parts.access.clone());
         named.sort();
         assert_eq!(part_keys(), named, "nothing left but the parts in use");
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    fn parts_written_ahead_are_named_unless_changed_since() {
+        reset();
+        let storage = BrowserStorage::open();
+        let mut w = world_with_galleries(3);
+        let keys: Vec<sig_core::ids::Key> = w.gallery_keys().cloned().collect();
+        let mut ahead = persist::PartMap::default();
+        storage
+            .write_ahead(&w, &keys, true, (1, 9), &mut ahead)
+            .unwrap();
+        assert_eq!(ahead.galleries.len(), 3);
+        // A change while the save was being written ahead: that gallery is written again.
+        let tagged = sig_core::Command::UpdateGallery {
+            id: gallery(1),
+            resource: serde_json::from_value(
+                serde_json::json!({ "location": "eastus", "tags": { "late": "change" } }),
+            )
+            .unwrap(),
+        };
+        sig_core::apply(
+            &mut w,
+            &sig_core::Actor::system(),
+            tagged,
+            time::OffsetDateTime::UNIX_EPOCH,
+        )
+        .unwrap();
+        let touched = w.take_touched();
+        let saved = storage
+            .save(&persist::Save {
+                world: &w,
+                clock: None,
+                notifications: &[],
+                base: 0,
+                revision: 1,
+                parts: &Default::default(),
+                touched: &touched,
+                ahead: &ahead,
+                writer: 10,
+            })
+            .unwrap();
+        assert_eq!(saved.written, 1, "only the gallery changed since");
+        assert_eq!(saved.parts.access, ahead.access);
+        let loaded = load_stored(&storage).unwrap();
+        assert_eq!(
+            serde_json::to_value(&loaded.world).unwrap(),
+            serde_json::to_value(&w).unwrap(),
+            "the late change is saved"
+        );
         reset();
     }
 
