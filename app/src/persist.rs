@@ -110,15 +110,27 @@ pub struct PartMap {
     /// Gallery key (lower-cased id) → storage key.
     #[serde(default)]
     pub galleries: BTreeMap<String, String>,
-    /// Storage key of the access fields.
+    /// Storage key of the access fields (but the role assignments).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<String>,
+    /// Bucket (`sig_core::parts::assignment_bucket`) → storage key of its role
+    /// assignments. Absent in envelopes whose access part holds them all.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub assignments: BTreeMap<u16, String>,
+    /// Whether the role assignments are in `assignments` (false in the first
+    /// envelopes of format 2, whose access part holds them: the next save
+    /// writes the access part and every bucket anew).
+    #[serde(default)]
+    pub assignments_apart: bool,
 }
 
 impl PartMap {
     /// Every storage key it names.
     fn keys(&self) -> impl Iterator<Item = &String> {
-        self.galleries.values().chain(self.access.iter())
+        self.galleries
+            .values()
+            .chain(self.access.iter())
+            .chain(self.assignments.values())
     }
 }
 
@@ -308,7 +320,18 @@ fn put_together(rest: &Value, parts: &PartMap, stored: &StoredState) -> Result<W
         Some(key) => part(key, stored)?,
         None => Default::default(),
     };
-    World::from_export(sig_core::parts::assemble(rest, galleries, access)).map_err(|refusal| {
+    let assignments = parts
+        .assignments
+        .values()
+        .map(|key| part(key, stored))
+        .collect::<Result<Vec<_>, _>>()?;
+    World::from_export(sig_core::parts::assemble(
+        rest,
+        galleries,
+        access,
+        assignments,
+    ))
+    .map_err(|refusal| {
         LoadProblem::Unreadable(format!(
             "the saved world is invalid ({})",
             sig_core::export::invalid(&refusal)
@@ -684,7 +707,14 @@ impl BrowserStorage {
             };
             parts.galleries.insert(gallery.as_str().to_string(), key);
         }
-        let reuse = save.ahead.access.as_ref().or(known.access.as_ref());
+        // An envelope whose access part holds the assignments: it and every bucket anew.
+        let split = known.assignments_apart;
+        parts.assignments_apart = true;
+        let reuse = save
+            .ahead
+            .access
+            .as_ref()
+            .or(known.access.as_ref().filter(|_| split));
         parts.access = match reuse.filter(|_| !save.touched.access) {
             Some(key) => Some(key.clone()),
             None => {
@@ -694,6 +724,26 @@ impl BrowserStorage {
                 Some(key)
             }
         };
+        for (bucket, list) in save.world.assignment_parts() {
+            let reuse = (!save.touched.assignments.contains(&bucket))
+                .then(|| {
+                    save.ahead
+                        .assignments
+                        .get(&bucket)
+                        .or_else(|| known.assignments.get(&bucket).filter(|_| split))
+                })
+                .flatten();
+            let key = match reuse {
+                Some(key) => key.clone(),
+                None => {
+                    let text = part_text(&list)?;
+                    let key = next_key();
+                    self.set(&key, &text)?;
+                    key
+                }
+            };
+            parts.assignments.insert(bucket, key);
+        }
         let envelope = serde_json::to_string(&EnvelopeRef {
             app: "sig-portal",
             envelope_version: ENVELOPE_VERSION,
@@ -711,35 +761,45 @@ impl BrowserStorage {
         Ok((parts, count))
     }
 
-    /// Writes the parts of `galleries` (and of the access fields, with
-    /// `access`) ahead of the save of `revision`, recording their keys in
+    /// Writes the parts of `galleries`, of the access fields (with `access`)
+    /// and of the role assignments' `buckets` ahead of the save of `revision`,
+    /// recording their keys in
     /// `ahead` (see [`Save::ahead`]). Nothing names them until that save's
     /// envelope; if it never comes, a later save removes them.
     pub fn write_ahead(
         &self,
         world: &World,
-        galleries: &[sig_core::ids::Key],
-        access: bool,
+        (galleries, access, buckets): (&[sig_core::ids::Key], bool, &[u16]),
         (revision, writer): (u64, u64),
         ahead: &mut PartMap,
     ) -> Result<(), SaveProblem> {
-        let key = |ahead: &PartMap| {
-            let n = ahead.galleries.len() + usize::from(ahead.access.is_some());
+        let next_key = |ahead: &PartMap| {
+            let n = ahead.keys().count();
             format!("{PART_PREFIX}{revision}.{writer:x}.a{n}")
         };
         for gallery in galleries {
             if let Some(part) = world.gallery_part(gallery) {
                 let text = part_text(&part)?;
-                let key = key(ahead);
+                let key = next_key(ahead);
                 self.set(&key, &text)?;
                 ahead.galleries.insert(gallery.as_str().to_string(), key);
             }
         }
         if access {
             let text = part_text(&world.access_part())?;
-            let key = key(ahead);
+            let key = next_key(ahead);
             self.set(&key, &text)?;
             ahead.access = Some(key);
+        }
+        if !buckets.is_empty() {
+            for (bucket, list) in world.assignment_parts() {
+                if buckets.contains(&bucket) {
+                    let text = part_text(&list)?;
+                    let key = next_key(ahead);
+                    self.set(&key, &text)?;
+                    ahead.assignments.insert(bucket, key);
+                }
+            }
         }
         Ok(())
     }

@@ -664,6 +664,7 @@ impl Store {
         let everything = Touched {
             galleries: world.gallery_keys().cloned().collect(),
             access: true,
+            assignments: (0..sig_core::parts::ASSIGNMENT_BUCKETS).collect(),
         };
         self.touched.update_value(|t| t.merge(everything));
         self.world.set(world);
@@ -784,46 +785,63 @@ impl Store {
             self.touched.update_value(|t| t.merge(now));
         }
         let parts = self.parts.get_value();
-        let (galleries, access) = self.touched.with_value(|touched| {
-            let galleries: Vec<sig_core::ids::Key> = self.world.with_untracked(|w| {
-                w.gallery_keys()
+        let (galleries, access, buckets) = self.touched.with_value(|touched| {
+            self.world.with_untracked(|w| {
+                let galleries: Vec<sig_core::ids::Key> = w
+                    .gallery_keys()
                     .filter(|g| {
                         touched.galleries.contains(*g) || !parts.galleries.contains_key(g.as_str())
                     })
                     .cloned()
-                    .collect()
-            });
-            (galleries, touched.access || parts.access.is_none())
+                    .collect();
+                let access = touched.access || parts.access.is_none() || !parts.assignments_apart;
+                // Buckets changed or not stored yet (an envelope that kept every assignment
+                // in its access part has none).
+                let buckets: Vec<u16> = w
+                    .assignment_parts()
+                    .into_keys()
+                    .filter(|b| {
+                        touched.assignments.contains(b)
+                            || !parts.assignments_apart
+                            || !parts.assignments.contains_key(b)
+                    })
+                    .collect();
+                (galleries, access, buckets)
+            })
         });
-        if galleries.len() < WRITE_AHEAD_ABOVE {
+        if galleries.len() + buckets.len() < WRITE_AHEAD_ABOVE {
             return None;
         }
         let writer = (base + 1, self.next_event_id());
         let mut ahead = PartMap::default();
         let storage = BrowserStorage::open();
-        let mut left = galleries.as_slice();
+        let mut galleries = galleries.as_slice();
+        let mut buckets = buckets.as_slice();
         let mut access = access;
-        while !left.is_empty() || access {
+        while !galleries.is_empty() || !buckets.is_empty() || access {
             let started = js_sys::Date::now();
-            while !left.is_empty() && js_sys::Date::now() - started < SLICE_MS {
-                let (now, rest) = left.split_at(left.len().min(4));
+            while js_sys::Date::now() - started < SLICE_MS {
+                let (these, others) = galleries.split_at(galleries.len().min(4));
+                let (those, after) = if these.is_empty() {
+                    buckets.split_at(buckets.len().min(4))
+                } else {
+                    (&buckets[..0], buckets)
+                };
+                // The access fields (but the assignments) once the galleries are written.
+                let with_access = these.is_empty() && access;
+                if these.is_empty() && those.is_empty() && !with_access {
+                    break;
+                }
                 let written = self.world.try_with_untracked(|w| {
-                    storage.write_ahead(w, now, false, writer, &mut ahead)
+                    storage.write_ahead(w, (these, with_access, those), writer, &mut ahead)
                 })?;
                 if written.is_err() {
                     // The save itself writes what is left, and says why if it cannot.
                     return Some((base, ahead));
                 }
-                left = rest;
-            }
-            if left.is_empty() && access {
-                let written = self.world.try_with_untracked(|w| {
-                    storage.write_ahead(w, &[], true, writer, &mut ahead)
-                })?;
-                if written.is_err() {
-                    return Some((base, ahead));
-                }
-                access = false;
+                galleries = others;
+                buckets = after;
+                access &= !with_access;
             }
             sleep(0).await;
         }
@@ -832,6 +850,7 @@ impl Store {
             t.galleries
                 .retain(|g| !ahead.galleries.contains_key(g.as_str()));
             t.access &= ahead.access.is_none();
+            t.assignments.retain(|b| !ahead.assignments.contains_key(b));
         })?;
         Some((base, ahead))
     }
@@ -844,6 +863,7 @@ impl Store {
         let written_ahead = Touched {
             galleries: ahead.galleries.keys().map(|k| Key::new(k)).collect(),
             access: ahead.access.is_some(),
+            assignments: ahead.assignments.keys().copied().collect(),
         };
         let still_to_write = || {
             self.touched

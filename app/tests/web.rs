@@ -330,7 +330,10 @@ mod persistence {
         let storage = BrowserStorage::open();
         let mut w = world_with_galleries(3);
         let first = save_world(&storage, &w, 0, 1).unwrap();
-        assert_eq!(first.written, 4, "three galleries and the access fields");
+        assert_eq!(
+            first.written, 5,
+            "three galleries, the access fields and the signed-in user's Owner assignment's bucket"
+        );
         let tagged = sig_core::Command::UpdateGallery {
             id: gallery(1),
             resource: serde_json::from_value(
@@ -357,6 +360,7 @@ mod persistence {
         save_over(&storage, &w, 2, &second.parts, &Default::default()).unwrap();
         let mut named: Vec<String> = second.parts.galleries.values().cloned().collect();
         named.extend(second.parts.access.clone());
+        named.extend(second.parts.assignments.values().cloned());
         named.sort();
         assert_eq!(part_keys(), named, "nothing left but the parts in use");
         reset();
@@ -369,8 +373,13 @@ mod persistence {
         let mut w = world_with_galleries(3);
         let keys: Vec<sig_core::ids::Key> = w.gallery_keys().cloned().collect();
         let mut ahead = persist::PartMap::default();
+        let buckets: Vec<u16> = w.assignment_parts().into_keys().collect();
+        assert!(
+            !buckets.is_empty(),
+            "the signed-in user owns the subscription"
+        );
         storage
-            .write_ahead(&w, &keys, true, (1, 9), &mut ahead)
+            .write_ahead(&w, (&keys, true, &buckets), (1, 9), &mut ahead)
             .unwrap();
         assert_eq!(ahead.galleries.len(), 3);
         // A change while the save was being written ahead: that gallery is written again.
@@ -404,11 +413,51 @@ mod persistence {
             .unwrap();
         assert_eq!(saved.written, 1, "only the gallery changed since");
         assert_eq!(saved.parts.access, ahead.access);
+        assert_eq!(saved.parts.assignments, ahead.assignments);
         let loaded = load_stored(&storage).unwrap();
         assert_eq!(
             serde_json::to_value(&loaded.world).unwrap(),
             serde_json::to_value(&w).unwrap(),
             "the late change is saved"
+        );
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    fn an_envelope_whose_access_part_holds_the_assignments_is_split_by_the_next_save() {
+        reset();
+        let storage = BrowserStorage::open();
+        let w = world_with_galleries(1);
+        let first = save_world(&storage, &w, 0, 1).unwrap();
+        // What this session's first builds wrote: every assignment in the access part.
+        let access_key = first.parts.access.clone().unwrap();
+        let whole = serde_json::to_string(&sig_core::access::export::export(&w)).unwrap();
+        raw().set_item(&access_key, &whole).unwrap();
+        let mut legacy = first.parts.clone();
+        legacy.assignments.clear();
+        legacy.assignments_apart = false;
+        let envelope = raw().get_item(STATE_KEY).unwrap().unwrap();
+        let mut envelope: serde_json::Value = serde_json::from_str(&envelope).unwrap();
+        envelope["parts"] = serde_json::to_value(&legacy).unwrap();
+        raw().set_item(STATE_KEY, &envelope.to_string()).unwrap();
+        let loaded = load_stored(&storage).unwrap();
+        assert_eq!(loaded.world.to_export_value(), w.to_export_value());
+        // The next save writes the access part without them, and every bucket.
+        let next = save_over(
+            &storage,
+            &loaded.world,
+            1,
+            &loaded.parts,
+            &Default::default(),
+        )
+        .unwrap();
+        assert!(next.parts.assignments_apart);
+        assert_ne!(next.parts.access, Some(access_key));
+        assert!(!next.parts.assignments.is_empty());
+        assert_eq!(
+            load_stored(&storage).unwrap().world.to_export_value(),
+            w.to_export_value(),
+            "each assignment read once"
         );
         reset();
     }
@@ -423,7 +472,8 @@ mod persistence {
         storage.discard_state().unwrap();
         assert_eq!(storage.stored_revision(), 1);
         let again = save_over(&storage, &w, 1, &first.parts, &Default::default()).unwrap();
-        assert_eq!(again.written, 3, "every part written again");
+        let buckets = w.assignment_parts().len();
+        assert_eq!(again.written, 2 + 1 + buckets, "every part written again");
         assert_eq!(
             serde_json::to_value(load_stored(&storage).unwrap().world).unwrap(),
             serde_json::to_value(&w).unwrap()
@@ -453,8 +503,8 @@ mod persistence {
             .contains("\"envelopeVersion\":2"));
         assert_eq!(
             kept["parts"].as_object().unwrap().len(),
-            2,
-            "the other gallery and access"
+            3,
+            "the other gallery, access and the bucket of assignments"
         );
         assert!(part_keys().is_empty());
         assert!(matches!(load_stored(&storage), Err(LoadProblem::Empty)));
@@ -475,7 +525,10 @@ mod persistence {
         assert_eq!(loaded.revision, 4);
         assert_eq!(loaded.parts, persist::PartMap::default());
         let saved = save_world(&storage, &loaded.world, 4, 5).unwrap();
-        assert_eq!(saved.written, 3);
+        assert_eq!(
+            saved.written, 4,
+            "two galleries, access, one bucket of assignments"
+        );
         assert_eq!(
             serde_json::to_value(load_stored(&storage).unwrap().world).unwrap(),
             w.to_export_value()
@@ -615,7 +668,8 @@ mod persistence {
                 .as_object()
                 .unwrap()
                 .len(),
-            2
+            3,
+            "the other gallery, access and the bucket of assignments"
         );
         assert!(!part_keys()
             .iter()

@@ -104,7 +104,8 @@ try {
   await outcome.first().waitFor({ timeout: 600_000 });
   figures.importMs = Date.now() - started;
   figures.importOutcome = (await outcome.first().textContent()).slice(0, 160);
-  await page.waitForFunction(() => performance.getEntriesByName('sig:save').length > 0, null, { timeout: 120_000 });
+  // Its save writes the parts ahead in slices: wait for the envelope.
+  await page.waitForFunction(() => Number(localStorage.getItem('sig-portal/revision')) > 0, null, { timeout: 120_000 });
   figures.importSaveMs = await page.evaluate(() => Math.round(performance.getEntriesByName('sig:save').at(-1).duration));
   figures.importLongTasksMs = await longTasks(page);
   figures.notSaved = await page.getByRole('alert').filter({ hasText: /not saved|not kept|full/i }).count();

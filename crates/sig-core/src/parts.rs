@@ -11,17 +11,20 @@
 //!
 //! Architecture invariant: every mutation of a gallery, definition, version or replication
 //! record marks its gallery ([`crate::world`]'s insert and remove and `replication_mut`, the
-//! replace arms of the command commit), every access change marks access (the access commit). The tests below check that against the serialized
-//! parts for commands of every family.
+//! replace arms of the command commit), every access change marks access or the role
+//! assignments' buckets it changed (the access commit). The tests below check that against the
+//! serialized parts for commands of every family.
 
 use crate::access::export::AccessExport;
 use crate::export::{GalleryNode, WorldExport};
+use crate::iam::assignments::RoleAssignment;
 use crate::ids::Key;
 use crate::replication::ReplicationRecordExport;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-pub use crate::world::Touched;
+pub use crate::world::{assignment_bucket, Touched, ASSIGNMENT_BUCKETS};
 
 #[cfg(test)]
 use std::collections::BTreeSet;
@@ -44,9 +47,19 @@ impl World {
         crate::export::gallery_part(self, key)
     }
 
-    /// The access part: the document's access fields.
+    /// The access part: the document's access fields but the role assignments.
     pub fn access_part(&self) -> AccessExport {
-        crate::access::export::export(self)
+        crate::access::export::export_without_assignments(self)
+    }
+
+    /// The role assignments by the bucket they are stored in ([`assignment_bucket`]); buckets
+    /// without any are left out.
+    pub fn assignment_parts(&self) -> BTreeMap<u16, Vec<&RoleAssignment>> {
+        let mut buckets: BTreeMap<u16, Vec<&RoleAssignment>> = BTreeMap::new();
+        for (key, a) in &self.access.assignments {
+            buckets.entry(assignment_bucket(key)).or_default().push(a);
+        }
+        buckets
     }
 
     /// The rest of the document: everything but the galleries (with their replication records)
@@ -67,12 +80,14 @@ pub struct GalleryPart {
 }
 
 /// Puts the parts back into one export document: `rest` with the galleries' nodes as its
-/// galleries, their replication records added to its records, and `access` as its access
-/// fields. Read with [`World::from_export`], like any state file.
+/// galleries, their replication records added to its records, `access` as its access fields and
+/// the buckets' role assignments added to them. Read with [`World::from_export`], like any state
+/// file.
 pub fn assemble(
     mut rest: WorldExport,
     galleries: Vec<GalleryPart>,
     access: AccessExport,
+    assignments: Vec<Vec<RoleAssignment>>,
 ) -> WorldExport {
     rest.galleries.reserve(galleries.len());
     for part in galleries {
@@ -80,6 +95,9 @@ pub fn assemble(
         rest.replication.extend(part.replication);
     }
     rest.access = access;
+    for bucket in assignments {
+        rest.access.role_assignments.extend(bucket);
+    }
     rest
 }
 
@@ -87,7 +105,7 @@ pub fn assemble(
 mod tests {
     use super::*;
     use crate::command::{gallery_id, image_id, version_id};
-    use crate::protocol::requests::NewUser;
+    use crate::protocol::requests::{NewRoleAssignment, NewUser};
     use crate::testing::{
         gallery_body, gallery_name, image_body, image_name, version_body, version_name, world_with,
         FIXTURE_NOW, REGION, RESOURCE_GROUP, SUBSCRIPTION, TENANT,
@@ -95,48 +113,79 @@ mod tests {
     use crate::{apply, Actor, Command};
     use std::collections::BTreeMap;
 
-    /// Every part of `w`, serialized.
-    fn parts(w: &World) -> (BTreeMap<Key, String>, String, String) {
-        let galleries = w
-            .gallery_keys()
-            .map(|k| {
-                let text = serde_json::to_string(&w.gallery_part(k).unwrap()).unwrap();
-                (k.clone(), text)
-            })
-            .collect();
-        let access = serde_json::to_string(&w.access_part()).unwrap();
-        let rest = serde_json::to_string(&w.rest_part()).unwrap();
-        (galleries, access, rest)
+    /// Every part of `w`, serialized: galleries, access, assignment buckets, rest.
+    struct Parts {
+        galleries: BTreeMap<Key, String>,
+        access: String,
+        buckets: BTreeMap<u16, String>,
+        rest: String,
+    }
+
+    fn parts(w: &World) -> Parts {
+        Parts {
+            galleries: w
+                .gallery_keys()
+                .map(|k| {
+                    let text = serde_json::to_string(&w.gallery_part(k).unwrap()).unwrap();
+                    (k.clone(), text)
+                })
+                .collect(),
+            access: serde_json::to_string(&w.access_part()).unwrap(),
+            buckets: w
+                .assignment_parts()
+                .into_iter()
+                .map(|(b, list)| (b, serde_json::to_string(&list).unwrap()))
+                .collect(),
+            rest: serde_json::to_string(&w.rest_part()).unwrap(),
+        }
     }
 
     /// The parts that differ between two serializations.
-    fn changed(
-        before: &(BTreeMap<Key, String>, String, String),
-        after: &(BTreeMap<Key, String>, String, String),
-    ) -> Touched {
-        let keys: BTreeSet<&Key> = before.0.keys().chain(after.0.keys()).collect();
+    fn changed(before: &Parts, after: &Parts) -> Touched {
+        let keys: BTreeSet<&Key> = before
+            .galleries
+            .keys()
+            .chain(after.galleries.keys())
+            .collect();
+        let buckets: BTreeSet<&u16> = before.buckets.keys().chain(after.buckets.keys()).collect();
         Touched {
             galleries: keys
                 .into_iter()
-                .filter(|k| before.0.get(*k) != after.0.get(*k))
+                .filter(|k| before.galleries.get(*k) != after.galleries.get(*k))
                 .cloned()
                 .collect(),
-            access: before.1 != after.1,
+            access: before.access != after.access,
+            assignments: buckets
+                .into_iter()
+                .filter(|b| before.buckets.get(*b) != after.buckets.get(*b))
+                .copied()
+                .collect(),
         }
     }
 
     #[test]
     fn the_parts_assemble_into_the_whole_document() {
         let w = crate::testing::example::contoso_fabrikam();
-        let (galleries, access, rest) = parts(&w);
-        let galleries = galleries
+        let all = parts(&w);
+        assert!(
+            all.buckets.len() > 3,
+            "the example's assignments spread over buckets"
+        );
+        let galleries = all
+            .galleries
+            .values()
+            .map(|t| serde_json::from_str(t).unwrap())
+            .collect();
+        let buckets = all
+            .buckets
             .values()
             .map(|t| serde_json::from_str(t).unwrap())
             .collect();
         let document = assemble(
-            serde_json::from_str(&rest).unwrap(),
+            serde_json::from_str(&all.rest).unwrap(),
             galleries,
-            serde_json::from_str(&access).unwrap(),
+            serde_json::from_str(&all.access).unwrap(),
+            buckets,
         );
         let back = World::from_export(document).unwrap();
         assert_eq!(back.to_export_value(), w.to_export_value());
@@ -218,6 +267,20 @@ mod tests {
                 display_name: "Ann".into(),
                 id: None,
             }),
+            Command::CreateRoleAssignment(NewRoleAssignment {
+                scope: v(0, 0, 0),
+                role_definition_id: "Reader".into(),
+                principal_id: "ann@contoso.example".into(),
+                name: Some("00000000-0000-4000-8000-0000000000a7".into()),
+            }),
+            Command::CreateRoleAssignment(NewRoleAssignment {
+                scope: g(1),
+                role_definition_id: "Reader".into(),
+                principal_id: "ann@contoso.example".into(),
+                name: Some("00000000-0000-4000-8000-0000000000b2".into()),
+            }),
+            // Deleting the version deletes the assignment made at it.
+            Command::DeleteVersion { id: v(0, 0, 0) },
             Command::SetPriceTable { prices: None },
             Command::InjectReplicationFault {
                 version_id: v(2, 1, 7),
@@ -241,10 +304,7 @@ mod tests {
             let result = apply(&mut w, &Actor::system(), command.clone(), FIXTURE_NOW);
             let touched = w.take_touched();
             let really = changed(&before, &parts(&w));
-            // Galleries exactly; access may be marked by a change that turned out to be none
-            // (deleting a resource removes the role assignments at its scope, if any).
-            assert_eq!(touched.galleries, really.galleries, "{command:?}");
-            assert!(touched.access || !really.access, "{command:?}");
+            assert_eq!(touched, really, "{command:?}");
             applied += usize::from(result.is_ok());
             if result.is_err() {
                 assert!(touched.is_empty(), "{command:?}");

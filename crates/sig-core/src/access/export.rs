@@ -43,9 +43,17 @@ pub struct AccessExport {
 /// The access fields of `w`.
 pub fn export(w: &World) -> AccessExport {
     AccessExport {
+        role_assignments: w.access.assignments.values().cloned().collect(),
+        ..export_without_assignments(w)
+    }
+}
+
+/// The access fields of `w` but the role assignments (stored apart: see `crate::parts`).
+pub(crate) fn export_without_assignments(w: &World) -> AccessExport {
+    AccessExport {
         directory: w.access.directories(),
         role_definitions: w.access.custom_roles.values().cloned().collect(),
-        role_assignments: w.access.assignments.values().cloned().collect(),
+        role_assignments: Vec::new(),
         management_groups: w.access.management_groups.values().cloned().collect(),
         deny_assignments: w.access.deny_assignments.values().cloned().collect(),
     }

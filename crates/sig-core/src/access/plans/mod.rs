@@ -215,7 +215,31 @@ pub(crate) fn plan(
 
 /// Applies a planned change.
 pub(crate) fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
-    w.touched.access = true;
+    // Role assignments are stored in buckets of their own (`crate::parts`); anything else
+    // changes the rest of the access fields.
+    let touched = &mut w.touched;
+    match &change {
+        Change::Assign(ra) => {
+            touched
+                .assignments
+                .insert(crate::world::assignment_bucket(&Key::new(&ra.id)));
+        }
+        Change::Unassign(k) => {
+            touched
+                .assignments
+                .insert(crate::world::assignment_bucket(k));
+        }
+        Change::UnassignScope(scope) => {
+            let gone = w.access.index.by_scope.get(scope).into_iter().flatten();
+            touched
+                .assignments
+                .extend(gone.map(crate::world::assignment_bucket));
+            touched.access |= w.access.deny_assignments.values().any(|d| {
+                ScopePath::parse(&d.properties.scope).is_some_and(|p| Key::new(p.id()) == *scope)
+            });
+        }
+        _ => touched.access = true,
+    }
     let a = &mut w.access;
     match change {
         Change::Objects(list) => {
