@@ -41,7 +41,8 @@ test('the frame is on screen at once, while the module downloads, and the portal
   const errors = [];
   const page = await newPage(env.browser, errors);
   await page.route(/_bg\.wasm$/, async (route) => { await new Promise((r) => setTimeout(r, 500)); await route.continue(); });
-  await page.goto(env.server.url);
+  // Not waiting for the load event: the module is preloaded, so "load" would come after it.
+  await page.goto(env.server.url, { waitUntil: 'commit' });
   await page.getByRole('status').filter({ hasText: 'Opening the portal…' }).waitFor();
   assert.ok(await page.getByText('SIG Portal').first().isVisible());
   await blade(page, 'Home').waitFor();
