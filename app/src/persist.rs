@@ -455,9 +455,6 @@ pub struct Save<'a> {
 pub struct Saved {
     /// Where the parts of the new revision are.
     pub parts: PartMap,
-    /// The parts of revision `base` it no longer names: removed by a later save
-    /// (one that no envelope being written by another tab can still name).
-    pub replaced: Vec<String>,
     /// How many parts it wrote (the envelope aside).
     pub written: usize,
 }
@@ -644,22 +641,14 @@ impl BrowserStorage {
                 return Err(problem);
             }
         };
-        let now_named: std::collections::BTreeSet<&String> = parts.keys().collect();
-        let named: std::collections::BTreeSet<&String> =
-            now_named.iter().copied().chain(known.keys()).collect();
+        let named: std::collections::BTreeSet<&String> = parts.keys().chain(known.keys()).collect();
         for key in &present {
             if !named.contains(key) && part_revision(key).is_some_and(|r| r < save.revision) {
                 let _ = self.remove(key);
             }
         }
-        let replaced = known
-            .keys()
-            .filter(|key| !now_named.contains(key))
-            .cloned()
-            .collect();
         Ok(Saved {
             parts,
-            replaced,
             written: count,
         })
     }
