@@ -429,8 +429,12 @@ enum Stage {
     Versions(std::vec::IntoIter<arm::GalleryImageVersion>),
     FlatImages(std::vec::IntoIter<arm::GalleryImage>),
     FlatVersions(std::vec::IntoIter<arm::GalleryImageVersion>),
-    /// The replication records, then the access fields but the role assignments.
-    Records,
+    /// The replication records, one at a time.
+    Records(std::vec::IntoIter<crate::replication::ReplicationRecordExport>),
+    /// The nominal records of the versions after this key (format 3 leaves them out).
+    Nominal(Option<crate::ids::Key>),
+    /// The access fields but the role assignments, a directory object at a time.
+    Access(Box<crate::access::export::AccessQueue>),
     Assignments(std::vec::IntoIter<crate::iam::assignments::RoleAssignment>),
     SoftDeleted,
     Done,
@@ -443,7 +447,9 @@ enum Next {
     Version(arm::GalleryImageVersion),
     FlatImage(arm::GalleryImage),
     Assignment(crate::iam::assignments::RoleAssignment),
-    Records,
+    Record(crate::replication::ReplicationRecordExport),
+    Nominal,
+    Access(crate::access::export::AccessItem),
     SoftDeleted,
 }
 
@@ -526,6 +532,7 @@ impl Reading {
                 .sum::<usize>()
             + e.images.len()
             + e.versions.len()
+            + crate::access::export::AccessQueue::objects_in(&e.access)
             + e.access.role_assignments.len();
         Ok(Reading {
             world,
@@ -552,9 +559,10 @@ impl Reading {
         (self.done, self.total)
     }
 
-    /// Admits up to `budget` resources (galleries, then definitions, then versions, then role
-    /// assignments, with the replication records and the rest of the access fields between
-    /// versions and assignments); true once everything is admitted.
+    /// Admits up to `budget` things (galleries, then definitions, then versions, then the
+    /// replication records one by one, the versions' nominal records, the directory's objects
+    /// and members one by one, then role assignments); true once everything is admitted.
+    /// [`Reading::progress`] counts the resources and directory objects among them.
     pub fn step(&mut self, budget: usize) -> Result<bool, CommandError> {
         let mut left = budget;
         while left > 0 {
@@ -568,12 +576,13 @@ impl Reading {
                     | Next::Version(_)
                     | Next::FlatImage(_)
                     | Next::Assignment(_)
+                    | Next::Access(crate::access::export::AccessItem::Object(..))
             );
-            self.admit(next)?;
+            let used = self.admit(next, left)?;
             if counted {
                 self.done += 1;
-                left -= 1;
             }
+            left = left.saturating_sub(used.max(1));
         }
         Ok(matches!(self.stage, Stage::Done))
     }
@@ -587,14 +596,16 @@ impl Reading {
                 Stage::Versions(list) | Stage::FlatVersions(list) => list.next().map(Next::Version),
                 Stage::FlatImages(list) => list.next().map(Next::FlatImage),
                 Stage::Assignments(list) => list.next().map(Next::Assignment),
-                Stage::Records => Some(Next::Records),
+                Stage::Records(list) => list.next().map(Next::Record),
+                Stage::Nominal(_) => Some(Next::Nominal),
+                Stage::Access(queue) => queue.next().map(Next::Access),
                 Stage::SoftDeleted => Some(Next::SoftDeleted),
                 Stage::Done => return None,
             };
             if next.is_some() {
                 return next;
             }
-            self.stage = match &self.stage {
+            self.stage = match &mut self.stage {
                 Stage::Galleries(_) => Stage::Images(std::mem::take(&mut self.images).into_iter()),
                 Stage::Images(_) => Stage::Versions(std::mem::take(&mut self.versions).into_iter()),
                 // Format 1's resources without a parent in the document: the plan says why not.
@@ -604,17 +615,32 @@ impl Reading {
                 Stage::FlatImages(_) => {
                     Stage::FlatVersions(std::mem::take(&mut self.flat_versions).into_iter())
                 }
-                Stage::FlatVersions(_) => Stage::Records,
+                Stage::FlatVersions(_) => {
+                    Stage::Records(std::mem::take(&mut self.replication).into_iter())
+                }
+                Stage::Records(_) if self.rebuild_nominal => Stage::Nominal(None),
+                Stage::Records(_) | Stage::Nominal(_) => {
+                    let access = std::mem::take(&mut self.access);
+                    Stage::Access(Box::new(crate::access::export::AccessQueue::new(access)))
+                }
+                Stage::Access(queue) => {
+                    let queue = std::mem::replace(
+                        queue,
+                        Box::new(crate::access::export::AccessQueue::new(Default::default())),
+                    );
+                    Stage::Assignments(queue.into_assignments().into_iter())
+                }
                 Stage::Assignments(_) => Stage::SoftDeleted,
-                Stage::Records | Stage::SoftDeleted | Stage::Done => Stage::Done,
+                Stage::SoftDeleted | Stage::Done => Stage::Done,
             };
         }
     }
 
-    /// Admits one thing, through the plan of the command that creates it.
-    fn admit(&mut self, next: Next) -> Result<(), CommandError> {
+    /// Admits one thing, through the plan of the command that creates it (the nominal records
+    /// of up to `left` versions): how much of the step's budget it used.
+    fn admit(&mut self, next: Next, left: usize) -> Result<usize, CommandError> {
         let now = self.now;
-        match next {
+        let admitted = match next {
             Next::Gallery(GalleryNode {
                 resource: g,
                 images: children,
@@ -644,19 +670,13 @@ impl Reading {
             }
             Next::Version(v) => self.restore(|r| r.version(v)),
             Next::FlatImage(i) => self.restore(|r| r.image(i)),
-            Next::Records => {
-                let w = &mut self.world;
-                crate::replication::import_records(w, std::mem::take(&mut self.replication))
-                    .map_err(refused)?;
-                if self.rebuild_nominal {
-                    crate::replication::rebuild_nominal_records(w);
-                }
-                let access = std::mem::take(&mut self.access);
-                let assignments =
-                    crate::access::export::import_all_but_assignments(w, access, now)?;
-                self.stage = Stage::Assignments(assignments.into_iter());
-                Ok(())
+            Next::Record(record) => {
+                crate::replication::import_record(&mut self.world, record).map_err(refused)
             }
+            Next::Access(item) => {
+                crate::access::export::admit_access_item(&mut self.world, item, now)
+            }
+            Next::Nominal => return Ok(self.rebuild_nominal(left)),
             Next::Assignment(a) => crate::access::export::import_assignment(
                 &mut self.world,
                 a,
@@ -671,7 +691,29 @@ impl Reading {
                 self.stage = Stage::Done;
                 Ok(())
             }
-        }
+        };
+        admitted.map(|()| 1)
+    }
+
+    /// The nominal records of up to `left` versions after the stage's cursor: all of `left`
+    /// used (each version costs little; most already have every record).
+    fn rebuild_nominal(&mut self, left: usize) -> usize {
+        let Stage::Nominal(after) = &self.stage else {
+            unreachable!("nominal records are rebuilt in their stage")
+        };
+        let last = crate::replication::rebuild_nominal_records_after(
+            &mut self.world,
+            after.as_ref(),
+            left,
+        );
+        self.stage = match last {
+            Some(key) => Stage::Nominal(Some(key)),
+            // Past the last version: on to the access fields.
+            None => Stage::Access(Box::new(crate::access::export::AccessQueue::new(
+                std::mem::take(&mut self.access),
+            ))),
+        };
+        left
     }
 
     /// Runs `admit` with a [`Restore`] into the world, keeping the warnings it raised.

@@ -633,11 +633,27 @@ pub(crate) fn export_records_of<'w>(
 }
 
 /// Gives every target region still without a record its nominal one (see [`nominal_records`]):
-/// what an export of format 3 left out because it was nominal.
-pub(crate) fn rebuild_nominal_records(w: &mut World) {
+/// what an export of format 3 left out because it was nominal. For up to `count` versions, in
+/// key order, after `after` (from the first when `None`), so that a reader that yields between
+/// steps spreads it out: the key of the last version it looked at, or `None` when none was
+/// left. A version's nominal
+/// records depend on its own targets and source only, so the pieces add up to the whole.
+pub(crate) fn rebuild_nominal_records_after(
+    w: &mut World,
+    after: Option<&Key>,
+    count: usize,
+) -> Option<Key> {
+    use std::ops::Bound;
     let mut rebuilt = Vec::new();
     let mut sizes = crate::image_size::LayoutCache::default();
-    for (k, v) in w.versions.iter() {
+    let from = after.map_or(Bound::Unbounded, Bound::Excluded);
+    let mut last = None;
+    for (k, v) in w
+        .versions
+        .range((from, Bound::Unbounded))
+        .take(count.max(1))
+    {
+        last = Some(k);
         let recs = w.replication.regions(k);
         if recs.len() == v.targets.len() {
             continue;
@@ -657,9 +673,11 @@ pub(crate) fn rebuild_nominal_records(w: &mut World) {
             .collect();
         rebuilt.push((k.clone(), next));
     }
+    let last = last.cloned();
     for (k, recs) in rebuilt {
         w.replication_mut(&k).set(k, recs);
     }
+    last
 }
 
 /// Restores records from an export (after its versions): each must name an existing version and
@@ -667,6 +685,18 @@ pub(crate) fn rebuild_nominal_records(w: &mut World) {
 pub fn import_records(
     w: &mut World,
     records: Vec<ReplicationRecordExport>,
+) -> Result<(), Vec<Diagnostic>> {
+    for e in records {
+        import_record(w, e)?;
+    }
+    Ok(())
+}
+
+/// One record of [`import_records`] (a reader that yields between steps admits them a few at
+/// a time).
+pub(crate) fn import_record(
+    w: &mut World,
+    e: ReplicationRecordExport,
 ) -> Result<(), Vec<Diagnostic>> {
     let bad = |rid: &str, msg: String| {
         vec![Diagnostic::new(
@@ -679,64 +709,62 @@ pub fn import_records(
     let time = |s: &str, rid: &str| {
         OffsetDateTime::parse(s, &Rfc3339).map_err(|_| bad(rid, format!("'{s}' is not RFC 3339.")))
     };
-    for e in records {
-        let Some(GalleryResourceId::Version(vref)) = GalleryResourceId::parse(&e.version_id) else {
-            return Err(bad(&e.version_id, "not an image version id".into()));
-        };
-        let key = vref.key();
-        let Some(v) = w.versions.get(&key) else {
+    let Some(GalleryResourceId::Version(vref)) = GalleryResourceId::parse(&e.version_id) else {
+        return Err(bad(&e.version_id, "not an image version id".into()));
+    };
+    let key = vref.key();
+    let Some(v) = w.versions.get(&key) else {
+        return Err(bad(
+            &e.version_id,
+            "replication record for an unknown image version".into(),
+        ));
+    };
+    let Some(region) =
+        RegionName::new(&e.region).filter(|r| v.targets.iter().any(|t| t.region == *r))
+    else {
+        return Err(bad(
+            &e.version_id,
+            format!("replication record for '{}', not a target region", e.region),
+        ));
+    };
+    let rec = RegionReplication {
+        region,
+        started: unix(time(&e.started, &e.version_id)?),
+        duration_secs: e.duration_seconds,
+        failed_at: e
+            .failed_at
+            .as_deref()
+            .map(|f| time(f, &e.version_id).map(unix))
+            .transpose()?,
+        retries: e.retries,
+        serving: e.serving,
+    };
+    // A serving record copies replicas added after the region had completed: it can't
+    // start before the region's first copy (from publishedDate) could have finished.
+    if rec.serving {
+        let mut sizes = crate::image_size::LayoutCache::default();
+        let first = nominal_records(w, v, &mut sizes)
+            .into_iter()
+            .find(|n| n.region == region);
+        let done = first.map_or(i64::MIN, |n| n.started + i64::from(n.duration_secs));
+        if rec.started < done {
             return Err(bad(
                 &e.version_id,
-                "replication record for an unknown image version".into(),
-            ));
-        };
-        let Some(region) =
-            RegionName::new(&e.region).filter(|r| v.targets.iter().any(|t| t.region == *r))
-        else {
-            return Err(bad(
-                &e.version_id,
-                format!("replication record for '{}', not a target region", e.region),
-            ));
-        };
-        let rec = RegionReplication {
-            region,
-            started: unix(time(&e.started, &e.version_id)?),
-            duration_secs: e.duration_seconds,
-            failed_at: e
-                .failed_at
-                .as_deref()
-                .map(|f| time(f, &e.version_id).map(unix))
-                .transpose()?,
-            retries: e.retries,
-            serving: e.serving,
-        };
-        // A serving record copies replicas added after the region had completed: it can't
-        // start before the region's first copy (from publishedDate) could have finished.
-        if rec.serving {
-            let mut sizes = crate::image_size::LayoutCache::default();
-            let first = nominal_records(w, v, &mut sizes)
-                .into_iter()
-                .find(|n| n.region == region);
-            let done = first.map_or(i64::MIN, |n| n.started + i64::from(n.duration_secs));
-            if rec.started < done {
-                return Err(bad(
-                    &e.version_id,
-                    format!(
-                        "the replication record for '{}' serves before the region could have completed its first copy",
-                        e.region
-                    ),
-                ));
-            }
-        }
-        let mut recs = w.replication.regions(&key).to_vec();
-        if recs.iter().any(|r| r.region == region) {
-            return Err(bad(
-                &e.version_id,
-                format!("duplicate replication record for '{}'", e.region),
+                format!(
+                    "the replication record for '{}' serves before the region could have completed its first copy",
+                    e.region
+                ),
             ));
         }
-        recs.push(rec);
-        w.replication_mut(&key).set(key, recs);
     }
+    let mut recs = w.replication.regions(&key).to_vec();
+    if recs.iter().any(|r| r.region == region) {
+        return Err(bad(
+            &e.version_id,
+            format!("duplicate replication record for '{}'", e.region),
+        ));
+    }
+    recs.push(rec);
+    w.replication_mut(&key).set(key, recs);
     Ok(())
 }

@@ -85,102 +85,194 @@ pub(crate) fn import_all_but_assignments(
     e: AccessExport,
     now: OffsetDateTime,
 ) -> Result<Vec<RoleAssignment>, CommandError> {
-    let system = Actor::system();
-    let mut homes = Vec::new();
-    let mut accounts = Vec::new();
-    let mut groups = Vec::new();
-    let mut apps = Vec::new();
-    let mut principals = Vec::new();
-    for d in e.directory {
-        let tenant = d.tenant_id;
-        for u in d.users {
-            let list = if u.home_user_id.is_some() {
-                &mut accounts
-            } else {
-                &mut homes
-            };
-            list.push((tenant.clone(), u));
+    let mut queue = AccessQueue::new(e);
+    while let Some(item) = queue.next() {
+        admit_access_item(w, item, now)?;
+    }
+    Ok(queue.into_assignments())
+}
+
+/// The access fields of a document but the role assignments, in the order they are admitted
+/// ([`admit_access_item`]), so that a reader that yields between steps admits a directory of
+/// thousands of people a few at a time.
+pub(crate) struct AccessQueue {
+    items: std::vec::IntoIter<AccessItem>,
+    assignments: Vec<RoleAssignment>,
+}
+
+/// One thing an [`AccessQueue`] admits.
+pub(crate) enum AccessItem {
+    /// A directory object of a tenant.
+    Object(String, DirectoryObject),
+    /// A group's member (after every object).
+    Membership(GroupMembership),
+    /// Custom roles, management groups and deny assignments (few), at once.
+    Rest {
+        role_definitions: Vec<RoleDefinition>,
+        management_groups: Vec<crate::iam::governance::ManagementGroup>,
+        deny_assignments: Vec<crate::iam::governance::DenyAssignment>,
+    },
+}
+
+impl AccessQueue {
+    /// People first (home users, then the accounts people have in other tenants), then groups,
+    /// applications and service principals, then group members one by one (so a membership
+    /// that would make a group contain itself is refused as `GroupMembershipCycle`), then the
+    /// rest.
+    pub(crate) fn new(e: AccessExport) -> AccessQueue {
+        let mut homes = Vec::new();
+        let mut accounts = Vec::new();
+        let mut others = Vec::new();
+        let mut memberships = Vec::new();
+        let mut apps = Vec::new();
+        let mut principals = Vec::new();
+        for d in e.directory {
+            let tenant = d.tenant_id;
+            for u in d.users {
+                let list = if u.home_user_id.is_some() {
+                    &mut accounts
+                } else {
+                    &mut homes
+                };
+                list.push(AccessItem::Object(tenant.clone(), DirectoryObject::User(u)));
+            }
+            for mut g in d.groups {
+                memberships.extend(std::mem::take(&mut g.members).into_iter().map(|m| {
+                    AccessItem::Membership(GroupMembership {
+                        group_id: g.id.clone(),
+                        member_id: m.id,
+                    })
+                }));
+                others.push(AccessItem::Object(
+                    tenant.clone(),
+                    DirectoryObject::Group(g),
+                ));
+            }
+            apps.extend(
+                d.applications
+                    .into_iter()
+                    .map(|a| AccessItem::Object(tenant.clone(), DirectoryObject::Application(a))),
+            );
+            principals.extend(
+                d.service_principals.into_iter().map(|s| {
+                    AccessItem::Object(tenant.clone(), DirectoryObject::ServicePrincipal(s))
+                }),
+            );
         }
-        groups.extend(d.groups.into_iter().map(|g| (tenant.clone(), g)));
-        apps.extend(d.applications.into_iter().map(|a| (tenant.clone(), a)));
-        principals.extend(
-            d.service_principals
-                .into_iter()
-                .map(|s| (tenant.clone(), s)),
-        );
-    }
-    let mut memberships = Vec::new();
-    for (tenant, u) in homes.into_iter().chain(accounts) {
-        plans::admit_user(w, &tenant, &u)?;
-        admit(w, tenant, DirectoryObject::User(u));
-    }
-    for (tenant, mut g) in groups {
-        let members = std::mem::take(&mut g.members);
-        plans::admit_group(w, &tenant, &g)?;
-        memberships.extend(members.into_iter().map(|m| GroupMembership {
-            group_id: g.id.clone(),
-            member_id: m.id,
-        }));
-        admit(w, tenant, DirectoryObject::Group(g));
-    }
-    for (tenant, a) in apps {
-        plans::admit_application(w, &tenant, &a)?;
-        admit(w, tenant, DirectoryObject::Application(a));
-    }
-    for (tenant, s) in principals {
-        plans::admit_service_principal(w, &tenant, &s)?;
-        admit(w, tenant, DirectoryObject::ServicePrincipal(s));
-    }
-    for m in memberships {
-        let planned = plans::plan_add_member(w, &system, &m, now)?;
-        plans::commit(w, planned);
-    }
-    for r in e.role_definitions {
-        let planned = plans::plan_role_definition(w, &system, &r, now, false)?;
-        plans::commit(w, planned);
-    }
-    // Management groups parents first (a parent that never comes is refused as the command
-    // would refuse it), then the subscriptions placed in them, then the assignments, which may
-    // be made at a group.
-    let mut pending = e.management_groups;
-    while !pending.is_empty() {
-        let ready = pending.iter().position(|g| {
-            g.parent().is_none_or(|p| {
-                p.eq_ignore_ascii_case(&g.properties.tenant_id)
-                    || w.access.management_group(p).is_some()
-                    || !pending.iter().any(|o| o.name.eq_ignore_ascii_case(p))
-            })
+        let mut items = homes;
+        items.extend(accounts);
+        items.extend(others);
+        items.extend(apps);
+        items.extend(principals);
+        items.extend(memberships);
+        items.push(AccessItem::Rest {
+            role_definitions: e.role_definitions,
+            management_groups: e.management_groups,
+            deny_assignments: e.deny_assignments,
         });
-        let g = pending.remove(ready.unwrap_or(0));
-        let request = crate::protocol::requests::NewManagementGroup {
-            tenant_id: g.properties.tenant_id.clone(),
-            name: g.name.clone(),
-            display_name: g.properties.display_name.clone(),
-            parent: g.parent().map(str::to_string),
-        };
-        admit_command(
-            w,
-            &system,
-            crate::protocol::Command::CreateManagementGroup(request),
-            now,
-        )?;
-        for s in &g.properties.subscriptions {
-            let place = crate::protocol::Command::AddSubscriptionToManagementGroup {
-                management_group: g.name.clone(),
-                subscription_id: s.clone(),
-            };
-            admit_command(w, &system, place, now)?;
+        AccessQueue {
+            items: items.into_iter(),
+            assignments: e.role_assignments,
         }
     }
-    for d in e.deny_assignments {
-        admit_command(
-            w,
-            &system,
-            crate::protocol::Command::CreateDenyAssignment(d),
-            now,
-        )?;
+
+    /// How many directory objects a document's access fields hold (what a reader counts).
+    pub(crate) fn objects_in(e: &AccessExport) -> usize {
+        e.directory
+            .iter()
+            .map(|d| {
+                d.users.len() + d.groups.len() + d.applications.len() + d.service_principals.len()
+            })
+            .sum()
     }
-    Ok(e.role_assignments)
+
+    /// The next thing to admit.
+    pub(crate) fn next(&mut self) -> Option<AccessItem> {
+        self.items.next()
+    }
+
+    /// The role assignments, admitted after everything else.
+    pub(crate) fn into_assignments(self) -> Vec<RoleAssignment> {
+        self.assignments
+    }
+}
+
+/// Admits one item of an [`AccessQueue`] through the admission its command uses.
+pub(crate) fn admit_access_item(
+    w: &mut World,
+    item: AccessItem,
+    now: OffsetDateTime,
+) -> Result<(), CommandError> {
+    let system = Actor::system();
+    match item {
+        AccessItem::Object(tenant, object) => {
+            match &object {
+                DirectoryObject::User(u) => plans::admit_user(w, &tenant, u)?,
+                DirectoryObject::Group(g) => plans::admit_group(w, &tenant, g)?,
+                DirectoryObject::Application(a) => plans::admit_application(w, &tenant, a)?,
+                DirectoryObject::ServicePrincipal(s) => {
+                    plans::admit_service_principal(w, &tenant, s)?
+                }
+            }
+            admit(w, tenant, object);
+        }
+        AccessItem::Membership(m) => {
+            let planned = plans::plan_add_member(w, &system, &m, now)?;
+            plans::commit(w, planned);
+        }
+        AccessItem::Rest {
+            role_definitions,
+            management_groups,
+            deny_assignments,
+        } => {
+            for r in role_definitions {
+                let planned = plans::plan_role_definition(w, &system, &r, now, false)?;
+                plans::commit(w, planned);
+            }
+            // Management groups parents first (a parent that never comes is refused as the
+            // command would refuse it), then the subscriptions placed in them, then the
+            // assignments, which may be made at a group.
+            let mut pending = management_groups;
+            while !pending.is_empty() {
+                let ready = pending.iter().position(|g| {
+                    g.parent().is_none_or(|p| {
+                        p.eq_ignore_ascii_case(&g.properties.tenant_id)
+                            || w.access.management_group(p).is_some()
+                            || !pending.iter().any(|o| o.name.eq_ignore_ascii_case(p))
+                    })
+                });
+                let g = pending.remove(ready.unwrap_or(0));
+                let request = crate::protocol::requests::NewManagementGroup {
+                    tenant_id: g.properties.tenant_id.clone(),
+                    name: g.name.clone(),
+                    display_name: g.properties.display_name.clone(),
+                    parent: g.parent().map(str::to_string),
+                };
+                admit_command(
+                    w,
+                    &system,
+                    crate::protocol::Command::CreateManagementGroup(request),
+                    now,
+                )?;
+                for s in &g.properties.subscriptions {
+                    let place = crate::protocol::Command::AddSubscriptionToManagementGroup {
+                        management_group: g.name.clone(),
+                        subscription_id: s.clone(),
+                    };
+                    admit_command(w, &system, place, now)?;
+                }
+            }
+            for d in deny_assignments {
+                admit_command(
+                    w,
+                    &system,
+                    crate::protocol::Command::CreateDenyAssignment(d),
+                    now,
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One role assignment of a file, through the plan `CreateRoleAssignment` uses, keeping when
