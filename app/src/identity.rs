@@ -80,12 +80,33 @@ pub fn tenant_of(world: &World, principal: &str) -> Option<String> {
         .map(|e| e.tenant_id.clone())
 }
 
+/// The display name of the principal signed in as `principal` (a UPN or a service
+/// principal's object id), looked up directly: the account button shows it at start-up,
+/// when listing a directory of thousands would cost a frame several times over.
+pub fn display_name_of(world: &World, principal: &str) -> Option<String> {
+    let access = world.access();
+    let entry = access
+        .user_by_upn(principal)
+        .or_else(|| access.object(principal))?;
+    let name = match &entry.object {
+        DirectoryObject::User(u) => &u.display_name,
+        DirectoryObject::ServicePrincipal(s) => &s.display_name,
+        _ => return None,
+    };
+    Some(crate::text::reveal(name).into_owned()).filter(|n| !n.is_empty())
+}
+
+/// How many accounts the "Signed in as" list shows at once; a directory with more
+/// (thousands at ten times the limits) is narrowed with the filter above it.
+pub const MAX_LISTED_ACCOUNTS: usize = 100;
+
 /// The switchers: the directory (tenant) and the principal signed in.
 #[component]
 pub fn IdentitySwitcher() -> impl IntoView {
     let store = expect_context::<Store>();
     let directory_id = unique_id("directory");
     let principal_id = unique_id("signed-in-as");
+    let filter_id = unique_id("filter-accounts");
     let current_tenant = move || {
         let actor = store.actor.get();
         store
@@ -113,11 +134,44 @@ pub fn IdentitySwitcher() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    // Memos: recomputed after any change to the world, but the <option>s (a
-    // thousand at the limits) are rebuilt only when the lists really differ.
+    let open = RwSignal::new(false);
+    let filter = RwSignal::new(String::new());
+    // Memos: recomputed after any change to the world, but the <option>s are rebuilt
+    // only when the lists really differ. The directory's people are listed only while
+    // the panel is open, and at most MAX_LISTED_ACCOUNTS of them at a time.
     let current_tenant = Memo::new(move |_| current_tenant());
     let tenants = Memo::new(move |_| tenants());
-    let people = Memo::new(move |_| in_tenant(&current_tenant.get()));
+    let people = Memo::new(move |_| {
+        if open.get() {
+            in_tenant(&current_tenant.get())
+        } else {
+            Vec::new()
+        }
+    });
+    // The accounts shown (the one signed in always among them), how many match the
+    // filter, and how many the directory has.
+    let listed = Memo::new(move |_| {
+        let needle = filter.get().trim().to_lowercase();
+        let actor = store.actor.get().principal;
+        people.with(|list| {
+            let matching = list
+                .iter()
+                .filter(|p| needle.is_empty() || p.label.to_lowercase().contains(&needle));
+            let mut shown: Vec<Principal> = matching
+                .clone()
+                .take(MAX_LISTED_ACCOUNTS)
+                .cloned()
+                .collect();
+            let signed_in = |p: &&Principal| p.sign_in.eq_ignore_ascii_case(&actor);
+            if !shown.iter().any(|p| signed_in(&p)) {
+                if let Some(current) = list.iter().find(signed_in) {
+                    shown.insert(0, current.clone());
+                }
+            }
+            (shown, matching.count(), list.len())
+        })
+    });
+    let many = Memo::new(move |_| listed.with(|(_, _, all)| *all > MAX_LISTED_ACCOUNTS));
     let switch_directory = move |tenant: String| {
         // A member user of that directory first, as signing in to it would.
         let list = in_tenant(&tenant);
@@ -129,7 +183,6 @@ pub fn IdentitySwitcher() -> impl IntoView {
             store.actor.set(Actor::new(p.sign_in.clone()));
         }
     };
-    let open = RwSignal::new(false);
     let button = NodeRef::<leptos::html::Button>::new();
     let close = move || {
         open.set(false);
@@ -139,13 +192,9 @@ pub fn IdentitySwitcher() -> impl IntoView {
     };
     let name = move || {
         let actor = store.actor.get().principal;
-        people
-            .with(|list| {
-                list.iter()
-                    .find(|p| p.sign_in.eq_ignore_ascii_case(&actor))
-                    .map(|p| p.name.clone())
-            })
-            .filter(|n| !n.is_empty())
+        store
+            .world
+            .with(|w| display_name_of(w, &actor))
             .unwrap_or(actor)
     };
     let directory = move || {
@@ -212,6 +261,28 @@ pub fn IdentitySwitcher() -> impl IntoView {
                     }}
                 </select>
             </div>
+            {move || {
+                many.get().then(|| {
+                    let filter_id = filter_id.clone();
+                    view! {
+                        <div class="identity-field">
+                            <label for=filter_id.clone()>"Filter accounts"</label>
+                            <input
+                                id=filter_id
+                                type="search"
+                                prop:value=move || filter.get()
+                                on:input=move |ev| filter.set(event_target_value(&ev))
+                            />
+                            <span class="field-help" role="status">
+                                {move || listed.with(|(shown, matching, all)| format!(
+                                    "Showing {} of {matching} matching accounts ({all} in this directory).",
+                                    shown.len().min(*matching)
+                                ))}
+                            </span>
+                        </div>
+                    }
+                })
+            }}
             <div class="identity-field">
                 <label for=principal_id.clone()>"Signed in as"</label>
                 <select
@@ -221,7 +292,7 @@ pub fn IdentitySwitcher() -> impl IntoView {
                 >
                     {move || {
                         let actor = store.actor.get().principal;
-                        let list = people.get();
+                        let list = listed.get().0;
                         let known = list.iter().any(|p| p.sign_in.eq_ignore_ascii_case(&actor));
                         let unknown = (!known).then(|| {
                             let text = actor.clone();

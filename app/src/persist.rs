@@ -234,20 +234,221 @@ pub enum LoadProblem {
 
 /// Parses a state stored in one text (formats 0 and 1, or 2 without parts).
 pub fn parse(stored: &str) -> Result<Loaded, LoadProblem> {
-    parse_state(&StoredState::single(stored.to_string()))
+    parse_state(StoredState::single(stored.to_string()))
 }
 
-/// Parses a stored state (compressed or not), migrating older formats.
+/// Parses a stored state (compressed or not), migrating older formats, at once:
+/// [`StateReading`] without a pause.
+pub fn parse_state(stored: StoredState) -> Result<Loaded, LoadProblem> {
+    let mut reading = StateReading::new(stored);
+    reading.step(f64::INFINITY);
+    reading
+        .take()
+        .expect("a reading without a time limit finishes in one step")
+}
+
+/// How far a [`StateReading`] is, for the progress shown while the portal opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpeningProgress {
+    /// Parts of the stored state parsed, of all it names.
+    Parts(usize, usize),
+    /// Resources admitted (checked by the core's rules), of all in the state.
+    Resources(usize, usize),
+}
+
+/// Reading a stored state in steps, so that opening the portal over a large state never
+/// keeps the page busy for long: each call to [`StateReading::step`] works for about the
+/// time it is given, and the caller yields to the browser in between (and shows
+/// [`StateReading::progress`]).
 ///
-/// Version 0 is a bare world export (what early builds and the `sig` export
-/// file contain); version 1 wraps it with a revision; version 2 keeps the
-/// galleries and the access fields in parts of their own, put back together
-/// here (`sig_core::parts::assemble`) and then read like any export document.
-pub fn parse_state(stored: &StoredState) -> Result<Loaded, LoadProblem> {
-    let text = unpack(&stored.head)?;
-    let value: Value = serde_json::from_str(&text)
-        .map_err(|e| LoadProblem::Unreadable(format!("the saved data is not valid JSON ({e})")))?;
-    let (world, revision, clock, notifications, parts) = if value.get("envelopeVersion").is_some() {
+/// Version 0 is a bare world export (what early builds and the `sig` export file contain);
+/// version 1 wraps it with a revision; version 2 keeps the galleries, the access fields
+/// and the role assignments in parts of their own, parsed one at a time and put back
+/// together (`sig_core::parts::assemble`). Every version is then admitted like any export
+/// document, through `sig_core::export::Reading`, in steps too.
+pub struct StateReading {
+    stored: StoredState,
+    stage: ReadStage,
+}
+
+/// Where a [`StateReading`] is.
+enum ReadStage {
+    /// Nothing parsed yet.
+    Start,
+    /// Format 2: the envelope is parsed; its parts are parsed one at a time.
+    Parts(Box<PartsRead>),
+    /// The whole document is there and admitted in steps.
+    Admitting(Box<Admitting>),
+    /// Finished, not yet taken.
+    Done(Box<Result<Loaded, LoadProblem>>),
+    /// Taken.
+    Taken,
+}
+
+/// What the envelope carries besides the world.
+struct EnvelopeMeta {
+    revision: u64,
+    clock: Option<SavedClock>,
+    notifications: Vec<SavedNotification>,
+    parts: PartMap,
+}
+
+/// A format 2 state whose parts are being parsed.
+struct PartsRead {
+    meta: EnvelopeMeta,
+    rest: WorldExport,
+    /// Every part key, galleries first, then the access fields, then the buckets.
+    keys: Vec<String>,
+    galleries: Vec<GalleryPart>,
+    access: Option<sig_core::access::export::AccessExport>,
+    assignments: Vec<Vec<sig_core::iam::assignments::RoleAssignment>>,
+}
+
+/// A document being admitted.
+struct Admitting {
+    meta: EnvelopeMeta,
+    reading: sig_core::export::Reading,
+}
+
+/// How many resources the core admits between two looks at the time.
+const ADMIT_BETWEEN_CHECKS: usize = 200;
+
+impl StateReading {
+    /// A reading of `stored` (read from storage in one synchronous step).
+    pub fn new(stored: StoredState) -> StateReading {
+        StateReading {
+            stored,
+            stage: ReadStage::Start,
+        }
+    }
+
+    /// How far it is.
+    pub fn progress(&self) -> OpeningProgress {
+        match &self.stage {
+            ReadStage::Start => OpeningProgress::Parts(0, self.stored.parts.len()),
+            ReadStage::Parts(read) => {
+                let done = read.galleries.len()
+                    + usize::from(read.access.is_some())
+                    + read.assignments.len();
+                OpeningProgress::Parts(done, read.keys.len())
+            }
+            ReadStage::Admitting(admitting) => {
+                let (done, total) = admitting.reading.progress();
+                OpeningProgress::Resources(done, total)
+            }
+            ReadStage::Done(_) | ReadStage::Taken => OpeningProgress::Resources(1, 1),
+        }
+    }
+
+    /// The outcome, once finished (and only once).
+    pub fn take(&mut self) -> Option<Result<Loaded, LoadProblem>> {
+        match std::mem::replace(&mut self.stage, ReadStage::Taken) {
+            ReadStage::Done(outcome) => Some(*outcome),
+            other => {
+                self.stage = other;
+                None
+            }
+        }
+    }
+
+    /// Works for about `slice_ms` milliseconds (one part or [`ADMIT_BETWEEN_CHECKS`]
+    /// resources at least), or until finished.
+    fn step(&mut self, slice_ms: f64) {
+        let started = (slice_ms < f64::INFINITY).then(now_ms);
+        loop {
+            let stage = std::mem::replace(&mut self.stage, ReadStage::Taken);
+            self.stage = match self.advance(stage) {
+                Ok(next) => next,
+                Err(problem) => ReadStage::Done(Box::new(Err(problem))),
+            };
+            let finished = matches!(self.stage, ReadStage::Done(_) | ReadStage::Taken);
+            if finished || started.is_some_and(|at| now_ms() - at >= slice_ms) {
+                return;
+            }
+        }
+    }
+
+    /// One step from `stage`.
+    fn advance(&mut self, stage: ReadStage) -> Result<ReadStage, LoadProblem> {
+        Ok(match stage {
+            ReadStage::Start => self.open_envelope()?,
+            ReadStage::Parts(mut read) => {
+                let at = read.galleries.len()
+                    + usize::from(read.access.is_some())
+                    + read.assignments.len();
+                let Some(key) = read.keys.get(at) else {
+                    let PartsRead {
+                        meta,
+                        rest,
+                        galleries,
+                        access,
+                        assignments,
+                        ..
+                    } = *read;
+                    let document = sig_core::parts::assemble(
+                        rest,
+                        galleries,
+                        access.unwrap_or_default(),
+                        assignments,
+                    );
+                    return admit(meta, document);
+                };
+                let galleries = read.meta.parts.galleries.len();
+                let has_access = read.meta.parts.access.is_some();
+                if at < galleries {
+                    let part = part(key, &self.stored)?;
+                    read.galleries.push(part);
+                } else if has_access && read.access.is_none() {
+                    read.access = Some(part(key, &self.stored)?);
+                } else {
+                    let bucket = part(key, &self.stored)?;
+                    read.assignments.push(bucket);
+                }
+                ReadStage::Parts(read)
+            }
+            ReadStage::Admitting(mut admitting) => {
+                if !admitting
+                    .reading
+                    .step(ADMIT_BETWEEN_CHECKS)
+                    .map_err(world_refused)?
+                {
+                    return Ok(ReadStage::Admitting(admitting));
+                }
+                let Admitting { meta, reading } = *admitting;
+                let (world, _warnings) = reading.finish().map_err(world_refused)?;
+                ReadStage::Done(Box::new(Ok(Loaded {
+                    world,
+                    revision: meta.revision,
+                    clock: meta.clock,
+                    notifications: meta.notifications,
+                    parts: meta.parts,
+                })))
+            }
+            done @ (ReadStage::Done(_) | ReadStage::Taken) => done,
+        })
+    }
+
+    /// Parses the envelope (or a bare export): the next stage reads its parts, or
+    /// admits its world when it has none.
+    fn open_envelope(&self) -> Result<ReadStage, LoadProblem> {
+        let text = unpack(&self.stored.head)?;
+        let value: Value = serde_json::from_str(&text).map_err(|e| {
+            LoadProblem::Unreadable(format!("the saved data is not valid JSON ({e})"))
+        })?;
+        if value.get("envelopeVersion").is_none() {
+            if value.get("formatVersion").is_none() {
+                return Err(LoadProblem::Unreadable(
+                    "the saved data is not a SIG Portal state".into(),
+                ));
+            }
+            let meta = EnvelopeMeta {
+                revision: 0,
+                clock: None,
+                notifications: Vec::new(),
+                parts: PartMap::default(),
+            };
+            return admit(meta, document(&value)?);
+        }
         // From a borrowed value: the owned-value deserializer is not linked into the module.
         let envelope: Envelope = serde::Deserialize::deserialize(&value)
             .map_err(|e| LoadProblem::Unreadable(format!("the saved data is damaged ({e})")))?;
@@ -258,93 +459,78 @@ pub fn parse_state(stored: &StoredState) -> Result<Loaded, LoadProblem> {
             )));
         }
         let parts = envelope.parts.unwrap_or_default();
-        let world = if envelope.envelope_version >= 2 {
-            put_together(&envelope.world, &parts, stored)?
-        } else {
-            read_world(&envelope.world)?
-        };
-        (
-            world,
-            envelope.revision,
-            envelope.clock,
-            envelope.notifications,
+        let format_2 = envelope.envelope_version >= 2;
+        let meta = EnvelopeMeta {
+            revision: envelope.revision,
+            clock: envelope.clock,
+            notifications: envelope.notifications,
             parts,
-        )
-    } else if value.get("formatVersion").is_some() {
-        (read_world(&value)?, 0, None, Vec::new(), PartMap::default())
-    } else {
-        return Err(LoadProblem::Unreadable(
-            "the saved data is not a SIG Portal state".into(),
-        ));
-    };
-    Ok(Loaded {
-        world,
-        revision,
-        clock,
-        notifications,
-        parts,
-    })
+        };
+        if !format_2 {
+            return admit(meta, document(&envelope.world)?);
+        }
+        let rest: WorldExport = serde::Deserialize::deserialize(&envelope.world)
+            .map_err(|e| LoadProblem::Unreadable(format!("the saved data is damaged ({e})")))?;
+        let keys: Vec<String> = meta.parts.keys().cloned().collect();
+        Ok(ReadStage::Parts(Box::new(PartsRead {
+            galleries: Vec::with_capacity(meta.parts.galleries.len()),
+            assignments: Vec::with_capacity(meta.parts.assignments.len()),
+            access: None,
+            meta,
+            rest,
+            keys,
+        })))
+    }
 }
 
-/// A whole export document (formats 0 and 1).
-fn read_world(document: &Value) -> Result<World, LoadProblem> {
-    serde::Deserialize::deserialize(document)
+/// A whole export document (formats 0 and 1), read into its types.
+fn document(value: &Value) -> Result<WorldExport, LoadProblem> {
+    serde::Deserialize::deserialize(value)
         .map_err(|e| LoadProblem::Unreadable(format!("the saved world is invalid ({e})")))
 }
 
-/// The world of a format 2 state: its rest with every part it names, each read straight
-/// into the document's types (no JSON tree of the whole world is built), then admitted
-/// like any state file (`World::from_export`).
-fn put_together(rest: &Value, parts: &PartMap, stored: &StoredState) -> Result<World, LoadProblem> {
-    fn part<T: serde::de::DeserializeOwned>(
-        key: &String,
-        stored: &StoredState,
-    ) -> Result<T, LoadProblem> {
-        let text = stored.parts.get(key).ok_or_else(|| {
-            LoadProblem::Unreadable(format!(
-                "the saved data is damaged (its part {key} is missing)"
-            ))
-        })?;
-        serde_json::from_str(&unpack(text)?).map_err(|e| {
-            LoadProblem::Unreadable(format!("the saved data is damaged (its part {key}: {e})"))
-        })
-    }
-    let rest: WorldExport = serde::Deserialize::deserialize(rest)
-        .map_err(|e| LoadProblem::Unreadable(format!("the saved data is damaged ({e})")))?;
-    let galleries = parts
-        .galleries
-        .values()
-        .map(|key| part(key, stored))
-        .collect::<Result<Vec<GalleryPart>, _>>()?;
-    let access = match &parts.access {
-        Some(key) => part(key, stored)?,
-        None => Default::default(),
-    };
-    let assignments = parts
-        .assignments
-        .values()
-        .map(|key| part(key, stored))
-        .collect::<Result<Vec<_>, _>>()?;
-    World::from_export(sig_core::parts::assemble(
-        rest,
-        galleries,
-        access,
-        assignments,
+/// The stage that admits `document`.
+fn admit(meta: EnvelopeMeta, document: WorldExport) -> Result<ReadStage, LoadProblem> {
+    let reading = sig_core::export::Reading::new(document).map_err(world_refused)?;
+    Ok(ReadStage::Admitting(Box::new(Admitting { meta, reading })))
+}
+
+/// A stored world the core refuses.
+fn world_refused(refusal: sig_core::CommandError) -> LoadProblem {
+    LoadProblem::Unreadable(format!(
+        "the saved world is invalid ({})",
+        sig_core::export::invalid(&refusal)
     ))
-    .map_err(|refusal| {
+}
+
+/// One part of a format 2 state, read straight into its type (no JSON tree).
+fn part<T: serde::de::DeserializeOwned>(
+    key: &String,
+    stored: &StoredState,
+) -> Result<T, LoadProblem> {
+    let text = stored.parts.get(key).ok_or_else(|| {
         LoadProblem::Unreadable(format!(
-            "the saved world is invalid ({})",
-            sig_core::export::invalid(&refusal)
+            "the saved data is damaged (its part {key} is missing)"
         ))
+    })?;
+    serde_json::from_str(&unpack(text)?).map_err(|e| {
+        LoadProblem::Unreadable(format!("the saved data is damaged (its part {key}: {e})"))
     })
 }
 
-/// [`parse`] behind a split point: the readers of every ARM shape (serde's
-/// visitors for the whole export document) are the largest part of the module
-/// that a first visit, with nothing stored, never runs. Release builds
-/// (`--features split`) keep them in their own wasm file, fetched at start-up
-/// when a state is stored and otherwise in the background once the first blade
-/// is shown ([`ensure_reader`]); other builds call [`parse`] directly.
+/// Milliseconds since the page started, for slicing work.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// [`StateReading::step`] behind a split point: the readers of every ARM shape (serde's
+/// visitors for the whole export document) and the core's admission are the largest part
+/// of the module that a first visit, with nothing stored, never runs. Release builds
+/// (`--features split`) keep them in their own wasm file, fetched at start-up when a state
+/// is stored and otherwise in the background once the first blade is shown
+/// ([`ensure_reader`]); other builds call it directly.
 #[cfg_attr(
     feature = "split",
     leptos::wasm_split::wasm_split(
@@ -354,22 +540,48 @@ fn put_together(rest: &Value, parts: &PartMap, stored: &StoredState) -> Result<W
         fallible
     )
 )]
-fn read_stored(stored: StoredState) -> Result<Result<Loaded, LoadProblem>, SplitLoaderError> {
-    Ok(parse_state(&stored))
+fn step_stored(reading: &mut StateReading, slice_ms: f64) -> Result<(), SplitLoaderError> {
+    reading.step(slice_ms);
+    Ok(())
 }
 
-/// Parses a stored state's text, downloading the reader first if need be. A
-/// reader that cannot be downloaded is [`LoadProblem::ReaderMissing`].
-async fn parse_stored(stored: StoredState) -> Result<Loaded, LoadProblem> {
+/// [`step_stored`], downloading the reader first if need be (a reader that cannot be
+/// downloaded is an error).
+async fn step_reading(reading: &mut StateReading, slice_ms: f64) -> Result<(), SplitLoaderError> {
     #[cfg(feature = "split")]
-    let read = read_stored(stored).await;
+    return step_stored(reading, slice_ms).await;
     #[cfg(not(feature = "split"))]
-    let read = read_stored(stored);
-    read.unwrap_or(Err(LoadProblem::ReaderMissing))
+    return step_stored(reading, slice_ms);
 }
 
-/// [`parse_stored`] when the reader is already here (always, in builds that do
-/// not split); `None` when it still has to be downloaded ([`ensure_reader`]).
+/// How long one step of opening the portal keeps the page busy before it yields (a frame
+/// is 16 ms; the Long Tasks API flags tasks over 50 ms).
+pub const OPENING_SLICE_MS: f64 = 25.0;
+
+/// Reads `stored` in steps of about `slice_ms` ([`OPENING_SLICE_MS`] at start-up; one
+/// part or a few hundred resources at least), yielding to the browser between them and
+/// telling `progress` how far it is. A reader that cannot be downloaded is
+/// [`LoadProblem::ReaderMissing`].
+pub async fn read_in_steps(
+    stored: StoredState,
+    slice_ms: f64,
+    progress: impl Fn(OpeningProgress),
+) -> Result<Loaded, LoadProblem> {
+    let mut reading = StateReading::new(stored);
+    loop {
+        if step_reading(&mut reading, slice_ms).await.is_err() {
+            return Err(LoadProblem::ReaderMissing);
+        }
+        if let Some(outcome) = reading.take() {
+            return outcome;
+        }
+        progress(reading.progress());
+        crate::tab_lock::yield_to_browser().await;
+    }
+}
+
+/// Parses a stored state at once when the reader is here (always, in builds that do not
+/// split); `None` when it still has to be downloaded ([`ensure_reader`]).
 pub fn parse_stored_now(stored: StoredState) -> Option<Result<Loaded, LoadProblem>> {
     use std::future::Future;
     use std::task::{Context, Poll, Waker};
@@ -377,12 +589,16 @@ pub fn parse_stored_now(stored: StoredState) -> Option<Result<Loaded, LoadProble
         // Not polled: that would start a download only to drop it.
         return None;
     }
-    let mut parsing = std::pin::pin!(parse_stored(stored));
-    match parsing
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(read) => Some(read),
+    let mut reading = StateReading::new(stored);
+    let stepped = {
+        let mut stepping = std::pin::pin!(step_reading(&mut reading, f64::INFINITY));
+        stepping
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+    };
+    match stepped {
+        Poll::Ready(Ok(())) => reading.take(),
+        Poll::Ready(Err(_)) => Some(Err(LoadProblem::ReaderMissing)),
         Poll::Pending => None,
     }
 }

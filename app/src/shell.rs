@@ -10,35 +10,97 @@ use wasm_bindgen::JsCast;
 use crate::blades::{export_to_file, BladeContent};
 use crate::components::{BladeSubtitle, ClockControl};
 use crate::global_search::GlobalSearch;
-use crate::persist::{ensure_reader, read_stored_now, LoadProblem, REVISION_KEY};
+use crate::persist::{
+    ensure_reader, read_in_steps, read_stored_now, BrowserStorage, LoadProblem, OpeningProgress,
+    OPENING_SLICE_MS, REVISION_KEY,
+};
 use crate::route::{Blade, BladeStack};
 use crate::store::{StorageNotice, Store, Tone};
 
 /// The whole portal, mounted once at start-up (and per test).
 #[component]
 pub fn App() -> impl IntoView {
-    if let Some(read) = read_stored_now() {
-        return portal(Store::start(read)).into_any();
-    }
-    // Release builds: a state is stored and its reader is a download of its own.
-    // Once it is here the state is read again and started from in one step (an
-    // unreadable one is set aside as read, never as another tab left it meanwhile).
+    let storage = BrowserStorage::open();
+    let stored = match storage.read_state() {
+        Ok(Some(stored)) => stored,
+        // A first visit, or a page without usable storage: nothing to read.
+        Ok(None) => return portal(Store::start(Err(LoadProblem::Empty))).into_any(),
+        Err(problem) => return portal(Store::start(Err(problem))).into_any(),
+    };
+    // A state is stored: it is read in slices that yield to the browser, behind
+    // the frame and a progress bar, so the page stays responsive however large it
+    // is (release builds first download its reader, a wasm file of its own).
     // A flag rather than `<Suspense>` (~50 KB more in the first download, measured).
+    let progress = RwSignal::new(None::<OpeningProgress>);
     let opening = RwSignal::new(true);
-    let started = Suspend::new(async move {
+    let started = Suspend::new(send_wrapper::SendWrapper::new(async move {
         let read = if ensure_reader().await {
-            read_stored_now().unwrap_or(Err(LoadProblem::ReaderMissing))
+            read_in_steps(stored, OPENING_SLICE_MS, |at| progress.set(Some(at))).await
         } else {
             Err(LoadProblem::ReaderMissing)
         };
+        let (read, read_in_slices) = match read {
+            // An unreadable state is read again and dealt with in one synchronous
+            // step, so what is set aside is what was read, never what another tab
+            // wrote while it was read in slices.
+            Err(LoadProblem::Unreadable(_)) => (
+                read_stored_now().unwrap_or(Err(LoadProblem::ReaderMissing)),
+                false,
+            ),
+            read => (read, true),
+        };
         opening.set(false);
-        portal(Store::start(read))
-    });
+        let store = Store::start(read);
+        if read_in_slices {
+            // Another tab may have saved while the state was read.
+            store.reload_from_storage();
+        }
+        portal(store)
+    }));
     view! {
-        {move || opening.get().then(|| view! { <p class="field-help" role="status">"Opening your saved data…"</p> })}
+        {move || opening.get().then(|| view! { <Opening progress/> })}
         {started}
     }
     .into_any()
+}
+
+/// The frame while a stored state is read: the top bar and how far the reading
+/// is (the same frame `index.html` shows while the module downloads).
+#[component]
+fn Opening(progress: RwSignal<Option<OpeningProgress>>) -> impl IntoView {
+    let counts = move || match progress.get() {
+        None => (0, 0),
+        Some(OpeningProgress::Parts(done, total) | OpeningProgress::Resources(done, total)) => {
+            (done, total)
+        }
+    };
+    let label = move || match progress.get() {
+        None => "Opening your saved data…".to_string(),
+        Some(OpeningProgress::Parts(done, total)) => {
+            format!("Reading your saved data… {done} of {total} parts")
+        }
+        Some(OpeningProgress::Resources(done, total)) => {
+            format!("Checking your saved data… {done} of {total} resources")
+        }
+    };
+    view! {
+        <div class="boot" data-opening="">
+            <div class="topbar">
+                <span class="brand boot-brand">
+                    <span class="brand-mark" aria-hidden="true">"◆"</span>
+                    <span>"SIG Portal"</span>
+                </span>
+            </div>
+            <p class="boot-status" role="status">
+                <progress
+                    aria-label="Opening your saved data"
+                    max=move || counts().1.max(1)
+                    value=move || progress.get().map(|_| counts().0)
+                ></progress>
+                {label}
+            </p>
+        </div>
+    }
 }
 
 /// The portal over its store.

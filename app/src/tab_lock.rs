@@ -154,6 +154,44 @@ pub async fn sleep(ms: i32) {
     let _ = JsFuture::from(promise).await;
 }
 
+/// Lets the browser paint, handle input and run its other tasks before going on, for
+/// long work cut in slices: the work resumes in a task of its own queued behind them (a
+/// message to itself over a `MessageChannel`, as React's scheduler does), without the 4 ms
+/// that nested zero timers are held back by and without going ahead of other tasks as
+/// `scheduler.yield()` would. A zero timer where there is no `MessageChannel`.
+pub async fn yield_to_browser() {
+    use js_sys::Reflect;
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let posted = (|| -> Option<()> {
+            let global = js_sys::global();
+            let constructor: js_sys::Function = Reflect::get(&global, &"MessageChannel".into())
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            let channel = Reflect::construct(&constructor, &js_sys::Array::new()).ok()?;
+            let receiver = Reflect::get(&channel, &"port1".into()).ok()?;
+            let sender = Reflect::get(&channel, &"port2".into()).ok()?;
+            Reflect::set(&receiver, &"onmessage".into(), &resolve).ok()?;
+            let post: js_sys::Function = Reflect::get(&sender, &"postMessage".into())
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            post.call1(&sender, &JsValue::UNDEFINED).ok()?;
+            Some(())
+        })();
+        if posted.is_none() {
+            let scheduled = web_sys::window().map(|w| {
+                w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                    .is_ok()
+            });
+            if scheduled != Some(true) {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            }
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 /// A promise and the function that resolves it.
 fn js_promise() -> Option<(js_sys::Function, js_sys::Promise)> {
     let mut resolver = None;

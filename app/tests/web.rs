@@ -51,8 +51,9 @@ fn load_stored(
     }
 }
 
-/// Mounts the portal at `hash` in a fresh container; keep the handle alive.
-fn mount_at(hash: &str) -> (Element, leptos::mount::UnmountHandle<impl Mountable>) {
+/// Mounts the portal at `hash` in a fresh container and waits until it has opened (a
+/// stored state is read in slices behind the opening frame); keep the handle alive.
+async fn mount_at(hash: &str) -> (Element, leptos::mount::UnmountHandle<impl Mountable>) {
     web_sys::window()
         .unwrap()
         .location()
@@ -61,6 +62,23 @@ fn mount_at(hash: &str) -> (Element, leptos::mount::UnmountHandle<impl Mountable
     let container = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&container).unwrap();
     let handle = leptos::mount::mount_to(container.clone().unchecked_into(), App);
+    for _ in 0..1000 {
+        if container
+            .query_selector("[data-opening]")
+            .unwrap()
+            .is_none()
+        {
+            break;
+        }
+        storage_failures::sleep(10).await;
+    }
+    assert!(
+        container
+            .query_selector("[data-opening]")
+            .unwrap()
+            .is_none(),
+        "the portal did not open within 10 s"
+    );
     (container, handle)
 }
 
@@ -151,9 +169,32 @@ fn labelled_select(root: &Element, label: &str) -> web_sys::HtmlSelectElement {
     labelled(root, label)
 }
 
+/// Picks `value` in `select`, as a user would (it must be offered).
+fn change(select: &web_sys::HtmlSelectElement, value: &str) {
+    select.set_value(value);
+    assert_eq!(select.value(), value, "{value} is offered");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+}
+
+/// Opens the account panel (the top bar's account button), whose "Signed in as" list the
+/// directory's people fill only while it is open.
+async fn open_account_panel(root: &Element) {
+    let panel = root.query_selector("#account-panel").unwrap().unwrap();
+    if panel.has_attribute("hidden") {
+        root.query_selector(".account-button")
+            .unwrap()
+            .unwrap()
+            .unchecked_into::<HtmlElement>()
+            .click();
+        leptos::task::tick().await;
+    }
+}
+
 #[wasm_bindgen_test]
 async fn navigation_opens_and_closes_blades() {
-    let (root, _handle) = mount_at("#/home");
+    let (root, _handle) = mount_at("#/home").await;
     leptos::task::tick().await;
     assert_eq!(region_names(&root), ["Home"]);
 
@@ -179,7 +220,7 @@ async fn navigation_opens_and_closes_blades() {
 
 #[wasm_bindgen_test]
 async fn escape_closes_the_active_blade() {
-    let (root, _handle) = mount_at("#/home/galleries");
+    let (root, _handle) = mount_at("#/home/galleries").await;
     leptos::task::tick().await;
     assert_eq!(region_names(&root), ["Home", "Azure compute galleries"]);
 
@@ -194,7 +235,7 @@ async fn escape_closes_the_active_blade() {
 
 #[wasm_bindgen_test]
 async fn breadcrumb_goes_back_to_an_earlier_blade() {
-    let (root, _handle) = mount_at("#/home/resources");
+    let (root, _handle) = mount_at("#/home/resources").await;
     leptos::task::tick().await;
     let crumbs = landmark(&root, "nav[aria-label='Breadcrumb']");
     control(&crumbs, "Home").click();
@@ -619,7 +660,7 @@ mod persistence {
     async fn the_portal_tells_the_user_about_unreadable_saved_data() {
         reset();
         raw().set_item(STATE_KEY, "not json at all").unwrap();
-        let (root, _handle) = mount_at("#/home");
+        let (root, _handle) = mount_at("#/home").await;
         leptos::task::tick().await;
         let alert = root
             .query_selector(".storage-banner[role=alert]")
@@ -642,7 +683,7 @@ mod persistence {
         let lost = saved.parts.galleries.values().next().unwrap().clone();
         raw().remove_item(&lost).unwrap();
         let envelope = raw().get_item(STATE_KEY).unwrap().unwrap();
-        let (root, _handle) = mount_at("#/home");
+        let (root, _handle) = mount_at("#/home").await;
         leptos::task::tick().await;
         let alert = root
             .query_selector(".storage-banner[role=alert]")
@@ -672,6 +713,88 @@ mod persistence {
         assert!(!part_keys()
             .iter()
             .any(|k| saved.parts.galleries.values().any(|p| p == k)));
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_state_read_in_slices_reports_its_progress_and_reads_what_reading_at_once_does() {
+        reset();
+        let storage = BrowserStorage::open();
+        let w = world_with_galleries(5);
+        save_world(&storage, &w, 0, 1).unwrap();
+        let stored = storage.read_state().unwrap().unwrap();
+        let at_once = persist::parse_state(stored.clone()).unwrap();
+        let seen = std::cell::RefCell::new(Vec::new());
+        // No time per slice: every slice is one part, or a few hundred resources.
+        let sliced = persist::read_in_steps(stored, 0.0, |at| seen.borrow_mut().push(at))
+            .await
+            .unwrap();
+        assert_eq!(sliced.revision, at_once.revision);
+        assert_eq!(sliced.parts, at_once.parts);
+        assert_eq!(
+            serde_json::to_value(&sliced.world).unwrap(),
+            serde_json::to_value(&w).unwrap()
+        );
+        let seen = seen.into_inner();
+        // Every part (the 5 galleries, the access fields, the assignments' buckets) one by
+        // one, then the resources.
+        let total = 5 + 1 + at_once.parts.assignments.len();
+        assert_eq!(at_once.parts.galleries.len(), 5);
+        let parts: Vec<_> = seen
+            .iter()
+            .filter_map(|p| match p {
+                persist::OpeningProgress::Parts(done, total) => Some((*done, *total)),
+                persist::OpeningProgress::Resources(..) => None,
+            })
+            .collect();
+        assert_eq!(
+            parts,
+            (0..=total).map(|done| (done, total)).collect::<Vec<_>>()
+        );
+        // Then the resources (the galleries and the first-run role assignments), counted up.
+        let resources: Vec<_> = seen
+            .iter()
+            .filter_map(|p| match p {
+                persist::OpeningProgress::Resources(done, total) => Some((*done, *total)),
+                persist::OpeningProgress::Parts(..) => None,
+            })
+            .collect();
+        assert!(!resources.is_empty(), "{seen:?}");
+        assert!(
+            resources
+                .windows(2)
+                .all(|w| w[0].0 <= w[1].0 && w[1].0 <= w[1].1),
+            "{resources:?}"
+        );
+        assert!(
+            resources.iter().all(|(_, total)| *total >= 5),
+            "{resources:?}"
+        );
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_state_a_rule_refuses_is_refused_in_slices_as_at_once() {
+        reset();
+        // Valid JSON in the stored shape, but a gallery name the core refuses.
+        let w = world_with_galleries(1);
+        let mut document = serde_json::to_value(&w).unwrap();
+        document["galleries"][0]["name"] = serde_json::json!("bad name!");
+        document["galleries"][0]["id"] =
+            serde_json::json!(gallery(0).replace("Gallery0", "bad name!"));
+        let text = serde_json::json!({
+            "app": "sig-portal", "envelopeVersion": 1, "revision": 3, "world": document
+        })
+        .to_string();
+        let at_once = persist::parse(&text).unwrap_err();
+        let sliced = persist::read_in_steps(persist::StoredState::single(text), 0.0, |_| {})
+            .await
+            .unwrap_err();
+        assert_eq!(sliced, at_once);
+        assert!(
+            matches!(&sliced, LoadProblem::Unreadable(why) if why.contains("the saved world is invalid")),
+            "{sliced:?}"
+        );
         reset();
     }
 }
@@ -738,7 +861,7 @@ mod iam {
             "/subscriptions/{}",
             defaults::SUBSCRIPTION
         )));
-        let (root, _handle) = mount_at(&stack.to_hash());
+        let (root, _handle) = mount_at(&stack.to_hash()).await;
         leptos::task::tick().await;
         let blade = region(&root, "Access control (IAM)");
 
@@ -749,6 +872,7 @@ mod iam {
         assert!(!remove.has_attribute("disabled"));
 
         // Signed in as the Reader, both are disabled, and say why.
+        open_account_panel(&root).await;
         let who = labelled_select(&root, "Signed in as");
         who.set_value(READER);
         who.dispatch_event(&web_sys::Event::new("change").unwrap())
@@ -768,6 +892,68 @@ mod iam {
             .get_attribute("title")
             .unwrap_or_default()
             .contains("Microsoft.Authorization/roleAssignments/delete"));
+        reset();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_directory_of_thousands_lists_a_hundred_accounts_and_a_filter_narrows_them() {
+        reset();
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        let mut w = first_run_world(now);
+        for n in 0..1_500 {
+            let user = NewUser {
+                tenant_id: defaults::TENANT.into(),
+                user_principal_name: format!("user{n}@contoso.onmicrosoft.com"),
+                display_name: format!("Load User {n}"),
+                id: None,
+            };
+            apply(&mut w, &Actor::system(), Command::CreateUser(user), now).unwrap();
+        }
+        save_world(&BrowserStorage::open(), &w, 0, 1).unwrap();
+        let (root, _handle) = mount_at("#/home").await;
+        leptos::task::tick().await;
+        // Closed, the panel lists nobody: the account button names the user directly.
+        let who = labelled_select(&root, "Signed in as");
+        assert!(who.length() <= 1, "{} options while closed", who.length());
+        open_account_panel(&root).await;
+        let who = labelled_select(&root, "Signed in as");
+        assert_eq!(who.length(), 100, "a hundred accounts at a time");
+        let status = root
+            .query_selector("#account-panel [role=status]")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap();
+        assert!(
+            status.contains("Showing 100 of 1501 matching accounts"),
+            "{status}"
+        );
+        let filter: web_sys::HtmlInputElement = labelled(&root, "Filter accounts");
+        filter.set_value("Load User 1234");
+        filter
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+        leptos::task::tick().await;
+        let who = labelled_select(&root, "Signed in as");
+        let options: Vec<String> = (0..who.length())
+            .filter_map(|i| who.item(i))
+            .filter_map(|o| o.text_content())
+            .collect();
+        // The user found, and the one signed in (always listed).
+        assert_eq!(options.len(), 2, "{options:?}");
+        assert!(
+            options
+                .iter()
+                .any(|o| o.starts_with("Load User 1234 (user1234@")),
+            "{options:?}"
+        );
+        change(&who, "user1234@contoso.onmicrosoft.com");
+        leptos::task::tick().await;
+        let button = root.query_selector(".account-button").unwrap().unwrap();
+        assert!(
+            button.text_content().unwrap().contains("Load User 1234"),
+            "signed in as the user picked"
+        );
         reset();
     }
 }
@@ -800,14 +986,6 @@ mod visibility {
         }
     }
 
-    fn change(select: &web_sys::HtmlSelectElement, value: &str) {
-        select.set_value(value);
-        assert_eq!(select.value(), value, "{value} is offered");
-        select
-            .dispatch_event(&web_sys::Event::new("change").unwrap())
-            .unwrap();
-    }
-
     fn fill(scope: &Element, label: &str, value: &str) {
         let input: web_sys::HtmlInputElement = labelled(scope, label);
         input.set_value(value);
@@ -822,6 +1000,7 @@ mod visibility {
         change(&labelled_select(root, "Directory"), tenant);
         settle().await;
         if let Some(principal) = principal {
+            open_account_panel(root).await;
             change(&labelled_select(root, "Signed in as"), principal);
             settle().await;
         }
@@ -890,7 +1069,7 @@ mod visibility {
         let mut stack = BladeStack::default();
         stack.navigate(first);
         stack.open_from(0, second);
-        let mounted = mount_at(&stack.to_hash());
+        let mounted = mount_at(&stack.to_hash()).await;
         settle().await;
         mounted
     }
@@ -1065,7 +1244,7 @@ mod visibility {
         stack.navigate(Blade::AccessControl(contoso.clone()));
         stack.open_from(0, Blade::CreateGallery);
         stack.open_from(1, Blade::AddRoleAssignment(contoso.clone()));
-        let (root, _handle) = mount_at(&stack.to_hash());
+        let (root, _handle) = mount_at(&stack.to_hash()).await;
         settle().await;
         let iam = region(&root, "Access control (IAM)");
         let wizard = region(&root, "Create Azure compute gallery");
@@ -1277,7 +1456,7 @@ mod storage_failures {
     ) -> (Element, leptos::mount::UnmountHandle<impl Mountable>) {
         let mut stack = BladeStack::default();
         stack.navigate(Blade::Subscriptions);
-        let mounted = mount_at(&stack.to_hash());
+        let mounted = mount_at(&stack.to_hash()).await;
         settle().await;
         mounted
     }

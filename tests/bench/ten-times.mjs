@@ -91,6 +91,18 @@ try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
   // Keep a handle on the module's memory (Trunk's loader announces the started module).
   await context.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.sigWasmMemory = e.detail.wasm.memory; }));
+  // From the start of every page: tasks over 50 ms ([start, duration]), and what the opening
+  // status says when ([ms, text]).
+  await context.addInitScript(() => {
+    window.sigPageLongTasks = [];
+    new PerformanceObserver((list) => window.sigPageLongTasks.push(...list.getEntries().map((e) => [Math.round(e.startTime), Math.round(e.duration)])))
+      .observe({ type: 'longtask' });
+    window.sigOpening = [];
+    new MutationObserver(() => {
+      const status = document.querySelector('[data-opening] [role=status]');
+      if (status && window.sigOpening.at(-1)?.[1] !== status.textContent) window.sigOpening.push([Math.round(performance.now()), status.textContent]);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -119,6 +131,12 @@ try {
   await page.reload();
   await page.waitForFunction(() => performance.getEntriesByName('sig:first-blade').length > 0, null, { timeout: 600_000 });
   figures.coldLoadFirstBladeMs = Math.round(await page.evaluate(() => performance.getEntriesByName('sig:first-blade')[0].startTime));
+  await page.waitForTimeout(1000);
+  figures.coldLoadLongTasksMs = await page.evaluate(() => window.sigPageLongTasks);
+  const opening = await page.evaluate(() => window.sigOpening);
+  // The first status, every tenth, and the last: enough to see it move.
+  figures.coldLoadOpening = opening.filter((_, i) => i % 10 === 0 || i === opening.length - 1);
+  figures.coldLoadStatusUpdates = opening.length;
   Object.assign(figures, { afterLoad: await memory(page, cdp) });
 
   // A command outside the galleries, then one in a gallery, each followed by its save.

@@ -7,9 +7,9 @@ use sig_core::validate::{parse_documents, validate_input};
 use wasm_bindgen::JsCast;
 
 use crate::clock;
-use crate::persist::BrowserStorage;
+use crate::persist::{now_ms, BrowserStorage};
 use crate::store::{Store, Tone};
-use crate::tab_lock::sleep;
+use crate::tab_lock::yield_to_browser;
 
 /// Offers `text` to the user as a download named `file_name`.
 pub fn download(file_name: &str, text: &str) {
@@ -74,13 +74,6 @@ enum ImportResult {
 /// (a frame is 16 ms; the Long Tasks API flags tasks over 50 ms).
 const SLICE_MS: f64 = 25.0;
 
-/// Milliseconds since the page started, for slicing work.
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
 /// Reads `text` as an export document and admits it in slices that yield to
 /// the browser, showing how far it is in `progress` and stopping when `cancel`
 /// is set; the world is replaced only once the whole file is admitted.
@@ -104,7 +97,7 @@ async fn import_in_steps(
     };
     loop {
         progress.set(Some(reading.progress()));
-        sleep(0).await;
+        yield_to_browser().await;
         if cancel.try_get_value() != Some(false) {
             return ImportResult::Cancelled;
         }
