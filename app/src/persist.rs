@@ -396,12 +396,12 @@ impl StateReading {
                 let galleries = read.meta.parts.galleries.len();
                 let has_access = read.meta.parts.access.is_some();
                 if at < galleries {
-                    let part = part(key, &self.stored)?;
+                    let part = part(key, &mut self.stored)?;
                     read.galleries.push(part);
                 } else if has_access && read.access.is_none() {
-                    read.access = Some(part(key, &self.stored)?);
+                    read.access = Some(part(key, &mut self.stored)?);
                 } else {
-                    let bucket = part(key, &self.stored)?;
+                    let bucket = part(key, &mut self.stored)?;
                     read.assignments.push(bucket);
                 }
                 ReadStage::Parts(read)
@@ -503,17 +503,18 @@ fn world_refused(refusal: sig_core::CommandError) -> LoadProblem {
     ))
 }
 
-/// One part of a format 2 state, read straight into its type (no JSON tree).
+/// One part of a format 2 state, read straight into its type (no JSON tree). Its text is
+/// dropped once read: at ten times the limits the texts are ~7 MB the reading no longer needs.
 fn part<T: serde::de::DeserializeOwned>(
     key: &String,
-    stored: &StoredState,
+    stored: &mut StoredState,
 ) -> Result<T, LoadProblem> {
-    let text = stored.parts.get(key).ok_or_else(|| {
+    let text = stored.parts.remove(key).ok_or_else(|| {
         LoadProblem::Unreadable(format!(
             "the saved data is damaged (its part {key} is missing)"
         ))
     })?;
-    serde_json::from_str(&unpack(text)?).map_err(|e| {
+    serde_json::from_str(&unpack(&text)?).map_err(|e| {
         LoadProblem::Unreadable(format!("the saved data is damaged (its part {key}: {e})"))
     })
 }
