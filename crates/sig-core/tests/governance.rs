@@ -322,3 +322,107 @@ fn a_deny_assignment_wins_over_any_allow_and_only_azure_makes_one() {
     let back: World = serde_json::from_str(&serde_json::to_string(&w).unwrap()).expect("loads");
     assert!(!allowed(&back, ADMIN, "Microsoft.Compute/galleries/delete", &gallery).allowed);
 }
+
+/// `visible_resources` walks down the tree (one level per resource); its answer must be
+/// [`decide`]'s at every resource, for every principal: with deny assignments that read is
+/// denied by (inherited, limited to their own scope, at a definition) and role assignments at a
+/// definition and a version.
+#[test]
+fn visible_resources_is_decide_at_every_resource_for_every_principal() {
+    use sig_core::access::directory::DirectoryObject;
+    use sig_core::access::visible_resources;
+    let mut w = contoso_fabrikam();
+    let image = sig_core::command::image_id(CONTOSO_SUB, "rg-images", "ContosoImages", "ubuntu-22");
+    let version = format!("{image}/versions/1.0.0");
+    let everyone = json!([{"id": "00000000-0000-0000-0000-000000000000", "type": "SystemDefined"}]);
+    for (n, scope, read, own_only) in [
+        (
+            1,
+            image.clone(),
+            "Microsoft.Compute/galleries/images/versions/read",
+            false,
+        ),
+        (
+            2,
+            format!("/subscriptions/{CONTOSO_SUB}/resourceGroups/rg-images"),
+            "Microsoft.Compute/galleries/read",
+            true,
+        ),
+    ] {
+        let deny: DenyAssignment = serde_json::from_value(json!({
+            "name": format!("7d1e4c2a-0000-4000-8000-00000000010{n}"),
+            "properties": {"permissions": [{"actions": [read]}], "scope": scope,
+                "principals": everyone, "doNotApplyToChildScopes": own_only}
+        }))
+        .unwrap();
+        run(&mut w, Actor::system(), Command::CreateDenyAssignment(deny)).unwrap();
+    }
+    let admin_id = w
+        .access()
+        .user_by_upn(ADMIN)
+        .expect("Contoso's admin")
+        .object
+        .id()
+        .to_string();
+    for scope in [&image, &version] {
+        let assignment = NewRoleAssignment {
+            scope: scope.clone(),
+            role_definition_id: "Reader".into(),
+            principal_id: admin_id.clone(),
+            name: None,
+        };
+        run(
+            &mut w,
+            Actor::system(),
+            Command::CreateRoleAssignment(assignment),
+        )
+        .unwrap();
+    }
+    let principals: Vec<String> = w
+        .access()
+        .objects()
+        .filter_map(|e| match &e.object {
+            DirectoryObject::User(u) => Some(u.user_principal_name.clone()),
+            DirectoryObject::ServicePrincipal(s) => Some(s.id.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(principals.len() > 5);
+    let mut seen_denied = false;
+    for principal in principals {
+        let subject = resolve_principal(&w, &principal).unwrap();
+        let resources = w
+            .galleries()
+            .map(|g| (g.id.to_string(), "Microsoft.Compute/galleries"))
+            .chain(
+                w.images()
+                    .map(|i| (i.id.to_string(), "Microsoft.Compute/galleries/images")),
+            )
+            .chain(w.versions().map(|v| {
+                (
+                    v.id.to_string(),
+                    "Microsoft.Compute/galleries/images/versions",
+                )
+            }));
+        let mut expected = Vec::new();
+        for (id, ty) in resources {
+            let Ok(cx) = context(&w, &subject, &id) else {
+                continue;
+            };
+            let d = decide(&w, &cx, &format!("{ty}/read"));
+            seen_denied |= !d.denied_by.is_empty() && !d.grants.is_empty();
+            if d.allowed {
+                let mut roles: Vec<String> = d.grants.into_iter().map(|g| g.role_name).collect();
+                roles.sort();
+                roles.dedup();
+                expected.push((id, ty.to_string(), cx.scope.subscription.clone(), roles));
+            }
+        }
+        let listed: Vec<_> = visible_resources(&w, &subject)
+            .into_iter()
+            .map(|r| (r.id, r.resource_type, r.subscription_id, r.roles))
+            .collect();
+        assert_eq!(listed, expected, "{principal}");
+    }
+    assert!(seen_denied, "a deny assignment overrides a grant somewhere");
+}

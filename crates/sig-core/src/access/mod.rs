@@ -211,77 +211,110 @@ pub fn full_path<'w>(world: &'w World, scope: &str) -> Result<(&'w str, ScopePat
 /// Decides one action: the assignments at the scope and its ancestors naming the principal or
 /// a group it is (transitively) in, whose role allows the action. O(levels × groups) lookups.
 pub fn decide(world: &World, cx: &CheckContext<'_>, action: &str) -> ActionDecision {
-    let mut grants = Vec::new();
+    let mut verdict = Verdict::default();
     if let Some(p) = cx.principal {
-        let a = &world.access;
-        let pk = Key::new(p.object.id());
-        let own = std::iter::once(&pk).chain(a.groups_of(&pk).iter());
-        let ids: Vec<&Key> = own.collect();
+        let who = Who::of(world, p);
         let depth = cx.scope.levels.len();
         for (level, scope_id) in cx.scope.levels.iter().enumerate() {
-            let sk = Key::new(scope_id);
-            for who in &ids {
-                let Some(list) = a
-                    .index
-                    .by_scope_principal
-                    .get(&(sk.clone(), (*who).clone()))
-                else {
-                    continue;
-                };
-                for ak in list {
-                    let Some(ra) = a.assignments.get(ak) else {
-                        continue;
-                    };
-                    let Some(role) = a.role(&ra.properties.role_definition_id) else {
-                        continue;
-                    };
-                    if role.allows(action) {
-                        grants.push(Grant {
-                            assignment_id: ra.id.clone(),
-                            role_definition_id: role.name.clone(),
-                            role_name: role.properties.role_name.clone(),
-                            assignment_scope: ra.properties.scope.clone(),
-                            inherited: level + 1 < depth,
-                            principal_id: ra.properties.principal_id.clone(),
-                            via_group: (*who != &pk).then(|| {
-                                a.objects.get(*who).map_or_else(
-                                    || who.as_str().to_string(),
-                                    |e| e.object.display_name().to_string(),
-                                )
-                            }),
-                        });
-                    }
-                }
-            }
+            who.add_level(world, scope_id, action, level + 1 < depth, &mut verdict);
         }
     }
-    let denials = cx
-        .principal
-        .map_or_else(Vec::new, |p| denials(world, cx, p, action));
-    ActionDecision {
-        action: action.to_string(),
-        allowed: !grants.is_empty() && denials.is_empty(),
-        grants,
-        denied_by: denials,
+    verdict.decision(action)
+}
+
+/// What the levels of a scope's chain looked at so far grant and deny.
+#[derive(Debug, Clone, Default)]
+struct Verdict {
+    grants: Vec<Grant>,
+    denials: Vec<Denial>,
+}
+
+impl Verdict {
+    fn decision(self, action: &str) -> ActionDecision {
+        ActionDecision {
+            action: action.to_string(),
+            allowed: !self.grants.is_empty() && self.denials.is_empty(),
+            grants: self.grants,
+            denied_by: self.denials,
+        }
     }
 }
 
-/// The deny assignments at the scope (or above it, unless limited to their own scope) that deny
-/// `action` to the principal or a group it is in: "Deny assignments take precedence over role
-/// assignments."
-fn denials(world: &World, cx: &CheckContext<'_>, principal: &Entry, action: &str) -> Vec<Denial> {
-    let a = &world.access;
-    if a.deny_assignments.is_empty() {
-        return Vec::new();
+/// A principal with the groups it is (transitively) in: whom a level's assignments must name.
+struct Who<'w> {
+    principal: &'w Entry,
+    key: Key,
+    groups: &'w [Key],
+}
+
+impl<'w> Who<'w> {
+    fn of(world: &'w World, principal: &'w Entry) -> Who<'w> {
+        let key = Key::new(principal.object.id());
+        let groups = world.access.groups_of(&key);
+        Who {
+            principal,
+            key,
+            groups,
+        }
     }
-    let pk = Key::new(principal.object.id());
-    let ids: Vec<&str> = std::iter::once(principal.object.id())
-        .chain(a.groups_of(&pk).iter().map(Key::as_str))
-        .collect();
-    let depth = cx.scope.levels.len();
-    let mut out = Vec::new();
-    for (level, scope_id) in cx.scope.levels.iter().enumerate() {
-        let inherited = level + 1 < depth;
+
+    /// Adds what one level of a chain grants and denies (`inherited`: an ancestor of the
+    /// checked scope): the assignments made at `scope_id` naming the principal or one of its
+    /// groups whose role allows `action`, and the deny assignments made there that deny it
+    /// (those limited to their own scope only when it is not inherited: "Deny assignments take
+    /// precedence over role assignments").
+    /// What one level grants and denies, on its own ([`Who::add_level`]).
+    fn level(&self, world: &World, scope_id: &str, action: &str, inherited: bool) -> Verdict {
+        let mut verdict = Verdict::default();
+        self.add_level(world, scope_id, action, inherited, &mut verdict);
+        verdict
+    }
+
+    fn add_level(
+        &self,
+        world: &World,
+        scope_id: &str,
+        action: &str,
+        inherited: bool,
+        verdict: &mut Verdict,
+    ) {
+        let a = &world.access;
+        let sk = Key::new(scope_id);
+        for who in std::iter::once(&self.key).chain(self.groups) {
+            let Some(list) = a.index.by_scope_principal.get(&(sk.clone(), who.clone())) else {
+                continue;
+            };
+            for ak in list {
+                let Some(ra) = a.assignments.get(ak) else {
+                    continue;
+                };
+                let Some(role) = a.role(&ra.properties.role_definition_id) else {
+                    continue;
+                };
+                if role.allows(action) {
+                    verdict.grants.push(Grant {
+                        assignment_id: ra.id.clone(),
+                        role_definition_id: role.name.clone(),
+                        role_name: role.properties.role_name.clone(),
+                        assignment_scope: ra.properties.scope.clone(),
+                        inherited,
+                        principal_id: ra.properties.principal_id.clone(),
+                        via_group: (who != &self.key).then(|| {
+                            a.objects.get(who).map_or_else(
+                                || who.as_str().to_string(),
+                                |e| e.object.display_name().to_string(),
+                            )
+                        }),
+                    });
+                }
+            }
+        }
+        if a.deny_assignments.is_empty() {
+            return;
+        }
+        let ids: Vec<&str> = std::iter::once(self.principal.object.id())
+            .chain(self.groups.iter().map(Key::as_str))
+            .collect();
         for d in a.deny_assignments.values() {
             let here = ScopePath::parse(&d.properties.scope)
                 .is_some_and(|p| p.id().eq_ignore_ascii_case(scope_id));
@@ -290,7 +323,7 @@ fn denials(world: &World, cx: &CheckContext<'_>, principal: &Entry, action: &str
                 && d.denies(action)
                 && d.applies_to(ids.iter().copied())
             {
-                out.push(Denial {
+                verdict.denials.push(Denial {
                     deny_assignment_id: d.id.clone(),
                     deny_assignment_name: d.properties.deny_assignment_name.clone(),
                     scope: d.properties.scope.clone(),
@@ -299,7 +332,6 @@ fn denials(world: &World, cx: &CheckContext<'_>, principal: &Entry, action: &str
             }
         }
     }
-    out
 }
 
 /// The deny assignments that apply at `scope` — made there, or above it and not limited to
@@ -391,39 +423,115 @@ pub struct VisibleResource {
 
 /// Every gallery, image definition and image version, across all subscriptions, that the
 /// subject may read (the seed FAQ's "list all gallery resources across subscriptions").
+///
+/// The verdict of each is [`decide`]'s for `{type}/read` at its id, built level by level as a
+/// walk down the tree: the chain above a gallery (management groups, subscription, resource
+/// group) is resolved once per gallery, and a definition's or version's verdict is its
+/// parent's chain plus its own level, so listing the hundreds of thousands of resources at ten
+/// times the documented limits costs one level each, not a parsed chain each.
 pub fn visible_resources(world: &World, subject: &Subject) -> Vec<VisibleResource> {
-    let mut out = Vec::new();
-    let ids = world
-        .galleries()
-        .map(|g| (g.id.to_string(), crate::ids::GALLERY_TYPE))
-        .chain(
-            world
-                .images()
-                .map(|i| (i.id.to_string(), crate::ids::IMAGE_TYPE)),
-        )
-        .chain(
-            world
-                .versions()
-                .map(|v| (v.id.to_string(), crate::ids::VERSION_TYPE)),
-        );
-    for (id, ty) in ids {
+    use crate::ids::{GALLERY_TYPE, IMAGE_TYPE, VERSION_TYPE};
+    let actions = [GALLERY_TYPE, IMAGE_TYPE, VERSION_TYPE].map(|ty| format!("{ty}/read"));
+    let mut galleries = Vec::new();
+    let mut images = Vec::new();
+    let mut versions = Vec::new();
+    for g in world.galleries() {
+        let id = g.id.to_string();
         let Ok(cx) = context(world, subject, &id) else {
             continue;
         };
-        let d = decide(world, &cx, &format!("{ty}/read"));
-        if d.allowed {
-            let mut roles: Vec<String> = d.grants.iter().map(|g| g.role_name.clone()).collect();
-            roles.sort();
-            roles.dedup();
-            out.push(VisibleResource {
-                id,
-                resource_type: ty.to_string(),
-                subscription_id: cx.scope.subscription.clone(),
-                roles,
-            });
+        let Some(p) = cx.principal else {
+            continue;
+        };
+        let who = Who::of(world, p);
+        let subscription = cx.scope.subscription.as_str();
+        // What the gallery's chain grants and denies to `action` at a scope below it.
+        let above = |action: &str| {
+            let mut seen = Seen::default();
+            for scope_id in &cx.scope.levels {
+                seen.add(who.level(world, scope_id, action, true));
+            }
+            seen
+        };
+        let gallery = decide(world, &cx, &actions[0]);
+        galleries.extend(visible(id, GALLERY_TYPE, subscription, &Seen::of(gallery)));
+        let (above_images, above_versions) = (above(&actions[1]), above(&actions[2]));
+        for i in world.images_of(&g.id) {
+            let image_id = i.id.to_string();
+            let mut above_version = above_versions.clone();
+            above_version.add(who.level(world, &image_id, &actions[2], true));
+            for v in world.versions_of(&i.id) {
+                let version_id = v.id.to_string();
+                let own = above_version.with(who.level(world, &version_id, &actions[2], false));
+                versions.extend(visible(version_id, VERSION_TYPE, subscription, &own));
+            }
+            let own = above_images.with(who.level(world, &image_id, &actions[1], false));
+            images.extend(visible(image_id, IMAGE_TYPE, subscription, &own));
         }
     }
-    out
+    // In the world's order (its maps are keyed by the lower-cased id), as one pass over each
+    // map would list them.
+    images.sort_by_cached_key(|r| r.id.to_ascii_lowercase());
+    versions.sort_by_cached_key(|r| r.id.to_ascii_lowercase());
+    galleries.extend(images);
+    galleries.extend(versions);
+    galleries
+}
+
+/// What the levels of a chain looked at so far decide, as far as [`visible_resources`] needs:
+/// the names of the roles that grant the action, and whether anything grants or denies it.
+#[derive(Debug, Clone, Default)]
+struct Seen {
+    roles: Vec<String>,
+    granted: bool,
+    denied: bool,
+}
+
+impl Seen {
+    fn of(decision: ActionDecision) -> Seen {
+        let mut seen = Seen::default();
+        seen.add(Verdict {
+            grants: decision.grants,
+            denials: decision.denied_by,
+        });
+        seen
+    }
+
+    fn add(&mut self, level: Verdict) {
+        self.granted |= !level.grants.is_empty();
+        self.denied |= !level.denials.is_empty();
+        for g in level.grants {
+            if !self.roles.contains(&g.role_name) {
+                self.roles.push(g.role_name);
+            }
+        }
+    }
+
+    /// This and one more level (most levels grant and deny nothing: no copy is made).
+    fn with(&self, level: Verdict) -> std::borrow::Cow<'_, Seen> {
+        if level.grants.is_empty() && level.denials.is_empty() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut more = self.clone();
+        more.add(level);
+        std::borrow::Cow::Owned(more)
+    }
+}
+
+/// The resource `id` as [`visible_resources`] lists it, when what its chain decides (`seen`)
+/// allows reading it.
+fn visible(id: String, ty: &str, subscription: &str, seen: &Seen) -> Option<VisibleResource> {
+    if !seen.granted || seen.denied {
+        return None;
+    }
+    let mut roles = seen.roles.clone();
+    roles.sort();
+    Some(VisibleResource {
+        id,
+        resource_type: ty.to_string(),
+        subscription_id: subscription.to_string(),
+        roles,
+    })
 }
 
 /// One principal with access to a resource and the assignment that gives it.
