@@ -139,6 +139,19 @@ try {
   figures.coldLoadStatusUpdates = opening.length;
   Object.assign(figures, { afterLoad: await memory(page, cdp) });
 
+  // Opening the lists of every resource and of every gallery (hash navigation, as the menu does).
+  for (const [name, hash, region, shown] of [
+    ['allResources', '#/home/resources', 'All resources', /Showing 111\d\d\d of 111\d\d\d resources/],
+    ['galleries', '#/home/galleries', 'Azure compute galleries', /Showing 1000 of 1000/],
+  ]) {
+    await watchLongTasks(page);
+    const t0 = Date.now();
+    await page.evaluate((h) => { location.hash = h; }, hash);
+    await page.getByRole('region', { name: region }).getByText(shown).first().waitFor({ timeout: 120_000 });
+    figures[`${name}OpenMs`] = Date.now() - t0;
+    figures[`${name}LongTasksMs`] = await longTasks(page);
+  }
+
   // A command outside the galleries, then one in a gallery, each followed by its save.
   for (const [name, act] of [
     ['source', async () => {
