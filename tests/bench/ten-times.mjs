@@ -166,6 +166,8 @@ try {
   ]) {
     const run = await act();
     const revision = await page.evaluate(() => Number(localStorage.getItem('sig-portal/revision')));
+    const partKeys = () => page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('sig-portal/part/')));
+    const before = new Set(await partKeys());
     await watchLongTasks(page);
     const t0 = Date.now();
     await run();
@@ -173,6 +175,7 @@ try {
     await page.waitForFunction((r) => Number(localStorage.getItem('sig-portal/revision')) > r, revision, { timeout: 120_000 });
     figures[`${name}SaveMs`] = await page.evaluate(() => Math.round(performance.getEntriesByName('sig:save').at(-1).duration * 10) / 10);
     figures[`${name}LongTasksMs`] = await longTasks(page);
+    figures[`${name}PartsWritten`] = (await partKeys()).filter((key) => !before.has(key)).length;
   }
   // The same file imported again over the stored state: the new parts need room next to the
   // old ones until the envelope switches over.
