@@ -274,7 +274,9 @@ pub struct Store {
     pub activity: Memo<Vec<ActivityEntry>>,
     /// What the signed-in principal may read (lower-case ids); `None` = everything
     /// (the simulator itself). Computed by the core's `access::visible_resources`.
-    pub visible: Memo<Option<std::collections::BTreeSet<String>>>,
+    /// A hash set: lists check every row against it, and ids share long prefixes,
+    /// which ordered comparisons walk again and again.
+    pub visible: Memo<Option<std::collections::HashSet<String>>>,
     next_id: StoredValue<u64>,
     /// A random prefix of this page's ids (activity events, notifications),
     /// so that ids stay unique across reloads and tabs.
@@ -456,7 +458,7 @@ impl Store {
                         .into_iter()
                         .map(|r| r.id.to_ascii_lowercase())
                         .collect(),
-                    Err(_) => std::collections::BTreeSet::new(),
+                    Err(_) => std::collections::HashSet::new(),
                 }
             }))
         });
@@ -1349,7 +1351,7 @@ pub fn refusal(error: &CommandError) -> String {
 }
 
 /// Is `id` in the visible set (`None`: everything is visible)?
-fn listed(visible: Option<&std::collections::BTreeSet<String>>, id: &str) -> bool {
+fn listed(visible: Option<&std::collections::HashSet<String>>, id: &str) -> bool {
     visible.is_none_or(|set| set.contains(&id.to_ascii_lowercase()))
 }
 

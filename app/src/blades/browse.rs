@@ -2,7 +2,7 @@
 //! subscriptions, with the portal's toolbar, filters, sortable columns and a
 //! virtualized list so 11,000 rows stay instant.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use sig_core::ids::GalleryResourceId;
@@ -271,19 +271,16 @@ fn Browser(
     // What the user ticked; what counts is only what is still listed, so
     // deleted or hidden rows leave the selection and Delete acts on what is seen.
     let picked = RwSignal::new(BTreeSet::<String>::new());
-    let present = Memo::new(move |_| {
-        all.with(|rows| {
-            rows.iter()
-                .map(|r| r.id.clone())
-                .collect::<HashSet<String>>()
-        })
-    });
     let selected = Memo::new(move |_| {
-        present.with(|ids| {
-            picked.with(|p| {
-                p.iter()
-                    .filter(|id| ids.contains(*id))
-                    .cloned()
+        picked.with(|p| {
+            if p.is_empty() {
+                // Nothing ticked (nearly always): no pass over the rows.
+                return BTreeSet::new();
+            }
+            all.with(|rows| {
+                rows.iter()
+                    .filter(|r| p.contains(&r.id))
+                    .map(|r| r.id.clone())
                     .collect::<BTreeSet<String>>()
             })
         })

@@ -7,7 +7,7 @@ use sig_core::validate::{parse_documents, validate_input};
 use wasm_bindgen::JsCast;
 
 use crate::clock;
-use crate::persist::{now_ms, BrowserStorage};
+use crate::persist::{now_ms, BrowserStorage, ADMIT_BETWEEN_CHECKS};
 use crate::store::{Store, Tone};
 use crate::tab_lock::yield_to_browser;
 
@@ -104,7 +104,7 @@ async fn import_in_steps(
         let started = now_ms();
         let mut finished = false;
         while !finished && now_ms() - started < SLICE_MS {
-            finished = match reading.step(200) {
+            finished = match reading.step(ADMIT_BETWEEN_CHECKS) {
                 Ok(done) => done,
                 Err(refused) => return refusal(&text, invalid(&refused)),
             };
