@@ -456,7 +456,11 @@ impl Store {
                 match sig_core::access::resolve_principal(w, &actor.principal) {
                     Ok(subject) => sig_core::access::visible_resources(w, &subject)
                         .into_iter()
-                        .map(|r| r.id.to_ascii_lowercase())
+                        .map(|r| {
+                            let mut id = r.id;
+                            id.make_ascii_lowercase();
+                            id
+                        })
                         .collect(),
                     Err(_) => std::collections::HashSet::new(),
                 }

@@ -231,7 +231,11 @@ fn FilterSelect(
 pub fn readable_rows(store: Store, galleries_only: bool) -> Vec<Row> {
     let mut list = store.world.with(|w| rows(w, galleries_only));
     store.visible.with(|visible| {
-        if let Some(ids) = visible {
+        // The set holds only resources of the world, each once: as many as every resource's
+        // rows means all are readable (an owner's usual view), with no lookup per row.
+        let every =
+            |ids: &std::collections::HashSet<String>| !galleries_only && ids.len() == list.len();
+        if let Some(ids) = visible.as_ref().filter(|ids| !every(ids)) {
             list.retain(|r| ids.contains(&r.id.to_ascii_lowercase()));
         }
     });
