@@ -623,13 +623,7 @@ impl Reading {
                     let access = std::mem::take(&mut self.access);
                     Stage::Access(Box::new(crate::access::export::AccessQueue::new(access)))
                 }
-                Stage::Access(queue) => {
-                    let queue = std::mem::replace(
-                        queue,
-                        Box::new(crate::access::export::AccessQueue::new(Default::default())),
-                    );
-                    Stage::Assignments(queue.into_assignments().into_iter())
-                }
+                Stage::Access(queue) => Stage::Assignments(queue.take_assignments().into_iter()),
                 Stage::Assignments(_) => Stage::SoftDeleted,
                 Stage::SoftDeleted | Stage::Done => Stage::Done,
             };

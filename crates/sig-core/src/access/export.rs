@@ -89,7 +89,7 @@ pub(crate) fn import_all_but_assignments(
     while let Some(item) = queue.next() {
         admit_access_item(w, item, now)?;
     }
-    Ok(queue.into_assignments())
+    Ok(queue.take_assignments())
 }
 
 /// The access fields of a document but the role assignments, in the order they are admitted
@@ -191,9 +191,10 @@ impl AccessQueue {
         self.items.next()
     }
 
-    /// The role assignments, admitted after everything else.
-    pub(crate) fn into_assignments(self) -> Vec<RoleAssignment> {
-        self.assignments
+    /// The role assignments, admitted after everything else (taken out: the queue is done
+    /// once they are).
+    pub(crate) fn take_assignments(&mut self) -> Vec<RoleAssignment> {
+        std::mem::take(&mut self.assignments)
     }
 }
 
