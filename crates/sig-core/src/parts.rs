@@ -36,9 +36,21 @@ impl World {
         std::mem::take(&mut self.touched)
     }
 
+    /// What changed since the last [`World::take_touched`], without starting afresh: views
+    /// that keep something per gallery (the portal's browse rows) learn what to rebuild while
+    /// the saver still owns the set.
+    pub fn touched(&self) -> &Touched {
+        &self.touched
+    }
+
     /// The keys of the world's galleries, one part each.
     pub fn gallery_keys(&self) -> impl Iterator<Item = &Key> {
         self.galleries.keys()
+    }
+
+    /// A gallery by its key (as [`World::gallery_keys`] and [`Touched`] name it).
+    pub fn gallery_by_key(&self, key: &Key) -> Option<&crate::world::GalleryEntry> {
+        self.galleries.get(key)
     }
 
     /// One gallery's part: `node`, its entry in the document's `galleries`, and `replication`,

@@ -426,3 +426,89 @@ fn visible_resources_is_decide_at_every_resource_for_every_principal() {
     }
     assert!(seen_denied, "a deny assignment overrides a grant somewhere");
 }
+
+/// The lists' shortcut: "reads every resource" is claimed only where `visible_resources`
+/// lists every one, it is claimed for a principal who may read all (so the shortcut is
+/// taken), and a deny assignment on one version takes it away.
+#[test]
+fn reads_every_resource_only_when_every_resource_is_visible() {
+    use sig_core::access::directory::DirectoryObject;
+    use sig_core::access::{reads_every_resource, visible_resources};
+    let mut w = contoso_fabrikam();
+    let principals: Vec<String> = w
+        .access()
+        .objects()
+        .filter_map(|e| match &e.object {
+            DirectoryObject::User(u) => Some(u.user_principal_name.clone()),
+            _ => None,
+        })
+        .collect();
+    let claims = |w: &World| -> Vec<String> {
+        let total = w.galleries().count() + w.images().count() + w.versions().count();
+        principals
+            .iter()
+            .filter(|p| {
+                let subject = resolve_principal(w, p).unwrap();
+                let all = reads_every_resource(w, &subject);
+                let listed = visible_resources(w, &subject).len();
+                assert!(
+                    !all || listed == total,
+                    "{p}: claims all, lists {listed} of {total}"
+                );
+                all
+            })
+            .cloned()
+            .collect()
+    };
+    // Nobody reads both tenants' galleries.
+    assert_eq!(claims(&w), Vec::<String>::new());
+    // Without Fabrikam's gallery, Contoso's admin (an owner) reads every resource left.
+    let fabrikam: Vec<String> = w
+        .galleries()
+        .map(|g| g.id.to_string())
+        .filter(|id| !id.contains(CONTOSO_SUB))
+        .collect();
+    for gallery in &fabrikam {
+        let versions: Vec<String> = w
+            .versions()
+            .map(|v| v.id.to_string())
+            .filter(|v| v.starts_with(gallery.as_str()))
+            .collect();
+        let images: Vec<String> = w
+            .images()
+            .map(|i| i.id.to_string())
+            .filter(|i| i.starts_with(gallery.as_str()))
+            .collect();
+        for id in versions {
+            run(&mut w, Actor::system(), Command::DeleteVersion { id }).unwrap();
+        }
+        for id in images {
+            run(&mut w, Actor::system(), Command::DeleteImage { id }).unwrap();
+        }
+        run(
+            &mut w,
+            Actor::system(),
+            Command::DeleteGallery {
+                id: gallery.clone(),
+            },
+        )
+        .unwrap();
+    }
+    let before = claims(&w);
+    assert!(before.contains(&ADMIN.to_string()), "{before:?}");
+    assert!(
+        before.len() < principals.len(),
+        "everybody reads everything"
+    );
+
+    let image = sig_core::command::image_id(CONTOSO_SUB, "rg-images", "ContosoImages", "ubuntu-22");
+    let everyone = json!([{"id": "00000000-0000-0000-0000-000000000000", "type": "SystemDefined"}]);
+    let deny: DenyAssignment = serde_json::from_value(json!({
+        "name": "7d1e4c2a-0000-4000-8000-000000000201",
+        "properties": {"permissions": [{"actions": ["Microsoft.Compute/galleries/images/versions/read"]}],
+            "scope": format!("{image}/versions/1.0.0"), "principals": everyone}
+    }))
+    .unwrap();
+    run(&mut w, Actor::system(), Command::CreateDenyAssignment(deny)).unwrap();
+    assert_eq!(claims(&w), Vec::<String>::new());
+}
