@@ -1,6 +1,7 @@
 //! SIG Portal: Azure-portal-like blades over `sig-core`, entirely in the browser.
 
 pub mod blades;
+pub mod browse_rows;
 pub mod clock;
 pub mod components;
 pub mod global_search;

@@ -253,6 +253,10 @@ enum Saving {
     HeldForUnreadable,
 }
 
+/// Up to how many gallery resources the browse rows are all built at once, in one task; a
+/// larger world's are built in slices (the full limits' 11,100 took ~23 ms natively).
+const BROWSE_AT_ONCE: usize = 2_000;
+
 /// Shared, copyable handle to the app state; provided as context.
 #[derive(Clone, Copy)]
 pub struct Store {
@@ -273,7 +277,7 @@ pub struct Store {
     /// shared with the other tabs like the rest of the state.
     pub activity: Memo<Vec<ActivityEntry>>,
     /// What the signed-in principal may read (lower-case ids); `None` = everything
-    /// (the simulator itself). Computed by the core's `access::visible_resources`.
+    /// (the simulator itself, or a principal who may read every resource). Computed by the core's `access::visible_resources`.
     /// A hash set: lists check every row against it, and ids share long prefixes,
     /// which ordered comparisons walk again and again.
     pub visible: Memo<Option<std::collections::HashSet<String>>>,
@@ -305,6 +309,12 @@ pub struct Store {
     /// Parts touched by changes a save has not yet written (a refused save
     /// keeps them here).
     touched: StoredValue<Touched>,
+    /// The browse lists' rows, kept per gallery between changes (see
+    /// [`crate::browse_rows`]).
+    browse: StoredValue<crate::browse_rows::BrowseIndex>,
+    /// A rebuild of every browse row in slices, and how far it is (steps done, of how
+    /// many); `None` when the rows are current or will be rebuilt at once.
+    pub browse_loading: RwSignal<Option<(usize, usize)>>,
 }
 
 /// One line of the Activity log: a command, who ran it, when, and how it ended.
@@ -452,19 +462,24 @@ impl Store {
             if actor.is_system() {
                 return None;
             }
-            Some(world.with(|w| {
+            world.with(|w| {
                 match sig_core::access::resolve_principal(w, &actor.principal) {
-                    Ok(subject) => sig_core::access::visible_resources(w, &subject)
-                        .into_iter()
-                        .map(|r| {
-                            let mut id = r.id;
-                            id.make_ascii_lowercase();
-                            id
-                        })
-                        .collect(),
-                    Err(_) => std::collections::HashSet::new(),
+                    // An owner's usual case, decided per gallery: no set of 111,000 ids at
+                    // ten times the limits, rebuilt after every change.
+                    Ok(subject) if sig_core::access::reads_every_resource(w, &subject) => None,
+                    Ok(subject) => Some(
+                        sig_core::access::visible_resources(w, &subject)
+                            .into_iter()
+                            .map(|r| {
+                                let mut id = r.id;
+                                id.make_ascii_lowercase();
+                                id
+                            })
+                            .collect(),
+                    ),
+                    Err(_) => Some(std::collections::HashSet::new()),
                 }
-            }))
+            })
         });
         let store = Store {
             world,
@@ -491,6 +506,8 @@ impl Store {
             clock_setting: StoredValue::new(clock_setting),
             parts: StoredValue::new(parts),
             touched: StoredValue::new(Touched::default()),
+            browse: StoredValue::new(Default::default()),
+            browse_loading: RwSignal::new(None),
         };
         if let Some(message) = added {
             store.notify(Tone::Info, "Signed-in user added".into(), message);
@@ -548,6 +565,10 @@ impl Store {
         let Some((result, record)) = outcome else {
             unreachable!("update always runs its closure")
         };
+        self.world.with_untracked(|world| {
+            self.browse
+                .update_value(|b| b.mark(&world.touched().galleries))
+        });
         if saving {
             self.journal.update_value(|j| {
                 if let (Ok(_), Some(command)) = (&result, journaled) {
@@ -660,6 +681,76 @@ impl Store {
             .unwrap_or(Ok(Vec::new()))
     }
 
+    /// The browse rows of every gallery resource (galleries only when `galleries_only`), in
+    /// name order, brought up to date first (tracked: a list follows the world). When every
+    /// row of a large world is to be built (the first list opened, an import), that goes in
+    /// slices that yield to the browser, [`Store::browse_loading`] says how far, and this is
+    /// empty until it is done.
+    pub fn browse_rows(
+        &self,
+        galleries_only: bool,
+    ) -> Vec<std::sync::Arc<crate::browse_rows::Row>> {
+        let loading = self.browse_loading.get().is_some();
+        let current = self.world.with(|world| {
+            if loading {
+                return false;
+            }
+            let resources = world.galleries().size_hint().0
+                + world.images().size_hint().0
+                + world.versions().size_hint().0;
+            self.browse
+                .try_update_value(|b| {
+                    if resources > BROWSE_AT_ONCE && b.needs_rebuild(world) {
+                        false
+                    } else {
+                        b.refresh(world, || true)
+                    }
+                })
+                .unwrap_or(false)
+        });
+        if !current {
+            if !loading {
+                self.rebuild_browse_in_slices();
+            }
+            return Vec::new();
+        }
+        self.browse.with_value(|b| b.rows(galleries_only))
+    }
+
+    /// Rebuilds every browse row in slices of [`crate::persist::OPENING_SLICE_MS`], yielding
+    /// between them, then lets the lists read them.
+    fn rebuild_browse_in_slices(&self) {
+        let store = *self;
+        // A list asking again before the first slice runs waits for this rebuild instead of
+        // starting another.
+        if self.browse.try_update_value(|b| b.start_slicing()) != Some(true) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let _ = store.browse_loading.try_set(Some((0, 1)));
+            loop {
+                crate::tab_lock::yield_to_browser().await;
+                let start = crate::persist::now_ms();
+                let slice = crate::persist::OPENING_SLICE_MS;
+                let done = store.world.try_with_untracked(|world| {
+                    store.browse.try_update_value(|b| {
+                        let done = b.refresh(world, || crate::persist::now_ms() - start < slice);
+                        (done, b.progress())
+                    })
+                });
+                match done.flatten() {
+                    Some((false, progress)) => store.browse_loading.set(Some(progress)),
+                    // Done, or the page is going away.
+                    _ => {
+                        store.browse.try_update_value(|b| b.stop_slicing());
+                        let _ = store.browse_loading.try_set(None);
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
     /// Replaces the whole world (import), saving it.
     pub fn replace_world(&self, mut world: World) {
         self.sim.catch_up(world.clock());
@@ -673,6 +764,7 @@ impl Store {
             assignments: (0..sig_core::parts::ASSIGNMENT_BUCKETS).collect(),
         };
         self.touched.update_value(|t| t.merge(everything));
+        self.browse.update_value(|b| b.invalidate());
         self.world.set(world);
         self.journal.update_value(|j| j.push(Pending::Replaced));
         self.save();
@@ -1072,6 +1164,7 @@ impl Store {
                     self.storage_notice
                         .set(Some(StorageNotice::RefusedAfterOtherTab(refused)));
                 }
+                self.browse.update_value(|b| b.invalidate());
                 self.world.set(rebased.world);
             }
         }

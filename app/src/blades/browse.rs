@@ -3,92 +3,18 @@
 //! virtualized list so 11,000 rows stay instant.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use sig_core::ids::GalleryResourceId;
-use sig_core::{Command, World};
+use sig_core::Command;
 
 use super::resource::Kind;
 use crate::components::{options_view, unique_id, ListLayout, SortHeader, VirtualList};
 use crate::route::Blade;
-use crate::store::{short_type, Store};
+use crate::store::Store;
 
-/// One resource as a browse row.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Row {
-    /// ARM id.
-    pub id: String,
-    /// Name (for versions, `definition/version`).
-    pub name: String,
-    /// Portal type name.
-    pub kind: &'static str,
-    /// Resource group.
-    pub group: String,
-    /// Region display name.
-    pub location: String,
-    /// Subscription display name.
-    pub subscription: String,
-    /// Lower-cased name, for filtering without allocating per keystroke.
-    pub(crate) search: String,
-}
-
-/// Every gallery resource of the world as rows (galleries only when `galleries_only`).
-pub fn rows(world: &World, galleries_only: bool) -> Vec<Row> {
-    let sub_name =
-        |id: &Option<String>| super::options::subscription_name(world, id.as_deref().unwrap_or(""));
-    let mut out = Vec::new();
-    let mk = |id: String,
-              name: String,
-              kind: &'static str,
-              group: Option<String>,
-              location: &str,
-              sub: String| Row {
-        search: name.to_lowercase(),
-        id,
-        name,
-        kind,
-        group: group.unwrap_or_default(),
-        location: location.to_string(),
-        subscription: sub,
-    };
-    for g in world.galleries() {
-        out.push(mk(
-            g.id.to_string(),
-            g.name.to_string(),
-            short_type("Microsoft.Compute/galleries"),
-            g.id.scope.resource_group.clone(),
-            g.location.display_name(),
-            sub_name(&g.id.scope.subscription),
-        ));
-    }
-    if galleries_only {
-        return out;
-    }
-    for i in world.images() {
-        out.push(mk(
-            i.id.to_string(),
-            format!("{}/{}", i.id.gallery.gallery, i.name),
-            short_type("Microsoft.Compute/galleries/images"),
-            i.id.gallery.scope.resource_group.clone(),
-            i.location.display_name(),
-            sub_name(&i.id.gallery.scope.subscription),
-        ));
-    }
-    for v in world.versions() {
-        out.push(mk(
-            v.id.to_string(),
-            format!(
-                "{}/{}/{}",
-                v.id.image.gallery.gallery, v.id.image.image, v.name
-            ),
-            short_type("Microsoft.Compute/galleries/images/versions"),
-            v.id.image.gallery.scope.resource_group.clone(),
-            v.location.display_name(),
-            sub_name(&v.id.image.gallery.scope.subscription),
-        ));
-    }
-    out
-}
+pub use crate::browse_rows::Row;
 
 /// Sortable columns.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -120,7 +46,7 @@ impl Column {
             Column::Name => &row.search,
             Column::Type => row.kind,
             Column::Group => &row.group,
-            Column::Location => &row.location,
+            Column::Location => row.location,
             Column::Subscription => &row.subscription,
         }
     }
@@ -141,23 +67,39 @@ pub struct Filters {
     pub kind: String,
 }
 
-/// Indexes of `rows` in `column` order. Sorting is the costly part of a
-/// browse list, so it is done once per data or sort change, not per keystroke.
-pub fn sorted(rows: &[Row], column: Column, ascending: bool) -> Vec<usize> {
+/// Indexes of `rows` in `column` order, the rows' own order breaking ties; descending is
+/// the exact reverse. Sorting is the costly part of a browse list, so it is done once per
+/// data or sort change, not per keystroke, and it is cheap for the lists' rows: they come
+/// in name order ([`crate::browse_rows::BrowseIndex`]), which the sort checks in one pass,
+/// and the other columns have a handful of values each, so their rows are grouped by value
+/// rather than compared with one another.
+pub fn sorted(rows: &[Arc<Row>], column: Column, ascending: bool) -> Vec<usize> {
     let mut out: Vec<usize> = (0..rows.len()).collect();
-    out.sort_by(|&a, &b| {
-        let order = column.key(&rows[a]).cmp(column.key(&rows[b]));
-        if ascending {
-            order
-        } else {
-            order.reverse()
+    if column == Column::Name {
+        out.sort_unstable_by(|&a, &b| {
+            column
+                .key(&rows[a])
+                .cmp(column.key(&rows[b]))
+                .then(a.cmp(&b))
+        });
+    } else {
+        let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+        for (i, row) in rows.iter().enumerate() {
+            groups.entry(column.key(row)).or_default().push(i);
         }
-    });
+        out.clear();
+        for group in groups.into_values() {
+            out.extend(group);
+        }
+    }
+    if !ascending {
+        out.reverse();
+    }
     out
 }
 
 /// The entries of `order` whose rows pass `filters`, keeping the order.
-pub fn filtered(rows: &[Row], order: &[usize], filters: &Filters) -> Vec<usize> {
+pub fn filtered(rows: &[Arc<Row>], order: &[usize], filters: &Filters) -> Vec<usize> {
     let needle = filters.text.trim().to_lowercase();
     let keep = |value: &str, wanted: &str| wanted.is_empty() || value == wanted;
     order
@@ -168,21 +110,37 @@ pub fn filtered(rows: &[Row], order: &[usize], filters: &Filters) -> Vec<usize> 
             (needle.is_empty() || r.search.contains(&needle))
                 && keep(&r.subscription, &filters.subscription)
                 && keep(&r.group, &filters.group)
-                && keep(&r.location, &filters.location)
+                && keep(r.location, &filters.location)
                 && keep(r.kind, &filters.kind)
         })
         .collect()
 }
 
 /// Indexes of `rows` that pass `filters`, sorted by `column`.
-pub fn visible(rows: &[Row], filters: &Filters, column: Column, ascending: bool) -> Vec<usize> {
+pub fn visible(
+    rows: &[Arc<Row>],
+    filters: &Filters,
+    column: Column,
+    ascending: bool,
+) -> Vec<usize> {
     filtered(rows, &sorted(rows, column, ascending), filters)
 }
 
 /// The options of a filter: "All", then every value of the column once, sorted. A set of
 /// borrowed values: at ten times the limits there are 111,000 rows and a handful of values.
-fn distinct(rows: &[Row], f: impl Fn(&Row) -> &str) -> Vec<(String, String)> {
-    let values: std::collections::BTreeSet<&str> = rows.iter().map(f).collect();
+fn distinct(rows: &[Arc<Row>], f: impl Fn(&Row) -> &str) -> Vec<(String, String)> {
+    let mut values = std::collections::BTreeSet::<&str>::new();
+    let mut last: Option<&str> = None;
+    for row in rows {
+        let value = f(row);
+        // Neighbouring rows mostly share the very text (a gallery's rows share their group
+        // and subscription): skip those without comparing them.
+        if last.is_some_and(|l| std::ptr::eq(l, value)) {
+            continue;
+        }
+        last = Some(value);
+        values.insert(value);
+    }
     let mut out = vec![(String::new(), "All".to_string())];
     out.extend(values.into_iter().map(|v| (v.to_string(), v.to_string())));
     out
@@ -191,7 +149,7 @@ fn distinct(rows: &[Row], f: impl Fn(&Row) -> &str) -> Vec<(String, String)> {
 /// A filter's options as a memo: computed once per change of the rows, not whenever the
 /// filter's value changes or its options are read.
 fn options_of(
-    all: Memo<Vec<Row>>,
+    all: Memo<Vec<Arc<Row>>>,
     f: impl Fn(&Row) -> &str + Send + Sync + 'static,
 ) -> Signal<Vec<(String, String)>> {
     Memo::new(move |_| all.with(|rows| distinct(rows, &f))).into()
@@ -226,20 +184,31 @@ fn FilterSelect(
     }
 }
 
-/// [`rows`] the signed-in principal may read (the core's visibility), as
-/// the portal lists them (tracked).
-pub fn readable_rows(store: Store, galleries_only: bool) -> Vec<Row> {
-    let mut list = store.world.with(|w| rows(w, galleries_only));
+/// The browse rows ([`crate::browse_rows`]) the signed-in principal may read (the core's
+/// visibility), as the portal lists them (tracked).
+pub fn readable_rows(store: Store, galleries_only: bool) -> Vec<Arc<Row>> {
+    let mut list = store.browse_rows(galleries_only);
     store.visible.with(|visible| {
         // The set holds only resources of the world, each once: as many as every resource's
         // rows means all are readable (an owner's usual view), with no lookup per row.
         let every =
             |ids: &std::collections::HashSet<String>| !galleries_only && ids.len() == list.len();
         if let Some(ids) = visible.as_ref().filter(|ids| !every(ids)) {
-            list.retain(|r| ids.contains(&r.id.to_ascii_lowercase()));
+            let mut lower = String::new();
+            list.retain(|r| {
+                lower.clear();
+                lower.push_str(&r.id);
+                lower.make_ascii_lowercase();
+                ids.contains(lower.as_str())
+            });
         }
     });
     list
+}
+
+/// A list row's key: its id.
+fn row_key(row: &Arc<Row>) -> String {
+    row.id.clone()
 }
 
 /// A resource group's resources, as its page lists them.
@@ -315,11 +284,15 @@ fn Browser(
         }
         confirming.set(false);
     };
+    // Which `order` the last `shown` was filtered from, and with which filters.
+    let orders = StoredValue::new(0u64);
+    let last = StoredValue::new((0u64, Filters::default()));
     let order = Memo::new(move |_| {
         let (column, ascending) = sort.get();
+        orders.update_value(|n| *n += 1);
         all.with(|rows| sorted(rows, column, ascending))
     });
-    let shown = Memo::new(move |_| {
+    let shown = Memo::new(move |previous: Option<&Vec<usize>>| {
         let filters = Filters {
             text: text.get(),
             subscription: subscription.get(),
@@ -327,7 +300,34 @@ fn Browser(
             location: location.get(),
             kind: kind.get(),
         };
-        all.with(|rows| order.with(|order| filtered(rows, order, &filters)))
+        all.with(|rows| {
+            order.with(|order| {
+                // Typing on narrows what is shown: only the rows the shorter text let through
+                // are looked at again (at ten times the limits a pass over every row is
+                // longer than a frame).
+                let (of, before) = last.get_value();
+                let narrower = of == orders.get_value()
+                    && Filters {
+                        text: String::new(),
+                        ..filters.clone()
+                    } == Filters {
+                        text: String::new(),
+                        ..before.clone()
+                    }
+                    && filters
+                        .text
+                        .trim()
+                        .to_lowercase()
+                        .contains(&before.text.trim().to_lowercase());
+                let from = match previous {
+                    Some(previous) if narrower => previous,
+                    _ => order,
+                };
+                let out = filtered(rows, from, &filters);
+                last.set_value((orders.get_value(), filters));
+                out
+            })
+        })
     });
     let total = move || all.with(Vec::len);
     let count = move || shown.with(Vec::len);
@@ -394,17 +394,25 @@ fn Browser(
                     options=options_of(all, |x| &x.group)/>
             })}
             <FilterSelect label="Location" value=location
-                options=options_of(all, |x| &x.location)/>
+                options=options_of(all, |x| x.location)/>
             {(!galleries_only).then(|| view! {
                 <FilterSelect label="Type" value=kind
                     options=options_of(all, |x| x.kind)/>
             })}
         </div>
         <p class="record-count" role="status">
-            {move || format!("Showing {} of {} {noun}", count(), total())}
+            {move || match store.browse_loading.get() {
+                Some((done, of)) => format!("Loading {noun}… {}%", done * 100 / of.max(1)),
+                None => format!("Showing {} of {} {noun}", count(), total()),
+            }}
         </p>
+        <Show when=move || store.browse_loading.get().is_some()>
+            <progress class="list-progress" aria-label=format!("Loading {noun}")
+                max=move || store.browse_loading.get().map_or(1, |(_, of)| of)
+                value=move || store.browse_loading.get().map_or(0, |(done, _)| done)></progress>
+        </Show>
         <Show
-            when=move || { total() > 0 }
+            when=move || { total() > 0 || store.browse_loading.get().is_some() }
             fallback=move || view! {
                 <div class="empty-state">
                     <p class="empty-title">{format!("No {noun} to display")}</p>
@@ -425,7 +433,7 @@ fn Browser(
                 overscan=10
                 count=Signal::derive(count)
                 rows=move |range| shown.with(|s| all.with(|rows| s[range].iter().map(|&i| rows[i].clone()).collect()))
-                key=|row: &Row| row.id.clone()
+                key=row_key
                 header=move || view! {
                     <div role="row" class="browse-row browse-head" aria-rowindex="1">
                         <div role="columnheader" class="browse-select"><span class="visually-hidden">"Select"</span></div>
@@ -479,16 +487,16 @@ fn Browser(
 mod tests {
     use super::*;
 
-    fn row(name: &str, group: &str) -> Row {
-        Row {
+    fn row(name: &str, group: &str) -> Arc<Row> {
+        Arc::new(Row {
             id: format!("/x/{name}"),
             name: name.into(),
             kind: "Azure compute gallery",
             group: group.into(),
-            location: "East US".into(),
+            location: "East US",
             subscription: "Contoso".into(),
             search: name.to_lowercase(),
-        }
+        })
     }
 
     #[test]

@@ -30,7 +30,7 @@ use leptos::wasm_split::SplitLoaderError;
 
 use crate::route::Blade;
 
-pub use browse::{filtered, readable_rows, rows, sorted, visible, Column, Filters, Row};
+pub use browse::{filtered, readable_rows, sorted, visible, Column, Filters, Row};
 
 /// Defines a blade body that release builds (`--features split`) put in a wasm
 /// file of its group, loaded the first time a blade of the group opens: the
