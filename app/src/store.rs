@@ -726,8 +726,9 @@ impl Store {
         if self.browse.try_update_value(|b| b.start_slicing()) != Some(true) {
             return;
         }
+        // At once, so the list says it is loading rather than empty, even for a moment.
+        self.browse_loading.set(Some((0, 1)));
         leptos::task::spawn_local(async move {
-            let _ = store.browse_loading.try_set(Some((0, 1)));
             loop {
                 crate::tab_lock::yield_to_browser().await;
                 let start = crate::persist::now_ms();

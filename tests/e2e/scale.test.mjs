@@ -77,9 +77,12 @@ test('full-limits state: load, filter 11,100 rows, save after a command', async 
   // frame. What the opening status says, and every task over 50 ms, from the start.
   await page.addInitScript(() => {
     window.sigOpening = [];
+    window.sigListing = [];
     new MutationObserver(() => {
       const status = document.querySelector('[data-opening] [role=status]');
       if (status && window.sigOpening.at(-1) !== status.textContent) window.sigOpening.push(status.textContent);
+      const count = document.querySelector('.record-count[role=status]');
+      if (count && window.sigListing.at(-1) !== count.textContent) window.sigListing.push(count.textContent);
     }).observe(document, { subtree: true, childList: true, characterData: true });
     window.sigLoadLongTasks = [];
     new PerformanceObserver((list) => window.sigLoadLongTasks.push(...list.getEntries().map((e) => Math.round(e.duration))))
@@ -96,6 +99,12 @@ test('full-limits state: load, filter 11,100 rows, save after a command', async 
   assert.ok(checked.length >= 2, `the opening status counts the resources as they are checked: ${JSON.stringify(opening)}`);
   assert.ok(checked.every(([done, total], i) => done <= total && (i === 0 || done >= checked[i - 1][0])), JSON.stringify(checked));
   assert.ok(checked[0][1] >= 11100, JSON.stringify(checked));
+  // The list's rows are built in slices too (more than a couple of thousand resources): it
+  // says so, and never that there is nothing to list.
+  const listing = await page.evaluate(() => window.sigListing);
+  assert.match(listing[0], /^Loading resources… \d+%$/, JSON.stringify(listing));
+  assert.equal(listing.at(-1), 'Showing 11100 of 11100 resources', JSON.stringify(listing));
+  assert.ok(listing.every((text) => !/Showing 0 of 0/.test(text)), JSON.stringify(listing));
   figures.coldLoadStatusUpdates = opening.length;
   figures.coldLoadLongTasksMs = await page.evaluate(() => window.sigLoadLongTasks);
   figures.coldLoadFirstBladeMs = Math.round(
