@@ -17,7 +17,7 @@ use sig_core::ids::Key;
 use sig_core::world::GalleryEntry;
 use sig_core::World;
 
-use crate::store::short_type;
+use crate::text::short_type;
 
 /// One resource as a browse row. Shared (`Arc`) between the index, the lists and the
 /// search, so listing 111,000 rows copies pointers, not text.

@@ -257,6 +257,8 @@ enum Saving {
 /// larger world's are built in slices (the full limits' 11,100 took ~23 ms natively).
 const BROWSE_AT_ONCE: usize = 2_000;
 
+pub use crate::text::short_type;
+
 /// Shared, copyable handle to the app state; provided as context.
 #[derive(Clone, Copy)]
 pub struct Store {
@@ -1419,24 +1421,6 @@ fn notice_type(resource_type: &str) -> &str {
         "Microsoft.Authorization/roleAssignments" => "role assignment",
         "Microsoft.Authorization/roleDefinitions" => "role definition",
         other => short_type(other),
-    }
-}
-
-/// The portal's name for a resource type.
-pub fn short_type(resource_type: &str) -> &str {
-    match resource_type {
-        "Microsoft.Compute/galleries" => "Azure compute gallery",
-        "Microsoft.Compute/galleries/images" => "VM image definition",
-        "Microsoft.Compute/galleries/images/versions" => "VM image version",
-        "Microsoft.Compute/images" => "managed image",
-        "Microsoft.Compute/snapshots" => "snapshot",
-        "Microsoft.Compute/disks" => "managed disk",
-        "Microsoft.Compute/virtualMachines" => "virtual machine",
-        "Source" => "image source",
-        "ResourceGroup" => "resource group",
-        "Subscription" => "subscription",
-        "Tenant" => "tenant",
-        other => other,
     }
 }
 

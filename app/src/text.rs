@@ -1,7 +1,7 @@
 //! People's text made safe to show: bidirectional control characters
 //! revealed (see [`crate::components::UserText`], which also isolates it).
 //! Plain functions, so the store and the lists can use them below the
-//! components layer.
+//! components layer. Also the portal's names for resource types.
 
 use std::borrow::Cow;
 
@@ -27,6 +27,24 @@ pub fn reveal(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(shown)
+}
+
+/// The portal's name for a resource type.
+pub fn short_type(resource_type: &str) -> &str {
+    match resource_type {
+        "Microsoft.Compute/galleries" => "Azure compute gallery",
+        "Microsoft.Compute/galleries/images" => "VM image definition",
+        "Microsoft.Compute/galleries/images/versions" => "VM image version",
+        "Microsoft.Compute/images" => "managed image",
+        "Microsoft.Compute/snapshots" => "snapshot",
+        "Microsoft.Compute/disks" => "managed disk",
+        "Microsoft.Compute/virtualMachines" => "virtual machine",
+        "Source" => "image source",
+        "ResourceGroup" => "resource group",
+        "Subscription" => "subscription",
+        "Tenant" => "tenant",
+        other => other,
+    }
 }
 
 #[cfg(test)]

@@ -212,8 +212,6 @@ fn gallery_node<'a>(
         extra: &r.extra,
         images: w
             .child_keys(gk)
-            .into_iter()
-            .flatten()
             .filter_map(|ik| w.images.get(ik).map(|i| (ik, i)))
             .map(|(ik, i)| {
                 let ir = &i.resource;
@@ -229,8 +227,6 @@ fn gallery_node<'a>(
                     images: Vec::new(),
                     versions: w
                         .child_keys(ik)
-                        .into_iter()
-                        .flatten()
                         .filter_map(|vk| w.versions.get(vk))
                         .map(|v| {
                             let vr = &v.resource;
@@ -335,9 +331,7 @@ pub(crate) fn gallery_part<'a>(w: &'a World, key: &Key) -> Option<impl Serialize
     let (gk, g) = w.galleries.get_key_value(key)?;
     let versions = w
         .child_keys(gk)
-        .into_iter()
-        .flatten()
-        .flat_map(|ik| w.child_keys(ik).into_iter().flatten())
+        .flat_map(|ik| w.child_keys(ik))
         .filter_map(|vk| w.versions.get_key_value(vk));
     Some(GalleryPart {
         node: gallery_node(w, gk, g),

@@ -253,47 +253,78 @@ pub enum GalleryResourceId {
 }
 
 impl GalleryResourceId {
-    /// Parses any gallery resource id, tolerating Azure's sloppy variants.
+    /// Parses any gallery resource id, tolerating Azure's sloppy variants: what
+    /// [`ArmId::parse`] reads, in the `Microsoft.Compute` namespace, of one of the three
+    /// shapes. Read here without the generic id's text per segment: it runs for every
+    /// resource a command or a state names (twice per version admitted).
     pub fn parse(s: &str) -> Option<GalleryResourceId> {
-        let id = ArmId::parse(s)?;
-        if id.namespace != "Microsoft.Compute" {
+        if !s.starts_with('/') {
             return None;
         }
-        let ty = |i: usize, t: &str| id.segments.get(i).is_some_and(|(x, _)| x == t);
-        let shape = match id.segments.len() {
-            1 if ty(0, "galleries") => 1,
-            2 if ty(0, "galleries") && ty(1, "images") => 2,
-            3 if ty(0, "galleries") && ty(1, "images") && ty(2, "versions") => 3,
+        // At most 14 segments make a gallery resource id; more cannot be one.
+        let mut parts: [&str; 16] = [""; 16];
+        let mut n = 0;
+        for p in s.split('/').filter(|p| !p.is_empty()) {
+            *parts.get_mut(n)? = p;
+            n += 1;
+        }
+        let parts = &parts[..n];
+        let mut i = 0;
+        let (mut subscription, mut resource_group) = (None, None);
+        if parts.first()?.eq_ignore_ascii_case("subscriptions") {
+            subscription = Some(*parts.get(1)?);
+            i = 2;
+            if parts
+                .get(i)
+                .is_some_and(|p| p.eq_ignore_ascii_case("resourceGroups"))
+            {
+                resource_group = Some(*parts.get(i + 1)?);
+                i += 2;
+            }
+        }
+        if !parts.get(i)?.eq_ignore_ascii_case("providers")
+            || !parts.get(i + 1)?.eq_ignore_ascii_case("Microsoft.Compute")
+        {
+            return None;
+        }
+        let mut rest = &parts[i + 2..];
+        if rest.is_empty() || !rest.len().is_multiple_of(2) {
+            return None;
+        }
+        // Azure examples put galleries under `locations/{loc}`; that segment is noise for identity.
+        if rest.len() > 2
+            && rest[0].eq_ignore_ascii_case("locations")
+            && rest[2].eq_ignore_ascii_case("galleries")
+        {
+            rest = &rest[2..];
+        }
+        let is = |at: usize, ty: &str| rest.get(at).is_some_and(|t| t.eq_ignore_ascii_case(ty));
+        let depth = match rest.len() {
+            2 if is(0, "galleries") => 1,
+            4 if is(0, "galleries") && is(2, "images") => 2,
+            6 if is(0, "galleries") && is(2, "images") && is(4, "versions") => 3,
             _ => return None,
         };
-        // Move the parsed parts into the typed id (ids are parsed for every resource read).
-        let ArmId {
-            subscription,
-            resource_group,
-            segments,
-            ..
-        } = id;
-        let mut names = segments.into_iter().map(|(_, n)| n);
         let gallery = GalleryRef {
             scope: Scope {
-                subscription,
-                resource_group,
+                subscription: subscription.map(str::to_string),
+                resource_group: resource_group.map(str::to_string),
             },
-            gallery: names.next()?,
+            gallery: rest[1].to_string(),
         };
-        if shape == 1 {
+        if depth == 1 {
             return Some(GalleryResourceId::Gallery(gallery));
         }
         let image = ImageRef {
             gallery,
-            image: names.next()?,
+            image: rest[3].to_string(),
         };
-        if shape == 2 {
+        if depth == 2 {
             return Some(GalleryResourceId::Image(image));
         }
         Some(GalleryResourceId::Version(VersionRef {
             image,
-            version: names.next()?,
+            version: rest[5].to_string(),
         }))
     }
 
@@ -346,23 +377,21 @@ impl fmt::Display for Scope {
     }
 }
 
+// The ids are written whole, then handed over: nested `write!`s through the formatting
+// machinery, into a string grown a few bytes at a time, were a tenth of admitting a state.
 impl fmt::Display for GalleryRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}/providers/Microsoft.Compute/galleries/{}",
-            self.scope, self.gallery
-        )
+        f.write_str(&self.canonical())
     }
 }
 impl fmt::Display for ImageRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/images/{}", self.gallery, self.image)
+        f.write_str(&self.canonical())
     }
 }
 impl fmt::Display for VersionRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/versions/{}", self.image, self.version)
+        f.write_str(&self.canonical())
     }
 }
 impl fmt::Display for GalleryResourceId {
@@ -397,9 +426,13 @@ impl GalleryRef {
     }
     /// Case-insensitive key.
     pub fn key(&self) -> Key {
+        Key::from_string(self.canonical())
+    }
+    /// The canonical id (what `to_string` gives, in one allocation).
+    pub fn canonical(&self) -> String {
         let mut s = String::with_capacity(128);
         self.push_canonical(&mut s);
-        Key::from_string(s)
+        s
     }
 }
 impl ImageRef {
@@ -410,19 +443,27 @@ impl ImageRef {
     }
     /// Case-insensitive key.
     pub fn key(&self) -> Key {
+        Key::from_string(self.canonical())
+    }
+    /// The canonical id (what `to_string` gives, in one allocation).
+    pub fn canonical(&self) -> String {
         let mut s = String::with_capacity(144);
         self.push_canonical(&mut s);
-        Key::from_string(s)
+        s
     }
 }
 impl VersionRef {
     /// Case-insensitive key.
     pub fn key(&self) -> Key {
+        Key::from_string(self.canonical())
+    }
+    /// The canonical id (what `to_string` gives, in one allocation).
+    pub fn canonical(&self) -> String {
         let mut s = String::with_capacity(160);
         self.image.push_canonical(&mut s);
         s.push_str("/versions/");
         s.push_str(&self.version);
-        Key::from_string(s)
+        s
     }
 }
 
@@ -477,6 +518,94 @@ pub fn version_id(
 
 #[cfg(test)]
 mod tests {
+    /// What `GalleryResourceId::parse` read before it had its own reader: the generic id,
+    /// then the shape. The two must agree on every input.
+    fn parse_via_arm_id(s: &str) -> Option<GalleryResourceId> {
+        let id = ArmId::parse(s)?;
+        if id.namespace != "Microsoft.Compute" {
+            return None;
+        }
+        let ty = |i: usize, t: &str| id.segments.get(i).is_some_and(|(x, _)| x == t);
+        let shape = match id.segments.len() {
+            1 if ty(0, "galleries") => 1,
+            2 if ty(0, "galleries") && ty(1, "images") => 2,
+            3 if ty(0, "galleries") && ty(1, "images") && ty(2, "versions") => 3,
+            _ => return None,
+        };
+        let names: Vec<String> = id.segments.into_iter().map(|(_, n)| n).collect();
+        let gallery = GalleryRef {
+            scope: Scope {
+                subscription: id.subscription,
+                resource_group: id.resource_group,
+            },
+            gallery: names[0].clone(),
+        };
+        let image = || ImageRef {
+            gallery: gallery.clone(),
+            image: names[1].clone(),
+        };
+        Some(match shape {
+            1 => GalleryResourceId::Gallery(gallery.clone()),
+            2 => GalleryResourceId::Image(image()),
+            _ => GalleryResourceId::Version(VersionRef {
+                image: image(),
+                version: names[2].clone(),
+            }),
+        })
+    }
+
+    #[test]
+    fn the_gallery_reader_agrees_with_the_generic_one() {
+        let cases = [
+            CANON,
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g",
+            "/subscriptions/s/resourcegroups/rg/providers/microsoft.compute/Galleries/g/IMAGES/i",
+            "/subscriptions/s/providers/Microsoft.Compute/galleries/g/images/i/versions/1.0.0",
+            "/providers/Microsoft.Compute/galleries/g",
+            "//subscriptions//s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/locations/westus/galleries/g/images/i",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/locations/westus",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/locations/westus/galleries",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/galleries/g",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/images/i",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/versions/v",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/i/versions/v/x/y",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/i/versions/v/a/b/c/d/e/f/g/h/i/j/k/l",
+            "/subscriptions/s/resourceGroups",
+            "/subscriptions",
+            "subscriptions/s/providers/Microsoft.Compute/galleries/g",
+            "/resourceGroups/rg/providers/Microsoft.Compute/galleries/g",
+            "/subscriptions/s/resourceGroups/rg/providers",
+            "/",
+            "",
+        ];
+        for case in cases {
+            assert_eq!(
+                GalleryResourceId::parse(case),
+                parse_via_arm_id(case),
+                "{case:?}"
+            );
+        }
+        assert!(GalleryResourceId::parse(CANON).is_some());
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn the_gallery_reader_agrees_on_any_id(
+            lead in proptest::bool::ANY,
+            segments in proptest::collection::vec(proptest::sample::select(vec![
+                "subscriptions", "resourceGroups", "resourcegroups", "providers",
+                "Microsoft.Compute", "microsoft.compute", "Microsoft.Storage", "galleries",
+                "Galleries", "images", "versions", "locations", "s", "rg", "g", "i", "1.0.0", "",
+            ]), 0..20),
+        ) {
+            let id = format!("{}{}", if lead { "/" } else { "" }, segments.join("/"));
+            proptest::prop_assert_eq!(GalleryResourceId::parse(&id), parse_via_arm_id(&id), "{}", id);
+        }
+    }
+
     use super::*;
 
     const CANON: &str = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/i/versions/1.0.0";

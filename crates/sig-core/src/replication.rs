@@ -388,7 +388,7 @@ fn locate(
             format!("The image version '{version_id}' was not found."),
         ));
     };
-    let rid = v.id.to_string();
+    let rid = v.id.canonical();
     let Some(r) = RegionName::new(region) else {
         return Err(err(
             Code::LocationNotAvailableForResourceType,

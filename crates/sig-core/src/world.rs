@@ -151,8 +151,6 @@ pub struct Counts {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Indexes {
-    /// gallery → its images; image → its versions.
-    pub children: BTreeMap<Key, BTreeSet<Key>>,
     /// (subscription, lower-case gallery name) → gallery.
     pub gallery_names: BTreeMap<(String, String), Key>,
     /// (gallery, publisher, offer, sku) lower-case → image.
@@ -291,52 +289,32 @@ impl Indexes {
         self.count(&g.id.scope.subscription_key(), g.location)
             .galleries += 1;
     }
-    fn remove_gallery(&mut self, key: &Key, g: &GalleryEntry) {
+    fn remove_gallery(&mut self, g: &GalleryEntry) {
         self.gallery_names.remove(&(
             g.id.scope.subscription_key(),
             g.name.as_str().to_ascii_lowercase(),
         ));
         self.count(&g.id.scope.subscription_key(), g.location)
             .galleries -= 1;
-        self.children.remove(key);
     }
     fn add_image(&mut self, key: &Key, i: &ImageEntry) {
         let gk = i.id.gallery.key();
         self.identifiers
             .insert(ident_key(&gk, &i.identifier), key.clone());
-        self.children.entry(gk).or_default().insert(key.clone());
         self.count(&i.id.gallery.scope.subscription_key(), i.location)
             .images += 1;
     }
-    fn remove_image(&mut self, key: &Key, i: &ImageEntry) {
+    fn remove_image(&mut self, i: &ImageEntry) {
         let gk = i.id.gallery.key();
         self.identifiers.remove(&ident_key(&gk, &i.identifier));
-        if let Some(set) = self.children.get_mut(&gk) {
-            set.remove(key);
-            if set.is_empty() {
-                self.children.remove(&gk);
-            }
-        }
-        self.children.remove(key);
         self.count(&i.id.gallery.scope.subscription_key(), i.location)
             .images -= 1;
     }
-    fn add_version(&mut self, key: &Key, v: &VersionEntry) {
-        self.children
-            .entry(v.id.image.key())
-            .or_default()
-            .insert(key.clone());
+    fn add_version(&mut self, v: &VersionEntry) {
         self.count(&v.id.image.gallery.scope.subscription_key(), v.location)
             .versions += 1;
     }
-    fn remove_version(&mut self, key: &Key, v: &VersionEntry) {
-        let ik = v.id.image.key();
-        if let Some(set) = self.children.get_mut(&ik) {
-            set.remove(key);
-            if set.is_empty() {
-                self.children.remove(&ik);
-            }
-        }
+    fn remove_version(&mut self, v: &VersionEntry) {
         self.count(&v.id.image.gallery.scope.subscription_key(), v.location)
             .versions -= 1;
     }
@@ -443,24 +421,14 @@ impl World {
         &'a self,
         gallery: &GalleryRef,
     ) -> impl Iterator<Item = &'a ImageEntry> + 'a {
-        self.index
-            .children
-            .get(&gallery.key())
-            .into_iter()
-            .flatten()
-            .filter_map(|k| self.images.get(k))
+        under(&self.images, &gallery.key(), "/images/").map(|(_, i)| i)
     }
     /// The versions of a definition.
     pub fn versions_of<'a>(
         &'a self,
         image: &ImageRef,
     ) -> impl Iterator<Item = &'a VersionEntry> + 'a {
-        self.index
-            .children
-            .get(&image.key())
-            .into_iter()
-            .flatten()
-            .filter_map(|k| self.versions.get(k))
+        under(&self.versions, &image.key(), "/versions/").map(|(_, v)| v)
     }
     /// Resource counts for a subscription in a region (O(log n)).
     pub fn counts(&self, subscription: &str, region: RegionName) -> Counts {
@@ -470,9 +438,12 @@ impl World {
             .copied()
             .unwrap_or_default()
     }
-    /// Number of nested resources (definitions of a gallery / versions of a definition).
-    pub(crate) fn child_keys(&self, parent: &Key) -> Option<&BTreeSet<Key>> {
-        self.index.children.get(parent)
+    /// The keys of the nested resources: the definitions of a gallery, the versions of a
+    /// definition, in key order.
+    pub(crate) fn child_keys<'a>(&'a self, parent: &Key) -> impl Iterator<Item = &'a Key> + 'a {
+        under(&self.images, parent, "/images/")
+            .map(|(k, _)| k)
+            .chain(under(&self.versions, parent, "/versions/").map(|(k, _)| k))
     }
 
     // ---- mutation (crate-internal: only `apply` and import call these) -------------------------
@@ -486,7 +457,7 @@ impl World {
     pub(crate) fn remove_gallery(&mut self, key: &Key) -> Option<GalleryEntry> {
         let e = self.galleries.remove(key)?;
         self.touched.galleries.insert(key.clone());
-        self.index.remove_gallery(key, &e);
+        self.index.remove_gallery(&e);
         self.index.prune();
         Some(e)
     }
@@ -499,14 +470,14 @@ impl World {
     pub(crate) fn remove_image(&mut self, key: &Key) -> Option<ImageEntry> {
         let e = self.images.remove(key)?;
         self.touched.galleries.insert(e.id.gallery.key());
-        self.index.remove_image(key, &e);
+        self.index.remove_image(&e);
         self.index.prune();
         Some(e)
     }
     pub(crate) fn insert_version(&mut self, e: VersionEntry) {
         let key = e.id.key();
         self.touched.galleries.insert(e.id.image.gallery.key());
-        self.index.add_version(&key, &e);
+        self.index.add_version(&e);
         self.versions.insert(key, e);
     }
     /// The replication records, to change those of `version`: its gallery's part changes too.
@@ -528,7 +499,7 @@ impl World {
     pub(crate) fn remove_version(&mut self, key: &Key) -> Option<VersionEntry> {
         let e = self.versions.remove(key)?;
         self.touched.galleries.insert(e.id.image.gallery.key());
-        self.index.remove_version(key, &e);
+        self.index.remove_version(&e);
         self.replication.remove_version(key);
         self.index.prune();
         Some(e)
@@ -571,7 +542,7 @@ impl World {
             if !self.images.contains_key(&v.id.image.key()) {
                 return Err(InvariantViolation(format!("version {k:?} has no image")));
             }
-            fresh.add_version(k, v);
+            fresh.add_version(v);
         }
         fresh.prune();
         if fresh != self.index {
@@ -689,12 +660,29 @@ fn location_of(loc: Option<&str>, rid: &str) -> Result<RegionName, Vec<Diagnosti
     })
 }
 
+/// The entries of `map` nested under `parent` through `segment` (`/images/`, `/versions/`).
+/// Keys are lower-cased ids, so a parent's children are one run of the map, found by a range:
+/// no index of children is kept (at ten times the limits it held every version's key again,
+/// ~20 MB).
+fn under<'a, V>(
+    map: &'a BTreeMap<Key, V>,
+    parent: &Key,
+    segment: &'static str,
+) -> impl Iterator<Item = (&'a Key, &'a V)> + 'a {
+    let mut prefix = String::with_capacity(parent.as_str().len() + segment.len());
+    prefix.push_str(parent.as_str());
+    prefix.push_str(segment);
+    let start = Key::from_string(prefix);
+    map.range(start.clone()..)
+        .take_while(move |(k, _)| k.as_str().starts_with(start.as_str()))
+}
+
 /// Builds a gallery entry, stamping the canonical id/name/type into the resource.
 pub(crate) fn gallery_entry(
     id: GalleryRef,
     mut res: arm::Gallery,
 ) -> Result<GalleryEntry, Vec<Diagnostic>> {
-    let rid = id.to_string();
+    let rid = id.canonical();
     let name = GalleryName::new(&id.gallery).map_err(|e| bad(&rid, "name", e.message, e.code))?;
     let location = location_of(res.location.as_deref(), &rid)?;
     res.id = Some(rid);
@@ -713,7 +701,7 @@ pub(crate) fn image_entry(
     id: ImageRef,
     mut res: arm::GalleryImage,
 ) -> Result<ImageEntry, Vec<Diagnostic>> {
-    let rid = id.to_string();
+    let rid = id.canonical();
     let name =
         ImageDefinitionName::new(&id.image).map_err(|e| bad(&rid, "name", e.message, e.code))?;
     let location = location_of(res.location.as_deref(), &rid)?;
@@ -783,7 +771,7 @@ pub(crate) fn version_entry(
     id: VersionRef,
     mut res: arm::GalleryImageVersion,
 ) -> Result<VersionEntry, Vec<Diagnostic>> {
-    let rid = id.to_string();
+    let rid = id.canonical();
     let name =
         ImageVersionName::new(&id.version).map_err(|e| bad(&rid, "name", e.message, e.code))?;
     let location = location_of(res.location.as_deref(), &rid)?;

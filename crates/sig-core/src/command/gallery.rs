@@ -19,7 +19,7 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, mut body: arm::Gallery) 
         GalleryResourceId::Gallery(x) => Some(x),
         _ => None,
     })?;
-    let rid = gref.to_string();
+    let rid = gref.canonical();
     let (sub, rg) = check_scope(w, &gref.scope, &rid)?;
     if w.galleries.contains_key(&gref.key()) {
         return Err(CommandError::one(

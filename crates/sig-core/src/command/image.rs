@@ -20,7 +20,7 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImage)
         GalleryResourceId::Image(x) => Some(x),
         _ => None,
     })?;
-    let rid = iref.to_string();
+    let rid = iref.canonical();
     let (sub, _) = check_scope(w, &iref.gallery.scope, &rid)?;
     let gkey = iref.gallery.key();
     let Some(gallery) = w.galleries.get(&gkey) else {
@@ -30,7 +30,7 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImage)
     // Ids are case-insensitive, so a request may spell the gallery differently: the new id
     // takes the gallery's as stored, and reads back the same after an export (which nests it).
     iref.gallery = gallery.id.clone();
-    let rid = iref.to_string();
+    let rid = iref.canonical();
     if w.images.contains_key(&iref.key()) {
         return Err(CommandError::one(
             Code::Conflict,

@@ -115,11 +115,7 @@ pub(super) fn limit_error(
     }
 }
 
-fn cannot_delete(
-    children: &std::collections::BTreeSet<Key>,
-    world: &World,
-    rid: &str,
-) -> CommandError {
+fn cannot_delete(children: &[&Key], world: &World, rid: &str) -> CommandError {
     // Azure lists a few nested ids relative to the provider; we list up to ten.
     let names: Vec<String> = children
         .iter()
@@ -127,9 +123,9 @@ fn cannot_delete(
         .map(|k| {
             let full = world
                 .images
-                .get(k)
+                .get(*k)
                 .map(|i| i.id.to_string())
-                .or_else(|| world.versions.get(k).map(|v| v.id.to_string()))
+                .or_else(|| world.versions.get(*k).map(|v| v.id.to_string()))
                 .unwrap_or_else(|| k.as_str().to_string());
             full.split_once("/providers/")
                 .map_or(full.clone(), |(_, r)| r.to_string())
@@ -219,9 +215,11 @@ pub(super) fn merge_update<R: serde::Serialize + serde::de::DeserializeOwned>(
 
 /// A resource may be deleted only without nested resources (ARM's `CannotDeleteResource`).
 pub(super) fn check_no_children(w: &World, key: &Key, rid: &str) -> Result<(), CommandError> {
-    match w.child_keys(key).filter(|c| !c.is_empty()) {
-        Some(children) => Err(cannot_delete(children, w, rid)),
-        None => Ok(()),
+    let children: Vec<&Key> = w.child_keys(key).collect();
+    if children.is_empty() {
+        Ok(())
+    } else {
+        Err(cannot_delete(&children, w, rid))
     }
 }
 

@@ -20,7 +20,7 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImageV
         GalleryResourceId::Version(x) => Some(x),
         _ => None,
     })?;
-    let rid = vref.to_string();
+    let rid = vref.canonical();
     let (sub, _) = check_scope(w, &vref.image.gallery.scope, &rid)?;
     let Some(image) = w.images.get(&vref.image.key()) else {
         return Err(CommandError::one(Code::ParentResourceNotFound, &rid, "",
@@ -28,8 +28,9 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImageV
     };
     // As for definitions: the parents' spelling is the stored one.
     vref.image = image.id.clone();
-    let rid = vref.to_string();
-    if w.versions.contains_key(&vref.key()) {
+    let rid = vref.canonical();
+    let key = crate::ids::Key::new(&rid);
+    if w.versions.contains_key(&key) {
         return Err(CommandError::one(
             Code::Conflict,
             &rid,
@@ -43,7 +44,7 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImageV
     // The converse of CreateSource's rule: an id is either a simulated version or an external
     // one registered as a source, never both (a file holding both could not say which came first).
     // The version's key is its canonical id lower-cased: the key a source with that id has.
-    if w.sources.contains_key(&vref.key()) {
+    if w.sources.contains_key(&key) {
         return Err(CommandError::one(
             Code::Conflict,
             &rid,
@@ -150,7 +151,7 @@ pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
         .galleries
         .get(&cur.id.image.gallery.key())
         .is_some_and(|g| crate::soft_delete::enabled(&g.resource));
-    let rid = cur.id.to_string();
+    let rid = cur.id.canonical();
     if soft {
         let kept = crate::world::SoftDeletedVersion {
             entry: cur.clone(),
