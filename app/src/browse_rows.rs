@@ -21,7 +21,7 @@ use crate::text::short_type;
 
 /// One resource as a browse row. Shared (`Arc`) between the index, the lists and the
 /// search, so listing 111,000 rows copies pointers, not text.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
     /// ARM id.
     pub id: String,
@@ -39,6 +39,10 @@ pub struct Row {
     pub(crate) search: String,
 }
 
+/// A list of rows, shared: a list showing every row holds the index's own list, not a copy
+/// (and a memo comparing it with its last value compares one pointer).
+pub type Rows = Arc<Vec<Arc<Row>>>;
+
 /// Every gallery's rows, up to date with the world after [`BrowseIndex::refresh`], and all
 /// of them in name order (what a list shows first): sorting 111,000 rows took longer than a
 /// frame, so the order is kept too, and a change merges in only its galleries' rows.
@@ -47,7 +51,7 @@ pub struct BrowseIndex {
     /// Per gallery, in name order: the gallery's row, its definitions', its versions'.
     galleries: BTreeMap<Key, Arc<[Arc<Row>]>>,
     /// Every row in name order ([`by_name`]); complete when nothing is dirty or merging.
-    by_name: Vec<Arc<Row>>,
+    by_name: Rows,
     /// Galleries whose rows are out of date (created, deleted or changed below).
     dirty: BTreeSet<Key>,
     /// A rebuild of everything under way: the galleries' sorted rows, merged two at a time.
@@ -142,7 +146,7 @@ impl BrowseIndex {
         let names = subscription_names(world);
         if !self.built || names != self.names {
             self.galleries.clear();
-            self.by_name.clear();
+            self.by_name = Rows::default();
             self.dirty = world.gallery_keys().cloned().collect();
             self.rebuilding = Some(VecDeque::with_capacity(self.dirty.len()));
             self.names = names;
@@ -168,7 +172,7 @@ impl BrowseIndex {
                     return false;
                 }
             }
-            self.by_name = runs.pop_front().unwrap_or_default();
+            self.by_name = Arc::new(runs.pop_front().unwrap_or_default());
             self.rebuilding = None;
             return true;
         }
@@ -187,25 +191,36 @@ impl BrowseIndex {
                 self.galleries.insert(key, rows.into());
             }
         }
-        let mut kept = std::mem::take(&mut self.by_name);
-        if !gone.is_empty() {
-            kept.retain(|row| !gone.contains(&Arc::as_ptr(row)));
-        }
+        let kept = match Arc::try_unwrap(std::mem::take(&mut self.by_name)) {
+            Ok(mut kept) => {
+                if !gone.is_empty() {
+                    kept.retain(|row| !gone.contains(&Arc::as_ptr(row)));
+                }
+                kept
+            }
+            // A list still holds the old order: copy what stays.
+            Err(shared) => shared
+                .iter()
+                .filter(|row| !gone.contains(&Arc::as_ptr(row)))
+                .cloned()
+                .collect(),
+        };
         fresh.sort_unstable_by(|a, b| by_name(a, b));
-        self.by_name = merge(kept, fresh);
+        self.by_name = Arc::new(merge(kept, fresh));
         true
     }
 
     /// The rows in name order, galleries only or every resource.
-    pub fn rows(&self, galleries_only: bool) -> Vec<Arc<Row>> {
+    pub fn rows(&self, galleries_only: bool) -> Rows {
         if galleries_only {
             let gallery = short_type("Microsoft.Compute/galleries");
-            return self
-                .by_name
-                .iter()
-                .filter(|row| row.kind == gallery)
-                .cloned()
-                .collect();
+            return Arc::new(
+                self.by_name
+                    .iter()
+                    .filter(|row| row.kind == gallery)
+                    .cloned()
+                    .collect(),
+            );
         }
         self.by_name.clone()
     }
@@ -285,7 +300,7 @@ mod tests {
     }
 
     /// What a fresh index lists for `world`: the rows built from nothing.
-    fn fresh(world: &World, galleries_only: bool) -> Vec<Arc<Row>> {
+    fn fresh(world: &World, galleries_only: bool) -> Rows {
         let mut index = BrowseIndex::default();
         assert!(index.refresh(world, || true));
         index.rows(galleries_only)

@@ -688,10 +688,7 @@ impl Store {
     /// row of a large world is to be built (the first list opened, an import), that goes in
     /// slices that yield to the browser, [`Store::browse_loading`] says how far, and this is
     /// empty until it is done.
-    pub fn browse_rows(
-        &self,
-        galleries_only: bool,
-    ) -> Vec<std::sync::Arc<crate::browse_rows::Row>> {
+    pub fn browse_rows(&self, galleries_only: bool) -> crate::browse_rows::Rows {
         let loading = self.browse_loading.get().is_some();
         let current = self.world.with(|world| {
             if loading {
@@ -714,7 +711,7 @@ impl Store {
             if !loading {
                 self.rebuild_browse_in_slices();
             }
-            return Vec::new();
+            return Default::default();
         }
         self.browse.with_value(|b| b.rows(galleries_only))
     }

@@ -14,7 +14,7 @@ use crate::components::{options_view, unique_id, ListLayout, SortHeader, Virtual
 use crate::route::Blade;
 use crate::store::Store;
 
-pub use crate::browse_rows::Row;
+pub use crate::browse_rows::{Row, Rows};
 
 /// Sortable columns.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -126,33 +126,47 @@ pub fn visible(
     filtered(rows, &sorted(rows, column, ascending), filters)
 }
 
-/// The options of a filter: "All", then every value of the column once, sorted. A set of
-/// borrowed values: at ten times the limits there are 111,000 rows and a handful of values.
-fn distinct(rows: &[Arc<Row>], f: impl Fn(&Row) -> &str) -> Vec<(String, String)> {
-    let mut values = std::collections::BTreeSet::<&str>::new();
-    let mut last: Option<&str> = None;
+/// The columns a filter picks from, as [`Column::key`] reads them.
+const FILTERED: [Column; 4] = [
+    Column::Subscription,
+    Column::Group,
+    Column::Location,
+    Column::Type,
+];
+
+/// The options of the filters, in [`FILTERED`]'s order: "All", then every value of the
+/// column once, sorted. One pass over the rows for the four (at ten times the limits there
+/// are 111,000 rows and a handful of values; each pass over them is a cache miss per row).
+fn distinct(rows: &[Arc<Row>]) -> [Vec<(String, String)>; 4] {
+    let mut values: [std::collections::BTreeSet<&str>; 4] = Default::default();
+    let mut last: [Option<&str>; 4] = [None; 4];
     for row in rows {
-        let value = f(row);
-        // Neighbouring rows mostly share the very text (a gallery's rows share their group
-        // and subscription): skip those without comparing them.
-        if last.is_some_and(|l| std::ptr::eq(l, value)) {
-            continue;
+        for (n, column) in FILTERED.iter().enumerate() {
+            let value = column.key(row);
+            // Neighbouring rows mostly share the very text (a gallery's rows share their
+            // group and subscription): skip those without comparing them.
+            if last[n].is_some_and(|l| std::ptr::eq(l, value)) {
+                continue;
+            }
+            last[n] = Some(value);
+            values[n].insert(value);
         }
-        last = Some(value);
-        values.insert(value);
     }
-    let mut out = vec![(String::new(), "All".to_string())];
-    out.extend(values.into_iter().map(|v| (v.to_string(), v.to_string())));
-    out
+    values.map(|set| {
+        let mut out = vec![(String::new(), "All".to_string())];
+        out.extend(set.into_iter().map(|v| (v.to_string(), v.to_string())));
+        out
+    })
 }
 
-/// A filter's options as a memo: computed once per change of the rows, not whenever the
-/// filter's value changes or its options are read.
+/// One filter's options out of the memo of all four (computed once per change of the rows,
+/// not whenever a filter's value changes or its options are read).
 fn options_of(
-    all: Memo<Vec<Arc<Row>>>,
-    f: impl Fn(&Row) -> &str + Send + Sync + 'static,
+    options: Memo<[Vec<(String, String)>; 4]>,
+    column: Column,
 ) -> Signal<Vec<(String, String)>> {
-    Memo::new(move |_| all.with(|rows| distinct(rows, &f))).into()
+    let n = FILTERED.iter().position(|c| *c == column).unwrap_or(0);
+    Signal::derive(move || options.with(|o| o[n].clone()))
 }
 
 /// "Azure compute galleries".
@@ -186,24 +200,25 @@ fn FilterSelect(
 
 /// The browse rows ([`crate::browse_rows`]) the signed-in principal may read (the core's
 /// visibility), as the portal lists them (tracked).
-pub fn readable_rows(store: Store, galleries_only: bool) -> Vec<Arc<Row>> {
-    let mut list = store.browse_rows(galleries_only);
+pub fn readable_rows(store: Store, galleries_only: bool) -> Rows {
+    let list = store.browse_rows(galleries_only);
     store.visible.with(|visible| {
         // The set holds only resources of the world, each once: as many as every resource's
         // rows means all are readable (an owner's usual view), with no lookup per row.
         let every =
             |ids: &std::collections::HashSet<String>| !galleries_only && ids.len() == list.len();
-        if let Some(ids) = visible.as_ref().filter(|ids| !every(ids)) {
-            let mut lower = String::new();
-            list.retain(|r| {
-                lower.clear();
-                lower.push_str(&r.id);
-                lower.make_ascii_lowercase();
-                ids.contains(lower.as_str())
-            });
-        }
-    });
-    list
+        let Some(ids) = visible.as_ref().filter(|ids| !every(ids)) else {
+            return list;
+        };
+        let mut lower = String::new();
+        let readable = list.iter().filter(|r| {
+            lower.clear();
+            lower.push_str(&r.id);
+            lower.make_ascii_lowercase();
+            ids.contains(lower.as_str())
+        });
+        Arc::new(readable.cloned().collect())
+    })
 }
 
 /// A list row's key: its id.
@@ -229,11 +244,16 @@ fn Browser(
     let scoped = group.is_some();
     let prefix = group.map(|g| format!("{}/", g.trim_end_matches('/').to_ascii_lowercase()));
     let all = Memo::new(move |_| {
-        let mut list = readable_rows(store, galleries_only);
-        if let Some(prefix) = &prefix {
-            list.retain(|r| r.id.to_ascii_lowercase().starts_with(prefix));
+        let list = readable_rows(store, galleries_only);
+        match &prefix {
+            Some(prefix) => Arc::new(
+                list.iter()
+                    .filter(|r| r.id.to_ascii_lowercase().starts_with(prefix))
+                    .cloned()
+                    .collect(),
+            ),
+            None => list,
         }
-        list
     });
     let text = RwSignal::new(String::new());
     let subscription = RwSignal::new(String::new());
@@ -329,7 +349,8 @@ fn Browser(
             })
         })
     });
-    let total = move || all.with(Vec::len);
+    let options = Memo::new(move |_| all.with(|rows| distinct(rows)));
+    let total = move || all.with(|rows| rows.len());
     let count = move || shown.with(Vec::len);
     let noun = if galleries_only {
         "galleries"
@@ -389,15 +410,15 @@ fn Browser(
             </div>
             {(!scoped).then(|| view! {
                 <FilterSelect label="Subscription" value=subscription
-                    options=options_of(all, |x| &x.subscription)/>
+                    options=options_of(options, Column::Subscription)/>
                 <FilterSelect label="Resource group" value=group
-                    options=options_of(all, |x| &x.group)/>
+                    options=options_of(options, Column::Group)/>
             })}
             <FilterSelect label="Location" value=location
-                options=options_of(all, |x| x.location)/>
+                options=options_of(options, Column::Location)/>
             {(!galleries_only).then(|| view! {
                 <FilterSelect label="Type" value=kind
-                    options=options_of(all, |x| x.kind)/>
+                    options=options_of(options, Column::Type)/>
             })}
         </div>
         <p class="record-count" role="status">
