@@ -10,7 +10,7 @@
 //! ([`BrowseIndex::refresh`] with a budget).
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use sig_core::ids::Key;
@@ -43,24 +43,25 @@ pub struct Row {
 /// (and a memo comparing it with its last value compares one pointer).
 pub type Rows = Arc<Vec<Arc<Row>>>;
 
-/// Every gallery's rows, up to date with the world after [`BrowseIndex::refresh`], and all
-/// of them in name order (what a list shows first): sorting 111,000 rows took longer than a
-/// frame, so the order is kept too, and a change merges in only its galleries' rows.
+/// Every row of the world in name order, up to date after [`BrowseIndex::refresh`]: what a
+/// list shows first. Sorting 111,000 rows took longer than a frame, so the order is kept,
+/// and a change merges in only its galleries' rows.
 #[derive(Debug, Default)]
 pub struct BrowseIndex {
-    /// Per gallery, in name order: the gallery's row, its definitions', its versions'.
-    galleries: BTreeMap<Key, Arc<[Arc<Row>]>>,
-    /// Every row in name order ([`by_name`]); complete when nothing is dirty or merging.
+    /// Every row in name order ([`by_name`]); complete when nothing is dirty or rebuilding.
     by_name: Rows,
     /// Galleries whose rows are out of date (created, deleted or changed below).
     dirty: BTreeSet<Key>,
-    /// A rebuild of everything under way: the galleries' sorted rows, merged two at a time.
-    rebuilding: Option<VecDeque<Vec<Arc<Row>>>>,
+    /// A rebuild of everything under way: the galleries' sorted rows, merged as they come
+    /// (a list is merged into the one before it once that is no longer than twice its
+    /// length, so each row is merged a logarithmic number of times), and how many
+    /// galleries it builds.
+    rebuilding: Option<(Vec<Vec<Arc<Row>>>, usize)>,
     /// Whether the rows belong to the current world at all: not at first, nor after the
     /// world was replaced.
     built: bool,
     /// The subscriptions' display names the rows carry, by subscription id.
-    names: BTreeMap<String, Arc<str>>,
+    names: Vec<(String, Arc<str>)>,
     /// Whether a rebuild in slices has been started (the shell's task runs it).
     slicing: bool,
 }
@@ -83,6 +84,14 @@ fn merge(a: Vec<Arc<Row>>, b: Vec<Arc<Row>>) -> Vec<Arc<Row>> {
     }
     out.extend(b);
     out
+}
+
+/// Whether `row` is the gallery with key `gallery` or nested in it (keys are lower-cased ids).
+fn belongs(row: &Row, gallery: &Key) -> bool {
+    let (id, key) = (row.id.as_bytes(), gallery.as_str().as_bytes());
+    id.len() >= key.len()
+        && id[..key.len()].eq_ignore_ascii_case(key)
+        && id.get(key.len()).is_none_or(|c| *c == b'/')
 }
 
 impl BrowseIndex {
@@ -118,23 +127,14 @@ impl BrowseIndex {
 
     /// Whether the next refresh has anything to do.
     pub fn is_current(&self, world: &World) -> bool {
-        self.built
-            && self.rebuilding.is_none()
-            && self.dirty.is_empty()
-            && subscription_names(world) == self.names
+        !self.needs_rebuild(world) && self.dirty.is_empty()
     }
 
-    /// How far a rebuild of everything is: steps done, of how many (a gallery's rows is a
-    /// step, so is a merge of two lists).
+    /// How far a rebuild of everything is: galleries built, of how many steps (one more for
+    /// the last merges).
     pub fn progress(&self) -> (usize, usize) {
         match &self.rebuilding {
-            Some(runs) => {
-                let built = self.galleries.len();
-                let total = built + self.dirty.len();
-                // n lists take n - 1 merges; `runs` lists are left of the built ones.
-                let merged = built - runs.len().min(built);
-                (built + merged, 2 * total.max(1) - 1)
-            }
+            Some((_, total)) => (total - self.dirty.len(), total + 1),
             None => (1, 1),
         }
     }
@@ -142,70 +142,78 @@ impl BrowseIndex {
     /// Brings the rows up to date with `world`, asking `go_on` after each step whether to
     /// go on (a slice's budget); returns whether they are up to date. A rebuild of
     /// everything goes in steps; the galleries one change touched are merged in at once.
-    pub fn refresh(&mut self, world: &World, mut go_on: impl FnMut() -> bool) -> bool {
+    pub fn refresh(&mut self, world: &World, go_on: &mut dyn FnMut() -> bool) -> bool {
         let names = subscription_names(world);
         if !self.built || names != self.names {
-            self.galleries.clear();
             self.by_name = Rows::default();
             self.dirty = world.gallery_keys().cloned().collect();
-            self.rebuilding = Some(VecDeque::with_capacity(self.dirty.len()));
+            self.rebuilding = Some((Vec::new(), self.dirty.len()));
             self.names = names;
             self.built = true;
         }
-        if let Some(runs) = &mut self.rebuilding {
+        if let Some((runs, _)) = &mut self.rebuilding {
             while let Some(key) = self.dirty.pop_first() {
                 if let Some(gallery) = world.gallery_by_key(&key) {
-                    let rows = gallery_rows(world, gallery, &self.names);
-                    runs.push_back(rows.clone());
-                    self.galleries.insert(key, rows.into());
+                    runs.push(gallery_rows(world, gallery, &self.names));
+                    while let [.., a, b] = runs.as_slice() {
+                        if a.len() > 2 * b.len() {
+                            break;
+                        }
+                        let (Some(b), Some(a)) = (runs.pop(), runs.pop()) else {
+                            break;
+                        };
+                        runs.push(merge(a, b));
+                    }
                 }
                 if !go_on() {
                     return false;
                 }
             }
             while runs.len() > 1 {
-                let (Some(a), Some(b)) = (runs.pop_front(), runs.pop_front()) else {
+                let (Some(b), Some(a)) = (runs.pop(), runs.pop()) else {
                     break;
                 };
-                runs.push_back(merge(a, b));
+                runs.push(merge(a, b));
                 if runs.len() > 1 && !go_on() {
                     return false;
                 }
             }
-            self.by_name = Arc::new(runs.pop_front().unwrap_or_default());
+            self.by_name = Arc::new(runs.pop().unwrap_or_default());
             self.rebuilding = None;
             return true;
         }
         if self.dirty.is_empty() {
             return true;
         }
-        let mut gone: HashSet<*const Row> = HashSet::new();
+        let dirty = std::mem::take(&mut self.dirty);
         let mut fresh: Vec<Arc<Row>> = Vec::new();
-        for key in std::mem::take(&mut self.dirty) {
-            if let Some(old) = self.galleries.remove(&key) {
-                gone.extend(old.iter().map(Arc::as_ptr));
-            }
-            if let Some(gallery) = world.gallery_by_key(&key) {
-                let rows = gallery_rows(world, gallery, &self.names);
-                fresh.extend(rows.iter().cloned());
-                self.galleries.insert(key, rows.into());
+        for key in &dirty {
+            if let Some(gallery) = world.gallery_by_key(key) {
+                fresh = merge(fresh, gallery_rows(world, gallery, &self.names));
             }
         }
-        let kept = match Arc::try_unwrap(std::mem::take(&mut self.by_name)) {
-            Ok(mut kept) => {
-                if !gone.is_empty() {
-                    kept.retain(|row| !gone.contains(&Arc::as_ptr(row)));
-                }
-                kept
-            }
-            // A list still holds the old order: copy what stays.
-            Err(shared) => shared
+        // A gallery's rows sit between its lower-cased name and that name followed by '0'
+        // (the character after '/'): only those are looked at for each changed gallery.
+        let mut kept: Vec<Arc<Row>> = Vec::with_capacity(self.by_name.len() + fresh.len());
+        let old = &self.by_name;
+        let spans: Vec<(usize, usize, &Key)> = dirty
+            .iter()
+            .map(|key| {
+                let name = key.as_str().rsplit('/').next().unwrap_or("");
+                let past = format!("{name}0");
+                let start = old.partition_point(|r| r.search.as_str() < name);
+                let end = old.partition_point(|r| r.search.as_str() < past.as_str());
+                (start, end, key)
+            })
+            .collect();
+        for (at, row) in old.iter().enumerate() {
+            let changed = spans
                 .iter()
-                .filter(|row| !gone.contains(&Arc::as_ptr(row)))
-                .cloned()
-                .collect(),
-        };
-        fresh.sort_unstable_by(|a, b| by_name(a, b));
+                .any(|(start, end, key)| (*start..*end).contains(&at) && belongs(row, key));
+            if !changed {
+                kept.push(row.clone());
+            }
+        }
         self.by_name = Arc::new(merge(kept, fresh));
         true
     }
@@ -226,8 +234,8 @@ impl BrowseIndex {
     }
 }
 
-/// The display name of every subscription, by id.
-fn subscription_names(world: &World) -> BTreeMap<String, Arc<str>> {
+/// The display name of every subscription, by id, in the world's order.
+fn subscription_names(world: &World) -> Vec<(String, Arc<str>)> {
     world
         .subscriptions()
         .map(|s| (s.id.clone(), Arc::from(s.display_name.as_str())))
@@ -238,14 +246,14 @@ fn subscription_names(world: &World) -> BTreeMap<String, Arc<str>> {
 fn gallery_rows(
     world: &World,
     gallery: &GalleryEntry,
-    names: &BTreeMap<String, Arc<str>>,
+    names: &[(String, Arc<str>)],
 ) -> Vec<Arc<Row>> {
     let scope = &gallery.id.scope;
     let subscription_id = scope.subscription.as_deref().unwrap_or("");
     let subscription: Arc<str> = names
-        .get(subscription_id)
-        .cloned()
-        .unwrap_or_else(|| Arc::from(subscription_id));
+        .iter()
+        .find(|(id, _)| id == subscription_id)
+        .map_or_else(|| Arc::from(subscription_id), |(_, name)| name.clone());
     let group: Arc<str> = Arc::from(scope.resource_group.as_deref().unwrap_or(""));
     let row = |id: String, name: String, kind: &'static str, location: &'static str| {
         Arc::new(Row {
@@ -265,26 +273,26 @@ fn gallery_rows(
         short_type("Microsoft.Compute/galleries"),
         gallery.location.display_name(),
     )];
-    let images: Vec<_> = world.images_of(&gallery.id).collect();
-    for image in &images {
-        out.push(row(
+    // In name order without a sort: the world lists definitions and versions in key order,
+    // which is their names' order, so each definition with its versions is one ordered block;
+    // blocks are merged, not appended ("i.x" sorts between "i" and "i/1.0.0").
+    for image in world.images_of(&gallery.id) {
+        let mut block = vec![row(
             image.id.to_string(),
             format!("{gallery_name}/{}", image.name),
             short_type("Microsoft.Compute/galleries/images"),
             image.location.display_name(),
-        ));
-    }
-    for image in &images {
+        )];
         for version in world.versions_of(&image.id) {
-            out.push(row(
+            block.push(row(
                 version.id.to_string(),
                 format!("{gallery_name}/{}/{}", image.id.image, version.name),
                 short_type("Microsoft.Compute/galleries/images/versions"),
                 version.location.display_name(),
             ));
         }
+        out = merge(out, block);
     }
-    out.sort_unstable_by(|a, b| by_name(a, b));
     out
 }
 
@@ -295,14 +303,14 @@ mod tests {
     use sig_core::testing::{self, FIXTURE_NOW, RESOURCE_GROUP as RG, SUBSCRIPTION as SUB};
     use sig_core::{apply, Actor, Command};
 
-    fn names(rows: &[Arc<Row>]) -> Vec<String> {
+    fn names_of(rows: &[Arc<Row>]) -> Vec<String> {
         rows.iter().map(|r| r.name.clone()).collect()
     }
 
     /// What a fresh index lists for `world`: the rows built from nothing.
     fn fresh(world: &World, galleries_only: bool) -> Rows {
         let mut index = BrowseIndex::default();
-        assert!(index.refresh(world, || true));
+        assert!(index.refresh(world, &mut || true));
         index.rows(galleries_only)
     }
 
@@ -310,10 +318,10 @@ mod tests {
     fn rows_follow_commands_through_the_touched_galleries_only() {
         let mut world = testing::full_limits_world();
         let mut index = BrowseIndex::default();
-        assert!(index.refresh(&world, || true));
+        assert!(index.refresh(&world, &mut || true));
         assert_eq!(index.rows(false).len(), 100 + 1_000 + 10_000);
         assert_eq!(index.rows(true).len(), 100);
-        let untouched = index.galleries.values().next().cloned().expect("a gallery");
+        let untouched = index.rows(false)[0].clone();
 
         let id = version_id(SUB, RG, "g099", "i09", "1.0.9");
         world.take_touched();
@@ -326,22 +334,98 @@ mod tests {
         .expect("delete");
         index.mark(&world.touched().galleries);
         assert!(!index.is_current(&world));
-        assert!(index.refresh(&world, || true));
+        assert!(index.refresh(&world, &mut || true));
         let rows = index.rows(false);
         assert_eq!(rows.len(), 11_099);
         assert!(!rows.iter().any(|r| r.id.eq_ignore_ascii_case(&id)));
         assert_eq!(rows, fresh(&world, false));
         // The other galleries' rows were kept, not rebuilt.
-        let first = index.galleries.values().next().expect("a gallery");
-        assert!(Arc::ptr_eq(first, &untouched));
+        assert!(Arc::ptr_eq(&rows[0], &untouched));
+    }
+
+    /// Galleries whose names sort next to one another ("img" before "img.x" before
+    /// "img/..."), changed one after another: the rows merged in each time are exactly the
+    /// rows built from nothing.
+    #[test]
+    fn changes_next_to_similar_names_leave_the_same_rows_as_a_rebuild() {
+        use sig_core::command::{gallery_id, image_id};
+        let mut world = testing::base_world();
+        let system = Actor::system();
+        let names = ["img", "img.x", "img.y", "img_x", "imgx", "im"];
+        let mut index = BrowseIndex::default();
+        assert!(index.refresh(&world, &mut || true));
+        let run = |world: &mut World, index: &mut BrowseIndex, command: Command| {
+            world.take_touched();
+            apply(world, &system, command, FIXTURE_NOW).expect("a valid command");
+            index.mark(&world.touched().galleries);
+            assert!(index.refresh(world, &mut || true));
+            assert_eq!(index.rows(false), fresh(world, false));
+        };
+        for (g, name) in names.iter().enumerate() {
+            run(
+                &mut world,
+                &mut index,
+                Command::CreateGallery {
+                    id: gallery_id(SUB, RG, name),
+                    resource: testing::gallery_body(),
+                },
+            );
+            for i in 0..2 {
+                let image = testing::image_name(i);
+                run(
+                    &mut world,
+                    &mut index,
+                    Command::CreateImage {
+                        id: image_id(SUB, RG, name, &image),
+                        resource: testing::image_body(g, i),
+                    },
+                );
+                run(
+                    &mut world,
+                    &mut index,
+                    Command::CreateVersion {
+                        id: version_id(SUB, RG, name, &image, "1.0.0"),
+                        resource: testing::version_body(),
+                    },
+                );
+            }
+        }
+        // A definition whose name sorts between another's and that one's versions.
+        run(
+            &mut world,
+            &mut index,
+            Command::CreateImage {
+                id: image_id(SUB, RG, "img", "i00.x"),
+                resource: testing::image_body(0, 7),
+            },
+        );
+        let rows = index.rows(false);
+        assert!(
+            rows.windows(2)
+                .all(|w| by_name(&w[0], &w[1]) == Ordering::Less),
+            "{:?}",
+            names_of(&rows)
+        );
+        assert_eq!(rows.len(), names.len() * 5 + 1);
+        for name in ["img", "im", "img.x"] {
+            let image = testing::image_name(1);
+            run(
+                &mut world,
+                &mut index,
+                Command::DeleteVersion {
+                    id: version_id(SUB, RG, name, &image, "1.0.0"),
+                },
+            );
+        }
+        assert_eq!(index.rows(false).len(), names.len() * 5 + 1 - 3);
     }
 
     #[test]
     fn a_replaced_world_or_new_subscription_names_rebuild_everything() {
         let mut world = testing::world_with(3, 2, 2);
         let mut index = BrowseIndex::default();
-        assert!(index.refresh(&world, || true));
-        let before = index.galleries.values().next().cloned().expect("a gallery");
+        assert!(index.refresh(&world, &mut || true));
+        let before = index.rows(false)[0].clone();
         apply(
             &mut world,
             &Actor::system(),
@@ -356,16 +440,15 @@ mod tests {
         .expect("a subscription");
         // No gallery was touched, but the names the rows carry are compared.
         assert!(!index.is_current(&world));
-        assert!(index.refresh(&world, || true));
-        let after = index.galleries.values().next().expect("a gallery");
-        assert!(!Arc::ptr_eq(&before, after));
+        assert!(index.refresh(&world, &mut || true));
+        assert!(!Arc::ptr_eq(&before, &index.rows(false)[0]));
         assert_eq!(index.rows(false), fresh(&world, false));
         assert_eq!(index.rows(false).len(), 3 + 6 + 12);
 
         index.invalidate();
         let other = testing::full_limits_world();
         assert!(!index.is_current(&other));
-        assert!(index.refresh(&other, || true));
+        assert!(index.refresh(&other, &mut || true));
         assert_eq!(index.rows(false), fresh(&other, false));
     }
 
@@ -375,16 +458,19 @@ mod tests {
         let mut index = BrowseIndex::default();
         let mut slices = 1;
         let mut budget = 7;
-        while !index.refresh(&world, || {
+        while !index.refresh(&world, &mut || {
             budget -= 1;
             budget > 0
         }) {
             let (done, total) = index.progress();
-            assert!(done < total && total == 2 * 100 - 1, "{done} of {total}");
+            assert!(done < total && total == 100 + 1, "{done} of {total}");
             slices += 1;
             budget = 7;
         }
-        assert!(slices >= 199 / 7, "{slices} slices");
-        assert_eq!(names(&index.rows(false)), names(&fresh(&world, false)));
+        assert!(slices >= 100 / 7, "{slices} slices");
+        assert_eq!(
+            names_of(&index.rows(false)),
+            names_of(&fresh(&world, false))
+        );
     }
 }

@@ -702,7 +702,7 @@ impl Store {
                     if resources > BROWSE_AT_ONCE && b.needs_rebuild(world) {
                         false
                     } else {
-                        b.refresh(world, || true)
+                        b.refresh(world, &mut || true)
                     }
                 })
                 .unwrap_or(false)
@@ -734,7 +734,8 @@ impl Store {
                 let slice = crate::persist::OPENING_SLICE_MS;
                 let done = store.world.try_with_untracked(|world| {
                     store.browse.try_update_value(|b| {
-                        let done = b.refresh(world, || crate::persist::now_ms() - start < slice);
+                        let done =
+                            b.refresh(world, &mut || crate::persist::now_ms() - start < slice);
                         (done, b.progress())
                     })
                 });

@@ -74,8 +74,21 @@ pub struct Filters {
 /// and the other columns have a handful of values each, so their rows are grouped by value
 /// rather than compared with one another.
 pub fn sorted(rows: &[Arc<Row>], column: Column, ascending: bool) -> Vec<usize> {
+    sorted_from(rows, false, column, ascending)
+}
+
+/// [`sorted`], told whether `rows` are in name order already ([`crate::browse_rows::by_name`]),
+/// as the index hands them out: then sorting by name looks at no row.
+fn sorted_from(
+    rows: &[Arc<Row>],
+    in_name_order: bool,
+    column: Column,
+    ascending: bool,
+) -> Vec<usize> {
     let mut out: Vec<usize> = (0..rows.len()).collect();
-    if column == Column::Name {
+    if column == Column::Name && in_name_order {
+        // The index's order already (ties broken by id, as the rows' own order would).
+    } else if column == Column::Name {
         out.sort_unstable_by(|&a, &b| {
             column
                 .key(&rows[a])
@@ -101,6 +114,19 @@ pub fn sorted(rows: &[Arc<Row>], column: Column, ascending: bool) -> Vec<usize> 
 /// The entries of `order` whose rows pass `filters`, keeping the order.
 pub fn filtered(rows: &[Arc<Row>], order: &[usize], filters: &Filters) -> Vec<usize> {
     let needle = filters.text.trim().to_lowercase();
+    if needle.is_empty()
+        && [
+            &filters.subscription,
+            &filters.group,
+            &filters.location,
+            &filters.kind,
+        ]
+        .iter()
+        .all(|f| f.is_empty())
+    {
+        // Nothing filtered (how a list opens): no look at each row.
+        return order.to_vec();
+    }
     let keep = |value: &str, wanted: &str| wanted.is_empty() || value == wanted;
     order
         .iter()
@@ -310,7 +336,8 @@ fn Browser(
     let order = Memo::new(move |_| {
         let (column, ascending) = sort.get();
         orders.update_value(|n| *n += 1);
-        all.with(|rows| sorted(rows, column, ascending))
+        // The index's rows, filtered or not, keep its name order.
+        all.with(|rows| sorted_from(rows, true, column, ascending))
     });
     let shown = Memo::new(move |previous: Option<&Vec<usize>>| {
         let filters = Filters {
@@ -536,5 +563,37 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(visible(&rows, &group, Column::Name, true), vec![1, 2]);
+    }
+
+    /// The lists skip sorting by name because the index's rows come in name order: that
+    /// must be the order a sort gives, in every column and direction.
+    #[test]
+    fn the_index_order_is_the_name_sort() {
+        let world = sig_core::testing::world_with(3, 2, 2);
+        let mut index = crate::browse_rows::BrowseIndex::default();
+        assert!(index.refresh(&world, &mut || true));
+        let rows = index.rows(false);
+        assert_eq!(rows.len(), 3 + 6 + 12);
+        for column in [
+            Column::Name,
+            Column::Type,
+            Column::Group,
+            Column::Location,
+            Column::Subscription,
+        ] {
+            for ascending in [true, false] {
+                assert_eq!(
+                    sorted_from(&rows, true, column, ascending),
+                    sorted(&rows, column, ascending),
+                    "{column:?} {ascending}"
+                );
+            }
+        }
+        let filtered_all = filtered(
+            &rows,
+            &sorted(&rows, Column::Name, true),
+            &Filters::default(),
+        );
+        assert_eq!(filtered_all, (0..rows.len()).collect::<Vec<_>>());
     }
 }
