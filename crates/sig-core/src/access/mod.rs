@@ -445,14 +445,7 @@ pub fn visible_resources(world: &World, subject: &Subject) -> Vec<VisibleResourc
         };
         let who = Who::of(world, p);
         let subscription = cx.scope.subscription.as_str();
-        // What the gallery's chain grants and denies to `action` at a scope below it.
-        let above = |action: &str| {
-            let mut seen = Seen::default();
-            for scope_id in &cx.scope.levels {
-                seen.add(who.level(world, scope_id, action, true));
-            }
-            seen
-        };
+        let above = |action: &str| chain_below(world, &who, &cx.scope.levels, action);
         let gallery = decide(world, &cx, &actions[0]);
         galleries.extend(visible(id, GALLERY_TYPE, subscription, &Seen::of(gallery)));
         let (above_images, above_versions) = (above(&actions[1]), above(&actions[2]));
@@ -513,10 +506,7 @@ pub fn reads_every_resource(world: &World, subject: &Subject) -> bool {
         }
         let who = Who::of(world, p);
         let chain_reads = |action: &str| {
-            let mut seen = Seen::default();
-            for scope_id in &cx.scope.levels {
-                seen.add(who.level(world, scope_id, action, true));
-            }
+            let seen = chain_below(world, &who, &cx.scope.levels, action);
             seen.granted && !seen.denied
         };
         let inside = format!("{}/", g.id.key().as_str());
@@ -524,6 +514,16 @@ pub fn reads_every_resource(world: &World, subject: &Subject) -> bool {
             && chain_reads(&actions[2])
             && !deny_scopes.iter().any(|scope| scope.starts_with(&inside))
     })
+}
+
+/// What a gallery's chain (`levels`, down to the gallery) grants and denies to `action` at
+/// a scope below it: where a definition's or version's verdict starts.
+fn chain_below(world: &World, who: &Who, levels: &[String], action: &str) -> Seen {
+    let mut seen = Seen::default();
+    for scope_id in levels {
+        seen.add(who.level(world, scope_id, action, true));
+    }
+    seen
 }
 
 /// What the levels of a chain looked at so far decide, as far as [`visible_resources`] needs:
