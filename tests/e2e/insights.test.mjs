@@ -143,6 +143,8 @@ test('share a gallery and a definition with a guest from another tenant; signed 
   // and version, the private gallery's db definition and version.
   await page.goto(`${env.server.url}#/deploy`);
   const planner = blade(page, 'Deploy planner');
+  // The list follows the sign-in through memos: wait for it to have settled, then read it.
+  await planner.getByLabel('Image').locator('option', { hasText: 'sharedGallery/web/1.0.0' }).waitFor({ state: 'attached' });
   const images = await planner.getByLabel('Image').locator('option').allTextContents();
   assert.deepEqual(images.sort(), [
     'privateGallery/db (latest)', 'privateGallery/db/1.0.0',
