@@ -180,7 +180,12 @@ pub fn lookup(input: &str) -> Option<&'static Region> {
     if let Ok(i) = REGIONS.binary_search_by(|r| r.name.cmp(input)) {
         return Some(&REGIONS[i]);
     }
-    // Other spellings (`West US`, `WestUS`): a linear, allocation-free scan of ~70 rows.
+    // Display names as written (`West US`, what the portal and most files put in target
+    // regions): an exact comparison each, most failing at the length or first byte.
+    if let Some(r) = REGIONS.iter().find(|r| r.display_name == input) {
+        return Some(r);
+    }
+    // Other spellings (`WestUS`, `west us`): a linear, allocation-free scan of ~70 rows.
     REGIONS.iter().find(|r| matches_normalized(input, r.name))
 }
 
