@@ -224,6 +224,9 @@ test('an import shows its progress and can be cancelled; a refused or cancelled 
   await io.getByLabel('State file').setInputFiles(join(dir, 'duplicate.json'));
   const refused = io.getByRole('alert').filter({ hasText: 'Import refused; nothing was changed.' });
   await refused.getByText(/not a SIG Portal state file: invalid world export/).waitFor({ timeout: 60_000 });
+  // The rule's own line too: the file is read again for it (its text is not kept while
+  // the world is built).
+  await refused.getByText(/^Conflict \/subscriptions\/.*\/versions\/1\.0\.0: Image version '1\.0\.0' already exists/).waitFor();
 
   // The full-limits file, cancelled while it is admitted: its progress is shown, then nothing
   // changes. The CPU is slowed (as on a slow laptop), so the import lasts long enough to cancel.

@@ -44,14 +44,24 @@ fn export_name() -> String {
 /// `on_text` with it (`None` when it could not be read); nothing when no
 /// file was chosen.
 pub fn read_file_text(ev: &leptos::ev::Event, on_text: impl FnOnce(Option<String>) + 'static) {
-    let input: web_sys::HtmlInputElement = event_target(ev);
-    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+    let Some(file) = chosen_file(ev) else {
         return;
     };
     leptos::task::spawn_local(async move {
-        let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-        on_text(text.ok().and_then(|t| t.as_string()));
+        on_text(read_text(&file).await);
     });
+}
+
+/// The file chosen in the file input of `ev`, if any.
+fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+    let input: web_sys::HtmlInputElement = event_target(ev);
+    input.files().and_then(|f| f.get(0))
+}
+
+/// `file`'s text (`None` when it could not be read).
+async fn read_text(file: &web_sys::File) -> Option<String> {
+    let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+    text.ok().and_then(|t| t.as_string())
 }
 
 /// Exports the current world as a download.
@@ -82,6 +92,7 @@ const SLICE_MS: f64 = 25.0;
 async fn import_in_steps(
     store: Store,
     text: String,
+    file: web_sys::File,
     progress: RwSignal<Option<(usize, usize)>>,
     cancel: StoredValue<bool>,
 ) -> ImportResult {
@@ -95,6 +106,18 @@ async fn import_in_steps(
         Ok(reading) => reading,
         Err(refused) => return refusal(&text, invalid(&refused)),
     };
+    // The text is not kept while the world is built (103 MB at ten times the limits, on
+    // top of the document and the world): a refusal reads the file again for its details.
+    drop(text);
+    let refused_again = |refused: sig_core::CommandError| async move {
+        let why = invalid(&refused);
+        match read_text(&file).await {
+            Some(text) => refusal(&text, why),
+            None => ImportResult::Refused(vec![format!(
+                "The file is not a SIG Portal state file: {why}."
+            )]),
+        }
+    };
     loop {
         progress.set(Some(reading.progress()));
         yield_to_browser().await;
@@ -106,7 +129,7 @@ async fn import_in_steps(
         while !finished && now_ms() - started < SLICE_MS {
             finished = match reading.step(ADMIT_BETWEEN_CHECKS) {
                 Ok(done) => done,
-                Err(refused) => return refusal(&text, invalid(&refused)),
+                Err(refused) => return refused_again(refused).await,
             };
         }
         if finished {
@@ -115,7 +138,7 @@ async fn import_in_steps(
     }
     let world = match reading.finish() {
         Ok((world, _warnings)) => world,
-        Err(refused) => return refusal(&text, invalid(&refused)),
+        Err(refused) => return refused_again(refused).await,
     };
     let counts = format!(
         "{} galleries, {} image definitions, {} image versions",
@@ -176,23 +199,20 @@ pub fn ExportImport() -> impl IntoView {
     let progress = RwSignal::new(None::<(usize, usize)>);
     let cancel = StoredValue::new(false);
     let on_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        if input.files().and_then(|f| f.get(0)).is_none() {
+        let Some(file) = chosen_file(&ev) else {
             return; // The picker was dismissed: nothing to import.
-        }
+        };
         result.set(None);
         cancel.set_value(false);
         progress.set(Some((0, 0)));
-        read_file_text(&ev, move |text| {
-            leptos::task::spawn_local(async move {
-                let outcome = match text {
-                    Some(text) => import_in_steps(store, text, progress, cancel).await,
-                    None => ImportResult::Refused(vec!["The file could not be read.".into()]),
-                };
-                // The blade may have been closed meanwhile.
-                let _ = progress.try_set(None);
-                let _ = result.try_set(Some(outcome));
-            });
+        leptos::task::spawn_local(async move {
+            let outcome = match read_text(&file).await {
+                Some(text) => import_in_steps(store, text, file, progress, cancel).await,
+                None => ImportResult::Refused(vec!["The file could not be read.".into()]),
+            };
+            // The blade may have been closed meanwhile.
+            let _ = progress.try_set(None);
+            let _ = result.try_set(Some(outcome));
         });
     };
     view! {
