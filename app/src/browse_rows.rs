@@ -1,5 +1,5 @@
 //! The rows the browse lists ("All resources", "Azure compute galleries", a resource group's
-//! resources) and the global search show, kept per gallery between changes.
+//! resources) and the global search show, kept in name order between changes.
 //!
 //! At ten times the documented limits there are 111,000 rows; building them all anew whenever
 //! a list opened or a command changed anything was a task of over half a second. The store
@@ -68,7 +68,7 @@ pub struct BrowseIndex {
 
 /// The name order: the lower-cased name, then the id (unique), so that the order is the same
 /// however the rows were put together.
-pub fn by_name(a: &Row, b: &Row) -> Ordering {
+pub(crate) fn by_name(a: &Row, b: &Row) -> Ordering {
     a.search.cmp(&b.search).then_with(|| a.id.cmp(&b.id))
 }
 
@@ -125,8 +125,10 @@ impl BrowseIndex {
         !self.built || self.rebuilding.is_some() || subscription_names(world) != self.names
     }
 
-    /// Whether the next refresh has anything to do.
-    pub fn is_current(&self, world: &World) -> bool {
+    /// Whether the next refresh has anything to do (what the tests ask; the store asks
+    /// [`BrowseIndex::needs_rebuild`], to choose between at once and in slices).
+    #[cfg(test)]
+    fn is_current(&self, world: &World) -> bool {
         !self.needs_rebuild(world) && self.dirty.is_empty()
     }
 

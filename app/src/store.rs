@@ -279,7 +279,8 @@ pub struct Store {
     /// shared with the other tabs like the rest of the state.
     pub activity: Memo<Vec<ActivityEntry>>,
     /// What the signed-in principal may read (lower-case ids); `None` = everything
-    /// (the simulator itself, or a principal who may read every resource). Computed by the core's `access::visible_resources`.
+    /// (the simulator itself, or a principal the core's `access::reads_every_resource`
+    /// says may read every resource). Else computed by the core's `access::visible_resources`.
     /// A hash set: lists check every row against it, and ids share long prefixes,
     /// which ordered comparisons walk again and again.
     pub visible: Memo<Option<std::collections::HashSet<String>>>,
@@ -311,7 +312,7 @@ pub struct Store {
     /// Parts touched by changes a save has not yet written (a refused save
     /// keeps them here).
     touched: StoredValue<Touched>,
-    /// The browse lists' rows, kept per gallery between changes (see
+    /// The browse lists' rows, kept in name order between changes (see
     /// [`crate::browse_rows`]).
     browse: StoredValue<crate::browse_rows::BrowseIndex>,
     /// A rebuild of every browse row in slices, and how far it is (steps done, of how

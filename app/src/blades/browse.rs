@@ -69,10 +69,8 @@ pub struct Filters {
 
 /// Indexes of `rows` in `column` order, the rows' own order breaking ties; descending is
 /// the exact reverse. Sorting is the costly part of a browse list, so it is done once per
-/// data or sort change, not per keystroke, and it is cheap for the lists' rows: they come
-/// in name order ([`crate::browse_rows::BrowseIndex`]), which the sort checks in one pass,
-/// and the other columns have a handful of values each, so their rows are grouped by value
-/// rather than compared with one another.
+/// data or sort change, not per keystroke. The other columns than the name have a handful
+/// of values each, so their rows are grouped by value rather than compared with one another.
 pub fn sorted(rows: &[Arc<Row>], column: Column, ascending: bool) -> Vec<usize> {
     sorted_from(rows, false, column, ascending)
 }
@@ -86,15 +84,16 @@ fn sorted_from(
     ascending: bool,
 ) -> Vec<usize> {
     let mut out: Vec<usize> = (0..rows.len()).collect();
-    if column == Column::Name && in_name_order {
-        // The index's order already (ties broken by id, as the rows' own order would).
-    } else if column == Column::Name {
-        out.sort_unstable_by(|&a, &b| {
-            column
-                .key(&rows[a])
-                .cmp(column.key(&rows[b]))
-                .then(a.cmp(&b))
-        });
+    if column == Column::Name {
+        // Rows in name order are sorted already (ties broken by id, as their order is).
+        if !in_name_order {
+            out.sort_unstable_by(|&a, &b| {
+                column
+                    .key(&rows[a])
+                    .cmp(column.key(&rows[b]))
+                    .then(a.cmp(&b))
+            });
+        }
     } else {
         let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
         for (i, row) in rows.iter().enumerate() {
@@ -274,7 +273,11 @@ fn Browser(
         match &prefix {
             Some(prefix) => Arc::new(
                 list.iter()
-                    .filter(|r| r.id.to_ascii_lowercase().starts_with(prefix))
+                    // Ids compared in place: no lower-cased copy of every row's id.
+                    .filter(|r| {
+                        r.id.get(..prefix.len())
+                            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+                    })
                     .cloned()
                     .collect(),
             ),
@@ -449,9 +452,14 @@ fn Browser(
             })}
         </div>
         <p class="record-count" role="status">
-            {move || match store.browse_loading.get() {
-                Some((done, of)) => format!("Loading {noun}… {}%", done * 100 / of.max(1)),
-                None => format!("Showing {} of {} {noun}", count(), total()),
+            {move || {
+                // The rows first: asking for them is what starts a rebuild in slices, so the
+                // status says "Loading" from its first render, whatever the view's order.
+                let (shown, of) = (count(), total());
+                match store.browse_loading.get() {
+                    Some((done, steps)) => format!("Loading {noun}… {}%", done * 100 / steps.max(1)),
+                    None => format!("Showing {shown} of {of} {noun}"),
+                }
             }}
         </p>
         <Show when=move || store.browse_loading.get().is_some()>
