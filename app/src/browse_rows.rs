@@ -10,8 +10,8 @@
 //! ([`BrowseIndex::refresh`] with a budget).
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Weak};
 
 use sig_core::ids::Key;
 use sig_core::world::GalleryEntry;
@@ -43,6 +43,72 @@ pub struct Row {
 /// (and a memo comparing it with its last value compares one pointer).
 pub type Rows = Arc<Vec<Arc<Row>>>;
 
+/// A list of rows pointed to without keeping it (to tell lists apart, as [`Edit`]s need).
+pub type WeakRows = Weak<Vec<Arc<Row>>>;
+
+/// What one refresh changed in the rows of every resource: `old_len` rows from `at` on were
+/// replaced by `new_len` rows; every row before and after is the same, in the same order. A
+/// list filtered by name looks again only at the new rows (at ten times the limits a pass
+/// over every row is longer than a frame).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// Where the changed rows start.
+    pub at: usize,
+    /// How many rows were there before.
+    pub old_len: usize,
+    /// How many rows are there now.
+    pub new_len: usize,
+}
+
+/// How many rows carry each value of the four columns the lists filter by (subscription,
+/// resource group, location, type), kept with the rows: a filter's options are these values,
+/// and finding them among 111,000 rows after every command took longer than a frame.
+#[derive(Debug, Default)]
+struct Values([BTreeMap<String, usize>; 4]);
+
+impl Values {
+    /// Counts `rows` in (`add`) or out.
+    fn count(&mut self, rows: &[Arc<Row>], add: bool) {
+        let [subscriptions, groups, locations, kinds] = &mut self.0;
+        tally(subscriptions, rows.iter().map(|r| &*r.subscription), add);
+        tally(groups, rows.iter().map(|r| &*r.group), add);
+        tally(locations, rows.iter().map(|r| r.location), add);
+        tally(kinds, rows.iter().map(|r| r.kind), add);
+    }
+}
+
+/// Counts `values` in or out of `map`. Neighbouring rows mostly share the very text (a
+/// gallery's rows share their group and subscription), so runs of it are counted at once.
+fn tally<'r>(map: &mut BTreeMap<String, usize>, values: impl Iterator<Item = &'r str>, add: bool) {
+    let mut bump = |value: &str, n: usize| match map.get_mut(value) {
+        Some(count) if add => *count += n,
+        Some(count) => {
+            *count = count.saturating_sub(n);
+            if *count == 0 {
+                map.remove(value);
+            }
+        }
+        None if add => {
+            map.insert(value.to_string(), n);
+        }
+        None => {}
+    };
+    let mut run: Option<(&str, usize)> = None;
+    for value in values {
+        match &mut run {
+            Some((last, n)) if std::ptr::eq(*last, value) => *n += 1,
+            _ => {
+                if let Some((last, n)) = run.replace((value, 1)) {
+                    bump(last, n);
+                }
+            }
+        }
+    }
+    if let Some((last, n)) = run {
+        bump(last, n);
+    }
+}
+
 /// Every row of the world in name order, up to date after [`BrowseIndex::refresh`]: what a
 /// list shows first. Sorting 111,000 rows took longer than a frame, so the order is kept,
 /// and a change merges in only its galleries' rows.
@@ -64,6 +130,11 @@ pub struct BrowseIndex {
     names: Vec<(String, Arc<str>)>,
     /// Whether a rebuild in slices has been started (the shell's task runs it).
     slicing: bool,
+    /// The values of the filtered columns in `by_name`.
+    values: Values,
+    /// The last incremental refresh: the rows before, the rows after, and the change.
+    /// Weak, so the old rows are not kept; still a pointer no other list can take.
+    last_edit: Option<(WeakRows, WeakRows, Edit)>,
 }
 
 /// The name order: the lower-cased name, then the id (unique), so that the order is the same
@@ -148,6 +219,8 @@ impl BrowseIndex {
         let names = subscription_names(world);
         if !self.built || names != self.names {
             self.by_name = Rows::default();
+            self.values = Values::default();
+            self.last_edit = None;
             self.dirty = world.gallery_keys().cloned().collect();
             self.rebuilding = Some((Vec::new(), self.dirty.len()));
             self.names = names;
@@ -156,7 +229,9 @@ impl BrowseIndex {
         if let Some((runs, _)) = &mut self.rebuilding {
             while let Some(key) = self.dirty.pop_first() {
                 if let Some(gallery) = world.gallery_by_key(&key) {
-                    runs.push(gallery_rows(world, gallery, &self.names));
+                    let rows = gallery_rows(world, gallery, &self.names);
+                    self.values.count(&rows, true);
+                    runs.push(rows);
                     while let [.., a, b] = runs.as_slice() {
                         if a.len() > 2 * b.len() {
                             break;
@@ -195,9 +270,9 @@ impl BrowseIndex {
             }
         }
         // A gallery's rows sit between its lower-cased name and that name followed by '0'
-        // (the character after '/'): only those are looked at for each changed gallery.
-        let mut kept: Vec<Arc<Row>> = Vec::with_capacity(self.by_name.len() + fresh.len());
-        let old = &self.by_name;
+        // (the character after '/'): only those are looked at for each changed gallery, and
+        // the rows around them are copied as they are.
+        let old = self.by_name.clone();
         let spans: Vec<(usize, usize, &Key)> = dirty
             .iter()
             .map(|key| {
@@ -208,16 +283,50 @@ impl BrowseIndex {
                 (start, end, key)
             })
             .collect();
-        for (at, row) in old.iter().enumerate() {
+        let at = spans.iter().map(|s| s.0).min().unwrap_or(0);
+        let end = spans.iter().map(|s| s.1).max().unwrap_or(0).max(at);
+        let (mut kept, mut gone) = (Vec::new(), Vec::new());
+        for (n, row) in old[at..end].iter().enumerate() {
             let changed = spans
                 .iter()
-                .any(|(start, end, key)| (*start..*end).contains(&at) && belongs(row, key));
-            if !changed {
-                kept.push(row.clone());
-            }
+                .any(|(start, end, key)| (*start..*end).contains(&(at + n)) && belongs(row, key));
+            if changed { &mut gone } else { &mut kept }.push(row.clone());
         }
-        self.by_name = Arc::new(merge(kept, fresh));
+        self.values.count(&gone, false);
+        self.values.count(&fresh, true);
+        let middle = merge(kept, fresh);
+        let edit = Edit {
+            at,
+            old_len: end - at,
+            new_len: middle.len(),
+        };
+        let mut rows = Vec::with_capacity(old.len() - edit.old_len + edit.new_len);
+        rows.extend_from_slice(&old[..at]);
+        rows.extend(middle);
+        rows.extend_from_slice(&old[end..]);
+        let rows = Arc::new(rows);
+        self.last_edit = Some((Arc::downgrade(&old), Arc::downgrade(&rows), edit));
+        self.by_name = rows;
         true
+    }
+
+    /// How `new` differs from `old` when it is the index's list of every row and `old` the
+    /// one before the last refresh (`None` otherwise: then a list looks at every row).
+    pub fn edit_between(&self, old: &WeakRows, new: &Rows) -> Option<Edit> {
+        let (before, after, edit) = self.last_edit.as_ref()?;
+        (Weak::ptr_eq(before, old) && std::ptr::eq(after.as_ptr(), Arc::as_ptr(new)))
+            .then_some(*edit)
+    }
+
+    /// The values of the four filtered columns (subscription, resource group, location, type),
+    /// each sorted, when `rows` is the index's list of every row (`None` otherwise).
+    pub fn values_of(&self, rows: &Rows) -> Option<[Vec<String>; 4]> {
+        Arc::ptr_eq(rows, &self.by_name).then(|| {
+            self.values
+                .0
+                .each_ref()
+                .map(|m| m.keys().cloned().collect())
+        })
     }
 
     /// The rows in name order, galleries only or every resource.
@@ -305,6 +414,20 @@ mod tests {
     use sig_core::testing::{self, FIXTURE_NOW, RESOURCE_GROUP as RG, SUBSCRIPTION as SUB};
     use sig_core::{apply, Actor, Command};
 
+    /// The four filtered columns' values in `rows`, one by one.
+    fn values_in(rows: &[Arc<Row>]) -> [Vec<String>; 4] {
+        let column = |f: fn(&Row) -> &str| {
+            let set: BTreeSet<String> = rows.iter().map(|r| f(r).to_string()).collect();
+            set.into_iter().collect()
+        };
+        [
+            column(|r| &r.subscription),
+            column(|r| &r.group),
+            column(|r| r.location),
+            column(|r| r.kind),
+        ]
+    }
+
     fn names_of(rows: &[Arc<Row>]) -> Vec<String> {
         rows.iter().map(|r| r.name.clone()).collect()
     }
@@ -341,6 +464,8 @@ mod tests {
         assert_eq!(rows.len(), 11_099);
         assert!(!rows.iter().any(|r| r.id.eq_ignore_ascii_case(&id)));
         assert_eq!(rows, fresh(&world, false));
+        assert_eq!(index.values_of(&rows), Some(values_in(&rows)));
+        assert_eq!(index.values_of(&index.rows(true)), None, "not every row");
         // The other galleries' rows were kept, not rebuilt.
         assert!(Arc::ptr_eq(&rows[0], &untouched));
     }
@@ -357,11 +482,25 @@ mod tests {
         let mut index = BrowseIndex::default();
         assert!(index.refresh(&world, &mut || true));
         let run = |world: &mut World, index: &mut BrowseIndex, command: Command| {
+            let before = index.rows(false);
             world.take_touched();
             apply(world, &system, command, FIXTURE_NOW).expect("a valid command");
             index.mark(&world.touched().galleries);
             assert!(index.refresh(world, &mut || true));
-            assert_eq!(index.rows(false), fresh(world, false));
+            let after = index.rows(false);
+            assert_eq!(after, fresh(world, false));
+            // The edit the lists follow says truly what changed, and the filters' values
+            // are those of the rows.
+            let edit = index
+                .edit_between(&Arc::downgrade(&before), &after)
+                .expect("an incremental refresh");
+            assert_eq!(before[..edit.at], after[..edit.at]);
+            assert_eq!(
+                before[edit.at + edit.old_len..],
+                after[edit.at + edit.new_len..]
+            );
+            assert_eq!(index.values_of(&after), Some(values_in(&after)));
+            assert_eq!(index.edit_between(&Arc::downgrade(&after), &after), None);
         };
         for (g, name) in names.iter().enumerate() {
             run(
@@ -422,6 +561,30 @@ mod tests {
         assert_eq!(index.rows(false).len(), names.len() * 5 + 1 - 3);
     }
 
+    /// Values counted out when their last row goes leave the filters' options.
+    #[test]
+    fn values_leave_with_their_last_row() {
+        let world = testing::world_with(3, 2, 2);
+        let mut index = BrowseIndex::default();
+        assert!(index.refresh(&world, &mut || true));
+        let rows = index.rows(false);
+        let (versions, others): (Vec<_>, Vec<_>) = rows
+            .iter()
+            .cloned()
+            .partition(|r| r.name.matches('/').count() == 2);
+        let mut values = Values::default();
+        values.count(&rows, true);
+        values.count(&versions, false);
+        assert_eq!(values.0, {
+            let mut only = Values::default();
+            only.count(&others, true);
+            only.0
+        });
+        assert_eq!(values.0[3].len(), 2, "{:?}", values.0[3]);
+        values.count(&others, false);
+        assert!(values.0.iter().all(BTreeMap::is_empty));
+    }
+
     #[test]
     fn a_replaced_world_or_new_subscription_names_rebuild_everything() {
         let mut world = testing::world_with(3, 2, 2);
@@ -474,5 +637,7 @@ mod tests {
             names_of(&index.rows(false)),
             names_of(&fresh(&world, false))
         );
+        let rows = index.rows(false);
+        assert_eq!(index.values_of(&rows), Some(values_in(&rows)));
     }
 }

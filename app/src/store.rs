@@ -312,6 +312,11 @@ pub struct Store {
     /// Parts touched by changes a save has not yet written (a refused save
     /// keeps them here).
     touched: StoredValue<Touched>,
+    /// The principal [`Store::visible`] last found to read every resource, and what the
+    /// commands since have touched: the next decision looks only at that
+    /// (`sig_core::access::still_reads_every_resource`). `None` after anything else replaced
+    /// the world.
+    reads_all: StoredValue<Option<(String, Touched)>>,
     /// The browse lists' rows, kept in name order between changes (see
     /// [`crate::browse_rows`]).
     browse: StoredValue<crate::browse_rows::BrowseIndex>,
@@ -460,28 +465,40 @@ impl Store {
         let clock_setting = sim.setting_untracked();
         let world = RwSignal::new(world);
         let actor = RwSignal::new(Actor::new(defaults::USER));
+        let reads_all = StoredValue::new(None::<(String, Touched)>);
         let visible = Memo::new(move |_| {
             let actor = actor.get();
             if actor.is_system() {
                 return None;
             }
             world.with(|w| {
-                match sig_core::access::resolve_principal(w, &actor.principal) {
-                    // An owner's usual case, decided per gallery: no set of 111,000 ids at
-                    // ten times the limits, rebuilt after every change.
-                    Ok(subject) if sig_core::access::reads_every_resource(w, &subject) => None,
-                    Ok(subject) => Some(
-                        sig_core::access::visible_resources(w, &subject)
-                            .into_iter()
-                            .map(|r| {
-                                let mut id = r.id;
-                                id.make_ascii_lowercase();
-                                id
-                            })
-                            .collect(),
-                    ),
-                    Err(_) => Some(std::collections::HashSet::new()),
+                let Ok(subject) = sig_core::access::resolve_principal(w, &actor.principal) else {
+                    reads_all.set_value(None);
+                    return Some(std::collections::HashSet::new());
+                };
+                // An owner's usual case, decided per gallery: no set of 111,000 ids at ten
+                // times the limits; after a command, only the galleries it changed.
+                let still = reads_all.with_value(|known| {
+                    known.as_ref().is_some_and(|(principal, since)| {
+                        *principal == actor.principal
+                            && sig_core::access::still_reads_every_resource(w, &subject, since)
+                    })
+                });
+                if still || sig_core::access::reads_every_resource(w, &subject) {
+                    reads_all.set_value(Some((actor.principal.clone(), Touched::default())));
+                    return None;
                 }
+                reads_all.set_value(None);
+                Some(
+                    sig_core::access::visible_resources(w, &subject)
+                        .into_iter()
+                        .map(|r| {
+                            let mut id = r.id;
+                            id.make_ascii_lowercase();
+                            id
+                        })
+                        .collect(),
+                )
             })
         });
         let store = Store {
@@ -510,6 +527,7 @@ impl Store {
             parts: StoredValue::new(parts),
             touched: StoredValue::new(Touched::default()),
             browse: StoredValue::new(Default::default()),
+            reads_all,
             browse_loading: RwSignal::new(None),
         };
         if let Some(message) = added {
@@ -569,8 +587,13 @@ impl Store {
             unreachable!("update always runs its closure")
         };
         self.world.with_untracked(|world| {
-            self.browse
-                .update_value(|b| b.mark(&world.touched().galleries))
+            let touched = world.touched();
+            self.browse.update_value(|b| b.mark(&touched.galleries));
+            self.reads_all.update_value(|known| {
+                if let Some((_, since)) = known {
+                    since.merge(touched.clone());
+                }
+            });
         });
         if saving {
             self.journal.update_value(|j| {
@@ -717,6 +740,24 @@ impl Store {
         self.browse.with_value(|b| b.rows(galleries_only))
     }
 
+    /// How the browse rows `new` differ from the ones `old` points to, when `new` came out of
+    /// `old` by the last refresh (untracked; see [`crate::browse_rows::BrowseIndex::edit_between`]).
+    pub fn browse_edit(
+        &self,
+        old: &crate::browse_rows::WeakRows,
+        new: &crate::browse_rows::Rows,
+    ) -> Option<crate::browse_rows::Edit> {
+        self.browse
+            .try_with_value(|b| b.edit_between(old, new))
+            .flatten()
+    }
+
+    /// The values of the four filtered columns (subscription, resource group, location, type)
+    /// when `rows` are every browse row, kept by the index (untracked).
+    pub fn browse_values(&self, rows: &crate::browse_rows::Rows) -> Option<[Vec<String>; 4]> {
+        self.browse.try_with_value(|b| b.values_of(rows)).flatten()
+    }
+
     /// Rebuilds every browse row in slices of [`crate::persist::OPENING_SLICE_MS`], yielding
     /// between them, then lets the lists read them.
     fn rebuild_browse_in_slices(&self) {
@@ -767,6 +808,7 @@ impl Store {
         };
         self.touched.update_value(|t| t.merge(everything));
         self.browse.update_value(|b| b.invalidate());
+        self.reads_all.set_value(None);
         self.world.set(world);
         self.journal.update_value(|j| j.push(Pending::Replaced));
         self.save();
@@ -1167,6 +1209,7 @@ impl Store {
                         .set(Some(StorageNotice::RefusedAfterOtherTab(refused)));
                 }
                 self.browse.update_value(|b| b.invalidate());
+                self.reads_all.set_value(None);
                 self.world.set(rebased.world);
             }
         }

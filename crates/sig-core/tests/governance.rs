@@ -501,6 +501,52 @@ fn reads_every_resource_only_when_every_resource_is_visible() {
         "everybody reads everything"
     );
 
+    // After a command inside galleries, only those galleries are decided again: a gallery the
+    // admin reads keeps the claim, one in a subscription the admin cannot read ends it, and
+    // so does any role assignment (it may change every gallery's verdict).
+    use sig_core::access::still_reads_every_resource;
+    use sig_core::testing::{example::FABRIKAM_SUB, gallery_body};
+    let admin = |w: &World| resolve_principal(w, ADMIN).unwrap();
+    let create = |sub: &str, rg: &str, name: &str| Command::CreateGallery {
+        id: gallery_id(sub, rg, name),
+        resource: gallery_body(),
+    };
+    w.take_touched();
+    run(
+        &mut w,
+        Actor::system(),
+        create(CONTOSO_SUB, "rg-images", "Later"),
+    )
+    .unwrap();
+    assert!(still_reads_every_resource(&w, &admin(&w), w.touched()));
+    assert!(reads_every_resource(&w, &admin(&w)));
+    w.take_touched();
+    run(
+        &mut w,
+        Actor::system(),
+        create(FABRIKAM_SUB, "rg-apps", "Elsewhere"),
+    )
+    .unwrap();
+    assert!(!still_reads_every_resource(&w, &admin(&w), w.touched()));
+    assert!(!claims(&w).contains(&ADMIN.to_string()));
+    let elsewhere = gallery_id(FABRIKAM_SUB, "rg-apps", "Elsewhere");
+    run(
+        &mut w,
+        Actor::system(),
+        Command::DeleteGallery { id: elsewhere },
+    )
+    .unwrap();
+    w.take_touched();
+    let assign = Command::CreateRoleAssignment(NewRoleAssignment {
+        scope: format!("/subscriptions/{CONTOSO_SUB}"),
+        role_definition_id: "Reader".into(),
+        principal_id: BOB.into(),
+        name: None,
+    });
+    run(&mut w, Actor::system(), assign).unwrap();
+    assert!(!still_reads_every_resource(&w, &admin(&w), w.touched()));
+    assert!(claims(&w).contains(&ADMIN.to_string()));
+
     let image = sig_core::command::image_id(CONTOSO_SUB, "rg-images", "ContosoImages", "ubuntu-22");
     let everyone = json!([{"id": "00000000-0000-0000-0000-000000000000", "type": "SystemDefined"}]);
     let deny: DenyAssignment = serde_json::from_value(json!({

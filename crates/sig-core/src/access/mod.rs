@@ -480,6 +480,41 @@ pub fn visible_resources(world: &World, subject: &Subject) -> Vec<VisibleResourc
 /// definitions and versions, and no deny assignment sits inside the gallery (role assignments
 /// below only add grants). `false` means "look at each": [`visible_resources`] decides.
 pub fn reads_every_resource(world: &World, subject: &Subject) -> bool {
+    reads_whole_galleries(world, subject, world.galleries())
+}
+
+/// Whether a [`reads_every_resource`] that held before the changes `touched` names (the
+/// world's touched set since then) still holds, looking only at what they changed: after a
+/// command inside galleries, only those galleries are decided again, so a list open at ten
+/// times the documented limits does not decide 1,000 galleries again per command.
+///
+/// Role assignments and the other access fields (deny assignments, the directory, custom roles,
+/// management groups) can change any gallery's verdict: then this is `false`, and
+/// [`reads_every_resource`] decides again. Subscriptions and resource groups are only ever
+/// added, which changes no existing gallery's chain.
+pub fn still_reads_every_resource(
+    world: &World,
+    subject: &Subject,
+    touched: &crate::world::Touched,
+) -> bool {
+    !touched.access
+        && touched.assignments.is_empty()
+        && reads_whole_galleries(
+            world,
+            subject,
+            touched
+                .galleries
+                .iter()
+                .filter_map(|key| world.gallery_by_key(key)),
+        )
+}
+
+/// [`reads_every_resource`] over `galleries` only.
+fn reads_whole_galleries<'w>(
+    world: &World,
+    subject: &Subject,
+    mut galleries: impl Iterator<Item = &'w crate::world::GalleryEntry>,
+) -> bool {
     use crate::ids::{GALLERY_TYPE, IMAGE_TYPE, VERSION_TYPE};
     let actions = [GALLERY_TYPE, IMAGE_TYPE, VERSION_TYPE].map(|ty| format!("{ty}/read"));
     let deny_scopes: Vec<String> = world
@@ -493,7 +528,7 @@ pub fn reads_every_resource(world: &World, subject: &Subject) -> bool {
                 .to_ascii_lowercase()
         })
         .collect();
-    world.galleries().all(|g| {
+    galleries.all(|g| {
         let id = g.id.to_string();
         let Ok(cx) = context(world, subject, &id) else {
             return false;
