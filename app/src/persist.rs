@@ -937,31 +937,36 @@ impl BrowserStorage {
         // per save, measured).
         let untouched =
             split && save.touched.assignments.is_empty() && save.ahead.assignments.is_empty();
-        let buckets = if untouched {
+        if untouched {
             parts.assignments = known.assignments.clone();
-            Default::default()
         } else {
-            save.world.assignment_parts()
-        };
-        for (bucket, list) in buckets {
-            let reuse = (!save.touched.assignments.contains(&bucket))
-                .then(|| {
-                    save.ahead
-                        .assignments
-                        .get(&bucket)
-                        .or_else(|| known.assignments.get(&bucket).filter(|_| split))
-                })
-                .flatten();
-            let key = match reuse {
-                Some(key) => key.clone(),
-                None => {
-                    let text = part_text(&list)?;
-                    let key = next_key();
-                    self.set(&key, &text)?;
-                    key
-                }
+            // Each bucket's stored part, reused where nothing in it changed; only the others
+            // are gathered (after an import, every bucket was written ahead: none is).
+            let reuse = |bucket: &u16| {
+                (!save.touched.assignments.contains(bucket))
+                    .then(|| {
+                        save.ahead
+                            .assignments
+                            .get(bucket)
+                            .or_else(|| known.assignments.get(bucket).filter(|_| split))
+                    })
+                    .flatten()
             };
-            parts.assignments.insert(bucket, key);
+            let mut to_write = Vec::new();
+            for bucket in save.world.assignment_buckets() {
+                match reuse(&bucket) {
+                    Some(key) => {
+                        parts.assignments.insert(bucket, key.clone());
+                    }
+                    None => to_write.push(bucket),
+                }
+            }
+            for (bucket, list) in save.world.assignment_parts_in(&to_write) {
+                let text = part_text(&list)?;
+                let key = next_key();
+                self.set(&key, &text)?;
+                parts.assignments.insert(bucket, key);
+            }
         }
         let envelope = serde_json::to_string(&EnvelopeRef {
             app: "sig-portal",
@@ -1011,13 +1016,11 @@ impl BrowserStorage {
             ahead.access = Some(key);
         }
         if !buckets.is_empty() {
-            for (bucket, list) in world.assignment_parts() {
-                if buckets.contains(&bucket) {
-                    let text = part_text(&list)?;
-                    let key = next_key(ahead);
-                    self.set(&key, &text)?;
-                    ahead.assignments.insert(bucket, key);
-                }
+            for (bucket, list) in world.assignment_parts_in(buckets) {
+                let text = part_text(&list)?;
+                let key = next_key(ahead);
+                self.set(&key, &text)?;
+                ahead.assignments.insert(bucket, key);
             }
         }
         Ok(())

@@ -1,7 +1,8 @@
 //! People's text made safe to show: bidirectional control characters
 //! revealed (see [`crate::components::UserText`], which also isolates it).
 //! Plain functions, so the store and the lists can use them below the
-//! components layer. Also the portal's names for resource types.
+//! components layer. Also the portal's names for resource types, and a
+//! file's bytes decoded as they arrive.
 
 use std::borrow::Cow;
 
@@ -47,6 +48,88 @@ pub fn short_type(resource_type: &str) -> &str {
     }
 }
 
+/// A file's text decoded from its bytes as they arrive, chunk by chunk, as the browser's
+/// `Blob.text()` decodes it whole (UTF-8; a byte-order mark dropped; an invalid sequence
+/// becomes U+FFFD): a 103 MB file turned into a string in one go was a task of over half a
+/// second.
+#[derive(Debug, Default)]
+pub struct Utf8Text {
+    text: String,
+    /// The first bytes of a character the chunk so far ended in.
+    pending: Vec<u8>,
+    /// Whether the first character was decoded (a byte-order mark counts only there).
+    started: bool,
+}
+
+impl Utf8Text {
+    /// Ready for a file of about `size` bytes.
+    pub fn with_capacity(size: usize) -> Utf8Text {
+        Utf8Text {
+            text: String::with_capacity(size),
+            ..Utf8Text::default()
+        }
+    }
+
+    /// Decodes the next `chunk` of the file.
+    pub fn push(&mut self, chunk: &[u8]) {
+        if chunk.is_empty() {
+            return;
+        }
+        let joined;
+        let bytes = if self.pending.is_empty() {
+            chunk
+        } else {
+            self.pending.extend_from_slice(chunk);
+            joined = std::mem::take(&mut self.pending);
+            &joined[..]
+        };
+        self.decode(bytes);
+        // A byte-order mark is the file's first character only.
+        if !self.started && !self.text.is_empty() {
+            self.started = true;
+            if self.text.starts_with('\u{FEFF}') {
+                self.text.drain(..'\u{FEFF}'.len_utf8());
+            }
+        }
+    }
+
+    /// Appends `bytes`, keeping a cut-off last character for the next chunk.
+    fn decode(&mut self, mut bytes: &[u8]) {
+        loop {
+            match std::str::from_utf8(bytes) {
+                Ok(text) => {
+                    self.text.push_str(text);
+                    return;
+                }
+                Err(e) => {
+                    let (valid, after) = bytes.split_at(e.valid_up_to());
+                    self.text
+                        .push_str(std::str::from_utf8(valid).unwrap_or_default());
+                    match e.error_len() {
+                        Some(len) => {
+                            self.text.push(char::REPLACEMENT_CHARACTER);
+                            bytes = &after[len..];
+                        }
+                        // A character cut by the chunk's end: finished by the next chunk.
+                        None => {
+                            self.pending.extend_from_slice(after);
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The text, once every chunk was pushed (a character cut off at the end is U+FFFD).
+    pub fn finish(mut self) -> String {
+        if !self.pending.is_empty() {
+            self.text.push(char::REPLACEMENT_CHARACTER);
+        }
+        self.text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +147,31 @@ mod tests {
     fn ordinary_and_right_to_left_text_is_left_alone() {
         assert!(matches!(reveal("Contoso Admin"), Cow::Borrowed(_)));
         assert_eq!(reveal("مرحبا Ünïcode"), "مرحبا Ünïcode");
+    }
+
+    /// Chunks cut anywhere, even inside a character, decode as the whole does; a byte-order
+    /// mark is dropped once, invalid bytes become U+FFFD, a cut-off last character too.
+    #[test]
+    fn chunks_decode_as_the_whole_file_does() {
+        let mut file = "\u{FEFF}{\"a\":\"é€😀\u{FEFF}\"}".as_bytes().to_vec();
+        file.extend_from_slice(b"\xff\xc3(");
+        file.extend_from_slice("ü".as_bytes());
+        let whole = {
+            let mut t = Utf8Text::default();
+            t.push(&file);
+            t.finish()
+        };
+        let lossy = String::from_utf8_lossy(&file);
+        assert_eq!(whole, lossy.strip_prefix('\u{FEFF}').unwrap());
+        for size in 1..=5 {
+            let mut t = Utf8Text::with_capacity(file.len());
+            for chunk in file.chunks(size) {
+                t.push(chunk);
+            }
+            assert_eq!(t.finish(), whole, "chunks of {size}");
+        }
+        let mut cut = Utf8Text::default();
+        cut.push("ok€".as_bytes().split_last().unwrap().1);
+        assert_eq!(cut.finish(), "ok\u{FFFD}");
     }
 }

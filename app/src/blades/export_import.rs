@@ -2,7 +2,7 @@
 //! document `sig validate` and the other `sig` commands read.
 
 use leptos::prelude::*;
-use sig_core::export::{invalid, Reading, WorldExport};
+use sig_core::export::{invalid, Reading, TextReading};
 use sig_core::validate::{parse_documents, validate_input};
 use wasm_bindgen::JsCast;
 
@@ -10,6 +10,7 @@ use crate::clock;
 use crate::persist::{now_ms, BrowserStorage, ADMIT_BETWEEN_CHECKS};
 use crate::store::{Store, Tone};
 use crate::tab_lock::yield_to_browser;
+use crate::text::Utf8Text;
 
 /// Offers `text` to the user as a download named `file_name`.
 pub fn download(file_name: &str, text: &str) {
@@ -48,7 +49,7 @@ pub fn read_file_text(ev: &leptos::ev::Event, on_text: impl FnOnce(Option<String
         return;
     };
     leptos::task::spawn_local(async move {
-        on_text(read_text(&file).await);
+        on_text(read_text(&file, |_, _| {}).await);
     });
 }
 
@@ -58,10 +59,29 @@ fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
     input.files().and_then(|f| f.get(0))
 }
 
-/// `file`'s text (`None` when it could not be read).
-async fn read_text(file: &web_sys::File) -> Option<String> {
-    let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-    text.ok().and_then(|t| t.as_string())
+/// How much of a file is read and decoded at a time (a few milliseconds of work).
+const FILE_CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
+
+/// `file`'s text (`None` when it could not be read), read a chunk at a time so that a large
+/// file keeps the page responsive, telling `on_progress` how many bytes of how many.
+async fn read_text(
+    file: &web_sys::File,
+    mut on_progress: impl FnMut(usize, usize),
+) -> Option<String> {
+    let size = file.size();
+    let mut text = Utf8Text::with_capacity(size as usize);
+    let mut at = 0.0;
+    while at < size {
+        let end = (at + FILE_CHUNK).min(size);
+        let chunk = file.slice_with_f64_and_f64(at, end).ok()?;
+        let buffer = wasm_bindgen_futures::JsFuture::from(chunk.array_buffer())
+            .await
+            .ok()?;
+        text.push(&js_sys::Uint8Array::new(&buffer).to_vec());
+        at = end;
+        on_progress(at as usize, size as usize);
+    }
+    Some(text.finish())
 }
 
 /// Exports the current world as a download.
@@ -80,6 +100,28 @@ enum ImportResult {
     Cancelled,
 }
 
+/// How far an import is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Progress {
+    /// Bytes of the file loaded, and in all.
+    Opening((usize, usize)),
+    /// Bytes of the file's text read, and in all.
+    Reading((usize, usize)),
+    /// Resources (and directory objects) admitted, and in all.
+    Admitting((usize, usize)),
+}
+
+impl Progress {
+    /// Done, and in all.
+    fn figures(self) -> (usize, usize) {
+        match self {
+            Progress::Opening(figures)
+            | Progress::Reading(figures)
+            | Progress::Admitting(figures) => figures,
+        }
+    }
+}
+
 /// How long one slice of an import may keep the page busy before it yields
 /// (a frame is 16 ms; the Long Tasks API flags tasks over 50 ms).
 const SLICE_MS: f64 = 25.0;
@@ -93,15 +135,27 @@ async fn import_in_steps(
     store: Store,
     text: String,
     file: web_sys::File,
-    progress: RwSignal<Option<(usize, usize)>>,
+    progress: RwSignal<Option<Progress>>,
     cancel: StoredValue<bool>,
 ) -> ImportResult {
-    // Straight into the document's types: a JSON tree of a large file would take
-    // several times the file's size in memory before the world is even built.
-    let export = match serde_json::from_str::<WorldExport>(&text) {
-        Ok(export) => export,
-        Err(e) => return refusal(&text, without_position(&e)),
+    // Straight into the document's types (a JSON tree of a large file would take several
+    // times the file's size in memory before the world is even built), an element of its
+    // arrays at a time: reading 103 MB at once was a task of over a second.
+    let mut parsing = TextReading::new(&text);
+    let export = loop {
+        progress.set(Some(Progress::Reading(parsing.progress())));
+        yield_to_browser().await;
+        if cancel.try_get_value() != Some(false) {
+            return ImportResult::Cancelled;
+        }
+        let started = now_ms();
+        match parsing.step(&mut || now_ms() - started < SLICE_MS) {
+            Ok(Some(export)) => break export,
+            Ok(None) => {}
+            Err(e) => return refusal(&text, without_position(&e)),
+        }
     };
+    drop(parsing);
     let mut reading = match Reading::new(export) {
         Ok(reading) => reading,
         Err(refused) => return refusal(&text, invalid(&refused)),
@@ -111,7 +165,7 @@ async fn import_in_steps(
     drop(text);
     let refused_again = |refused: sig_core::CommandError| async move {
         let why = invalid(&refused);
-        match read_text(&file).await {
+        match read_text(&file, |_, _| {}).await {
             Some(text) => refusal(&text, why),
             None => ImportResult::Refused(vec![format!(
                 "The file is not a SIG Portal state file: {why}."
@@ -119,7 +173,7 @@ async fn import_in_steps(
         }
     };
     loop {
-        progress.set(Some(reading.progress()));
+        progress.set(Some(Progress::Admitting(reading.progress())));
         yield_to_browser().await;
         if cancel.try_get_value() != Some(false) {
             return ImportResult::Cancelled;
@@ -195,8 +249,8 @@ pub fn ExportImport() -> impl IntoView {
     let store = expect_context::<Store>();
     let result = RwSignal::new(None::<ImportResult>);
     let aside = RwSignal::new(BrowserStorage::open().aside());
-    // While a file is admitted: resources admitted so far, and in all.
-    let progress = RwSignal::new(None::<(usize, usize)>);
+    // While a file is imported: how far.
+    let progress = RwSignal::new(None::<Progress>);
     let cancel = StoredValue::new(false);
     let on_file = move |ev: leptos::ev::Event| {
         let Some(file) = chosen_file(&ev) else {
@@ -204,9 +258,10 @@ pub fn ExportImport() -> impl IntoView {
         };
         result.set(None);
         cancel.set_value(false);
-        progress.set(Some((0, 0)));
+        progress.set(Some(Progress::Opening((0, 0))));
         leptos::task::spawn_local(async move {
-            let outcome = match read_text(&file).await {
+            let loading = |done, total| progress.set(Some(Progress::Opening((done, total))));
+            let outcome = match read_text(&file, loading).await {
                 Some(text) => import_in_steps(store, text, file, progress, cancel).await,
                 None => ImportResult::Refused(vec!["The file could not be read.".into()]),
             };
@@ -231,12 +286,18 @@ pub fn ExportImport() -> impl IntoView {
         <Show when=move || progress.with(Option::is_some)>
             <div class="import-progress" role="status">
                 <label for="import-progress">{move || match progress.get() {
-                    Some((done, total)) if total > 0 => format!("Importing… {done} of {total} resources"),
+                    Some(Progress::Admitting((done, total))) => format!("Importing… {done} of {total} resources"),
+                    Some(Progress::Opening((done, total))) if total > 0 => {
+                        format!("Opening the file… {}%", done * 100 / total)
+                    }
+                    Some(Progress::Reading((done, total))) if total > 0 => {
+                        format!("Reading the file… {}%", done * 100 / total)
+                    }
                     _ => "Reading the file…".to_string(),
                 }}</label>
                 <progress id="import-progress"
-                    max=move || progress.get().map_or(1, |(_, total)| total.max(1))
-                    value=move || progress.get().map_or(0, |(done, _)| done)></progress>
+                    max=move || progress.get().map_or(1, |p| p.figures().1.max(1))
+                    value=move || progress.get().map_or(0, |p| p.figures().0)></progress>
                 <button type="button" class="button" on:click=move |_| cancel.set_value(true)>"Cancel"</button>
             </div>
         </Show>

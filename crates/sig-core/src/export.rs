@@ -16,6 +16,10 @@
 //! were true when the resources were created ("end of life in the future", "the source exists",
 //! the request's api-version).
 
+mod text;
+
+pub use text::TextReading;
+
 use crate::arm;
 use crate::command::Restore;
 use crate::diagnostics::{Code, Diagnostic};

@@ -22,12 +22,9 @@ use crate::ids::Key;
 use crate::replication::ReplicationRecordExport;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use crate::world::{assignment_bucket, Touched, ASSIGNMENT_BUCKETS};
-
-#[cfg(test)]
-use std::collections::BTreeSet;
 
 impl World {
     /// What changed since the last call (or since the world was read from a document), and
@@ -72,6 +69,34 @@ impl World {
             buckets.entry(assignment_bucket(key)).or_default().push(a);
         }
         buckets
+    }
+
+    /// [`World::assignment_parts`] of `wanted` buckets only: a save that writes a few buckets
+    /// at a time does not gather the other 100,000 assignments each time.
+    pub fn assignment_parts_in(&self, wanted: &[u16]) -> BTreeMap<u16, Vec<&RoleAssignment>> {
+        let mut buckets: BTreeMap<u16, Vec<&RoleAssignment>> = BTreeMap::new();
+        let mut want = [false; ASSIGNMENT_BUCKETS as usize];
+        for &b in wanted {
+            if let Some(w) = want.get_mut(usize::from(b)) {
+                *w = true;
+            }
+        }
+        for (key, a) in &self.access.assignments {
+            let bucket = assignment_bucket(key);
+            if want[usize::from(bucket)] {
+                buckets.entry(bucket).or_default().push(a);
+            }
+        }
+        buckets
+    }
+
+    /// The buckets that hold role assignments (the keys of [`World::assignment_parts`]).
+    pub fn assignment_buckets(&self) -> BTreeSet<u16> {
+        self.access
+            .assignments
+            .keys()
+            .map(assignment_bucket)
+            .collect()
     }
 
     /// The rest of the document: everything but the galleries (with their replication records)
@@ -201,6 +226,23 @@ mod tests {
         );
         let back = World::from_export(document).unwrap();
         assert_eq!(back.to_export_value(), w.to_export_value());
+    }
+
+    /// A few buckets at a time are the same buckets as all at once.
+    #[test]
+    fn some_buckets_are_those_of_all_buckets() {
+        let w = crate::testing::example::contoso_fabrikam();
+        let all = w.assignment_parts();
+        assert_eq!(w.assignment_buckets(), all.keys().copied().collect());
+        let wanted: Vec<u16> = all.keys().copied().step_by(2).chain([u16::MAX]).collect();
+        let some = w.assignment_parts_in(&wanted);
+        assert!(some.len() > 1 && some.len() < all.len());
+        assert_eq!(
+            some,
+            all.into_iter()
+                .filter(|(b, _)| wanted.contains(b))
+                .collect::<BTreeMap<_, _>>()
+        );
     }
 
     #[test]
