@@ -28,6 +28,10 @@ const WRITE_AHEAD_ABOVE: usize = 16;
 /// How long one slice of writing ahead may keep the page busy.
 const SLICE_MS: f64 = 25.0;
 
+/// How many entries of a replaced world are freed between looks at the clock (a few
+/// milliseconds' worth).
+const DISCARD_BETWEEN_CHECKS: usize = 2_000;
+
 /// A slice of writing ahead does not start a write that could end it past this (the Long
 /// Tasks API flags tasks over 50 ms): it stops when the time spent and the longest write so
 /// far reach it.
@@ -814,9 +818,31 @@ impl Store {
         self.touched.update_value(|t| t.merge(everything));
         self.browse.update_value(|b| b.invalidate());
         self.reads_all.set_value(None);
-        self.world.set(world);
+        self.set_world(world);
         self.journal.update_value(|j| j.push(Pending::Replaced));
         self.save();
+    }
+
+    /// Puts `world` in place of the current one (the lists follow), and frees the old one in
+    /// slices that yield to the browser: dropping a world at ten times the limits at once was
+    /// a task of over half a second.
+    fn set_world(&self, world: World) {
+        let mut old = None;
+        self.world
+            .update(|w| old = Some(std::mem::replace(w, world)));
+        let Some(old) = old else { return };
+        let mut discarding = old.discard();
+        leptos::task::spawn_local(async move {
+            loop {
+                crate::tab_lock::yield_to_browser().await;
+                let start = crate::persist::now_ms();
+                while crate::persist::now_ms() - start < crate::persist::OPENING_SLICE_MS {
+                    if discarding.step(DISCARD_BETWEEN_CHECKS) {
+                        return;
+                    }
+                }
+            }
+        });
     }
 
     /// Saves soon, after the change has been shown: serializing and storing a
@@ -1228,7 +1254,7 @@ impl Store {
                 }
                 self.browse.update_value(|b| b.invalidate());
                 self.reads_all.set_value(None);
-                self.world.set(rebased.world);
+                self.set_world(rebased.world);
             }
         }
         self.revision.set(loaded.revision);

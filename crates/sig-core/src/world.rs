@@ -20,6 +20,10 @@ use crate::regions::RegionName;
 use crate::rules::{ImageFacts, Lookup, SourceFacts};
 use crate::sources::Source;
 use serde::{Deserialize, Serialize};
+
+mod discard;
+
+pub use discard::Discarding;
 use std::collections::{BTreeMap, BTreeSet};
 use time::OffsetDateTime;
 
