@@ -55,8 +55,6 @@ fn pop<K: Ord, V>(map: &mut BTreeMap<K, V>, left: &mut usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     /// Each step frees what its budget allows, and the steps end with the large maps empty.
     #[test]
     fn a_world_is_freed_in_steps_of_its_budget() {
