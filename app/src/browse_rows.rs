@@ -295,6 +295,11 @@ impl BrowseIndex {
         self.values.count(&gone, false);
         self.values.count(&fresh, true);
         let middle = merge(kept, fresh);
+        if middle[..] == old[at..end] {
+            // The galleries changed, not their rows (a description, tags, a version's end of
+            // life): the list stays the same list, and the lists' memos are not woken.
+            return true;
+        }
         let edit = Edit {
             at,
             old_len: end - at,
@@ -468,6 +473,29 @@ mod tests {
         assert_eq!(index.values_of(&index.rows(true)), None, "not every row");
         // The other galleries' rows were kept, not rebuilt.
         assert!(Arc::ptr_eq(&rows[0], &untouched));
+
+        // A change that leaves a gallery's rows as they were (its description) leaves the
+        // very same list, and the edit the lists follow is still the last real one.
+        world.take_touched();
+        let mut body = testing::gallery_body();
+        body.properties = Some(sig_core::arm::GalleryProperties {
+            description: Some("Described".into()),
+            ..Default::default()
+        });
+        apply(
+            &mut world,
+            &Actor::system(),
+            Command::UpdateGallery {
+                id: sig_core::command::gallery_id(SUB, RG, "g099"),
+                resource: body,
+            },
+            FIXTURE_NOW,
+        )
+        .expect("update");
+        assert_eq!(world.touched().galleries.len(), 1);
+        index.mark(&world.touched().galleries);
+        assert!(index.refresh(&world, &mut || true));
+        assert!(Arc::ptr_eq(&rows, &index.rows(false)));
     }
 
     /// Galleries whose names sort next to one another ("img" before "img.x" before

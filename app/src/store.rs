@@ -326,6 +326,9 @@ pub struct Store {
     /// (`sig_core::access::still_reads_every_resource`). `None` after anything else replaced
     /// the world.
     reads_all: StoredValue<Option<(String, Touched)>>,
+    /// How many times the world was replaced (an import, another tab's state): parts written
+    /// ahead for a world that was replaced meanwhile are not used ([`Store::write_ahead`]).
+    replaced: StoredValue<u64>,
     /// The browse lists' rows, kept in name order between changes (see
     /// [`crate::browse_rows`]).
     browse: StoredValue<crate::browse_rows::BrowseIndex>,
@@ -537,6 +540,7 @@ impl Store {
             touched: StoredValue::new(Touched::default()),
             browse: StoredValue::new(Default::default()),
             reads_all,
+            replaced: StoredValue::new(0),
             browse_loading: RwSignal::new(None),
         };
         if let Some(message) = added {
@@ -827,6 +831,7 @@ impl Store {
     /// slices that yield to the browser: dropping a world at ten times the limits at once was
     /// a task of over half a second.
     fn set_world(&self, world: World) {
+        self.replaced.update_value(|n| *n += 1);
         let mut old = None;
         self.world
             .update(|w| old = Some(std::mem::replace(w, world)));
@@ -957,6 +962,7 @@ impl Store {
         if let Some(now) = self.world.try_update_untracked(World::take_touched) {
             self.touched.update_value(|t| t.merge(now));
         }
+        let world_at_start = self.replaced.get_value();
         let parts = self.parts.get_value();
         let (galleries, access, buckets) = self.touched.with_value(|touched| {
             self.world.with_untracked(|w| {
@@ -998,6 +1004,9 @@ impl Store {
             // Yielding first: what came before (an import's new world shown, the parts to
             // write found) is a task of its own.
             sleep(0).await;
+            if self.replaced.try_get_value()? != world_at_start {
+                return None; // See below.
+            }
             let started = js_sys::Date::now();
             loop {
                 let (these, others) = galleries.split_at(galleries.len().min(4));
@@ -1030,6 +1039,12 @@ impl Store {
                     break;
                 }
             }
+        }
+        // The world was replaced while its parts were written (an import): what was written
+        // is the old world's, and the new world's marks must not be cleared for it. The save
+        // writes every part of the new world itself.
+        if self.replaced.try_get_value()? != world_at_start {
+            return None;
         }
         // What was written ahead is as of its writing; changes since are marked anew.
         self.touched.try_update_value(|t| {

@@ -111,6 +111,12 @@ enum Progress {
     Admitting((usize, usize)),
 }
 
+/// `done` of `total` in whole percent (in 64 bits: a 103 MB file's bytes times 100 do not
+/// fit the browser build's `usize`).
+fn percent(done: usize, total: usize) -> u64 {
+    (done as u64 * 100) / (total as u64).max(1)
+}
+
 impl Progress {
     /// Done, and in all.
     fn figures(self) -> (usize, usize) {
@@ -288,10 +294,10 @@ pub fn ExportImport() -> impl IntoView {
                 <label for="import-progress">{move || match progress.get() {
                     Some(Progress::Admitting((done, total))) => format!("Importing… {done} of {total} resources"),
                     Some(Progress::Opening((done, total))) if total > 0 => {
-                        format!("Opening the file… {}%", done * 100 / total)
+                        format!("Opening the file… {}%", percent(done, total))
                     }
                     Some(Progress::Reading((done, total))) if total > 0 => {
-                        format!("Reading the file… {}%", done * 100 / total)
+                        format!("Reading the file… {}%", percent(done, total))
                     }
                     _ => "Reading the file…".to_string(),
                 }}</label>

@@ -29,6 +29,9 @@ pub struct TextReading<'t> {
     element_end: Option<usize>,
 }
 
+/// Values nested deeper than this are left to reading the text whole (see [`value_end`]).
+const MAX_ELEMENT_DEPTH: usize = 100;
+
 /// An element this long (in bytes) is read in a step of its own.
 const LARGE_ELEMENT: usize = 256 * 1024;
 
@@ -359,7 +362,14 @@ fn value_end(bytes: &[u8], from: usize) -> Option<usize> {
                         i = string_end(bytes, i)?;
                         continue;
                     }
-                    b'{' | b'[' => depth += 1,
+                    b'{' | b'[' => {
+                        depth += 1;
+                        // Nested near serde's own limit (128, counted from the document, two
+                        // levels above an element): the whole reading decides.
+                        if depth > MAX_ELEMENT_DEPTH {
+                            return None;
+                        }
+                    }
                     b'}' | b']' => {
                         depth -= 1;
                         if depth == 0 {
@@ -468,6 +478,26 @@ mod tests {
             r#"{"formatVersion":3,"clock":"unterminated}"#,
             "{\"formatVersion\":3,\n\"subscriptions\":[{\"id\":1}]}",
         ];
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let deep_cases: Vec<String> = [100, 126, 127, 130]
+            .into_iter()
+            .flat_map(|n| {
+                [
+                    format!(r#"{{"formatVersion":3,"other":{}}}"#, deep(n)),
+                    format!(r#"{{"formatVersion":3,"activityLog":[{}]}}"#, deep(n)),
+                    // A field that takes any JSON: read alone, the element is two levels
+                    // shallower than in the document.
+                    format!(
+                        r#"{{"formatVersion":3,"galleries":[{{"identity":{}}}]}}"#,
+                        deep(n)
+                    ),
+                ]
+            })
+            .collect();
+        let cases = cases
+            .iter()
+            .copied()
+            .chain(deep_cases.iter().map(String::as_str));
         for text in cases {
             let (stepped, whole) = both(text);
             assert_eq!(stepped, whole, "{text}");
