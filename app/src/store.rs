@@ -820,8 +820,6 @@ impl Store {
             assignments: (0..sig_core::parts::ASSIGNMENT_BUCKETS).collect(),
         };
         self.touched.update_value(|t| t.merge(everything));
-        self.browse.update_value(|b| b.invalidate());
-        self.reads_all.set_value(None);
         self.set_world(world);
         self.journal.update_value(|j| j.push(Pending::Replaced));
         self.save();
@@ -829,8 +827,11 @@ impl Store {
 
     /// Puts `world` in place of the current one (the lists follow), and frees the old one in
     /// slices that yield to the browser: dropping a world at ten times the limits at once was
-    /// a task of over half a second.
+    /// a task of over half a second. What was derived from the old world by following its
+    /// changes (the browse rows, the read decision) starts again.
     fn set_world(&self, world: World) {
+        self.browse.update_value(|b| b.invalidate());
+        self.reads_all.set_value(None);
         self.replaced.update_value(|n| *n += 1);
         let mut old = None;
         self.world
@@ -1267,8 +1268,6 @@ impl Store {
                     self.storage_notice
                         .set(Some(StorageNotice::RefusedAfterOtherTab(refused)));
                 }
-                self.browse.update_value(|b| b.invalidate());
-                self.reads_all.set_value(None);
                 self.set_world(rebased.world);
             }
         }
