@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::blades::{export_to_file, BladeContent};
-use crate::components::{BladeSubtitle, ClockControl};
+use crate::components::{BladeSubtitle, ClockControl, InNextTask};
 use crate::global_search::GlobalSearch;
 use crate::persist::{
     ensure_reader, read_in_steps, read_stored_now, BrowserStorage, LoadProblem, OpeningProgress,
@@ -16,58 +16,70 @@ use crate::persist::{
 };
 use crate::route::{Blade, BladeStack};
 use crate::store::{StorageNotice, Store, Tone};
+use crate::tab_lock::yield_to_browser;
 
 /// The whole portal, mounted once at start-up (and per test).
 #[component]
 pub fn App() -> impl IntoView {
-    let storage = BrowserStorage::open();
-    let stored = match storage.read_state() {
-        Ok(Some(stored)) => stored,
-        // A first visit, or a page without usable storage: nothing to read.
-        Ok(None) => return portal(Store::start(Err(LoadProblem::Empty))).into_any(),
-        Err(problem) => return portal(Store::start(Err(problem))).into_any(),
-    };
-    // A state is stored: it is read in slices that yield to the browser, behind
-    // the frame and a progress bar, so the page stays responsive however large it
-    // is (release builds first download its reader, a wasm file of its own).
+    let stored = BrowserStorage::open().read_state();
+    // The page's first task compiles the module's start and shows the frame; starting the
+    // store and building the portal each get a task of their own after it, so none of the
+    // three holds the page for long (measured: one 75–140 ms task before).
+    let first_visit = matches!(stored, Ok(None));
+    // A stored state is read in slices that yield to the browser, behind the frame and a
+    // progress bar, so the page stays responsive however large it is (release builds
+    // first download its reader, a wasm file of its own).
     // A flag rather than `<Suspense>` (~50 KB more in the first download, measured).
     let progress = RwSignal::new(None::<OpeningProgress>);
     let opening = RwSignal::new(true);
     let started = Suspend::new(send_wrapper::SendWrapper::new(async move {
-        let read = if ensure_reader().await {
-            read_in_steps(stored, OPENING_SLICE_MS, |at| progress.set(Some(at))).await
-        } else {
-            Err(LoadProblem::ReaderMissing)
+        let (read, read_in_slices) = match stored {
+            Ok(Some(stored)) => {
+                let read = if ensure_reader().await {
+                    read_in_steps(stored, OPENING_SLICE_MS, |at| progress.set(Some(at))).await
+                } else {
+                    Err(LoadProblem::ReaderMissing)
+                };
+                match read {
+                    // An unreadable state is read again and dealt with in one synchronous
+                    // step, so what is set aside is what was read, never what another tab
+                    // wrote while it was read in slices.
+                    Err(LoadProblem::Unreadable(_)) => (
+                        read_stored_now().unwrap_or(Err(LoadProblem::ReaderMissing)),
+                        false,
+                    ),
+                    read => (read, true),
+                }
+            }
+            // A first visit, or a page without usable storage: nothing to read.
+            Ok(None) => {
+                yield_to_browser().await;
+                (Err(LoadProblem::Empty), false)
+            }
+            Err(problem) => {
+                yield_to_browser().await;
+                (Err(problem), false)
+            }
         };
-        let (read, read_in_slices) = match read {
-            // An unreadable state is read again and dealt with in one synchronous
-            // step, so what is set aside is what was read, never what another tab
-            // wrote while it was read in slices.
-            Err(LoadProblem::Unreadable(_)) => (
-                read_stored_now().unwrap_or(Err(LoadProblem::ReaderMissing)),
-                false,
-            ),
-            read => (read, true),
-        };
-        opening.set(false);
         let store = Store::start(read);
         if read_in_slices {
             // Another tab may have saved while the state was read.
             store.reload_from_storage();
         }
+        yield_to_browser().await;
+        opening.set(false);
         portal(store)
     }));
     view! {
-        {move || opening.get().then(|| view! { <Opening progress/> })}
+        {move || opening.get().then(|| view! { <Opening progress first_visit/> })}
         {started}
     }
-    .into_any()
 }
 
 /// The frame while a stored state is read: the top bar and how far the reading
 /// is (the same frame `index.html` shows while the module downloads).
 #[component]
-fn Opening(progress: RwSignal<Option<OpeningProgress>>) -> impl IntoView {
+fn Opening(progress: RwSignal<Option<OpeningProgress>>, first_visit: bool) -> impl IntoView {
     let counts = move || match progress.get() {
         None => (0, 0),
         Some(OpeningProgress::Parts(done, total) | OpeningProgress::Resources(done, total)) => {
@@ -75,6 +87,7 @@ fn Opening(progress: RwSignal<Option<OpeningProgress>>) -> impl IntoView {
         }
     };
     let label = move || match progress.get() {
+        None if first_visit => "Opening the portal…".to_string(),
         None => "Opening your saved data…".to_string(),
         Some(OpeningProgress::Parts(done, total)) => {
             format!("Reading your saved data… {done} of {total} parts")
@@ -93,7 +106,7 @@ fn Opening(progress: RwSignal<Option<OpeningProgress>>) -> impl IntoView {
             </div>
             <p class="boot-status" role="status">
                 <progress
-                    aria-label="Opening your saved data"
+                    aria-label=if first_visit { "Opening the portal" } else { "Opening your saved data" }
                     max=move || counts().1.max(1)
                     value=move || progress.get().map(|_| counts().0)
                 ></progress>
@@ -278,10 +291,12 @@ fn TopBar(menu: MenuState, stack: RwSignal<BladeStack>) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 <span>"SIG Portal"</span>
             </a>
-            <GlobalSearch stack services=&NAV_ITEMS/>
-            <ClockControl sim/>
-            <Notifications/>
-            <crate::identity::IdentitySwitcher/>
+            <InNextTask>
+                <GlobalSearch stack services=&NAV_ITEMS/>
+                <ClockControl sim/>
+                <Notifications/>
+                <crate::identity::IdentitySwitcher/>
+            </InNextTask>
         </header>
     }
 }

@@ -62,23 +62,22 @@ async fn mount_at(hash: &str) -> (Element, leptos::mount::UnmountHandle<impl Mou
     let container = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&container).unwrap();
     let handle = leptos::mount::mount_to(container.clone().unchecked_into(), App);
-    for _ in 0..1000 {
-        if container
+    // Opened: the opening frame is gone and the top bar's account (built a task after the
+    // frame) is there.
+    let opened = |container: &Element| {
+        container
             .query_selector("[data-opening]")
             .unwrap()
             .is_none()
-        {
+            && container.query_selector(".identity").unwrap().is_some()
+    };
+    for _ in 0..1000 {
+        if opened(&container) {
             break;
         }
         storage_failures::sleep(10).await;
     }
-    assert!(
-        container
-            .query_selector("[data-opening]")
-            .unwrap()
-            .is_none(),
-        "the portal did not open within 10 s"
-    );
+    assert!(opened(&container), "the portal did not open within 10 s");
     (container, handle)
 }
 
