@@ -461,6 +461,87 @@ mod persistence {
         reset();
     }
 
+    /// An import lands while the save of the world before it is writing that world's parts
+    /// ahead (in slices, under the tabs' lock): what is stored in the end is the imported world,
+    /// whole, and none of the replaced world's parts stands in for one of its galleries.
+    #[wasm_bindgen_test]
+    async fn a_world_replaced_while_its_save_writes_ahead_is_stored_whole() {
+        use sig_portal::store::Store;
+        reset();
+        // Mounting sets up the executor the store's tasks run on.
+        let container = document().create_element("div").unwrap();
+        let _mounted = leptos::mount::mount_to(container.unchecked_into(), || ());
+        let owner = Owner::new();
+        let store = owner.with(|| Store::start(Err(LoadProblem::Empty)));
+        let storage = BrowserStorage::open();
+        // Enough galleries that the save writes them ahead, a few slices at a time (each with
+        // definitions and versions: the writing of its part takes a while).
+        owner.with(|| store.replace_world(sig_core::testing::world_with(100, 3, 3)));
+        for _ in 0..5000 {
+            if !part_keys().is_empty() || storage.stored_revision() > 0 {
+                break;
+            }
+            crate::storage_failures::sleep(1).await;
+        }
+        assert!(
+            !part_keys().is_empty() && storage.stored_revision() == 0,
+            "the first world's parts are being written ahead, its envelope not yet ({} parts, revision {})",
+            part_keys().len(),
+            storage.stored_revision()
+        );
+        // The imported world has galleries of the same ids (the first it wrote ahead among
+        // them), each tagged: a part of the world before standing in for one would be seen.
+        let mut imported = sig_core::testing::world_with(30, 1, 1);
+        for g in 0..30 {
+            let mut resource = sig_core::testing::gallery_body();
+            resource.tags = Some([("world".to_string(), "imported".to_string())].into());
+            let tagged = sig_core::Command::UpdateGallery {
+                id: sig_core::command::gallery_id(
+                    sig_core::testing::SUBSCRIPTION,
+                    sig_core::testing::RESOURCE_GROUP,
+                    &sig_core::testing::gallery_name(g),
+                ),
+                resource,
+            };
+            sig_core::apply(
+                &mut imported,
+                &sig_core::Actor::system(),
+                tagged,
+                sig_core::testing::FIXTURE_NOW,
+            )
+            .unwrap();
+        }
+        imported.take_touched();
+        owner.with(|| store.replace_world(imported));
+        let stored_galleries = || {
+            load_stored(&BrowserStorage::open())
+                .map(|loaded| loaded.world.galleries().count())
+                .unwrap_or(0)
+        };
+        crate::storage_failures::until("the imported world is saved", || stored_galleries() == 30)
+            .await;
+        // Past any save still queued behind the lock.
+        crate::storage_failures::sleep(300).await;
+        let loaded = load_stored(&storage).unwrap();
+        let in_memory = store
+            .world
+            .with_untracked(|w| serde_json::to_value(w).unwrap());
+        // (Not assert_eq: a failure would print two documents of a hundred galleries.)
+        assert!(
+            serde_json::to_value(&loaded.world).unwrap() == in_memory,
+            "the stored state is the imported world"
+        );
+        assert!(loaded.world.galleries().all(|g| g
+            .resource
+            .tags
+            .as_ref()
+            .and_then(|t| t.get("world"))
+            .map(String::as_str)
+            == Some("imported")));
+        drop(owner);
+        reset();
+    }
+
     #[wasm_bindgen_test]
     fn an_envelope_whose_access_part_holds_the_assignments_is_split_by_the_next_save() {
         reset();
