@@ -45,7 +45,7 @@ pub mod visibility;
 pub mod whatif;
 pub mod world;
 
-pub use command::{apply, check};
+pub use command::{apply, apply_setup, check};
 pub use diagnostics::{catalogue, Code, CodeInfo, Diagnostic, Severity};
 pub use protocol::{Actor, Command, CommandError, Event, EventKind};
 pub use world::World;

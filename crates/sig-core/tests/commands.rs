@@ -1121,3 +1121,101 @@ fn a_gallery_cannot_move_to_another_resource_group_or_subscription() {
     );
     assert_eq!(nobody.unwrap_err().code(), Code::AuthorizationFailed);
 }
+
+/// `apply_setup` is `apply` for the commands that set up a world (what the portal's first
+/// visit runs before the rules of gallery resources are downloaded): the same world and
+/// events, the same refusals, and every other command refused.
+#[test]
+fn setup_commands_apply_alike_and_others_are_refused() {
+    use sig_core::apply_setup;
+    use sig_core::protocol::requests::{NewRoleAssignment, NewUser};
+    let tenant = "8f3b6a52-7c1d-4e0a-9b6f-2d5c1e4a7b90";
+    let sub = "2b7e1c4d-9a3f-4b8e-8c2d-5f6a7b8c9d0e";
+    let system = Actor::system();
+    let user = Actor::new("admin@contoso.onmicrosoft.com");
+    let steps = vec![
+        (
+            &system,
+            Command::CreateTenant {
+                id: tenant.into(),
+                display_name: "Contoso".into(),
+            },
+        ),
+        (
+            &system,
+            Command::CreateUser(NewUser {
+                tenant_id: tenant.into(),
+                user_principal_name: "admin@contoso.onmicrosoft.com".into(),
+                display_name: "Contoso Admin".into(),
+                id: None,
+            }),
+        ),
+        (
+            &user,
+            Command::CreateSubscription {
+                id: sub.into(),
+                tenant_id: tenant.into(),
+                display_name: "Contoso Images".into(),
+                allow_listed_regions: false,
+            },
+        ),
+        (
+            &user,
+            Command::CreateResourceGroup {
+                subscription_id: sub.into(),
+                name: "rg-images".into(),
+                location: "eastus".into(),
+            },
+        ),
+        // Refused alike: the group exists, the region is unknown.
+        (
+            &user,
+            Command::CreateResourceGroup {
+                subscription_id: sub.into(),
+                name: "rg-images".into(),
+                location: "eastus".into(),
+            },
+        ),
+        (
+            &user,
+            Command::CreateResourceGroup {
+                subscription_id: sub.into(),
+                name: "rg-nowhere".into(),
+                location: "atlantis".into(),
+            },
+        ),
+        (
+            &system,
+            Command::CreateRoleAssignment(NewRoleAssignment {
+                scope: format!("/subscriptions/{sub}/resourceGroups/rg-images"),
+                role_definition_id: "Reader".into(),
+                principal_id: "admin@contoso.onmicrosoft.com".into(),
+                name: None,
+            }),
+        ),
+    ];
+    let (mut applied, mut set_up) = (World::new(), World::new());
+    for (actor, command) in steps {
+        let by_apply = apply(&mut applied, actor, command.clone(), FIXTURE_NOW);
+        let by_setup = apply_setup(&mut set_up, actor, command, FIXTURE_NOW);
+        assert_eq!(
+            format!("{by_setup:?}"),
+            format!("{by_apply:?}"),
+            "the same events or refusal"
+        );
+    }
+    assert_eq!(snapshot(&set_up), snapshot(&applied));
+    assert!(set_up.resource_groups().count() == 1);
+
+    let g = Command::CreateGallery {
+        id: gallery_id(sub, "rg-images", "gallery"),
+        resource: serde_json::from_value(json!({ "location": "eastus" })).unwrap(),
+    };
+    let refused = apply_setup(&mut set_up, &user, g.clone(), FIXTURE_NOW).unwrap_err();
+    assert_eq!(refused.diagnostics[0].code, Code::InvalidParameter);
+    assert_eq!(snapshot(&set_up), snapshot(&applied), "nothing changed");
+    assert!(
+        apply(&mut applied, &user, g, FIXTURE_NOW).is_ok(),
+        "apply creates it"
+    );
+}

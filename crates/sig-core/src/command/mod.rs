@@ -32,23 +32,46 @@ type Res = Result<Vec<Event>, CommandError>;
 
 /// Applies one command. On `Err` the world is unchanged; on `Ok` the events say what changed.
 pub fn apply(state: &mut World, actor: &Actor, command: Command, now: OffsetDateTime) -> Res {
+    apply_with::<true>(state, actor, command, now)
+}
+
+/// [`apply`] for the commands that set up where galleries live — tenants, subscriptions,
+/// resource groups and every access command (the directory, roles, role and deny
+/// assignments, management groups) — through the very same authorization, plans, rules and
+/// commits; any other command the actor may run is refused (`InvalidParameter`). It exists so
+/// that a program can build its starting world without linking the rules of galleries,
+/// definitions, versions and replication: the portal starts a first visit with it, and its
+/// first download leaves those rules to a file of their own.
+pub fn apply_setup(state: &mut World, actor: &Actor, command: Command, now: OffsetDateTime) -> Res {
+    apply_with::<false>(state, actor, command, now)
+}
+
+/// [`apply`] (`ALL`) or [`apply_setup`]: one body, so both run the same steps in the same
+/// order; as a constant, `ALL` leaves what only `apply` reaches out of `apply_setup`'s code.
+fn apply_with<const ALL: bool>(
+    state: &mut World,
+    actor: &Actor,
+    command: Command,
+    now: OffsetDateTime,
+) -> Res {
     let cx = Cx::command(actor, now);
-    if malformed_target(&command) {
+    if ALL && malformed_target(&command) {
         // Refused for its id, as ARM rejects a malformed request URL before RBAC is asked.
         plan(state, &cx, command.clone())?;
     }
     crate::access::authorize(state, actor, &command)?;
     let follow_up = crate::access::plans::creator_follow_up(state, actor, &command, now);
     let events = match &command {
-        Command::InjectReplicationFault { version_id, region } => {
+        Command::InjectReplicationFault { version_id, region } if ALL => {
             replication::inject_fault(state, &actor.principal, version_id, region, now)
         }
-        Command::RetryReplication { version_id, region } => {
+        Command::RetryReplication { version_id, region } if ALL => {
             replication::retry(state, &actor.principal, version_id, region, now)
         }
         _ => match crate::access::plans::plan(state, actor, &command, now) {
             Some(planned) => planned.map(|p| crate::access::plans::commit(state, p)),
-            None => plan(state, &cx, command).map(|p| commit(state, p)),
+            None if ALL => plan(state, &cx, command).map(|p| commit(state, p)),
+            None => plan_setup(state, &cx, command).map(|p| commit_setup(state, p)),
         },
     }?;
     if let Some(change) = follow_up {
@@ -120,8 +143,9 @@ fn malformed_target(command: &Command) -> bool {
             .is_none()
 }
 
-/// Plans every command that is neither an access command nor a replication fault/retry.
-fn plan(w: &World, cx: &Cx, command: Command) -> Planned {
+/// [`plan`] for [`apply_setup`]: tenants, subscriptions and resource groups, by the same
+/// handlers; anything else is refused.
+fn plan_setup(w: &World, cx: &Cx, command: Command) -> Planned {
     match command {
         Command::CreateTenant { id, display_name } => {
             setup::plan_tenant(w, cx, Tenant { id, display_name })
@@ -146,6 +170,21 @@ fn plan(w: &World, cx: &Cx, command: Command) -> Planned {
             name,
             location,
         } => setup::plan_resource_group(w, cx, subscription_id, name, &location),
+        _ => Err(CommandError::one(
+            crate::diagnostics::Code::InvalidParameter,
+            "",
+            "command",
+            "Only tenants, subscriptions, resource groups, the directory and role assignments are set up this way; apply the command instead.",
+        )),
+    }
+}
+
+/// Plans every command that is neither an access command nor a replication fault/retry.
+fn plan(w: &World, cx: &Cx, command: Command) -> Planned {
+    match command {
+        setup @ (Command::CreateTenant { .. }
+        | Command::CreateSubscription { .. }
+        | Command::CreateResourceGroup { .. }) => plan_setup(w, cx, setup),
         Command::CreateSource(s) => setup::plan_source(w, cx, s),
         Command::DeleteSource { id } => setup::plan_delete_source(w, cx, &id),
         Command::CreateGallery { id, resource } => gallery::plan_create(w, cx, &id, resource),
@@ -208,16 +247,9 @@ type Planned = Result<(Change, Vec<Event>), CommandError>;
 fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
     let at = events.first().map(|ev| ev.at);
     match change {
-        Change::InsertTenant(t) => {
-            w.tenants.insert(Key::new(&t.id), t);
-        }
-        Change::InsertSubscription(s) => {
-            w.subscriptions.insert(Key::new(&s.id), s);
-        }
-        Change::InsertResourceGroup(r) => {
-            let key = crate::ids::resource_group_key(&r.subscription_id, &r.name);
-            w.resource_groups.insert(key, r);
-        }
+        setup @ (Change::InsertTenant(_)
+        | Change::InsertSubscription(_)
+        | Change::InsertResourceGroup(_)) => return commit_setup(w, (setup, events)),
         Change::InsertSource(s) => {
             w.sources.insert(crate::rules::source_key(&s.id), s);
         }
@@ -290,6 +322,25 @@ fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
             w.soft_deleted.remove(&k);
         }
         Change::SetPrices(prices) => w.prices = prices,
+    }
+    events
+}
+
+/// [`commit`] of what [`plan_setup`] plans (a function of its own so that [`apply_setup`]
+/// does not link the commits of gallery resources and their replication).
+fn commit_setup(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
+    match change {
+        Change::InsertTenant(t) => {
+            w.tenants.insert(Key::new(&t.id), t);
+        }
+        Change::InsertSubscription(s) => {
+            w.subscriptions.insert(Key::new(&s.id), s);
+        }
+        Change::InsertResourceGroup(r) => {
+            let key = crate::ids::resource_group_key(&r.subscription_id, &r.name);
+            w.resource_groups.insert(key, r);
+        }
+        _ => unreachable!("plan_setup plans only tenants, subscriptions and resource groups"),
     }
     events
 }
