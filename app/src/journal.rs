@@ -7,7 +7,7 @@
 //! the other tab's work.
 
 use sig_core::activity::ActivityRecord;
-use sig_core::{apply, Actor, Command, CommandError, World};
+use sig_core::{Actor, Command, CommandError, World};
 use time::OffsetDateTime;
 
 /// One change not yet saved.
@@ -54,7 +54,12 @@ pub fn rebase(stored: World, journal: &[Pending]) -> Option<Rebased> {
         match pending {
             Pending::Command { actor, command, at } => {
                 just_refused = None;
-                if let Err(error) = apply(&mut world, actor, (**command).clone(), *at) {
+                // Commands reach the journal only once the engine is here (`Store::dispatch`
+                // refuses them before, and the engine never leaves), so it is here now.
+                let replayed =
+                    crate::engine::apply_now(&mut world, actor, (**command).clone(), *at)
+                        .unwrap_or_else(|| Err(crate::engine::unavailable(crate::engine::LOADING)));
+                if let Err(error) = replayed {
                     just_refused = Some(format!(
                         "Refused when replayed onto another tab's newer save: {}",
                         error
@@ -82,6 +87,7 @@ pub fn rebase(stored: World, journal: &[Pending]) -> Option<Rebased> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sig_core::apply;
     use sig_core::command::gallery_id;
     use sig_core::testing::{self, FIXTURE_NOW, RESOURCE_GROUP, SUBSCRIPTION};
 

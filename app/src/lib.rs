@@ -4,6 +4,7 @@ pub mod blades;
 pub mod browse_rows;
 pub mod clock;
 pub mod components;
+pub mod engine;
 pub mod global_search;
 pub mod identity;
 pub mod journal;

@@ -61,6 +61,15 @@ pub fn App() -> impl IntoView {
                 (Err(problem), false)
             }
         };
+        // An older build's price table is moved into the world by a command at start: the
+        // engine must be here for it (it is downloading already).
+        if crate::storage::local()
+            .ok()
+            .and_then(|s| s.get_item(crate::store::LEGACY_PRICES_KEY).ok().flatten())
+            .is_some()
+        {
+            crate::engine::ensure_engine().await;
+        }
         let store = Store::start(read);
         if read_in_slices {
             // Another tab may have saved while the state was read.
@@ -179,7 +188,7 @@ fn portal(store: Store) -> impl IntoView {
         visibility_listener.remove();
     });
 
-    mark_first_blade_painted();
+    mark_first_blade_painted(store);
 
     view! {
         <div
@@ -712,13 +721,18 @@ fn set_hash(hash: &str) {
 }
 
 /// Leaves a `performance` mark when the first blade has been painted, so the
-/// end-to-end test can report time-to-first-blade from the browser itself.
-fn mark_first_blade_painted() {
-    request_animation_frame(|| {
-        request_animation_frame(|| {
+/// end-to-end test can report time-to-first-blade from the browser itself, and then
+/// starts the downloads the first blade did not wait for: the rule engine, and the
+/// saved-state reader a moment later.
+fn mark_first_blade_painted(store: Store) {
+    request_animation_frame(move || {
+        request_animation_frame(move || {
             if let Some(performance) = window().performance() {
                 let _ = performance.mark("sig:first-blade");
             }
+            // Release builds: the rule engine, which commands wait for, now that the first
+            // blade is on screen (see `crate::engine`).
+            store.load_engine();
             // Release builds: fetch the saved-state reader once the first blade is
             // on screen (never before it: loading it takes main-thread time), so that
             // another tab's save can be taken at once (see `persist::ensure_reader`).

@@ -37,6 +37,40 @@ test('first visit opens Home, and the first blade paints quickly', async () => {
   await page.close();
 });
 
+test('the first blade does not wait for the rules of gallery resources; a create waits for them and says so', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  // The rule engine is a file of its own (release builds): hold its download.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let asked = false;
+  await page.route(/split_engine\.wasm$/, async (route) => {
+    asked = true;
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${env.server.url}#/home`);
+  await blade(page, 'Home').waitFor();
+  assert.ok(asked, 'the engine is being downloaded');
+  // The menu works meanwhile, and a create can be filled in.
+  await menu(page).getByRole('link', { name: 'Azure compute galleries' }).click();
+  await blade(page, 'Azure compute galleries').waitFor();
+  await page.evaluate(() => { window.location.hash = '#/create-gallery'; });
+  const wizard = blade(page, 'Create Azure compute gallery');
+  await wizard.getByLabel('Name', { exact: true }).fill('myGallery');
+  const next = wizard.getByRole('button', { name: 'Review + create' });
+  await wizard.getByRole('status').filter({ hasText: 'still loading the rules' }).waitFor();
+  assert.equal(await next.isDisabled(), true, 'nothing is sent before the rules are here');
+  release();
+  await wizard.getByRole('status').filter({ hasText: 'still loading the rules' }).waitFor({ state: 'detached' });
+  await next.click();
+  await wizard.getByText('Validation passed').waitFor();
+  await wizard.getByRole('button', { name: 'Create', exact: true }).click();
+  await blade(page, 'myGallery').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the frame is on screen at once, while the module downloads, and the portal replaces it', async () => {
   const errors = [];
   const page = await newPage(env.browser, errors);

@@ -35,6 +35,11 @@ pub fn Review(
         <div class="review">
             {move || {
                 let errors = errors();
+                if let Some(waiting) = errors.iter().find(|d| crate::engine::is_unavailable(d)) {
+                    // Not a finding: the rules are not here yet (or could not be downloaded).
+                    let message = waiting.message.clone();
+                    return view! { <p class="banner info" role="status">{message}</p> }.into_any();
+                }
                 if errors.is_empty() {
                     view! { <p class="banner success" role="status">"Validation passed"</p> }.into_any()
                 } else {
