@@ -4,8 +4,8 @@
 //! bodies they check, were a fifth of the first module (101 KB of its 487 KB gzip, measured).
 //! A first visit needs none of them before its first blade: it builds its starting world with
 //! `sig_core::apply_setup`, and a stored state is read by the state reader, itself a split file
-//! (which waits for the engine only when an older build's price table is to be moved into the
-//! world). Release builds (`--features split`) keep them in a file of their own, fetched once
+//! (the start waits for the engine only when an older build's price table is to be moved into
+//! the world). Release builds (`--features split`) keep them in a file of their own, fetched once
 //! the first blade is on screen ([`ensure_engine`], `Store::load_engine`). Until it is here, the verdicts shown as the user types
 //! say so (and keep Create disabled), buttons guarded by the signed-in user's permissions
 //! (`Store::denied`) are disabled with that reason, and any other command sent meanwhile is
@@ -29,7 +29,7 @@ pub const LOADING: &str =
     "The portal is still loading the rules that check this; try again in a moment.";
 
 /// Why a command cannot run: the engine could not be downloaded.
-pub const MISSING: &str = "The part of the portal that checks requests could not be downloaded (is the network down?); it is downloaded again when you next send a request.";
+pub const MISSING: &str = "The part of the portal that checks requests could not be downloaded (is the network down?); the portal keeps trying.";
 
 /// `sig_core::apply`, in the engine's file in release builds.
 #[cfg_attr(

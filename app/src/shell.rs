@@ -62,7 +62,8 @@ pub fn App() -> impl IntoView {
             }
         };
         // An older build's price table is moved into the world by a command at start: the
-        // engine must be here for it (it is downloading already).
+        // engine must be here for it (this starts its download; otherwise it waits for the
+        // first blade). If it cannot be downloaded the key is kept for the next start.
         if crate::storage::local()
             .ok()
             .and_then(|s| s.get_item(crate::store::LEGACY_PRICES_KEY).ok().flatten())

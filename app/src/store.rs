@@ -24,6 +24,9 @@ use sig_core::parts::Touched;
 /// the reader (its own download in release builds) did not arrive.
 const READER_UNAVAILABLE: &str = "another tab saved newer data, and the part of the portal that reads it could not be downloaded (is the network down?), so nothing is saved over it";
 
+/// How long after a failed download of the rule engine it is tried again.
+const ENGINE_RETRY_SECONDS: u64 = 5;
+
 /// A save with at least this many parts to write writes them ahead in slices
 /// ([`Store::write_ahead`]).
 const WRITE_AHEAD_ABOVE: usize = 16;
@@ -337,9 +340,12 @@ pub struct Store {
     /// A rebuild of every browse row in slices, and how far it is (steps done, of how
     /// many); `None` when the rows are current or will be rebuilt at once.
     pub browse_loading: RwSignal<Option<(usize, usize)>>,
-    /// Whether the rule engine is here (release builds download it as the portal starts,
-    /// see [`crate::engine`]): commands wait for it, and their buttons say so.
+    /// Whether the rule engine is here (release builds download it once the first blade is
+    /// painted, see [`crate::engine`]): commands wait for it, and their buttons say so.
     pub engine: RwSignal<Engine>,
+    /// An older build's price table is stored under its own key and could not be moved into
+    /// the world at start (the engine was not here): the key is kept for the next start.
+    legacy_prices_pending: StoredValue<bool>,
 }
 
 /// Where the rule engine is (see [`crate::engine`]).
@@ -349,7 +355,8 @@ pub enum Engine {
     Loading,
     /// Here: commands run.
     Ready,
-    /// It could not be downloaded: the next command sent downloads it again.
+    /// It could not be downloaded: it is tried again every few seconds, and by the next
+    /// command sent.
     Missing,
 }
 
@@ -499,6 +506,12 @@ impl Store {
             }
         };
         let added = ensure_signed_in_user(&mut world, now);
+        let legacy_prices_pending = !crate::engine::engine_ready()
+            && world.price_table().is_none()
+            && crate::storage::local()
+                .ok()
+                .and_then(|s| s.get_item(LEGACY_PRICES_KEY).ok().flatten())
+                .is_some();
         let legacy_prices = adopt_legacy_prices(&mut world, now);
         let sim = crate::sim_clock::SimClock::new(saved_clock, world.clock());
         let clock_setting = sim.setting_untracked();
@@ -569,6 +582,7 @@ impl Store {
             reads_all,
             replaced: StoredValue::new(0),
             browse_loading: RwSignal::new(None),
+            legacy_prices_pending: StoredValue::new(legacy_prices_pending),
             engine: RwSignal::new(if crate::engine::engine_ready() {
                 Engine::Ready
             } else {
@@ -595,18 +609,28 @@ impl Store {
     /// first blade is on screen: fetched earlier, it took bandwidth and main-thread time from
     /// the first blade (measured: Fast 4G 826 ms with it fetched at start).
     pub fn load_engine(&self) {
-        if self.engine.get_untracked() == Engine::Ready {
-            return;
-        }
         let engine = self.engine;
-        engine.set(Engine::Loading);
+        match engine.get_untracked() {
+            Engine::Ready => return,
+            Engine::Missing => engine.set(Engine::Loading),
+            Engine::Loading => {}
+        }
+        let store = *self;
         wasm_bindgen_futures::spawn_local(async move {
-            let state = if crate::engine::ensure_engine().await {
-                Engine::Ready
-            } else {
-                Engine::Missing
-            };
-            let _ = engine.try_set(state);
+            if crate::engine::ensure_engine().await {
+                let _ = engine.try_set(Engine::Ready);
+            } else if engine.try_set(Engine::Missing).is_none() {
+                // Tried again a few seconds later (the network may be back), and by the next
+                // command sent meanwhile.
+                set_timeout(
+                    move || {
+                        if store.engine.try_get_untracked() == Some(Engine::Missing) {
+                            store.load_engine();
+                        }
+                    },
+                    std::time::Duration::from_secs(ENGINE_RETRY_SECONDS),
+                );
+            }
         });
     }
 
@@ -1215,9 +1239,9 @@ impl Store {
                 self.journal.update_value(Vec::clear);
                 self.unsaved_notes.update_value(Vec::clear);
                 crate::storage::remove(crate::sim_clock::LEGACY_CLOCK_KEY);
-                // Moved into the world at start-up when the engine was here to apply it (the
-                // start waits for it when the key exists); otherwise kept for the next start.
-                if crate::engine::engine_ready() {
+                // Moved into the world at start (which waits for the engine when the key
+                // exists), unless the engine could not be downloaded: then kept for the next.
+                if !self.legacy_prices_pending.get_value() {
                     crate::storage::remove(LEGACY_PRICES_KEY);
                 }
                 if matches!(

@@ -43,15 +43,15 @@ test('the first blade does not wait for the rules of gallery resources; a create
   // The rule engine is a file of its own (release builds): hold its download.
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  let asked = false;
   await page.route(/split_engine\.wasm$/, async (route) => {
-    asked = true;
     await held;
     await route.continue();
   });
+  // It is asked for once the first blade is painted.
+  const asked = page.waitForRequest(/split_engine\.wasm$/);
   await page.goto(`${env.server.url}#/home`);
   await blade(page, 'Home').waitFor();
-  assert.ok(asked, 'the engine is being downloaded');
+  await asked;
   // The menu works meanwhile, and a create can be filled in.
   await menu(page).getByRole('link', { name: 'Azure compute galleries' }).click();
   await blade(page, 'Azure compute galleries').waitFor();

@@ -83,7 +83,15 @@ impl Verdict {
 
     /// The errors no field claims (shown on the review tab).
     pub fn unplaced(self, claimed: Vec<&'static str>) -> Signal<Vec<String>> {
-        Signal::derive(move || unplaced_errors(&self.diagnostics.get(), &claimed))
+        // The rules not being here yet is not an error of the form (the wizard says it).
+        Signal::derive(move || {
+            let found = self.diagnostics.get();
+            let findings: Vec<Diagnostic> = found
+                .into_iter()
+                .filter(|d| !crate::engine::is_unavailable(d))
+                .collect();
+            unplaced_errors(&findings, &claimed)
+        })
     }
 }
 
