@@ -91,18 +91,10 @@ pub async fn ensure_engine() -> bool {
     ready
 }
 
-/// Runs a future that completes at its first poll once the engine is here (a split function
-/// whose file is loaded), synchronously: `None` if it does not.
+/// A split function's output, synchronously, once the engine is here (it completes at its
+/// first poll): `None` if it does not, or its file could not be loaded.
 fn at_once<T>(future: impl std::future::Future<Output = Result<T, SplitLoaderError>>) -> Option<T> {
-    use std::task::{Context, Poll, Waker};
-    let mut future = std::pin::pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(Ok(value)) => Some(value),
-        Poll::Ready(Err(_)) | Poll::Pending => None,
-    }
+    crate::tab_lock::poll_once(future)?.ok()
 }
 
 /// `sig_core::apply`, when the engine is here (`None`, and nothing applied, otherwise).

@@ -586,23 +586,14 @@ pub async fn read_in_steps(
 /// Parses a stored state at once when the reader is here (always, in builds that do not
 /// split); `None` when it still has to be downloaded ([`ensure_reader`]).
 pub fn parse_stored_now(stored: StoredState) -> Option<Result<Loaded, LoadProblem>> {
-    use std::future::Future;
-    use std::task::{Context, Poll, Waker};
     if !reader_ready() {
         // Not polled: that would start a download only to drop it.
         return None;
     }
     let mut reading = StateReading::new(stored);
-    let stepped = {
-        let mut stepping = std::pin::pin!(step_reading(&mut reading, f64::INFINITY));
-        stepping
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()))
-    };
-    match stepped {
-        Poll::Ready(Ok(())) => reading.take(),
-        Poll::Ready(Err(_)) => Some(Err(LoadProblem::ReaderMissing)),
-        Poll::Pending => None,
+    match crate::tab_lock::poll_once(step_reading(&mut reading, f64::INFINITY))? {
+        Ok(()) => reading.take(),
+        Err(_) => Some(Err(LoadProblem::ReaderMissing)),
     }
 }
 

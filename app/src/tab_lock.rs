@@ -154,6 +154,21 @@ pub async fn sleep(ms: i32) {
     let _ = JsFuture::from(promise).await;
 }
 
+/// Polls `future` once, synchronously: its output if it is ready at once (`None` if not, and
+/// it is dropped). For a split function whose file is already here, which completes at its
+/// first poll, called from code that cannot wait (the tabs' sync paths, a command).
+pub fn poll_once<F: std::future::Future>(future: F) -> Option<F::Output> {
+    use std::task::{Context, Poll, Waker};
+    let mut future = std::pin::pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(output) => Some(output),
+        Poll::Pending => None,
+    }
+}
+
 /// Lets the browser paint, handle input and run its other tasks before going on, for
 /// long work cut in slices: the work resumes in a task of its own queued behind them (a
 /// message to itself over a `MessageChannel`, as React's scheduler does), without the 4 ms
