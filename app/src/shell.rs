@@ -21,7 +21,9 @@ use crate::tab_lock::yield_to_browser;
 /// The whole portal, mounted once at start-up (and per test).
 #[component]
 pub fn App() -> impl IntoView {
+    mark("sig:app");
     let stored = BrowserStorage::open().read_state();
+    mark("sig:storage-read");
     // The page's first task compiles the module's start and shows the frame; starting the
     // store and building the portal each get a task of their own after it, so none of the
     // three holds the page for long (measured: one 75–140 ms task before).
@@ -36,6 +38,7 @@ pub fn App() -> impl IntoView {
         let (read, read_in_slices) = match stored {
             Ok(Some(stored)) => {
                 let read = if ensure_reader().await {
+                    mark("sig:reader-ready");
                     read_in_steps(stored, OPENING_SLICE_MS, |at| progress.set(Some(at))).await
                 } else {
                     Err(LoadProblem::ReaderMissing)
@@ -71,14 +74,18 @@ pub fn App() -> impl IntoView {
         {
             crate::engine::ensure_engine().await;
         }
+        mark("sig:state-read");
         let store = Store::start(read);
+        mark("sig:store-started");
         if read_in_slices {
             // Another tab may have saved while the state was read.
             store.reload_from_storage();
         }
         yield_to_browser().await;
         opening.set(false);
-        portal(store)
+        let portal = portal(store);
+        mark("sig:portal-built");
+        portal
     }));
     view! {
         {move || opening.get().then(|| view! { <Opening progress first_visit/> })}
@@ -719,6 +726,14 @@ fn set_hash(hash: &str) {
     // replaceState for the very first sync would lose nothing either; we keep
     // history entries so Back walks the journey as in the portal.
     let _ = window().location().set_hash(hash);
+}
+
+/// A `performance` mark at a step of start-up, so benchmarks can tell where its time goes
+/// (`tests/bench`); one call into the page, nothing when there is no `performance`.
+fn mark(name: &str) {
+    if let Some(performance) = window().performance() {
+        let _ = performance.mark(name);
+    }
 }
 
 /// Leaves a `performance` mark when the first blade has been painted, so the
