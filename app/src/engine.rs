@@ -28,6 +28,9 @@ pub type Verdict = Option<Result<Vec<Diagnostic>, CommandError>>;
 pub const LOADING: &str =
     "The portal is still loading the rules that check this; try again in a moment.";
 
+/// Why a command cannot run yet: the engine's download is taking long (`Engine::Slow`).
+pub const SLOW: &str = "The rules that check requests are taking long to download (is the network slow?); requests can be sent as soon as they are here.";
+
 /// Why a command cannot run: the engine could not be downloaded.
 pub const MISSING: &str = "The part of the portal that checks requests could not be downloaded (is the network down?); the portal keeps trying.";
 
@@ -134,7 +137,7 @@ pub fn check_now(
 }
 
 /// The refusal of a command, or the verdict on it, while the engine is not here (`why`:
-/// [`LOADING`] or [`MISSING`]).
+/// [`LOADING`], [`SLOW`] or [`MISSING`]).
 pub fn unavailable(why: &str) -> CommandError {
     CommandError {
         diagnostics: vec![Diagnostic::new(
@@ -150,5 +153,5 @@ pub fn unavailable(why: &str) -> CommandError {
 pub fn is_unavailable(diagnostic: &Diagnostic) -> bool {
     diagnostic.path.is_empty()
         && diagnostic.resource_id.is_empty()
-        && (diagnostic.message == LOADING || diagnostic.message == MISSING)
+        && [LOADING, SLOW, MISSING].contains(&diagnostic.message.as_str())
 }

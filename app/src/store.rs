@@ -26,6 +26,9 @@ const READER_UNAVAILABLE: &str = "another tab saved newer data, and the part of 
 
 /// How long after a failed download of the rule engine it is tried again.
 const ENGINE_RETRY_SECONDS: u64 = 5;
+/// How long the rule engine's download may take before the portal says it is taking long
+/// (its ~100 KB take about half a second over Slow 4G).
+pub const ENGINE_SLOW_SECONDS: u64 = 8;
 
 /// A save with at least this many parts to write writes them ahead in slices
 /// ([`Store::write_ahead`]).
@@ -353,6 +356,9 @@ pub struct Store {
 pub enum Engine {
     /// Downloading.
     Loading,
+    /// Still downloading after [`ENGINE_SLOW_SECONDS`]: a slow or stalled network, which
+    /// neither delivers the file nor fails. Said so, rather than "in a moment".
+    Slow,
     /// Here: commands run.
     Ready,
     /// It could not be downloaded: it is tried again every few seconds, and by the next
@@ -366,6 +372,7 @@ impl Engine {
         match self {
             Engine::Ready => None,
             Engine::Loading => Some(crate::engine::LOADING),
+            Engine::Slow => Some(crate::engine::SLOW),
             Engine::Missing => Some(crate::engine::MISSING),
         }
     }
@@ -613,8 +620,17 @@ impl Store {
         match engine.get_untracked() {
             Engine::Ready => return,
             Engine::Missing => engine.set(Engine::Loading),
-            Engine::Loading => {}
+            Engine::Loading | Engine::Slow => {}
         }
+        // A download that neither arrives nor fails is named as such after a while.
+        set_timeout(
+            move || {
+                if engine.try_get_untracked() == Some(Engine::Loading) {
+                    let _ = engine.try_set(Engine::Slow);
+                }
+            },
+            std::time::Duration::from_secs(ENGINE_SLOW_SECONDS),
+        );
         let store = *self;
         wasm_bindgen_futures::spawn_local(async move {
             if crate::engine::ensure_engine().await {
@@ -736,11 +752,18 @@ impl Store {
         self.page_id.get_value() + id
     }
 
+    /// Why no command can run now (the rule engine is still downloading, or could not be),
+    /// or `None` once it can. Tracked: buttons that send commands are disabled meanwhile and
+    /// say why ([`crate::components::EngineWaiting`]), instead of answering "Request not sent".
+    pub fn engine_waiting(&self) -> Option<&'static str> {
+        self.engine.get().unavailable()
+    }
+
     /// Why the signed-in principal may not run `command` (the core's
     /// `AuthorizationFailed` message), or `None` when it may. Tracks the world
     /// and the signed-in principal, so buttons follow a switch of identity.
     pub fn denied(&self, command: &Command) -> Option<String> {
-        if let Some(why) = self.engine.get().unavailable() {
+        if let Some(why) = self.engine_waiting() {
             return Some(why.into());
         }
         let actor = self.actor.get();

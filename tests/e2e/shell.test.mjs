@@ -11,6 +11,20 @@ const env = usePortal();
 const menu = (page) => page.getByRole('navigation', { name: 'Portal menu' });
 const crumbs = (page) => page.getByRole('navigation', { name: 'Breadcrumb' });
 
+/**
+ * Holds the download of the rule engine, a file of its own in release builds, until `release()`;
+ * `asked` settles when the page asks for it (once its first blade is painted).
+ */
+async function holdEngine(page) {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/split_engine\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return { asked: page.waitForRequest(/split_engine\.wasm$/), release };
+}
+
 test('first visit opens Home, and the first blade paints quickly', async () => {
   const errors = [];
   const page = await newPage(env.browser, errors);
@@ -40,15 +54,7 @@ test('first visit opens Home, and the first blade paints quickly', async () => {
 test('the first blade does not wait for the rules of gallery resources; a create waits for them and says so', async () => {
   const errors = [];
   const page = await newPage(env.browser, errors);
-  // The rule engine is a file of its own (release builds): hold its download.
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await page.route(/split_engine\.wasm$/, async (route) => {
-    await held;
-    await route.continue();
-  });
-  // It is asked for once the first blade is painted.
-  const asked = page.waitForRequest(/split_engine\.wasm$/);
+  const { asked, release } = await holdEngine(page);
   await page.goto(`${env.server.url}#/home`);
   await blade(page, 'Home').waitFor();
   await asked;
@@ -67,6 +73,29 @@ test('the first blade does not wait for the rules of gallery resources; a create
   await wizard.getByText('Validation passed').waitFor();
   await wizard.getByRole('button', { name: 'Create', exact: true }).click();
   await blade(page, 'myGallery').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('while the rules download, buttons that send requests wait and say why, and a stalled download is named', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  const { asked, release } = await holdEngine(page);
+  await page.goto(`${env.server.url}#/cost`);
+  const cost = blade(page, 'Cost');
+  await cost.waitFor();
+  await asked;
+  const save = cost.getByRole('button', { name: 'Save prices' });
+  await cost.getByRole('status').filter({ hasText: 'still loading the rules' }).waitFor();
+  assert.equal(await save.isDisabled(), true, 'Save waits for the rules instead of answering "Request not sent"');
+  assert.equal(await cost.getByRole('button', { name: 'Reset to defaults' }).isDisabled(), true);
+  assert.equal(await page.getByText('Request not sent').count(), 0);
+  // A download that neither arrives nor fails (ENGINE_SLOW_SECONDS, 8 s) is named as such.
+  await cost.getByRole('status').filter({ hasText: 'taking long to download' }).waitFor({ timeout: 15_000 });
+  assert.equal(await save.isDisabled(), true);
+  release();
+  await cost.getByRole('status').filter({ hasText: 'taking long to download' }).waitFor({ state: 'detached' });
+  assert.equal(await save.isDisabled(), false, 'Save works once the rules are here');
   assert.deepEqual(errors, []);
   await page.close();
 });

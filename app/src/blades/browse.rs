@@ -10,7 +10,9 @@ use sig_core::ids::GalleryResourceId;
 use sig_core::Command;
 
 use super::resource::Kind;
-use crate::components::{options_view, unique_id, ListLayout, SortHeader, VirtualList};
+use crate::components::{
+    options_view, unique_id, EngineWaiting, ListLayout, SortHeader, VirtualList,
+};
 use crate::route::Blade;
 use crate::store::Store;
 
@@ -523,8 +525,10 @@ fn Browser(
                     "Delete {} selected resource(s)? Versions are deleted before their definitions and definitions before their galleries; anything still holding children is refused and stays selected.",
                     selected.with(BTreeSet::len)
                 )}</p>
-                <button type="button" class="button danger" on:click=move |_| delete_selected()>"Yes, delete"</button>
+                <button type="button" class="button danger" disabled=move || store.engine_waiting().is_some()
+                    on:click=move |_| delete_selected()>"Yes, delete"</button>
                 <button type="button" class="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                <EngineWaiting/>
             </div>
         </Show>
         <div class="filters">

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use sig_core::cost::{estimate, tier_name, CostLine, PriceTable, TIER_SIZES_GB};
 use sig_core::kinds::StorageAccountType;
 
-use crate::components::{AlertList, TextField};
+use crate::components::{AlertList, EngineWaiting, TextField};
 use crate::store::{refusal, Store};
 use sig_core::Command;
 
@@ -230,8 +230,9 @@ pub fn Cost() -> impl IntoView {
                     <tbody>{price_rows}</tbody>
                 </table>
             </crate::components::ScrollRegion>
-            <button type="submit" class="button primary">"Save prices"</button>
-            <button type="button" class="button" on:click=reset>"Reset to defaults"</button>
+            <button type="submit" class="button primary" disabled=move || store.engine_waiting().is_some()>"Save prices"</button>
+            <button type="button" class="button" disabled=move || store.engine_waiting().is_some() on:click=reset>"Reset to defaults"</button>
+            <EngineWaiting/>
         </form>
     }
 }

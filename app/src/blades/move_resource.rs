@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use sig_core::Command;
 
 use super::options;
-use crate::components::{AlertList, SelectField};
+use crate::components::{AlertList, EngineWaiting, SelectField};
 use crate::store::{refusal, Store};
 
 /// The move panel of the resource `id` (in resource group `group`, an id).
@@ -24,9 +24,14 @@ pub fn MovePanel(id: String, group: String, moving: RwSignal<bool>) -> impl Into
             target.get()
         ),
     });
+    // While the rule engine downloads there is no verdict yet: Move waits and says why, as a
+    // status (`EngineWaiting`), not as a refusal.
     let verdict = Memo::new(move |_| {
         store.world.track();
         store.actor.track();
+        if store.engine_waiting().is_some() {
+            return None;
+        }
         store
             .preview(&command.get())
             .err()
@@ -53,8 +58,10 @@ pub fn MovePanel(id: String, group: String, moving: RwSignal<bool>) -> impl Into
                 all
             })/>
             <div class="wizard-footer">
-                <button type="submit" class="button primary" disabled=move || verdict.with(Option::is_some)>"Move"</button>
+                <button type="submit" class="button primary"
+                    disabled=move || verdict.with(Option::is_some) || store.engine_waiting().is_some()>"Move"</button>
                 <button type="button" class="button" on:click=move |_| moving.set(false)>"Cancel"</button>
+                <EngineWaiting/>
             </div>
         </form>
     }

@@ -13,7 +13,7 @@ use sig_core::{Diagnostic, World};
 
 use super::export_import::download;
 use super::options;
-use crate::components::{unique_id, CheckField, SelectField};
+use crate::components::{unique_id, CheckField, EngineWaiting, SelectField};
 use crate::store::Store;
 
 /// Rows of the selection list rendered at once.
@@ -320,9 +320,11 @@ pub fn Templates(
                             </tbody>
                         </table>
                     </crate::components::ScrollRegion>
-                    <button type="button" class="button primary" disabled=move || done || ready == 0 on:click=import>
+                    <button type="button" class="button primary"
+                        disabled=move || done || ready == 0 || store.engine_waiting().is_some() on:click=import>
                         {format!("Import {ready} valid resource(s)")}
                     </button>
+                    <EngineWaiting/>
                 }.into_any()
             }
         })}

@@ -35,10 +35,6 @@ pub fn Wizard(
 ) -> impl IntoView {
     let review = tabs.len() - 1;
     let tablist_id = unique_id("wizard");
-    // While the rule engine downloads (release builds, the first moments of a visit) the
-    // create waits: say why beside its disabled button.
-    let store = expect_context::<crate::store::Store>();
-    let waiting = move || store.engine.get().unavailable();
     let titles = tabs.iter().map(|tab| tab.title).collect();
     // As in the portal, tabs are marked once the user has asked for the
     // review; before that each field speaks for itself once touched.
@@ -146,7 +142,8 @@ pub fn Wizard(
                 >
                     "Next >"
                 </button>
-                {move || waiting().map(|why| view! { <p class="wizard-waiting" role="status">{why}</p> })}
+                // While the rule engine downloads the create waits: why, beside its button.
+                <super::EngineWaiting/>
             </div>
         </div>
     }

@@ -6,7 +6,7 @@ use sig_core::{Diagnostic, World};
 
 use super::member_picker::MemberPicker;
 use super::{add_command, principal_choices, scope_label};
-use crate::components::{run_command, unique_id, AlertList, TabList};
+use crate::components::{run_command, unique_id, AlertList, EngineWaiting, TabList};
 use crate::store::Store;
 
 /// The roles the wizard offers: built-in, then custom, as `(guid, name, description)`.
@@ -45,6 +45,11 @@ pub fn AddRoleAssignment(scope: String, close: Callback<()>) -> impl IntoView {
         store.actor.track();
         if role.get().is_empty() || member.get().is_empty() {
             return Err(vec!["Choose a role and a member.".to_string()]);
+        }
+        // No verdict while the rule engine downloads: the button waits and says why
+        // (`EngineWaiting`), and no refusal is shown for what the user chose.
+        if store.engine_waiting().is_some() {
+            return Err(Vec::new());
         }
         store.preview(&command.get()).map_err(|e| {
             e.diagnostics
@@ -129,6 +134,7 @@ pub fn AddRoleAssignment(scope: String, close: Callback<()>) -> impl IntoView {
                 }.into_any()
             }}
             <button type="button" class="button" disabled=move || step.get() == 0 on:click=move |_| step.update(|s| *s = s.saturating_sub(1))>"Previous"</button>
+            <EngineWaiting/>
         </div>
     }
 }

@@ -10,7 +10,7 @@ use sig_core::protocol::requests::GuestInvitation;
 use sig_core::Command;
 
 use super::PICKER_LIMIT;
-use crate::components::{unique_id, AlertList, ComboOption, Combobox, TextField};
+use crate::components::{unique_id, AlertList, ComboOption, Combobox, EngineWaiting, TextField};
 use crate::store::{refusal, Store};
 
 /// `(object id, "name <upn> · kind · tenant")` as an option: the name on
@@ -120,7 +120,8 @@ pub fn MemberPicker(
                 <p class="field-help">"A user of another directory gets a guest account in this scope's directory, and is chosen as the member."</p>
                 <TextField label="Guest's user principal name" value=guest help="The user's sign-in name in their own tenant."/>
                 <AlertList messages=problems/>
-                <button type="submit" class="button primary">"Invite"</button>
+                <button type="submit" class="button primary" disabled=move || store.engine_waiting().is_some()>"Invite"</button>
+                <EngineWaiting/>
             </form>
         </Show>
     }
