@@ -759,6 +759,13 @@ impl Store {
         self.engine.get().unavailable()
     }
 
+    /// [`Store::engine_waiting`] as a [`GuardedButton`](crate::components::GuardedButton)'s
+    /// reason, for buttons that send a command anyone may send (no authorization to ask).
+    pub fn engine_denied(&self) -> Signal<Option<String>> {
+        let store = *self;
+        Signal::derive(move || store.engine_waiting().map(String::from))
+    }
+
     /// Why the signed-in principal may not run `command` (the core's
     /// `AuthorizationFailed` message), or `None` when it may. Tracks the world
     /// and the signed-in principal, so buttons follow a switch of identity.

@@ -100,6 +100,27 @@ test('while the rules download, buttons that send requests wait and say why, and
   await page.close();
 });
 
+test('a form anyone may send (Add tenant) waits for the rules too, keeps what was typed, and goes through once they are here', async () => {
+  const errors = [];
+  const page = await newPage(env.browser, errors);
+  const { asked, release } = await holdEngine(page);
+  await page.goto(`${env.server.url}#/subscriptions`);
+  const subs = blade(page, 'Subscriptions and resource groups');
+  await subs.waitFor();
+  await asked;
+  await subs.getByLabel('Tenant name').fill('Fabrikam');
+  await subs.getByLabel('Tenant ID').fill('4b0a4b57-33a1-4c1d-9d43-6c1f3b2a0f10');
+  const add = subs.getByRole('button', { name: 'Add tenant' });
+  assert.equal(await add.isDisabled(), true, 'a click now would only answer "Request not sent"');
+  assert.match(await add.getAttribute('aria-description'), /still loading the rules/);
+  release();
+  await add.click();
+  await subs.getByRole('cell', { name: 'Fabrikam', exact: true }).waitFor();
+  assert.equal(await page.getByText('Request not sent').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the frame is on screen at once, while the module downloads, and the portal replaces it', async () => {
   const errors = [];
   const page = await newPage(env.browser, errors);

@@ -11,7 +11,7 @@ use sig_core::Command;
 use super::options;
 use crate::components::{
     errors_at, number_or_text, run_command, tags_json, AlertList, CheckField, CreateDraft,
-    SelectField, TextField, Wizard, WizardSteps,
+    GuardedButton, SelectField, TextField, Wizard, WizardSteps,
 };
 use crate::route::Blade;
 use crate::store::Store;
@@ -193,7 +193,7 @@ impl NewSource {
                     <TextField label="Managed image name" value=self.name required=true/>
                     <TextField label="OS disk size (GiB)" value=self.size input_type="number"/>
                     <AlertList messages=self.problems/>
-                    <button type="button" class="button" on:click=move |_| self.create()>"Create source"</button>
+                    <GuardedButton denied=self.store.engine_denied() on_click=Callback::new(move |()| self.create())>"Create source"</GuardedButton>
                 </fieldset>
             </Show>
         }

@@ -16,7 +16,9 @@ use sig_core::{arm, Command, World};
 use super::iam::SharingMatrix;
 use super::options;
 use super::sharing_method::{SharingMethod, SharingMethodFields};
-use crate::components::{errors_at, run_command_keeping, AlertList, SelectField, TextField};
+use crate::components::{
+    errors_at, run_command_keeping, AlertList, EngineWaiting, GuardedButton, SelectField, TextField,
+};
 use crate::route::Blade;
 use crate::store::Store;
 
@@ -97,6 +99,8 @@ pub fn GallerySharing(id: String, open: Callback<Blade>) -> impl IntoView {
         run_command_keeping(store, problems, command, sig_core::Diagnostic::is_error)
     };
     let confirming_reset = RwSignal::new(false);
+    // Every button here sends a command: each waits for the rule engine, said once above them.
+    let waiting = store.engine_denied();
 
     let summary = move || {
         gallery.with(|g| {
@@ -170,8 +174,8 @@ pub fn GallerySharing(id: String, open: Callback<Blade>) -> impl IntoView {
                                     <td>{if ty == TENANTS { "Tenant" } else { "Subscription" }}</td>
                                     <td>{r.id.clone()}</td>
                                     <td>{r.name.clone()}</td>
-                                    <td><button type="button" class="button" aria-label=label
-                                        on:click=move |_| { run(share(&id.get_value(), "Remove", ty, vec![rid.clone()])); }>"Remove"</button></td>
+                                    <td><GuardedButton denied=waiting aria_label=label show_reason=false
+                                        on_click=Callback::new(move |()| { run(share(&id.get_value(), "Remove", ty, vec![rid.clone()])); })>"Remove"</GuardedButton></td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -186,7 +190,7 @@ pub fn GallerySharing(id: String, open: Callback<Blade>) -> impl IntoView {
                         <TextField label="Subscription or tenant ID" value=add_id required=true
                             help="Up to 30 subscriptions and 5 tenants; a tenant gives all its subscriptions access."/>
                     </div>
-                    <button type="submit" class="button primary">"Share"</button>
+                    <GuardedButton denied=waiting kind="submit" class="button primary" show_reason=false>"Share"</GuardedButton>
                 </form>
             }
         })
@@ -198,10 +202,10 @@ pub fn GallerySharing(id: String, open: Callback<Blade>) -> impl IntoView {
         show.then(|| {
             view! {
                 <p class="field-help">"Sharing to the community makes the gallery's images, and its publisher information, public to every Azure user."</p>
-                <button type="button" class="button primary"
-                    on:click=move |_| { run(share(&id.get_value(), "EnableCommunity", SUBSCRIPTIONS, Vec::new())); }>
+                <GuardedButton denied=waiting class="button primary" show_reason=false
+                    on_click=Callback::new(move |()| { run(share(&id.get_value(), "EnableCommunity", SUBSCRIPTIONS, Vec::new())); })>
                     "Share to the community"
-                </button>
+                </GuardedButton>
             }
         })
     };
@@ -215,9 +219,9 @@ pub fn GallerySharing(id: String, open: Callback<Blade>) -> impl IntoView {
                     }>
                     <div role="alertdialog" aria-label="Reset sharing" class="banner warning">
                         <p>"Reset sharing? The gallery becomes private: only role assignments share it, and consumers lose access (scale sets from its images can't scale out)."</p>
-                        <button type="button" class="button primary" on:click=move |_| {
+                        <GuardedButton denied=waiting class="button primary" show_reason=false on_click=Callback::new(move |()| {
                             if run(share(&id.get_value(), "Reset", SUBSCRIPTIONS, Vec::new())) { confirming_reset.set(false); }
-                        }>"Yes, reset"</button>
+                        })>"Yes, reset"</GuardedButton>
                         " "
                         <button type="button" class="button" on:click=move |_| confirming_reset.set(false)>"No"</button>
                     </div>
@@ -262,7 +266,7 @@ pub fn GallerySharing(id: String, open: Callback<Blade>) -> impl IntoView {
                     <h3>"Change sharing method"</h3>
                     <SharingMethodFields method offered=vec![Permission::Groups, Permission::Community]
                         errors_at=change_errors reveal=save_attempted/>
-                    <button type="submit" class="button primary">"Save"</button>
+                    <GuardedButton denied=waiting kind="submit" class="button primary" show_reason=false>"Save"</GuardedButton>
                 </form>
             }
         })
@@ -274,6 +278,7 @@ pub fn GallerySharing(id: String, open: Callback<Blade>) -> impl IntoView {
             <h2 class="section-title">"Sharing"</h2>
             {summary}
             <AlertList messages=problems/>
+            <EngineWaiting/>
             {direct}
             {publish}
             {reset}

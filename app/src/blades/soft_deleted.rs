@@ -10,7 +10,7 @@ use sig_core::ids::{GalleryResourceId, ImageRef};
 use sig_core::Command;
 
 use crate::clock::stamp;
-use crate::components::{run_command_keeping, AlertList, CheckField};
+use crate::components::{run_command_keeping, AlertList, CheckField, EngineWaiting, GuardedButton};
 use crate::store::Store;
 
 /// One kept version as listed.
@@ -59,6 +59,7 @@ pub fn SoftDeletedVersions(image: String) -> impl IntoView {
     let run = move |command: Command| {
         run_command_keeping(store, problems, command, sig_core::Diagnostic::is_error);
     };
+    let waiting = store.engine_denied();
     let shown = move || gallery_on.get() || kept.with(|k| !k.is_empty());
     view! {
         <Show when=shown>
@@ -66,6 +67,7 @@ pub fn SoftDeletedVersions(image: String) -> impl IntoView {
                 <CheckField label="Show soft deleted versions" checked=show/>
                 <Show when=move || show.get()>
                     <AlertList messages=problems/>
+                    <EngineWaiting/>
                     {move || kept.with(|list| if list.is_empty() {
                         view! { <p class="field-help">"No soft deleted versions: a version deleted while the gallery's soft delete is on is kept here for 7 days."</p> }.into_any()
                     } else {
@@ -84,11 +86,11 @@ pub fn SoftDeletedVersions(image: String) -> impl IntoView {
                                                 <td>{k.deleted.clone()}</td>
                                                 <td>{k.purged.clone()}</td>
                                                 <td>
-                                                    <button type="button" class="button" aria-label=format!("Undelete {}", k.name)
-                                                        on:click=move |_| run(Command::RestoreVersion { id: restore_id.clone() })>"Undelete"</button>
+                                                    <GuardedButton denied=waiting aria_label=format!("Undelete {}", k.name) show_reason=false
+                                                        on_click=Callback::new(move |()| run(Command::RestoreVersion { id: restore_id.clone() }))>"Undelete"</GuardedButton>
                                                     " "
-                                                    <button type="button" class="button" aria-label=format!("Delete {} permanently", k.name)
-                                                        on:click=move |_| run(Command::PurgeSoftDeletedVersion { id: purge_id.clone() })>"Delete permanently"</button>
+                                                    <GuardedButton denied=waiting aria_label=format!("Delete {} permanently", k.name) show_reason=false
+                                                        on_click=Callback::new(move |()| run(Command::PurgeSoftDeletedVersion { id: purge_id.clone() }))>"Delete permanently"</GuardedButton>
                                                 </td>
                                             </tr>
                                         }

@@ -9,7 +9,7 @@ use sig_core::sources::{Source, SourceDisk, SourceKind};
 use sig_core::Command;
 
 use super::options;
-use crate::components::{run_command, AlertList, SelectField, TextField};
+use crate::components::{run_command, AlertList, GuardedButton, SelectField, TextField};
 use crate::store::Store;
 
 const KINDS: &[(&str, &str)] = &[
@@ -174,7 +174,7 @@ pub fn Sources() -> impl IntoView {
             <SelectField label="Hyper-V generation" value=generation options=Signal::derive(|| options::fixed(&[("V1", "V1"), ("V2", "V2")]))/>
             <TextField label="OS disk size (GiB)" value=os_size input_type="number"/>
             <TextField label="Data disks (LUN:GiB, comma separated)" value=disks help="For example 0:128, 1:256"/>
-            <button type="submit" class="button primary">"Add source"</button>
+            <GuardedButton denied=store.engine_denied() kind="submit" class="button primary">"Add source"</GuardedButton>
         </form>
     }
 }

@@ -103,6 +103,10 @@ impl CommandForm {
     /// Why the signed-in principal may not send it (tracked), as `Store::denied`.
     pub fn denied(self) -> Signal<Option<String>> {
         Signal::derive(move || {
+            // Waits for the rule engine even while the form is incomplete.
+            if let Some(why) = self.store.engine_waiting() {
+                return Some(why.into());
+            }
             let command = self.authorize.with_value(|make| make());
             command.and_then(|c| self.store.denied(&c))
         })
@@ -148,11 +152,11 @@ pub fn CommandFormView(
     /// The fields.
     children: Children,
 ) -> impl IntoView {
-    let button = if guarded {
-        view! { <GuardedButton denied=form.denied() kind="submit">{submit}</GuardedButton> }
-            .into_any()
+    // A form anyone may send still waits for the rule engine.
+    let denied = if guarded {
+        form.denied()
     } else {
-        view! { <button type="submit" class="button">{submit}</button> }.into_any()
+        form.store.engine_denied()
     };
     view! {
         <form
@@ -169,7 +173,7 @@ pub fn CommandFormView(
             {title.get_untracked().map(|t| view! { <h3>{t}</h3> })}
             <AlertList messages=form.problems/>
             {children()}
-            {button}
+            <GuardedButton denied kind="submit">{submit}</GuardedButton>
         </form>
     }
 }
