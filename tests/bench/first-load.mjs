@@ -10,7 +10,9 @@
 // Prints one line per condition and writes tests/test-results/first-load.json.
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST, ROOT, importExample, launchBrowser, startStaticServer } from '../e2e/support.mjs';
+import {
+  DIST, ROOT, announceFirstBlade, importExample, launchBrowser, startStaticServer, timeFirstBlade as firstBlade,
+} from '../e2e/support.mjs';
 
 const RUNS = Number(process.argv[2] ?? 3);
 // Chrome DevTools' presets; throughput in bytes per second, latency in ms.
@@ -21,16 +23,6 @@ const NETWORKS = {
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-// Navigates, then reads the mark once the page has said it was made. The page says so in a
-// console message (read over CDP, nothing run in the page): polling for the mark from here
-// would run Playwright's injected script in the page in the middle of its start-up
-// (measured: ~30 ms added to a second visit, which users don't have).
-async function firstBlade(page, navigate) {
-  const seen = page.waitForEvent('console', { predicate: (m) => m.text() === 'sig:first-blade', timeout: 60_000 });
-  await navigate();
-  await seen;
-  return page.evaluate(() => performance.getEntriesByName('sig:first-blade')[0].startTime);
-}
 
 async function transferred(page) {
   return page.evaluate(() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
@@ -59,10 +51,9 @@ try {
         window.sigTasks = [];
         new PerformanceObserver((list) => window.sigTasks.push(...list.getEntries().map((e) => Math.round(e.duration))))
           .observe({ type: 'longtask' });
-        new PerformanceObserver((list) => {
-          if (list.getEntries().some((e) => e.name === 'sig:first-blade')) console.debug('sig:first-blade');
-        }).observe({ type: 'mark' });
       });
+      // The page announces its first blade: polling for it would slow the start-up down.
+      await announceFirstBlade(context);
       const page = await context.newPage();
       const cdp = await context.newCDPSession(page);
       await cdp.send('Network.enable');

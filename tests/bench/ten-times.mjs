@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, launchBrowser, startStaticServer } from '../e2e/support.mjs';
+import { ROOT, announceFirstBlade, launchBrowser, startStaticServer, timeFirstBlade } from '../e2e/support.mjs';
 
 const RESULTS = join(ROOT, 'tests', 'test-results');
 const FULL = join(RESULTS, 'full-limits.json');
@@ -130,9 +130,8 @@ try {
 
   // Cold load: a new navigation reads it all back from localStorage.
   await page.goto(`${server.url}#/home`);
-  await page.reload();
-  await page.waitForFunction(() => performance.getEntriesByName('sig:first-blade').length > 0, null, { timeout: 600_000 });
-  figures.coldLoadFirstBladeMs = Math.round(await page.evaluate(() => performance.getEntriesByName('sig:first-blade')[0].startTime));
+  await announceFirstBlade(page);
+  figures.coldLoadFirstBladeMs = Math.round(await timeFirstBlade(page, () => page.reload(), 600_000));
   await page.waitForTimeout(1000);
   figures.coldLoadLongTasksMs = await page.evaluate(() => window.sigPageLongTasks);
   const opening = await page.evaluate(() => window.sigOpening);

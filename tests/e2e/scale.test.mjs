@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, blade, createGallery, newPage, usePortal } from './support.mjs';
+import { ROOT, announceFirstBlade, blade, createGallery, newPage, timeFirstBlade, usePortal } from './support.mjs';
 
 const STATE = join(ROOT, 'tests', 'test-results', 'full-limits.json');
 const env = usePortal(() => {
@@ -89,7 +89,9 @@ test('full-limits state: load, filter 11,100 rows, save after a command', async 
       .observe({ type: 'longtask' });
   });
   await page.goto(`${env.server.url}#/resources`);
-  await page.reload();
+  // Timed without polling the page while it starts (see `announceFirstBlade`).
+  await announceFirstBlade(page);
+  const coldFirstBlade = await timeFirstBlade(page, () => page.reload());
   await blade(page, 'All resources').getByText('Showing 11100 of 11100 resources').waitFor({ timeout: 60_000 });
   const opening = await page.evaluate(() => window.sigOpening);
   const checked = opening
@@ -107,9 +109,7 @@ test('full-limits state: load, filter 11,100 rows, save after a command', async 
   assert.ok(listing.every((text) => !/Showing 0 of 0/.test(text)), JSON.stringify(listing));
   figures.coldLoadStatusUpdates = opening.length;
   figures.coldLoadLongTasksMs = await page.evaluate(() => window.sigLoadLongTasks);
-  figures.coldLoadFirstBladeMs = Math.round(
-    await page.evaluate(() => performance.getEntriesByName('sig:first-blade')[0]?.startTime ?? -1),
-  );
+  figures.coldLoadFirstBladeMs = Math.round(coldFirstBlade);
   figures.coldLoadListedMs = Math.round(await page.evaluate(() => performance.now()));
   const list = blade(page, 'All resources');
   await list.getByText('Showing 11100 of 11100 resources').waitFor({ timeout: 60_000 });
