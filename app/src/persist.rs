@@ -83,6 +83,19 @@ pub fn unpack(stored: &str) -> Result<String, LoadProblem> {
     String::from_utf8(json).map_err(|_| damaged())
 }
 
+/// A checksum of a part's stored text (FNV-1a, 64 bits, in hex): it tells a part this build
+/// wrote from one changed since, by whatever means (another build, an extension, a hand in the
+/// developer tools). Not a defence against anyone: a changed part only loses the shortcut of
+/// [`PartMap::seals`] and is read through the plans.
+pub fn seal(stored: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in stored.as_bytes() {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
 /// How many times larger than its deflated form a stored JSON text is first assumed to be:
 /// the saved world deflates about 22 to 1 (measured at the full limits).
 const INFLATE_GUESS: usize = 32;
@@ -154,9 +167,34 @@ pub struct PartMap {
     /// writes the access part and every bucket anew).
     #[serde(default)]
     pub assignments_apart: bool,
+    /// The engine (`sig_core::ENGINE`) that wrote the gallery parts in `seals`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    /// Storage key → checksum ([`seal`]) of a gallery part `engine` wrote. When every gallery
+    /// part is sealed by this build's engine and its text still matches, the core puts the
+    /// galleries back without running every create's rules again
+    /// (`sig_core::export::Reading::own`: half of opening the portal at the limits, measured);
+    /// anything else is read through the plans, as an import is.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub seals: BTreeMap<String, String>,
 }
 
 impl PartMap {
+    /// The seal of the part under `key`, if this build's engine wrote it.
+    fn own_seal(&self, key: &str) -> Option<&String> {
+        self.seals
+            .get(key)
+            .filter(|_| self.engine.as_deref() == Some(sig_core::ENGINE))
+    }
+
+    /// Whether every gallery part is sealed by this build's engine (their texts are checked as
+    /// they are read).
+    fn all_galleries_sealed(&self) -> bool {
+        self.galleries
+            .values()
+            .all(|key| self.own_seal(key).is_some())
+    }
+
     /// Every storage key it names.
     fn keys(&self) -> impl Iterator<Item = &String> {
         self.galleries
@@ -334,6 +372,9 @@ struct PartsRead {
     galleries: Vec<GalleryPart>,
     access: Option<sig_core::access::export::AccessExport>,
     assignments: Vec<Vec<sig_core::iam::assignments::RoleAssignment>>,
+    /// Whether every gallery part read so far is this build's own, its seal intact (see
+    /// [`PartMap::seals`]).
+    own: bool,
 }
 
 /// A document being admitted.
@@ -417,6 +458,7 @@ impl StateReading {
                         galleries,
                         access,
                         assignments,
+                        own,
                         ..
                     } = *read;
                     let document = sig_core::parts::assemble(
@@ -425,12 +467,14 @@ impl StateReading {
                         access.unwrap_or_default(),
                         assignments,
                     );
-                    return admit(meta, document);
+                    return admit(meta, document, own);
                 };
                 let galleries = read.meta.parts.galleries.len();
                 let has_access = read.meta.parts.access.is_some();
                 if at < galleries {
-                    let part = part(key, &mut self.stored)?;
+                    let text = stored_part_text(key, &mut self.stored)?;
+                    read.own = read.own && read.meta.parts.own_seal(key) == Some(&seal(&text));
+                    let part = parse_part(key, &text)?;
                     read.galleries.push(part);
                 } else if has_access && read.access.is_none() {
                     read.access = Some(part(key, &mut self.stored)?);
@@ -481,7 +525,7 @@ impl StateReading {
                 notifications: Vec::new(),
                 parts: PartMap::default(),
             };
-            return admit(meta, document(&value)?);
+            return admit(meta, document(&value)?, false);
         }
         // From a borrowed value: the owned-value deserializer is not linked into the module.
         let envelope: Envelope = serde::Deserialize::deserialize(&value)
@@ -501,12 +545,14 @@ impl StateReading {
             parts,
         };
         if !format_2 {
-            return admit(meta, document(&envelope.world)?);
+            return admit(meta, document(&envelope.world)?, false);
         }
         let rest: WorldExport = serde::Deserialize::deserialize(&envelope.world)
             .map_err(|e| LoadProblem::Unreadable(format!("the saved data is damaged ({e})")))?;
         let keys: Vec<String> = meta.parts.keys().cloned().collect();
+        let own = meta.parts.all_galleries_sealed();
         Ok(ReadStage::Parts(Box::new(PartsRead {
+            own,
             galleries: Vec::with_capacity(meta.parts.galleries.len()),
             assignments: Vec::with_capacity(meta.parts.assignments.len()),
             access: None,
@@ -523,9 +569,15 @@ fn document(value: &Value) -> Result<WorldExport, LoadProblem> {
         .map_err(|e| LoadProblem::Unreadable(format!("the saved world is invalid ({e})")))
 }
 
-/// The stage that admits `document`.
-fn admit(meta: EnvelopeMeta, document: WorldExport) -> Result<ReadStage, LoadProblem> {
-    let reading = sig_core::export::Reading::new(document).map_err(world_refused)?;
+/// The stage that admits `document`; `own`: its galleries are this build's own, sealed
+/// (`sig_core::export::Reading::own`).
+fn admit(meta: EnvelopeMeta, document: WorldExport, own: bool) -> Result<ReadStage, LoadProblem> {
+    let reading = if own {
+        sig_core::export::Reading::own(document)
+    } else {
+        sig_core::export::Reading::new(document)
+    }
+    .map_err(world_refused)?;
     Ok(ReadStage::Admitting(Box::new(Admitting { meta, reading })))
 }
 
@@ -543,12 +595,21 @@ fn part<T: serde::de::DeserializeOwned>(
     key: &String,
     stored: &mut StoredState,
 ) -> Result<T, LoadProblem> {
-    let text = stored.parts.remove(key).ok_or_else(|| {
+    parse_part(key, &stored_part_text(key, stored)?)
+}
+
+/// The stored text of the part under `key`, taken out of `stored`.
+fn stored_part_text(key: &String, stored: &mut StoredState) -> Result<String, LoadProblem> {
+    stored.parts.remove(key).ok_or_else(|| {
         LoadProblem::Unreadable(format!(
             "the saved data is damaged (its part {key} is missing)"
         ))
-    })?;
-    serde_json::from_str(&unpack(&text)?).map_err(|e| {
+    })
+}
+
+/// A part's stored text read into its type.
+fn parse_part<T: serde::de::DeserializeOwned>(key: &String, text: &str) -> Result<T, LoadProblem> {
+    serde_json::from_str(&unpack(text)?).map_err(|e| {
         LoadProblem::Unreadable(format!("the saved data is damaged (its part {key}: {e})"))
     })
 }
@@ -915,17 +976,19 @@ impl BrowserStorage {
             written.push(key.clone());
             key
         };
+        parts.engine = Some(sig_core::ENGINE.to_string());
         for gallery in save.world.gallery_keys() {
             let reuse = (!save.touched.galleries.contains(gallery))
                 .then(|| {
-                    save.ahead
-                        .galleries
-                        .get(gallery.as_str())
+                    let ahead = save.ahead.galleries.get(gallery.as_str());
+                    let from = if ahead.is_some() { save.ahead } else { known };
+                    ahead
                         .or_else(|| known.galleries.get(gallery.as_str()))
+                        .map(|key| (key, from.own_seal(key)))
                 })
                 .flatten();
-            let key = match reuse {
-                Some(key) => key.clone(),
+            let (key, sealed) = match reuse {
+                Some((key, sealed)) => (key.clone(), sealed.cloned()),
                 None => {
                     let Some(part) = save.world.gallery_part(gallery) else {
                         continue;
@@ -933,9 +996,12 @@ impl BrowserStorage {
                     let text = part_text(&part)?;
                     let key = next_key();
                     self.set(&key, &text)?;
-                    key
+                    (key, Some(seal(&text)))
                 }
             };
+            if let Some(sealed) = sealed {
+                parts.seals.insert(key.clone(), sealed);
+            }
             parts.galleries.insert(gallery.as_str().to_string(), key);
         }
         // An envelope whose access part holds the assignments: it and every bucket anew.
@@ -1024,11 +1090,13 @@ impl BrowserStorage {
             let n = ahead.keys().count();
             format!("{PART_PREFIX}{revision}.{writer:x}.a{n}")
         };
+        ahead.engine = Some(sig_core::ENGINE.to_string());
         for gallery in galleries {
             if let Some(part) = world.gallery_part(gallery) {
                 let text = part_text(&part)?;
                 let key = next_key(ahead);
                 self.set(&key, &text)?;
+                ahead.seals.insert(key.clone(), seal(&text));
                 ahead.galleries.insert(gallery.as_str().to_string(), key);
             }
         }

@@ -630,6 +630,50 @@ mod persistence {
         reset();
     }
 
+    /// The portal seals the gallery parts it writes with its engine and a checksum, and reads
+    /// a sealed state back without running every create's rules again; a part changed since
+    /// (or sealed by another build) is checked by every rule, as an import is.
+    #[wasm_bindgen_test]
+    fn a_part_changed_since_it_was_sealed_is_checked_by_every_rule_again() {
+        reset();
+        let storage = BrowserStorage::open();
+        let saved = save_world(&storage, &world_with_galleries(2), 0, 1).unwrap();
+        assert_eq!(saved.parts.engine.as_deref(), Some(sig_core::ENGINE));
+        assert_eq!(saved.parts.seals.len(), 2, "every gallery part is sealed");
+        assert!(load_stored(&storage).is_ok());
+        // A gallery part edited outside the portal into one no command would create.
+        let key = saved.parts.galleries.values().next().unwrap().clone();
+        let mut part: serde_json::Value =
+            serde_json::from_str(&raw().get_item(&key).unwrap().unwrap()).unwrap();
+        part["node"]["properties"]["sharingProfile"] =
+            serde_json::json!({ "permissions": "Everyone" });
+        let edited = part.to_string();
+        raw().set_item(&key, &edited).unwrap();
+        match load_stored(&storage) {
+            Err(LoadProblem::Unreadable(why)) => {
+                assert!(why.contains("permissions"), "{why}")
+            }
+            other => panic!("the edited part must meet the rules, got {other:?}"),
+        }
+        // What decides is the seal: the same text vouched for by this engine is put back as
+        // it is; vouched for by another build, it meets the rules again.
+        let envelope = |engine: &str| {
+            let mut e: serde_json::Value =
+                serde_json::from_str(&raw().get_item(STATE_KEY).unwrap().unwrap()).unwrap();
+            e["parts"]["seals"][&key] = serde_json::json!(persist::seal(&edited));
+            e["parts"]["engine"] = serde_json::json!(engine);
+            raw().set_item(STATE_KEY, &e.to_string()).unwrap();
+        };
+        envelope(sig_core::ENGINE);
+        assert!(load_stored(&storage).is_ok(), "sealed by this engine");
+        envelope("0.0.0+an-older-build");
+        assert!(
+            matches!(load_stored(&storage), Err(LoadProblem::Unreadable(_))),
+            "sealed by another build"
+        );
+        reset();
+    }
+
     #[wasm_bindgen_test]
     fn a_format_1_state_loads_and_its_next_save_writes_every_part() {
         reset();

@@ -166,6 +166,40 @@ fn import_full_limits_world(b: divan::Bencher) {
     });
 }
 
+/// The full-limits world as the portal stores it (in parts, every replication record kept),
+/// read back through the plans (`new`) and as this engine's own sealed state (`own`: the
+/// galleries put back with the world's constructors). JSON parsing is timed in both.
+#[divan::bench(args = ["new", "own"], sample_count = 20)]
+fn read_stored_full_limits_world(b: divan::Bencher, how: &str) {
+    use sig_core::export::{Reading, WorldExport};
+    let w = full();
+    let text = |v: &dyn Fn() -> String| v();
+    let rest = text(&|| serde_json::to_string(&w.rest_part()).unwrap_or_default());
+    let galleries: Vec<String> = w
+        .gallery_keys()
+        .map(|k| serde_json::to_string(&w.gallery_part(k).expect("part")).unwrap_or_default())
+        .collect();
+    let access = serde_json::to_string(&w.access_part()).unwrap_or_default();
+    b.bench(|| {
+        let rest: WorldExport = serde_json::from_str(&rest).expect("rest");
+        let parts = galleries
+            .iter()
+            .map(|g| serde_json::from_str(g).expect("part"))
+            .collect();
+        let access = serde_json::from_str(&access).expect("access");
+        let doc = sig_core::parts::assemble(rest, parts, access, Vec::new());
+        let reading = if how == "own" {
+            Reading::own(doc)
+        } else {
+            Reading::new(doc)
+        };
+        reading
+            .and_then(Reading::finish)
+            .map(|(w, _)| w.versions().count())
+            .unwrap_or(0)
+    });
+}
+
 /// Times `apply(create)` alone on one warm world: the delete that restores the world after each
 /// create is not timed. Median of `n` runs, in µs. (divan cannot leave half an iteration untimed.)
 fn create_only_median_us(world: &World, gallery: &'static str, n: usize) -> f64 {

@@ -16,6 +16,7 @@
 //! were true when the resources were created ("end of life in the future", "the source exists",
 //! the request's api-version).
 
+mod own;
 mod text;
 
 pub use text::TextReading;
@@ -405,6 +406,8 @@ pub struct Reading {
     clock: Option<OffsetDateTime>,
     activity: crate::activity::ActivityLog,
     rebuild_nominal: bool,
+    /// Whether this engine stored the gallery resources itself (see [`Reading::own`]).
+    own: bool,
     warnings: Vec<Diagnostic>,
     stage: Stage,
     /// Definitions whose galleries are admitted, in document order.
@@ -538,6 +541,7 @@ impl Reading {
             clock,
             activity,
             rebuild_nominal,
+            own: false,
             warnings,
             stage: Stage::Galleries(e.galleries.into_iter()),
             images: Vec::new(),
@@ -550,6 +554,20 @@ impl Reading {
             done: 0,
             total,
         })
+    }
+
+    /// Reading a document of the current format whose galleries, definitions, versions and
+    /// replication records this very build of the engine ([`crate::ENGINE`]) stored itself,
+    /// from a world they had entered through the plans: they are put back with the world's
+    /// constructors, without running every create's rules again (see [`own`]). Only a caller
+    /// that can prove the writer — the portal seals its stored parts with [`crate::ENGINE`] and
+    /// a checksum — may use it; everything else (the setup, the access fields, soft-deleted
+    /// versions, any other format) is admitted as [`Reading::new`] does.
+    pub fn own(e: WorldExport) -> Result<Reading, CommandError> {
+        let current = e.format_version == FORMAT_VERSION;
+        let mut reading = Reading::new(e)?;
+        reading.own = current;
+        Ok(reading)
     }
 
     /// Gallery resources admitted so far, and in all.
@@ -645,7 +663,11 @@ impl Reading {
                     complete_image(&g, &mut i.resource);
                     self.images.push(i);
                 }
-                self.restore(|r| r.gallery(g))
+                if self.own {
+                    own::gallery(&mut self.world, g)
+                } else {
+                    self.restore(|r| r.gallery(g))
+                }
             }
             Next::Image(ImageNode {
                 resource: i,
@@ -658,12 +680,18 @@ impl Reading {
                     complete_version(&i, &mut v);
                     self.versions.push(v);
                 }
-                self.restore(|r| r.image(i))
+                if self.own {
+                    own::image(&mut self.world, i)
+                } else {
+                    self.restore(|r| r.image(i))
+                }
             }
+            Next::Version(v) if self.own => own::version(&mut self.world, v),
             Next::Version(v) => self.restore(|r| r.version(v)),
             Next::FlatImage(i) => self.restore(|r| r.image(i)),
             Next::Record(record) => {
-                crate::replication::import_record(&mut self.world, record).map_err(refused)
+                crate::replication::import_record(&mut self.world, record, self.own)
+                    .map_err(refused)
             }
             Next::Access(item) => {
                 crate::access::export::admit_access_item(&mut self.world, item, now)

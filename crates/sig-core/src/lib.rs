@@ -49,3 +49,9 @@ pub use command::{apply, apply_setup, check};
 pub use diagnostics::{catalogue, Code, CodeInfo, Diagnostic, Severity};
 pub use protocol::{Actor, Command, CommandError, Event, EventKind};
 pub use world::World;
+
+/// Which build of the engine this is: the crate's version and a checksum of its sources (see
+/// `build.rs`). The portal seals what it stores with it; a state sealed by this same build is
+/// read back without running every create's rules again ([`export::Reading::own`]), anything
+/// else goes through the plans.
+pub const ENGINE: &str = env!("SIG_CORE_ENGINE");

@@ -687,16 +687,18 @@ pub fn import_records(
     records: Vec<ReplicationRecordExport>,
 ) -> Result<(), Vec<Diagnostic>> {
     for e in records {
-        import_record(w, e)?;
+        import_record(w, e, false)?;
     }
     Ok(())
 }
 
 /// One record of [`import_records`] (a reader that yields between steps admits them a few at
-/// a time).
+/// a time). `own`: this engine stored it (see [`crate::export::Reading::own`]), so the rule
+/// that a serving record starts after the region's first copy is not checked again.
 pub(crate) fn import_record(
     w: &mut World,
     e: ReplicationRecordExport,
+    own: bool,
 ) -> Result<(), Vec<Diagnostic>> {
     let bad = |rid: &str, msg: String| {
         vec![Diagnostic::new(
@@ -741,7 +743,7 @@ pub(crate) fn import_record(
     };
     // A serving record copies replicas added after the region had completed: it can't
     // start before the region's first copy (from publishedDate) could have finished.
-    if rec.serving {
+    if rec.serving && !own {
         let mut sizes = crate::image_size::LayoutCache::default();
         let first = nominal_records(w, v, &mut sizes)
             .into_iter()

@@ -1,0 +1,117 @@
+//! Putting back gallery resources this very engine stored ([`super::Reading::own`]).
+//!
+//! The portal keeps its world in the browser and reads it back at every visit. What it stored
+//! was admitted through the plans when it entered (by a command or an import) and is written
+//! from the world's own entries; when the stored parts are sealed by this same build of the
+//! engine ([`crate::ENGINE`]) and their checksums hold, running every create's rules over them
+//! again only repeats a verdict already given: at the documented limits that was half of
+//! opening the portal. Here a gallery, definition or version is rebuilt with the constructors
+//! the commits use (`gallery_entry`, `image_entry`, `version_entry`) and inserted with the
+//! world's own insert functions, so its indexes and counts are what the plans would have built.
+//!
+//! What is still checked is what keeps the world's structure sound whatever the text says: the
+//! id names a resource of the right kind, its parent is there, it is not there twice, and the
+//! constructors' own checks (names, locations, OS type and state, target regions). Anything
+//! else — an export file, an older build's state, a part whose seal does not hold — goes through
+//! the plans. Tests in [`super`] prove both readings build the same world.
+
+use crate::arm;
+use crate::diagnostics::Code;
+use crate::ids::{resource_group_key, GalleryResourceId, GALLERY_TYPE, IMAGE_TYPE, VERSION_TYPE};
+use crate::protocol::CommandError;
+use crate::world::{gallery_entry, image_entry, version_entry, World};
+
+/// The id `id` parsed as `want`'s kind, or the refusal a plan gives for it.
+fn parse<T>(
+    id: Option<&str>,
+    want: &str,
+    pick: fn(GalleryResourceId) -> Option<T>,
+) -> Result<T, CommandError> {
+    let raw = id.unwrap_or_default();
+    GalleryResourceId::parse(raw).and_then(pick).ok_or_else(|| {
+        CommandError::one(
+            Code::ResourceIdInvalid,
+            raw,
+            "id",
+            format!("'{raw}' is not an id of the expected resource type ({want})."),
+        )
+    })
+}
+
+fn entry_refused(diagnostics: Vec<crate::Diagnostic>) -> CommandError {
+    CommandError { diagnostics }
+}
+
+fn twice(rid: &str) -> CommandError {
+    CommandError::one(Code::Conflict, rid, "", format!("'{rid}' is stored twice."))
+}
+
+fn orphan(rid: &str) -> CommandError {
+    CommandError::one(
+        Code::ParentResourceNotFound,
+        rid,
+        "",
+        format!("The parent of '{rid}' is not in the stored state."),
+    )
+}
+
+/// A gallery: its resource group must be there (the setup was admitted through the plans).
+pub(super) fn gallery(w: &mut World, resource: arm::Gallery) -> Result<(), CommandError> {
+    let gref = parse(resource.id.as_deref(), GALLERY_TYPE, |r| match r {
+        GalleryResourceId::Gallery(x) => Some(x),
+        _ => None,
+    })?;
+    let key = gref.key();
+    let group = resource_group_key(
+        gref.scope.subscription.as_deref().unwrap_or_default(),
+        gref.scope.resource_group.as_deref().unwrap_or_default(),
+    );
+    if !w.resource_groups.contains_key(&group) {
+        return Err(orphan(&gref.canonical()));
+    }
+    if w.galleries.contains_key(&key) {
+        return Err(twice(&gref.canonical()));
+    }
+    let entry = gallery_entry(gref, resource).map_err(entry_refused)?;
+    w.insert_gallery(entry);
+    Ok(())
+}
+
+/// A definition: its gallery must be there; its id takes the gallery's spelling, as a plan's does.
+pub(super) fn image(w: &mut World, resource: arm::GalleryImage) -> Result<(), CommandError> {
+    let mut iref = parse(resource.id.as_deref(), IMAGE_TYPE, |r| match r {
+        GalleryResourceId::Image(x) => Some(x),
+        _ => None,
+    })?;
+    let Some(parent) = w.galleries.get(&iref.gallery.key()) else {
+        return Err(orphan(&iref.canonical()));
+    };
+    iref.gallery = parent.id.clone();
+    if w.images.contains_key(&iref.key()) {
+        return Err(twice(&iref.canonical()));
+    }
+    let entry = image_entry(iref, resource).map_err(entry_refused)?;
+    w.insert_image(entry);
+    Ok(())
+}
+
+/// A version: its definition must be there; its id takes the definition's spelling.
+pub(super) fn version(
+    w: &mut World,
+    resource: arm::GalleryImageVersion,
+) -> Result<(), CommandError> {
+    let mut vref = parse(resource.id.as_deref(), VERSION_TYPE, |r| match r {
+        GalleryResourceId::Version(x) => Some(x),
+        _ => None,
+    })?;
+    let Some(parent) = w.images.get(&vref.image.key()) else {
+        return Err(orphan(&vref.canonical()));
+    };
+    vref.image = parent.id.clone();
+    if w.versions.contains_key(&vref.key()) {
+        return Err(twice(&vref.canonical()));
+    }
+    let entry = version_entry(vref, resource).map_err(entry_refused)?;
+    w.insert_version(entry);
+    Ok(())
+}

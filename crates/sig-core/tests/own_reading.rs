@@ -1,0 +1,211 @@
+//! A state this engine stored itself, read back without the plans (`Reading::own`), is the same
+//! world as when every resource goes through its create plan (`Reading::new`): the same
+//! document, the same parts, the same indexes and counts (the invariants), and the next command
+//! gets the same answer. And what keeps a world's structure sound is still refused.
+#![cfg(not(target_arch = "wasm32"))]
+
+use serde_json::json;
+use sig_core::command::{gallery_id, version_id};
+use sig_core::export::{Reading, WorldExport};
+use sig_core::iam::assignments::RoleAssignment;
+use sig_core::parts::{assemble, GalleryPart};
+use sig_core::testing::example::{contoso_fabrikam, ADMIN, CONTOSO_SUB};
+use sig_core::testing::{self, FIXTURE_NOW, RESOURCE_GROUP as RG, SUBSCRIPTION as SUB};
+use sig_core::{apply, arm, Actor, Code, Command, World};
+use time::Duration;
+
+/// A part as the portal stores it: serialized, then parsed again when read back.
+fn again<T: serde::de::DeserializeOwned>(part: impl serde::Serialize) -> T {
+    serde_json::from_str(&serde_json::to_string(&part).unwrap()).unwrap()
+}
+
+/// The document the portal reads back: every part stored and read again, put together.
+fn stored(w: &World) -> WorldExport {
+    let galleries: Vec<GalleryPart> = w
+        .gallery_keys()
+        .map(|k| again(w.gallery_part(k).unwrap()))
+        .collect();
+    let buckets: Vec<Vec<RoleAssignment>> = w.assignment_parts().into_values().map(again).collect();
+    assemble(
+        again(w.rest_part()),
+        galleries,
+        again(w.access_part()),
+        buckets,
+    )
+}
+
+fn read(doc: WorldExport, own: bool) -> World {
+    let reading = if own {
+        Reading::own(doc)
+    } else {
+        Reading::new(doc)
+    };
+    reading.and_then(Reading::finish).expect("admitted").0
+}
+
+/// Everything a user or a save could see of a world: the export, every part, the invariants.
+fn observed(w: &World) -> (serde_json::Value, Vec<serde_json::Value>) {
+    w.check_invariants().expect("invariants");
+    let parts = w
+        .gallery_keys()
+        .map(|k| serde_json::to_value(w.gallery_part(k).unwrap()).unwrap())
+        .collect();
+    (w.to_export_value(), parts)
+}
+
+fn same_both_ways(w: &World, next: &[Command]) {
+    let own = read(stored(w), true);
+    let planned = read(stored(w), false);
+    assert_eq!(observed(&own), observed(&planned));
+    assert_eq!(observed(&own), observed(w));
+    // The next commands get the same answers (limits and uniqueness live in the indexes).
+    let (mut a, mut b) = (own, planned);
+    let later = FIXTURE_NOW + Duration::days(3);
+    for c in next {
+        let answer = |w: &mut World| {
+            apply(w, &Actor::system(), c.clone(), later)
+                .map(|events| events.len())
+                .map_err(|e| e.diagnostics[0].code)
+        };
+        assert_eq!(answer(&mut a), answer(&mut b), "{c:?}");
+    }
+    assert_eq!(observed(&a), observed(&b));
+}
+
+#[test]
+fn the_example_world_reads_back_the_same_without_the_plans() {
+    let w = contoso_fabrikam();
+    let again = Command::CreateGallery {
+        id: gallery_id(CONTOSO_SUB, "rg-images", "contosoimages"),
+        resource: testing::gallery_body(),
+    };
+    same_both_ways(&w, &[again]);
+}
+
+#[test]
+fn replication_in_flight_serving_records_and_soft_deleted_versions_read_back_the_same() {
+    let mut w = contoso_fabrikam();
+    let admin = Actor::new(ADMIN);
+    let gallery = gallery_id(CONTOSO_SUB, "rg-images", "ContosoImages");
+    let v = |name: &str| version_id(CONTOSO_SUB, "rg-images", "ContosoImages", "ubuntu-22", name);
+    let soft: arm::Gallery = serde_json::from_value(json!({"location": "westus",
+        "properties": {"softDeletePolicy": {"isSoftDeleteEnabled": true}}}))
+    .unwrap();
+    let day = |n: i64| FIXTURE_NOW + Duration::days(n);
+    apply(
+        &mut w,
+        &admin,
+        Command::UpdateGallery {
+            id: gallery,
+            resource: soft,
+        },
+        day(1),
+    )
+    .expect("soft delete on");
+    apply(
+        &mut w,
+        &admin,
+        Command::DeleteVersion { id: v("1.1.0") },
+        day(2),
+    )
+    .expect("soft-deleted");
+    // More replicas in a region that has completed: a serving record from now.
+    let more: arm::GalleryImageVersion = serde_json::from_value(json!({"properties": {
+        "publishingProfile": {"targetRegions": [{"name": "westus", "regionalReplicaCount": 3}]}}}))
+    .unwrap();
+    apply(
+        &mut w,
+        &admin,
+        Command::UpdateVersion {
+            id: v("1.0.0"),
+            resource: more,
+        },
+        day(2),
+    )
+    .expect("replicas added");
+    let document = w.to_export_value().to_string();
+    assert!(document.contains("\"serving\":true"), "a serving record");
+    assert!(
+        document.contains("softDeletedVersions"),
+        "a soft-deleted version"
+    );
+    same_both_ways(
+        &w,
+        &[
+            Command::DeleteVersion { id: v("1.0.0") },
+            Command::UpdateVersion {
+                id: v("1.1.0"),
+                resource: serde_json::from_value(json!({"properties": {"restore": true}})).unwrap(),
+            },
+        ],
+    );
+}
+
+#[test]
+fn a_world_at_its_limit_keeps_its_counts() {
+    // 3 galleries × 2 definitions × 3 versions, and the version limit checked on the next create.
+    let w = testing::world_with(3, 2, 3);
+    let create = Command::CreateVersion {
+        id: version_id(
+            SUB,
+            RG,
+            &testing::gallery_name(0),
+            &testing::image_name(0),
+            "9.9.9",
+        ),
+        resource: testing::version_body(),
+    };
+    let dup = Command::CreateVersion {
+        id: version_id(
+            SUB,
+            RG,
+            &testing::gallery_name(0),
+            &testing::image_name(0),
+            "1.0.0",
+        ),
+        resource: testing::version_body(),
+    };
+    same_both_ways(&w, &[dup, create]);
+}
+
+/// A stored state edited into an unsound one is refused, not built half.
+#[test]
+fn what_keeps_the_structure_sound_is_still_refused() {
+    let w = testing::world_with(1, 1, 2);
+    let doc = serde_json::to_value(stored(&w)).unwrap();
+    let refused = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut d = doc.clone();
+        edit(&mut d);
+        let e: WorldExport = serde_json::from_value(d).unwrap();
+        match Reading::own(e).and_then(Reading::finish) {
+            Ok(_) => panic!("admitted"),
+            Err(e) => e.diagnostics[0].code,
+        }
+    };
+    // A version twice.
+    let twice = |d: &mut serde_json::Value| {
+        let versions = d["galleries"][0]["images"][0]["versions"]
+            .as_array_mut()
+            .unwrap();
+        let first = versions[0].clone();
+        versions.push(first);
+    };
+    assert_eq!(refused(&twice), Code::Conflict);
+    // A gallery in a resource group that is not there.
+    let orphan = |d: &mut serde_json::Value| {
+        d["resourceGroups"] = json!([]);
+    };
+    assert_eq!(refused(&orphan), Code::ParentResourceNotFound);
+    // A gallery id that names something else.
+    let not_a_gallery = |d: &mut serde_json::Value| {
+        let id = d["galleries"][0]["id"].as_str().unwrap().to_string();
+        d["galleries"][0]["id"] = json!(format!("{id}/images/x"));
+    };
+    assert_eq!(refused(&not_a_gallery), Code::ResourceIdInvalid);
+    // The constructors' own checks: a target region that is not an Azure region.
+    let nowhere = |d: &mut serde_json::Value| {
+        d["galleries"][0]["images"][0]["versions"][0]["properties"]["publishingProfile"]
+            ["targetRegions"] = json!([{"name": "nowhere"}]);
+    };
+    assert_eq!(refused(&nowhere), Code::LocationNotAvailableForResourceType);
+}
