@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use leptos::wasm_split::SplitLoaderError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sig_core::export::WorldExport;
+use sig_core::export::{Own, WorldExport};
 use sig_core::parts::{GalleryPart, Touched};
 use sig_core::World;
 
@@ -170,10 +170,10 @@ pub struct PartMap {
     /// The engine (`sig_core::ENGINE`) that wrote the gallery parts in `seals`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
-    /// Storage key → checksum ([`seal`]) of a gallery part `engine` wrote. When every gallery
-    /// part is sealed by this build's engine and its text still matches, the core puts the
-    /// galleries back without running every create's rules again
-    /// (`sig_core::export::Reading::own`: half of opening the portal at the limits, measured);
+    /// Storage key → checksum ([`seal`]) of a gallery part or a bucket of role assignments
+    /// `engine` wrote. When every part of a kind is sealed by this build's engine and its text
+    /// still matches, the core puts them back without running every create's rules again
+    /// (`sig_core::export::Reading::own`: a third of reading the full-limits state, measured);
     /// anything else is read through the plans, as an import is.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub seals: BTreeMap<String, String>,
@@ -187,12 +187,14 @@ impl PartMap {
             .filter(|_| self.engine.as_deref() == Some(sig_core::ENGINE))
     }
 
-    /// Whether every gallery part is sealed by this build's engine (their texts are checked as
-    /// they are read).
-    fn all_galleries_sealed(&self) -> bool {
-        self.galleries
-            .values()
-            .all(|key| self.own_seal(key).is_some())
+    /// Which kinds of parts are all sealed by this build's engine (their texts are checked as
+    /// they are read): the galleries, and the role assignments when they are in buckets.
+    fn sealed(&self) -> Own {
+        let sealed = |key: &String| self.own_seal(key).is_some();
+        Own {
+            galleries: self.galleries.values().all(sealed),
+            role_assignments: self.assignments_apart && self.assignments.values().all(sealed),
+        }
     }
 
     /// Every storage key it names.
@@ -372,9 +374,9 @@ struct PartsRead {
     galleries: Vec<GalleryPart>,
     access: Option<sig_core::access::export::AccessExport>,
     assignments: Vec<Vec<sig_core::iam::assignments::RoleAssignment>>,
-    /// Whether every gallery part read so far is this build's own, its seal intact (see
+    /// Which kinds of parts read so far are all this build's own, their seals intact (see
     /// [`PartMap::seals`]).
-    own: bool,
+    own: Own,
 }
 
 /// A document being admitted.
@@ -473,13 +475,16 @@ impl StateReading {
                 let has_access = read.meta.parts.access.is_some();
                 if at < galleries {
                     let text = stored_part_text(key, &mut self.stored)?;
-                    read.own = read.own && read.meta.parts.own_seal(key) == Some(&seal(&text));
+                    read.own.galleries &= read.meta.parts.own_seal(key) == Some(&seal(&text));
                     let part = parse_part(key, &text)?;
                     read.galleries.push(part);
                 } else if has_access && read.access.is_none() {
                     read.access = Some(part(key, &mut self.stored)?);
                 } else {
-                    let bucket = part(key, &mut self.stored)?;
+                    let text = stored_part_text(key, &mut self.stored)?;
+                    read.own.role_assignments &=
+                        read.meta.parts.own_seal(key) == Some(&seal(&text));
+                    let bucket = parse_part(key, &text)?;
                     read.assignments.push(bucket);
                 }
                 ReadStage::Parts(read)
@@ -525,7 +530,7 @@ impl StateReading {
                 notifications: Vec::new(),
                 parts: PartMap::default(),
             };
-            return admit(meta, document(&value)?, false);
+            return admit(meta, document(&value)?, Own::default());
         }
         // From a borrowed value: the owned-value deserializer is not linked into the module.
         let envelope: Envelope = serde::Deserialize::deserialize(&value)
@@ -545,12 +550,12 @@ impl StateReading {
             parts,
         };
         if !format_2 {
-            return admit(meta, document(&envelope.world)?, false);
+            return admit(meta, document(&envelope.world)?, Own::default());
         }
         let rest: WorldExport = serde::Deserialize::deserialize(&envelope.world)
             .map_err(|e| LoadProblem::Unreadable(format!("the saved data is damaged ({e})")))?;
         let keys: Vec<String> = meta.parts.keys().cloned().collect();
-        let own = meta.parts.all_galleries_sealed();
+        let own = meta.parts.sealed();
         Ok(ReadStage::Parts(Box::new(PartsRead {
             own,
             galleries: Vec::with_capacity(meta.parts.galleries.len()),
@@ -569,13 +574,13 @@ fn document(value: &Value) -> Result<WorldExport, LoadProblem> {
         .map_err(|e| LoadProblem::Unreadable(format!("the saved world is invalid ({e})")))
 }
 
-/// The stage that admits `document`; `own`: its galleries are this build's own, sealed
+/// The stage that admits `document`; `own`: what in it is this build's own, sealed
 /// (`sig_core::export::Reading::own`).
-fn admit(meta: EnvelopeMeta, document: WorldExport, own: bool) -> Result<ReadStage, LoadProblem> {
-    let reading = if own {
-        sig_core::export::Reading::own(document)
-    } else {
+fn admit(meta: EnvelopeMeta, document: WorldExport, own: Own) -> Result<ReadStage, LoadProblem> {
+    let reading = if own == Own::default() {
         sig_core::export::Reading::new(document)
+    } else {
+        sig_core::export::Reading::own(document, own)
     }
     .map_err(world_refused)?;
     Ok(ReadStage::Admitting(Box::new(Admitting { meta, reading })))
@@ -1028,23 +1033,32 @@ impl BrowserStorage {
             split && save.touched.assignments.is_empty() && save.ahead.assignments.is_empty();
         if untouched {
             parts.assignments = known.assignments.clone();
+            for key in known.assignments.values() {
+                if let Some(sealed) = known.own_seal(key) {
+                    parts.seals.insert(key.clone(), sealed.clone());
+                }
+            }
         } else {
             // Each bucket's stored part, reused where nothing in it changed; only the others
             // are gathered (after an import, every bucket was written ahead: none is).
             let reuse = |bucket: &u16| {
                 (!save.touched.assignments.contains(bucket))
                     .then(|| {
-                        save.ahead
-                            .assignments
-                            .get(bucket)
+                        let ahead = save.ahead.assignments.get(bucket);
+                        let from = if ahead.is_some() { save.ahead } else { known };
+                        ahead
                             .or_else(|| known.assignments.get(bucket).filter(|_| split))
+                            .map(|key| (key, from.own_seal(key)))
                     })
                     .flatten()
             };
             let mut to_write = Vec::new();
             for bucket in save.world.assignment_buckets() {
                 match reuse(&bucket) {
-                    Some(key) => {
+                    Some((key, sealed)) => {
+                        if let Some(sealed) = sealed {
+                            parts.seals.insert(key.clone(), sealed.clone());
+                        }
                         parts.assignments.insert(bucket, key.clone());
                     }
                     None => to_write.push(bucket),
@@ -1054,6 +1068,7 @@ impl BrowserStorage {
                 let text = part_text(&list)?;
                 let key = next_key();
                 self.set(&key, &text)?;
+                parts.seals.insert(key.clone(), seal(&text));
                 parts.assignments.insert(bucket, key);
             }
         }
@@ -1111,6 +1126,7 @@ impl BrowserStorage {
                 let text = part_text(&list)?;
                 let key = next_key(ahead);
                 self.set(&key, &text)?;
+                ahead.seals.insert(key.clone(), seal(&text));
                 ahead.assignments.insert(bucket, key);
             }
         }

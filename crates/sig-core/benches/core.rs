@@ -189,7 +189,11 @@ fn read_stored_full_limits_world(b: divan::Bencher, how: &str) {
         let access = serde_json::from_str(&access).expect("access");
         let doc = sig_core::parts::assemble(rest, parts, access, Vec::new());
         let reading = if how == "own" {
-            Reading::own(doc)
+            let own = sig_core::export::Own {
+                galleries: true,
+                role_assignments: true,
+            };
+            Reading::own(doc, own)
         } else {
             Reading::new(doc)
         };

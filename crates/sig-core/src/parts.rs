@@ -126,12 +126,19 @@ pub fn assemble(
     access: AccessExport,
     assignments: Vec<Vec<RoleAssignment>>,
 ) -> WorldExport {
+    // Reserved at once: at ten times the limits these are 100,000 records and assignments,
+    // whose vectors would otherwise be copied as they grow, in one step of the reading.
     rest.galleries.reserve(galleries.len());
+    rest.replication
+        .reserve(galleries.iter().map(|p| p.replication.len()).sum());
     for part in galleries {
         rest.galleries.push(part.node);
         rest.replication.extend(part.replication);
     }
     rest.access = access;
+    rest.access
+        .role_assignments
+        .reserve(assignments.iter().map(Vec::len).sum());
     for bucket in assignments {
         rest.access.role_assignments.extend(bucket);
     }

@@ -711,10 +711,18 @@ pub(crate) fn import_record(
     let time = |s: &str, rid: &str| {
         OffsetDateTime::parse(s, &Rfc3339).map_err(|_| bad(rid, format!("'{s}' is not RFC 3339.")))
     };
-    let Some(GalleryResourceId::Version(vref)) = GalleryResourceId::parse(&e.version_id) else {
-        return Err(bad(&e.version_id, "not an image version id".into()));
+    // A record names its version by the canonical id an export writes, whose lower case is
+    // the version's key: found at once. Any other spelling of an existing version is parsed
+    // first (a lower-cased id equal to a version's key can only name that version).
+    let direct = Key::new(&e.version_id);
+    let key = if w.versions.contains_key(&direct) {
+        direct
+    } else {
+        let Some(GalleryResourceId::Version(vref)) = GalleryResourceId::parse(&e.version_id) else {
+            return Err(bad(&e.version_id, "not an image version id".into()));
+        };
+        vref.key()
     };
-    let key = vref.key();
     let Some(v) = w.versions.get(&key) else {
         return Err(bad(
             &e.version_id,
@@ -767,6 +775,8 @@ pub(crate) fn import_record(
         ));
     }
     recs.push(rec);
-    w.replication_mut(&key).set(key, recs);
+    // Not `replication_mut`: a reading starts with nothing touched (`Reading::finish`), so
+    // marking the gallery per record only cost a canonical id and a key each.
+    w.replication.set(key, recs);
     Ok(())
 }

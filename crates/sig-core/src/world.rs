@@ -195,6 +195,9 @@ pub struct World {
     pub(crate) soft_deleted: BTreeMap<Key, SoftDeletedVersion>,
     /// What changed since [`World::take_touched`] (see [`crate::parts`]).
     pub(crate) touched: Touched,
+    /// While a reading builds the world ([`crate::export::Reading`]), nothing is marked
+    /// touched: it ends with nothing touched anyway, and marking cost a key per resource.
+    pub(crate) reading: bool,
 }
 
 /// What changed in a world since the last [`World::take_touched`]: which parts of the
@@ -276,9 +279,11 @@ fn ident_key(gallery: &Key, i: &Identifier) -> (Key, String, String, String) {
 }
 
 impl Indexes {
-    fn count(&mut self, sub: &str, region: RegionName) -> &mut Counts {
+    /// The counts of a subscription (by its key: `Scope::subscription_key`, lower-cased
+    /// already) in a region.
+    fn count(&mut self, subscription_key: String, region: RegionName) -> &mut Counts {
         self.counts
-            .entry((sub.to_ascii_lowercase(), region.as_str()))
+            .entry((subscription_key, region.as_str()))
             .or_default()
     }
 
@@ -290,7 +295,7 @@ impl Indexes {
             ),
             key.clone(),
         );
-        self.count(&g.id.scope.subscription_key(), g.location)
+        self.count(g.id.scope.subscription_key(), g.location)
             .galleries += 1;
     }
     fn remove_gallery(&mut self, g: &GalleryEntry) {
@@ -298,28 +303,28 @@ impl Indexes {
             g.id.scope.subscription_key(),
             g.name.as_str().to_ascii_lowercase(),
         ));
-        self.count(&g.id.scope.subscription_key(), g.location)
+        self.count(g.id.scope.subscription_key(), g.location)
             .galleries -= 1;
     }
     fn add_image(&mut self, key: &Key, i: &ImageEntry) {
         let gk = i.id.gallery.key();
         self.identifiers
             .insert(ident_key(&gk, &i.identifier), key.clone());
-        self.count(&i.id.gallery.scope.subscription_key(), i.location)
+        self.count(i.id.gallery.scope.subscription_key(), i.location)
             .images += 1;
     }
     fn remove_image(&mut self, i: &ImageEntry) {
         let gk = i.id.gallery.key();
         self.identifiers.remove(&ident_key(&gk, &i.identifier));
-        self.count(&i.id.gallery.scope.subscription_key(), i.location)
+        self.count(i.id.gallery.scope.subscription_key(), i.location)
             .images -= 1;
     }
     fn add_version(&mut self, v: &VersionEntry) {
-        self.count(&v.id.image.gallery.scope.subscription_key(), v.location)
+        self.count(v.id.image.gallery.scope.subscription_key(), v.location)
             .versions += 1;
     }
     fn remove_version(&mut self, v: &VersionEntry) {
-        self.count(&v.id.image.gallery.scope.subscription_key(), v.location)
+        self.count(v.id.image.gallery.scope.subscription_key(), v.location)
             .versions -= 1;
     }
     fn prune(&mut self) {
@@ -454,7 +459,9 @@ impl World {
 
     pub(crate) fn insert_gallery(&mut self, e: GalleryEntry) {
         let key = e.id.key();
-        self.touched.galleries.insert(key.clone());
+        if !self.reading {
+            self.touched.galleries.insert(key.clone());
+        }
         self.index.add_gallery(&key, &e);
         self.galleries.insert(key, e);
     }
@@ -467,7 +474,9 @@ impl World {
     }
     pub(crate) fn insert_image(&mut self, e: ImageEntry) {
         let key = e.id.key();
-        self.touched.galleries.insert(e.id.gallery.key());
+        if !self.reading {
+            self.touched.galleries.insert(e.id.gallery.key());
+        }
         self.index.add_image(&key, &e);
         self.images.insert(key, e);
     }
@@ -479,8 +488,13 @@ impl World {
         Some(e)
     }
     pub(crate) fn insert_version(&mut self, e: VersionEntry) {
-        let key = e.id.key();
-        self.touched.galleries.insert(e.id.image.gallery.key());
+        self.insert_version_at(e.id.key(), e);
+    }
+    /// [`World::insert_version`] under `key`, `e.id.key()` already made by the caller.
+    pub(crate) fn insert_version_at(&mut self, key: Key, e: VersionEntry) {
+        if !self.reading {
+            self.touched.galleries.insert(e.id.image.gallery.key());
+        }
         self.index.add_version(&e);
         self.versions.insert(key, e);
     }

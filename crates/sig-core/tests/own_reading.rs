@@ -6,7 +6,7 @@
 
 use serde_json::json;
 use sig_core::command::{gallery_id, version_id};
-use sig_core::export::{Reading, WorldExport};
+use sig_core::export::{Own, Reading, WorldExport};
 use sig_core::iam::assignments::RoleAssignment;
 use sig_core::parts::{assemble, GalleryPart};
 use sig_core::testing::example::{contoso_fabrikam, ADMIN, CONTOSO_SUB};
@@ -36,7 +36,11 @@ fn stored(w: &World) -> WorldExport {
 
 fn read(doc: WorldExport, own: bool) -> World {
     let reading = if own {
-        Reading::own(doc)
+        let all = Own {
+            galleries: true,
+            role_assignments: true,
+        };
+        Reading::own(doc, all)
     } else {
         Reading::new(doc)
     };
@@ -177,7 +181,11 @@ fn what_keeps_the_structure_sound_is_still_refused() {
         let mut d = doc.clone();
         edit(&mut d);
         let e: WorldExport = serde_json::from_value(d).unwrap();
-        match Reading::own(e).and_then(Reading::finish) {
+        let all = Own {
+            galleries: true,
+            role_assignments: true,
+        };
+        match Reading::own(e, all).and_then(Reading::finish) {
             Ok(_) => panic!("admitted"),
             Err(e) => e.diagnostics[0].code,
         }

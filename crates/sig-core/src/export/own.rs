@@ -1,4 +1,5 @@
-//! Putting back gallery resources this very engine stored ([`super::Reading::own`]).
+//! Putting back gallery resources and role assignments this very engine stored
+//! ([`super::Reading::own`]).
 //!
 //! The portal keeps its world in the browser and reads it back at every visit. What it stored
 //! was admitted through the plans when it entered (by a command or an import) and is written
@@ -7,13 +8,14 @@
 //! again only repeats a verdict already given: at the documented limits that was half of
 //! opening the portal. Here a gallery, definition or version is rebuilt with the constructors
 //! the commits use (`gallery_entry`, `image_entry`, `version_entry`) and inserted with the
-//! world's own insert functions, so its indexes and counts are what the plans would have built.
+//! world's own insert functions, so its indexes and counts are what the plans would have built;
+//! a role assignment, stored as its plan made it, goes into the access state the same way.
 //!
 //! What is still checked is what keeps the world's structure sound whatever the text says: the
 //! id names a resource of the right kind, its parent is there, it is not there twice, and the
 //! constructors' own checks (names, locations, OS type and state, target regions). Anything
 //! else — an export file, an older build's state, a part whose seal does not hold — goes through
-//! the plans. Tests in [`super`] prove both readings build the same world.
+//! the plans. The tests in `tests/own_reading.rs` prove both readings build the same world.
 
 use crate::arm;
 use crate::diagnostics::Code;
@@ -108,10 +110,27 @@ pub(super) fn version(
         return Err(orphan(&vref.canonical()));
     };
     vref.image = parent.id.clone();
-    if w.versions.contains_key(&vref.key()) {
+    let key = vref.key();
+    if w.versions.contains_key(&key) {
         return Err(twice(&vref.canonical()));
     }
     let entry = version_entry(vref, resource).map_err(entry_refused)?;
-    w.insert_version(entry);
+    w.insert_version_at(key, entry);
+    Ok(())
+}
+
+/// A role assignment: stored as its plan made it, so it goes straight into the access state
+/// (whose insert keeps the by-scope and by-principal indexes); only twice is refused.
+pub(super) fn role_assignment(
+    w: &mut World,
+    a: crate::iam::assignments::RoleAssignment,
+) -> Result<(), CommandError> {
+    if w.access
+        .assignments
+        .contains_key(&crate::ids::Key::new(&a.id))
+    {
+        return Err(twice(&a.id));
+    }
+    w.access.insert_assignment(a);
     Ok(())
 }
