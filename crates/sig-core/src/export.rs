@@ -615,7 +615,8 @@ impl Reading {
             );
             let used = self.admit(next, left)?;
             if counted {
-                self.done += 1;
+                // One, or a definition with the versions admitted with it.
+                self.done += used.max(1);
             }
             left = left.saturating_sub(used.max(1));
         }
@@ -688,6 +689,19 @@ impl Reading {
                     self.restore(|r| r.gallery(g))
                 }
             }
+            // This engine's own writing: the versions right after their definition, their ids
+            // built from it (the definitions of a gallery still come after every gallery).
+            Next::Image(ImageNode {
+                resource: i,
+                versions: children,
+            }) if self.own.galleries && children.iter().all(|v| v.id.is_none()) => {
+                let parent = own::image(&mut self.world, i)?;
+                let admitted = 1 + children.len();
+                for v in children {
+                    own::nested_version(&mut self.world, &parent, v)?;
+                }
+                return Ok(admitted);
+            }
             Next::Image(ImageNode {
                 resource: i,
                 versions: children,
@@ -700,7 +714,7 @@ impl Reading {
                     self.versions.push(v);
                 }
                 if self.own.galleries {
-                    own::image(&mut self.world, i)
+                    own::image(&mut self.world, i).map(drop)
                 } else {
                     self.restore(|r| r.image(i))
                 }

@@ -19,7 +19,10 @@
 
 use crate::arm;
 use crate::diagnostics::Code;
-use crate::ids::{resource_group_key, GalleryResourceId, GALLERY_TYPE, IMAGE_TYPE, VERSION_TYPE};
+use crate::ids::{
+    resource_group_key, GalleryResourceId, ImageRef, VersionRef, GALLERY_TYPE, IMAGE_TYPE,
+    VERSION_TYPE,
+};
 use crate::protocol::CommandError;
 use crate::world::{gallery_entry, image_entry, version_entry, World};
 
@@ -80,7 +83,8 @@ pub(super) fn gallery(w: &mut World, resource: arm::Gallery) -> Result<(), Comma
 }
 
 /// A definition: its gallery must be there; its id takes the gallery's spelling, as a plan's does.
-pub(super) fn image(w: &mut World, resource: arm::GalleryImage) -> Result<(), CommandError> {
+/// Returns its id, for its versions ([`nested_version`]).
+pub(super) fn image(w: &mut World, resource: arm::GalleryImage) -> Result<ImageRef, CommandError> {
     let mut iref = parse(resource.id.as_deref(), IMAGE_TYPE, |r| match r {
         GalleryResourceId::Image(x) => Some(x),
         _ => None,
@@ -92,8 +96,44 @@ pub(super) fn image(w: &mut World, resource: arm::GalleryImage) -> Result<(), Co
     if w.images.contains_key(&iref.key()) {
         return Err(twice(&iref.canonical()));
     }
-    let entry = image_entry(iref, resource).map_err(entry_refused)?;
+    let entry = image_entry(iref.clone(), resource).map_err(entry_refused)?;
     w.insert_image(entry);
+    Ok(iref)
+}
+
+/// A version nested in the definition `parent` just put back, without an id of its own (as
+/// this engine writes them): its id is the parent's and its name, built rather than written out
+/// and parsed again, and its location defaults to the parent's, as `complete_version` does.
+pub(super) fn nested_version(
+    w: &mut World,
+    parent: &ImageRef,
+    mut resource: arm::GalleryImageVersion,
+) -> Result<(), CommandError> {
+    let Some(name) = resource.name.clone() else {
+        let raw = format!("{}/versions/", parent.canonical());
+        return Err(CommandError::one(
+            Code::ResourceIdInvalid,
+            &raw,
+            "name",
+            format!("A version of '{}' has no name.", parent.canonical()),
+        ));
+    };
+    if resource.location.is_none() {
+        resource.location = w
+            .images
+            .get(&parent.key())
+            .and_then(|i| i.resource.location.clone());
+    }
+    let vref = VersionRef {
+        image: parent.clone(),
+        version: name,
+    };
+    let key = vref.key();
+    if w.versions.contains_key(&key) {
+        return Err(twice(&vref.canonical()));
+    }
+    let entry = version_entry(vref, resource).map_err(entry_refused)?;
+    w.insert_version_at(key, entry);
     Ok(())
 }
 
