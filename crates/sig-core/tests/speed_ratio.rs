@@ -143,4 +143,34 @@ fn core_speed_at_the_full_limits() {
             serde_json::from_str::<World>(&text).map_or(0, |w| w.versions().count())
         }),
     );
+    // What opening the portal reads: the stored parts, as this engine's own sealed state
+    // (`Reading::own`), JSON included.
+    let rest = serde_json::to_string(&full.rest_part()).expect("rest");
+    let parts: Vec<String> = full
+        .gallery_keys()
+        .map(|k| serde_json::to_string(&full.gallery_part(k).expect("part")).expect("part"))
+        .collect();
+    let access = serde_json::to_string(&full.access_part()).expect("access");
+    report(
+        "read the stored parts back as the engine's own",
+        &time(9, || {
+            let galleries = parts
+                .iter()
+                .map(|p| serde_json::from_str(p).expect("part"))
+                .collect();
+            let doc = sig_core::parts::assemble(
+                serde_json::from_str(&rest).expect("rest"),
+                galleries,
+                serde_json::from_str(&access).expect("access"),
+                Vec::new(),
+            );
+            let own = sig_core::export::Own {
+                galleries: true,
+                role_assignments: true,
+            };
+            sig_core::export::Reading::own(doc, own)
+                .and_then(sig_core::export::Reading::finish)
+                .map_or(0, |(w, _)| w.versions().count())
+        }),
+    );
 }
