@@ -460,9 +460,17 @@ impl StateReading {
                         galleries,
                         access,
                         assignments,
-                        own,
+                        mut own,
                         ..
                     } = *read;
+                    // Only the sealed parts are the engine's own: galleries, records or role
+                    // assignments anywhere else (the envelope's rest, the access part) were
+                    // not written there by this build, so their kind goes through the plans.
+                    own.galleries &= rest.galleries.is_empty() && rest.replication.is_empty();
+                    own.role_assignments &= rest.access.role_assignments.is_empty()
+                        && access
+                            .as_ref()
+                            .is_none_or(|a| a.role_assignments.is_empty());
                     let document = sig_core::parts::assemble(
                         rest,
                         galleries,

@@ -639,7 +639,16 @@ mod persistence {
         let storage = BrowserStorage::open();
         let saved = save_world(&storage, &world_with_galleries(2), 0, 1).unwrap();
         assert_eq!(saved.parts.engine.as_deref(), Some(sig_core::ENGINE));
-        assert_eq!(saved.parts.seals.len(), 2, "every gallery part is sealed");
+        assert!(
+            saved
+                .parts
+                .galleries
+                .values()
+                .chain(saved.parts.assignments.values())
+                .all(|key| saved.parts.seals.contains_key(key)),
+            "every gallery part and bucket of role assignments is sealed"
+        );
+        assert_eq!(saved.parts.seals.len(), 3, "two galleries and one bucket");
         assert!(load_stored(&storage).is_ok());
         // A gallery part edited outside the portal into one no command would create.
         let key = saved.parts.galleries.values().next().unwrap().clone();
@@ -671,6 +680,31 @@ mod persistence {
             matches!(load_stored(&storage), Err(LoadProblem::Unreadable(_))),
             "sealed by another build"
         );
+        reset();
+    }
+
+    /// Only the sealed parts are the engine's own: a gallery slipped into the envelope's rest
+    /// of the document, beside sealed parts, meets every rule.
+    #[wasm_bindgen_test]
+    fn a_gallery_outside_the_sealed_parts_meets_the_rules() {
+        reset();
+        let storage = BrowserStorage::open();
+        let saved = save_world(&storage, &world_with_galleries(1), 0, 1).unwrap();
+        let key = saved.parts.galleries.values().next().unwrap().clone();
+        let part: serde_json::Value =
+            serde_json::from_str(&raw().get_item(&key).unwrap().unwrap()).unwrap();
+        let mut node = part["node"].clone();
+        let id = node["id"].as_str().unwrap().replace("Gallery0", "Extra");
+        node["id"] = serde_json::json!(id);
+        node["properties"]["sharingProfile"] = serde_json::json!({ "permissions": "Everyone" });
+        let mut envelope: serde_json::Value =
+            serde_json::from_str(&raw().get_item(STATE_KEY).unwrap().unwrap()).unwrap();
+        envelope["world"]["galleries"] = serde_json::json!([node]);
+        raw().set_item(STATE_KEY, &envelope.to_string()).unwrap();
+        match load_stored(&storage) {
+            Err(LoadProblem::Unreadable(why)) => assert!(why.contains("permissions"), "{why}"),
+            other => panic!("the slipped-in gallery must meet the rules, got {other:?}"),
+        }
         reset();
     }
 

@@ -775,8 +775,12 @@ pub(crate) fn import_record(
         ));
     }
     recs.push(rec);
-    // Not `replication_mut`: a reading starts with nothing touched (`Reading::finish`), so
-    // marking the gallery per record only cost a canonical id and a key each.
-    w.replication.set(key, recs);
+    // While a reading builds the world nothing is marked touched (it ends with nothing
+    // touched): marking the gallery per record only cost a canonical id and a key each.
+    if w.reading {
+        w.replication.set(key, recs);
+    } else {
+        w.replication_mut(&key).set(key, recs);
+    }
     Ok(())
 }

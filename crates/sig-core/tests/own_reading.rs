@@ -146,8 +146,9 @@ fn replication_in_flight_serving_records_and_soft_deleted_versions_read_back_the
 }
 
 #[test]
-fn a_world_at_its_limit_keeps_its_counts() {
-    // 3 galleries × 2 definitions × 3 versions, and the version limit checked on the next create.
+fn counts_and_uniqueness_come_back_the_same() {
+    // 3 galleries × 2 definitions × 3 versions: the counts (invariants), a duplicate refused
+    // and a new version accepted alike.
     let w = testing::world_with(3, 2, 3);
     let create = Command::CreateVersion {
         id: version_id(
