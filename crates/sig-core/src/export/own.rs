@@ -128,13 +128,7 @@ pub(super) fn nested_version(
         image: parent.clone(),
         version: name,
     };
-    let key = vref.key();
-    if w.versions.contains_key(&key) {
-        return Err(twice(&vref.canonical()));
-    }
-    let entry = version_entry(vref, resource).map_err(entry_refused)?;
-    w.insert_version_at(key, entry);
-    Ok(())
+    insert_version(w, vref, resource)
 }
 
 /// A version: its definition must be there; its id takes the definition's spelling.
@@ -150,6 +144,15 @@ pub(super) fn version(
         return Err(orphan(&vref.canonical()));
     };
     vref.image = parent.id.clone();
+    insert_version(w, vref, resource)
+}
+
+/// A version under `vref` (its parent's spelling), unless it is there already.
+fn insert_version(
+    w: &mut World,
+    vref: VersionRef,
+    resource: arm::GalleryImageVersion,
+) -> Result<(), CommandError> {
     let key = vref.key();
     if w.versions.contains_key(&key) {
         return Err(twice(&vref.canonical()));
