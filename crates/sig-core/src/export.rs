@@ -419,6 +419,8 @@ pub struct Reading {
     replication: Vec<crate::replication::ReplicationRecordExport>,
     access: crate::access::export::AccessExport,
     soft_deleted_versions: Vec<crate::soft_delete::SoftDeletedResource>,
+    /// The scopes of the role assignments put back as this engine's own, keyed once each.
+    scope_keys: own::ScopeKeys,
     done: usize,
     total: usize,
 }
@@ -567,6 +569,7 @@ impl Reading {
             replication: e.replication,
             access: e.access,
             soft_deleted_versions: e.soft_deleted_versions,
+            scope_keys: own::ScopeKeys::default(),
             done: 0,
             total,
         })
@@ -731,7 +734,7 @@ impl Reading {
             }
             Next::Nominal => return Ok(self.rebuild_nominal(left)),
             Next::Assignment(a) if self.own.role_assignments => {
-                own::role_assignment(&mut self.world, a)
+                own::role_assignment(&mut self.world, &mut self.scope_keys, a)
             }
             Next::Assignment(a) => crate::access::export::import_assignment(
                 &mut self.world,

@@ -715,15 +715,19 @@ pub(crate) fn import_record(
     // the version's key: found at once. Any other spelling of an existing version is parsed
     // first (a lower-cased id equal to a version's key can only name that version).
     let direct = Key::new(&e.version_id);
-    let key = if w.versions.contains_key(&direct) {
-        direct
-    } else {
-        let Some(GalleryResourceId::Version(vref)) = GalleryResourceId::parse(&e.version_id) else {
-            return Err(bad(&e.version_id, "not an image version id".into()));
-        };
-        vref.key()
+    let (key, found) = match w.versions.get(&direct) {
+        Some(v) => (direct, Some(v)),
+        None => {
+            let Some(GalleryResourceId::Version(vref)) = GalleryResourceId::parse(&e.version_id)
+            else {
+                return Err(bad(&e.version_id, "not an image version id".into()));
+            };
+            let key = vref.key();
+            let v = w.versions.get(&key);
+            (key, v)
+        }
     };
-    let Some(v) = w.versions.get(&key) else {
+    let Some(v) = found else {
         return Err(bad(
             &e.version_id,
             "replication record for an unknown image version".into(),
@@ -767,7 +771,15 @@ pub(crate) fn import_record(
             ));
         }
     }
-    let mut recs = w.replication.regions(&key).to_vec();
+    // While a reading builds the world nothing is marked touched (it ends with nothing
+    // touched): marking the gallery per record only cost a canonical id and a key each.
+    let replication = if w.reading {
+        &mut w.replication
+    } else {
+        w.replication_mut(&key)
+    };
+    // One look-up for the version's records, not one to read them and one to write them back.
+    let recs = replication.records_mut(key);
     if recs.iter().any(|r| r.region == region) {
         return Err(bad(
             &e.version_id,
@@ -775,12 +787,5 @@ pub(crate) fn import_record(
         ));
     }
     recs.push(rec);
-    // While a reading builds the world nothing is marked touched (it ends with nothing
-    // touched): marking the gallery per record only cost a canonical id and a key each.
-    if w.reading {
-        w.replication.set(key, recs);
-    } else {
-        w.replication_mut(&key).set(key, recs);
-    }
     Ok(())
 }

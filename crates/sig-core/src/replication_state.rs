@@ -162,6 +162,11 @@ impl ReplicationState {
     pub(crate) fn remove_version(&mut self, version: &Key) {
         self.versions.remove(version);
     }
+    /// The records of `version`, to add to (an empty list is made when it has none; whoever
+    /// adds none removes nothing, so callers add one or refuse before any other look-up).
+    pub(crate) fn records_mut(&mut self, version: Key) -> &mut Vec<RegionReplication> {
+        self.versions.entry(version).or_default()
+    }
     pub(crate) fn set(&mut self, version: Key, regions: Vec<RegionReplication>) {
         self.versions.insert(version, regions);
     }

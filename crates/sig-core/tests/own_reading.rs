@@ -218,3 +218,24 @@ fn what_keeps_the_structure_sound_is_still_refused() {
     };
     assert_eq!(refused(&nowhere), Code::LocationNotAvailableForResourceType);
 }
+
+/// A role assignment stored twice is refused by the own reading too (its key is looked up
+/// once, in the same insert that indexes it), and the one before it is not lost.
+#[test]
+fn a_role_assignment_twice_is_refused() {
+    let w = contoso_fabrikam();
+    let mut doc = serde_json::to_value(stored(&w)).unwrap();
+    let assignments = doc["roleAssignments"].as_array_mut().expect("assignments");
+    assert!(!assignments.is_empty(), "the example world assigns roles");
+    let first = assignments[0].clone();
+    assignments.push(first);
+    let all = Own {
+        galleries: true,
+        role_assignments: true,
+    };
+    let e: WorldExport = serde_json::from_value(doc).unwrap();
+    match Reading::own(e, all).and_then(Reading::finish) {
+        Ok(_) => panic!("a role assignment twice was admitted"),
+        Err(e) => assert_eq!(e.diagnostics[0].code, Code::Conflict),
+    }
+}
