@@ -6,24 +6,48 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// An index key: ARM names are case-insensitive, so keys are the lower-cased canonical id.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Key(String);
+///
+/// The text is shared: the indexes hold the same key in several maps (a version's key sits in
+/// the versions map and in its definition's and gallery's lists, a role assignment's scope in two
+/// indexes), and cloning a key only counts one more holder. Opening a state at ten times the
+/// limits spent a third of its time in the allocator, much of it copying keys (profiled).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key(Arc<str>);
 
 impl Key {
     /// Lower-cases the given canonical text.
     pub fn new(s: &str) -> Key {
-        Key(s.to_ascii_lowercase())
+        let mut text: Arc<str> = Arc::from(s);
+        // Made just now, so held once: lower-cased in place, no second copy.
+        if let Some(text) = Arc::get_mut(&mut text) {
+            text.make_ascii_lowercase();
+        }
+        Key(text)
     }
-    /// Lower-cases the given canonical text in place (one allocation fewer than [`Key::new`]).
-    pub fn from_string(mut s: String) -> Key {
-        s.make_ascii_lowercase();
-        Key(s)
+    /// Lower-cases the given canonical text (for callers that built it as a `String`).
+    pub fn from_string(s: String) -> Key {
+        Key::new(&s)
     }
     /// The key text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// As its text, like the `String` it was before the text was shared.
+impl Serialize for Key {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+/// Its text as written (not lower-cased again), like the `String` it was.
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        String::deserialize(deserializer).map(|s| Key(Arc::from(s)))
     }
 }
 
