@@ -39,7 +39,16 @@ pub fn App() -> impl IntoView {
             Ok(Some(stored)) => {
                 let read = if ensure_reader().await {
                     mark("sig:reader-ready");
-                    read_in_steps(stored, OPENING_SLICE_MS, |at| progress.set(Some(at))).await
+                    // Marked once the parts are parsed and the core admits the resources.
+                    let admitting = std::cell::Cell::new(false);
+                    read_in_steps(stored, OPENING_SLICE_MS, |at| {
+                        if matches!(at, OpeningProgress::Resources(..)) && !admitting.replace(true)
+                        {
+                            mark("sig:admitting");
+                        }
+                        progress.set(Some(at))
+                    })
+                    .await
                 } else {
                     Err(LoadProblem::ReaderMissing)
                 };
