@@ -119,7 +119,10 @@ if release:
     for name in [main_wasm] + split_files:
         path = os.path.join(staging, name)
         # Quiet: it warns about the name subsection of every module, which is harmless.
-        run("wasm-opt", "-Oz", f"--output={path}", path, quiet=True)
+        # SIG_WASM_NAMES=1 keeps the functions' names, for a profile that names them
+        # (`-g` keeps the name section; the code is optimized the same).
+        names = ["-g"] if os.environ.get("SIG_WASM_NAMES") == "1" else []
+        run("wasm-opt", "-Oz", *names, f"--output={path}", path, quiet=True)
 
 # Trunk's loader block, where Trunk would have put it.
 index = os.path.join(staging, "index.html")

@@ -138,6 +138,17 @@ try {
   // The first status, every tenth, and the last: enough to see it move.
   figures.coldLoadOpening = opening.filter((_, i) => i % 10 === 0 || i === opening.length - 1);
   figures.coldLoadStatusUpdates = opening.length;
+  // Where the time goes: the last status reading parts, the first checking resources, and the
+  // first past the gallery resources (the replication records are admitted, uncounted, between).
+  const count = ([, text]) => Number(text.match(/(\d+) of \d+ resources/)?.[1] ?? -1);
+  const galleryResources = figures.galleries + figures.galleries * 10 + figures.versions;
+  figures.coldLoadStages = {
+    partsReadBy: opening.findLast(([, text]) => /parts/.test(text))?.[0],
+    checkingFrom: opening.find((s) => count(s) >= 0)?.[0],
+    galleryResourcesBy: opening.findLast((s) => count(s) >= 0 && count(s) <= galleryResources)?.[0],
+    accessFrom: opening.find((s) => count(s) > galleryResources)?.[0],
+    lastStatus: opening.at(-1)?.[0],
+  };
   Object.assign(figures, { afterLoad: await memory(page, cdp) });
 
   // Opening the lists of every resource and of every gallery (hash navigation, as the menu does).

@@ -1,0 +1,98 @@
+//! Where the time goes when the portal opens a large stored state, natively: the state is split
+//! into the parts the portal stores (the rest, one part per gallery, the access part, the
+//! buckets of role assignments), then timed as the portal reads them back as the engine's own
+//! sealed state — parsing the parts' JSON, then each slice of the reading. It exists because the
+//! browser's figures (BENCHMARKS.md) only show the whole; this shows which stage to work on.
+//!
+//! `cargo run --release -p sig-core --example read_stored_profile -- tests/test-results/ten-times.state.json`
+//!
+//! (`node tests/bench/ten-times.mjs` writes that file; any state file `sig` reads will do.)
+
+use std::time::Instant;
+
+use sig_core::export::{Own, Reading, WorldExport};
+
+/// Resources admitted per step, as the portal's reader slices its work.
+const STEP: usize = 5_000;
+
+fn main() {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: read_stored_profile STATE.json");
+        std::process::exit(2);
+    };
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| fail(&path, &e));
+    let doc: WorldExport = serde_json::from_str(&text).unwrap_or_else(|e| fail(&path, &e));
+    let (world, _) = Reading::new(doc)
+        .and_then(Reading::finish)
+        .unwrap_or_else(|e| fail(&path, &e));
+
+    // The parts' texts, as the portal writes them.
+    let rest = json(&world.rest_part());
+    let galleries: Vec<String> = world
+        .gallery_keys()
+        .filter_map(|k| world.gallery_part(k).map(|p| json(&p)))
+        .collect();
+    let access = json(&world.access_part());
+    let buckets: Vec<String> = world.assignment_parts().values().map(json).collect();
+    drop(world);
+
+    let start = Instant::now();
+    let rest: WorldExport = parse(&rest);
+    let parts = galleries.iter().map(|g| parse(g)).collect();
+    let access = parse(&access);
+    let assignments = buckets.iter().map(|b| parse(b)).collect();
+    let parsed = start.elapsed();
+
+    let doc = sig_core::parts::assemble(rest, parts, access, assignments);
+    let own = Own {
+        galleries: true,
+        role_assignments: true,
+    };
+    let mut reading = Reading::own(doc, own).unwrap_or_else(|e| fail("the parts", &e));
+    let opened = start.elapsed();
+    // (resources admitted by the end of the slice, the slice's milliseconds)
+    let mut slices = Vec::new();
+    loop {
+        let t = Instant::now();
+        let done = reading.step(STEP).unwrap_or_else(|e| fail("the parts", &e));
+        slices.push((reading.progress().0, t.elapsed().as_millis()));
+        if done {
+            break;
+        }
+    }
+    let (world, _) = reading.finish().unwrap_or_else(|e| fail("the parts", &e));
+    let total = start.elapsed();
+
+    println!(
+        "{} galleries, {} versions, {} role assignments",
+        galleries.len(),
+        world.versions().count(),
+        buckets
+            .iter()
+            .map(|b| b.matches("\"principalId\"").count())
+            .sum::<usize>()
+    );
+    println!("parsing the parts: {parsed:.0?}");
+    println!(
+        "putting them together, opening the reading: {:.0?}",
+        opened - parsed
+    );
+    println!("reading them:      {:.0?}", total - opened);
+    println!("total:             {total:.0?}");
+    println!("slices of {STEP} (admitted so far, ms): {slices:?}");
+}
+
+fn fail(what: &str, e: &dyn std::fmt::Display) -> ! {
+    eprintln!("read_stored_profile: {what}: {e}");
+    std::process::exit(1);
+}
+
+/// A part read back from its text.
+fn parse<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    serde_json::from_str(text).unwrap_or_else(|e| fail("a part", &e))
+}
+
+/// A part's text, as the portal stores it.
+fn json<T: serde::Serialize>(part: &T) -> String {
+    serde_json::to_string(part).unwrap_or_else(|e| fail("a part", &e))
+}
