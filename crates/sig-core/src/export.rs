@@ -337,7 +337,8 @@ pub(crate) fn gallery_part<'a>(w: &'a World, key: &Key) -> Option<impl Serialize
     let versions = w
         .child_keys(gk)
         .flat_map(|ik| w.child_keys(ik))
-        .filter_map(|vk| w.versions.get_key_value(vk));
+        .filter_map(|vk| w.versions.get_key_value(vk))
+        .map(|(k, v)| (k, &**v));
     Some(GalleryPart {
         node: gallery_node(w, gk, g),
         replication: crate::replication::export_records_of(w, versions, true),
@@ -468,6 +469,11 @@ enum Next {
 impl Reading {
     /// Checks the document's format and clock and admits its setup.
     pub fn new(e: WorldExport) -> Result<Reading, CommandError> {
+        Reading::open(e, Own::default())
+    }
+
+    /// [`Reading::new`], with what `own` says is this engine's own.
+    fn open(e: WorldExport, own: Own) -> Result<Reading, CommandError> {
         // Format 3 leaves nominal replication records out; in 1 and 2 a missing record means
         // "completed before the simulation", so only format 3 rebuilds them.
         let rebuild_nominal = e.format_version == FORMAT_VERSION;
@@ -557,13 +563,14 @@ impl Reading {
             clock,
             activity,
             rebuild_nominal,
-            own: Own::default(),
+            own,
             warnings,
             stage: Stage::Galleries(e.galleries.into_iter()),
             // Sized at once: at ten times the limits, growing a vector of 100,000 versions
             // (~1 KB each) copied up to 50 MB in one step, a task of 60-95 ms (measured).
             images: Vec::with_capacity(nested_images),
-            versions: Vec::with_capacity(nested_versions),
+            // This engine's own versions are admitted with their definition, never queued.
+            versions: Vec::with_capacity(if own.galleries { 0 } else { nested_versions }),
             flat_images: e.images,
             flat_versions: e.versions,
             replication: e.replication,
@@ -585,11 +592,7 @@ impl Reading {
     /// versions, any other format) is admitted as [`Reading::new`] does.
     pub fn own(e: WorldExport, own: Own) -> Result<Reading, CommandError> {
         let current = e.format_version == FORMAT_VERSION;
-        let mut reading = Reading::new(e)?;
-        if current {
-            reading.own = own;
-        }
-        Ok(reading)
+        Reading::open(e, if current { own } else { Own::default() })
     }
 
     /// Gallery resources admitted so far, and in all.

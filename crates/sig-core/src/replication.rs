@@ -584,7 +584,7 @@ fn nominal_records<'w>(
 /// target region without a record (completed before the simulation) is written as a completed
 /// record when the reader would otherwise rebuild a nominal one.
 pub fn export_records(w: &World) -> Vec<ReplicationRecordExport> {
-    export_records_of(w, w.versions.iter(), false)
+    export_records_of(w, w.versions.iter().map(|(k, v)| (k, &**v)), false)
 }
 
 /// [`export_records`] for some of the versions; with `all`, the nominal records too (a

@@ -294,7 +294,7 @@ fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> Vec<Event> {
             if let Some(slot) = w.versions.get_mut(&k) {
                 w.touched.galleries.insert(e.id.image.gallery.key());
                 before = slot.targets.clone();
-                *slot = e;
+                **slot = e;
             }
             if let Some(now) = at {
                 replication::sync_targets(w, &k, &before, now);

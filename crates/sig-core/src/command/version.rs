@@ -154,7 +154,7 @@ pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
     let rid = cur.id.canonical();
     if soft {
         let kept = crate::world::SoftDeletedVersion {
-            entry: cur.clone(),
+            entry: (**cur).clone(),
             deleted_at: cx.now,
         };
         let until = kept

@@ -17,7 +17,7 @@ use crate::replication_state::RegionReplication;
 /// Its largest maps are taken out and emptied an entry at a time (by their own iterators,
 /// which dropping a map uses anyway: no code of its own per map in the download).
 pub struct Discarding {
-    versions: btree_map::IntoIter<Key, VersionEntry>,
+    versions: btree_map::IntoIter<Key, Box<VersionEntry>>,
     records: btree_map::IntoIter<Key, Vec<RegionReplication>>,
     images: btree_map::IntoIter<Key, ImageEntry>,
     assignments: btree_map::IntoIter<Key, RoleAssignment>,
