@@ -25,7 +25,7 @@ use leptos::wasm_split::SplitLoaderError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sig_core::export::{Own, WorldExport};
-use sig_core::parts::{GalleryPart, Touched};
+use sig_core::parts::{Assembly, GalleryPart, Touched};
 use sig_core::World;
 
 use crate::sim_clock::SavedClock;
@@ -365,9 +365,6 @@ enum ReadStage {
     Start,
     /// Format 2: the envelope is parsed; its parts are parsed one at a time.
     Parts(Box<PartsRead>),
-    /// The parts are put together into one document, not yet opened for admitting (a step of
-    /// its own: each moves every part's resources).
-    Assembled(Box<(EnvelopeMeta, WorldExport, Own)>),
     /// The whole document is there and admitted in steps.
     Admitting(Box<Admitting>),
     /// Finished, not yet taken.
@@ -387,12 +384,12 @@ struct EnvelopeMeta {
 /// A format 2 state whose parts are being parsed.
 struct PartsRead {
     meta: EnvelopeMeta,
-    rest: WorldExport,
+    /// The document, each part added as it is parsed.
+    assembly: Assembly,
     /// Every part key, galleries first, then the access fields, then the buckets.
     keys: Vec<String>,
-    galleries: Vec<GalleryPart>,
-    access: Option<sig_core::access::export::AccessExport>,
-    assignments: Vec<Vec<sig_core::iam::assignments::RoleAssignment>>,
+    /// How many of them are parsed.
+    read: usize,
     /// Which kinds of parts read so far are all this build's own, their seals intact (see
     /// [`PartMap::seals`]).
     own: Own,
@@ -410,17 +407,9 @@ struct Admitting {
 pub const ADMIT_BETWEEN_CHECKS: usize = 50;
 
 impl ReadStage {
-    /// The next step moves every part's resources at once: putting the parts together (every
-    /// part parsed), or opening the core's reading of the document they make.
+    /// The next step opens the core's reading of the whole document (every part is parsed).
     fn starts_alone(&self) -> bool {
-        match self {
-            ReadStage::Parts(read) => {
-                read.galleries.len() + usize::from(read.access.is_some()) + read.assignments.len()
-                    >= read.keys.len()
-            }
-            ReadStage::Assembled(_) => true,
-            _ => false,
-        }
+        matches!(self, ReadStage::Parts(read) if read.read >= read.keys.len())
     }
 }
 
@@ -437,16 +426,7 @@ impl StateReading {
     pub fn progress(&self) -> OpeningProgress {
         match &self.stage {
             ReadStage::Start => OpeningProgress::Parts(0, self.stored.parts.len()),
-            ReadStage::Parts(read) => {
-                let done = read.galleries.len()
-                    + usize::from(read.access.is_some())
-                    + read.assignments.len();
-                OpeningProgress::Parts(done, read.keys.len())
-            }
-            ReadStage::Assembled(assembled) => {
-                let parts = assembled.0.parts.keys().count();
-                OpeningProgress::Parts(parts, parts)
-            }
+            ReadStage::Parts(read) => OpeningProgress::Parts(read.read, read.keys.len()),
             ReadStage::Admitting(admitting) => {
                 let (done, total) = admitting.reading.progress();
                 OpeningProgress::Resources(done, total)
@@ -472,9 +452,9 @@ impl StateReading {
         let started = (slice_ms < f64::INFINITY).then(now_ms);
         let mut first = true;
         loop {
-            // Putting the parts together and opening the core's reading each move every part's
-            // resources at once (tens of ms at ten times the limits): each starts a slice of
-            // its own, or the slice it ends runs past 50 ms (measured: 54-72 ms tasks).
+            // Opening the core's reading sizes it for every resource at once: it starts a
+            // slice of its own, or the slice it ends could run past 50 ms (measured: 50-72 ms
+            // tasks when the parts were also put together in that step).
             if !first && started.is_some() && self.stage.starts_alone() {
                 return;
             }
@@ -496,56 +476,37 @@ impl StateReading {
         Ok(match stage {
             ReadStage::Start => self.open_envelope()?,
             ReadStage::Parts(mut read) => {
-                let at = read.galleries.len()
-                    + usize::from(read.access.is_some())
-                    + read.assignments.len();
+                let at = read.read;
                 let Some(key) = read.keys.get(at) else {
                     let PartsRead {
                         meta,
-                        rest,
-                        galleries,
-                        access,
-                        assignments,
-                        mut own,
+                        assembly,
+                        own,
                         ..
                     } = *read;
-                    // Only the sealed parts are the engine's own: galleries, records or role
-                    // assignments anywhere else (the envelope's rest, the access part) were
-                    // not written there by this build, so their kind goes through the plans.
-                    own.galleries &= rest.galleries.is_empty() && rest.replication.is_empty();
-                    own.role_assignments &= rest.access.role_assignments.is_empty()
-                        && access
-                            .as_ref()
-                            .is_none_or(|a| a.role_assignments.is_empty());
-                    let document = sig_core::parts::assemble(
-                        rest,
-                        galleries,
-                        access.unwrap_or_default(),
-                        assignments,
-                    );
-                    return Ok(ReadStage::Assembled(Box::new((meta, document, own))));
+                    return admit(meta, assembly.finish(), own);
                 };
                 let galleries = read.meta.parts.galleries.len();
                 let has_access = read.meta.parts.access.is_some();
                 if at < galleries {
                     let text = stored_part_text(key, &mut self.stored)?;
                     read.own.galleries &= read.meta.parts.own_seal(key) == Some(&seal(&text));
-                    let part = parse_part(key, &text)?;
-                    read.galleries.push(part);
-                } else if has_access && read.access.is_none() {
-                    read.access = Some(part(key, &mut self.stored)?);
+                    let part: GalleryPart = parse_part(key, &text)?;
+                    read.assembly.gallery(part);
+                } else if has_access && at == galleries {
+                    let access: sig_core::access::export::AccessExport =
+                        part(key, &mut self.stored)?;
+                    // Role assignments in the access part were not written there by this build.
+                    read.own.role_assignments &= access.role_assignments.is_empty();
+                    read.assembly.access(access);
                 } else {
                     let text = stored_part_text(key, &mut self.stored)?;
                     read.own.role_assignments &=
                         read.meta.parts.own_seal(key) == Some(&seal(&text));
-                    let bucket = parse_part(key, &text)?;
-                    read.assignments.push(bucket);
+                    read.assembly.assignments(parse_part(key, &text)?);
                 }
+                read.read += 1;
                 ReadStage::Parts(read)
-            }
-            ReadStage::Assembled(assembled) => {
-                let (meta, document, own) = *assembled;
-                admit(meta, document, own)?
             }
             ReadStage::Admitting(mut admitting) => {
                 if !admitting
@@ -613,14 +574,17 @@ impl StateReading {
         let rest: WorldExport = serde::Deserialize::deserialize(&envelope.world)
             .map_err(|e| LoadProblem::Unreadable(format!("the saved data is damaged ({e})")))?;
         let keys: Vec<String> = meta.parts.keys().cloned().collect();
-        let own = meta.parts.sealed();
+        let mut own = meta.parts.sealed();
+        // Only the sealed parts are the engine's own: galleries, records or role assignments
+        // anywhere else (the envelope's rest, the access part) were not written there by this
+        // build, so their kind goes through the plans.
+        own.galleries &= rest.galleries.is_empty() && rest.replication.is_empty();
+        own.role_assignments &= rest.access.role_assignments.is_empty();
         Ok(ReadStage::Parts(Box::new(PartsRead {
             own,
-            galleries: Vec::with_capacity(meta.parts.galleries.len()),
-            assignments: Vec::with_capacity(meta.parts.assignments.len()),
-            access: None,
+            assembly: Assembly::new(rest),
+            read: 0,
             meta,
-            rest,
             keys,
         })))
     }

@@ -119,30 +119,63 @@ pub struct GalleryPart {
 /// Puts the parts back into one export document: `rest` with the galleries' nodes as its
 /// galleries, their replication records added to its records, `access` as its access fields and
 /// the buckets' role assignments added to them. Read with [`World::from_export`], like any state
-/// file.
+/// file. ([`Assembly`] does the same a part at a time.)
 pub fn assemble(
-    mut rest: WorldExport,
+    rest: WorldExport,
     galleries: Vec<GalleryPart>,
     access: AccessExport,
     assignments: Vec<Vec<RoleAssignment>>,
 ) -> WorldExport {
-    // Reserved at once: at ten times the limits these are 100,000 records and assignments,
-    // whose vectors would otherwise be copied as they grow, in one step of the reading.
-    rest.galleries.reserve(galleries.len());
-    rest.replication
-        .reserve(galleries.iter().map(|p| p.replication.len()).sum());
+    let mut assembly = Assembly::new(rest);
     for part in galleries {
-        rest.galleries.push(part.node);
-        rest.replication.extend(part.replication);
+        assembly.gallery(part);
     }
-    rest.access = access;
-    rest.access
-        .role_assignments
-        .reserve(assignments.iter().map(Vec::len).sum());
+    assembly.access(access);
     for bucket in assignments {
-        rest.access.role_assignments.extend(bucket);
+        assembly.assignments(bucket);
     }
-    rest
+    assembly.finish()
+}
+
+/// [`assemble`], a part at a time as a reader parses them: each part's resources are moved
+/// once, when it is read. Put together at the end, the 200,000 records and role assignments of
+/// a state at ten times the limits were moved in one step, a 50 ms task in the browser.
+pub struct Assembly(WorldExport);
+
+impl Assembly {
+    /// Starts from the document's rest; its access fields are the access part's ([`Assembly::access`]).
+    pub fn new(mut rest: WorldExport) -> Assembly {
+        rest.access = AccessExport::default();
+        Assembly(rest)
+    }
+
+    /// Adds a gallery part: its node to the galleries, its replication records to the records.
+    pub fn gallery(&mut self, part: GalleryPart) {
+        self.0.galleries.push(part.node);
+        self.0.replication.extend(part.replication);
+    }
+
+    /// Sets the access fields; role assignments added before stay, after the part's own.
+    pub fn access(&mut self, mut access: AccessExport) {
+        let added = std::mem::take(&mut self.0.access.role_assignments);
+        access.role_assignments.extend(added);
+        self.0.access = access;
+    }
+
+    /// Adds a bucket of role assignments.
+    pub fn assignments(&mut self, bucket: Vec<RoleAssignment>) {
+        let all = &mut self.0.access.role_assignments;
+        if all.is_empty() {
+            *all = bucket;
+        } else {
+            all.extend(bucket);
+        }
+    }
+
+    /// The document, to read.
+    pub fn finish(self) -> WorldExport {
+        self.0
+    }
 }
 
 #[cfg(test)]
@@ -232,6 +265,25 @@ mod tests {
             buckets,
         );
         let back = World::from_export(document).unwrap();
+        assert_eq!(back.to_export_value(), w.to_export_value());
+    }
+
+    /// A part at a time, in another order (a bucket before the access part): the same world.
+    #[test]
+    fn an_assembly_a_part_at_a_time_is_the_same_document() {
+        let w = crate::testing::example::contoso_fabrikam();
+        let all = parts(&w);
+        let mut assembly = Assembly::new(serde_json::from_str(&all.rest).unwrap());
+        let mut buckets = all.buckets.values();
+        assembly.assignments(serde_json::from_str(buckets.next().unwrap()).unwrap());
+        for text in all.galleries.values() {
+            assembly.gallery(serde_json::from_str(text).unwrap());
+        }
+        assembly.access(serde_json::from_str(&all.access).unwrap());
+        for text in buckets {
+            assembly.assignments(serde_json::from_str(text).unwrap());
+        }
+        let back = World::from_export(assembly.finish()).unwrap();
         assert_eq!(back.to_export_value(), w.to_export_value());
     }
 
