@@ -75,11 +75,22 @@ pub fn unpack(stored: &str) -> Result<String, LoadProblem> {
     let Some(body) = stored.strip_prefix(COMPRESSED_PREFIX) else {
         return Ok(stored.to_string());
     };
-    let damaged =
-        || LoadProblem::Unreadable("the saved data is damaged (compressed data is invalid)".into());
-    let bytes = latin1_bytes(body).ok_or_else(damaged)?;
-    let json = inflate(&bytes).ok_or_else(damaged)?;
-    String::from_utf8(json).map_err(|_| damaged())
+    let mut json = Vec::new();
+    let length = inflate_body(body, &mut json)?;
+    json.truncate(length);
+    String::from_utf8(json).map_err(|_| compressed_damaged())
+}
+
+/// What [`unpack`] says of compressed data it cannot read.
+fn compressed_damaged() -> LoadProblem {
+    LoadProblem::Unreadable("the saved data is damaged (compressed data is invalid)".into())
+}
+
+/// Inflates a compressed text's body (after [`COMPRESSED_PREFIX`]) into `out` (see
+/// [`inflate_into`]): how many bytes of it are the text.
+fn inflate_body(body: &str, out: &mut Vec<u8>) -> Result<usize, LoadProblem> {
+    let bytes = latin1_bytes(body).ok_or_else(compressed_damaged)?;
+    inflate_into(&bytes, out).ok_or_else(compressed_damaged)
 }
 
 /// The bytes [`pack`] stored one per character (U+0000 to U+00FF), `None` if a character is
@@ -116,25 +127,28 @@ pub fn seal(stored: &str) -> String {
 /// the saved world deflates about 22 to 1 (measured at the full limits).
 const INFLATE_GUESS: usize = 32;
 
-/// Inflates raw deflate data (what [`pack`] wrote), `None` when it is not valid. Why not
+/// Inflates raw deflate data (what [`pack`] wrote) into `out`, reusing what it holds: how many
+/// of its bytes are the data (the rest is left over), `None` when it is not valid. Why not
 /// `miniz_oxide`'s `decompress_to_vec`: it starts from twice the input and doubles, zero-filling
 /// and copying the output four times over for a stored part (a tenth of the cold load's
-/// reading, profiled); this starts from the usual ratio.
-fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
+/// reading, profiled); this starts from the usual ratio, and a reader of a thousand parts
+/// inflates them all into one buffer rather than allocating and zero-filling one per part.
+fn inflate_into(bytes: &[u8], out: &mut Vec<u8>) -> Option<usize> {
     use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
     use miniz_oxide::inflate::TINFLStatus;
     let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
-    let mut out = vec![0u8; bytes.len().saturating_mul(INFLATE_GUESS).max(1024)];
+    let guess = bytes.len().saturating_mul(INFLATE_GUESS).max(1024);
+    if out.len() < guess {
+        out.resize(guess, 0);
+    }
     let mut decompressor = Box::<DecompressorOxide>::default();
     let (mut input, mut at) = (bytes, 0);
     loop {
-        let (status, read, written) = decompress(&mut decompressor, input, &mut out, at, flags);
+        // Back-references read only what this stream wrote: what was left in `out` is unread.
+        let (status, read, written) = decompress(&mut decompressor, input, out, at, flags);
         at += written;
         match status {
-            TINFLStatus::Done => {
-                out.truncate(at);
-                return Some(out);
-            }
+            TINFLStatus::Done => return Some(at),
             TINFLStatus::HasMoreOutput => {
                 input = input.get(read..)?;
                 out.resize(out.len().saturating_mul(2), 0);
@@ -357,6 +371,9 @@ pub enum OpeningProgress {
 pub struct StateReading {
     stored: StoredState,
     stage: ReadStage,
+    /// Milliseconds per byte of stored text that parsing a part took lately (a moving
+    /// average), to tell whether the next part fits in what is left of a slice.
+    ms_per_byte: f64,
 }
 
 /// Where a [`StateReading`] is.
@@ -390,6 +407,8 @@ struct PartsRead {
     keys: Vec<String>,
     /// How many of them are parsed.
     read: usize,
+    /// Where each compressed part is inflated (see [`inflate_into`]).
+    scratch: Vec<u8>,
     /// Which kinds of parts read so far are all this build's own, their seals intact (see
     /// [`PartMap::seals`]).
     own: Own,
@@ -411,6 +430,14 @@ impl ReadStage {
     fn starts_alone(&self) -> bool {
         matches!(self, ReadStage::Parts(read) if read.read >= read.keys.len())
     }
+
+    /// The length of the stored text of the part the next step parses, if it parses one.
+    fn next_part_len(&self, stored: &StoredState) -> Option<usize> {
+        let ReadStage::Parts(read) = self else {
+            return None;
+        };
+        stored.parts.get(read.keys.get(read.read)?).map(String::len)
+    }
 }
 
 impl StateReading {
@@ -419,6 +446,7 @@ impl StateReading {
         StateReading {
             stored,
             stage: ReadStage::Start,
+            ms_per_byte: 0.0,
         }
     }
 
@@ -452,18 +480,39 @@ impl StateReading {
         let started = (slice_ms < f64::INFINITY).then(now_ms);
         let mut first = true;
         loop {
-            // Opening the core's reading sizes it for every resource at once: it starts a
-            // slice of its own, or the slice it ends could run past 50 ms (measured: 50-72 ms
-            // tasks when the parts were also put together in that step).
-            if !first && started.is_some() && self.stage.starts_alone() {
-                return;
+            let part = self.stage.next_part_len(&self.stored);
+            if let (false, Some(at)) = (first, started) {
+                // Opening the core's reading sizes it for every resource at once: it starts a
+                // slice of its own, or the slice it ends could run past 50 ms (measured: 50-72
+                // ms tasks when the parts were also put together in that step).
+                if self.stage.starts_alone() {
+                    return;
+                }
+                // So does a part that would take the slice past its time, with room to spare:
+                // a bucket of role assignments is several times a gallery's part, and on a
+                // slow run one parsed at the end of a slice made a 52 ms task (measured).
+                let expected = part.map_or(0.0, |len| len as f64 * self.ms_per_byte * 1.5);
+                if now_ms() - at + expected > slice_ms {
+                    return;
+                }
             }
             first = false;
+            let timed = part
+                .filter(|_| started.is_some())
+                .map(|len| (len, now_ms()));
             let stage = std::mem::replace(&mut self.stage, ReadStage::Taken);
             self.stage = match self.advance(stage) {
                 Ok(next) => next,
                 Err(problem) => ReadStage::Done(Box::new(Err(problem))),
             };
+            if let Some((len, from)) = timed {
+                let took = (now_ms() - from) / len.max(1) as f64;
+                self.ms_per_byte = if self.ms_per_byte == 0.0 {
+                    took
+                } else {
+                    0.7 * self.ms_per_byte + 0.3 * took
+                };
+            }
             let finished = matches!(self.stage, ReadStage::Done(_) | ReadStage::Taken);
             if finished || started.is_some_and(|at| now_ms() - at >= slice_ms) {
                 return;
@@ -491,11 +540,11 @@ impl StateReading {
                 if at < galleries {
                     let text = stored_part_text(key, &mut self.stored)?;
                     read.own.galleries &= read.meta.parts.own_seal(key) == Some(&seal(&text));
-                    let part: GalleryPart = parse_part(key, &text)?;
+                    let part: GalleryPart = parse_part(key, &text, &mut read.scratch)?;
                     read.assembly.gallery(part);
                 } else if has_access && at == galleries {
                     let access: sig_core::access::export::AccessExport =
-                        part(key, &mut self.stored)?;
+                        part(key, &mut self.stored, &mut read.scratch)?;
                     // Role assignments in the access part were not written there by this build.
                     read.own.role_assignments &= access.role_assignments.is_empty();
                     read.assembly.access(access);
@@ -503,7 +552,8 @@ impl StateReading {
                     let text = stored_part_text(key, &mut self.stored)?;
                     read.own.role_assignments &=
                         read.meta.parts.own_seal(key) == Some(&seal(&text));
-                    read.assembly.assignments(parse_part(key, &text)?);
+                    read.assembly
+                        .assignments(parse_part(key, &text, &mut read.scratch)?);
                 }
                 read.read += 1;
                 ReadStage::Parts(read)
@@ -584,6 +634,7 @@ impl StateReading {
             own,
             assembly: Assembly::new(rest),
             read: 0,
+            scratch: Vec::new(),
             meta,
             keys,
         })))
@@ -621,8 +672,9 @@ fn world_refused(refusal: sig_core::CommandError) -> LoadProblem {
 fn part<T: serde::de::DeserializeOwned>(
     key: &String,
     stored: &mut StoredState,
+    scratch: &mut Vec<u8>,
 ) -> Result<T, LoadProblem> {
-    parse_part(key, &stored_part_text(key, stored)?)
+    parse_part(key, &stored_part_text(key, stored)?, scratch)
 }
 
 /// The stored text of the part under `key`, taken out of `stored`.
@@ -634,9 +686,22 @@ fn stored_part_text(key: &String, stored: &mut StoredState) -> Result<String, Lo
     })
 }
 
-/// A part's stored text read into its type.
-fn parse_part<T: serde::de::DeserializeOwned>(key: &String, text: &str) -> Result<T, LoadProblem> {
-    serde_json::from_str(&unpack(text)?).map_err(|e| {
+/// A part's stored text read into its type; a compressed one is inflated into `scratch`.
+fn parse_part<T: serde::de::DeserializeOwned>(
+    key: &String,
+    text: &str,
+    scratch: &mut Vec<u8>,
+) -> Result<T, LoadProblem> {
+    let json = match text.strip_prefix(COMPRESSED_PREFIX) {
+        None => text,
+        Some(body) => {
+            let length = inflate_body(body, scratch)?;
+            // Checked once here, so the parser reads it as text (`from_slice` checks each
+            // string it meets instead: slower, measured).
+            std::str::from_utf8(&scratch[..length]).map_err(|_| compressed_damaged())?
+        }
+    };
+    serde_json::from_str(json).map_err(|e| {
         LoadProblem::Unreadable(format!("the saved data is damaged (its part {key}: {e})"))
     })
 }
@@ -1218,6 +1283,29 @@ mod tests {
     }
 
     #[test]
+    fn one_buffer_inflates_texts_one_after_another_whatever_was_left_in_it() {
+        let texts = [
+            "{\"a\":1}".repeat(50_000),
+            "[0]".to_string(),
+            "xyz".repeat(300_000),
+            "{}".to_string(),
+        ];
+        // Whether each is one JSON value: a short one after a long one parses only if what
+        // was left of the long one past its end is not read.
+        let json = [false, true, false, true];
+        let mut scratch = Vec::new();
+        for (text, json) in texts.iter().zip(json) {
+            let deflated = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 1);
+            let length = inflate_into(&deflated, &mut scratch).unwrap();
+            assert_eq!(&scratch[..length], text.as_bytes());
+            let stored = pack_above(text.clone(), 0);
+            let parsed: Result<serde_json::Value, _> =
+                parse_part(&"part".to_string(), &stored, &mut scratch);
+            assert_eq!(parsed.is_ok(), json, "{}…", &text[..3.min(text.len())]);
+        }
+    }
+
+    #[test]
     fn inflating_round_trips_whatever_the_ratio_and_refuses_a_cut_stream() {
         // Text that deflates far less than the first guess, and text that deflates far more
         // (the output grows past it).
@@ -1231,13 +1319,12 @@ mod tests {
         let flat = "{}".repeat(400_000);
         for text in [noisy, flat, String::new()] {
             let deflated = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 1);
-            assert_eq!(inflate(&deflated).as_deref(), Some(text.as_bytes()));
+            let mut out = Vec::new();
+            let length = inflate_into(&deflated, &mut out).unwrap();
+            assert_eq!(&out[..length], text.as_bytes());
             if deflated.len() > 8 {
-                assert_eq!(
-                    inflate(&deflated[..deflated.len() / 2]),
-                    None,
-                    "a cut stream"
-                );
+                let cut = &deflated[..deflated.len() / 2];
+                assert_eq!(inflate_into(cut, &mut Vec::new()), None, "a cut stream");
             }
         }
     }
