@@ -141,7 +141,8 @@ try {
   // Where the time goes: the last status reading parts, the first checking resources, and the
   // first past the gallery resources (the replication records are admitted, uncounted, between).
   const count = ([, text]) => Number(text.match(/(\d+) of \d+ resources/)?.[1] ?? -1);
-  const galleryResources = figures.galleries + figures.galleries * 10 + figures.versions;
+  const definitions = doc.galleries.reduce((n, g) => n + g.images.length, 0);
+  const galleryResources = figures.galleries + definitions + figures.versions;
   figures.coldLoadStages = {
     partsReadBy: opening.findLast(([, text]) => /parts/.test(text))?.[0],
     checkingFrom: opening.find((s) => count(s) >= 0)?.[0],

@@ -162,8 +162,9 @@ impl ReplicationState {
     pub(crate) fn remove_version(&mut self, version: &Key) {
         self.versions.remove(version);
     }
-    /// The records of `version`, to add to (an empty list is made when it has none; whoever
-    /// adds none removes nothing, so callers add one or refuse before any other look-up).
+    /// The records of `version`, to add one to: an empty list is made when it has none, so a
+    /// caller must add a record whenever the list was empty (it may refuse only a duplicate,
+    /// which an empty list cannot hold), or an empty entry would be left behind.
     pub(crate) fn records_mut(&mut self, version: Key) -> &mut Vec<RegionReplication> {
         self.versions.entry(version).or_default()
     }
