@@ -422,6 +422,8 @@ pub struct Reading {
     soft_deleted_versions: Vec<crate::soft_delete::SoftDeletedResource>,
     /// The scopes of the role assignments put back as this engine's own, keyed once each.
     scope_keys: own::ScopeKeys,
+    /// A buffer for the lower-cased ids the replication records are looked up by.
+    lookup: String,
     done: usize,
     total: usize,
 }
@@ -577,6 +579,7 @@ impl Reading {
             access: e.access,
             soft_deleted_versions: e.soft_deleted_versions,
             scope_keys: own::ScopeKeys::default(),
+            lookup: String::new(),
             done: 0,
             total,
         })
@@ -728,10 +731,13 @@ impl Reading {
             Next::Version(v) if self.own.galleries => own::version(&mut self.world, v),
             Next::Version(v) => self.restore(|r| r.version(v)),
             Next::FlatImage(i) => self.restore(|r| r.image(i)),
-            Next::Record(record) => {
-                crate::replication::import_record(&mut self.world, record, self.own.galleries)
-                    .map_err(refused)
-            }
+            Next::Record(record) => crate::replication::import_record(
+                &mut self.world,
+                record,
+                self.own.galleries,
+                &mut self.lookup,
+            )
+            .map_err(refused),
             Next::Access(item) => {
                 crate::access::export::admit_access_item(&mut self.world, item, now)
             }

@@ -37,6 +37,14 @@ impl Key {
     }
 }
 
+/// A key is its text (its order, equality and hash are the text's), so a map of keys can be
+/// searched with lower-cased text held in a reused buffer: no key is made just to look one up.
+impl std::borrow::Borrow<str> for Key {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 /// As its text, like the `String` it was before the text was shared.
 impl Serialize for Key {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

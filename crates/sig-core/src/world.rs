@@ -289,6 +289,28 @@ impl Indexes {
             .or_default()
     }
 
+    /// [`Indexes::count`] of `subscription` (any case), without making its key when the pair is
+    /// counted already — nearly always, and once per version when a state is read (there are
+    /// only as many pairs as subscriptions times regions).
+    fn count_of(&mut self, subscription: Option<&str>, region: RegionName) -> &mut Counts {
+        let subscription = subscription.unwrap_or("");
+        let at = self.counts.keys().position(|(s, r)| {
+            *r == region.as_str()
+                && s.len() == subscription.len()
+                && s.bytes()
+                    .zip(subscription.bytes())
+                    .all(|(a, b)| a == b.to_ascii_lowercase())
+        });
+        match at {
+            Some(n) => self
+                .counts
+                .values_mut()
+                .nth(n)
+                .expect("the position of a key of this very map"),
+            None => self.count(subscription.to_ascii_lowercase(), region),
+        }
+    }
+
     fn add_gallery(&mut self, key: &Key, g: &GalleryEntry) {
         self.gallery_names.insert(
             (
@@ -322,7 +344,7 @@ impl Indexes {
             .images -= 1;
     }
     fn add_version(&mut self, v: &VersionEntry) {
-        self.count(v.id.image.gallery.scope.subscription_key(), v.location)
+        self.count_of(v.id.image.gallery.scope.subscription.as_deref(), v.location)
             .versions += 1;
     }
     fn remove_version(&mut self, v: &VersionEntry) {
@@ -791,9 +813,19 @@ pub(crate) fn image_entry(
 /// Builds an image version entry (effective targets computed once here).
 pub(crate) fn version_entry(
     id: VersionRef,
-    mut res: arm::GalleryImageVersion,
+    res: arm::GalleryImageVersion,
 ) -> Result<VersionEntry, Vec<Diagnostic>> {
     let rid = id.canonical();
+    version_entry_at(id, rid, res)
+}
+
+/// [`version_entry`] with `rid`, the canonical id of `id`, made already: a reader that needs it
+/// for the key too makes it once.
+pub(crate) fn version_entry_at(
+    id: VersionRef,
+    rid: String,
+    mut res: arm::GalleryImageVersion,
+) -> Result<VersionEntry, Vec<Diagnostic>> {
     let name =
         ImageVersionName::new(&id.version).map_err(|e| bad(&rid, "name", e.message, e.code))?;
     let location = location_of(res.location.as_deref(), &rid)?;
@@ -850,8 +882,13 @@ pub(crate) fn version_entry(
     };
     let exclude_from_latest = pp.and_then(|p| p.exclude_from_latest).unwrap_or(false);
     res.id = Some(rid);
-    res.name = Some(id.version.clone());
-    res.resource_type = Some(VERSION_TYPE.to_string());
+    // Most bodies spell both already (every stored one does): not copied again.
+    if res.name.as_deref() != Some(id.version.as_str()) {
+        res.name = Some(id.version.clone());
+    }
+    if res.resource_type.as_deref() != Some(VERSION_TYPE) {
+        res.resource_type = Some(VERSION_TYPE.to_string());
+    }
     Ok(VersionEntry {
         id,
         name,

@@ -24,7 +24,7 @@ use crate::ids::{
     VERSION_TYPE,
 };
 use crate::protocol::CommandError;
-use crate::world::{gallery_entry, image_entry, version_entry, World};
+use crate::world::{gallery_entry, image_entry, version_entry_at, World};
 
 /// The id `id` parsed as `want`'s kind, or the refusal a plan gives for it.
 fn parse<T>(
@@ -82,9 +82,20 @@ pub(super) fn gallery(w: &mut World, resource: arm::Gallery) -> Result<(), Comma
     Ok(())
 }
 
+/// A definition put back, with what its nested versions take from it ([`nested_version`]), made
+/// once for all of them rather than once per version.
+pub(super) struct Parent {
+    /// Its id (in its gallery's spelling).
+    id: ImageRef,
+    /// Its canonical id, which its versions' ids extend.
+    canonical: String,
+    /// Its location, which a version without one of its own takes.
+    location: Option<String>,
+}
+
 /// A definition: its gallery must be there; its id takes the gallery's spelling, as a plan's does.
-/// Returns its id, for its versions ([`nested_version`]).
-pub(super) fn image(w: &mut World, resource: arm::GalleryImage) -> Result<ImageRef, CommandError> {
+/// Returns it as its versions' parent ([`nested_version`]).
+pub(super) fn image(w: &mut World, resource: arm::GalleryImage) -> Result<Parent, CommandError> {
     let mut iref = parse(resource.id.as_deref(), IMAGE_TYPE, |r| match r {
         GalleryResourceId::Image(x) => Some(x),
         _ => None,
@@ -97,8 +108,13 @@ pub(super) fn image(w: &mut World, resource: arm::GalleryImage) -> Result<ImageR
         return Err(twice(&iref.canonical()));
     }
     let entry = image_entry(iref.clone(), resource).map_err(entry_refused)?;
+    let parent = Parent {
+        canonical: iref.canonical(),
+        location: entry.resource.location.clone(),
+        id: iref,
+    };
     w.insert_image(entry);
-    Ok(iref)
+    Ok(parent)
 }
 
 /// A version nested in the definition `parent` just put back, without an id of its own (as
@@ -106,29 +122,31 @@ pub(super) fn image(w: &mut World, resource: arm::GalleryImage) -> Result<ImageR
 /// and parsed again, and its location defaults to the parent's, as `complete_version` does.
 pub(super) fn nested_version(
     w: &mut World,
-    parent: &ImageRef,
+    parent: &Parent,
     mut resource: arm::GalleryImageVersion,
 ) -> Result<(), CommandError> {
     let Some(name) = resource.name.clone() else {
-        let raw = format!("{}/versions/", parent.canonical());
+        let raw = format!("{}/versions/", parent.canonical);
         return Err(CommandError::one(
             Code::ResourceIdInvalid,
             &raw,
             "name",
-            format!("A version of '{}' has no name.", parent.canonical()),
+            format!("A version of '{}' has no name.", parent.canonical),
         ));
     };
     if resource.location.is_none() {
-        resource.location = w
-            .images
-            .get(&parent.key())
-            .and_then(|i| i.resource.location.clone());
+        resource.location.clone_from(&parent.location);
     }
+    // What `VersionRef::canonical` prints, from the parent's made once.
+    let mut rid = String::with_capacity(parent.canonical.len() + "/versions/".len() + name.len());
+    rid.push_str(&parent.canonical);
+    rid.push_str("/versions/");
+    rid.push_str(&name);
     let vref = VersionRef {
-        image: parent.clone(),
+        image: parent.id.clone(),
         version: name,
     };
-    insert_version(w, vref, resource)
+    insert_version(w, vref, rid, resource)
 }
 
 /// A version: its definition must be there; its id takes the definition's spelling.
@@ -144,20 +162,23 @@ pub(super) fn version(
         return Err(orphan(&vref.canonical()));
     };
     vref.image = parent.id.clone();
-    insert_version(w, vref, resource)
+    let rid = vref.canonical();
+    insert_version(w, vref, rid, resource)
 }
 
-/// A version under `vref` (its parent's spelling), unless it is there already.
+/// A version under `vref` (its parent's spelling; `rid` its canonical id), unless it is there
+/// already.
 fn insert_version(
     w: &mut World,
     vref: VersionRef,
+    rid: String,
     resource: arm::GalleryImageVersion,
 ) -> Result<(), CommandError> {
-    let key = vref.key();
+    let key = crate::ids::Key::new(&rid);
     if w.versions.contains_key(&key) {
-        return Err(twice(&vref.canonical()));
+        return Err(twice(&rid));
     }
-    let entry = version_entry(vref, resource).map_err(entry_refused)?;
+    let entry = version_entry_at(vref, rid, resource).map_err(entry_refused)?;
     w.insert_version_at(key, entry);
     Ok(())
 }
