@@ -552,8 +552,9 @@ impl StateReading {
                     let text = stored_part_text(key, &mut self.stored)?;
                     read.own.role_assignments &=
                         read.meta.parts.own_seal(key) == Some(&seal(&text));
-                    read.assembly
-                        .assignments(parse_part(key, &text, &mut read.scratch)?);
+                    let bucket: sig_core::parts::Bucket =
+                        parse_part(key, &text, &mut read.scratch)?;
+                    read.assembly.assignments(bucket.0);
                 }
                 read.read += 1;
                 ReadStage::Parts(read)
@@ -1152,7 +1153,7 @@ impl BrowserStorage {
                 }
             }
             for (bucket, list) in save.world.assignment_parts_in(&to_write) {
-                let text = part_text(&list)?;
+                let text = part_text(&sig_core::parts::BucketRef(&list))?;
                 let key = next_key();
                 self.set(&key, &text)?;
                 parts.seals.insert(key.clone(), seal(&text));
@@ -1210,7 +1211,7 @@ impl BrowserStorage {
         }
         if !buckets.is_empty() {
             for (bucket, list) in world.assignment_parts_in(buckets) {
-                let text = part_text(&list)?;
+                let text = part_text(&sig_core::parts::BucketRef(&list))?;
                 let key = next_key(ahead);
                 self.set(&key, &text)?;
                 ahead.seals.insert(key.clone(), seal(&text));

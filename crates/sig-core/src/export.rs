@@ -327,8 +327,9 @@ pub(crate) fn rest_of_document(w: &World) -> impl Serialize + '_ {
 #[derive(Serialize)]
 struct GalleryPart<'a> {
     node: Node<'a, arm::GalleryProperties>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    replication: Vec<crate::replication::ReplicationRecordExport>,
+    /// As rows relative to the gallery ([`crate::parts::RecordsRef`]).
+    #[serde(skip_serializing_if = "crate::parts::RecordsRef::is_empty")]
+    replication: crate::parts::RecordsRef<'a>,
 }
 
 /// One gallery's part (see [`crate::parts`]).
@@ -339,10 +340,12 @@ pub(crate) fn gallery_part<'a>(w: &'a World, key: &Key) -> Option<impl Serialize
         .flat_map(|ik| w.child_keys(ik))
         .filter_map(|vk| w.versions.get_key_value(vk))
         .map(|(k, v)| (k, &**v));
-    Some(GalleryPart {
-        node: gallery_node(w, gk, g),
-        replication: crate::replication::export_records_of(w, versions, true),
-    })
+    let node = gallery_node(w, gk, g);
+    let replication = crate::parts::RecordsRef {
+        gallery: node.id,
+        records: crate::replication::export_records_of(w, versions, true),
+    };
+    Some(GalleryPart { node, replication })
 }
 
 impl<'de> Deserialize<'de> for World {

@@ -5,7 +5,8 @@
 //! entry in `galleries`, with its definitions and versions), one part for the access fields
 //! (directory, roles, assignments, management groups, deny assignments) and the rest of the
 //! document (setup, replication records, price table, Activity log, soft-deleted versions, the
-//! clock), which is small and written every time. [`World::take_touched`] says which parts
+//! clock), which is small and written every time; the role assignments go in buckets of their
+//! own ([`assignment_bucket`]), written compactly ([`BucketRef`], read back by [`Bucket`]). [`World::take_touched`] says which parts
 //! changed; [`assemble`] puts the parts back into one document, which is then read like any
 //! export file — through the same admission as an import.
 //!
@@ -24,7 +25,12 @@ use crate::world::World;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod assignment_bucket;
+mod gallery_records;
+
 pub use crate::world::{assignment_bucket, Touched, ASSIGNMENT_BUCKETS};
+pub use assignment_bucket::{Bucket, BucketRef};
+pub(crate) use gallery_records::{RecordsRef, RecordsSeed};
 
 impl World {
     /// What changed since the last call (or since the world was read from a document), and
@@ -107,13 +113,47 @@ impl World {
 }
 
 /// A gallery's part as read back (what [`World::gallery_part`] writes).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GalleryPart {
     /// Its entry in the document's `galleries`.
     pub node: GalleryNode,
     /// The document's replication records of its versions.
-    #[serde(default)]
     pub replication: Vec<ReplicationRecordExport>,
+}
+
+/// The node, then the records, which are rows relative to the node's id ([`RecordsRef`]) or,
+/// as an earlier build wrote them, objects.
+impl<'de> Deserialize<'de> for GalleryPart {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PartVisitor;
+        impl<'de> serde::de::Visitor<'de> for PartVisitor {
+            type Value = GalleryPart;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a gallery's part")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GalleryPart, A::Error> {
+                let (mut node, mut replication) = (None::<GalleryNode>, Vec::new());
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "node" => node = Some(map.next_value()?),
+                        "replication" => {
+                            let gallery = node.as_ref().and_then(|n| n.resource.id.as_deref());
+                            replication = map.next_value_seed(RecordsSeed { gallery })?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let node = node.ok_or_else(|| serde::de::Error::missing_field("node"))?;
+                Ok(GalleryPart { node, replication })
+            }
+        }
+        deserializer.deserialize_map(PartVisitor)
+    }
 }
 
 /// Puts the parts back into one export document: `rest` with the galleries' nodes as its
@@ -211,7 +251,7 @@ mod tests {
             buckets: w
                 .assignment_parts()
                 .into_iter()
-                .map(|(b, list)| (b, serde_json::to_string(&list).unwrap()))
+                .map(|(b, list)| (b, serde_json::to_string(&BucketRef(&list)).unwrap()))
                 .collect(),
             rest: serde_json::to_string(&w.rest_part()).unwrap(),
         }
@@ -256,7 +296,7 @@ mod tests {
         let buckets = all
             .buckets
             .values()
-            .map(|t| serde_json::from_str(t).unwrap())
+            .map(|t| serde_json::from_str::<Bucket>(t).unwrap().0)
             .collect();
         let document = assemble(
             serde_json::from_str(&all.rest).unwrap(),
@@ -275,13 +315,14 @@ mod tests {
         let all = parts(&w);
         let mut assembly = Assembly::new(serde_json::from_str(&all.rest).unwrap());
         let mut buckets = all.buckets.values();
-        assembly.assignments(serde_json::from_str(buckets.next().unwrap()).unwrap());
+        let bucket = |t: &String| serde_json::from_str::<Bucket>(t).unwrap().0;
+        assembly.assignments(bucket(buckets.next().unwrap()));
         for text in all.galleries.values() {
             assembly.gallery(serde_json::from_str(text).unwrap());
         }
         assembly.access(serde_json::from_str(&all.access).unwrap());
         for text in buckets {
-            assembly.assignments(serde_json::from_str(text).unwrap());
+            assembly.assignments(bucket(text));
         }
         let back = World::from_export(assembly.finish()).unwrap();
         assert_eq!(back.to_export_value(), w.to_export_value());
