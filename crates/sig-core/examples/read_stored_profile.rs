@@ -8,9 +8,47 @@
 //!
 //! (`node tests/bench/ten-times.mjs` writes that file; any state file `sig` reads will do.)
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
 use sig_core::export::{Own, Reading, WorldExport};
+
+/// Counts allocations and the bytes asked for: in the browser the opening's time goes mostly
+/// to the allocator and to first touches of the memory it hands out, so how many and how much
+/// is what to bring down.
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+static BYTES: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; only counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Relaxed);
+        BYTES.fetch_add(layout.size(), Relaxed);
+        // SAFETY: the caller's contract is passed on as it is.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as for `alloc`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Relaxed);
+        BYTES.fetch_add(new_size, Relaxed);
+        // SAFETY: as for `alloc`.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// Allocations (and reallocations) and bytes asked for so far.
+fn counted() -> (usize, usize) {
+    (ALLOCATIONS.load(Relaxed), BYTES.load(Relaxed))
+}
 
 /// Resources admitted per step, as the portal's reader slices its work.
 const STEP: usize = 5_000;
@@ -35,16 +73,24 @@ fn main() {
     let access = json(&world.access_part());
     let by_bucket = world.assignment_parts();
     let assignment_count: usize = by_bucket.values().map(Vec::len).sum();
-    let buckets: Vec<String> = by_bucket.values().map(json).collect();
+    let buckets: Vec<String> = by_bucket
+        .values()
+        .map(|list| json(&sig_core::parts::BucketRef(list)))
+        .collect();
     drop(by_bucket);
     drop(world);
 
+    let c0 = counted();
     let start = Instant::now();
     let rest: WorldExport = parse(&rest);
     let parts = galleries.iter().map(|g| parse(g)).collect();
     let access = parse(&access);
-    let assignments = buckets.iter().map(|b| parse(b)).collect();
+    let assignments = buckets
+        .iter()
+        .map(|b| parse::<sig_core::parts::Bucket>(b).0)
+        .collect();
     let parsed = start.elapsed();
+    let c1 = counted();
 
     let doc = sig_core::parts::assemble(rest, parts, access, assignments);
     let own = Own {
@@ -65,12 +111,19 @@ fn main() {
     }
     let (world, _) = reading.finish().unwrap_or_else(|e| fail("the parts", &e));
     let total = start.elapsed();
+    let c2 = counted();
 
     println!(
         "{} galleries, {} versions, {} role assignments",
         galleries.len(),
         world.versions().count(),
         assignment_count
+    );
+    let bytes = |texts: &[String]| texts.iter().map(String::len).sum::<usize>() / 1_000_000;
+    println!(
+        "stored JSON: galleries {} MB, role assignments {} MB",
+        bytes(&galleries),
+        bytes(&buckets)
     );
     println!("parsing the parts: {parsed:.0?}");
     println!(
@@ -79,6 +132,14 @@ fn main() {
     );
     println!("reading them:      {:.0?}", total - opened);
     println!("total:             {total:.0?}");
+    let mb = |b: usize| b / 1_000_000;
+    println!(
+        "allocations parsing: {} ({} MB); reading: {} ({} MB)",
+        c1.0 - c0.0,
+        mb(c1.1 - c0.1),
+        c2.0 - c1.0,
+        mb(c2.1 - c1.1)
+    );
     println!("slices of {STEP} (admitted so far, ms): {slices:?}");
 }
 
