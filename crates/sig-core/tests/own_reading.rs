@@ -8,7 +8,7 @@ use serde_json::json;
 use sig_core::command::{gallery_id, version_id};
 use sig_core::export::{Own, Reading, WorldExport};
 use sig_core::iam::assignments::RoleAssignment;
-use sig_core::parts::{assemble, GalleryPart};
+use sig_core::parts::{assemble, Bucket, BucketRef, GalleryPart};
 use sig_core::testing::example::{contoso_fabrikam, ADMIN, CONTOSO_SUB};
 use sig_core::testing::{self, FIXTURE_NOW, RESOURCE_GROUP as RG, SUBSCRIPTION as SUB};
 use sig_core::{apply, arm, Actor, Code, Command, World};
@@ -25,7 +25,11 @@ fn stored(w: &World) -> WorldExport {
         .gallery_keys()
         .map(|k| again(w.gallery_part(k).unwrap()))
         .collect();
-    let buckets: Vec<Vec<RoleAssignment>> = w.assignment_parts().into_values().map(again).collect();
+    let buckets: Vec<Vec<RoleAssignment>> = w
+        .assignment_parts()
+        .into_values()
+        .map(|list| again::<Bucket>(BucketRef(&list)).0)
+        .collect();
     assemble(
         again(w.rest_part()),
         galleries,

@@ -166,7 +166,7 @@ impl<'de> Visitor<'de> for BucketVisitor {
                 "rows" => {
                     let (Some(scopes), Some(roles)) = (&scopes, &roles) else {
                         return Err(de::Error::custom(
-                            "a bucket's rows come before its scopes and roles",
+                            "a bucket's scopes and roles must come before its rows",
                         ));
                     };
                     all = Some(map.next_value_seed(Rows { scopes, roles })?);
@@ -370,7 +370,7 @@ mod tests {
             ),
             (
                 r#"{"rows":[["n","p",0,0]],"scopes":["/subscriptions/s"],"roles":["r"]}"#,
-                "before its scopes",
+                "must come before its rows",
             ),
             (
                 r#"{"scopes":["/subscriptions/s"],"roles":["r"],"rows":[["n","p",0]]}"#,

@@ -149,7 +149,7 @@ impl<'de> Visitor<'de> for OneRecord<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let Some(gallery) = self.gallery else {
             return Err(de::Error::custom(
-                "replication rows come before their gallery",
+                "replication rows need their gallery's id, from the part's node read before them",
             ));
         };
         let missing = |n: usize| de::Error::invalid_length(n, &"at least 4 fields");
@@ -300,7 +300,7 @@ mod tests {
             (
                 None,
                 r#"[["i/1.0.0","westus","2020-06-01T12:00:00Z",600]]"#,
-                "before their gallery",
+                "need their gallery's id",
             ),
         ];
         for (gallery, text, why) in damaged {
