@@ -153,6 +153,11 @@ pub struct Counts {
     pub versions: usize,
 }
 
+/// How many (subscription, region) pairs [`Indexes::count_of`] scans before it makes a key
+/// instead: a world with many subscriptions in many regions must not scan them all for each
+/// version it counts.
+const SCAN_COUNTS_UP_TO: usize = 32;
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Indexes {
     /// (subscription, lower-case gallery name) → gallery.
@@ -290,17 +295,22 @@ impl Indexes {
     }
 
     /// [`Indexes::count`] of `subscription` (any case), without making its key when the pair is
-    /// counted already — nearly always, and once per version when a state is read (there are
-    /// only as many pairs as subscriptions times regions).
+    /// counted already — nearly always, and once per version when a state is read. The pairs
+    /// are scanned only while there are few of them (one per subscription and region): past
+    /// [`SCAN_COUNTS_UP_TO`], one key made is cheaper than the scan.
     fn count_of(&mut self, subscription: Option<&str>, region: RegionName) -> &mut Counts {
         let subscription = subscription.unwrap_or("");
-        let at = self.counts.keys().position(|(s, r)| {
-            *r == region.as_str()
-                && s.len() == subscription.len()
-                && s.bytes()
-                    .zip(subscription.bytes())
-                    .all(|(a, b)| a == b.to_ascii_lowercase())
-        });
+        let at = (self.counts.len() <= SCAN_COUNTS_UP_TO)
+            .then(|| {
+                self.counts.keys().position(|(s, r)| {
+                    *r == region.as_str()
+                        && s.len() == subscription.len()
+                        && s.bytes()
+                            .zip(subscription.bytes())
+                            .all(|(a, b)| a == b.to_ascii_lowercase())
+                })
+            })
+            .flatten();
         match at {
             Some(n) => self
                 .counts
