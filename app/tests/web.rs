@@ -417,6 +417,29 @@ mod persistence {
         reset();
     }
 
+    /// Saves `w` as the first revision, with the parts written `ahead` of it and what was
+    /// `touched` since they were.
+    fn save_first_with_ahead(
+        storage: &BrowserStorage,
+        w: &sig_core::World,
+        touched: &sig_core::parts::Touched,
+        ahead: &persist::PartMap,
+    ) -> persist::Saved {
+        storage
+            .save(&persist::Save {
+                world: w,
+                clock: None,
+                notifications: &[],
+                base: 0,
+                revision: 1,
+                parts: &Default::default(),
+                touched,
+                ahead,
+                writer: 10,
+            })
+            .unwrap()
+    }
+
     #[wasm_bindgen_test]
     fn parts_written_ahead_are_named_unless_changed_since() {
         reset();
@@ -424,11 +447,13 @@ mod persistence {
         let mut w = world_with_galleries(3);
         let keys: Vec<sig_core::ids::Key> = w.gallery_keys().cloned().collect();
         let mut ahead = persist::PartMap::default();
-        let buckets: Vec<u16> = w.assignment_parts().into_keys().collect();
+        let numbers: Vec<u16> = w.assignment_parts().into_keys().collect();
         assert!(
-            !buckets.is_empty(),
+            !numbers.is_empty(),
             "the signed-in user owns the subscription"
         );
+        let buckets: Vec<persist::BucketKeys> =
+            w.assignment_keys_in(&numbers).into_iter().collect();
         storage
             .write_ahead(&w, (&keys, true, &buckets), (1, 9), &mut ahead)
             .unwrap();
@@ -436,19 +461,7 @@ mod persistence {
         // A change while the save was being written ahead: that gallery is written again.
         tag(&mut w, 1, "late", "change");
         let touched = w.take_touched();
-        let saved = storage
-            .save(&persist::Save {
-                world: &w,
-                clock: None,
-                notifications: &[],
-                base: 0,
-                revision: 1,
-                parts: &Default::default(),
-                touched: &touched,
-                ahead: &ahead,
-                writer: 10,
-            })
-            .unwrap();
+        let saved = save_first_with_ahead(&storage, &w, &touched, &ahead);
         assert_eq!(saved.written, 1, "only the gallery changed since");
         assert_eq!(saved.parts.access, ahead.access);
         assert_eq!(saved.parts.assignments, ahead.assignments);
@@ -458,6 +471,81 @@ mod persistence {
             serde_json::to_value(&w).unwrap(),
             "the late change is saved"
         );
+        reset();
+    }
+
+    /// A bucket is written ahead from the keys its assignments had when the save began: role
+    /// assignments made after that (and one deleted) are still what is stored in the end.
+    #[wasm_bindgen_test]
+    fn assignments_changed_after_their_buckets_were_planned_are_saved() {
+        use sig_core::protocol::requests::{NewRoleAssignment, NewUser};
+        reset();
+        let storage = BrowserStorage::open();
+        let mut w = world_with_galleries(1);
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        let system = sig_core::Actor::system();
+        let assign = |w: &mut sig_core::World, upn: &str| {
+            sig_core::apply(
+                w,
+                &system,
+                sig_core::Command::CreateUser(NewUser {
+                    tenant_id: sig_portal::store::defaults::TENANT.into(),
+                    user_principal_name: upn.into(),
+                    display_name: upn.into(),
+                    id: None,
+                }),
+                now,
+            )
+            .unwrap();
+            sig_core::apply(
+                w,
+                &system,
+                sig_core::Command::CreateRoleAssignment(NewRoleAssignment {
+                    scope: format!(
+                        "/subscriptions/{}",
+                        sig_portal::store::defaults::SUBSCRIPTION
+                    ),
+                    role_definition_id: "Reader".into(),
+                    principal_id: upn.into(),
+                    name: None,
+                }),
+                now,
+            )
+            .unwrap();
+        };
+        for n in 0..20 {
+            assign(&mut w, &format!("early{n}@contoso.onmicrosoft.com"));
+        }
+        w.take_touched();
+        let every: Vec<u16> = (0..sig_core::parts::ASSIGNMENT_BUCKETS).collect();
+        let buckets: Vec<persist::BucketKeys> = w.assignment_keys_in(&every).into_iter().collect();
+        // Between the keys being taken and the buckets being written: 20 more, one fewer.
+        for n in 0..20 {
+            assign(&mut w, &format!("late{n}@contoso.onmicrosoft.com"));
+        }
+        let gone = w.access().assignments().next().unwrap().id.clone();
+        sig_core::apply(
+            &mut w,
+            &system,
+            sig_core::Command::DeleteRoleAssignment { id: gone.clone() },
+            now,
+        )
+        .unwrap();
+        let mut ahead = persist::PartMap::default();
+        storage
+            .write_ahead(&w, (&[], false, &buckets), (1, 9), &mut ahead)
+            .unwrap();
+        let touched = w.take_touched();
+        assert!(!touched.assignments.is_empty());
+        save_first_with_ahead(&storage, &w, &touched, &ahead);
+        let loaded = load_stored(&storage).unwrap();
+        let ids = |w: &sig_core::World| {
+            let mut ids: Vec<String> = w.access().assignments().map(|a| a.id.clone()).collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(ids(&loaded.world), ids(&w), "every assignment as it is now");
+        assert!(!ids(&loaded.world).contains(&gone));
         reset();
     }
 

@@ -424,7 +424,7 @@ pub struct Reading {
     access: crate::access::export::AccessExport,
     soft_deleted_versions: Vec<crate::soft_delete::SoftDeletedResource>,
     /// The scopes of the role assignments put back as this engine's own, keyed once each.
-    scope_keys: own::ScopeKeys,
+    assignment_keys: own::AssignmentKeys,
     /// A buffer for the lower-cased ids the replication records are looked up by.
     lookup: String,
     done: usize,
@@ -581,7 +581,7 @@ impl Reading {
             replication: e.replication,
             access: e.access,
             soft_deleted_versions: e.soft_deleted_versions,
-            scope_keys: own::ScopeKeys::default(),
+            assignment_keys: own::AssignmentKeys::default(),
             lookup: String::new(),
             done: 0,
             total,
@@ -746,7 +746,7 @@ impl Reading {
             }
             Next::Nominal => return Ok(self.rebuild_nominal(left)),
             Next::Assignment(a) if self.own.role_assignments => {
-                own::role_assignment(&mut self.world, &mut self.scope_keys, a)
+                own::role_assignment(&mut self.world, &mut self.assignment_keys, a)
             }
             Next::Assignment(a) => crate::access::export::import_assignment(
                 &mut self.world,

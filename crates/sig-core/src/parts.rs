@@ -63,8 +63,8 @@ impl World {
     }
 
     /// The access part: the document's access fields but the role assignments.
-    pub fn access_part(&self) -> AccessExport {
-        crate::access::export::export_without_assignments(self)
+    pub fn access_part(&self) -> impl Serialize + '_ {
+        crate::access::export::part_without_assignments(self)
     }
 
     /// The role assignments by the bucket they are stored in ([`assignment_bucket`]); buckets
@@ -81,6 +81,10 @@ impl World {
     /// at a time does not gather the other 100,000 assignments each time.
     pub fn assignment_parts_in(&self, wanted: &[u16]) -> BTreeMap<u16, Vec<&RoleAssignment>> {
         let mut buckets: BTreeMap<u16, Vec<&RoleAssignment>> = BTreeMap::new();
+        // A save after writing every bucket ahead wants none: no pass over 100,000 assignments.
+        if wanted.is_empty() {
+            return buckets;
+        }
         let mut want = [false; ASSIGNMENT_BUCKETS as usize];
         for &b in wanted {
             if let Some(w) = want.get_mut(usize::from(b)) {
@@ -96,12 +100,78 @@ impl World {
         buckets
     }
 
-    /// The buckets that hold role assignments (the keys of [`World::assignment_parts`]).
+    /// The buckets that hold role assignments (the keys of [`World::assignment_parts`]), from
+    /// the counts the access state keeps (no walk over the assignments).
     pub fn assignment_buckets(&self) -> BTreeSet<u16> {
-        self.access
+        (0..ASSIGNMENT_BUCKETS)
+            .filter(|b| {
+                self.access
+                    .index
+                    .bucket_sizes
+                    .0
+                    .get(usize::from(*b))
+                    .is_some_and(|n| *n > 0)
+            })
+            .collect()
+    }
+
+    /// The keys of the role assignments in each of the `wanted` buckets, in one walk over the
+    /// assignments: a saver that writes the buckets a few at a time, yielding in between, looks
+    /// each bucket's assignments up by these ([`World::assignments_named`]) instead of walking
+    /// all 100,000 again for each bucket (64 walks of 10–15 ms at ten times the limits).
+    pub fn assignment_keys_in(&self, wanted: &[u16]) -> BTreeMap<u16, Vec<Key>> {
+        let mut buckets = BTreeMap::new();
+        self.assignment_keys_after(wanted, None, usize::MAX, &mut buckets);
+        buckets
+    }
+
+    /// [`World::assignment_keys_in`] a stretch at a time, so that a walk over 100,000
+    /// assignments (~35 ms in the browser) can yield between stretches: at most `limit`
+    /// assignments after the key `after` (from the first when `None`), added to `into`. Gives
+    /// the last key looked at when there may be more, `None` when the walk is over. An
+    /// assignment made between stretches before where the walk is, is not found (the change
+    /// that made it marks its bucket touched).
+    pub fn assignment_keys_after(
+        &self,
+        wanted: &[u16],
+        after: Option<&Key>,
+        limit: usize,
+        into: &mut BTreeMap<u16, Vec<Key>>,
+    ) -> Option<Key> {
+        if wanted.is_empty() || limit == 0 {
+            return None;
+        }
+        let mut want = [false; ASSIGNMENT_BUCKETS as usize];
+        for &b in wanted {
+            if let Some(w) = want.get_mut(usize::from(b)) {
+                *w = true;
+            }
+        }
+        let from = after.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Excluded);
+        let mut last = None;
+        for (n, key) in self
+            .access
             .assignments
-            .keys()
-            .map(assignment_bucket)
+            .range::<Key, _>((from, std::ops::Bound::Unbounded))
+            .map(|(k, _)| k)
+            .enumerate()
+        {
+            let bucket = assignment_bucket(key);
+            if want[usize::from(bucket)] {
+                into.entry(bucket).or_default().push(key.clone());
+            }
+            if n + 1 == limit {
+                last = Some(key.clone());
+                break;
+            }
+        }
+        last
+    }
+
+    /// The role assignments of `keys` that are still there, in their order.
+    pub fn assignments_named(&self, keys: &[Key]) -> Vec<&RoleAssignment> {
+        keys.iter()
+            .filter_map(|k| self.access.assignments.get(k))
             .collect()
     }
 
@@ -141,7 +211,8 @@ impl<'de> Deserialize<'de> for GalleryPart {
                         "node" => node = Some(map.next_value()?),
                         "replication" => {
                             let gallery = node.as_ref().and_then(|n| n.resource.id.as_deref());
-                            replication = map.next_value_seed(RecordsSeed { gallery })?;
+                            let expected = node.as_ref().map_or(0, target_regions_named);
+                            replication = map.next_value_seed(RecordsSeed { gallery, expected })?;
                         }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -154,6 +225,22 @@ impl<'de> Deserialize<'de> for GalleryPart {
         }
         deserializer.deserialize_map(PartVisitor)
     }
+}
+
+/// How many target regions a gallery node's versions name: how many replication records its
+/// part usually holds (one per version and region).
+fn target_regions_named(node: &GalleryNode) -> usize {
+    node.images
+        .iter()
+        .flat_map(|i| &i.versions)
+        .map(|v| {
+            v.properties
+                .as_ref()
+                .and_then(|p| p.publishing_profile.as_ref())
+                .and_then(|p| p.target_regions.as_ref())
+                .map_or(1, Vec::len)
+        })
+        .sum()
 }
 
 /// Puts the parts back into one export document: `rest` with the galleries' nodes as its
@@ -280,6 +367,19 @@ mod tests {
         }
     }
 
+    /// The access part is written from the world without copying it: the same text as the
+    /// access fields copied out.
+    #[test]
+    fn the_access_part_is_the_access_fields_but_the_assignments() {
+        let w = crate::testing::example::contoso_fabrikam();
+        let copied = crate::access::export::export_without_assignments(&w);
+        assert!(copied.directory.len() > 1 && !copied.role_definitions.is_empty());
+        assert_eq!(
+            serde_json::to_string(&w.access_part()).unwrap(),
+            serde_json::to_string(&copied).unwrap()
+        );
+    }
+
     #[test]
     fn the_parts_assemble_into_the_whole_document() {
         let w = crate::testing::example::contoso_fabrikam();
@@ -337,12 +437,54 @@ mod tests {
         let wanted: Vec<u16> = all.keys().copied().step_by(2).chain([u16::MAX]).collect();
         let some = w.assignment_parts_in(&wanted);
         assert!(some.len() > 1 && some.len() < all.len());
+        let named: BTreeMap<u16, Vec<&RoleAssignment>> = w
+            .assignment_keys_in(&wanted)
+            .iter()
+            .map(|(b, keys)| (*b, w.assignments_named(keys)))
+            .collect();
+        assert_eq!(named, some, "by their keys, the same buckets");
+        // A stretch of three at a time: the same keys.
+        let (mut stretched, mut after) = (BTreeMap::new(), None);
+        loop {
+            after = w.assignment_keys_after(&wanted, after.as_ref(), 3, &mut stretched);
+            if after.is_none() {
+                break;
+            }
+        }
+        assert_eq!(stretched, w.assignment_keys_in(&wanted));
         assert_eq!(
             some,
             all.into_iter()
                 .filter(|(b, _)| wanted.contains(b))
                 .collect::<BTreeMap<_, _>>()
         );
+    }
+
+    /// The buckets in use are counted as assignments come and go, not found by a walk.
+    #[test]
+    fn the_buckets_in_use_follow_the_assignments() {
+        let mut w = crate::testing::example::contoso_fabrikam();
+        let (bucket, keys) = {
+            let all = w.assignment_parts();
+            let (bucket, list) = all.iter().next().unwrap();
+            let keys: Vec<Key> = list.iter().map(|a| Key::new(&a.id)).collect();
+            (*bucket, keys)
+        };
+        let removed: Vec<RoleAssignment> = keys
+            .iter()
+            .map(|k| w.access.remove_assignment(k).unwrap())
+            .collect();
+        assert!(!w.assignment_buckets().contains(&bucket));
+        assert_eq!(
+            w.assignment_buckets(),
+            w.assignment_parts().keys().copied().collect()
+        );
+        assert!(w.assignments_named(&keys).is_empty(), "gone, so not named");
+        for a in removed {
+            w.access.insert_assignment(a);
+        }
+        assert!(w.assignment_buckets().contains(&bucket));
+        assert_eq!(w.assignments_named(&keys).len(), keys.len());
     }
 
     #[test]

@@ -221,25 +221,7 @@ pub struct Touched {
     pub assignments: BTreeSet<u16>,
 }
 
-/// How many buckets the role assignments are stored in (see [`assignment_bucket`]).
-pub const ASSIGNMENT_BUCKETS: u16 = 64;
-
-/// The bucket a role assignment is stored in, from its key: assignment names are GUIDs, so the
-/// last two hex digits spread them evenly, and reading them costs nothing (a name that does not
-/// end in hex digits still gets a bucket, from its last two bytes).
-pub fn assignment_bucket(key: &Key) -> u16 {
-    let bytes = key.as_str().as_bytes();
-    let tail = &bytes[bytes.len().saturating_sub(2)..];
-    let value = tail.iter().fold(0u16, |acc, b| {
-        let digit = match b {
-            b'0'..=b'9' => u16::from(b - b'0'),
-            b'a'..=b'f' => u16::from(b - b'a' + 10),
-            other => u16::from(*other),
-        };
-        acc * 16 + digit
-    });
-    value % ASSIGNMENT_BUCKETS
-}
+pub use crate::iam::{assignment_bucket, ASSIGNMENT_BUCKETS};
 
 impl Touched {
     /// Adds what `other` touched (a save that failed keeps what it would have written).

@@ -59,6 +59,32 @@ pub(crate) fn export_without_assignments(w: &World) -> AccessExport {
     }
 }
 
+/// [`export_without_assignments`] borrowed from the world, serialized as it is (a test checks):
+/// the access part the portal stores (see [`crate::parts`]), written without copying the
+/// directory first.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AccessPartRef<'a> {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    directory: Vec<crate::iam::directory::TenantDirectoryRef<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    role_definitions: Vec<&'a RoleDefinition>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    management_groups: Vec<&'a crate::iam::governance::ManagementGroup>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    deny_assignments: Vec<&'a crate::iam::governance::DenyAssignment>,
+}
+
+/// The access fields of `w` but its role assignments, borrowed ([`AccessPartRef`]).
+pub(crate) fn part_without_assignments(w: &World) -> AccessPartRef<'_> {
+    AccessPartRef {
+        directory: w.access.directory_refs(),
+        role_definitions: w.access.custom_roles.values().collect(),
+        management_groups: w.access.management_groups.values().collect(),
+        deny_assignments: w.access.deny_assignments.values().collect(),
+    }
+}
+
 /// Loads the access fields into `w` (whose tenants, subscriptions and resources are loaded),
 /// each object through the admission its command uses ([`super::plans`]), in an order that
 /// lets references resolve: people, groups and applications first, then the accounts people

@@ -184,33 +184,47 @@ fn insert_version(
 }
 
 /// A role assignment: stored as its plan made it, so it goes straight into the access state
-/// (whose insert keeps the by-scope and by-principal indexes); only twice is refused. `scopes`
-/// keeps the key of every scope met so far: a hundred thousand assignments share a few hundred
-/// scopes, and parsing one was a fifth of putting an assignment back (profiled).
+/// (whose insert keeps the by-scope and by-principal indexes); only twice is refused. `keys`
+/// keeps the key of every scope and principal met so far: a hundred thousand assignments share
+/// a few hundred scopes and ten thousand principals, parsing a scope was a fifth of putting an
+/// assignment back (profiled), and a shared key compares equal without reading its text.
 pub(super) fn role_assignment(
     w: &mut World,
-    scopes: &mut ScopeKeys,
+    keys: &mut AssignmentKeys,
     a: crate::iam::assignments::RoleAssignment,
 ) -> Result<(), CommandError> {
     let key = crate::ids::Key::new(&a.id);
-    let scope = scopes.key(&a.properties.scope);
+    let scope = AssignmentKeys::key(&mut keys.scopes, &a.properties.scope, crate::iam::scope_key);
+    let principal = AssignmentKeys::key(
+        &mut keys.principals,
+        &a.properties.principal_id,
+        crate::ids::Key::new,
+    );
     w.access
-        .insert_new_assignment(key, scope, a)
+        .insert_new_assignment(key, scope, principal, a)
         .map_err(|a| twice(&a.id))
 }
 
-/// The index keys of the role assignments' scopes, by their text (see [`role_assignment`]).
+/// The index keys of the role assignments' scopes and principals, by their text (see
+/// [`role_assignment`]).
 #[derive(Default)]
-pub(super) struct ScopeKeys(std::collections::HashMap<String, crate::ids::Key>);
+pub(super) struct AssignmentKeys {
+    scopes: std::collections::HashMap<String, crate::ids::Key>,
+    principals: std::collections::HashMap<String, crate::ids::Key>,
+}
 
-impl ScopeKeys {
-    /// The key of `scope`, made the first time it is met.
-    fn key(&mut self, scope: &str) -> crate::ids::Key {
-        if let Some(key) = self.0.get(scope) {
+impl AssignmentKeys {
+    /// The key of `text` in `memo`, made by `make` the first time it is met.
+    fn key(
+        memo: &mut std::collections::HashMap<String, crate::ids::Key>,
+        text: &str,
+        make: fn(&str) -> crate::ids::Key,
+    ) -> crate::ids::Key {
+        if let Some(key) = memo.get(text) {
             return key.clone();
         }
-        let key = crate::iam::scope_key(scope);
-        self.0.insert(scope.to_string(), key.clone());
+        let key = make(text);
+        memo.insert(text.to_string(), key.clone());
         key
     }
 }
