@@ -818,10 +818,6 @@ pub fn read_stored_now() -> Option<Result<Loaded, LoadProblem>> {
     }
 }
 
-/// A bucket of role assignments to write ahead, by the keys of its assignments
-/// (`sig_core`'s `World::assignment_keys_after`).
-pub type BucketKeys = (u16, Vec<sig_core::ids::Key>);
-
 /// One save: what to write, and what this tab knows of what is stored.
 pub struct Save<'a> {
     /// The world.
@@ -1189,7 +1185,7 @@ impl BrowserStorage {
     pub fn write_ahead(
         &self,
         world: &World,
-        (galleries, access, buckets): (&[sig_core::ids::Key], bool, &[BucketKeys]),
+        (galleries, access, buckets): (&[sig_core::ids::Key], bool, &[u16]),
         (revision, writer): (u64, u64),
         ahead: &mut PartMap,
     ) -> Result<(), SaveProblem> {
@@ -1213,18 +1209,12 @@ impl BrowserStorage {
             self.set(&key, &text)?;
             ahead.access = Some(key);
         }
-        for (bucket, keys) in buckets {
-            // As the bucket is now: an assignment made since its keys were taken is marked
-            // touched, and the save writes its bucket again.
-            let list = world.assignments_named(keys);
-            if list.is_empty() {
-                continue;
-            }
+        for (bucket, list) in world.assignment_parts_in(buckets) {
             let text = part_text(&sig_core::parts::BucketRef(&list))?;
             let key = next_key(ahead);
             self.set(&key, &text)?;
             ahead.seals.insert(key.clone(), seal(&text));
-            ahead.assignments.insert(*bucket, key);
+            ahead.assignments.insert(bucket, key);
         }
         Ok(())
     }

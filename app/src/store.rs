@@ -33,9 +33,6 @@ pub const ENGINE_SLOW_SECONDS: u64 = 8;
 /// A save with at least this many parts to write writes them ahead in slices
 /// ([`Store::write_ahead`]).
 const WRITE_AHEAD_ABOVE: usize = 16;
-/// How many role assignments one stretch of finding the buckets' keys walks (~7 ms in the
-/// browser, see [`Store::write_ahead`]).
-const KEYS_PER_STRETCH: usize = 20_000;
 /// How long one slice of writing ahead may keep the page busy.
 const SLICE_MS: f64 = 25.0;
 
@@ -1117,30 +1114,11 @@ impl Store {
         if galleries.len() + buckets.len() < WRITE_AHEAD_ABOVE {
             return None;
         }
-        // The keys of the buckets' assignments: one walk over them, in stretches that yield,
-        // not one walk per bucket as it is written (64 walks of 10–15 ms at ten times the
-        // limits, profiled).
-        let mut keyed = std::collections::BTreeMap::new();
-        let mut after = None;
-        loop {
-            after = self.world.try_with_untracked(|w| {
-                w.assignment_keys_after(&buckets, after.as_ref(), KEYS_PER_STRETCH, &mut keyed)
-            })?;
-            if after.is_none() {
-                break;
-            }
-            sleep(0).await;
-            if self.replaced.try_get_value()? != world_at_start {
-                return None;
-            }
-        }
-        let buckets: Vec<crate::persist::BucketKeys> = keyed.into_iter().collect();
         let writer = (base + 1, self.next_event_id());
         let mut ahead = PartMap::default();
         let storage = BrowserStorage::open();
         let mut galleries = galleries.as_slice();
-        let buckets_kept = buckets;
-        let mut buckets = buckets_kept.as_slice();
+        let mut buckets = buckets.as_slice();
         let mut access = access;
         // The longest write so far: a slice stops before the next write could take it past a
         // long task (the access part alone is ~35 ms at ten times the limits).
@@ -1163,7 +1141,8 @@ impl Store {
                 if with_access && wrote {
                     break;
                 }
-                // Then a bucket at a time: 1,600 assignments at ten times the limits, ~5 ms.
+                // Then a bucket at a time: 1,600 assignments at ten times the limits, ~5 ms
+                // (found by the keys the core keeps per bucket, not by walking all 100,000).
                 let (those, after) = if these.is_empty() && !with_access {
                     buckets.split_at(buckets.len().min(1))
                 } else {
@@ -1192,8 +1171,7 @@ impl Store {
             }
         }
         // The save itself is a task of its own, after the last slice (together they made a
-        // task of 55 ms at ten times the limits, measured); the 100,000 keys go first.
-        drop(buckets_kept);
+        // task of 55 ms at ten times the limits, measured).
         sleep(0).await;
         // The world was replaced while its parts were written (an import): what was written
         // is the old world's, and the new world's marks must not be cleared for it. The save

@@ -77,101 +77,32 @@ impl World {
         buckets
     }
 
-    /// [`World::assignment_parts`] of `wanted` buckets only: a save that writes a few buckets
-    /// at a time does not gather the other 100,000 assignments each time.
+    /// [`World::assignment_parts`] of `wanted` buckets only, from the keys the access state
+    /// keeps per bucket: a save after a change to one bucket does not walk the other 100,000
+    /// assignments (10–20 ms in the browser at ten times the limits, profiled).
     pub fn assignment_parts_in(&self, wanted: &[u16]) -> BTreeMap<u16, Vec<&RoleAssignment>> {
         let mut buckets: BTreeMap<u16, Vec<&RoleAssignment>> = BTreeMap::new();
-        // A save after writing every bucket ahead wants none: no pass over 100,000 assignments.
-        if wanted.is_empty() {
-            return buckets;
-        }
-        let mut want = [false; ASSIGNMENT_BUCKETS as usize];
-        for &b in wanted {
-            if let Some(w) = want.get_mut(usize::from(b)) {
-                *w = true;
+        for &bucket in wanted {
+            let mut keys: Vec<&Key> = self.access.index.buckets.keys(bucket).iter().collect();
+            if keys.is_empty() {
+                continue;
             }
-        }
-        for (key, a) in &self.access.assignments {
-            let bucket = assignment_bucket(key);
-            if want[usize::from(bucket)] {
-                buckets.entry(bucket).or_default().push(a);
-            }
+            // In key order, as a walk over the assignments finds them.
+            keys.sort_unstable();
+            let list = keys
+                .into_iter()
+                .filter_map(|k| self.access.assignments.get(k))
+                .collect();
+            buckets.insert(bucket, list);
         }
         buckets
     }
 
     /// The buckets that hold role assignments (the keys of [`World::assignment_parts`]), from
-    /// the counts the access state keeps (no walk over the assignments).
+    /// the keys the access state keeps per bucket (no walk over the assignments).
     pub fn assignment_buckets(&self) -> BTreeSet<u16> {
         (0..ASSIGNMENT_BUCKETS)
-            .filter(|b| {
-                self.access
-                    .index
-                    .bucket_sizes
-                    .0
-                    .get(usize::from(*b))
-                    .is_some_and(|n| *n > 0)
-            })
-            .collect()
-    }
-
-    /// The keys of the role assignments in each of the `wanted` buckets, in one walk over the
-    /// assignments: a saver that writes the buckets a few at a time, yielding in between, looks
-    /// each bucket's assignments up by these ([`World::assignments_named`]) instead of walking
-    /// all 100,000 again for each bucket (64 walks of 10–15 ms at ten times the limits).
-    pub fn assignment_keys_in(&self, wanted: &[u16]) -> BTreeMap<u16, Vec<Key>> {
-        let mut buckets = BTreeMap::new();
-        self.assignment_keys_after(wanted, None, usize::MAX, &mut buckets);
-        buckets
-    }
-
-    /// [`World::assignment_keys_in`] a stretch at a time, so that a walk over 100,000
-    /// assignments (~35 ms in the browser) can yield between stretches: at most `limit`
-    /// assignments after the key `after` (from the first when `None`), added to `into`. Gives
-    /// the last key looked at when there may be more, `None` when the walk is over. An
-    /// assignment made between stretches before where the walk is, is not found (the change
-    /// that made it marks its bucket touched).
-    pub fn assignment_keys_after(
-        &self,
-        wanted: &[u16],
-        after: Option<&Key>,
-        limit: usize,
-        into: &mut BTreeMap<u16, Vec<Key>>,
-    ) -> Option<Key> {
-        if wanted.is_empty() || limit == 0 {
-            return None;
-        }
-        let mut want = [false; ASSIGNMENT_BUCKETS as usize];
-        for &b in wanted {
-            if let Some(w) = want.get_mut(usize::from(b)) {
-                *w = true;
-            }
-        }
-        let from = after.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Excluded);
-        let mut last = None;
-        for (n, key) in self
-            .access
-            .assignments
-            .range::<Key, _>((from, std::ops::Bound::Unbounded))
-            .map(|(k, _)| k)
-            .enumerate()
-        {
-            let bucket = assignment_bucket(key);
-            if want[usize::from(bucket)] {
-                into.entry(bucket).or_default().push(key.clone());
-            }
-            if n + 1 == limit {
-                last = Some(key.clone());
-                break;
-            }
-        }
-        last
-    }
-
-    /// The role assignments of `keys` that are still there, in their order.
-    pub fn assignments_named(&self, keys: &[Key]) -> Vec<&RoleAssignment> {
-        keys.iter()
-            .filter_map(|k| self.access.assignments.get(k))
+            .filter(|b| !self.access.index.buckets.keys(*b).is_empty())
             .collect()
     }
 
@@ -437,21 +368,6 @@ mod tests {
         let wanted: Vec<u16> = all.keys().copied().step_by(2).chain([u16::MAX]).collect();
         let some = w.assignment_parts_in(&wanted);
         assert!(some.len() > 1 && some.len() < all.len());
-        let named: BTreeMap<u16, Vec<&RoleAssignment>> = w
-            .assignment_keys_in(&wanted)
-            .iter()
-            .map(|(b, keys)| (*b, w.assignments_named(keys)))
-            .collect();
-        assert_eq!(named, some, "by their keys, the same buckets");
-        // A stretch of three at a time: the same keys.
-        let (mut stretched, mut after) = (BTreeMap::new(), None);
-        loop {
-            after = w.assignment_keys_after(&wanted, after.as_ref(), 3, &mut stretched);
-            if after.is_none() {
-                break;
-            }
-        }
-        assert_eq!(stretched, w.assignment_keys_in(&wanted));
         assert_eq!(
             some,
             all.into_iter()
@@ -460,7 +376,7 @@ mod tests {
         );
     }
 
-    /// The buckets in use are counted as assignments come and go, not found by a walk.
+    /// The buckets' assignments are kept as they come and go, not found by a walk.
     #[test]
     fn the_buckets_in_use_follow_the_assignments() {
         let mut w = crate::testing::example::contoso_fabrikam();
@@ -479,12 +395,22 @@ mod tests {
             w.assignment_buckets(),
             w.assignment_parts().keys().copied().collect()
         );
-        assert!(w.assignments_named(&keys).is_empty(), "gone, so not named");
-        for a in removed {
+        assert!(
+            w.assignment_parts_in(&[bucket]).is_empty(),
+            "gone, so not listed"
+        );
+        // Put back in the other order: listed in key order all the same.
+        for a in removed.into_iter().rev() {
             w.access.insert_assignment(a);
         }
         assert!(w.assignment_buckets().contains(&bucket));
-        assert_eq!(w.assignments_named(&keys).len(), keys.len());
+        let listed = w.assignment_parts_in(&[bucket]);
+        assert_eq!(listed[&bucket].len(), keys.len(), "back, each once");
+        assert_eq!(
+            listed[&bucket],
+            w.assignment_parts()[&bucket],
+            "in key order, as a walk finds them"
+        );
     }
 
     #[test]

@@ -45,8 +45,8 @@ pub(crate) struct AccessIndex {
     pub(crate) by_scope_principal: BTreeMap<(Key, Key), Vec<Key>>,
     /// scope → assignments.
     pub(crate) by_scope: BTreeMap<Key, BTreeSet<Key>>,
-    /// How many assignments each storage bucket holds.
-    pub(crate) bucket_sizes: BucketSizes,
+    /// The assignments of each storage bucket.
+    pub(crate) buckets: AssignmentBuckets,
 }
 
 /// How many buckets the role assignments are stored in (see [`assignment_bucket`]).
@@ -69,23 +69,55 @@ pub fn assignment_bucket(key: &Key) -> u16 {
     value % ASSIGNMENT_BUCKETS
 }
 
-/// How many role assignments each bucket holds ([`assignment_bucket`]), kept as they are put in
-/// and taken out: a saver asks which buckets hold any after every change, and finding out by
-/// walking 100,000 assignments took 10–20 ms in the browser (profiled).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct BucketSizes(pub(crate) [u32; ASSIGNMENT_BUCKETS as usize]);
+/// The keys of the role assignments in each storage bucket ([`assignment_bucket`]), kept as
+/// they are put in and taken out: a save after a change to one bucket writes that bucket, and
+/// finding its assignments by walking all 100,000 took 10–20 ms in the browser (profiled). In
+/// no order (a bucket is sorted when written); a push per assignment while a state is read.
+#[derive(Debug, Clone)]
+pub(crate) struct AssignmentBuckets(pub(crate) Vec<Vec<Key>>);
 
-impl Default for BucketSizes {
+impl Default for AssignmentBuckets {
     fn default() -> Self {
-        BucketSizes([0; ASSIGNMENT_BUCKETS as usize])
+        AssignmentBuckets(vec![Vec::new(); usize::from(ASSIGNMENT_BUCKETS)])
     }
 }
 
-impl BucketSizes {
-    fn add(&mut self, key: &Key, by: i64) {
-        if let Some(n) = self.0.get_mut(usize::from(assignment_bucket(key))) {
-            *n = u32::try_from(i64::from(*n) + by).unwrap_or(0);
+/// The same keys in each bucket, in whatever order they came (they follow the assignments,
+/// which the access state compares in order).
+impl PartialEq for AssignmentBuckets {
+    fn eq(&self, other: &Self) -> bool {
+        fn sorted(keys: &[Key]) -> Vec<&Key> {
+            let mut keys: Vec<&Key> = keys.iter().collect();
+            keys.sort();
+            keys
         }
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|(a, b)| sorted(a) == sorted(b))
+    }
+}
+
+impl AssignmentBuckets {
+    fn add(&mut self, key: &Key) {
+        if let Some(keys) = self.0.get_mut(usize::from(assignment_bucket(key))) {
+            keys.push(key.clone());
+        }
+    }
+
+    fn remove(&mut self, key: &Key) {
+        if let Some(keys) = self.0.get_mut(usize::from(assignment_bucket(key))) {
+            if let Some(at) = keys.iter().position(|k| k == key) {
+                keys.swap_remove(at);
+            }
+        }
+    }
+
+    /// The keys in `bucket`.
+    pub(crate) fn keys(&self, bucket: u16) -> &[Key] {
+        self.0.get(usize::from(bucket)).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -321,14 +353,14 @@ impl AccessState {
             .entry(scope)
             .or_default()
             .insert(key.clone());
-        self.index.bucket_sizes.add(key, 1);
+        self.index.buckets.add(key);
         slot.insert(a);
         Ok(())
     }
 
     pub(crate) fn remove_assignment(&mut self, key: &Key) -> Option<RoleAssignment> {
         let a = self.assignments.remove(key)?;
-        self.index.bucket_sizes.add(key, -1);
+        self.index.buckets.remove(key);
         let scope = scope_key(&a.properties.scope);
         let sp = (scope.clone(), Key::new(&a.properties.principal_id));
         if let Some(v) = self.index.by_scope_principal.get_mut(&sp) {
