@@ -194,7 +194,7 @@ try {
     figures.allResourcesDeleteLongTasksMs = await longTasks(page);
   }
 
-  // A command outside the galleries, then one in a gallery, each followed by its save.
+  // A command outside the galleries, then a role assignment, each followed by its save.
   for (const [name, act] of [
     ['source', async () => {
       await page.goto(`${server.url}#/sources`);
@@ -203,6 +203,21 @@ try {
       return async () => {
         await sources.getByRole('button', { name: 'Add source' }).click();
         await sources.getByRole('cell', { name: 'ten-times-probe' }).waitFor({ timeout: 120_000 });
+      };
+    }],
+    // A role assignment through its wizard: one of the 64 buckets of 100,000 is written.
+    ['roleAssignment', async () => {
+      await page.goto(`${server.url}#/add-role-assignment:${encodeURIComponent(doc.galleries[0].id)}`);
+      const wizard = page.getByRole('region', { name: 'Add role assignment', exact: true });
+      await wizard.getByRole('radio', { name: 'Contributor', exact: true }).check();
+      await wizard.getByRole('button', { name: 'Next' }).click();
+      await wizard.getByRole('combobox', { name: 'Member' }).fill('user7@contoso.example');
+      await wizard.getByRole('option').filter({ hasText: 'user7@contoso.example' }).first().click();
+      await wizard.getByRole('button', { name: 'Next' }).click();
+      await wizard.getByText('Validation passed').waitFor({ timeout: 60_000 });
+      return async () => {
+        await wizard.getByRole('button', { name: 'Review + assign' }).click();
+        await page.getByRole('status').filter({ hasText: /^Contributor assigned to / }).first().waitFor({ timeout: 60_000 });
       };
     }],
   ]) {
