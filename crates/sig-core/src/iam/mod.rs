@@ -329,9 +329,10 @@ impl AccessState {
     }
 
     /// [`AccessState::insert_assignment`] for an assignment not there yet, with its key, its
-    /// scope's ([`scope_key`]) and its principal's already made: a reading of 100,000 assignments makes each scope's
-    /// key once, not once per assignment (parsing the scope was a fifth of putting one back), and
-    /// looks the key up once. Gives the assignment back, untouched, when its key is taken.
+    /// scope's ([`scope_key`]) and its principal's already made: a reading of 100,000
+    /// assignments makes each scope's key once, not once per assignment (parsing the scope was a
+    /// fifth of putting one back), and looks the key up once. Gives the assignment back,
+    /// untouched, when its key is taken.
     pub(crate) fn insert_new_assignment(
         &mut self,
         key: Key,
