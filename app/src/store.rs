@@ -1121,7 +1121,7 @@ impl Store {
         let mut buckets = buckets.as_slice();
         let mut access = access;
         // The longest write so far: a slice stops before the next write could take it past a
-        // long task (the access part alone is ~35 ms at ten times the limits).
+        // long task (the access part alone is ~25 ms at ten times the limits).
         let mut longest = 0.0f64;
         while !galleries.is_empty() || !buckets.is_empty() || access {
             // Yielding first: what came before (an import's new world shown, the parts to

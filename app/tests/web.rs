@@ -417,29 +417,6 @@ mod persistence {
         reset();
     }
 
-    /// Saves `w` as the first revision, with the parts written `ahead` of it and what was
-    /// `touched` since they were.
-    fn save_first_with_ahead(
-        storage: &BrowserStorage,
-        w: &sig_core::World,
-        touched: &sig_core::parts::Touched,
-        ahead: &persist::PartMap,
-    ) -> persist::Saved {
-        storage
-            .save(&persist::Save {
-                world: w,
-                clock: None,
-                notifications: &[],
-                base: 0,
-                revision: 1,
-                parts: &Default::default(),
-                touched,
-                ahead,
-                writer: 10,
-            })
-            .unwrap()
-    }
-
     #[wasm_bindgen_test]
     fn parts_written_ahead_are_named_unless_changed_since() {
         reset();
@@ -459,7 +436,19 @@ mod persistence {
         // A change while the save was being written ahead: that gallery is written again.
         tag(&mut w, 1, "late", "change");
         let touched = w.take_touched();
-        let saved = save_first_with_ahead(&storage, &w, &touched, &ahead);
+        let saved = storage
+            .save(&persist::Save {
+                world: &w,
+                clock: None,
+                notifications: &[],
+                base: 0,
+                revision: 1,
+                parts: &Default::default(),
+                touched: &touched,
+                ahead: &ahead,
+                writer: 10,
+            })
+            .unwrap();
         assert_eq!(saved.written, 1, "only the gallery changed since");
         assert_eq!(saved.parts.access, ahead.access);
         assert_eq!(saved.parts.assignments, ahead.assignments);

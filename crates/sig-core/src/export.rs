@@ -423,7 +423,8 @@ pub struct Reading {
     replication: Vec<crate::replication::ReplicationRecordExport>,
     access: crate::access::export::AccessExport,
     soft_deleted_versions: Vec<crate::soft_delete::SoftDeletedResource>,
-    /// The scopes of the role assignments put back as this engine's own, keyed once each.
+    /// The scopes and principals of the role assignments put back as this engine's own, keyed
+    /// once each.
     assignment_keys: own::AssignmentKeys,
     /// A buffer for the lower-cased ids the replication records are looked up by.
     lookup: String,

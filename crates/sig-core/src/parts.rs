@@ -380,12 +380,21 @@ mod tests {
     #[test]
     fn the_buckets_in_use_follow_the_assignments() {
         let mut w = crate::testing::example::contoso_fabrikam();
+        // Three more in one bucket (names ending alike), put in out of key order.
+        let model = w.access().assignments().next().unwrap().clone();
+        for n in [3, 1, 2] {
+            let mut a = model.clone();
+            a.name = format!("00000000-0000-4000-9000-00000000{n}0aa");
+            a.id = crate::iam::assignments::assignment_id(&a.properties.scope, &a.name);
+            w.access.insert_assignment(a);
+        }
         let (bucket, keys) = {
             let all = w.assignment_parts();
-            let (bucket, list) = all.iter().next().unwrap();
+            let (bucket, list) = all.iter().max_by_key(|(_, list)| list.len()).unwrap();
             let keys: Vec<Key> = list.iter().map(|a| Key::new(&a.id)).collect();
             (*bucket, keys)
         };
+        assert!(keys.len() > 2, "a bucket of several, so that order shows");
         let removed: Vec<RoleAssignment> = keys
             .iter()
             .map(|k| w.access.remove_assignment(k).unwrap())

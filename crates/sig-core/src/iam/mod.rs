@@ -441,25 +441,19 @@ impl AccessState {
     }
     /// The directory of each tenant, Graph-shaped (for the export and the app).
     pub fn directories(&self) -> Vec<directory::TenantDirectory> {
-        let mut by: BTreeMap<Key, directory::TenantDirectory> = BTreeMap::new();
-        for e in self.objects.values() {
-            let d =
-                by.entry(Key::new(&e.tenant_id))
-                    .or_insert_with(|| directory::TenantDirectory {
-                        tenant_id: e.tenant_id.clone(),
-                        ..Default::default()
-                    });
-            match &e.object {
-                DirectoryObject::User(u) => d.users.push(u.clone()),
-                DirectoryObject::Group(g) => d.groups.push(g.clone()),
-                DirectoryObject::Application(a) => d.applications.push(a.clone()),
-                DirectoryObject::ServicePrincipal(s) => d.service_principals.push(s.clone()),
-            }
-        }
-        by.into_values().collect()
+        self.directory_refs()
+            .into_iter()
+            .map(|d| directory::TenantDirectory {
+                tenant_id: d.tenant_id.to_string(),
+                users: d.users.into_iter().cloned().collect(),
+                groups: d.groups.into_iter().cloned().collect(),
+                applications: d.applications.into_iter().cloned().collect(),
+                service_principals: d.service_principals.into_iter().cloned().collect(),
+            })
+            .collect()
     }
 
-    /// [`AccessState::directories`] borrowed, in the same order.
+    /// The directory objects per tenant, borrowed (what [`AccessState::directories`] copies).
     pub fn directory_refs(&self) -> Vec<directory::TenantDirectoryRef<'_>> {
         let mut by: BTreeMap<Key, directory::TenantDirectoryRef<'_>> = BTreeMap::new();
         for e in self.objects.values() {
