@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use leptos::wasm_split::SplitLoaderError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sig_core::export::{Own, WorldExport};
+use sig_core::export::{GalleryPartError, Own, WorldExport};
 use sig_core::parts::{Assembly, GalleryPart, Touched};
 use sig_core::World;
 
@@ -412,6 +412,10 @@ struct PartsRead {
     /// Which kinds of parts read so far are all this build's own, their seals intact (see
     /// [`PartMap::seals`]).
     own: Own,
+    /// The core's reading, opened on the rest at once when every gallery part is this build's
+    /// own: each gallery part then goes into the world as it is parsed
+    /// (`Reading::admit_gallery_part`), and `assembly` gathers only the access fields.
+    streaming: Option<sig_core::export::Reading>,
 }
 
 /// A document being admitted.
@@ -531,13 +535,25 @@ impl StateReading {
                         meta,
                         assembly,
                         own,
+                        streaming,
                         ..
                     } = *read;
-                    return admit(meta, assembly.finish(), own);
+                    let Some(mut reading) = streaming else {
+                        return admit(meta, assembly.finish(), own);
+                    };
+                    reading.set_access(assembly.finish().access, own.role_assignments);
+                    return Ok(ReadStage::Admitting(Box::new(Admitting { meta, reading })));
                 };
                 let galleries = read.meta.parts.galleries.len();
                 let has_access = read.meta.parts.access.is_some();
-                if at < galleries {
+                if let (true, Some(reading)) = (at < galleries, read.streaming.as_mut()) {
+                    let text = stored_part_text(key, &mut self.stored)?;
+                    let json = part_json(&text, &mut read.scratch)?;
+                    reading.admit_gallery_part(json).map_err(|e| match e {
+                        GalleryPartError::Unreadable(e) => part_damaged(key, &e),
+                        GalleryPartError::Refused(refusal) => world_refused(refusal),
+                    })?;
+                } else if at < galleries {
                     let text = stored_part_text(key, &mut self.stored)?;
                     read.own.galleries &= read.meta.parts.own_seal(key) == Some(&seal(&text));
                     let part: GalleryPart = parse_part(key, &text, &mut read.scratch)?;
@@ -629,11 +645,30 @@ impl StateReading {
         // Only the sealed parts are the engine's own: galleries, records or role assignments
         // anywhere else (the envelope's rest, the access part) were not written there by this
         // build, so their kind goes through the plans.
-        own.galleries &= rest.galleries.is_empty() && rest.replication.is_empty();
+        own.galleries &= rest.galleries.is_empty()
+            && rest.replication.is_empty()
+            && rest.format_version == sig_core::export::FORMAT_VERSION;
         own.role_assignments &= rest.access.role_assignments.is_empty();
+        // The gallery parts are read into the world as they are parsed only when all of them
+        // are this build's own, which is known before the first: their seals are checked now
+        // (a few milliseconds of hashing at ten times the limits).
+        own.galleries &= meta.parts.galleries.values().all(|key| {
+            let stored = self.stored.parts.get(key);
+            stored.is_some_and(|text| meta.parts.own_seal(key) == Some(&seal(text)))
+        });
+        let (assembly, streaming) = if own.galleries {
+            let mut rest = rest;
+            // The access part brings the access fields (as `Assembly::new` leaves them out).
+            rest.access = Default::default();
+            let reading = sig_core::export::Reading::own(rest, own).map_err(world_refused)?;
+            (Assembly::new(WorldExport::default()), Some(reading))
+        } else {
+            (Assembly::new(rest), None)
+        };
         Ok(ReadStage::Parts(Box::new(PartsRead {
             own,
-            assembly: Assembly::new(rest),
+            assembly,
+            streaming,
             read: 0,
             scratch: Vec::new(),
             meta,
@@ -689,22 +724,29 @@ fn stored_part_text(key: &String, stored: &mut StoredState) -> Result<String, Lo
 
 /// A part's stored text read into its type; a compressed one is inflated into `scratch`.
 fn parse_part<T: serde::de::DeserializeOwned>(
-    key: &String,
+    key: &str,
     text: &str,
     scratch: &mut Vec<u8>,
 ) -> Result<T, LoadProblem> {
-    let json = match text.strip_prefix(COMPRESSED_PREFIX) {
-        None => text,
+    serde_json::from_str(part_json(text, scratch)?).map_err(|e| part_damaged(key, &e))
+}
+
+/// A part's JSON: its stored text, or, compressed, that text inflated into `scratch`.
+fn part_json<'a>(text: &'a str, scratch: &'a mut Vec<u8>) -> Result<&'a str, LoadProblem> {
+    match text.strip_prefix(COMPRESSED_PREFIX) {
+        None => Ok(text),
         Some(body) => {
             let length = inflate_body(body, scratch)?;
             // Checked once here, so the parser reads it as text (`from_slice` checks each
             // string it meets instead: slower, measured).
-            std::str::from_utf8(&scratch[..length]).map_err(|_| compressed_damaged())?
+            std::str::from_utf8(&scratch[..length]).map_err(|_| compressed_damaged())
         }
-    };
-    serde_json::from_str(json).map_err(|e| {
-        LoadProblem::Unreadable(format!("the saved data is damaged (its part {key}: {e})"))
-    })
+    }
+}
+
+/// A part whose JSON does not read.
+fn part_damaged(key: &str, e: &serde_json::Error) -> LoadProblem {
+    LoadProblem::Unreadable(format!("the saved data is damaged (its part {key}: {e})"))
 }
 
 /// Milliseconds since the page started, for slicing work.
@@ -1298,8 +1340,7 @@ mod tests {
             let length = inflate_into(&deflated, &mut scratch).unwrap();
             assert_eq!(&scratch[..length], text.as_bytes());
             let stored = pack_above(text.clone(), 0);
-            let parsed: Result<serde_json::Value, _> =
-                parse_part(&"part".to_string(), &stored, &mut scratch);
+            let parsed: Result<serde_json::Value, _> = parse_part("part", &stored, &mut scratch);
             assert_eq!(parsed.is_ok(), json, "{}…", &text[..3.min(text.len())]);
         }
     }

@@ -17,8 +17,10 @@
 //! the request's api-version).
 
 mod own;
+mod stream;
 mod text;
 
+pub use stream::GalleryPartError;
 pub use text::TextReading;
 
 use crate::arm;

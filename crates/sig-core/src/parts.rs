@@ -30,7 +30,7 @@ mod gallery_records;
 
 pub use crate::world::{assignment_bucket, Touched, ASSIGNMENT_BUCKETS};
 pub use assignment_bucket::{Bucket, BucketRef};
-pub(crate) use gallery_records::{RecordsRef, RecordsSeed};
+pub(crate) use gallery_records::{OneRecord, RecordsRef, RecordsSeed, Text};
 
 impl World {
     /// What changed since the last call (or since the world was read from a document), and

@@ -516,6 +516,28 @@ impl World {
         self.index.add_version(&e);
         self.versions.insert(key, Box::new(e));
     }
+    /// [`World::insert_version_at`] for a version that may be there already, with one search
+    /// of the map where a look-up then an insert made two (a reading puts back 100,000 versions,
+    /// each at the map's right edge, whose search compares with most keys on the way): `make`
+    /// builds the entry when the key is free, `taken` the error when it is not.
+    pub(crate) fn insert_new_version_at<E>(
+        &mut self,
+        key: Key,
+        make: impl FnOnce() -> Result<VersionEntry, E>,
+        taken: impl FnOnce(&VersionEntry) -> E,
+    ) -> Result<(), E> {
+        let slot = match self.versions.entry(key) {
+            std::collections::btree_map::Entry::Vacant(slot) => slot,
+            std::collections::btree_map::Entry::Occupied(there) => return Err(taken(there.get())),
+        };
+        let e = make()?;
+        if !self.reading {
+            self.touched.galleries.insert(e.id.image.gallery.key());
+        }
+        self.index.add_version(&e);
+        slot.insert(Box::new(e));
+        Ok(())
+    }
     /// The replication records, to change those of `version`: its gallery's part changes too.
     pub(crate) fn replication_mut(
         &mut self,

@@ -6,7 +6,7 @@
 
 use serde_json::json;
 use sig_core::command::{gallery_id, version_id};
-use sig_core::export::{Own, Reading, WorldExport};
+use sig_core::export::{GalleryPartError, Own, Reading, WorldExport};
 use sig_core::iam::assignments::RoleAssignment;
 use sig_core::parts::{assemble, Bucket, BucketRef, GalleryPart};
 use sig_core::testing::example::{contoso_fabrikam, ADMIN, CONTOSO_SUB};
@@ -51,6 +51,37 @@ fn read(doc: WorldExport, own: bool) -> World {
     reading.and_then(Reading::finish).expect("admitted").0
 }
 
+/// The parts as the portal reads its own sealed state: each gallery part admitted while it is
+/// parsed (`Reading::admit_gallery_part`), then the access part and the buckets.
+fn streamed(w: &World) -> World {
+    let all = Own {
+        galleries: true,
+        role_assignments: true,
+    };
+    let mut rest: WorldExport = again(w.rest_part());
+    rest.access = Default::default();
+    let mut reading = Reading::own(rest, all).expect("opened");
+    assert!(reading.admits_gallery_parts());
+    for k in w.gallery_keys() {
+        let text = serde_json::to_string(&w.gallery_part(k).unwrap()).unwrap();
+        reading.admit_gallery_part(&text).expect("a gallery part");
+    }
+    let buckets: Vec<Vec<RoleAssignment>> = w
+        .assignment_parts()
+        .into_values()
+        .map(|list| again::<Bucket>(BucketRef(&list)).0)
+        .collect();
+    let access = assemble(
+        WorldExport::default(),
+        vec![],
+        again(w.access_part()),
+        buckets,
+    )
+    .access;
+    reading.set_access(access, true);
+    reading.finish().expect("admitted").0
+}
+
 /// Everything a user or a save could see of a world: the export, every part, the invariants.
 fn observed(w: &World) -> (serde_json::Value, Vec<serde_json::Value>) {
     w.check_invariants().expect("invariants");
@@ -64,20 +95,25 @@ fn observed(w: &World) -> (serde_json::Value, Vec<serde_json::Value>) {
 fn same_both_ways(w: &World, next: &[Command]) {
     let own = read(stored(w), true);
     let planned = read(stored(w), false);
+    let parts = streamed(w);
     assert_eq!(observed(&own), observed(&planned));
+    assert_eq!(observed(&parts), observed(&planned));
     assert_eq!(observed(&own), observed(w));
     // The next commands get the same answers (limits and uniqueness live in the indexes).
-    let (mut a, mut b) = (own, planned);
+    let (mut a, mut b, mut c) = (own, planned, parts);
     let later = FIXTURE_NOW + Duration::days(3);
-    for c in next {
+    for command in next {
         let answer = |w: &mut World| {
-            apply(w, &Actor::system(), c.clone(), later)
+            apply(w, &Actor::system(), command.clone(), later)
                 .map(|events| events.len())
                 .map_err(|e| e.diagnostics[0].code)
         };
-        assert_eq!(answer(&mut a), answer(&mut b), "{c:?}");
+        let planned = answer(&mut b);
+        assert_eq!(answer(&mut a), planned, "{command:?}");
+        assert_eq!(answer(&mut c), planned, "{command:?}");
     }
     assert_eq!(observed(&a), observed(&b));
+    assert_eq!(observed(&c), observed(&b));
 }
 
 #[test]
@@ -242,4 +278,95 @@ fn a_role_assignment_twice_is_refused() {
         Ok(_) => panic!("a role assignment twice was admitted"),
         Err(e) => assert_eq!(e.diagnostics[0].code, Code::Conflict),
     }
+}
+
+/// A gallery part admitted while it is parsed refuses what the whole reading refuses, says
+/// which (a refusal, or text that is not a part), and is only taken by a reading of the
+/// engine's own galleries that has not started.
+#[test]
+fn a_gallery_part_read_as_it_is_parsed_refuses_what_the_whole_reading_refuses() {
+    let w = testing::world_with(1, 1, 2);
+    let key = w.gallery_keys().next().unwrap().clone();
+    let text = serde_json::to_string(&w.gallery_part(&key).unwrap()).unwrap();
+    let part: GalleryPart = serde_json::from_str(&text).unwrap();
+    let all = Own {
+        galleries: true,
+        role_assignments: true,
+    };
+    let opened = || {
+        let mut rest: WorldExport = again(w.rest_part());
+        rest.access = Default::default();
+        Reading::own(rest, all).unwrap()
+    };
+    // Edited as typed values and written back in the order the engine writes (a JSON tree
+    // would sort the keys); the records as objects, which a part may also hold.
+    let admitted = |edit: &dyn Fn(&mut GalleryPart)| {
+        let mut p = part.clone();
+        edit(&mut p);
+        let text = format!(
+            "{{\"node\":{},\"replication\":{}}}",
+            serde_json::to_string(&p.node).unwrap(),
+            serde_json::to_string(&p.replication).unwrap()
+        );
+        opened().admit_gallery_part(&text)
+    };
+    let code = |edit: &dyn Fn(&mut GalleryPart)| match admitted(edit) {
+        Err(GalleryPartError::Refused(e)) => e.diagnostics[0].code,
+        other => panic!("not refused: {other:?}"),
+    };
+    assert!(admitted(&|_| ()).is_ok(), "the part as stored");
+    // A version twice.
+    let twice = |p: &mut GalleryPart| {
+        let versions = &mut p.node.images[0].versions;
+        versions.push(versions[0].clone());
+    };
+    assert_eq!(code(&twice), Code::Conflict);
+    // A version whose id names another definition.
+    let elsewhere = |p: &mut GalleryPart| {
+        let gallery = p.node.resource.id.clone().unwrap();
+        p.node.images[0].versions[0].id = Some(format!("{gallery}/images/other/versions/1.0.0"));
+    };
+    assert_eq!(code(&elsewhere), Code::ResourceIdInvalid);
+    // The constructors' own checks.
+    let nowhere = |p: &mut GalleryPart| {
+        let version = &mut p.node.images[0].versions[0];
+        let profile = version.properties.as_mut().unwrap();
+        let publishing = profile.publishing_profile.as_mut().unwrap();
+        publishing.target_regions = Some(vec![arm::TargetRegion {
+            name: Some("nowhere".into()),
+            ..Default::default()
+        }]);
+    };
+    assert_eq!(code(&nowhere), Code::LocationNotAvailableForResourceType);
+    // A record for a version the part does not hold.
+    let stray = |p: &mut GalleryPart| {
+        let mut record = p.replication[0].clone();
+        let (image, _) = record.version_id.rsplit_once('/').unwrap();
+        record.version_id = format!("{image}/9.9.9");
+        p.replication.push(record);
+    };
+    assert_eq!(code(&stray), Code::DocumentUnrecognized);
+    // Text that is not a part is unreadable; a gallery's fields after its definitions (not as
+    // the engine writes them) are too.
+    assert!(matches!(
+        opened().admit_gallery_part("{\"node\": ["),
+        Err(GalleryPartError::Unreadable(_))
+    ));
+    let fields_after = text.replacen("]}]}", "]}],\"location\":\"westus\"}", 1);
+    assert_ne!(fields_after, text);
+    match opened().admit_gallery_part(&fields_after) {
+        Err(GalleryPartError::Unreadable(e)) => {
+            assert!(e.to_string().contains("after its definitions"), "{e}");
+        }
+        other => panic!("read: {other:?}"),
+    }
+    // Only into a reading of this engine's own galleries.
+    let mut rest: WorldExport = again(w.rest_part());
+    rest.access = Default::default();
+    let mut planned = Reading::new(rest).unwrap();
+    assert!(!planned.admits_gallery_parts());
+    assert!(matches!(
+        planned.admit_gallery_part(&text),
+        Err(GalleryPartError::Refused(_))
+    ));
 }

@@ -175,12 +175,11 @@ fn insert_version(
     resource: arm::GalleryImageVersion,
 ) -> Result<(), CommandError> {
     let key = crate::ids::Key::new(&rid);
-    if w.versions.contains_key(&key) {
-        return Err(twice(&rid));
-    }
-    let entry = version_entry_at(vref, rid, resource).map_err(entry_refused)?;
-    w.insert_version_at(key, entry);
-    Ok(())
+    w.insert_new_version_at(
+        key,
+        || version_entry_at(vref, rid, resource).map_err(entry_refused),
+        |there| twice(&there.id.canonical()),
+    )
 }
 
 /// A role assignment: stored as its plan made it, so it goes straight into the access state

@@ -127,8 +127,8 @@ impl<'de> Visitor<'de> for RecordsSeed<'_> {
 }
 
 /// One record, a row or an object.
-struct OneRecord<'a> {
-    gallery: Option<&'a str>,
+pub(crate) struct OneRecord<'a> {
+    pub(crate) gallery: Option<&'a str>,
 }
 
 impl<'de> DeserializeSeed<'de> for OneRecord<'_> {
@@ -185,7 +185,7 @@ impl<'de> Visitor<'de> for OneRecord<'_> {
 
 /// Text borrowed from the input when it can be (it has no escapes), so a row's names cost no
 /// allocation of their own (serde's `Cow` always copies).
-struct Text<'de>(std::borrow::Cow<'de, str>);
+pub(crate) struct Text<'de>(pub(crate) std::borrow::Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Text<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
