@@ -166,7 +166,11 @@ impl ReplicationState {
     /// caller must add a record whenever the list was empty (it may refuse only a duplicate,
     /// which an empty list cannot hold), or an empty entry would be left behind.
     pub(crate) fn records_mut(&mut self, version: Key) -> &mut Vec<RegionReplication> {
-        self.versions.entry(version).or_default()
+        // Room for one, not four: a version has one record per target region, most have one
+        // (at ten times the limits, 100,000 lists).
+        self.versions
+            .entry(version)
+            .or_insert_with(|| Vec::with_capacity(1))
     }
     pub(crate) fn set(&mut self, version: Key, regions: Vec<RegionReplication>) {
         self.versions.insert(version, regions);

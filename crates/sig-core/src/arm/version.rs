@@ -50,6 +50,7 @@ arm_object! {
     /// `properties.publishingProfile`.
     pub struct PublishingProfile {
         /// Target regions (updatable).
+        #[serde(deserialize_with = "super::tight_list")]
         pub target_regions: Vec<TargetRegion>,
         /// Default replicas per region (updatable).
         pub replica_count: i64,
