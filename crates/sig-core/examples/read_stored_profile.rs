@@ -1,10 +1,13 @@
 //! Where the time goes when the portal opens a large stored state, natively: the state is split
 //! into the parts the portal stores (the rest, one part per gallery, the access part, the
 //! buckets of role assignments), then timed as the portal reads them back as the engine's own
-//! sealed state — parsing the parts' JSON, then each slice of the reading. It exists because the
-//! browser's figures (BENCHMARKS.md) only show the whole; this shows which stage to work on.
+//! sealed state — each gallery part admitted as it is parsed, then the access part and the
+//! buckets, then each slice of the rest of the reading. With `--whole`, as the portal read them
+//! until session 20 (and still reads parts that are not its own): every part parsed and put
+//! together first. It exists because the browser's figures (BENCHMARKS.md) only show the whole;
+//! this shows which stage to work on.
 //!
-//! `cargo run --release -p sig-core --example read_stored_profile -- tests/test-results/ten-times.state.json`
+//! `cargo run --release -p sig-core --example read_stored_profile -- [--whole] tests/test-results/ten-times.state.json`
 //!
 //! (`node tests/bench/ten-times.mjs` writes that file; any state file `sig` reads will do.)
 
