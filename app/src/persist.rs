@@ -424,13 +424,22 @@ struct Admitting {
     reading: sig_core::export::Reading,
 }
 
+/// The longest gallery part (its JSON, in bytes) admitted in the task that parses it: ~15 ms in
+/// the browser (a ten-times state's 40 MB of parts took ~1.2 s so). One gallery can hold every
+/// version of a subscription-region (10,000: a part of ~4 MB); a part that large is parsed
+/// whole and its resources admitted in steps, a definition with its versions at a time, as
+/// they were before parts were streamed.
+const STREAMED_PART_MAX: usize = 512 * 1024;
+
 /// How many things the core admits between two looks at the time: small enough that a
 /// slice ends near its 25 ms on a slow machine too (200 role assignments took up to 30 ms
 /// under load, so slices reached 55 ms), large enough that the clock is not read per item.
 pub const ADMIT_BETWEEN_CHECKS: usize = 50;
 
 impl ReadStage {
-    /// The next step opens the core's reading of the whole document (every part is parsed).
+    /// The next step opens the core's reading of the whole document (every part is parsed),
+    /// or, for gallery parts admitted as they were parsed, hands it the access fields: a step
+    /// of its own either way (the former sizes the reading for every resource at once).
     fn starts_alone(&self) -> bool {
         matches!(self, ReadStage::Parts(read) if read.read >= read.keys.len())
     }
@@ -541,7 +550,9 @@ impl StateReading {
                     let Some(mut reading) = streaming else {
                         return admit(meta, assembly.finish(), own);
                     };
-                    reading.set_access(assembly.finish().access, own.role_assignments);
+                    reading
+                        .set_access(assembly.finish().access, own.role_assignments)
+                        .map_err(world_refused)?;
                     return Ok(ReadStage::Admitting(Box::new(Admitting { meta, reading })));
                 };
                 let galleries = read.meta.parts.galleries.len();
@@ -549,10 +560,16 @@ impl StateReading {
                 if let (true, Some(reading)) = (at < galleries, read.streaming.as_mut()) {
                     let text = stored_part_text(key, &mut self.stored)?;
                     let json = part_json(&text, &mut read.scratch)?;
-                    reading.admit_gallery_part(json).map_err(|e| match e {
-                        GalleryPartError::Unreadable(e) => part_damaged(key, &e),
-                        GalleryPartError::Refused(refusal) => world_refused(refusal),
-                    })?;
+                    if json.len() > STREAMED_PART_MAX {
+                        let part: GalleryPart =
+                            serde_json::from_str(json).map_err(|e| part_damaged(key, &e))?;
+                        reading.queue_gallery_part(part).map_err(world_refused)?;
+                    } else {
+                        reading.admit_gallery_part(json).map_err(|e| match e {
+                            GalleryPartError::Unreadable(e) => part_damaged(key, &e),
+                            GalleryPartError::Refused(refusal) => world_refused(refusal),
+                        })?;
+                    }
                 } else if at < galleries {
                     let text = stored_part_text(key, &mut self.stored)?;
                     read.own.galleries &= read.meta.parts.own_seal(key) == Some(&seal(&text));

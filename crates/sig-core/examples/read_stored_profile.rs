@@ -116,7 +116,9 @@ fn main() {
         for b in &buckets {
             assembly.assignments(parse::<sig_core::parts::Bucket>(b).0);
         }
-        reading.set_access(assembly.finish().access, true);
+        reading
+            .set_access(assembly.finish().access, true)
+            .unwrap_or_else(|e| fail("the access fields", &e));
         reading
     };
     let parsed = start.elapsed();

@@ -428,6 +428,8 @@ pub struct Reading {
     /// The scopes and principals of the role assignments put back as this engine's own, keyed
     /// once each.
     assignment_keys: own::AssignmentKeys,
+    /// Whether [`Reading::step`] has run: parts and access fields are handed over before.
+    stepped: bool,
     /// A buffer for the lower-cased ids the replication records are looked up by.
     lookup: String,
     done: usize,
@@ -585,6 +587,7 @@ impl Reading {
             access: e.access,
             soft_deleted_versions: e.soft_deleted_versions,
             assignment_keys: own::AssignmentKeys::default(),
+            stepped: false,
             lookup: String::new(),
             done: 0,
             total,
@@ -614,6 +617,7 @@ impl Reading {
     /// and members one by one, then role assignments); true once everything is admitted.
     /// [`Reading::progress`] counts the resources and directory objects among them.
     pub fn step(&mut self, budget: usize) -> Result<bool, CommandError> {
+        self.stepped = true;
         let mut left = budget;
         while left > 0 {
             let Some(next) = self.next() else {

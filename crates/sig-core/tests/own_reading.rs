@@ -52,8 +52,11 @@ fn read(doc: WorldExport, own: bool) -> World {
 }
 
 /// The parts as the portal reads its own sealed state: each gallery part admitted while it is
-/// parsed (`Reading::admit_gallery_part`), then the access part and the buckets.
-fn streamed(w: &World) -> World {
+/// parsed (`Reading::admit_gallery_part`) or, those `queued` says (too large for one task),
+/// read whole and queued (`Reading::queue_gallery_part`); then the access part and the buckets,
+/// their role assignments this engine's own or not (`own_assignments`). Returns the world and
+/// the total the reading's progress counted to.
+fn streamed(w: &World, queued: impl Fn(usize) -> bool, own_assignments: bool) -> (World, usize) {
     let all = Own {
         galleries: true,
         role_assignments: true,
@@ -62,9 +65,16 @@ fn streamed(w: &World) -> World {
     rest.access = Default::default();
     let mut reading = Reading::own(rest, all).expect("opened");
     assert!(reading.admits_gallery_parts());
-    for k in w.gallery_keys() {
+    for (n, k) in w.gallery_keys().enumerate() {
         let text = serde_json::to_string(&w.gallery_part(k).unwrap()).unwrap();
-        reading.admit_gallery_part(&text).expect("a gallery part");
+        if queued(n) {
+            let part: GalleryPart = serde_json::from_str(&text).unwrap();
+            reading
+                .queue_gallery_part(part)
+                .expect("a gallery part queued");
+        } else {
+            reading.admit_gallery_part(&text).expect("a gallery part");
+        }
     }
     let buckets: Vec<Vec<RoleAssignment>> = w
         .assignment_parts()
@@ -78,8 +88,18 @@ fn streamed(w: &World) -> World {
         buckets,
     )
     .access;
-    reading.set_access(access, true);
-    reading.finish().expect("admitted").0
+    reading
+        .set_access(access, own_assignments)
+        .expect("before the first step");
+    let total = reading.progress().1;
+    assert!(reading.step(1).is_ok());
+    assert!(
+        !reading.admits_gallery_parts(),
+        "a part once the reading has started"
+    );
+    assert!(reading.set_access(Default::default(), true).is_err());
+    let (world, _) = reading.finish().expect("admitted");
+    (world, total)
 }
 
 /// Everything a user or a save could see of a world: the export, every part, the invariants.
@@ -95,9 +115,19 @@ fn observed(w: &World) -> (serde_json::Value, Vec<serde_json::Value>) {
 fn same_both_ways(w: &World, next: &[Command]) {
     let own = read(stored(w), true);
     let planned = read(stored(w), false);
-    let parts = streamed(w);
+    let (parts, counted) = streamed(w, |_| false, true);
     assert_eq!(observed(&own), observed(&planned));
     assert_eq!(observed(&parts), observed(&planned));
+    // The progress counts what a whole document's reading counts.
+    let all = Own {
+        galleries: true,
+        role_assignments: true,
+    };
+    assert_eq!(counted, Reading::own(stored(w), all).unwrap().progress().1);
+    // Some parts queued whole, or the role assignments through the plans: the same world.
+    let (mixed, counted_mixed) = streamed(w, |n| n % 2 == 1, false);
+    assert_eq!(observed(&mixed), observed(&planned));
+    assert_eq!(counted_mixed, counted);
     assert_eq!(observed(&own), observed(w));
     // The next commands get the same answers (limits and uniqueness live in the indexes).
     let (mut a, mut b, mut c) = (own, planned, parts);
@@ -360,6 +390,13 @@ fn a_gallery_part_read_as_it_is_parsed_refuses_what_the_whole_reading_refuses() 
         }
         other => panic!("read: {other:?}"),
     }
+    // A part refused after another was admitted: here the same gallery again.
+    let mut reading = opened();
+    reading.admit_gallery_part(&text).unwrap();
+    match reading.admit_gallery_part(&text) {
+        Err(GalleryPartError::Refused(e)) => assert_eq!(e.diagnostics[0].code, Code::Conflict),
+        other => panic!("a gallery twice: {other:?}"),
+    }
     // Only into a reading of this engine's own galleries.
     let mut rest: WorldExport = again(w.rest_part());
     rest.access = Default::default();
@@ -369,4 +406,5 @@ fn a_gallery_part_read_as_it_is_parsed_refuses_what_the_whole_reading_refuses() 
         planned.admit_gallery_part(&text),
         Err(GalleryPartError::Refused(_))
     ));
+    assert!(planned.queue_gallery_part(part.clone()).is_err());
 }

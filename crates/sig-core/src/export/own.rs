@@ -178,6 +178,7 @@ fn insert_version(
     w.insert_new_version_at(
         key,
         || version_entry_at(vref, rid, resource).map_err(entry_refused),
+        // Named by the one stored first: the same id, its parent's spelling perhaps.
         |there| twice(&there.id.canonical()),
     )
 }

@@ -4,13 +4,16 @@
 //! lists grown by doubling (each ~1 KB body copied about twice, in memory touched for the first
 //! time), all held until the last part was parsed, then moved into the world from memory long
 //! out of the cache. Here each version goes into the world as soon as its body is read, through
-//! the same functions as the reading of a whole document ([`super::own`]), and each record right
-//! after the versions it belongs to; a part leaves nothing behind but the world's own entries.
+//! the same functions as the reading of a whole document ([`super::own`]), and the part's
+//! records right after its gallery's versions; a part leaves nothing behind but the world's own
+//! entries.
 //!
 //! Only this engine's own sealed gallery parts are read this way ([`Reading::own`] with
 //! `own.galleries`): they are written definitions after their gallery's fields and versions
 //! after their definition's, which is what lets a parent go into the world before its children
-//! are read. Anything else is read whole, into [`super::GalleryNode`]s.
+//! are read. Anything else is read whole, into [`super::GalleryNode`]s; so is a part too large
+//! to admit in one task ([`Reading::queue_gallery_part`]), whose resources the steps admit a
+//! definition with its versions at a time.
 
 use std::fmt;
 
@@ -29,6 +32,10 @@ use crate::nesting::{complete_image, complete_version};
 use crate::parts::Text;
 use crate::protocol::CommandError;
 
+/// Why a gallery part handed over was refused whatever it held.
+const GALLERY_PART_TOO_LATE: &str = "a gallery part is handed to a reading of this engine's own \
+     galleries only, before its first step";
+
 /// Why a gallery part was not admitted.
 #[derive(Debug)]
 pub enum GalleryPartError {
@@ -39,26 +46,30 @@ pub enum GalleryPartError {
 }
 
 impl Reading {
-    /// Whether [`Reading::admit_gallery_part`] can be used: a reading of this engine's own
-    /// galleries ([`Reading::own`]) whose document brought none itself, not yet stepped.
+    /// Whether gallery parts can be handed to this reading ([`Reading::admit_gallery_part`],
+    /// [`Reading::queue_gallery_part`]): a reading of this engine's own galleries
+    /// ([`Reading::own`]), not yet stepped.
     pub fn admits_gallery_parts(&self) -> bool {
-        self.own.galleries && matches!(&self.stage, Stage::Galleries(list) if list.len() == 0)
+        self.own.galleries && !self.stepped && matches!(&self.stage, Stage::Galleries(_))
+    }
+
+    /// The refusal of what is handed over when it cannot be taken (`why`).
+    fn too_late(why: &str) -> CommandError {
+        refused(err(Code::DocumentUnrecognized, "", why))
     }
 
     /// Admits one gallery's stored part (the JSON of [`crate::parts::GalleryPart`], as
     /// [`crate::World::gallery_part`] writes it) while parsing it: the gallery, each definition
     /// and each version go into the world as soon as they are read, then the part's replication
-    /// records. What is checked is what [`Reading::own`] checks. Call it for every gallery part
-    /// before the first [`Reading::step`]; [`Reading::admits_gallery_parts`] says whether it
-    /// may be called at all.
+    /// records. What is checked is what [`Reading::own`] checks, and that the text is in the
+    /// order this engine writes (a parent's fields before its children, the node before the
+    /// records, each once): a part it wrote always is. Call it for every gallery part before
+    /// the first [`Reading::step`] ([`Reading::admits_gallery_parts`]).
     pub fn admit_gallery_part(&mut self, json: &str) -> Result<(), GalleryPartError> {
         if !self.admits_gallery_parts() {
-            return Err(GalleryPartError::Refused(refused(err(
-                Code::DocumentUnrecognized,
-                "",
-                "a gallery part is admitted while it is parsed only by a reading of this \
-                 engine's own galleries, before its first step",
-            ))));
+            return Err(GalleryPartError::Refused(Reading::too_late(
+                GALLERY_PART_TOO_LATE,
+            )));
         }
         let mut streaming = Streaming {
             reading: self,
@@ -77,15 +88,51 @@ impl Reading {
 }
 
 impl Reading {
+    /// A gallery part read whole (too large to admit in one task: the portal's limit is its
+    /// text's length): queued with any other, its resources and records are admitted by the
+    /// steps, a definition with its versions at a time, as a whole document's are. Same conditions as
+    /// [`Reading::admit_gallery_part`].
+    pub fn queue_gallery_part(
+        &mut self,
+        part: crate::parts::GalleryPart,
+    ) -> Result<(), CommandError> {
+        if !self.admits_gallery_parts() {
+            return Err(Reading::too_late(GALLERY_PART_TOO_LATE));
+        }
+        let Stage::Galleries(queued) = &mut self.stage else {
+            return Err(Reading::too_late(GALLERY_PART_TOO_LATE));
+        };
+        let resources = 1
+            + part.node.images.len()
+            + part
+                .node
+                .images
+                .iter()
+                .map(|i| i.versions.len())
+                .sum::<usize>();
+        let mut all: Vec<super::GalleryNode> = std::mem::take(queued).collect();
+        all.push(part.node);
+        *queued = all.into_iter();
+        self.replication.extend(part.replication);
+        self.total += resources;
+        Ok(())
+    }
+
     /// For a reading whose galleries came as parts ([`Reading::admit_gallery_part`]): the access
     /// fields, as the stored state's access part and buckets of role assignments put together
     /// give them ([`crate::parts::Assembly`]), and whether those role assignments are this
-    /// engine's own (their buckets sealed, their seals intact). Call it before the first step.
+    /// engine's own (their buckets sealed, their seals intact). Refused once the reading has
+    /// started (its access stage may have passed).
     pub fn set_access(
         &mut self,
         access: crate::access::export::AccessExport,
         own_role_assignments: bool,
-    ) {
+    ) -> Result<(), CommandError> {
+        if self.stepped {
+            return Err(Reading::too_late(
+                "the access fields are handed to a reading before its first step only",
+            ));
+        }
         let before = crate::access::export::AccessQueue::objects_in(&self.access)
             + self.access.role_assignments.len();
         let after =
@@ -93,6 +140,7 @@ impl Reading {
         self.total = self.total - before + after;
         self.own.role_assignments &= own_role_assignments;
         self.access = access;
+        Ok(())
     }
 }
 
