@@ -571,8 +571,9 @@ impl StateReading {
                         })?;
                     }
                 } else if at < galleries {
+                    // Not every gallery part is this build's own (decided with the envelope):
+                    // read whole, through the plans.
                     let text = stored_part_text(key, &mut self.stored)?;
-                    read.own.galleries &= read.meta.parts.own_seal(key) == Some(&seal(&text));
                     let part: GalleryPart = parse_part(key, &text, &mut read.scratch)?;
                     read.assembly.gallery(part);
                 } else if has_access && at == galleries {
@@ -669,10 +670,11 @@ impl StateReading {
         // The gallery parts are read into the world as they are parsed only when all of them
         // are this build's own, which is known before the first: their seals are checked now
         // (a few milliseconds of hashing at ten times the limits).
-        own.galleries &= meta.parts.galleries.values().all(|key| {
-            let stored = self.stored.parts.get(key);
-            stored.is_some_and(|text| meta.parts.own_seal(key) == Some(&seal(text)))
-        });
+        own.galleries = own.galleries
+            && meta.parts.galleries.values().all(|key| {
+                let stored = self.stored.parts.get(key);
+                stored.is_some_and(|text| meta.parts.own_seal(key) == Some(&seal(text)))
+            });
         let (assembly, streaming) = if own.galleries {
             let mut rest = rest;
             // The access part brings the access fields (as `Assembly::new` leaves them out).
