@@ -648,7 +648,7 @@ pub fn who_has_access(world: &World, scope: &str) -> Result<Vec<AccessHolder>, Q
     let depth = path.levels.len();
     let mut out = Vec::new();
     for (level, s) in path.levels.iter().enumerate() {
-        for ak in a.index.by_scope.get(&Key::new(s)).into_iter().flatten() {
+        for ak in &a.assignments_at(&Key::new(s)) {
             let Some(ra) = a.assignments.get(ak) else {
                 continue;
             };

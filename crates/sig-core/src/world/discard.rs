@@ -5,7 +5,7 @@
 //! 100,000 role assignments was a task of over half a second in the browser. The shell hands
 //! the old world to [`World::discard`] and frees it in steps between frames.
 
-use std::collections::{btree_map, BTreeSet};
+use std::collections::btree_map;
 
 use super::{ImageEntry, VersionEntry, World};
 use crate::iam::assignments::RoleAssignment;
@@ -22,7 +22,6 @@ pub struct Discarding {
     images: btree_map::IntoIter<Key, ImageEntry>,
     assignments: btree_map::IntoIter<Key, RoleAssignment>,
     by_scope_principal: btree_map::IntoIter<(Key, Key), Vec<Key>>,
-    by_scope: btree_map::IntoIter<Key, BTreeSet<Key>>,
     objects: btree_map::IntoIter<Key, Entry>,
     /// The rest, dropped with this: galleries, the directory's indexes (10,000 users at ten
     /// times the limits) and the definitions' identifier index — tens of thousands of small
@@ -40,7 +39,6 @@ impl World {
             images: std::mem::take(&mut self.images).into_iter(),
             assignments: std::mem::take(&mut a.assignments).into_iter(),
             by_scope_principal: std::mem::take(&mut a.index.by_scope_principal).into_iter(),
-            by_scope: std::mem::take(&mut a.index.by_scope).into_iter(),
             objects: std::mem::take(&mut a.objects).into_iter(),
             _rest: self,
         }
@@ -58,7 +56,6 @@ impl Discarding {
         drain(&mut self.images, &mut left);
         drain(&mut self.assignments, &mut left);
         drain(&mut self.by_scope_principal, &mut left);
-        drain(&mut self.by_scope, &mut left);
         drain(&mut self.objects, &mut left);
         left > 0
     }

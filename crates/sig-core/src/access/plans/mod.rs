@@ -230,10 +230,10 @@ pub(crate) fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> V
                 .insert(crate::world::assignment_bucket(k));
         }
         Change::UnassignScope(scope) => {
-            let gone = w.access.index.by_scope.get(scope).into_iter().flatten();
+            let gone = w.access.assignments_at(scope);
             touched
                 .assignments
-                .extend(gone.map(crate::world::assignment_bucket));
+                .extend(gone.iter().map(crate::world::assignment_bucket));
             touched.access |= w.access.deny_assignments.values().any(|d| {
                 ScopePath::parse(&d.properties.scope).is_some_and(|p| Key::new(p.id()) == *scope)
             });
@@ -274,15 +274,7 @@ pub(crate) fn commit(w: &mut World, (change, events): (Change, Vec<Event>)) -> V
             a.deny_assignments.insert(Key::new(&d.id), d);
         }
         Change::UnassignScope(scope) => {
-            let gone: Vec<Key> = a
-                .index
-                .by_scope
-                .get(&scope)
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect();
-            for k in gone {
+            for k in a.assignments_at(&scope) {
                 a.remove_assignment(&k);
             }
             // As its role assignments, a deleted scope's deny assignments go with it.
