@@ -717,7 +717,7 @@ impl Reading {
                 let parent = own::image(&mut self.world, i)?;
                 let admitted = 1 + children.len();
                 for v in children {
-                    own::nested_version(&mut self.world, &parent, v)?;
+                    own::nested_version(&mut self.world, &parent, v, &mut |_, _| ())?;
                 }
                 return Ok(admitted);
             }

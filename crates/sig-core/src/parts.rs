@@ -30,7 +30,9 @@ mod gallery_records;
 
 pub use crate::world::{assignment_bucket, Touched, ASSIGNMENT_BUCKETS};
 pub use assignment_bucket::{Bucket, BucketRef};
-pub(crate) use gallery_records::{OneRecord, RecordsRef, RecordsSeed, Text};
+pub(crate) use gallery_records::{
+    AnyRecord, ReadRecord, RecordsRef, RecordsSeed, RowRecord, Text, ROWS_NEED_GALLERY,
+};
 
 impl World {
     /// What changed since the last call (or since the world was read from a document), and

@@ -703,16 +703,13 @@ pub(crate) fn import_record(
     own: bool,
     lookup: &mut String,
 ) -> Result<(), Vec<Diagnostic>> {
-    let bad = |rid: &str, msg: String| {
+    let bad = |msg: String| {
         vec![Diagnostic::new(
             Code::DocumentUnrecognized,
-            rid,
+            &e.version_id,
             "replication",
             msg,
         )]
-    };
-    let time = |s: &str, rid: &str| {
-        OffsetDateTime::parse(s, &Rfc3339).map_err(|_| bad(rid, format!("'{s}' is not RFC 3339.")))
     };
     // A record names its version by the canonical id an export writes, whose lower case is
     // the version's key: found at once. Any other spelling of an existing version is parsed
@@ -726,7 +723,7 @@ pub(crate) fn import_record(
         None => {
             let Some(GalleryResourceId::Version(vref)) = GalleryResourceId::parse(&e.version_id)
             else {
-                return Err(bad(&e.version_id, "not an image version id".into()));
+                return Err(bad("not an image version id".into()));
             };
             let key = vref.key();
             let v = w.versions.get(&key);
@@ -734,49 +731,95 @@ pub(crate) fn import_record(
         }
     };
     let Some(v) = found else {
-        return Err(bad(
-            &e.version_id,
-            "replication record for an unknown image version".into(),
-        ));
+        return Err(bad("replication record for an unknown image version".into()));
     };
-    let Some(region) =
-        RegionName::new(&e.region).filter(|r| v.targets.iter().any(|t| t.region == *r))
-    else {
-        return Err(bad(
-            &e.version_id,
-            format!("replication record for '{}', not a target region", e.region),
-        ));
-    };
-    let rec = RegionReplication {
-        region,
-        started: unix(time(&e.started, &e.version_id)?),
-        duration_secs: e.duration_seconds,
-        failed_at: e
-            .failed_at
-            .as_deref()
-            .map(|f| time(f, &e.version_id).map(unix))
-            .transpose()?,
-        retries: e.retries,
-        serving: e.serving,
-    };
+    let rec =
+        region_record(&e.fields(), |r| v.targets.iter().any(|t| t.region == r)).map_err(bad)?;
     // A serving record copies replicas added after the region had completed: it can't
     // start before the region's first copy (from publishedDate) could have finished.
     if rec.serving && !own {
         let mut sizes = crate::image_size::LayoutCache::default();
         let first = nominal_records(w, v, &mut sizes)
             .into_iter()
-            .find(|n| n.region == region);
+            .find(|n| n.region == rec.region);
         let done = first.map_or(i64::MIN, |n| n.started + i64::from(n.duration_secs));
         if rec.started < done {
-            return Err(bad(
-                &e.version_id,
-                format!(
-                    "the replication record for '{}' serves before the region could have completed its first copy",
-                    e.region
-                ),
-            ));
+            return Err(bad(format!(
+                "the replication record for '{}' serves before the region could have completed its first copy",
+                e.region
+            )));
         }
     }
+    if push_record(w, key, rec) {
+        Ok(())
+    } else {
+        Err(bad(format!(
+            "duplicate replication record for '{}'",
+            e.region
+        )))
+    }
+}
+
+/// A record's fields as read: borrowed from the stored text when they can be, so a gallery
+/// part's rows cost no allocation (at ten times the limits, 300,000 strings; profiled).
+pub(crate) struct RecordFields<'a> {
+    /// Region, in any accepted spelling.
+    pub region: &'a str,
+    /// RFC 3339 effective start.
+    pub started: &'a str,
+    /// Copy duration in seconds.
+    pub duration_seconds: u32,
+    /// RFC 3339 injected fault time.
+    pub failed_at: Option<&'a str>,
+    /// Retries so far.
+    pub retries: u32,
+    /// The region serves the version while this copy runs.
+    pub serving: bool,
+}
+
+impl ReplicationRecordExport {
+    /// Its fields, borrowed.
+    pub(crate) fn fields(&self) -> RecordFields<'_> {
+        RecordFields {
+            region: &self.region,
+            started: &self.started,
+            duration_seconds: self.duration_seconds,
+            failed_at: self.failed_at.as_deref(),
+            retries: self.retries,
+            serving: self.serving,
+        }
+    }
+}
+
+/// The record `f` of a version whose target regions `is_target` tells, or what is wrong with it.
+pub(crate) fn region_record(
+    f: &RecordFields,
+    is_target: impl Fn(RegionName) -> bool,
+) -> Result<RegionReplication, String> {
+    let time = |s: &str| {
+        OffsetDateTime::parse(s, &Rfc3339)
+            .map(unix)
+            .map_err(|_| format!("'{s}' is not RFC 3339."))
+    };
+    let Some(region) = RegionName::new(f.region).filter(|r| is_target(*r)) else {
+        return Err(format!(
+            "replication record for '{}', not a target region",
+            f.region
+        ));
+    };
+    Ok(RegionReplication {
+        region,
+        started: time(f.started)?,
+        duration_secs: f.duration_seconds,
+        failed_at: f.failed_at.map(time).transpose()?,
+        retries: f.retries,
+        serving: f.serving,
+    })
+}
+
+/// Puts `rec` among the records of the version `key`, unless it has one for the region
+/// (false: a duplicate).
+pub(crate) fn push_record(w: &mut World, key: Key, rec: RegionReplication) -> bool {
     // While a reading builds the world nothing is marked touched (it ends with nothing
     // touched): marking the gallery per record only cost a canonical id and a key each.
     let replication = if w.reading {
@@ -786,12 +829,9 @@ pub(crate) fn import_record(
     };
     // One look-up for the version's records, not one to read them and one to write them back.
     let recs = replication.records_mut(key);
-    if recs.iter().any(|r| r.region == region) {
-        return Err(bad(
-            &e.version_id,
-            format!("duplicate replication record for '{}'", e.region),
-        ));
+    if recs.iter().any(|r| r.region == rec.region) {
+        return false;
     }
     recs.push(rec);
-    Ok(())
+    true
 }

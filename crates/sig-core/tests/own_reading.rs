@@ -408,3 +408,77 @@ fn a_gallery_part_read_as_it_is_parsed_refuses_what_the_whole_reading_refuses() 
     ));
     assert!(planned.queue_gallery_part(part.clone()).is_err());
 }
+
+/// A streamed part's record rows find their versions as the engine wrote them, in order; rows in
+/// any other order are admitted all the same, and a row is checked as the object it stands for.
+#[test]
+fn a_part_s_record_rows_are_admitted_in_any_order_and_checked_as_objects_are() {
+    let w = testing::world_with(1, 2, 12);
+    let key = w.gallery_keys().next().unwrap().clone();
+    let text = serde_json::to_string(&w.gallery_part(&key).unwrap()).unwrap();
+    let (node, rows) = text.rsplit_once(",\"replication\":").unwrap();
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_str(rows.strip_suffix('}').unwrap()).unwrap();
+    assert!(rows.len() >= 24, "a record per version: {}", rows.len());
+    assert!(
+        rows.iter().all(serde_json::Value::is_array),
+        "stored as rows"
+    );
+    let all = Own {
+        galleries: true,
+        role_assignments: true,
+    };
+    let read = |rows: &[serde_json::Value]| {
+        let mut rest: WorldExport = again(w.rest_part());
+        rest.access = Default::default();
+        let mut reading = Reading::own(rest, all).unwrap();
+        let text = format!(
+            "{node},\"replication\":{}}}",
+            serde_json::to_string(rows).unwrap()
+        );
+        reading.admit_gallery_part(&text)?;
+        let access = assemble(
+            WorldExport::default(),
+            vec![],
+            again(w.access_part()),
+            vec![],
+        );
+        reading.set_access(access.access, true).unwrap();
+        Ok::<_, GalleryPartError>(reading.finish().expect("admitted").0)
+    };
+    assert_eq!(observed(&read(&rows).unwrap()), observed(&w));
+    // Last to first: every row further from its version than the reader looks ahead.
+    let reversed: Vec<_> = rows.iter().rev().cloned().collect();
+    assert_eq!(observed(&read(&reversed).unwrap()), observed(&w));
+    let refusal = |rows: &[serde_json::Value]| match read(rows) {
+        Err(GalleryPartError::Refused(e)) => e.diagnostics[0].clone(),
+        other => panic!("not refused: {:?}", other.map(|_| ())),
+    };
+    let mut twice = rows.clone();
+    twice.insert(1, rows[0].clone());
+    let d = refusal(&twice);
+    assert_eq!(d.code, Code::DocumentUnrecognized);
+    assert!(
+        d.message.contains("duplicate replication record"),
+        "{}",
+        d.message
+    );
+    let mut elsewhere = rows.clone();
+    elsewhere[3][1] = json!("brazilsouth");
+    let d = refusal(&elsewhere);
+    assert!(
+        d.message.contains("'brazilsouth', not a target region"),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.resource_id.contains("/versions/"),
+        "names the version: {}",
+        d.resource_id
+    );
+    let mut untimed = rows.clone();
+    untimed[5][2] = json!("yesterday");
+    assert!(refusal(&untimed)
+        .message
+        .contains("'yesterday' is not RFC 3339"));
+}

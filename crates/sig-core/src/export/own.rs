@@ -20,11 +20,11 @@
 use crate::arm;
 use crate::diagnostics::Code;
 use crate::ids::{
-    resource_group_key, GalleryResourceId, ImageRef, VersionRef, GALLERY_TYPE, IMAGE_TYPE,
+    resource_group_key, GalleryResourceId, ImageRef, Key, VersionRef, GALLERY_TYPE, IMAGE_TYPE,
     VERSION_TYPE,
 };
 use crate::protocol::CommandError;
-use crate::world::{gallery_entry, image_entry, version_entry_at, World};
+use crate::world::{gallery_entry, image_entry, version_entry_at, VersionEntry, World};
 
 /// The id `id` parsed as `want`'s kind, or the refusal a plan gives for it.
 fn parse<T>(
@@ -120,10 +120,14 @@ pub(super) fn image(w: &mut World, resource: arm::GalleryImage) -> Result<Parent
 /// A version nested in the definition `parent` just put back, without an id of its own (as
 /// this engine writes them): its id is the parent's and its name, built rather than written out
 /// and parsed again, and its location defaults to the parent's, as `complete_version` does.
+///
+/// `seen` is shown the version's key and entry as it goes in (a streamed part's records find
+/// their versions by them, not by a search of the versions' map).
 pub(super) fn nested_version(
     w: &mut World,
     parent: &Parent,
     mut resource: arm::GalleryImageVersion,
+    seen: &mut dyn FnMut(&Key, &VersionEntry),
 ) -> Result<(), CommandError> {
     let Some(name) = resource.name.clone() else {
         let raw = format!("{}/versions/", parent.canonical);
@@ -146,7 +150,7 @@ pub(super) fn nested_version(
         image: parent.id.clone(),
         version: name,
     };
-    insert_version(w, vref, rid, resource)
+    insert_version(w, vref, rid, resource, seen)
 }
 
 /// A version: its definition must be there; its id takes the definition's spelling.
@@ -163,7 +167,7 @@ pub(super) fn version(
     };
     vref.image = parent.id.clone();
     let rid = vref.canonical();
-    insert_version(w, vref, rid, resource)
+    insert_version(w, vref, rid, resource, &mut |_, _| ())
 }
 
 /// A version under `vref` (its parent's spelling; `rid` its canonical id), unless it is there
@@ -173,11 +177,17 @@ fn insert_version(
     vref: VersionRef,
     rid: String,
     resource: arm::GalleryImageVersion,
+    seen: &mut dyn FnMut(&Key, &VersionEntry),
 ) -> Result<(), CommandError> {
-    let key = crate::ids::Key::new(&rid);
+    let key = Key::new(&rid);
+    let shown = key.clone();
     w.insert_new_version_at(
         key,
-        || version_entry_at(vref, rid, resource).map_err(entry_refused),
+        || {
+            let entry = version_entry_at(vref, rid, resource).map_err(entry_refused)?;
+            seen(&shown, &entry);
+            Ok(entry)
+        },
         // Named by the one stored first: the same id, its parent's spelling perhaps.
         |there| twice(&there.id.canonical()),
     )
@@ -193,13 +203,9 @@ pub(super) fn role_assignment(
     keys: &mut AssignmentKeys,
     a: crate::iam::assignments::RoleAssignment,
 ) -> Result<(), CommandError> {
-    let key = crate::ids::Key::new(&a.id);
+    let key = Key::new(&a.id);
     let scope = AssignmentKeys::key(&mut keys.scopes, &a.properties.scope, crate::iam::scope_key);
-    let principal = AssignmentKeys::key(
-        &mut keys.principals,
-        &a.properties.principal_id,
-        crate::ids::Key::new,
-    );
+    let principal = AssignmentKeys::key(&mut keys.principals, &a.properties.principal_id, Key::new);
     w.access
         .insert_new_assignment(key, scope, principal, a)
         .map_err(|a| twice(&a.id))
@@ -209,17 +215,17 @@ pub(super) fn role_assignment(
 /// [`role_assignment`]).
 #[derive(Default)]
 pub(super) struct AssignmentKeys {
-    scopes: std::collections::HashMap<String, crate::ids::Key>,
-    principals: std::collections::HashMap<String, crate::ids::Key>,
+    scopes: std::collections::HashMap<String, Key>,
+    principals: std::collections::HashMap<String, Key>,
 }
 
 impl AssignmentKeys {
     /// The key of `text` in `memo`, made by `make` the first time it is met.
     fn key(
-        memo: &mut std::collections::HashMap<String, crate::ids::Key>,
+        memo: &mut std::collections::HashMap<String, Key>,
         text: &str,
-        make: fn(&str) -> crate::ids::Key,
-    ) -> crate::ids::Key {
+        make: fn(&str) -> Key,
+    ) -> Key {
         if let Some(key) = memo.get(text) {
             return key.clone();
         }

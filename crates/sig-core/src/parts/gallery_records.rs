@@ -10,7 +10,7 @@
 //! export file's `replication` stays objects; a part an earlier build stored (all objects) still
 //! reads.
 
-use crate::replication::ReplicationRecordExport;
+use crate::replication::{RecordFields, ReplicationRecordExport};
 use serde::de::{self, value::MapAccessDeserializer, DeserializeSeed, Deserializer};
 use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeSeq, Serializer};
@@ -135,12 +135,95 @@ impl<'de> DeserializeSeed<'de> for OneRecord<'_> {
     type Value = ReplicationRecordExport;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        match AnyRecord.deserialize(deserializer)? {
+            ReadRecord::Object(record) => Ok(record),
+            ReadRecord::Row(row) => match self.gallery {
+                Some(gallery) => Ok(row.into_export(gallery)),
+                None => Err(de::Error::custom(ROWS_NEED_GALLERY)),
+            },
+        }
+    }
+}
+
+/// Why a row cannot be read without its gallery.
+pub(crate) const ROWS_NEED_GALLERY: &str =
+    "replication rows need their gallery's id, from the part's node read before them";
+
+/// A record as read: a row, its text borrowed from the input where it can be, or an object.
+pub(crate) enum ReadRecord<'de> {
+    /// `[image/version, region, started, durationSeconds, failedAt, retries, serving]`.
+    Row(RowRecord<'de>),
+    /// A record whose version is not under its gallery's id.
+    Object(ReplicationRecordExport),
+}
+
+/// A row's fields (see [`ReadRecord::Row`]).
+pub(crate) struct RowRecord<'de> {
+    /// `image/version`.
+    names: Text<'de>,
+    /// Where `/` splits `names`.
+    split: usize,
+    region: Text<'de>,
+    started: Text<'de>,
+    duration_seconds: u32,
+    failed_at: Option<Text<'de>>,
+    retries: u32,
+    serving: bool,
+}
+
+impl RowRecord<'_> {
+    /// The version's definition and version names, as its id spells them.
+    pub(crate) fn names(&self) -> (&str, &str) {
+        let names: &str = &self.names.0;
+        (&names[..self.split], &names[self.split + 1..])
+    }
+
+    /// Its fields, borrowed.
+    pub(crate) fn fields(&self) -> RecordFields<'_> {
+        RecordFields {
+            region: &self.region.0,
+            started: &self.started.0,
+            duration_seconds: self.duration_seconds,
+            failed_at: self.failed_at.as_ref().map(|t| &*t.0),
+            retries: self.retries,
+            serving: self.serving,
+        }
+    }
+
+    /// The record, its version's id under `gallery`'s.
+    pub(crate) fn into_export(self, gallery: &str) -> ReplicationRecordExport {
+        let (image, version) = self.names();
+        let mut version_id = String::with_capacity(
+            gallery.len() + "/images/".len() + image.len() + "/versions/".len() + version.len(),
+        );
+        for piece in [gallery, "/images/", image, "/versions/", version] {
+            version_id.push_str(piece);
+        }
+        ReplicationRecordExport {
+            version_id,
+            region: self.region.0.into_owned(),
+            started: self.started.0.into_owned(),
+            duration_seconds: self.duration_seconds,
+            failed_at: self.failed_at.map(|t| t.0.into_owned()),
+            retries: self.retries,
+            serving: self.serving,
+        }
+    }
+}
+
+/// Reads a [`ReadRecord`].
+pub(crate) struct AnyRecord;
+
+impl<'de> DeserializeSeed<'de> for AnyRecord {
+    type Value = ReadRecord<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for OneRecord<'_> {
-    type Value = ReplicationRecordExport;
+impl<'de> Visitor<'de> for AnyRecord {
+    type Value = ReadRecord<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a replication record, as a row or an object")
@@ -148,27 +231,21 @@ impl<'de> Visitor<'de> for OneRecord<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         ReplicationRecordExport::deserialize(MapAccessDeserializer::new(map))
+            .map(ReadRecord::Object)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let Some(gallery) = self.gallery else {
-            return Err(de::Error::custom(
-                "replication rows need their gallery's id, from the part's node read before them",
-            ));
-        };
         let missing = |n: usize| de::Error::invalid_length(n, &"at least 4 fields");
-        let Text(names) = seq.next_element()?.ok_or_else(|| missing(0))?;
-        let Some((image, version)) = names.split_once('/') else {
-            return Err(de::Error::custom(format!("'{names}' is not image/version")));
+        let names: Text = seq.next_element()?.ok_or_else(|| missing(0))?;
+        let Some(split) = names.0.find('/') else {
+            return Err(de::Error::custom(format!(
+                "'{}' is not image/version",
+                names.0
+            )));
         };
-        let mut version_id = String::with_capacity(
-            gallery.len() + "/images/".len() + image.len() + "/versions/".len() + version.len(),
-        );
-        for piece in [gallery, "/images/", image, "/versions/", version] {
-            version_id.push_str(piece);
-        }
-        let record = ReplicationRecordExport {
-            version_id,
+        let row = RowRecord {
+            names,
+            split,
             region: seq.next_element()?.ok_or_else(|| missing(1))?,
             started: seq.next_element()?.ok_or_else(|| missing(2))?,
             duration_seconds: seq.next_element()?.ok_or_else(|| missing(3))?,
@@ -179,7 +256,7 @@ impl<'de> Visitor<'de> for OneRecord<'_> {
         if seq.next_element::<de::IgnoredAny>()?.is_some() {
             return Err(de::Error::invalid_length(8, &"at most 7 fields"));
         }
-        Ok(record)
+        Ok(ReadRecord::Row(row))
     }
 }
 
