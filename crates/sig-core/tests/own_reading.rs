@@ -410,31 +410,57 @@ fn a_gallery_part_read_as_it_is_parsed_refuses_what_the_whole_reading_refuses() 
 }
 
 /// A streamed part's record rows find their versions as the engine wrote them, in order; rows in
-/// any other order are admitted all the same, and a row is checked as the object it stands for.
+/// any other order or spelling put each record on the version it names, as the same records
+/// written as objects (full ids, found by the general reading) do, and a row is checked as the
+/// object it stands for.
 #[test]
 fn a_part_s_record_rows_are_admitted_in_any_order_and_checked_as_objects_are() {
     let w = testing::world_with(1, 2, 12);
     let key = w.gallery_keys().next().unwrap().clone();
-    let text = serde_json::to_string(&w.gallery_part(&key).unwrap()).unwrap();
+    let part = w.gallery_part(&key).unwrap();
+    let text = serde_json::to_string(&part).unwrap();
+    let gallery = serde_json::to_value(&part).unwrap()["node"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let (node, rows) = text.rsplit_once(",\"replication\":").unwrap();
-    let rows: Vec<serde_json::Value> =
+    let mut rows: Vec<serde_json::Value> =
         serde_json::from_str(rows.strip_suffix('}').unwrap()).unwrap();
     assert!(rows.len() >= 24, "a record per version: {}", rows.len());
     assert!(
         rows.iter().all(serde_json::Value::is_array),
         "stored as rows"
     );
+    // Each record its own duration, so one put on another version shows; one row names its
+    // definition in another case.
+    for (n, row) in rows.iter_mut().enumerate() {
+        row[3] = json!(600 + n);
+    }
+    let upper = rows[4][0].as_str().unwrap().to_uppercase();
+    rows[4][0] = json!(upper);
+    let objects: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|row| {
+            let (image, version) = row[0].as_str().unwrap().split_once('/').unwrap();
+            json!({
+                "versionId": format!("{gallery}/images/{image}/versions/{version}"),
+                "region": row[1],
+                "started": row[2],
+                "durationSeconds": row[3],
+            })
+        })
+        .collect();
     let all = Own {
         galleries: true,
         role_assignments: true,
     };
-    let read = |rows: &[serde_json::Value]| {
+    let read = |records: &[serde_json::Value]| {
         let mut rest: WorldExport = again(w.rest_part());
         rest.access = Default::default();
         let mut reading = Reading::own(rest, all).unwrap();
         let text = format!(
             "{node},\"replication\":{}}}",
-            serde_json::to_string(rows).unwrap()
+            serde_json::to_string(records).unwrap()
         );
         reading.admit_gallery_part(&text)?;
         let access = assemble(
@@ -446,10 +472,11 @@ fn a_part_s_record_rows_are_admitted_in_any_order_and_checked_as_objects_are() {
         reading.set_access(access.access, true).unwrap();
         Ok::<_, GalleryPartError>(reading.finish().expect("admitted").0)
     };
-    assert_eq!(observed(&read(&rows).unwrap()), observed(&w));
-    // Last to first: every row further from its version than the reader looks ahead.
+    let by_ids = observed(&read(&objects).unwrap());
+    assert_ne!(by_ids, observed(&w), "the durations changed");
+    assert_eq!(observed(&read(&rows).unwrap()), by_ids);
     let reversed: Vec<_> = rows.iter().rev().cloned().collect();
-    assert_eq!(observed(&read(&reversed).unwrap()), observed(&w));
+    assert_eq!(observed(&read(&reversed).unwrap()), by_ids);
     let refusal = |rows: &[serde_json::Value]| match read(rows) {
         Err(GalleryPartError::Refused(e)) => e.diagnostics[0].clone(),
         other => panic!("not refused: {:?}", other.map(|_| ())),
@@ -471,11 +498,7 @@ fn a_part_s_record_rows_are_admitted_in_any_order_and_checked_as_objects_are() {
         "{}",
         d.message
     );
-    assert!(
-        d.resource_id.contains("/versions/"),
-        "names the version: {}",
-        d.resource_id
-    );
+    assert_eq!(d.resource_id, objects[3]["versionId"].as_str().unwrap());
     let mut untimed = rows.clone();
     untimed[5][2] = json!("yesterday");
     assert!(refusal(&untimed)

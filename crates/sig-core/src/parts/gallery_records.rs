@@ -153,7 +153,8 @@ pub(crate) const ROWS_NEED_GALLERY: &str =
 pub(crate) enum ReadRecord<'de> {
     /// `[image/version, region, started, durationSeconds, failedAt, retries, serving]`.
     Row(RowRecord<'de>),
-    /// A record whose version is not under its gallery's id.
+    /// A record as an object: every record of a part an earlier build stored, and one whose
+    /// version is not under its gallery's id.
     Object(ReplicationRecordExport),
 }
 
@@ -172,7 +173,7 @@ pub(crate) struct RowRecord<'de> {
 }
 
 impl RowRecord<'_> {
-    /// The version's definition and version names, as its id spells them.
+    /// The version's definition and version names, as the row spells them.
     pub(crate) fn names(&self) -> (&str, &str) {
         let names: &str = &self.names.0;
         (&names[..self.split], &names[self.split + 1..])
@@ -260,8 +261,8 @@ impl<'de> Visitor<'de> for AnyRecord {
     }
 }
 
-/// Text borrowed from the input when it can be (it has no escapes), so a row's names cost no
-/// allocation of their own (serde's `Cow` always copies).
+/// Text borrowed from the input when it can be (it has no escapes), so a row's names, region
+/// and times cost no allocation of their own (serde's `Cow` always copies).
 pub(crate) struct Text<'de>(pub(crate) std::borrow::Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Text<'de> {
@@ -270,7 +271,7 @@ impl<'de> Deserialize<'de> for Text<'de> {
         impl<'de> Visitor<'de> for TextVisitor {
             type Value = Text<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("text")
+                f.write_str("a string")
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
                 Ok(Text(std::borrow::Cow::Borrowed(v)))
