@@ -460,7 +460,7 @@ fn shared_target(
     }
     Shared::To(match &r.version {
         Some(v) => crate::ids::VersionRef {
-            image,
+            image: image.into(),
             version: v.clone(),
         }
         .to_string(),

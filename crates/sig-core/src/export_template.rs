@@ -498,7 +498,9 @@ fn retarget(id: &GalleryResourceId, subscription: &str, resource_group: &str) ->
     match &mut id {
         GalleryResourceId::Gallery(g) => fix(&mut g.scope),
         GalleryResourceId::Image(i) => fix(&mut i.gallery.scope),
-        GalleryResourceId::Version(v) => fix(&mut v.image.gallery.scope),
+        GalleryResourceId::Version(v) => {
+            fix(&mut std::sync::Arc::make_mut(&mut v.image).gallery.scope)
+        }
     }
     id
 }

@@ -25,6 +25,7 @@ use crate::ids::{
 };
 use crate::protocol::CommandError;
 use crate::world::{gallery_entry, image_entry, version_entry_at, VersionEntry, World};
+use std::sync::Arc;
 
 /// The id `id` parsed as `want`'s kind, or the refusal a plan gives for it.
 fn parse<T>(
@@ -85,8 +86,8 @@ pub(super) fn gallery(w: &mut World, resource: arm::Gallery) -> Result<(), Comma
 /// A definition put back, with what its nested versions take from it ([`nested_version`]), made
 /// once for all of them rather than once per version.
 pub(super) struct Parent {
-    /// Its id (in its gallery's spelling).
-    id: ImageRef,
+    /// Its id (in its gallery's spelling), which its versions' ids share.
+    id: Arc<ImageRef>,
     /// Its canonical id, which its versions' ids extend.
     canonical: String,
     /// Its location, which a version without one of its own takes.
@@ -111,7 +112,7 @@ pub(super) fn image(w: &mut World, resource: arm::GalleryImage) -> Result<Parent
     let parent = Parent {
         canonical: iref.canonical(),
         location: entry.resource.location.clone(),
-        id: iref,
+        id: Arc::new(iref),
     };
     w.insert_image(entry);
     Ok(parent)
@@ -165,7 +166,7 @@ pub(super) fn version(
     let Some(parent) = w.images.get(&vref.image.key()) else {
         return Err(orphan(&vref.canonical()));
     };
-    vref.image = parent.id.clone();
+    vref.image = Arc::new(parent.id.clone());
     let rid = vref.canonical();
     insert_version(w, vref, rid, resource, &mut |_, _| ())
 }

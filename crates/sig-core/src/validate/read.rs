@@ -110,10 +110,10 @@ impl RestParams {
                 image: self.image.clone()?,
             })),
             Kind::Version => Some(GalleryResourceId::Version(VersionRef {
-                image: ImageRef {
+                image: std::sync::Arc::new(ImageRef {
                     gallery: g,
                     image: self.image.clone()?,
-                },
+                }),
                 version: self.version.clone()?,
             })),
         }

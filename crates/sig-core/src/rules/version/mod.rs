@@ -296,7 +296,8 @@ mod tests {
                     gallery: "g".into(),
                 },
                 image: "i".into(),
-            },
+            }
+            .into(),
             version: g.name.clone().unwrap_or_default(),
         };
         check_version(&g, Some(&id), "r", &ctx)
