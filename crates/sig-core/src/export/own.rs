@@ -216,14 +216,14 @@ pub(super) fn role_assignment(
 /// [`role_assignment`]).
 #[derive(Default)]
 pub(super) struct AssignmentKeys {
-    scopes: std::collections::HashMap<String, Key>,
-    principals: std::collections::HashMap<String, Key>,
+    scopes: rustc_hash::FxHashMap<String, Key>,
+    principals: rustc_hash::FxHashMap<String, Key>,
 }
 
 impl AssignmentKeys {
     /// The key of `text` in `memo`, made by `make` the first time it is met.
     fn key(
-        memo: &mut std::collections::HashMap<String, Key>,
+        memo: &mut rustc_hash::FxHashMap<String, Key>,
         text: &str,
         make: fn(&str) -> Key,
     ) -> Key {

@@ -22,11 +22,11 @@
 use crate::iam::assignments::{
     assignment_id, RoleAssignment, RoleAssignmentProperties, ROLE_ASSIGNMENT_TYPE,
 };
+use rustc_hash::FxHashMap;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 use std::fmt;
 
 /// A bucket of role assignments to store, written in the compact form (see the module).
@@ -41,7 +41,7 @@ pub struct Bucket(pub Vec<RoleAssignment>);
 #[derive(Default)]
 struct Interned<'a> {
     list: Vec<&'a str>,
-    index: HashMap<&'a str, usize>,
+    index: FxHashMap<&'a str, usize>,
 }
 
 impl<'a> Interned<'a> {
