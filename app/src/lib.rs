@@ -6,6 +6,7 @@ pub mod clock;
 pub mod components;
 pub mod engine;
 pub mod global_search;
+pub mod heap;
 pub mod identity;
 pub mod journal;
 pub mod offline;

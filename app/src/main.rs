@@ -1,5 +1,10 @@
 //! Entry point of the browser build: mounts the portal on the page.
 
+/// The standard allocator, touching ahead as the heap grows (see `sig_portal::heap`).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static HEAP: sig_portal::heap::TouchingAhead = sig_portal::heap::TouchingAhead;
+
 fn main() {
     // Keeps the faster memcmp in the module (see the crate's docs).
     #[cfg(target_arch = "wasm32")]

@@ -2005,3 +2005,34 @@ mod two_tabs {
         reset();
     }
 }
+
+/// When the heap grows, the allocator touches the next block ahead and keeps it as free space:
+/// what comes next is served from memory already faulted in, so the memory grows a few times
+/// for 48 MB, not once per megabyte.
+#[wasm_bindgen_test]
+fn the_heap_grows_a_block_ahead_at_a_time() {
+    use std::alloc::{GlobalAlloc, Layout};
+    let heap = sig_portal::heap::TouchingAhead;
+    let pages = core::arch::wasm32::memory_size::<0>;
+    let megabyte = Layout::from_size_align(1 << 20, 8).unwrap();
+    let mut blocks = Vec::with_capacity(48);
+    let mut grown = 0;
+    // SAFETY: each block is given back with its own layout.
+    unsafe {
+        // More than all the free space this test's module can have (its memory is ~16 MB).
+        for _ in 0..48 {
+            let before = pages();
+            let block = heap.alloc(megabyte);
+            assert!(!block.is_null());
+            grown += usize::from(pages() != before);
+            blocks.push(block);
+        }
+        for block in blocks {
+            heap.dealloc(block, megabyte);
+        }
+    }
+    assert!(
+        (1..=8).contains(&grown),
+        "the memory grew {grown} times for 48 MB"
+    );
+}
