@@ -3,37 +3,31 @@
 //!
 //! Why: a page of wasm memory costs a fault the first time it is written. Faulted one at a time
 //! as the heap grows under a reading, those faults cost more than touching the same pages in one
-//! tight loop: opening the state at ten times the limits was ~9 % faster when 300 MB were touched
-//! first (balanced sets of 20 runs, BENCHMARKS.md, session 21). So whenever the standard allocator
-//! has just grown the memory, the next block (an eighth of the heap, 8–32 MB) is taken, touched
-//! and given back: it stays the allocator's free space, faulted in, for what comes next. At most
-//! one block more than the heap needs is touched, and touching 32 MB is ~15 ms, well inside a
-//! frame budget of long tasks.
+//! tight loop: touching 300 MB before opening the state at ten times the limits made the opening
+//! ~9 % faster, and this allocator ~5 % (balanced sets of 20 runs, BENCHMARKS.md, session 21).
+//! So whenever the standard allocator has just grown the memory, a block (an eighth of the
+//! memory, 8–32 MB) is taken, written a byte per page and given back: it stays the allocator's
+//! free space, faulted in, for what comes next. The memory ends up to about two blocks larger
+//! than the heap needs (+43 MB after the ten-times import), and touching 32 MB takes ~15 ms,
+//! well under the 50 ms of a long task.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Touches memory ahead as the heap grows (see the module).
 pub struct TouchingAhead;
 
-/// Bytes per wasm page (what `memory.size` counts).
-#[cfg(target_arch = "wasm32")]
-const WASM_PAGE: usize = 64 * 1024;
 /// Bytes per operating-system page: one write each faults the block in.
 const OS_PAGE: usize = 4096;
 /// The smallest and largest block touched ahead.
 const AHEAD_MIN: usize = 8 << 20;
 const AHEAD_MAX: usize = 32 << 20;
 
-/// Set while a block is touched: the standard allocator's growth for the block itself is not
-/// followed by another. (The module is single-threaded; an atomic is only what a `static` needs.)
-static TOUCHING: AtomicBool = AtomicBool::new(false);
-
-/// The module's memory in bytes (none natively: the native lib never touches ahead).
-fn memory_bytes() -> usize {
+/// The module's memory in wasm pages of 64 KB (none natively: the native lib never touches
+/// ahead). Pages, not bytes: 4 GB of memory is 2³² bytes, one more than a wasm `usize` holds.
+fn memory_pages() -> usize {
     #[cfg(target_arch = "wasm32")]
     {
-        core::arch::wasm32::memory_size::<0>() * WASM_PAGE
+        core::arch::wasm32::memory_size::<0>()
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -41,46 +35,49 @@ fn memory_bytes() -> usize {
     }
 }
 
-/// After the standard allocator grew the memory: takes the next block, touches it, gives it back.
-fn touch_ahead() {
-    if TOUCHING.swap(true, Ordering::Relaxed) {
+/// After the standard allocator grew the memory to `pages`: takes a block, touches it, gives it
+/// back. It calls the standard allocator itself, so the block's own growth is not followed.
+fn touch_ahead(pages: usize) {
+    // An eighth of 64 KB per page: at most 2²⁹ bytes, no overflow.
+    let ahead = pages.saturating_mul(8 * 1024).clamp(AHEAD_MIN, AHEAD_MAX);
+    let Ok(layout) = Layout::from_size_align(ahead, 8) else {
         return;
-    }
-    let ahead = (memory_bytes() / 8).clamp(AHEAD_MIN, AHEAD_MAX);
-    if let Ok(layout) = Layout::from_size_align(ahead, OS_PAGE) {
-        // SAFETY: a block of `layout` from the standard allocator, written only inside its
-        // bounds and given back with the same layout.
-        unsafe {
-            let block = System.alloc(layout);
-            if !block.is_null() {
-                for at in (0..ahead).step_by(OS_PAGE) {
-                    block.add(at).write_volatile(0);
-                }
-                System.dealloc(block, layout);
+    };
+    // SAFETY: a block of `layout` from the standard allocator, written only inside its bounds
+    // and given back with the same layout.
+    unsafe {
+        let block = System.alloc(layout);
+        if !block.is_null() {
+            for at in (0..ahead).step_by(OS_PAGE) {
+                block.add(at).write_volatile(0);
             }
+            System.dealloc(block, layout);
         }
     }
-    TOUCHING.store(false, Ordering::Relaxed);
 }
 
-// SAFETY: every call is the standard allocator's, with the same arguments; touching ahead only
-// takes and gives back a block of its own.
+/// Follows a call of the standard allocator that started with the memory at `before` pages.
+fn after(before: usize) {
+    let pages = memory_pages();
+    if pages != before {
+        touch_ahead(pages);
+    }
+}
+
+// SAFETY: every call is the standard allocator's, with the same arguments, and returns what it
+// returned; touching ahead only takes and gives back a block of its own.
 unsafe impl GlobalAlloc for TouchingAhead {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let before = memory_bytes();
+        let before = memory_pages();
         let p = unsafe { System.alloc(layout) };
-        if memory_bytes() != before {
-            touch_ahead();
-        }
+        after(before);
         p
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let before = memory_bytes();
+        let before = memory_pages();
         let p = unsafe { System.alloc_zeroed(layout) };
-        if memory_bytes() != before {
-            touch_ahead();
-        }
+        after(before);
         p
     }
 
@@ -89,11 +86,9 @@ unsafe impl GlobalAlloc for TouchingAhead {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let before = memory_bytes();
+        let before = memory_pages();
         let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if memory_bytes() != before {
-            touch_ahead();
-        }
+        after(before);
         p
     }
 }

@@ -27,7 +27,7 @@ pub(super) fn plan_create(w: &World, cx: &Cx, id: &str, body: arm::GalleryImageV
             format!("Can not perform requested operation on nested resource. Parent resource '{}/{}' not found.", vref.image.gallery.gallery, vref.image.image)));
     };
     // As for definitions: the parents' spelling is the stored one.
-    vref.image = std::sync::Arc::new(image.id.clone());
+    std::sync::Arc::make_mut(&mut vref.image).clone_from(&image.id);
     let rid = vref.canonical();
     let key = crate::ids::Key::new(&rid);
     if w.versions.contains_key(&key) {

@@ -166,7 +166,7 @@ pub(super) fn version(
     let Some(parent) = w.images.get(&vref.image.key()) else {
         return Err(orphan(&vref.canonical()));
     };
-    vref.image = Arc::new(parent.id.clone());
+    Arc::make_mut(&mut vref.image).clone_from(&parent.id);
     let rid = vref.canonical();
     insert_version(w, vref, rid, resource, &mut |_, _| ())
 }
