@@ -195,10 +195,11 @@ fn insert_version(
 }
 
 /// A role assignment: stored as its plan made it, so it goes straight into the access state
-/// (whose insert keeps the (scope, principal) index and the storage buckets); only twice is refused. `keys`
-/// keeps the key of every scope and principal met so far: a hundred thousand assignments share
-/// a few hundred scopes and ten thousand principals, parsing a scope was a fifth of putting an
-/// assignment back (profiled), and a shared key compares equal without reading its text.
+/// (whose insert keeps the (scope, principal) index and the storage buckets); only twice is
+/// refused. `keys` keeps the key of every scope and principal met so far: a hundred thousand
+/// assignments share a few hundred scopes and ten thousand principals, parsing a scope was a
+/// fifth of putting an assignment back (profiled), and a shared key compares equal without
+/// reading its text.
 pub(super) fn role_assignment(
     w: &mut World,
     keys: &mut AssignmentKeys,

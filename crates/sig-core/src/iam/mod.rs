@@ -43,7 +43,8 @@ pub(crate) struct AccessIndex {
     pub(crate) closure: BTreeMap<Key, Vec<Key>>,
     /// (scope, principal) → assignments. Also the index by scope (see
     /// [`AccessState::assignments_at`]): a set of ids per scope cost 100,000 inserts comparing
-    /// ids that share their scope's text, a tenth of reading the stored role assignments.
+    /// ids that share their scope's text (~40 ms of reading them natively at ten times, best
+    /// runs).
     pub(crate) by_scope_principal: BTreeMap<(Key, Key), Vec<Key>>,
     /// The assignments of each storage bucket.
     pub(crate) buckets: AssignmentBuckets,
