@@ -24,22 +24,28 @@ struct Counting;
 
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 static BYTES: AtomicUsize = AtomicUsize::new(0);
+/// Bytes held now (allocated and not yet freed): what the world keeps after the reading.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
 
 // SAFETY: every call is forwarded unchanged to the system allocator; only counters are added.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCATIONS.fetch_add(1, Relaxed);
         BYTES.fetch_add(layout.size(), Relaxed);
+        LIVE.fetch_add(layout.size(), Relaxed);
         // SAFETY: the caller's contract is passed on as it is.
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Relaxed);
         // SAFETY: as for `alloc`.
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         ALLOCATIONS.fetch_add(1, Relaxed);
         BYTES.fetch_add(new_size, Relaxed);
+        LIVE.fetch_add(new_size, Relaxed);
+        LIVE.fetch_sub(layout.size(), Relaxed);
         // SAFETY: as for `alloc`.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -84,6 +90,7 @@ fn main() {
     drop(by_bucket);
     drop(world);
 
+    let live0 = LIVE.load(Relaxed);
     let c0 = counted();
     let start = Instant::now();
     let own = Own {
@@ -111,6 +118,10 @@ fn main() {
                 .admit_gallery_part(g)
                 .unwrap_or_else(|e| fail("a gallery part", &format!("{e:?}")));
         }
+        println!(
+            "held after the gallery parts: {} MB",
+            (LIVE.load(Relaxed) - live0) / 1_000_000
+        );
         let mut assembly = sig_core::parts::Assembly::new(WorldExport::default());
         assembly.access(parse(&access));
         for b in &buckets {
@@ -137,6 +148,7 @@ fn main() {
     let (world, _) = reading.finish().unwrap_or_else(|e| fail("the parts", &e));
     let total = start.elapsed();
     let c2 = counted();
+    let held = LIVE.load(Relaxed) - live0;
 
     println!(
         "{} galleries, {} versions, {} role assignments",
@@ -169,6 +181,7 @@ fn main() {
         c2.0 - c1.0,
         mb(c2.1 - c1.1)
     );
+    println!("held by the world read: {} MB", mb(held));
     println!("slices of {STEP} (admitted so far, ms): {slices:?}");
 }
 

@@ -125,8 +125,8 @@ pub fn can_see_tenant(world: &World, subject: &Subject, tenant_id: &str) -> bool
 
 /// True when `subject` holds a role assignment, directly or through a group, at subscription
 /// `subscription_id` or at any scope within it (the module doc says why that is Azure's rule);
-/// false for a subscription not in the world. Costs one ordered scan of the assignments made
-/// within that subscription, not of the whole world.
+/// false for a subscription not in the world. Costs one ordered scan of the scopes within that
+/// subscription (a hash look-up of each acting principal at each), not of the whole world.
 pub fn can_see_subscription(world: &World, subject: &Subject, subscription_id: &str) -> bool {
     let scope = format!("/subscriptions/{subscription_id}");
     let Some(principal) = context(world, subject, &scope)
@@ -152,7 +152,7 @@ pub fn can_see_subscription(world: &World, subject: &Subject, subscription_id: &
                 access
                     .index
                     .by_scope_principal
-                    .get(&(Key::new(l), (*who).clone()))
+                    .get(&Key::new(l), who)
                     .is_some_and(|list| !list.is_empty())
             })
         });
@@ -167,11 +167,10 @@ pub fn can_see_subscription(world: &World, subject: &Subject, subscription_id: &
     access
         .index
         .by_scope_principal
-        .range((base.clone(), Key::new(""))..(end, Key::new("")))
-        .filter(|((scope, who), _)| {
-            (*scope == base || scope.as_str().starts_with(&within)) && acting.contains(&who)
-        })
-        .flat_map(|(_, assignments)| assignments)
+        .scopes_in(&base, &end)
+        .filter(|(scope, _)| **scope == base || scope.as_str().starts_with(&within))
+        .flat_map(|(_, principals)| acting.iter().filter_map(|who| principals.get(*who)))
+        .flatten()
         .any(|key| {
             access
                 .assignments

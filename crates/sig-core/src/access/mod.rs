@@ -281,7 +281,7 @@ impl<'w> Who<'w> {
         let a = &world.access;
         let sk = Key::new(scope_id);
         for who in std::iter::once(&self.key).chain(self.groups) {
-            let Some(list) = a.index.by_scope_principal.get(&(sk.clone(), who.clone())) else {
+            let Some(list) = a.index.by_scope_principal.get(&sk, who) else {
                 continue;
             };
             for ak in list {

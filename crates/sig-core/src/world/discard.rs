@@ -21,7 +21,7 @@ pub struct Discarding {
     records: btree_map::IntoIter<Key, Vec<RegionReplication>>,
     images: btree_map::IntoIter<Key, ImageEntry>,
     assignments: btree_map::IntoIter<Key, RoleAssignment>,
-    by_scope_principal: btree_map::IntoIter<(Key, Key), Vec<Key>>,
+    by_scope_principal: btree_map::IntoIter<Key, rustc_hash::FxHashMap<Key, Vec<Key>>>,
     objects: btree_map::IntoIter<Key, Entry>,
     /// The rest, dropped with this: galleries, the directory's indexes (10,000 users at ten
     /// times the limits) and the definitions' identifier index — tens of thousands of small
@@ -38,7 +38,7 @@ impl World {
             records: std::mem::take(&mut self.replication.versions).into_iter(),
             images: std::mem::take(&mut self.images).into_iter(),
             assignments: std::mem::take(&mut a.assignments).into_iter(),
-            by_scope_principal: std::mem::take(&mut a.index.by_scope_principal).into_iter(),
+            by_scope_principal: std::mem::take(&mut a.index.by_scope_principal).into_scopes(),
             objects: std::mem::take(&mut a.objects).into_iter(),
             _rest: self,
         }

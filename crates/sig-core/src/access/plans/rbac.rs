@@ -196,7 +196,7 @@ pub(crate) fn plan_assignment(
         .access
         .index
         .by_scope_principal
-        .get(&(Key::new(&scope), Key::new(&pid)))
+        .get(&Key::new(&scope), &Key::new(&pid))
         .into_iter()
         .flatten()
         .filter_map(|k| w.access.assignments.get(k))
