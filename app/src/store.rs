@@ -1142,7 +1142,7 @@ impl Store {
                     break;
                 }
                 // Then a bucket at a time: 1,600 assignments at ten times the limits, ~5 ms
-                // (found by the keys the core keeps per bucket, not by walking all 100,000).
+                // (the core holds them by bucket: not found by walking all 100,000).
                 let (those, after) = if these.is_empty() && !with_access {
                     buckets.split_at(buckets.len().min(1))
                 } else {

@@ -69,42 +69,30 @@ impl World {
         crate::access::export::part_without_assignments(self)
     }
 
-    /// The role assignments by the bucket they are stored in ([`assignment_bucket`]); buckets
-    /// without any are left out.
+    /// The role assignments by the bucket they are stored in ([`assignment_bucket`]), each in
+    /// key order; buckets without any are left out.
     pub fn assignment_parts(&self) -> BTreeMap<u16, Vec<&RoleAssignment>> {
-        let mut buckets: BTreeMap<u16, Vec<&RoleAssignment>> = BTreeMap::new();
-        for (key, a) in &self.access.assignments {
-            buckets.entry(assignment_bucket(key)).or_default().push(a);
-        }
-        buckets
+        let every: Vec<u16> = (0..ASSIGNMENT_BUCKETS).collect();
+        self.assignment_parts_in(&every)
     }
 
-    /// [`World::assignment_parts`] of `wanted` buckets only, from the keys the access state
-    /// keeps per bucket: a save after a change to one bucket does not walk the other 100,000
-    /// assignments (10–20 ms in the browser at ten times the limits, profiled).
+    /// [`World::assignment_parts`] of `wanted` buckets only: the access state holds the
+    /// assignments by bucket, so a save after a change to one bucket does not walk the other
+    /// 100,000 (10–20 ms in the browser at ten times the limits, profiled) nor sort them.
     pub fn assignment_parts_in(&self, wanted: &[u16]) -> BTreeMap<u16, Vec<&RoleAssignment>> {
-        let mut buckets: BTreeMap<u16, Vec<&RoleAssignment>> = BTreeMap::new();
-        for &bucket in wanted {
-            let mut keys: Vec<&Key> = self.access.index.buckets.keys(bucket).iter().collect();
-            if keys.is_empty() {
-                continue;
-            }
-            // In key order, as a walk over the assignments finds them.
-            keys.sort_unstable();
-            let list = keys
-                .into_iter()
-                .filter_map(|k| self.access.assignments.get(k))
-                .collect();
-            buckets.insert(bucket, list);
-        }
-        buckets
+        wanted
+            .iter()
+            .map(|&bucket| (bucket, self.access.assignments.in_bucket(bucket)))
+            .filter(|(_, held)| !held.is_empty())
+            .map(|(bucket, held)| (bucket, held.values().collect()))
+            .collect()
     }
 
     /// The buckets that hold role assignments (the keys of [`World::assignment_parts`]), from
-    /// the keys the access state keeps per bucket (no walk over the assignments).
+    /// the access state's buckets (no walk over the assignments).
     pub fn assignment_buckets(&self) -> BTreeSet<u16> {
         (0..ASSIGNMENT_BUCKETS)
-            .filter(|b| !self.access.index.buckets.keys(*b).is_empty())
+            .filter(|b| !self.access.assignments.in_bucket(*b).is_empty())
             .collect()
     }
 

@@ -3,6 +3,7 @@
 //! knows nothing of the world's resources, so the world can hold it and the access rules
 //! ([`crate::access`]) can read it without a cycle between them.
 
+pub mod assignment_table;
 pub mod assignments;
 pub mod directory;
 pub mod governance;
@@ -19,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct AccessState {
     pub(crate) objects: BTreeMap<Key, Entry>,
     pub(crate) custom_roles: BTreeMap<Key, RoleDefinition>,
-    pub(crate) assignments: BTreeMap<Key, RoleAssignment>,
+    pub(crate) assignments: assignment_table::AssignmentTable,
     pub(crate) index: AccessIndex,
     /// Management groups by name (see [`governance`]).
     pub(crate) management_groups: BTreeMap<Key, governance::ManagementGroup>,
@@ -46,8 +47,6 @@ pub(crate) struct AccessIndex {
     /// ids that share their scope's text (~40 ms of reading them natively at ten times, best
     /// runs).
     pub(crate) by_scope_principal: ScopePrincipalIndex,
-    /// The assignments of each storage bucket.
-    pub(crate) buckets: AssignmentBuckets,
 }
 
 /// The role assignments' keys by scope, then by principal: the scopes in key order (a
@@ -136,58 +135,6 @@ pub fn assignment_bucket(key: &Key) -> u16 {
         acc * 16 + digit
     });
     value % ASSIGNMENT_BUCKETS
-}
-
-/// The keys of the role assignments in each storage bucket ([`assignment_bucket`]), kept as
-/// they are put in and taken out: a save after a change to one bucket writes that bucket, and
-/// finding its assignments by walking all 100,000 took 10–20 ms in the browser (profiled). In
-/// no order (a bucket is sorted when written); a push per assignment while a state is read.
-#[derive(Debug, Clone)]
-pub(crate) struct AssignmentBuckets(pub(crate) Vec<Vec<Key>>);
-
-impl Default for AssignmentBuckets {
-    fn default() -> Self {
-        AssignmentBuckets(vec![Vec::new(); usize::from(ASSIGNMENT_BUCKETS)])
-    }
-}
-
-/// The same keys in each bucket, in whatever order they came (they follow the assignments,
-/// which the access state compares in order).
-impl PartialEq for AssignmentBuckets {
-    fn eq(&self, other: &Self) -> bool {
-        fn sorted(keys: &[Key]) -> Vec<&Key> {
-            let mut keys: Vec<&Key> = keys.iter().collect();
-            keys.sort();
-            keys
-        }
-        self.0.len() == other.0.len()
-            && self
-                .0
-                .iter()
-                .zip(&other.0)
-                .all(|(a, b)| sorted(a) == sorted(b))
-    }
-}
-
-impl AssignmentBuckets {
-    fn add(&mut self, key: &Key) {
-        if let Some(keys) = self.0.get_mut(usize::from(assignment_bucket(key))) {
-            keys.push(key.clone());
-        }
-    }
-
-    fn remove(&mut self, key: &Key) {
-        if let Some(keys) = self.0.get_mut(usize::from(assignment_bucket(key))) {
-            if let Some(at) = keys.iter().position(|k| k == key) {
-                keys.swap_remove(at);
-            }
-        }
-    }
-
-    /// The keys in `bucket`.
-    pub(crate) fn keys(&self, bucket: u16) -> &[Key] {
-        self.0.get(usize::from(bucket)).map_or(&[], Vec::as_slice)
-    }
 }
 
 /// The index key of a role assignment's scope: its canonical id (case-insensitive), or the text
@@ -416,14 +363,12 @@ impl AccessState {
         self.index
             .by_scope_principal
             .add(scope, principal, key.clone());
-        self.index.buckets.add(key);
         slot.insert(a);
         Ok(())
     }
 
     pub(crate) fn remove_assignment(&mut self, key: &Key) -> Option<RoleAssignment> {
         let a = self.assignments.remove(key)?;
-        self.index.buckets.remove(key);
         let scope = scope_key(&a.properties.scope);
         self.index
             .by_scope_principal
@@ -610,7 +555,15 @@ mod tests {
         let key = Key::new(&at(sub, "p1").id);
         let (old, new) = (scope_key(sub), scope_key(&group));
         assert_eq!(access.assignments.len(), 1);
-        assert_eq!(access.assignments[&key].properties.principal_id, "p2");
+        assert_eq!(
+            access
+                .assignments
+                .get(&key)
+                .unwrap()
+                .properties
+                .principal_id,
+            "p2"
+        );
         assert!(access.assignments_at(&old).is_empty());
         assert!(access
             .index
