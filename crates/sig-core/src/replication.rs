@@ -662,11 +662,11 @@ pub(crate) fn rebuild_nominal_records_after(
     {
         last = Some(k);
         let recs = loop {
-            match records.peek() {
-                Some((rk, _)) if *rk < k => {
+            match records.peek().map(|(rk, list)| ((*rk).cmp(k), list)) {
+                Some((std::cmp::Ordering::Less, _)) => {
                     records.next();
                 }
-                Some((rk, list)) if *rk == k => break list.as_slice(),
+                Some((std::cmp::Ordering::Equal, list)) => break list.as_slice(),
                 _ => break &[][..],
             }
         };

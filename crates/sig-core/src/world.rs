@@ -745,7 +745,7 @@ pub(crate) fn gallery_entry(
     let location = location_of(res.location.as_deref(), &rid)?;
     res.id = Some(rid);
     res.name = Some(id.gallery.clone());
-    res.resource_type = Some(GALLERY_TYPE.to_string());
+    res.resource_type = Some(GALLERY_TYPE.into());
     Ok(GalleryEntry {
         id,
         name,
@@ -811,7 +811,7 @@ pub(crate) fn image_entry(
     };
     res.id = Some(rid);
     res.name = Some(id.image.clone());
-    res.resource_type = Some(IMAGE_TYPE.to_string());
+    res.resource_type = Some(IMAGE_TYPE.into());
     Ok(ImageEntry {
         id,
         name,
@@ -901,7 +901,7 @@ pub(crate) fn version_entry_at(
         res.name = Some(id.version.clone());
     }
     if res.resource_type.as_deref() != Some(VERSION_TYPE) {
-        res.resource_type = Some(VERSION_TYPE.to_string());
+        res.resource_type = Some(VERSION_TYPE.into());
     }
     Ok(VersionEntry {
         id,

@@ -9,9 +9,10 @@ arm_object! {
         pub id: String,
         /// Gallery name.
         pub name: String,
-        /// `Microsoft.Compute/galleries`.
+        /// `Microsoft.Compute/galleries`. The world sets it from a constant, not a copy per resource (100,000
+        /// versions at ten times the limits).
         #[serde(rename = "type")]
-        pub resource_type: String,
+        pub resource_type: std::borrow::Cow<'static, str>,
         /// Region (required on PUT).
         pub location: String,
         /// Tags (updatable).

@@ -10,9 +10,10 @@ arm_object! {
         pub id: String,
         /// `Major.Minor.Patch`.
         pub name: String,
-        /// `Microsoft.Compute/galleries/images/versions`.
+        /// `Microsoft.Compute/galleries/images/versions`. The world sets it from a constant, not a copy per resource (100,000
+        /// versions at ten times the limits).
         #[serde(rename = "type")]
-        pub resource_type: String,
+        pub resource_type: std::borrow::Cow<'static, str>,
         /// Source region.
         pub location: String,
         /// Tags (updatable).
