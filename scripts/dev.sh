@@ -147,7 +147,7 @@ run_tests() {
   say "native tests"
   # The splitter (tools/wasm-split) has no tests; the release build below runs it.
   cargo test --workspace --exclude wasm-split-tool --locked
-  say "sig-core tests on wasm32 (node)"
+  say "sig-core and wasm-memcmp tests on wasm32 (node)"
   cargo test -p sig-core -p wasm-memcmp --target wasm32-unknown-unknown --locked
   say "app tests on wasm32 (headless Chromium)"
   (cd app && TMPDIR="$TEST_TMP" CHROMEDRIVER="$(command -v chromedriver)" \

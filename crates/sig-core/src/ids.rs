@@ -17,8 +17,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Key(Arc<str>);
 
-/// The text's order, but a key held twice (the same scope in 100,000 `(scope, principal)` pairs,
-/// shared through the readers' memos) is equal at once, without walking a long common prefix
+/// The text's order, but a key held twice (a version's key in the versions' and the records'
+/// maps, a scope or principal shared through the readers' memos) is equal at once, without walking a long common prefix
 /// (equality already does this: std's `Arc` compares pointers first when its content is `Eq`).
 impl Ord for Key {
     fn cmp(&self, other: &Key) -> std::cmp::Ordering {

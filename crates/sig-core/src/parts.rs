@@ -349,11 +349,26 @@ mod tests {
         assert_eq!(back.to_export_value(), w.to_export_value());
     }
 
+    /// The assignments by bucket as a walk over all of them in key order finds them: what the
+    /// buckets' own maps must list.
+    fn walked_by_bucket(w: &World) -> BTreeMap<u16, Vec<&RoleAssignment>> {
+        let mut by: BTreeMap<u16, Vec<&RoleAssignment>> = BTreeMap::new();
+        let mut last: Option<Key> = None;
+        for a in w.access().assignments() {
+            let key = Key::new(&a.id);
+            assert!(last.as_ref() < Some(&key), "the walk is in key order");
+            by.entry(assignment_bucket(&key)).or_default().push(a);
+            last = Some(key);
+        }
+        by
+    }
+
     /// A few buckets at a time are the same buckets as all at once.
     #[test]
     fn some_buckets_are_those_of_all_buckets() {
         let w = crate::testing::example::contoso_fabrikam();
         let all = w.assignment_parts();
+        assert_eq!(all, walked_by_bucket(&w));
         assert_eq!(w.assignment_buckets(), all.keys().copied().collect());
         let wanted: Vec<u16> = all.keys().copied().step_by(2).chain([u16::MAX]).collect();
         let some = w.assignment_parts_in(&wanted);
@@ -407,9 +422,11 @@ mod tests {
         assert_eq!(listed[&bucket].len(), keys.len(), "back, each once");
         assert_eq!(
             listed[&bucket],
-            w.assignment_parts()[&bucket],
+            walked_by_bucket(&w)[&bucket],
             "in key order, as a walk finds them"
         );
+        let listed_keys: Vec<Key> = listed[&bucket].iter().map(|a| Key::new(&a.id)).collect();
+        assert_eq!(listed_keys, keys, "the order they were listed in before");
     }
 
     #[test]

@@ -896,13 +896,11 @@ pub(crate) fn version_entry_at(
     };
     let exclude_from_latest = pp.and_then(|p| p.exclude_from_latest).unwrap_or(false);
     res.id = Some(rid);
-    // Most bodies spell both already (every stored one does): not copied again.
+    // Most bodies spell the name already (every stored one does): not copied again.
     if res.name.as_deref() != Some(id.version.as_str()) {
         res.name = Some(id.version.clone());
     }
-    if res.resource_type.as_deref() != Some(VERSION_TYPE) {
-        res.resource_type = Some(VERSION_TYPE.into());
-    }
+    res.resource_type = Some(VERSION_TYPE.into());
     Ok(VersionEntry {
         id,
         name,

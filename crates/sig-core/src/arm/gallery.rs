@@ -9,8 +9,8 @@ arm_object! {
         pub id: String,
         /// Gallery name.
         pub name: String,
-        /// `Microsoft.Compute/galleries`. The world sets it from a constant, not a copy per resource (100,000
-        /// versions at ten times the limits).
+        /// `Microsoft.Compute/galleries`. The world sets it from a constant, not a copy per
+        /// resource.
         #[serde(rename = "type")]
         pub resource_type: std::borrow::Cow<'static, str>,
         /// Region (required on PUT).

@@ -10,8 +10,8 @@ arm_object! {
         pub id: String,
         /// `Major.Minor.Patch`.
         pub name: String,
-        /// `Microsoft.Compute/galleries/images/versions`. The world sets it from a constant, not a copy per resource (100,000
-        /// versions at ten times the limits).
+        /// `Microsoft.Compute/galleries/images/versions`. The world sets it from a constant, not a copy per
+        /// resource.
         #[serde(rename = "type")]
         pub resource_type: std::borrow::Cow<'static, str>,
         /// Source region.

@@ -195,7 +195,7 @@ fn insert_version(
 }
 
 /// A role assignment: stored as its plan made it, so it goes straight into the access state
-/// (whose insert keeps the (scope, principal) index and the storage buckets); only twice is
+/// (whose insert keeps its storage bucket and the (scope, principal) index); only twice is
 /// refused. `keys` keeps the key of every scope and principal met so far: a hundred thousand
 /// assignments share a few hundred scopes and ten thousand principals, parsing a scope was a
 /// fifth of putting an assignment back (profiled), and a shared key compares equal without

@@ -20,7 +20,7 @@ pub struct Discarding {
     records: btree_map::IntoIter<Key, Vec<RegionReplication>>,
     images: btree_map::IntoIter<Key, ImageEntry>,
     assignments: crate::iam::assignment_table::Unordered,
-    by_scope_principal: btree_map::IntoIter<Key, rustc_hash::FxHashMap<Key, Vec<Key>>>,
+    by_scope_principal: Box<dyn Iterator<Item = (Key, Vec<Key>)>>,
     objects: btree_map::IntoIter<Key, Entry>,
     /// The rest, dropped with this: galleries, the directory's indexes (10,000 users at ten
     /// times the limits) and the definitions' identifier index — tens of thousands of small
@@ -37,7 +37,9 @@ impl World {
             records: std::mem::take(&mut self.replication.versions).into_iter(),
             images: std::mem::take(&mut self.images).into_iter(),
             assignments: std::mem::take(&mut a.assignments).into_unordered(),
-            by_scope_principal: std::mem::take(&mut a.index.by_scope_principal).into_scopes(),
+            by_scope_principal: Box::new(
+                std::mem::take(&mut a.index.by_scope_principal).into_principals(),
+            ),
             objects: std::mem::take(&mut a.objects).into_iter(),
             _rest: self,
         }
@@ -46,8 +48,8 @@ impl World {
 
 impl Discarding {
     /// Frees up to `budget` entries of the world's largest maps (each a version, its records,
-    /// a definition, an assignment, an index entry or a directory object); true once they are
-    /// empty, so that dropping what is left takes no time.
+    /// a definition, an assignment, a principal's assignments at a scope or a directory
+    /// object); true once they are empty, so that dropping what is left takes no time.
     pub fn step(&mut self, budget: usize) -> bool {
         let mut left = budget;
         drain(&mut self.versions, &mut left);
