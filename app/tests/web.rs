@@ -2014,15 +2014,20 @@ fn the_heap_grows_a_block_ahead_at_a_time() {
     let heap = sig_portal::heap::TouchingAhead;
     let pages = core::arch::wasm32::memory_size::<0>;
     let megabyte = Layout::from_size_align(1 << 20, 8).unwrap();
-    let mut filled = Vec::with_capacity(1024);
+    // The filling's unit is small: filled by the megabyte, the growth that ends the filling
+    // could leave close to a megabyte free on top of what the heap's top held, and the first
+    // megabyte below was then served without growing (a run of the suite failed so). By 64 KB
+    // pieces, what is left free after that growth is far below a megabyte.
+    let piece = Layout::from_size_align(64 << 10, 8).unwrap();
+    let mut filled = Vec::with_capacity(16 * 1024);
     let mut blocks = Vec::with_capacity(8);
     // SAFETY: each block is given back with its own layout, to the allocator it came from.
     unsafe {
-        // Whatever earlier tests left free, used up by the standard allocator until it grows:
-        // then no free space holds a megabyte.
+        // Whatever earlier tests left free, used up by the standard allocator until it grows
+        // (free chunks are used before the heap's top): then no free space holds a megabyte.
         let start = pages();
-        while pages() == start && filled.len() < 1024 {
-            filled.push(System.alloc(megabyte));
+        while pages() == start && filled.len() < 16 * 1024 {
+            filled.push(System.alloc(piece));
         }
         assert_ne!(pages(), start, "the memory grew for the filling");
         for n in 0..8 {
@@ -2037,7 +2042,7 @@ fn the_heap_grows_a_block_ahead_at_a_time() {
             heap.dealloc(block, megabyte);
         }
         for block in filled {
-            System.dealloc(block, megabyte);
+            System.dealloc(block, piece);
         }
     }
 }
