@@ -523,7 +523,6 @@ impl Subject {
 
 #[cfg(test)]
 mod tests {
-
     /// The index is freed a principal's list at a time: a scope may hold thousands of them,
     /// and the world is discarded in steps of a few milliseconds.
     #[test]
