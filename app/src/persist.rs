@@ -588,7 +588,13 @@ impl StateReading {
                         read.meta.parts.own_seal(key) == Some(&seal(&text));
                     let bucket: sig_core::parts::Bucket =
                         parse_part(key, &text, &mut read.scratch)?;
-                    read.assembly.assignments(bucket.0);
+                    match read.streaming.as_mut() {
+                        // Handed over as it is, not appended to one list of them all.
+                        Some(reading) => reading
+                            .add_role_assignments(bucket.0)
+                            .map_err(world_refused)?,
+                        None => read.assembly.assignments(bucket.0),
+                    }
                 }
                 read.read += 1;
                 ReadStage::Parts(read)

@@ -122,13 +122,13 @@ fn main() {
             "held after the gallery parts: {} MB",
             (LIVE.load(Relaxed) - live0) / 1_000_000
         );
-        let mut assembly = sig_core::parts::Assembly::new(WorldExport::default());
-        assembly.access(parse(&access));
         for b in &buckets {
-            assembly.assignments(parse::<sig_core::parts::Bucket>(b).0);
+            reading
+                .add_role_assignments(parse::<sig_core::parts::Bucket>(b).0)
+                .unwrap_or_else(|e| fail("a bucket", &e));
         }
         reading
-            .set_access(assembly.finish().access, true)
+            .set_access(parse(&access), true)
             .unwrap_or_else(|e| fail("the access fields", &e));
         reading
     };

@@ -428,6 +428,9 @@ pub struct Reading {
     /// The scopes and principals of the role assignments put back as this engine's own, keyed
     /// once each.
     assignment_keys: own::AssignmentKeys,
+    /// Buckets of role assignments handed over apart from the access fields
+    /// ([`Reading::add_role_assignments`]), admitted after the access fields' own.
+    assignment_buckets: Vec<Vec<crate::iam::assignments::RoleAssignment>>,
     /// Whether [`Reading::step`] has run: parts and access fields are handed over before.
     stepped: bool,
     /// A buffer for the lower-cased ids the replication records are looked up by.
@@ -458,7 +461,11 @@ enum Stage {
     Nominal(Option<crate::ids::Key>),
     /// The access fields but the role assignments, a directory object at a time.
     Access(Box<crate::access::export::AccessQueue>),
-    Assignments(std::vec::IntoIter<crate::iam::assignments::RoleAssignment>),
+    /// The role assignments: the access fields' own, then the buckets handed over
+    /// ([`Reading::add_role_assignments`]), each in turn.
+    Assignments(
+        std::iter::Flatten<std::vec::IntoIter<Vec<crate::iam::assignments::RoleAssignment>>>,
+    ),
     SoftDeleted,
     Done,
 }
@@ -587,6 +594,7 @@ impl Reading {
             access: e.access,
             soft_deleted_versions: e.soft_deleted_versions,
             assignment_keys: own::AssignmentKeys::default(),
+            assignment_buckets: Vec::new(),
             stepped: false,
             lookup: String::new(),
             done: 0,
@@ -678,7 +686,12 @@ impl Reading {
                     let access = std::mem::take(&mut self.access);
                     Stage::Access(Box::new(crate::access::export::AccessQueue::new(access)))
                 }
-                Stage::Access(queue) => Stage::Assignments(queue.take_assignments().into_iter()),
+                Stage::Access(queue) => {
+                    let mut all = Vec::with_capacity(1 + self.assignment_buckets.len());
+                    all.push(queue.take_assignments());
+                    all.append(&mut self.assignment_buckets);
+                    Stage::Assignments(all.into_iter().flatten())
+                }
                 Stage::Assignments(_) => Stage::SoftDeleted,
                 Stage::SoftDeleted | Stage::Done => Stage::Done,
             };

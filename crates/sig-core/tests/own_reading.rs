@@ -76,20 +76,14 @@ fn streamed(w: &World, queued: impl Fn(usize) -> bool, own_assignments: bool) ->
             reading.admit_gallery_part(&text).expect("a gallery part");
         }
     }
-    let buckets: Vec<Vec<RoleAssignment>> = w
-        .assignment_parts()
-        .into_values()
-        .map(|list| again::<Bucket>(BucketRef(&list)).0)
-        .collect();
-    let access = assemble(
-        WorldExport::default(),
-        vec![],
-        again(w.access_part()),
-        buckets,
-    )
-    .access;
+    // As the portal hands them over: the access part, then each bucket as it was stored.
+    for (_, list) in w.assignment_parts() {
+        reading
+            .add_role_assignments(again::<Bucket>(BucketRef(&list)).0)
+            .expect("before the first step");
+    }
     reading
-        .set_access(access, own_assignments)
+        .set_access(again(w.access_part()), own_assignments)
         .expect("before the first step");
     let total = reading.progress().1;
     assert!(reading.step(1).is_ok());
@@ -98,6 +92,7 @@ fn streamed(w: &World, queued: impl Fn(usize) -> bool, own_assignments: bool) ->
         "a part once the reading has started"
     );
     assert!(reading.set_access(Default::default(), true).is_err());
+    assert!(reading.add_role_assignments(Vec::new()).is_err());
     let (world, _) = reading.finish().expect("admitted");
     (world, total)
 }
