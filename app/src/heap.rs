@@ -5,11 +5,9 @@
 //! as the heap grows under a reading, those faults cost more than touching the same pages in one
 //! tight loop: touching 300 MB before opening the state at ten times the limits made the opening
 //! ~9 % faster, and this allocator ~5 % (balanced sets of 20 runs, BENCHMARKS.md, session 21).
-//! So whenever the standard allocator has just grown the memory, a block (an eighth of the
-//! memory, 8–32 MB) is taken, written a byte per page and given back: it stays the allocator's
-//! free space, faulted in, for what comes next. The memory ends up to about two blocks larger
-//! than the heap needs (+43 MB after the ten-times import), and touching 32 MB takes ~15 ms,
-//! well under the 50 ms of a long task.
+//! So whenever the standard allocator has just grown the memory, a block of 8 MB ([`AHEAD`]) is
+//! taken, written a byte per page and given back: it stays the allocator's free space, faulted
+//! in, for what comes next. The memory ends up to about two blocks larger than the heap needs.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 
@@ -18,9 +16,10 @@ pub struct TouchingAhead;
 
 /// Bytes per operating-system page: one write each faults the block in.
 const OS_PAGE: usize = 4096;
-/// The smallest and largest block touched ahead.
-const AHEAD_MIN: usize = 8 << 20;
-const AHEAD_MAX: usize = 32 << 20;
+/// The block touched ahead: 8 MB, ~2,000 faults, a few milliseconds. Blocks of an eighth of
+/// the memory (up to 32 MB) cost the same in all but came in bursts of 25-40 ms on a slow
+/// machine, enough to take a reading's 25 ms slice past the 50 ms of a long task (measured).
+const AHEAD: usize = 8 << 20;
 
 /// The module's memory in wasm pages of 64 KB (none natively: the native lib never touches
 /// ahead). Pages, not bytes: 4 GB of memory is 2³² bytes, one more than a wasm `usize` holds.
@@ -35,11 +34,10 @@ fn memory_pages() -> usize {
     }
 }
 
-/// After the standard allocator grew the memory to `pages`: takes a block, touches it, gives it
+/// After the standard allocator grew the memory: takes a block, touches it, gives it
 /// back. It calls the standard allocator itself, so the block's own growth is not followed.
-fn touch_ahead(pages: usize) {
-    // An eighth of 64 KB per page: at most 2²⁹ bytes, no overflow.
-    let ahead = pages.saturating_mul(8 * 1024).clamp(AHEAD_MIN, AHEAD_MAX);
+fn touch_ahead() {
+    let ahead = AHEAD;
     let Ok(layout) = Layout::from_size_align(ahead, 8) else {
         return;
     };
@@ -60,7 +58,7 @@ fn touch_ahead(pages: usize) {
 fn after(before: usize) {
     let pages = memory_pages();
     if pages != before {
-        touch_ahead(pages);
+        touch_ahead();
     }
 }
 
