@@ -997,16 +997,56 @@ impl BrowserStorage {
     /// The stored state, unparsed: `Ok(None)` when nothing is stored.
     /// Parse it with [`parse_stored_now`] (or read and parse with [`read_stored_now`]).
     pub fn read_state(&self) -> Result<Option<StoredState>, LoadProblem> {
-        let Some(head) = self.read(STATE_KEY).map_err(LoadProblem::Unavailable)? else {
+        let Some(head) = self.read_head()? else {
             return Ok(None);
         };
         let mut parts = BTreeMap::new();
         for key in self.part_keys() {
-            if let Some(text) = self.read(&key).map_err(LoadProblem::Unavailable)? {
-                parts.insert(key, text);
-            }
+            self.read_part(key, &mut parts)?;
         }
         Ok(Some(StoredState { head, parts }))
+    }
+
+    /// The stored envelope (or a whole state of an older format), unparsed: `Ok(None)` when
+    /// nothing is stored.
+    pub fn read_head(&self) -> Result<Option<String>, LoadProblem> {
+        self.read(STATE_KEY).map_err(LoadProblem::Unavailable)
+    }
+
+    /// The stored state whose envelope is `head` ([`BrowserStorage::read_head`]), its parts read
+    /// about `slice_ms` at a time, yielding to the browser in between: at ten times the limits
+    /// the parts are ~50 MB of text, and read in one task they held the page for 50-60 ms on a
+    /// slow machine (measured). A part's key names one revision's writing of it and is never
+    /// written again, so a part read late is the one the envelope names; one another tab's save
+    /// removed meanwhile is missing, which the reading reports as unreadable, and an unreadable
+    /// state is read again in one step before anything is done with it (`shell::App`).
+    pub async fn read_state_in_slices(
+        &self,
+        head: String,
+        slice_ms: f64,
+    ) -> Result<StoredState, LoadProblem> {
+        let mut parts = BTreeMap::new();
+        let mut started = now_ms();
+        for key in self.part_keys() {
+            if now_ms() - started >= slice_ms {
+                crate::tab_lock::yield_to_browser().await;
+                started = now_ms();
+            }
+            self.read_part(key, &mut parts)?;
+        }
+        Ok(StoredState { head, parts })
+    }
+
+    /// The part under `key` into `parts`, if it is (still) there.
+    fn read_part(
+        &self,
+        key: String,
+        parts: &mut BTreeMap<String, String>,
+    ) -> Result<(), LoadProblem> {
+        if let Some(text) = self.read(&key).map_err(LoadProblem::Unavailable)? {
+            parts.insert(key, text);
+        }
+        Ok(())
     }
 
     /// Every key under [`PART_PREFIX`].

@@ -11,8 +11,8 @@ use crate::blades::{export_to_file, BladeContent};
 use crate::components::{BladeSubtitle, ClockControl, InNextTask};
 use crate::global_search::GlobalSearch;
 use crate::persist::{
-    ensure_reader, read_in_steps, read_stored_now, BrowserStorage, LoadProblem, OpeningProgress,
-    OPENING_SLICE_MS, REVISION_KEY,
+    ensure_reader, read_in_steps, read_stored_now, BrowserStorage, LoadProblem, Loaded,
+    OpeningProgress, StoredState, OPENING_SLICE_MS, REVISION_KEY,
 };
 use crate::route::{Blade, BladeStack};
 use crate::store::{StorageNotice, Store, Tone};
@@ -22,8 +22,8 @@ use crate::tab_lock::yield_to_browser;
 #[component]
 pub fn App() -> impl IntoView {
     mark("sig:app");
-    let stored = BrowserStorage::open().read_state();
-    mark("sig:storage-read");
+    let storage = BrowserStorage::open();
+    let stored = storage.read_head();
     // The page's first task compiles the module's start and shows the frame; starting the
     // store and building the portal each get a task of their own after it, so none of the
     // three holds the page for long (measured: one 75–140 ms task before).
@@ -36,31 +36,15 @@ pub fn App() -> impl IntoView {
     let opening = RwSignal::new(true);
     let started = Suspend::new(send_wrapper::SendWrapper::new(async move {
         let (read, read_in_slices) = match stored {
-            Ok(Some(stored)) => {
-                let read = if ensure_reader().await {
-                    mark("sig:reader-ready");
-                    // Marked once the parts are parsed and the core admits the resources.
-                    let admitting = std::cell::Cell::new(false);
-                    read_in_steps(stored, OPENING_SLICE_MS, |at| {
-                        if matches!(at, OpeningProgress::Resources(..)) && !admitting.replace(true)
-                        {
-                            mark("sig:admitting");
-                        }
-                        progress.set(Some(at))
-                    })
-                    .await
-                } else {
-                    Err(LoadProblem::ReaderMissing)
-                };
-                match read {
-                    // An unreadable state is read again and dealt with in one synchronous
-                    // step, so what is set aside is what was read, never what another tab
-                    // wrote while it was read in slices.
-                    Err(LoadProblem::Unreadable(_)) => (
-                        read_stored_now().unwrap_or(Err(LoadProblem::ReaderMissing)),
-                        false,
-                    ),
-                    read => (read, true),
+            Ok(Some(head)) => {
+                // The reader (release builds) downloads while the parts are read from storage;
+                // the second call below waits for that same download.
+                leptos::task::spawn_local(async {
+                    ensure_reader().await;
+                });
+                match storage.read_state_in_slices(head, OPENING_SLICE_MS).await {
+                    Ok(stored) => read_stored(stored, progress).await,
+                    Err(problem) => (Err(problem), false),
                 }
             }
             // A first visit, or a page without usable storage: nothing to read.
@@ -99,6 +83,39 @@ pub fn App() -> impl IntoView {
     view! {
         {move || opening.get().then(|| view! { <Opening progress first_visit/> })}
         {started}
+    }
+}
+
+/// Reads a stored state in steps behind the frame, showing how far it is in `progress`, once
+/// the reader (release builds) is here: the outcome, and whether it was read in slices (so
+/// another tab may have saved meanwhile).
+async fn read_stored(
+    stored: StoredState,
+    progress: RwSignal<Option<OpeningProgress>>,
+) -> (Result<Loaded, LoadProblem>, bool) {
+    mark("sig:storage-read");
+    let read = if ensure_reader().await {
+        mark("sig:reader-ready");
+        // Marked once the parts are parsed and the core admits the resources.
+        let admitting = std::cell::Cell::new(false);
+        read_in_steps(stored, OPENING_SLICE_MS, |at| {
+            if matches!(at, OpeningProgress::Resources(..)) && !admitting.replace(true) {
+                mark("sig:admitting");
+            }
+            progress.set(Some(at))
+        })
+        .await
+    } else {
+        Err(LoadProblem::ReaderMissing)
+    };
+    match read {
+        // An unreadable state is read again and dealt with in one synchronous step, so what is
+        // set aside is what was read, never what another tab wrote while it was read in slices.
+        Err(LoadProblem::Unreadable(_)) => (
+            read_stored_now().unwrap_or(Err(LoadProblem::ReaderMissing)),
+            false,
+        ),
+        read => (read, true),
     }
 }
 

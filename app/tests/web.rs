@@ -875,6 +875,39 @@ mod persistence {
     }
 
     #[wasm_bindgen_test]
+    async fn parts_read_from_storage_in_slices_are_those_read_at_once_and_one_removed_meanwhile_is_missing(
+    ) {
+        reset();
+        let storage = BrowserStorage::open();
+        let w = world_with_galleries(5);
+        save_world(&storage, &w, 0, 1).unwrap();
+        let at_once = storage.read_state().unwrap().unwrap();
+        let head = storage.read_head().unwrap().unwrap();
+        // No time per slice: the reading yields to the browser before every part.
+        let sliced = storage
+            .read_state_in_slices(head.clone(), 0.0)
+            .await
+            .unwrap();
+        assert_eq!(sliced, at_once);
+        // Another tab's save removes a part the envelope names while the parts are read (here
+        // a task that runs at the reading's first yield): it is missing, and the state is
+        // reported unreadable (which the portal answers by reading it again in one step).
+        let gone = part_keys()[0].clone();
+        let removed = gone.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            storage::local().unwrap().remove_item(&removed).unwrap();
+        });
+        let sliced = storage.read_state_in_slices(head, 0.0).await.unwrap();
+        assert!(!sliced.parts.contains_key(&gone));
+        assert_eq!(sliced.parts.len(), at_once.parts.len() - 1);
+        match persist::parse_state(sliced) {
+            Err(LoadProblem::Unreadable(why)) => assert!(why.contains("missing"), "{why}"),
+            other => panic!("not unreadable: {:?}", other.map(|_| ())),
+        }
+        reset();
+    }
+
+    #[wasm_bindgen_test]
     async fn a_state_read_in_slices_reports_its_progress_and_reads_what_reading_at_once_does() {
         reset();
         let storage = BrowserStorage::open();
