@@ -5,7 +5,7 @@
 //! as the heap grows under a reading, those faults cost more than touching the same pages in one
 //! tight loop: touching 300 MB before opening the state at ten times the limits made the opening
 //! ~9 % faster, and this allocator ~5 % (balanced sets of 20 runs, BENCHMARKS.md, session 21).
-//! So whenever the standard allocator has just grown the memory, a block of 8 MB ([`AHEAD`]) is
+//! So whenever the standard allocator has just grown the memory, a block of 8 MB (`AHEAD`) is
 //! taken, written a byte per page and given back: it stays the allocator's free space, faulted
 //! in, for what comes next. The memory ends up to about two blocks larger than the heap needs.
 
@@ -37,8 +37,7 @@ fn memory_pages() -> usize {
 /// After the standard allocator grew the memory: takes a block, touches it, gives it
 /// back. It calls the standard allocator itself, so the block's own growth is not followed.
 fn touch_ahead() {
-    let ahead = AHEAD;
-    let Ok(layout) = Layout::from_size_align(ahead, 8) else {
+    let Ok(layout) = Layout::from_size_align(AHEAD, 8) else {
         return;
     };
     // SAFETY: a block of `layout` from the standard allocator, written only inside its bounds
@@ -46,7 +45,7 @@ fn touch_ahead() {
     unsafe {
         let block = System.alloc(layout);
         if !block.is_null() {
-            for at in (0..ahead).step_by(OS_PAGE) {
+            for at in (0..AHEAD).step_by(OS_PAGE) {
                 block.add(at).write_volatile(0);
             }
             System.dealloc(block, layout);

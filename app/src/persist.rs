@@ -25,6 +25,7 @@ use leptos::wasm_split::SplitLoaderError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sig_core::export::{GalleryPartError, Own, WorldExport};
+use sig_core::iam::assignments::RoleAssignment;
 use sig_core::parts::{Assembly, GalleryPart, Touched};
 use sig_core::World;
 
@@ -236,8 +237,9 @@ impl PartMap {
     }
 }
 
-/// A stored state as read in one synchronous step: the envelope and every
-/// part key present (the envelope says which of them are its own).
+/// A stored state as read from storage (in one synchronous step, or the parts in slices at
+/// start-up, [`BrowserStorage::read_state_in_slices`]): the envelope and every part key present
+/// (the envelope says which of them are its own).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StoredState {
     /// The text under [`STATE_KEY`].
@@ -365,9 +367,11 @@ pub enum OpeningProgress {
 ///
 /// Version 0 is a bare world export (what early builds and the `sig` export file contain);
 /// version 1 wraps it with a revision; version 2 keeps the galleries, the access fields
-/// and the role assignments in parts of their own, parsed one at a time and put back
-/// together (`sig_core::parts::assemble`). Every version is then admitted like any export
-/// document, through `sig_core::export::Reading`, in steps too.
+/// and the role assignments in parts of their own, parsed one at a time: this build's own
+/// gallery parts are admitted as they are parsed, the buckets of role assignments handed to
+/// the reading as they are, anything else put back together (`sig_core::parts::Assembly`).
+/// Every version is then admitted like any export document, through
+/// `sig_core::export::Reading`, in steps too.
 pub struct StateReading {
     stored: StoredState,
     stage: ReadStage,
@@ -412,6 +416,11 @@ struct PartsRead {
     /// Which kinds of parts read so far are all this build's own, their seals intact (see
     /// [`PartMap::seals`]).
     own: Own,
+    /// The buckets of role assignments, each as it was parsed: handed to the core's reading
+    /// once the access fields are there, one after the other. Appended to one list, they grew
+    /// it by doubling to 100,000 assignments at ten times the limits, each growth a copy of up
+    /// to 20 MB in one task (70-80 ms on a slow machine, measured).
+    buckets: Vec<Vec<RoleAssignment>>,
     /// The core's reading, opened on the rest at once when every gallery part is this build's
     /// own: each gallery part then goes into the world as it is parsed
     /// (`Reading::admit_gallery_part`), and `assembly` gathers only the access fields.
@@ -454,7 +463,7 @@ impl ReadStage {
 }
 
 impl StateReading {
-    /// A reading of `stored` (read from storage in one synchronous step).
+    /// A reading of `stored` (as read from storage).
     pub fn new(stored: StoredState) -> StateReading {
         StateReading {
             stored,
@@ -545,14 +554,16 @@ impl StateReading {
                         assembly,
                         own,
                         streaming,
+                        buckets,
                         ..
                     } = *read;
                     let Some(mut reading) = streaming else {
-                        return admit(meta, assembly.finish(), own);
+                        return admit(meta, assembly.finish(), own, buckets);
                     };
                     reading
                         .set_access(assembly.finish().access, own.role_assignments)
                         .map_err(world_refused)?;
+                    hand_over(&mut reading, buckets)?;
                     return Ok(ReadStage::Admitting(Box::new(Admitting { meta, reading })));
                 };
                 let galleries = read.meta.parts.galleries.len();
@@ -588,13 +599,7 @@ impl StateReading {
                         read.meta.parts.own_seal(key) == Some(&seal(&text));
                     let bucket: sig_core::parts::Bucket =
                         parse_part(key, &text, &mut read.scratch)?;
-                    match read.streaming.as_mut() {
-                        // Handed over as it is, not appended to one list of them all.
-                        Some(reading) => reading
-                            .add_role_assignments(bucket.0)
-                            .map_err(world_refused)?,
-                        None => read.assembly.assignments(bucket.0),
-                    }
+                    read.buckets.push(bucket.0);
                 }
                 read.read += 1;
                 ReadStage::Parts(read)
@@ -640,7 +645,7 @@ impl StateReading {
                 notifications: Vec::new(),
                 parts: PartMap::default(),
             };
-            return admit(meta, document(&value)?, Own::default());
+            return admit(meta, document(&value)?, Own::default(), Vec::new());
         }
         // From a borrowed value: the owned-value deserializer is not linked into the module.
         let envelope: Envelope = serde::Deserialize::deserialize(&value)
@@ -660,7 +665,7 @@ impl StateReading {
             parts,
         };
         if !format_2 {
-            return admit(meta, document(&envelope.world)?, Own::default());
+            return admit(meta, document(&envelope.world)?, Own::default(), Vec::new());
         }
         let rest: WorldExport = serde::Deserialize::deserialize(&envelope.world)
             .map_err(|e| LoadProblem::Unreadable(format!("the saved data is damaged ({e})")))?;
@@ -696,6 +701,7 @@ impl StateReading {
             streaming,
             read: 0,
             scratch: Vec::new(),
+            buckets: Vec::new(),
             meta,
             keys,
         })))
@@ -710,14 +716,34 @@ fn document(value: &Value) -> Result<WorldExport, LoadProblem> {
 
 /// The stage that admits `document`; `own`: what in it is this build's own, sealed
 /// (`sig_core::export::Reading::own`).
-fn admit(meta: EnvelopeMeta, document: WorldExport, own: Own) -> Result<ReadStage, LoadProblem> {
-    let reading = if own == Own::default() {
+fn admit(
+    meta: EnvelopeMeta,
+    document: WorldExport,
+    own: Own,
+    buckets: Vec<Vec<RoleAssignment>>,
+) -> Result<ReadStage, LoadProblem> {
+    let mut reading = if own == Own::default() {
         sig_core::export::Reading::new(document)
     } else {
         sig_core::export::Reading::own(document, own)
     }
     .map_err(world_refused)?;
+    hand_over(&mut reading, buckets)?;
     Ok(ReadStage::Admitting(Box::new(Admitting { meta, reading })))
+}
+
+/// Hands the stored buckets of role assignments to `reading` as they were parsed, after the
+/// document's own (see [`PartsRead::buckets`]).
+fn hand_over(
+    reading: &mut sig_core::export::Reading,
+    buckets: Vec<Vec<RoleAssignment>>,
+) -> Result<(), LoadProblem> {
+    for bucket in buckets {
+        reading
+            .add_role_assignments(bucket)
+            .map_err(world_refused)?;
+    }
+    Ok(())
 }
 
 /// A stored world the core refuses.

@@ -38,7 +38,8 @@ pub fn App() -> impl IntoView {
         let (read, read_in_slices) = match stored {
             Ok(Some(head)) => {
                 // The reader (release builds) downloads while the parts are read from storage;
-                // the second call below waits for that same download.
+                // the second call below waits for that same download (and, if it failed, tries
+                // once more before the portal says the reader is missing).
                 leptos::task::spawn_local(async {
                     ensure_reader().await;
                 });

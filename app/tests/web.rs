@@ -889,12 +889,14 @@ mod persistence {
             .await
             .unwrap();
         assert_eq!(sliced, at_once);
-        // Another tab's save removes a part the envelope names while the parts are read (here
-        // a task that runs at the reading's first yield): it is missing, and the state is
+        // Another tab's save removes a part the envelope names while the parts are read: here
+        // a task that yields once, as the reading does before it lists the keys, and removes it
+        // after they are listed, before the first is read. It is missing, and the state is
         // reported unreadable (which the portal answers by reading it again in one step).
         let gone = part_keys()[0].clone();
         let removed = gone.clone();
         wasm_bindgen_futures::spawn_local(async move {
+            sig_portal::tab_lock::yield_to_browser().await;
             storage::local().unwrap().remove_item(&removed).unwrap();
         });
         let sliced = storage.read_state_in_slices(head, 0.0).await.unwrap();

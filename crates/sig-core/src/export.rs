@@ -431,7 +431,7 @@ pub struct Reading {
     /// Buckets of role assignments handed over apart from the access fields
     /// ([`Reading::add_role_assignments`]), admitted after the access fields' own.
     assignment_buckets: Vec<Vec<crate::iam::assignments::RoleAssignment>>,
-    /// Whether [`Reading::step`] has run: parts and access fields are handed over before.
+    /// Whether [`Reading::step`] has run: parts, buckets and access fields are handed over before.
     stepped: bool,
     /// A buffer for the lower-cased ids the replication records are looked up by.
     lookup: String,

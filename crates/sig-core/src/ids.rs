@@ -42,8 +42,8 @@ impl Key {
         let mut text: Arc<str> = Arc::from(s);
         // Made just now, so held once: lower-cased in place, no second copy.
         if let Some(text) = Arc::get_mut(&mut text) {
-            // SAFETY: ASCII upper-case letters become their lower-case letters and every other
-            // byte stays as it is, so the text stays UTF-8.
+            // SAFETY: only bytes whose high bit is clear (ASCII) are changed, and only by
+            // setting 0x20, so they stay ASCII and the text stays UTF-8.
             ascii_lowercase(unsafe { text.as_bytes_mut() });
         }
         Key(text)
@@ -596,9 +596,9 @@ pub fn version_id(
 
 #[cfg(test)]
 mod tests {
-    /// A key's text is std's ASCII lower-casing of its id, for every byte (alone and in runs
-    /// long enough for the vectorized loop, at every offset) and for text with letters outside
-    /// ASCII, which stay as they are. Also run on wasm, where the loop is vectorized.
+    /// A key's text is std's ASCII lower-casing of its id, for every byte in every place of an
+    /// eight-byte word (and in the bytes after the last word), and for text with letters
+    /// outside ASCII, which stay as they are. (`tests/wasm.rs` runs a case on wasm.)
     #[test]
     fn keys_lower_case_ascii_as_std_does() {
         let every: Vec<u8> = (0..=255u8).collect();

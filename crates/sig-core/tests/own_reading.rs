@@ -76,7 +76,7 @@ fn streamed(w: &World, queued: impl Fn(usize) -> bool, own_assignments: bool) ->
             reading.admit_gallery_part(&text).expect("a gallery part");
         }
     }
-    // As the portal hands them over: the access part, then each bucket as it was stored.
+    // As the portal hands them over: each bucket as it was stored, then the access part.
     for (_, list) in w.assignment_parts() {
         reading
             .add_role_assignments(again::<Bucket>(BucketRef(&list)).0)

@@ -91,3 +91,17 @@ fn access_is_denied_without_an_assignment() {
     .unwrap_err();
     assert_eq!(refused.code(), Code::AuthorizationFailed);
 }
+
+/// A key lower-cases its id's ASCII letters eight bytes a turn (`ids::Key::new`), on wasm as
+/// natively: every byte value, in every place of a word, compared with std's lower-casing.
+#[wasm_bindgen_test]
+fn keys_lower_case_ascii_as_std_does() {
+    let every: String = (0..=255u8).map(char::from).collect();
+    for start in 0..9 {
+        let text: String = every.chars().cycle().skip(start).take(300).collect();
+        assert_eq!(
+            sig_core::ids::Key::new(&text).as_str(),
+            text.to_ascii_lowercase()
+        );
+    }
+}
