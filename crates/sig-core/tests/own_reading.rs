@@ -38,8 +38,32 @@ fn stored(w: &World) -> WorldExport {
     )
 }
 
-fn read(doc: WorldExport, own: bool) -> World {
-    let reading = if own {
+/// The parts read whole, as the portal reads a state that is not all its own: the document
+/// without the role assignments' buckets, which are handed to the reading as they were parsed
+/// (`Reading::add_role_assignments`), through the plans or as this engine's own.
+fn buckets_handed_over(w: &World, own: bool) -> World {
+    let galleries: Vec<GalleryPart> = w
+        .gallery_keys()
+        .map(|k| again(w.gallery_part(k).unwrap()))
+        .collect();
+    let doc = assemble(
+        again(w.rest_part()),
+        galleries,
+        again(w.access_part()),
+        vec![],
+    );
+    let mut reading = opened(doc, own).expect("opened");
+    for (_, list) in w.assignment_parts() {
+        reading
+            .add_role_assignments(again::<Bucket>(BucketRef(&list)).0)
+            .expect("before the first step");
+    }
+    reading.finish().expect("admitted").0
+}
+
+/// A reading of `doc`, its resources this engine's own (`own`) or through the plans.
+fn opened(doc: WorldExport, own: bool) -> Result<Reading, sig_core::protocol::CommandError> {
+    if own {
         let all = Own {
             galleries: true,
             role_assignments: true,
@@ -47,8 +71,14 @@ fn read(doc: WorldExport, own: bool) -> World {
         Reading::own(doc, all)
     } else {
         Reading::new(doc)
-    };
-    reading.and_then(Reading::finish).expect("admitted").0
+    }
+}
+
+fn read(doc: WorldExport, own: bool) -> World {
+    opened(doc, own)
+        .and_then(Reading::finish)
+        .expect("admitted")
+        .0
 }
 
 /// The parts as the portal reads its own sealed state: each gallery part admitted while it is
@@ -113,6 +143,9 @@ fn same_both_ways(w: &World, next: &[Command]) {
     let (parts, counted) = streamed(w, |_| false, true);
     assert_eq!(observed(&own), observed(&planned));
     assert_eq!(observed(&parts), observed(&planned));
+    for own in [false, true] {
+        assert_eq!(observed(&buckets_handed_over(w, own)), observed(&planned));
+    }
     // The progress counts what a whole document's reading counts.
     let all = Own {
         galleries: true,

@@ -148,9 +148,10 @@ impl Reading {
         Ok(())
     }
 
-    /// For a reading whose galleries came as parts: a bucket of role assignments as the stored
-    /// state holds it, admitted after the access fields' own ([`Reading::set_access`], whose
-    /// `own_role_assignments` says whether every bucket is this engine's own). Kept as it came
+    /// For a reading of a stored state in parts (its galleries streamed or not): a bucket of
+    /// role assignments as the stored state holds it, admitted after the document's or access
+    /// fields' own, through the plans or as this engine's own as the reading says for those
+    /// ([`Reading::own`], or [`Reading::set_access`] for streamed galleries). Kept as it came
     /// rather than appended to one list: at ten times the limits that list grew by doubling to
     /// 100,000 assignments, each growth a copy of up to 20 MB in one task (70-80 ms on a slow
     /// machine, measured). Refused once the reading has started.
