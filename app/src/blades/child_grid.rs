@@ -204,7 +204,7 @@ pub fn version_rows(world: &World, id: &str, now: OffsetDateTime) -> Vec<ChildRo
                 (statuses.iter().map(|s| u32::from(s.progress)).sum::<u32>()
                     / statuses.len() as u32) as u8
             };
-            let props = v.resource.properties.as_ref();
+            let props = v.resource().properties.as_ref();
             let profile = props.and_then(|p| p.publishing_profile.as_ref());
             let text = |f: fn(&sig_core::arm::PublishingProfile) -> Option<&String>| {
                 profile.and_then(f).cloned().unwrap_or_default()

@@ -97,7 +97,7 @@ pub fn target_rows(world: &World, id: &str) -> Vec<TargetRow> {
     world
         .version(id)
         .map(|v| {
-            let encrypted = targets_of(&v.resource);
+            let encrypted = targets_of(v.resource());
             let luns = sig_core::image_size::version_layout(world, v).luns();
             format_targets(v)
                 .iter()
@@ -257,7 +257,7 @@ pub fn update_targets(world: &World, id: &str, argument: &str) -> Result<Command
     let v = world
         .version(id)
         .ok_or_else(|| format!("The image version '{id}' was not found."))?;
-    let mut resource = v.resource.clone();
+    let mut resource = v.resource().clone();
     let previous = resource
         .properties
         .as_ref()

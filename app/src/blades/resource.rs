@@ -98,7 +98,7 @@ fn lookup(store: &Store, id: &str) -> Option<(Kind, Value)> {
             Some((Kind::Image, arm::to_value(&i.resource)))
         } else {
             w.version(id)
-                .map(|v| (Kind::Version, arm::to_value(&v.resource)))
+                .map(|v| (Kind::Version, arm::to_value(v.resource())))
         }
     })
 }

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 fn existing_version() -> Value {
     let world = sig_core::testing::example::contoso_fabrikam();
     let v = world.versions().next().expect("the example has versions");
-    serde_json::to_value(&v.resource).unwrap()
+    serde_json::to_value(v.resource()).unwrap()
 }
 
 fn what_if(doc: &Value) -> (i32, Value) {

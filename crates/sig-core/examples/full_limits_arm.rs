@@ -31,7 +31,7 @@ fn main() -> std::io::Result<()> {
         .galleries()
         .map(|g| Resource::Gallery(&g.resource))
         .chain(world.images().map(|i| Resource::Image(&i.resource)))
-        .chain(world.versions().map(|v| Resource::Version(&v.resource)))
+        .chain(world.versions().map(|v| Resource::Version(v.resource())))
         .collect();
     let mut out = BufWriter::new(std::io::stdout().lock());
     serde_json::to_writer(&mut out, &List { value })?;

@@ -311,7 +311,7 @@ pub fn check_deployment(
                 )
             }),
             shallow: crate::rules::version::is_shallow(
-                v.resource
+                v.resource()
                     .properties
                     .as_ref()
                     .and_then(|p| p.publishing_profile.as_ref()),

@@ -236,7 +236,7 @@ fn gallery_node<'a>(
                         .child_keys(ik)
                         .filter_map(|vk| w.versions.get(vk))
                         .map(|v| {
-                            let vr = &v.resource;
+                            let vr = v.resource();
                             Node {
                                 id: None,
                                 name: vr.name.as_deref(),

@@ -245,7 +245,7 @@ pub fn export_template(
                 let Some(e) = world.version(&r.to_string()) else {
                     continue;
                 };
-                let value = arm::to_value(&e.resource);
+                let value = arm::to_value(e.resource());
                 let body = deployable(value.clone());
                 let mut res = json!({"type": "Microsoft.Compute/galleries/images/versions", "apiVersion": GALLERY_API_VERSION,
                     "name": format!("{}/{}/{}", vr.image.gallery.gallery, vr.image.image, vr.version)});

@@ -59,7 +59,7 @@ pub fn layout_from_facts(f: &SourceFacts, os_type: Option<OsType>) -> DiskLayout
 /// The source a version was made from (the first it names, in any of the shapes Azure accepts;
 /// a VHD by its URI).
 fn source_id(v: &VersionEntry) -> Option<&str> {
-    crate::sources::referenced_ids(&v.resource)
+    crate::sources::referenced_ids(v.resource())
         .first()
         .map(|(id, _)| *id)
 }
@@ -121,7 +121,7 @@ pub fn version_layout_cached<'w>(
 /// Applies the sizes the version's own `storageProfile` states over its source's layout.
 fn with_own_disks(mut layout: DiskLayout, v: &VersionEntry) -> DiskLayout {
     let sp = v
-        .resource
+        .resource()
         .properties
         .as_ref()
         .and_then(|p| p.storage_profile.as_ref());

@@ -42,6 +42,8 @@ pub(crate) fn nested_version_id(w: &World, v: &VersionEntry) -> String {
     let image_name = image.and_then(|i| i.resource.name.as_deref());
     let gallery_id = gallery.and_then(|g| g.resource.id.as_deref());
     let image_id = child_id(gallery_id, "images", image_name);
-    child_id(image_id.as_deref(), "versions", v.resource.name.as_deref())
+    // A version's body always spells its name as its id does (`world::version_entry`): read from
+    // the id, so a body kept as its stored text is not parsed for it.
+    child_id(image_id.as_deref(), "versions", Some(v.id.version.as_str()))
         .unwrap_or_else(|| v.id.to_string())
 }

@@ -83,7 +83,7 @@ pub fn duration_secs(size_gb: u64, regions: usize, replicas: u32, distance_km: u
 /// docs, "Azure Compute Gallery"): its regions take the set-up time alone.
 fn shallow(v: &VersionEntry) -> bool {
     crate::rules::version::is_shallow(
-        v.resource
+        v.resource()
             .properties
             .as_ref()
             .and_then(|p| p.publishing_profile.as_ref()),
@@ -330,7 +330,7 @@ pub fn with_replication_status(
     v: &VersionEntry,
     t: OffsetDateTime,
 ) -> crate::arm::GalleryImageVersion {
-    let mut r = v.resource.clone();
+    let mut r = v.resource().clone();
     r.properties
         .get_or_insert_with(Default::default)
         .replication_status = Some(replication_status(w, v, t));
@@ -550,7 +550,7 @@ fn is_zero(n: &u32) -> bool {
 /// When `v` was published (its `publishedDate`), in Unix seconds; `None` when absent or unreadable.
 fn published_unix(v: &VersionEntry) -> Option<i64> {
     let date = v
-        .resource
+        .resource()
         .properties
         .as_ref()?
         .publishing_profile

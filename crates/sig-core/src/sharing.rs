@@ -246,7 +246,7 @@ pub fn content_problems(
         for version in world.versions_of(&image.id) {
             let vid = version.id.to_string();
             let publishing = version
-                .resource
+                .resource()
                 .properties
                 .as_ref()
                 .and_then(|p| p.publishing_profile.as_ref());

@@ -110,7 +110,7 @@ pub struct SoftDeletedResource {
 
 /// One soft-deleted version in Azure's list shape.
 pub fn listed(s: &SoftDeletedVersion) -> SoftDeletedResource {
-    let mut version = s.entry.resource.clone();
+    let mut version = s.entry.resource().clone();
     version.id = Some(s.entry.id.to_string());
     SoftDeletedResource {
         id: soft_deleted_id(&s.entry.id),

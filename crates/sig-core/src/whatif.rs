@@ -88,7 +88,7 @@ fn preview(world: &World, r: &ParsedResource, now: OffsetDateTime) -> Option<Wha
                 (cur.is_some(), cur, &update::IMAGE_POLICY)
             }
             (AnyResource::Version(_), GalleryResourceId::Version(_)) => {
-                let cur = world.version(&id).map(|e| arm::to_value(&e.resource));
+                let cur = world.version(&id).map(|e| arm::to_value(e.resource()));
                 (cur.is_some(), cur, &update::VERSION_POLICY)
             }
             _ => return None,

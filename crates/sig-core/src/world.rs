@@ -22,10 +22,12 @@ use crate::sources::Source;
 use serde::{Deserialize, Serialize};
 
 mod discard;
+pub(crate) mod version_body;
 
 pub use discard::Discarding;
 use std::collections::{BTreeMap, BTreeSet};
 use time::OffsetDateTime;
+use version_body::{Publishing, StoredVersion, VersionBody};
 
 /// An Azure AD tenant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,7 +128,7 @@ pub struct TargetState {
 }
 
 /// An image version in the world.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct VersionEntry {
     /// Canonical id.
     pub id: VersionRef,
@@ -138,8 +140,46 @@ pub struct VersionEntry {
     pub exclude_from_latest: bool,
     /// Effective target regions.
     pub targets: Vec<TargetState>,
-    /// The ARM resource.
-    pub resource: arm::GalleryImageVersion,
+    /// The ARM resource, parsed or still its stored text ([`VersionEntry::resource`]).
+    body: VersionBody,
+}
+
+impl VersionEntry {
+    /// The ARM resource. A version read back from a part this build sealed keeps its stored
+    /// text until this is first asked (see [`version_body`]); the answer is the same body the
+    /// eager reading builds.
+    pub fn resource(&self) -> &arm::GalleryImageVersion {
+        self.body.get(&self.id, self.location)
+    }
+
+    /// Whether the ARM resource is still only its stored text (tests; what a save may copy).
+    pub fn is_stored_text(&self) -> bool {
+        self.body.is_stored_text()
+    }
+}
+
+impl PartialEq for VersionEntry {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.name == other.name
+            && self.location == other.location
+            && self.exclude_from_latest == other.exclude_from_latest
+            && self.targets == other.targets
+            && self.resource() == other.resource()
+    }
+}
+
+impl std::fmt::Debug for VersionEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VersionEntry")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("location", &self.location)
+            .field("exclude_from_latest", &self.exclude_from_latest)
+            .field("targets", &self.targets)
+            .field("resource", self.resource())
+            .finish()
+    }
 }
 
 /// Resource counts for one (subscription, region).
@@ -634,7 +674,7 @@ impl World {
 
 fn version_facts(world: &World, v: &VersionEntry) -> SourceFacts {
     let parent = Lookup::image(world, &v.id.image.key());
-    crate::rules::version_source_facts(&v.resource, Some(v.location), parent.as_ref())
+    crate::rules::version_source_facts(v.resource(), Some(v.location), parent.as_ref())
 }
 
 /// Facts about a registered source.
@@ -846,7 +886,63 @@ pub(crate) fn version_entry_at(
     let pp = res
         .properties
         .as_ref()
-        .and_then(|p| p.publishing_profile.as_ref());
+        .and_then(|p| p.publishing_profile.as_ref())
+        .map(Publishing::of);
+    let (targets, exclude_from_latest) = targets_of(&rid, location, pp.as_ref())?;
+    res.id = Some(rid);
+    // Most bodies spell the name already (every stored one does): not copied again.
+    if res.name.as_deref() != Some(id.version.as_str()) {
+        res.name = Some(id.version.clone());
+    }
+    res.resource_type = Some(VERSION_TYPE.into());
+    Ok(VersionEntry {
+        id,
+        name,
+        location,
+        exclude_from_latest,
+        targets,
+        body: VersionBody::parsed(res),
+    })
+}
+
+/// A version read back from a part this build sealed: indexed by the fields `stored` read from
+/// its `text`, its body kept as that text until asked for ([`VersionEntry::resource`]).
+/// `location` is the location the body takes when the text names none (its definition's).
+pub(crate) fn version_entry_stored(
+    id: VersionRef,
+    rid: &str,
+    text: &str,
+    stored: StoredVersion<'_>,
+    location: Option<&str>,
+) -> Result<VersionEntry, Vec<Diagnostic>> {
+    let name =
+        ImageVersionName::new(&id.version).map_err(|e| bad(rid, "name", e.message, e.code))?;
+    let written = stored.location.as_deref().or(location);
+    let region = location_of(written, rid)?;
+    let pp = stored.properties.and_then(|p| p.publishing_profile);
+    let (targets, exclude_from_latest) = targets_of(rid, region, pp.as_ref())?;
+    let inherited = if stored.location.is_none() {
+        location
+    } else {
+        None
+    };
+    Ok(VersionEntry {
+        id,
+        name,
+        location: region,
+        exclude_from_latest,
+        targets,
+        body: VersionBody::stored(text, region, inherited),
+    })
+}
+
+/// A version's effective target regions and its own `excludeFromLatest`, from its publishing
+/// profile (`location` is its source region, the one target of a profile that names none).
+fn targets_of(
+    rid: &str,
+    location: RegionName,
+    pp: Option<&Publishing<'_>>,
+) -> Result<(Vec<TargetState>, bool), Vec<Diagnostic>> {
     let global = pp
         .and_then(|p| p.storage_account_type.as_deref())
         .and_then(StorageAccountType::parse)
@@ -866,7 +962,7 @@ pub(crate) fn version_entry_at(
             for (n, t) in ts.iter().enumerate() {
                 let region = t.name.as_deref().and_then(RegionName::new).ok_or_else(|| {
                     bad(
-                        &rid,
+                        rid,
                         &format!("properties.publishingProfile.targetRegions[{n}].name"),
                         "Target regions must be Azure regions.",
                         Code::LocationNotAvailableForResourceType,
@@ -895,18 +991,5 @@ pub(crate) fn version_entry_at(
         }
     };
     let exclude_from_latest = pp.and_then(|p| p.exclude_from_latest).unwrap_or(false);
-    res.id = Some(rid);
-    // Most bodies spell the name already (every stored one does): not copied again.
-    if res.name.as_deref() != Some(id.version.as_str()) {
-        res.name = Some(id.version.clone());
-    }
-    res.resource_type = Some(VERSION_TYPE.into());
-    Ok(VersionEntry {
-        id,
-        name,
-        location,
-        exclude_from_latest,
-        targets,
-        resource: res,
-    })
+    Ok((targets, exclude_from_latest))
 }

@@ -165,7 +165,7 @@ proptest! {
             let again = back.version(&id).unwrap();
             // The same ids, as written: what a GET, the events and the Activity log show.
             prop_assert_eq!(again.id.to_string(), id.clone());
-            prop_assert_eq!(&again.resource.id, &v.resource.id);
+            prop_assert_eq!(&again.resource().id, &v.resource().id);
             for t in [FIXTURE_NOW, now, now + time::Duration::minutes(5), now + time::Duration::days(1)] {
                 prop_assert_eq!(
                     version_status(&w, v, t),

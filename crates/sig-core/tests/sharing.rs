@@ -374,7 +374,7 @@ fn a_shared_gallery_holds_no_encrypted_versions_no_private_only_security_types_a
     );
     // An encrypted version is refused in a shared gallery (on create and on update alike).
     let v = version_id(CONTOSO_SUB, RG, "ContosoImages", "ubuntu-22", "1.1.0");
-    let current = w.version(&v).unwrap().resource.clone();
+    let current = w.version(&v).unwrap().resource().clone();
     let mut encrypted = serde_json::to_value(&current).unwrap();
     encrypted["properties"]["publishingProfile"]["targetRegions"][0]["encryption"] = json!({"osDiskImage": {
         "diskEncryptionSetId": format!("/subscriptions/{CONTOSO_SUB}/resourceGroups/{RG}/providers/Microsoft.Compute/diskEncryptionSets/des-westus")}});

@@ -81,7 +81,7 @@ fn a_deleted_version_is_kept_seven_days_restored_with_restore_true_and_replicate
         .soft_deleted_version(&v("1.1.0"))
         .unwrap()
         .entry
-        .resource
+        .resource()
         .clone();
     let e = run(
         &mut w,
@@ -273,7 +273,7 @@ fn a_restored_version_must_still_fit_its_gallery() {
     // put an encrypted version in a shared gallery, so it is refused.
     let mut w = contoso_fabrikam();
     soft_delete_on(&mut w, true).unwrap();
-    let current = w.version(&v("1.1.0")).unwrap().resource.clone();
+    let current = w.version(&v("1.1.0")).unwrap().resource().clone();
     let mut encrypted = serde_json::to_value(&current).unwrap();
     encrypted["properties"]["publishingProfile"]["targetRegions"][0]["encryption"] = json!({"osDiskImage": {
         "diskEncryptionSetId": format!("/subscriptions/{CONTOSO_SUB}/resourceGroups/{RG}/providers/Microsoft.Compute/diskEncryptionSets/des-westus")}});

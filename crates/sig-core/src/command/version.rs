@@ -105,7 +105,7 @@ pub(super) fn plan_update(
         return plan_restore(w, cx, id);
     }
     let (key, rid, cur) = existing(&w.versions, id, VERSION_TYPE)?;
-    let merged = merge_update(&update::VERSION_POLICY, &cur.resource, &desired, &rid)?;
+    let merged = merge_update(&update::VERSION_POLICY, cur.resource(), &desired, &rid)?;
     let eol = |r: &arm::GalleryImageVersion| {
         r.properties
             .as_ref()
@@ -114,7 +114,7 @@ pub(super) fn plan_update(
     };
     let mut ctx = cx.rules(w);
     ctx.check_sources = false;
-    ctx.eol_must_be_future = eol_changed(eol(&cur.resource).as_deref(), eol(&merged).as_deref());
+    ctx.eol_must_be_future = eol_changed(eol(cur.resource()).as_deref(), eol(&merged).as_deref());
     let mut diags = rules::version::check_version(&merged, Some(&cur.id), &rid, &ctx);
     let entry =
         version_entry(cur.id.clone(), merged).map_err(|d| CommandError { diagnostics: d })?;
@@ -129,7 +129,7 @@ pub(super) fn plan_update(
     }
     let regions = |t: &[crate::world::TargetState]| t.iter().map(|t| t.region).collect::<Vec<_>>();
     diags.extend(rules::safety::removed_replicated_regions(
-        &cur.resource,
+        cur.resource(),
         &regions(&cur.targets),
         &regions(&entry.targets),
         &rid,
@@ -142,7 +142,7 @@ pub(super) fn plan_update(
 
 pub(super) fn plan_delete(w: &World, cx: &Cx, id: &str) -> Planned {
     let (key, rid, cur) = existing(&w.versions, id, VERSION_TYPE)?;
-    if let Some(blocked) = rules::safety::deletion_blocked(&cur.resource, cx.now, &rid) {
+    if let Some(blocked) = rules::safety::deletion_blocked(cur.resource(), cx.now, &rid) {
         return Err(CommandError {
             diagnostics: vec![blocked],
         });
@@ -241,7 +241,7 @@ fn shared_content(
         return Ok(());
     };
     let publishing = entry
-        .resource
+        .resource()
         .properties
         .as_ref()
         .and_then(|p| p.publishing_profile.as_ref());

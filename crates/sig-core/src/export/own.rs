@@ -24,7 +24,10 @@ use crate::ids::{
     VERSION_TYPE,
 };
 use crate::protocol::CommandError;
-use crate::world::{gallery_entry, image_entry, version_entry_at, VersionEntry, World};
+use crate::world::version_body::StoredVersion;
+use crate::world::{
+    gallery_entry, image_entry, version_entry_at, version_entry_stored, VersionEntry, World,
+};
 use std::sync::Arc;
 
 /// The id `id` parsed as `want`'s kind, or the refusal a plan gives for it.
@@ -94,6 +97,29 @@ pub(super) struct Parent {
     location: Option<String>,
 }
 
+impl Parent {
+    /// The canonical id of its version `name`: what `VersionRef::canonical` prints, from the
+    /// parent's made once.
+    fn version_id(&self, name: &str) -> String {
+        let mut rid = String::with_capacity(self.canonical.len() + "/versions/".len() + name.len());
+        rid.push_str(&self.canonical);
+        rid.push_str("/versions/");
+        rid.push_str(name);
+        rid
+    }
+
+    /// The refusal of one of its versions written without a name.
+    fn nameless_version(&self) -> CommandError {
+        let raw = format!("{}/versions/", self.canonical);
+        CommandError::one(
+            Code::ResourceIdInvalid,
+            &raw,
+            "name",
+            format!("A version of '{}' has no name.", self.canonical),
+        )
+    }
+}
+
 /// A definition: its gallery must be there; its id takes the gallery's spelling, as a plan's does.
 /// Returns it as its versions' parent ([`nested_version`]).
 pub(super) fn image(w: &mut World, resource: arm::GalleryImage) -> Result<Parent, CommandError> {
@@ -131,27 +157,49 @@ pub(super) fn nested_version(
     seen: &mut dyn FnMut(&Key, &VersionEntry),
 ) -> Result<(), CommandError> {
     let Some(name) = resource.name.clone() else {
-        let raw = format!("{}/versions/", parent.canonical);
-        return Err(CommandError::one(
-            Code::ResourceIdInvalid,
-            &raw,
-            "name",
-            format!("A version of '{}' has no name.", parent.canonical),
-        ));
+        return Err(parent.nameless_version());
     };
     if resource.location.is_none() {
         resource.location.clone_from(&parent.location);
     }
-    // What `VersionRef::canonical` prints, from the parent's made once.
-    let mut rid = String::with_capacity(parent.canonical.len() + "/versions/".len() + name.len());
-    rid.push_str(&parent.canonical);
-    rid.push_str("/versions/");
-    rid.push_str(&name);
+    let rid = parent.version_id(&name);
     let vref = VersionRef {
         image: parent.id.clone(),
         version: name,
     };
     insert_version(w, vref, rid, resource, seen)
+}
+
+/// A version in its nested form, from its stored `text` (of a part this build sealed): indexed
+/// by the fields `stored` read from it, its body kept as that text until asked for
+/// ([`VersionEntry::resource`]). Refuses what [`nested_version`] refuses.
+pub(super) fn nested_stored_version(
+    w: &mut World,
+    parent: &Parent,
+    text: &str,
+    stored: StoredVersion<'_>,
+    seen: &mut dyn FnMut(&Key, &VersionEntry),
+) -> Result<(), CommandError> {
+    let Some(name) = stored.name.as_deref() else {
+        return Err(parent.nameless_version());
+    };
+    let rid = parent.version_id(name);
+    let vref = VersionRef {
+        image: parent.id.clone(),
+        version: name.to_string(),
+    };
+    let key = Key::new(&rid);
+    let shown = key.clone();
+    w.insert_new_version_at(
+        key,
+        || {
+            let entry = version_entry_stored(vref, &rid, text, stored, parent.location.as_deref())
+                .map_err(entry_refused)?;
+            seen(&shown, &entry);
+            Ok(entry)
+        },
+        |there| twice(&there.id.canonical()),
+    )
 }
 
 /// A version: its definition must be there; its id takes the definition's spelling.

@@ -33,6 +33,8 @@ use crate::nesting::{complete_image, complete_version};
 use crate::parts::{ReadRecord, Text, ROWS_NEED_GALLERY};
 use crate::protocol::CommandError;
 use crate::regions::RegionName;
+use crate::world::version_body::StoredVersion;
+use serde_json::value::RawValue;
 
 /// Why a gallery part handed over was refused whatever it held.
 const GALLERY_PART_TOO_LATE: &str = "a gallery part is handed to a reading of this engine's own \
@@ -512,17 +514,23 @@ impl<'de> Visitor<'de> for VersionsSeed<'_, '_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(mut version) = seq.next_element::<arm::GalleryImageVersion>()? {
+        // Each version's text is kept, and only the fields that index it are read from it
+        // now (`world::version_body`): the part is this build's own, sealed.
+        while let Some(text) = seq.next_element::<&'de RawValue>()? {
+            let text = text.get();
+            let stored: StoredVersion<'_> = serde_json::from_str(text).map_err(A::Error::custom)?;
             let streaming = &mut *self.streaming;
             let world = &mut streaming.reading.world;
-            let admitted = if version.id.is_none() {
+            let admitted = if stored.id.is_none() {
                 let (seen, regions) = (&mut streaming.seen, &mut streaming.regions);
-                own::nested_version(world, self.parent, version, &mut |key, entry| {
+                own::nested_stored_version(world, self.parent, text, stored, &mut |key, entry| {
                     let from = regions.len();
                     regions.extend(entry.targets.iter().map(|t| t.region));
                     seen.push((key.clone(), from..regions.len()));
                 })
             } else {
+                let mut version: arm::GalleryImageVersion =
+                    serde_json::from_str(text).map_err(A::Error::custom)?;
                 // As a whole document's reading takes it: checked against the nesting, then
                 // put back by its id.
                 nested_under(version.id.as_deref(), self.image.id.as_deref()).and_then(|()| {

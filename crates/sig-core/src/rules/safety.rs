@@ -93,7 +93,7 @@ mod tests {
 
     fn blocked_version(eol: Option<&str>) -> arm::GalleryImageVersion {
         let w = world_with(1, 1, 1);
-        let mut v = w.versions().next().expect("a version").resource.clone();
+        let mut v = w.versions().next().expect("a version").resource().clone();
         let props = v.properties.get_or_insert_with(Default::default);
         props.safety_profile = Some(arm::SafetyProfile {
             block_deletion_before_end_of_life: Some(true),

@@ -224,9 +224,9 @@ pub fn validate_world(world: &World, now: OffsetDateTime) -> Vec<Diagnostic> {
         items.push(Item {
             id: Some(IdRef::Version(&v.id)),
             key: Some(k),
-            rid: rid(&v.resource.id),
-            api: v.resource.api_version.as_deref(),
-            res: ResRef::Version(&v.resource),
+            rid: rid(&v.resource().id),
+            api: v.resource().api_version.as_deref(),
+            res: ResRef::Version(v.resource()),
         });
     }
     // Keys in a world are unique by construction (they are the maps' keys).
@@ -269,8 +269,8 @@ pub fn world_input(world: &World) -> ParsedInput {
     for (i, g) in world.versions().enumerate() {
         input.resources.push(mk(
             GalleryResourceId::Version(g.id.clone()),
-            g.resource.api_version.clone(),
-            AnyResource::Version(g.resource.clone()),
+            g.resource().api_version.clone(),
+            AnyResource::Version(g.resource().clone()),
             format!("/versions/{i}"),
         ));
     }
