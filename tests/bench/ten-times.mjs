@@ -1,8 +1,8 @@
 // Ten times the documented limits (issue 17): 10 subscriptions each at the limits of one
 // subscription-region (100 galleries, 1,000 definitions, 10,000 versions: 100,000 versions in
 // all) and 100,000 role assignments (10,000 users, each a Reader at ten scopes). Prints what a
-// user feels at that size: the import, the cold load to the first blade, the save after a
-// command (the app's own `sig:save` measure), every main-thread task over 50 ms (Long Tasks API)
+// user feels at that size: the import, the cold load to the first blade, the browse lists and
+// the Cost blade, the save after a command (the app's own `sig:save` measure), every main-thread task over 50 ms (Long Tasks API)
 // during each, what is stored, and the tab's memory (JS heap and the wasm module's memory).
 //
 //   node tests/bench/ten-times.mjs     (after `trunk build --release`; ~2 minutes)
@@ -192,6 +192,19 @@ try {
     figures.allResourcesDeleteShownMs = Date.now() - t0;
     await page.waitForTimeout(1500);
     figures.allResourcesDeleteLongTasksMs = await longTasks(page);
+  }
+
+  // The Cost blade: every version estimated, in slices behind a progress bar, until its total
+  // shows (the estimate's own lines, the chart and the first 500 rows with it).
+  {
+    await watchLongTasks(page);
+    const t0 = Date.now();
+    await page.evaluate(() => { location.hash = '#/cost'; });
+    await page.getByRole('region', { name: 'Cost', exact: true }).getByRole('status')
+      .filter({ hasText: 'per month' }).waitFor({ timeout: 120_000 });
+    figures.costShownMs = Date.now() - t0;
+    await page.waitForTimeout(500);
+    figures.costLongTasksMs = await longTasks(page);
   }
 
   // A command outside the galleries, then a role assignment, each followed by its save.

@@ -1,25 +1,33 @@
 //! The Cost blade: the core's storage and egress estimate per image version
-//! and region (`cost::estimate`), a bar chart of the monthly storage cost by
-//! region, and the price table, editable; it is part of the state (the core's
-//! `SetPriceTable`), so it is saved, exported and shared across tabs with it.
+//! and region (`cost::Estimating`, in slices between frames with a progress bar:
+//! at ten times the limits the whole estimate held the page for most of a second),
+//! a bar chart of the monthly storage cost by region, and the price table,
+//! editable; it is part of the state (the core's `SetPriceTable`), so it is
+//! saved, exported and shared across tabs with it.
 
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use sig_core::cost::{estimate, tier_name, CostLine, PriceTable, TIER_SIZES_GB};
+use sig_core::cost::{tier_name, CostEstimate, CostLine, Estimating, PriceTable, TIER_SIZES_GB};
 use sig_core::kinds::StorageAccountType;
 
-use crate::components::{AlertList, EngineWaiting, TextField};
+use crate::components::{AlertList, EngineWaiting, TextField, VirtualList};
 use crate::store::{refusal, Store};
 use sig_core::Command;
 
 /// Monthly storage cost by region (display name), for the chart.
 pub fn by_region(lines: &[&CostLine]) -> Vec<(String, f64)> {
-    let mut sums: BTreeMap<String, f64> = BTreeMap::new();
+    // Summed by the region's own name first: a display name made per line was 100,000
+    // allocations at ten times the limits.
+    let mut own: BTreeMap<&str, f64> = BTreeMap::new();
     for line in lines {
+        *own.entry(line.region.as_str()).or_default() += line.storage_monthly;
+    }
+    let mut sums: BTreeMap<String, f64> = BTreeMap::new();
+    for (region, sum) in own {
         *sums
-            .entry(super::options::region_display(&line.region))
-            .or_default() += line.storage_monthly;
+            .entry(super::options::region_display(region))
+            .or_default() += sum;
     }
     sums.into_iter().collect()
 }
@@ -117,6 +125,98 @@ fn chart(bars: Vec<(String, f64)>, currency: String) -> impl IntoView {
     }
 }
 
+/// One line of the estimate as a table row.
+fn cost_row(aria_rowindex: usize, l: &CostLine) -> impl IntoView {
+    view! {
+        <tr aria-rowindex=aria_rowindex>
+            <td>{format!(
+                "{}{}",
+                l.version_id.split("/galleries/").nth(1).unwrap_or(&l.version_id),
+                if l.soft_deleted { " (soft-deleted: one replica kept)" } else { "" }
+            )}</td>
+            <td>{super::options::region_display(&l.region)}{if l.source_region { " (source)" } else { "" }}</td>
+            <td>{l.replicas}</td>
+            <td>{l.storage_account_type.as_str()}</td>
+            <td>{l.disk_tiers.join(", ")}</td>
+            <td>{l.billed_gb_per_replica}</td>
+            <td>{money(l.storage_monthly)}</td>
+            <td>{money(l.egress_one_time)}</td>
+        </tr>
+    }
+}
+
+/// How long one slice of the estimate may keep the page busy.
+const ESTIMATE_SLICE_MS: f64 = 12.0;
+
+/// The estimate of the world with `prices`, made again in slices that yield to the browser
+/// whenever either changes, and how far the one under way is (versions done, of how many;
+/// `None` once it is shown). The last complete estimate stays shown meanwhile. A world or price
+/// table that changes during an estimate starts another; the one under way stops at its next
+/// slice, so no slice ever reads a world it did not start with.
+fn estimate_in_slices(store: Store, prices: Memo<PriceTable>) -> SlicedEstimate {
+    let result = RwSignal::new(None::<CostEstimate>);
+    let estimating = RwSignal::new(Some((0, 1)));
+    let generation = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        let table = prices.get();
+        store.world.track();
+        let Some(this) = generation.try_update_value(|g| {
+            *g += 1;
+            *g
+        }) else {
+            return;
+        };
+        let current = move || generation.try_get_value() == Some(this);
+        let Some(mut job) = store
+            .world
+            .try_with_untracked(|w| Estimating::new(w, table))
+        else {
+            return;
+        };
+        estimating.set(Some(job.progress()));
+        leptos::task::spawn_local(async move {
+            loop {
+                crate::tab_lock::yield_to_browser().await;
+                // A newer estimate started (or the blade closed): this one is dropped.
+                if !current() {
+                    return;
+                }
+                let start = crate::persist::now_ms();
+                let done = store.world.try_with_untracked(|w| {
+                    job.step(w, &mut || {
+                        crate::persist::now_ms() - start < ESTIMATE_SLICE_MS
+                    })
+                });
+                match done {
+                    None => return,
+                    Some(true) => break,
+                    Some(false) => {
+                        let _ = estimating.try_set(Some(job.progress()));
+                    }
+                }
+            }
+            let estimate = job.finish();
+            // Shown in a task of its own: the lines the principal may read are picked out and
+            // the totals summed as it is shown.
+            crate::tab_lock::yield_to_browser().await;
+            if !current() {
+                return;
+            }
+            let _ = result.try_set(Some(estimate));
+            let _ = estimating.try_set(None);
+        });
+    });
+    SlicedEstimate { result, estimating }
+}
+
+/// What [`estimate_in_slices`] shows: the last complete estimate, and how far the one under way
+/// is.
+#[derive(Clone, Copy)]
+struct SlicedEstimate {
+    result: RwSignal<Option<CostEstimate>>,
+    estimating: RwSignal<Option<(usize, usize)>>,
+}
+
 /// The blade.
 #[component]
 pub fn Cost() -> impl IntoView {
@@ -130,7 +230,27 @@ pub fn Cost() -> impl IntoView {
     // Another tab's (or an import's) price table shows in the fields too.
     Effect::new(move |_| prices.with(|table| inputs.with_value(|i| i.set(table))));
     let problems = RwSignal::new(Vec::<String>::new());
-    let result = Memo::new(move |_| prices.with(|p| store.world.with(|w| estimate(w, p))));
+    let SlicedEstimate { result, estimating } = estimate_in_slices(store, prices);
+    // The lines the signed-in principal may read, by position. A soft-deleted version is no
+    // longer a resource: its definition's readers see it. The set of what is visible is tracked
+    // once, not once per line.
+    let visible = Memo::new(move |_| {
+        store.with_visible(|listed| {
+            result.with(|r| {
+                r.as_ref().map_or_else(Vec::new, |r| {
+                    let readable = |l: &CostLine| {
+                        listed(&l.version_id)
+                            || (l.soft_deleted
+                                && sig_core::visibility::soft_deleted_read_scope(&l.version_id)
+                                    .is_some_and(|definition| listed(&definition)))
+                    };
+                    (0..r.lines.len())
+                        .filter(|&i| readable(&r.lines[i]))
+                        .collect::<Vec<usize>>()
+                })
+            })
+        })
+    });
     let save = move |_| match inputs.with_value(PriceInputs::read) {
         Err(why) => problems.set(vec![why]),
         Ok(table) => match store.dispatch(Command::SetPriceTable {
@@ -166,57 +286,60 @@ pub fn Cost() -> impl IntoView {
         .collect_view();
     let (egress, currency) = inputs.with_value(|i| (i.egress, i.currency));
     view! {
-        {move || result.with(|r| {
-            // A soft-deleted version is no longer a resource: its definition's readers see it.
-            let readable = |l: &CostLine| {
-                store.in_visible(&l.version_id)
-                    || (l.soft_deleted
-                        && sig_core::visibility::soft_deleted_read_scope(&l.version_id)
-                            .is_some_and(|definition| store.in_visible(&definition)))
-            };
-            let visible: Vec<&CostLine> = r.lines.iter().filter(|l| readable(l)).collect();
-            let storage_total: f64 = visible.iter().map(|l| l.storage_monthly).sum();
-            let egress_total: f64 = visible.iter().map(|l| l.egress_one_time).sum();
+        <Show when=move || estimating.get().is_some()>
+            <p role="status" class="field-help">{move || estimating.get().map(|(done, of)| {
+                format!("Estimating the cost… {done} of {of} versions")
+            })}</p>
+            <progress class="list-progress" aria-label="Estimating the cost"
+                max=move || estimating.get().map_or(1, |(_, of)| of.max(1))
+                value=move || estimating.get().map_or(0, |(done, _)| done)></progress>
+        </Show>
+        {move || result.with(|r| r.as_ref().map(|r| {
             let currency = r.currency.clone();
-            let bars = by_region(&visible);
-            let rows = visible.iter().take(500).map(|l| view! {
-                <tr>
-                    <td>{format!(
-                        "{}{}",
-                        l.version_id.split("/galleries/").nth(1).unwrap_or(&l.version_id),
-                        if l.soft_deleted { " (soft-deleted: one replica kept)" } else { "" }
-                    )}</td>
-                    <td>{super::options::region_display(&l.region)}{if l.source_region { " (source)" } else { "" }}</td>
-                    <td>{l.replicas}</td>
-                    <td>{l.storage_account_type.as_str()}</td>
-                    <td>{l.disk_tiers.join(", ")}</td>
-                    <td>{l.billed_gb_per_replica}</td>
-                    <td>{money(l.storage_monthly)}</td>
-                    <td>{money(l.egress_one_time)}</td>
+            visible.with(|shown| {
+                let lines: Vec<&CostLine> = shown.iter().map(|&i| &r.lines[i]).collect();
+                let storage_total: f64 = lines.iter().map(|l| l.storage_monthly).sum();
+                let egress_total: f64 = lines.iter().map(|l| l.egress_one_time).sum();
+                view! {
+                    <p role="status" class="cost-total">{format!("Storage {} {currency} per month; replication egress {} {currency} once ({} lines)", money(storage_total), money(egress_total), lines.len())}</p>
+                    {chart(by_region(&lines), currency.clone())}
+                }
+            })
+        }))}
+        // At ten times the limits there are 100,000 lines: the rows in view are rendered, no more.
+        <VirtualList
+            label="Cost per version and region"
+            class="grid cost-rows"
+            viewport_class="cost-viewport"
+            row_height=40.0
+            viewport_height=480.0
+            overscan=6
+            columns=8
+            count=Signal::derive(move || visible.with(Vec::len))
+            rows=move |range| visible.with(|shown| result.with(|r| r.as_ref().map_or_else(Vec::new, |r| {
+                shown[range].iter().map(|&i| (i, r.lines[i].clone())).collect()
+            })))
+            key=|row: &(usize, CostLine)| row.0
+            header=|| view! {
+                <tr aria-rowindex="1">
+                    <th scope="col">"Version"</th><th scope="col">"Region"</th><th scope="col">"Replicas"</th><th scope="col">"Storage type"</th>
+                    <th scope="col">"Disk tiers"</th><th scope="col">"Billed GiB per replica"</th><th scope="col">"Storage per month"</th><th scope="col">"Egress (one time)"</th>
                 </tr>
-            }).collect_view();
-            view! {
-                <p role="status" class="cost-total">{format!("Storage {} {currency} per month; replication egress {} {currency} once ({} lines)", money(storage_total), money(egress_total), visible.len())}</p>
-                {chart(bars, currency.clone())}
-                <crate::components::ScrollRegion label="Cost per version and region">
-                    <table class="grid" aria-label="Cost per version and region">
-                        <thead><tr>
-                            <th scope="col">"Version"</th><th scope="col">"Region"</th><th scope="col">"Replicas"</th><th scope="col">"Storage type"</th>
-                            <th scope="col">"Disk tiers"</th><th scope="col">"Billed GiB per replica"</th><th scope="col">"Storage per month"</th><th scope="col">"Egress (one time)"</th>
-                        </tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </crate::components::ScrollRegion>
-                <ul class="assumptions" aria-label="Assumptions">
-                    {r.assumptions.iter().take(20).map(|d| view! { <li>{d.message.clone()}</li> }).collect_view()}
-                </ul>
-                {(!r.advice.is_empty()).then(|| view! {
-                    <ul class="assumptions" aria-label="Cost advice">
-                        {r.advice.iter().map(|d| view! { <li>{d.message.clone()}</li> }).collect_view()}
-                    </ul>
-                })}
             }
-        })}
+            let:line
+        >
+            {cost_row(line.aria_rowindex, &line.item.1)}
+        </VirtualList>
+        {move || result.with(|r| r.as_ref().map(|r| view! {
+            <ul class="assumptions" aria-label="Assumptions">
+                {r.assumptions.iter().take(20).map(|d| view! { <li>{d.message.clone()}</li> }).collect_view()}
+            </ul>
+            {(!r.advice.is_empty()).then(|| view! {
+                <ul class="assumptions" aria-label="Cost advice">
+                    {r.advice.iter().map(|d| view! { <li>{d.message.clone()}</li> }).collect_view()}
+                </ul>
+            })}
+        }))}
         <form class="price-table" aria-label="Price table" novalidate=true on:submit=move |ev| { ev.prevent_default(); save(()); }>
             <h3>"Price table (monthly price per disk)"</h3>
             <AlertList messages=problems/>
@@ -245,7 +368,7 @@ mod tests {
     #[test]
     fn chart_sums_by_region() {
         let w = world_with(1, 1, 2);
-        let e = estimate(&w, &PriceTable::default());
+        let e = sig_core::cost::estimate(&w, &PriceTable::default());
         let lines: Vec<&CostLine> = e.lines.iter().collect();
         let bars = by_region(&lines);
         assert_eq!(bars.len(), 1);

@@ -99,29 +99,36 @@ fn cents(x: f64) -> f64 {
 /// The seed's practice: keep the newest version of each image definition replicated widely and
 /// older versions in fewer regions. What keeping every older version in its source region only,
 /// with one replica, would save per month on this state (nothing to say when it saves nothing).
-fn older_versions_advice(world: &World, lines: &[CostLine], currency: &str) -> Vec<Diagnostic> {
-    let mut newest: std::collections::BTreeMap<crate::ids::Key, &crate::names::ImageVersionName> =
-        Default::default();
-    for v in world.versions() {
-        let slot = newest.entry(v.id.image.key()).or_insert(&v.name);
-        if v.name > **slot {
-            *slot = &v.name;
-        }
-    }
-    let mut older = std::collections::BTreeSet::new();
+/// `versions` are the live versions (and the soft-deleted ones whose id a live version has
+/// again) with their lines and whether each is its definition's newest.
+fn older_versions_advice(
+    versions: &[Estimated],
+    images: &[(usize, crate::names::ImageVersionName)],
+    lines: &[CostLine],
+    currency: &str,
+) -> Vec<Diagnostic> {
+    let mut older = 0_usize;
     let mut saving = 0.0;
-    for l in lines {
-        let Some(v) = world.version(&l.version_id) else {
-            continue;
-        };
-        if newest.get(&v.id.image.key()).is_some_and(|n| **n == v.name) {
+    // A soft-deleted version named like a live one is the same id: counted once. Rare (the
+    // name is taken while it is kept), so the ids are only collected when there is one.
+    let twins = versions.iter().any(|v| v.twin.is_some());
+    let mut counted = rustc_hash::FxHashSet::default();
+    for (i, v) in versions.iter().enumerate() {
+        let newest = v.twin.unwrap_or(images[v.image].0 == i);
+        if newest {
             continue;
         }
-        let per_replica = l.storage_monthly / f64::from(l.replicas.max(1));
-        let keep = if l.source_region { per_replica } else { 0.0 };
-        if l.storage_monthly - keep > 0.0 {
-            older.insert(l.version_id.clone());
-            saving += l.storage_monthly - keep;
+        let mut saves = false;
+        for l in &lines[v.lines.clone()] {
+            let per_replica = l.storage_monthly / f64::from(l.replicas.max(1));
+            let keep = if l.source_region { per_replica } else { 0.0 };
+            if l.storage_monthly - keep > 0.0 {
+                saves = true;
+                saving += l.storage_monthly - keep;
+            }
+        }
+        if saves && (!twins || counted.insert(lines[v.lines.start].version_id.as_str())) {
+            older += 1;
         }
     }
     let saving = cents(saving);
@@ -133,40 +140,222 @@ fn older_versions_advice(world: &World, lines: &[CostLine], currency: &str) -> V
         "",
         "",
         format!(
-            "Keep the newest version of each image definition replicated widely and older versions in fewer regions: keeping the {} older version(s) in their source region with one replica would save {saving:.2} {currency} per month.",
-            older.len()
+            "Keep the newest version of each image definition replicated widely and older versions in fewer regions: keeping the {older} older version(s) in their source region with one replica would save {saving:.2} {currency} per month."
         ),
     )]
 }
 
 /// Estimates every version in the world with `prices`.
 pub fn estimate(world: &World, prices: &PriceTable) -> CostEstimate {
-    let mut lines = Vec::new();
-    let mut assumptions = Vec::new();
-    if *prices == PriceTable::default() {
-        assumptions.push(Diagnostic::new(Code::CostAssumption, "", "prices",
-            "Prices are the built-in defaults: assumed 2020 pay-as-you-go USD list prices, not Azure's price list. Supply your own price table for real figures."));
-    } else {
-        assumptions.push(Diagnostic::new(
-            Code::CostAssumption,
-            "",
-            "prices",
-            "Prices come from the supplied price table.",
-        ));
+    let mut estimating = Estimating::new(world, prices.clone());
+    while !estimating.step(world, &mut || true) {}
+    estimating.finish()
+}
+
+/// A version estimated so far, for the advice: its definition (an index into
+/// `Estimating::images`) and its lines; for a soft-deleted version a live one has the id of,
+/// whether that live version is its definition's newest. Nothing in it is allocated: at ten
+/// times the limits a key and a name per version were ~25 ms to free at the end (profiled).
+#[derive(Debug)]
+struct Estimated {
+    image: usize,
+    lines: std::ops::Range<usize>,
+    twin: Option<bool>,
+}
+
+/// How many versions a step estimates between two questions to its `keep_going`.
+const VERSIONS_PER_CHECK: usize = 64;
+
+/// [`estimate`] a few versions at a time, for a shell that yields to the browser between steps:
+/// at ten times the limits (100,000 versions) the whole estimate held the page for most of a
+/// second. Each step goes on from the version after the last it estimated, in key order, then
+/// through the soft-deleted versions; the world must be the same at every step (a shell whose
+/// world changed starts again).
+#[derive(Debug)]
+pub struct Estimating {
+    prices: PriceTable,
+    kept_at: time::OffsetDateTime,
+    lines: Vec<CostLine>,
+    assumptions: Vec<Diagnostic>,
+    estimated: Vec<Estimated>,
+    /// Per definition met: its newest live version (its index in `estimated`) and name.
+    images: Vec<(usize, crate::names::ImageVersionName)>,
+    /// The definitions' indexes in `images`, by key (made once per definition: versions come
+    /// in key order, a definition's together, so the last one is checked first).
+    image_index: rustc_hash::FxHashMap<crate::ids::Key, usize>,
+    last_image: Option<(std::sync::Arc<crate::ids::ImageRef>, usize)>,
+    /// The key of the last live version estimated.
+    after: Option<crate::ids::Key>,
+    /// Whether every live version is estimated, and how many soft-deleted ones are.
+    live_done: bool,
+    soft_deleted_done: usize,
+    done: usize,
+    total: usize,
+}
+
+impl Estimating {
+    /// An estimate of `world` with `prices`, nothing estimated yet.
+    pub fn new(world: &World, prices: PriceTable) -> Estimating {
+        let assumption = if prices == PriceTable::default() {
+            "Prices are the built-in defaults: assumed 2020 pay-as-you-go USD list prices, not Azure's price list. Supply your own price table for real figures."
+        } else {
+            "Prices come from the supplied price table."
+        };
+        // Live versions, then the soft-deleted ones still kept at the world's time (one replica
+        // per region, already there: no egress).
+        let kept_at = world.clock().unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let total = world.version_count() + world.soft_deleted_at(None, kept_at).count();
+        Estimating {
+            prices,
+            kept_at,
+            lines: Vec::new(),
+            assumptions: vec![Diagnostic::new(
+                Code::CostAssumption,
+                "",
+                "prices",
+                assumption,
+            )],
+            estimated: Vec::new(),
+            images: Vec::new(),
+            image_index: Default::default(),
+            last_image: None,
+            after: None,
+            live_done: false,
+            soft_deleted_done: 0,
+            done: 0,
+            total,
+        }
     }
-    let mut sizes = LayoutCache::default();
-    // Live versions, then the soft-deleted ones still kept at the world's time (one replica
-    // per region, already there: no egress).
-    let kept_at = world.clock().unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let live = world.versions().map(|v| (v, false));
-    let kept = world
-        .soft_deleted_at(None, kept_at)
-        .map(|s| (&s.entry, true));
-    for (v, soft_deleted) in live.chain(kept) {
+
+    /// Versions estimated, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.done, self.total)
+    }
+
+    /// Estimates versions while `keep_going` says so (asked every few versions; at least one
+    /// is estimated per step): whether every version is estimated.
+    pub fn step(&mut self, world: &World, keep_going: &mut dyn FnMut() -> bool) -> bool {
+        let mut sizes = LayoutCache::default();
+        let mut since_check = 0;
+        let mut go_on = |since: &mut usize| {
+            *since += 1;
+            if *since < VERSIONS_PER_CHECK {
+                return true;
+            }
+            *since = 0;
+            keep_going()
+        };
+        if !self.live_done {
+            let mut last = None;
+            let mut stopped = false;
+            for (key, v) in world.versions_after(self.after.as_ref()) {
+                let from = self.lines.len();
+                self.estimate_one(world, v, false, &mut sizes);
+                let image = self.image_of(&v.id.image);
+                let at = self.estimated.len();
+                self.estimated.push(Estimated {
+                    image,
+                    lines: from..self.lines.len(),
+                    twin: None,
+                });
+                match self.images.get_mut(image) {
+                    Some(newest) => {
+                        if v.name > newest.1 {
+                            *newest = (at, v.name.clone());
+                        }
+                    }
+                    None => self.images.push((at, v.name.clone())),
+                }
+                self.done += 1;
+                last = Some(key);
+                if !go_on(&mut since_check) {
+                    stopped = true;
+                    break;
+                }
+            }
+            if let Some(key) = last {
+                self.after = Some(key.clone());
+            }
+            if stopped {
+                return false;
+            }
+            self.live_done = true;
+        }
+        let kept: Vec<_> = world
+            .soft_deleted_at(None, self.kept_at)
+            .skip(self.soft_deleted_done)
+            .collect();
+        for s in kept {
+            let from = self.lines.len();
+            self.estimate_one(world, &s.entry, true, &mut sizes);
+            // Named by a live version's id again (recreated): counted as that version's.
+            if let Some(live) = world.version(&s.entry.id.to_string()) {
+                let image = self.image_of(&live.id.image);
+                let newest = self.images.get(image).is_none_or(|n| n.1 == live.name);
+                self.estimated.push(Estimated {
+                    image,
+                    lines: from..self.lines.len(),
+                    twin: Some(newest),
+                });
+            }
+            self.soft_deleted_done += 1;
+            self.done += 1;
+            if !go_on(&mut since_check) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The estimate, once [`Estimating::step`] said every version is estimated.
+    pub fn finish(self) -> CostEstimate {
+        let advice = older_versions_advice(
+            &self.estimated,
+            &self.images,
+            &self.lines,
+            &self.prices.currency,
+        );
+        let lines = self.lines;
+        CostEstimate {
+            advice,
+            currency: self.prices.currency,
+            // Counted in u64 and saturating: a sum of u32 counts must not wrap or panic.
+            managed_disks: lines
+                .iter()
+                .fold(0u64, |n, l| n.saturating_add(u64::from(l.managed_disks))),
+            storage_monthly: cents(lines.iter().map(|l| l.storage_monthly).sum()),
+            egress_one_time: cents(lines.iter().map(|l| l.egress_one_time).sum()),
+            lines,
+            assumptions: self.assumptions,
+        }
+    }
+
+    /// The index in `images` of the definition `image` (the next one when it is new).
+    fn image_of(&mut self, image: &std::sync::Arc<crate::ids::ImageRef>) -> usize {
+        if let Some((last, at)) = &self.last_image {
+            if std::sync::Arc::ptr_eq(last, image) || **last == **image {
+                return *at;
+            }
+        }
+        let next = self.image_index.len();
+        let at = *self.image_index.entry(image.key()).or_insert(next);
+        self.last_image = Some((image.clone(), at));
+        at
+    }
+
+    /// The lines of one version, in each of its target regions.
+    fn estimate_one<'w>(
+        &mut self,
+        world: &'w World,
+        v: &'w crate::world::VersionEntry,
+        soft_deleted: bool,
+        sizes: &mut LayoutCache<'w>,
+    ) {
+        let prices = &self.prices;
         let rid = v.id.to_string();
-        let layout = version_layout_cached(world, v, &mut sizes);
+        let layout = version_layout_cached(world, v, sizes);
         if layout.assumed {
-            assumptions.push(Diagnostic::new(
+            self.assumptions.push(Diagnostic::new(
                 Code::CostAssumption,
                 &rid,
                 "properties.storageProfile.osDiskImage.sizeInGB",
@@ -202,7 +391,7 @@ pub fn estimate(world: &World, prices: &PriceTable) -> CostEstimate {
             } else {
                 layout.total_gb() as f64 * prices.egress_per_gb
             };
-            lines.push(CostLine {
+            self.lines.push(CostLine {
                 version_id: rid.clone(),
                 region: t.region.as_str().to_string(),
                 source_region: source,
@@ -220,18 +409,5 @@ pub fn estimate(world: &World, prices: &PriceTable) -> CostEstimate {
                 soft_deleted,
             });
         }
-    }
-    let advice = older_versions_advice(world, &lines, &prices.currency);
-    CostEstimate {
-        advice,
-        currency: prices.currency.clone(),
-        // Counted in u64 and saturating: a sum of u32 counts must not wrap or panic.
-        managed_disks: lines
-            .iter()
-            .fold(0u64, |n, l| n.saturating_add(u64::from(l.managed_disks))),
-        storage_monthly: cents(lines.iter().map(|l| l.storage_monthly).sum()),
-        egress_one_time: cents(lines.iter().map(|l| l.egress_one_time).sum()),
-        lines,
-        assumptions,
     }
 }

@@ -454,6 +454,23 @@ impl World {
     pub fn versions(&self) -> impl Iterator<Item = &VersionEntry> {
         self.versions.values().map(|v| &**v)
     }
+    /// How many image versions there are (soft-deleted ones aside).
+    pub fn version_count(&self) -> usize {
+        self.versions.len()
+    }
+    /// The versions in key order after `after` (from the first when `None`), with their keys:
+    /// for a pass over every version that yields between steps and goes on where it stopped
+    /// (the cost estimate, [`crate::cost::Estimating`]).
+    pub fn versions_after<'a>(
+        &'a self,
+        after: Option<&Key>,
+    ) -> impl Iterator<Item = (&'a Key, &'a VersionEntry)> + 'a {
+        use std::ops::Bound;
+        let from = after.map_or(Bound::Unbounded, Bound::Excluded);
+        self.versions
+            .range::<Key, _>((from, Bound::Unbounded))
+            .map(|(k, v)| (k, &**v))
+    }
     /// A gallery by id (any accepted spelling).
     pub fn gallery(&self, id: &str) -> Option<&GalleryEntry> {
         crate::ids::GalleryResourceId::parse(id).and_then(|i| self.galleries.get(&i.key()))

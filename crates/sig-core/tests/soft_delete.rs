@@ -301,3 +301,53 @@ fn a_restored_version_must_still_fit_its_gallery() {
     let e = run(&mut w, day(3), Command::RestoreVersion { id: v("1.1.0") }).unwrap_err();
     assert_eq!(e.code(), Code::SharedGalleryContentInvalid);
 }
+
+#[test]
+fn the_cost_estimate_in_steps_is_the_whole_estimate() {
+    // Enough versions that a step asked to stop stops part-way, and a soft-deleted one: the
+    // portal's Cost blade estimates in steps between frames and must show what `sig cost` does.
+    let mut w = contoso_fabrikam();
+    soft_delete_on(&mut w, true).expect("enabled");
+    let body = w.version(&v("1.1.0")).unwrap().resource().clone();
+    delete(&mut w, day(2), "1.1.0").expect("soft-deleted");
+    for n in 0..150 {
+        let mut body = body.clone();
+        body.id = None;
+        body.name = None;
+        // Older versions replicated widely: the advice has something to save.
+        let profile = body.properties.as_mut().unwrap();
+        let targets = profile.publishing_profile.as_mut().unwrap();
+        targets
+            .target_regions
+            .get_or_insert_with(Vec::new)
+            .push(arm::TargetRegion {
+                name: Some("eastus".into()),
+                regional_replica_count: Some(2),
+                ..Default::default()
+            });
+        run(
+            &mut w,
+            day(2),
+            Command::CreateVersion {
+                id: v(&format!("2.0.{n}")),
+                resource: body,
+            },
+        )
+        .expect("created");
+    }
+    let prices = sig_core::prices::PriceTable::default();
+    let whole = sig_core::cost::estimate(&w, &prices);
+    assert!(whole.lines.iter().any(|l| l.soft_deleted));
+    assert!(!whole.advice.is_empty());
+    let mut stepping = sig_core::cost::Estimating::new(&w, prices);
+    let (_, total) = stepping.progress();
+    let mut steps = 1;
+    while !stepping.step(&w, &mut || false) {
+        let (done, of) = stepping.progress();
+        assert!(done < of && of == total, "{done} of {of}");
+        steps += 1;
+    }
+    assert!(steps >= 3, "{steps} steps");
+    assert_eq!(stepping.progress(), (total, total));
+    assert_eq!(stepping.finish(), whole);
+}
