@@ -544,6 +544,8 @@ test('cost per version and region follows an edited price table, which is kept a
   await cost.getByRole('button', { name: 'Save prices' }).click();
   await total.filter({ hasNotText: before }).waitFor();
   assert.match(await total.textContent(), /^Storage 100\.00 USD per month/);
+  // The rows follow the new estimate too, not only the total.
+  await cost.getByRole('table', { name: 'Cost per version and region' }).getByRole('cell', { name: '100.00', exact: true }).first().waitFor();
   // The price table is part of the saved state: the other tab follows it without a reload.
   await blade(otherTab, 'Cost').getByRole('status').filter({ hasText: 'Storage 100.00 USD per month' }).waitFor();
   const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('sig-portal/state')).world.priceTable);

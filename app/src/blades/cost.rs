@@ -148,14 +148,15 @@ fn cost_row(aria_rowindex: usize, l: &CostLine) -> impl IntoView {
 /// How long one slice of the estimate may keep the page busy.
 const ESTIMATE_SLICE_MS: f64 = 12.0;
 
-/// The estimate of the world with `prices`, made again in slices that yield to the browser
-/// whenever either changes, and how far the one under way is (versions done, of how many;
-/// `None` once it is shown). The last complete estimate stays shown meanwhile. A world or price
-/// table that changes during an estimate starts another; the one under way stops at its next
-/// slice, so no slice ever reads a world it did not start with.
+/// The estimate of the world with `prices` (numbered: each new one is another), made again in
+/// slices that yield to the browser whenever either changes, and how far the one under way is
+/// once it takes more than a slice (versions done, of how many; `None` once it is shown). The
+/// last complete estimate stays shown meanwhile. A world or price table that changes during an
+/// estimate starts another, and the one under way checks before each slice that it is still
+/// the latest, so its steps all read the world it started with.
 fn estimate_in_slices(store: Store, prices: Memo<PriceTable>) -> SlicedEstimate {
-    let result = RwSignal::new(None::<CostEstimate>);
-    let estimating = RwSignal::new(Some((0, 1)));
+    let result = RwSignal::new(None::<(u64, CostEstimate)>);
+    let estimating = RwSignal::new(None);
     let generation = StoredValue::new(0_u64);
     Effect::new(move |_| {
         let table = prices.get();
@@ -173,7 +174,6 @@ fn estimate_in_slices(store: Store, prices: Memo<PriceTable>) -> SlicedEstimate 
         else {
             return;
         };
-        estimating.set(Some(job.progress()));
         leptos::task::spawn_local(async move {
             loop {
                 crate::tab_lock::yield_to_browser().await;
@@ -202,7 +202,7 @@ fn estimate_in_slices(store: Store, prices: Memo<PriceTable>) -> SlicedEstimate 
             if !current() {
                 return;
             }
-            let _ = result.try_set(Some(estimate));
+            let _ = result.try_set(Some((this, estimate)));
             let _ = estimating.try_set(None);
         });
     });
@@ -213,7 +213,7 @@ fn estimate_in_slices(store: Store, prices: Memo<PriceTable>) -> SlicedEstimate 
 /// is.
 #[derive(Clone, Copy)]
 struct SlicedEstimate {
-    result: RwSignal<Option<CostEstimate>>,
+    result: RwSignal<Option<(u64, CostEstimate)>>,
     estimating: RwSignal<Option<(usize, usize)>>,
 }
 
@@ -237,7 +237,7 @@ pub fn Cost() -> impl IntoView {
     let visible = Memo::new(move |_| {
         store.with_visible(|listed| {
             result.with(|r| {
-                r.as_ref().map_or_else(Vec::new, |r| {
+                r.as_ref().map_or_else(Vec::new, |(_, r)| {
                     let readable = |l: &CostLine| {
                         listed(&l.version_id)
                             || (l.soft_deleted
@@ -287,14 +287,14 @@ pub fn Cost() -> impl IntoView {
     let (egress, currency) = inputs.with_value(|i| (i.egress, i.currency));
     view! {
         <Show when=move || estimating.get().is_some()>
-            <p role="status" class="field-help">{move || estimating.get().map(|(done, of)| {
-                format!("Estimating the cost… {done} of {of} versions")
-            })}</p>
+            // The status says it once; the bar carries the count (a status rewritten at every
+            // slice would be read out dozens of times a second).
+            <p role="status" class="field-help">"Estimating the cost…"</p>
             <progress class="list-progress" aria-label="Estimating the cost"
                 max=move || estimating.get().map_or(1, |(_, of)| of.max(1))
                 value=move || estimating.get().map_or(0, |(done, _)| done)></progress>
         </Show>
-        {move || result.with(|r| r.as_ref().map(|r| {
+        {move || result.with(|r| r.as_ref().map(|(_, r)| {
             let currency = r.currency.clone();
             visible.with(|shown| {
                 let lines: Vec<&CostLine> = shown.iter().map(|&i| &r.lines[i]).collect();
@@ -315,11 +315,14 @@ pub fn Cost() -> impl IntoView {
             viewport_height=480.0
             overscan=6
             columns=8
+            focusable=true
             count=Signal::derive(move || visible.with(Vec::len))
             rows=move |range| visible.with(|shown| result.with(|r| r.as_ref().map_or_else(Vec::new, |r| {
-                shown[range].iter().map(|&i| (i, r.lines[i].clone())).collect()
+                shown[range].iter().map(|&i| (r.0, i, r.1.lines[i].clone())).collect()
             })))
-            key=|row: &(usize, CostLine)| row.0
+            // Keyed by the estimate too: a line at the same place in a new estimate (new prices,
+            // a version gone) is another row, not the old one left in place.
+            key=|row: &(u64, usize, CostLine)| (row.0, row.1)
             header=|| view! {
                 <tr aria-rowindex="1">
                     <th scope="col">"Version"</th><th scope="col">"Region"</th><th scope="col">"Replicas"</th><th scope="col">"Storage type"</th>
@@ -328,9 +331,9 @@ pub fn Cost() -> impl IntoView {
             }
             let:line
         >
-            {cost_row(line.aria_rowindex, &line.item.1)}
+            {cost_row(line.aria_rowindex, &line.item.2)}
         </VirtualList>
-        {move || result.with(|r| r.as_ref().map(|r| view! {
+        {move || result.with(|r| r.as_ref().map(|(_, r)| view! {
             <ul class="assumptions" aria-label="Assumptions">
                 {r.assumptions.iter().take(20).map(|d| view! { <li>{d.message.clone()}</li> }).collect_view()}
             </ul>

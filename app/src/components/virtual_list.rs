@@ -123,6 +123,10 @@ pub fn VirtualList<T, K, KF, RF, CF, IV>(
     /// Lets the owner scroll the list; one is made inside when absent.
     #[prop(optional)]
     handle: Option<VirtualListHandle>,
+    /// A `Table` list whose rows hold nothing to focus: its scroller is a named region in the
+    /// tab order, so the keyboard scrolls it (as [`crate::components::ScrollRegion`] does).
+    #[prop(optional)]
+    focusable: bool,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
@@ -181,8 +185,10 @@ where
     let rowcount = move || count.get() + 1;
     match layout {
         ListLayout::Table => view! {
-            <div class=viewport_class node_ref=viewport on:scroll=on_scroll>
-                <table class=class aria-label=label aria-rowcount=rowcount>
+            <div class=viewport_class node_ref=viewport on:scroll=on_scroll
+                tabindex=focusable.then_some("0") role=focusable.then_some("region")
+                aria-label=focusable.then(|| label.clone())>
+                <table class=class aria-label=label.clone() aria-rowcount=rowcount>
                     <thead>{header.run()}</thead>
                     <tbody>
                         {move || spacer(above())}

@@ -100,7 +100,8 @@ fn cents(x: f64) -> f64 {
 /// older versions in fewer regions. What keeping every older version in its source region only,
 /// with one replica, would save per month on this state (nothing to say when it saves nothing).
 /// `versions` are the live versions (and the soft-deleted ones whose id a live version has
-/// again) with their lines and whether each is its definition's newest.
+/// again) with their lines; a live version is its definition's newest when `images` names it,
+/// a soft-deleted one when its live twin is (`Estimated::twin`).
 fn older_versions_advice(
     versions: &[Estimated],
     images: &[(usize, crate::names::ImageVersionName)],

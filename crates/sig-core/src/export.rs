@@ -182,7 +182,16 @@ struct Node<'a, P> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     images: Vec<Node<'a, arm::GalleryImageProperties>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    versions: Vec<Node<'a, arm::GalleryImageVersionProperties>>,
+    versions: Vec<VersionNode<'a>>,
+}
+
+/// A version as the nesting writes it: from its body, or its stored text as it is (a version
+/// read back from a sealed part and not changed since: `VersionEntry::stored_text_for`).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum VersionNode<'a> {
+    Text(&'a serde_json::value::RawValue),
+    Body(Node<'a, arm::GalleryImageVersionProperties>),
 }
 
 /// `Some(mine)` unless it equals the parent's (then the reader takes the parent's).
@@ -197,15 +206,19 @@ fn own_location<'a>(mine: &'a Option<String>, parent: &Option<String>) -> Option
 fn gallery_nodes(w: &World) -> Vec<Node<'_, arm::GalleryProperties>> {
     w.galleries
         .iter()
-        .map(|(gk, g)| gallery_node(w, gk, g))
+        .map(|(gk, g)| gallery_node(w, gk, g, false))
         .collect()
 }
 
-/// One gallery as format 3 writes it, with its definitions and their versions.
+/// One gallery as format 3 writes it, with its definitions and their versions. With `stored`
+/// (a stored part, compact), a version still holding the text it was read from is written as
+/// that text, unparsed; otherwise (the export, printed for people) only one whose text did not
+/// parse as a whole, so that nothing of it is lost.
 fn gallery_node<'a>(
     w: &'a World,
     gk: &Key,
     g: &'a crate::world::GalleryEntry,
+    stored: bool,
 ) -> Node<'a, arm::GalleryProperties> {
     let r = &g.resource;
     Node {
@@ -236,8 +249,17 @@ fn gallery_node<'a>(
                         .child_keys(ik)
                         .filter_map(|vk| w.versions.get(vk))
                         .map(|v| {
+                            if stored {
+                                if let Some(text) = v.stored_text_for(ir.location.as_deref(), true)
+                                {
+                                    return VersionNode::Text(text);
+                                }
+                            }
                             let vr = v.resource();
-                            Node {
+                            if let Some(text) = v.stored_text_for(ir.location.as_deref(), false) {
+                                return VersionNode::Text(text);
+                            }
+                            VersionNode::Body(Node {
                                 id: None,
                                 name: vr.name.as_deref(),
                                 location: own_location(&vr.location, &ir.location),
@@ -248,7 +270,7 @@ fn gallery_node<'a>(
                                 extra: &vr.extra,
                                 images: Vec::new(),
                                 versions: Vec::new(),
-                            }
+                            })
                         })
                         .collect(),
                 }
@@ -342,7 +364,7 @@ pub(crate) fn gallery_part<'a>(w: &'a World, key: &Key) -> Option<impl Serialize
         .flat_map(|ik| w.child_keys(ik))
         .filter_map(|vk| w.versions.get_key_value(vk))
         .map(|(k, v)| (k, &**v));
-    let node = gallery_node(w, gk, g);
+    let node = gallery_node(w, gk, g, true);
     let replication = crate::parts::RecordsRef {
         gallery: node.id,
         records: crate::replication::export_records_of(w, versions, true),

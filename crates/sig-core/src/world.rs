@@ -152,9 +152,19 @@ impl VersionEntry {
         self.body.get(&self.id, self.location)
     }
 
-    /// Whether the ARM resource is still only its stored text (tests; what a save may copy).
+    /// Whether the ARM resource is still only its stored text, not parsed yet (tests).
     pub fn is_stored_text(&self) -> bool {
         self.body.is_stored_text()
+    }
+
+    /// The stored text to write for this version in the nested form, under a definition at
+    /// `parent_location` (see `VersionBody::text_for`).
+    pub(crate) fn stored_text_for(
+        &self,
+        parent_location: Option<&str>,
+        always: bool,
+    ) -> Option<&serde_json::value::RawValue> {
+        self.body.text_for(self.location, parent_location, always)
     }
 }
 
@@ -928,7 +938,7 @@ pub(crate) fn version_entry_at(
 pub(crate) fn version_entry_stored(
     id: VersionRef,
     rid: &str,
-    text: &str,
+    text: &serde_json::value::RawValue,
     stored: StoredVersion<'_>,
     location: Option<&str>,
 ) -> Result<VersionEntry, Vec<Diagnostic>> {

@@ -176,7 +176,7 @@ pub(super) fn nested_version(
 pub(super) fn nested_stored_version(
     w: &mut World,
     parent: &Parent,
-    text: &str,
+    text: &serde_json::value::RawValue,
     stored: StoredVersion<'_>,
     seen: &mut dyn FnMut(&Key, &VersionEntry),
 ) -> Result<(), CommandError> {

@@ -517,8 +517,8 @@ impl<'de> Visitor<'de> for VersionsSeed<'_, '_, '_> {
         // Each version's text is kept, and only the fields that index it are read from it
         // now (`world::version_body`): the part is this build's own, sealed.
         while let Some(text) = seq.next_element::<&'de RawValue>()? {
-            let text = text.get();
-            let stored: StoredVersion<'_> = serde_json::from_str(text).map_err(A::Error::custom)?;
+            let stored: StoredVersion<'_> =
+                serde_json::from_str(text.get()).map_err(A::Error::custom)?;
             let streaming = &mut *self.streaming;
             let world = &mut streaming.reading.world;
             let admitted = if stored.id.is_none() {
@@ -530,7 +530,7 @@ impl<'de> Visitor<'de> for VersionsSeed<'_, '_, '_> {
                 })
             } else {
                 let mut version: arm::GalleryImageVersion =
-                    serde_json::from_str(text).map_err(A::Error::custom)?;
+                    serde_json::from_str(text.get()).map_err(A::Error::custom)?;
                 // As a whole document's reading takes it: checked against the nesting, then
                 // put back by its id.
                 nested_under(version.id.as_deref(), self.image.id.as_deref()).and_then(|()| {

@@ -261,28 +261,7 @@ impl<'de> Visitor<'de> for AnyRecord {
     }
 }
 
-/// Text borrowed from the input when it can be (it has no escapes), so a row's names, region
-/// and times cost no allocation of their own (serde's `Cow` always copies).
-pub(crate) struct Text<'de>(pub(crate) std::borrow::Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor;
-        impl<'de> Visitor<'de> for TextVisitor {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(std::borrow::Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
-                Ok(Text(std::borrow::Cow::Owned(v.to_string())))
-            }
-        }
-        deserializer.deserialize_str(TextVisitor)
-    }
-}
+pub(crate) use crate::arm::Text;
 
 #[cfg(test)]
 mod tests {

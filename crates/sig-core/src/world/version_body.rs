@@ -11,27 +11,30 @@
 //! a save of its gallery, an export) are parsed then, once.
 
 use crate::arm;
+use crate::arm::Text;
 use crate::ids::{VersionRef, VERSION_TYPE};
 use crate::regions::RegionName;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// The fields of a stored version the world indexes it by, read from its text without building
 /// its body: its name and location, and what its effective targets are made of. Unknown and
-/// other fields are skipped.
+/// other fields are skipped. Strings are borrowed from the text when they can be (`Text`: serde's
+/// `Cow` always copies).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct StoredVersion<'a> {
     /// Present in a version written with its full id (the nested form leaves it out).
     #[serde(borrow, default)]
-    pub id: Option<Cow<'a, str>>,
+    pub id: Option<Text<'a>>,
     /// `Major.Minor.Patch`.
     #[serde(borrow, default)]
-    pub name: Option<Cow<'a, str>>,
+    pub name: Option<Text<'a>>,
     /// Its own location, when it differs from its definition's.
     #[serde(borrow, default)]
-    pub location: Option<Cow<'a, str>>,
+    pub location: Option<Text<'a>>,
     /// Only its publishing profile is read.
     #[serde(borrow, default)]
     pub properties: Option<StoredProperties<'a>>,
@@ -63,7 +66,7 @@ pub(crate) struct Publishing<'a> {
     pub exclude_from_latest: Option<bool>,
     /// Default storage type per region.
     #[serde(borrow, default)]
-    pub storage_account_type: Option<Cow<'a, str>>,
+    pub storage_account_type: Option<Text<'a>>,
 }
 
 /// One target region's fields, as [`Publishing`].
@@ -72,13 +75,13 @@ pub(crate) struct Publishing<'a> {
 pub(crate) struct PublishingTarget<'a> {
     /// Region name.
     #[serde(borrow, default)]
-    pub name: Option<Cow<'a, str>>,
+    pub name: Option<Text<'a>>,
     /// Replicas in this region.
     #[serde(default)]
     pub regional_replica_count: Option<i64>,
     /// Storage type in this region.
     #[serde(borrow, default)]
-    pub storage_account_type: Option<Cow<'a, str>>,
+    pub storage_account_type: Option<Text<'a>>,
     /// Region-level `latest` flag.
     #[serde(default)]
     pub exclude_from_latest: Option<bool>,
@@ -99,7 +102,7 @@ pub(crate) struct PublishingSet {
 impl<'a> Publishing<'a> {
     /// The same fields borrowed from a parsed body's publishing profile.
     pub(crate) fn of(pp: &'a arm::version::PublishingProfile) -> Publishing<'a> {
-        let text = |s: &'a Option<String>| s.as_deref().map(Cow::Borrowed);
+        let text = |s: &'a Option<String>| s.as_deref().map(|s| Text(Cow::Borrowed(s)));
         Publishing {
             target_regions: pp.target_regions.as_ref().map(|ts| {
                 ts.iter()
@@ -130,13 +133,17 @@ impl<'a> Publishing<'a> {
 #[derive(Clone)]
 pub(crate) struct VersionBody {
     /// The stored text (its nested form: no id, no type, the location only when it differs from
-    /// the definition's), when the body came from a sealed part.
-    stored: Option<Box<str>>,
+    /// the definition's), when the body came from a sealed part. Kept once the body is parsed:
+    /// a save of the version's gallery writes it back as it is ([`VersionBody::text_for`]).
+    stored: Option<Box<RawValue>>,
+    /// Whether the stored text names a location of its own.
+    own_location: bool,
     /// The definition's location as written, for a stored text without its own, when the
     /// version's [`RegionName`] does not spell it the same (it almost always does).
     location: Option<Box<str>>,
-    /// The body, once parsed (at once for a body that came parsed).
-    parsed: OnceLock<Box<arm::GalleryImageVersion>>,
+    /// The body once parsed (at once for a body that came parsed), and whether the whole text
+    /// parsed.
+    parsed: OnceLock<(Box<arm::GalleryImageVersion>, bool)>,
 }
 
 impl VersionBody {
@@ -144,17 +151,23 @@ impl VersionBody {
     pub(crate) fn parsed(resource: arm::GalleryImageVersion) -> VersionBody {
         VersionBody {
             stored: None,
+            own_location: false,
             location: None,
-            parsed: OnceLock::from(Box::new(resource)),
+            parsed: OnceLock::from((Box::new(resource), true)),
         }
     }
 
-    /// A body kept as the stored `text` of a version at `region`; `written` is the location
+    /// A body kept as the stored `text` of a version at `region`; `inherited` is the location
     /// text the body takes when the text names none (its definition's).
-    pub(crate) fn stored(text: &str, region: RegionName, written: Option<&str>) -> VersionBody {
+    pub(crate) fn stored(
+        text: &RawValue,
+        region: RegionName,
+        inherited: Option<&str>,
+    ) -> VersionBody {
         VersionBody {
-            stored: Some(text.into()),
-            location: written.filter(|w| *w != region.as_str()).map(Into::into),
+            stored: Some(text.to_owned()),
+            own_location: inherited.is_none(),
+            location: inherited.filter(|w| *w != region.as_str()).map(Into::into),
             parsed: OnceLock::new(),
         }
     }
@@ -162,23 +175,55 @@ impl VersionBody {
     /// The body, parsing the stored text the first time (`id` and `region` are the version's:
     /// the fields the nested form leaves out come from them, as the eager reading sets them).
     pub(crate) fn get(&self, id: &VersionRef, region: RegionName) -> &arm::GalleryImageVersion {
-        self.parsed.get_or_init(|| {
-            let text = self.stored.as_deref().unwrap_or("{}");
-            // The text is what this build wrote from a body it held, and its seal said so:
-            // it parses. Should it not (a part changed by hand and sealed again to match), the
-            // version keeps what the world indexed it by rather than taking the page down.
-            let mut res: arm::GalleryImageVersion = serde_json::from_str(text).unwrap_or_default();
-            if res.location.is_none() {
-                let written = self.location.as_deref().unwrap_or(region.as_str());
-                res.location = Some(written.to_string());
-            }
-            res.id = Some(id.canonical());
-            if res.name.as_deref() != Some(id.version.as_str()) {
-                res.name = Some(id.version.clone());
-            }
-            res.resource_type = Some(VERSION_TYPE.into());
-            Box::new(res)
-        })
+        &self
+            .parsed
+            .get_or_init(|| {
+                let text = self.stored.as_deref().map_or("{}", RawValue::get);
+                // The text is what this build wrote from a body it held, and its seal said so:
+                // it parses. Should it not (a part changed by hand and sealed again to match),
+                // the body shows what the world indexed the version by, and the text is what
+                // is written back ([`VersionBody::text_for`]), so nothing of it is lost.
+                let (mut res, whole) = match serde_json::from_str(text) {
+                    Ok(res) => (res, true),
+                    Err(_) => (arm::GalleryImageVersion::default(), false),
+                };
+                if res.location.is_none() {
+                    res.location = Some(self.inherited(region).to_string());
+                }
+                res.id = Some(id.canonical());
+                if res.name.as_deref() != Some(id.version.as_str()) {
+                    res.name = Some(id.version.clone());
+                }
+                res.resource_type = Some(VERSION_TYPE.into());
+                (Box::new(res), whole)
+            })
+            .0
+    }
+
+    /// The stored text, to write in the nested form under a definition whose location is
+    /// `parent_location`, when it is what writing the body would give: the body is never changed
+    /// in place, so the text is the body's as long as the location it inherits is still the
+    /// definition's. With `always` (a stored part), whenever it is; otherwise (an export file,
+    /// printed for people) only when the text did not parse as a whole.
+    pub(crate) fn text_for(
+        &self,
+        region: RegionName,
+        parent_location: Option<&str>,
+        always: bool,
+    ) -> Option<&RawValue> {
+        let text = self.stored.as_deref()?;
+        if !self.own_location && parent_location != Some(self.inherited(region)) {
+            return None;
+        }
+        if always || self.parsed.get().is_some_and(|(_, whole)| !whole) {
+            return Some(text);
+        }
+        None
+    }
+
+    /// The location a text without its own takes.
+    fn inherited(&self, region: RegionName) -> &str {
+        self.location.as_deref().unwrap_or(region.as_str())
     }
 
     /// Whether the body is still only its stored text.
