@@ -168,6 +168,8 @@ fn estimate_in_slices(store: Store, prices: Memo<PriceTable>) -> SlicedEstimate 
             return;
         };
         let current = move || generation.try_get_value() == Some(this);
+        // An estimate under way is dropped: its progress is not this one's.
+        estimating.set(None);
         let Some(mut job) = store
             .world
             .try_with_untracked(|w| Estimating::new(w, table))
@@ -286,10 +288,13 @@ pub fn Cost() -> impl IntoView {
         .collect_view();
     let (egress, currency) = inputs.with_value(|i| (i.egress, i.currency));
     view! {
+        // Always in the page, so screen readers announce its text when it appears; it says it
+        // once and the bar carries the count (a status rewritten at every slice would be read
+        // out dozens of times a second).
+        <p role="status" class="field-help">
+            {move || estimating.get().is_some().then_some("Estimating the cost…")}
+        </p>
         <Show when=move || estimating.get().is_some()>
-            // The status says it once; the bar carries the count (a status rewritten at every
-            // slice would be read out dozens of times a second).
-            <p role="status" class="field-help">"Estimating the cost…"</p>
             <progress class="list-progress" aria-label="Estimating the cost"
                 max=move || estimating.get().map_or(1, |(_, of)| of.max(1))
                 value=move || estimating.get().map_or(0, |(done, _)| done)></progress>

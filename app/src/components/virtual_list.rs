@@ -187,7 +187,7 @@ where
         ListLayout::Table => view! {
             <div class=viewport_class node_ref=viewport on:scroll=on_scroll
                 tabindex=focusable.then_some("0") role=focusable.then_some("region")
-                aria-label=focusable.then(|| label.clone())>
+                aria-label=focusable.then(|| format!("{label} (scrolls)"))>
                 <table class=class aria-label=label.clone() aria-rowcount=rowcount>
                     <thead>{header.run()}</thead>
                     <tbody>

@@ -212,8 +212,9 @@ fn gallery_nodes(w: &World) -> Vec<Node<'_, arm::GalleryProperties>> {
 
 /// One gallery as format 3 writes it, with its definitions and their versions. With `stored`
 /// (a stored part, compact), a version still holding the text it was read from is written as
-/// that text, unparsed; otherwise (the export, printed for people) only one whose text did not
-/// parse as a whole, so that nothing of it is lost.
+/// that text, unparsed: a save does not parse the versions it did not touch. The export (printed
+/// for people) writes the body, but the text of one whose text does not parse as a whole, so
+/// that nothing of it is lost (an import of it names what does not read).
 fn gallery_node<'a>(
     w: &'a World,
     gk: &Key,

@@ -959,7 +959,7 @@ pub(crate) fn version_entry_stored(
         location: region,
         exclude_from_latest,
         targets,
-        body: VersionBody::stored(text, region, inherited),
+        body: VersionBody::stored(text, region, stored.location.is_some(), inherited),
     })
 }
 

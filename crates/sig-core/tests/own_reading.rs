@@ -577,7 +577,8 @@ fn a_definition_s_location_as_written_reaches_versions_kept_as_text() {
 fn a_stored_version_s_text_is_written_back_as_it_was_read() {
     // A version kept as its text is saved as that text, without being parsed; and a text that
     // does not parse as a whole (a part changed by hand and sealed again to match) loses
-    // nothing: the save and the export write it back as it was.
+    // nothing: the save and the export write it as it was, and an import of that export
+    // names what does not read.
     let w = testing::world_with(1, 1, 2);
     let key = w.gallery_keys().next().unwrap().clone();
     // Changed in the text: the reader wants a parent's fields before its children, in the
@@ -614,9 +615,31 @@ fn a_stored_version_s_text_is_written_back_as_it_was_read() {
     // Asked for, the body that does not parse shows what the version is indexed by...
     let first = read.versions().next().unwrap();
     assert_eq!(first.resource().name.as_deref(), Some("1.0.0"));
-    // ...and the save and the export still write its text.
+    // ...the save still writes its text...
     let saved = serde_json::to_value(read.gallery_part(&key).unwrap()).unwrap();
     assert_eq!(saved["node"]["images"][0]["versions"][0], changed);
+    // ...and so does the export, which an import refuses naming the field that does not read.
     let export = read.to_export_value();
     assert_eq!(export["galleries"][0]["images"][0]["versions"][0], changed);
+    let refused = serde_json::from_value::<WorldExport>(export).unwrap_err();
+    assert!(refused.to_string().contains("invalid type"), "{refused}");
+}
+
+#[test]
+fn a_version_kept_as_text_follows_its_definition_s_location_spelled_anew() {
+    // The stored text of a version leaves out the location it shares with its definition. When
+    // the definition's location is spelled anew ("West US" for "westus"), the version's body
+    // keeps the old spelling, and a save writes it out instead of the text.
+    let w = testing::world_with(1, 1, 2);
+    let image =
+        sig_core::command::image_id(SUB, RG, &testing::gallery_name(0), &testing::image_name(0));
+    let mut body = testing::image_body(0, 0);
+    body.location = Some("West US".into());
+    same_both_ways(
+        &w,
+        &[Command::UpdateImage {
+            id: image,
+            resource: body,
+        }],
+    );
 }

@@ -158,15 +158,16 @@ impl VersionBody {
     }
 
     /// A body kept as the stored `text` of a version at `region`; `inherited` is the location
-    /// text the body takes when the text names none (its definition's).
+    /// text the body takes when the text names none of its own (its definition's).
     pub(crate) fn stored(
         text: &RawValue,
         region: RegionName,
+        own_location: bool,
         inherited: Option<&str>,
     ) -> VersionBody {
         VersionBody {
             stored: Some(text.to_owned()),
-            own_location: inherited.is_none(),
+            own_location,
             location: inherited.filter(|w| *w != region.as_str()).map(Into::into),
             parsed: OnceLock::new(),
         }
@@ -181,8 +182,11 @@ impl VersionBody {
                 let text = self.stored.as_deref().map_or("{}", RawValue::get);
                 // The text is what this build wrote from a body it held, and its seal said so:
                 // it parses. Should it not (a part changed by hand and sealed again to match),
-                // the body shows what the world indexed the version by, and the text is what
-                // is written back ([`VersionBody::text_for`]), so nothing of it is lost.
+                // the body shows what the world indexed the version by rather than taking the
+                // page down, and the saves and the export write the text back as it is
+                // ([`VersionBody::text_for`]): nothing of it is lost, and an import of that
+                // export names what does not read. An update or a soft delete of that version
+                // takes the body as shown.
                 let (mut res, whole) = match serde_json::from_str(text) {
                     Ok(res) => (res, true),
                     Err(_) => (arm::GalleryImageVersion::default(), false),
@@ -202,9 +206,10 @@ impl VersionBody {
 
     /// The stored text, to write in the nested form under a definition whose location is
     /// `parent_location`, when it is what writing the body would give: the body is never changed
-    /// in place, so the text is the body's as long as the location it inherits is still the
-    /// definition's. With `always` (a stored part), whenever it is; otherwise (an export file,
-    /// printed for people) only when the text did not parse as a whole.
+    /// in place (a change replaces the version's entry), so the text is the body's as long as
+    /// the location it inherits is still the definition's. With `always` (a stored part),
+    /// whenever it is; otherwise (an export file, printed for people) only when the text did not
+    /// parse as a whole.
     pub(crate) fn text_for(
         &self,
         region: RegionName,
@@ -215,10 +220,8 @@ impl VersionBody {
         if !self.own_location && parent_location != Some(self.inherited(region)) {
             return None;
         }
-        if always || self.parsed.get().is_some_and(|(_, whole)| !whole) {
-            return Some(text);
-        }
-        None
+        let unread = self.parsed.get().is_some_and(|(_, whole)| !whole);
+        (always || unread).then_some(text)
     }
 
     /// The location a text without its own takes.
